@@ -1,0 +1,238 @@
+// The validated, defaults-applied config every other module reads. Built once per load by
+// resolveConfig (pure); frozen so a running daemon never sees it change under it.
+import type { JsonPath } from '../probes/json-path.ts';
+import type { CheckInput, ConfigInput } from './schema.ts';
+
+export const VERSION = '0.1.0';
+
+export const DEFAULTS = {
+  listen: '127.0.0.1:9464',
+  storagePath: './data/sentinel.db',
+  intervalSeconds: 60,
+  timeoutSeconds: 10,
+  failureThreshold: 2,
+  successThreshold: 2,
+  maxConcurrency: 64,
+  ipFamily: 4 as IpFamily,
+  maxBodyBytes: 1024 * 1024,
+  userAgent: `dvc-sentinel/${VERSION}`,
+  blockedStatus: [403, 429],
+  blockedMarkers: ['Request Rejected', 'Access denied', 'The requested URL was rejected'],
+  /** Any 2xx or 3xx answer is healthy unless the check lists its own codes. */
+  httpStatus: Array.from({ length: 200 }, (_, index) => 200 + index),
+  tlsPort: 443,
+  dnsRecordType: 'A' as DnsRecordType,
+  maxRedirects: 5,
+} as const;
+
+export type IpFamily = 4 | 6 | 'any';
+export type DnsRecordType = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'NS' | 'TXT';
+
+export interface LatencyThresholds {
+  readonly warnSeconds?: number;
+  readonly criticalSeconds?: number;
+}
+
+export interface ResolverAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface TlsPolicy {
+  readonly verify: boolean;
+  readonly minDaysLeft?: number;
+  readonly caFile?: string;
+  /** PEM text of caFile, read when the config loads. */
+  readonly ca?: string;
+  readonly serverName?: string;
+}
+
+interface CheckBase {
+  readonly name: string;
+  readonly system: string;
+  readonly description?: string;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+  readonly resolver?: ResolverAddress;
+  readonly latency?: LatencyThresholds;
+}
+
+export interface JsonExpectation {
+  readonly path: JsonPath;
+  readonly equals?: string | number | boolean | null;
+  readonly exists?: boolean;
+}
+
+export interface HttpCheck extends CheckBase {
+  readonly kind: 'http';
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly followRedirects: boolean;
+  readonly ipFamily: IpFamily;
+  readonly userAgent: string;
+  readonly expect: {
+    readonly status: readonly number[];
+    readonly bodyContains?: string;
+    readonly bodyNotContains?: string;
+    readonly json: readonly JsonExpectation[];
+    readonly maxBodyBytes: number;
+  };
+  readonly tls: TlsPolicy;
+  readonly blocked: { readonly status: readonly number[]; readonly markers: readonly string[] };
+}
+
+export interface TlsCheck extends CheckBase {
+  readonly kind: 'tls';
+  readonly host: string;
+  readonly port: number;
+  readonly ipFamily: IpFamily;
+  readonly tls: TlsPolicy;
+}
+
+export interface DnsCheck extends CheckBase {
+  readonly kind: 'dns';
+  readonly host: string;
+  readonly recordType: DnsRecordType;
+  readonly expect: { readonly addresses?: readonly string[] };
+}
+
+export interface TcpCheck extends CheckBase {
+  readonly kind: 'tcp';
+  readonly host: string;
+  readonly port: number;
+  readonly ipFamily: IpFamily;
+}
+
+export type Check = HttpCheck | TlsCheck | DnsCheck | TcpCheck;
+export type CheckKind = Check['kind'];
+
+export interface Config {
+  /** The file it came from, for messages. */
+  readonly file: string;
+  readonly location?: string;
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly storagePath: string;
+  readonly maxConcurrency: number;
+  readonly checks: readonly Check[];
+}
+
+/** Reads "host:port" / "[v6]:port"; the schema has already checked the shape. */
+export function splitHostPort(text: string, defaultPort: number): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(text);
+  if (!match) throw new Error(`not host:port: ${text}`);
+  return { host: match[1] ?? match[2]!, port: match[3] === undefined ? defaultPort : Number(match[3]) };
+}
+
+function latencyOf(input: { expect?: { latency?: { warn?: number; critical?: number } } }): LatencyThresholds | undefined {
+  const latency = input.expect?.latency;
+  if (!latency) return undefined;
+  return { warnSeconds: latency.warn, criticalSeconds: latency.critical };
+}
+
+/**
+ * Applies defaults to a parsed file. `readCa` supplies caFile contents (the loader reads files,
+ * this stays pure). Cross-field rules (timeout ≤ interval, unique names) are the loader's.
+ */
+export function resolveConfig(file: string, input: ConfigInput, readCa: (path: string) => string): Config {
+  const defaults = input.defaults ?? {};
+  const blockedDefault = {
+    status: defaults.blocked?.status ?? [...DEFAULTS.blockedStatus],
+    markers: defaults.blocked?.markers ?? [...DEFAULTS.blockedMarkers],
+  };
+  const resolveCheck = (check: CheckInput): Check => {
+    const base = {
+      name: check.name,
+      system: check.system,
+      description: check.description,
+      intervalSeconds: check.interval ?? defaults.interval ?? DEFAULTS.intervalSeconds,
+      timeoutSeconds: check.timeout ?? defaults.timeout ?? DEFAULTS.timeoutSeconds,
+      failureThreshold: check.failureThreshold ?? defaults.failureThreshold ?? DEFAULTS.failureThreshold,
+      successThreshold: check.successThreshold ?? defaults.successThreshold ?? DEFAULTS.successThreshold,
+      resolver: check.resolver === undefined ? undefined : splitHostPort(check.resolver, 53),
+      latency: latencyOf(check),
+    };
+    const tlsPolicy = (tls: { verify?: boolean; minDaysLeft?: number; caFile?: string; serverName?: string } | undefined): TlsPolicy => ({
+      verify: tls?.verify ?? true,
+      minDaysLeft: tls?.minDaysLeft,
+      caFile: tls?.caFile,
+      ca: tls?.caFile === undefined ? undefined : readCa(tls.caFile),
+      serverName: tls?.serverName,
+    });
+    switch (check.kind) {
+      case 'http': {
+        const jsonBody = check.body !== undefined && typeof check.body !== 'string';
+        const headers: Record<string, string> = {};
+        for (const [key, value] of Object.entries(check.headers ?? {})) headers[key.toLowerCase()] = value;
+        if (jsonBody && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+        return {
+          ...base,
+          kind: 'http',
+          url: check.url,
+          method: check.method ?? (check.body === undefined ? 'GET' : 'POST'),
+          headers,
+          body: check.body === undefined ? undefined : jsonBody ? JSON.stringify(check.body) : (check.body as string),
+          followRedirects: check.followRedirects ?? false,
+          ipFamily: check.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
+          userAgent: headers['user-agent'] ?? defaults.userAgent ?? DEFAULTS.userAgent,
+          expect: {
+            status: check.expect?.status ?? DEFAULTS.httpStatus,
+            bodyContains: check.expect?.bodyContains,
+            bodyNotContains: check.expect?.bodyNotContains,
+            json: check.expect?.json ?? [],
+            maxBodyBytes: check.expect?.maxBodyBytes ?? defaults.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+          },
+          tls: tlsPolicy(check.tls),
+          blocked: {
+            status: check.blocked?.status ?? blockedDefault.status,
+            markers: check.blocked?.markers ?? blockedDefault.markers,
+          },
+        };
+      }
+      case 'tls':
+        return {
+          ...base,
+          kind: 'tls',
+          host: check.host,
+          port: check.port ?? DEFAULTS.tlsPort,
+          ipFamily: check.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
+          tls: tlsPolicy(check.tls),
+        };
+      case 'dns':
+        return {
+          ...base,
+          kind: 'dns',
+          host: check.host,
+          recordType: check.recordType ?? DEFAULTS.dnsRecordType,
+          expect: { addresses: check.expect?.addresses },
+        };
+      case 'tcp':
+        return {
+          ...base,
+          kind: 'tcp',
+          host: check.host,
+          port: check.port,
+          ipFamily: check.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
+        };
+    }
+  };
+  return deepFreeze({
+    file,
+    location: input.location,
+    listen: splitHostPort(input.server?.listen ?? DEFAULTS.listen, 9464),
+    storagePath: input.storage?.path ?? DEFAULTS.storagePath,
+    maxConcurrency: defaults.maxConcurrency ?? DEFAULTS.maxConcurrency,
+    checks: input.checks.map(resolveCheck),
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

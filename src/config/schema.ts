@@ -1,0 +1,189 @@
+// The config file's shape, as zod schemas. Types come from the schemas (z.infer), so the file,
+// the JSON Schema for editors and the code cannot disagree. Units are parsed here, once:
+// durations become seconds, sizes become bytes, JSON paths become compiled paths.
+import { z } from 'zod';
+import { parseBytes, parseDuration } from './units.ts';
+import { compileJsonPath } from '../probes/json-path.ts';
+
+export const Duration = z
+  .string()
+  .describe('A duration with a unit: ms, s, m, h, d (e.g. "30s", "1m30s", "250ms")')
+  .transform((text, ctx) => {
+    const seconds = parseDuration(text);
+    if (seconds === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration; write a number with a unit: ms, s, m, h, d (e.g. 30s)` });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+export const PositiveDuration = Duration.refine((seconds) => seconds > 0, { message: 'must be longer than 0' });
+
+export const Bytes = z
+  .union([z.number().int().nonnegative(), z.string()])
+  .describe('A size in bytes, or with a unit: B, KB, MB, KiB, MiB (e.g. "1MiB")')
+  .transform((text, ctx) => {
+    const bytes = parseBytes(text);
+    if (bytes === undefined || bytes <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a size; write e.g. 512KiB or 1MiB` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+export const JsonPathText = z
+  .string()
+  .describe('JSONPath subset: $.a.b[0].c')
+  .transform((text, ctx) => {
+    try {
+      return compileJsonPath(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+export const CheckName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9 and "-", starting with a letter or digit');
+
+/** A free label such as national-portal, quantricong, provincial, sync; bounded, so safe as a metric label. */
+export const SystemName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, "-" and "_"');
+
+export const IpFamily = z.union([z.literal(4), z.literal(6), z.literal('any')]).describe('4 (default), 6 or any');
+
+/** "host:port" or "[v6]:port" of a DNS server; port 53 when absent. */
+export const ResolverAddress = z
+  .string()
+  .regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/, 'must be an IP address with an optional port, e.g. "127.0.0.1:53" or "[::1]:53"');
+
+export const Latency = z.strictObject({
+  warn: PositiveDuration.optional(),
+  critical: PositiveDuration.optional(),
+});
+
+export const Blocked = z
+  .strictObject({
+    status: z.array(z.number().int().min(100).max(599)).optional(),
+    markers: z.array(z.string().min(1)).optional(),
+  })
+  .describe('How the portal firewall refusing the prober looks: status codes and body markers');
+
+export const TlsOptions = z.strictObject({
+  minDaysLeft: z.number().int().min(0).optional(),
+  caFile: z.string().min(1).optional().describe('PEM file of extra trust roots for this check'),
+  verify: z.boolean().optional().describe('Verify chain and hostname (default true)'),
+  serverName: z.string().min(1).optional().describe('SNI and certificate name, when it differs from the host'),
+});
+
+export const JsonExpectation = z
+  .strictObject({
+    path: JsonPathText,
+    equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    exists: z.boolean().optional(),
+  })
+  .describe('A value at a JSON path: equals a value, or exists (true) / is absent (false)');
+
+const common = {
+  name: CheckName,
+  system: SystemName,
+  description: z.string().optional(),
+  interval: PositiveDuration.optional(),
+  timeout: PositiveDuration.optional(),
+  failureThreshold: z.number().int().min(1).max(100).optional(),
+  successThreshold: z.number().int().min(1).max(100).optional(),
+  resolver: ResolverAddress.optional().describe('Resolve the host through this DNS server instead of the system resolver'),
+};
+
+const HttpMethod = z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+export const HttpCheckInput = z.strictObject({
+  ...common,
+  kind: z.literal('http'),
+  url: z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL'),
+  method: HttpMethod.optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional()
+    .describe('Request body; an object or list is sent as JSON'),
+  followRedirects: z.boolean().optional(),
+  ipFamily: IpFamily.optional(),
+  expect: z
+    .strictObject({
+      status: z.array(z.number().int().min(100).max(599)).min(1).optional(),
+      bodyContains: z.string().optional(),
+      bodyNotContains: z.string().optional(),
+      json: z.array(JsonExpectation).optional(),
+      latency: Latency.optional(),
+      maxBodyBytes: Bytes.optional(),
+    })
+    .optional(),
+  tls: TlsOptions.optional(),
+  blocked: Blocked.optional(),
+});
+
+export const TlsCheckInput = z.strictObject({
+  ...common,
+  kind: z.literal('tls'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).optional(),
+  ipFamily: IpFamily.optional(),
+  tls: TlsOptions.optional(),
+  expect: z.strictObject({ latency: Latency.optional() }).optional(),
+});
+
+export const DnsCheckInput = z.strictObject({
+  ...common,
+  kind: z.literal('dns'),
+  host: z.string().min(1),
+  recordType: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT']).optional(),
+  expect: z
+    .strictObject({
+      addresses: z.array(z.string().min(1)).optional().describe('Must all be in the answer (a subset)'),
+      latency: Latency.optional(),
+    })
+    .optional(),
+});
+
+export const TcpCheckInput = z.strictObject({
+  ...common,
+  kind: z.literal('tcp'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  ipFamily: IpFamily.optional(),
+  expect: z.strictObject({ latency: Latency.optional() }).optional(),
+});
+
+export const CheckInput = z.discriminatedUnion('kind', [HttpCheckInput, TlsCheckInput, DnsCheckInput, TcpCheckInput]);
+
+export const Listen = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464');
+
+export const Defaults = z.strictObject({
+  interval: PositiveDuration.optional(),
+  timeout: PositiveDuration.optional(),
+  failureThreshold: z.number().int().min(1).max(100).optional(),
+  successThreshold: z.number().int().min(1).max(100).optional(),
+  maxConcurrency: z.number().int().min(1).max(10000).optional(),
+  ipFamily: IpFamily.optional(),
+  maxBodyBytes: Bytes.optional(),
+  userAgent: z.string().min(1).optional(),
+  blocked: Blocked.optional(),
+});
+
+export const ConfigInput = z.strictObject({
+  location: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, "-" and "_"')
+    .optional()
+    .describe('Where this instance probes from; a constant label on every metric'),
+  server: z.strictObject({ listen: Listen.optional() }).optional(),
+  storage: z.strictObject({ path: z.string().min(1).optional() }).optional(),
+  defaults: Defaults.optional(),
+  checks: z.array(CheckInput).min(1, 'needs at least one check'),
+});
+
+export type ConfigInput = z.output<typeof ConfigInput>;
+export type CheckInput = z.output<typeof CheckInput>;

@@ -1,0 +1,83 @@
+// Host name → addresses, through an injected lookup (tests), a configured DNS server
+// (cut-over checks against the new resolver) or the system resolver. Respects the deadline.
+import { promises as dns } from 'node:dns';
+import { isIP } from 'node:net';
+import type { IpFamily, ResolverAddress } from '../config/config.ts';
+import type { Lookup } from './probe.ts';
+import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
+
+export interface ResolveOptions {
+  readonly family: IpFamily;
+  readonly resolver?: ResolverAddress;
+  readonly lookup?: Lookup;
+  readonly signal: AbortSignal;
+}
+
+/** Addresses for host, preferred family first; rejects with a ProbeFailure (dns or timeout). */
+export async function resolveHost(host: string, options: ResolveOptions): Promise<string[]> {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (isIP(bare)) return [bare];
+  if (options.signal.aborted) throw timeoutFailure(options.signal, 'dns');
+  const family = options.family === 'any' ? 0 : options.family;
+  let pending: Promise<string[]>;
+  let cancel = (): void => {};
+  if (options.lookup) {
+    pending = options.lookup(bare, family).then((answers) => answers.map((answer) => answer.address));
+  } else if (options.resolver) {
+    const resolver = new dns.Resolver({ timeout: 2000, tries: 2 });
+    resolver.setServers([formatServer(options.resolver)]);
+    cancel = () => resolver.cancel();
+    pending = resolveWith(resolver, bare, family);
+  } else {
+    pending = dns.lookup(bare, { all: true, family, verbatim: true }).then((answers) => answers.map((answer) => answer.address));
+  }
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      cancel();
+      reject(timeoutFailure(options.signal, 'dns'));
+    };
+    options.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const addresses = await Promise.race([pending, aborted]);
+    if (addresses.length === 0) throw new ProbeFailure('dns', `${bare} has no ${family === 6 ? 'IPv6' : family === 4 ? 'IPv4' : ''} address`.replace('  ', ' '), { phase: 'dns' });
+    return addresses;
+  } catch (error) {
+    if (error instanceof ProbeFailure) throw error;
+    if (options.signal.aborted) throw timeoutFailure(options.signal, 'dns');
+    throw new ProbeFailure('dns', describeDnsError(bare, error), { phase: 'dns', cause: error });
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    aborted.catch(() => {});
+  }
+}
+
+export function formatServer(resolver: ResolverAddress): string {
+  return isIP(resolver.host) === 6 ? `[${resolver.host}]:${resolver.port}` : `${resolver.host}:${resolver.port}`;
+}
+
+async function resolveWith(resolver: dns.Resolver, host: string, family: 0 | 4 | 6): Promise<string[]> {
+  if (family === 4) return resolver.resolve4(host);
+  if (family === 6) return resolver.resolve6(host);
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+  const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+  if (addresses.length === 0 && v4.status === 'rejected') throw v4.reason;
+  return addresses;
+}
+
+/** "dichvucong.gov.vn: name not found (NXDOMAIN)" — the code, said plainly. */
+export function describeDnsError(host: string, error: unknown): string {
+  const code = (error as { code?: string }).code ?? '';
+  const plain: Record<string, string> = {
+    ENOTFOUND: 'name not found (NXDOMAIN)',
+    ENODATA: 'no record of that type',
+    ESERVFAIL: 'resolver failed (SERVFAIL)',
+    EREFUSED: 'resolver refused the query',
+    ETIMEOUT: 'resolver did not answer',
+    ECONNREFUSED: 'resolver refused the connection',
+    EAI_AGAIN: 'temporary resolver failure',
+    ECANCELLED: 'query cancelled',
+  };
+  return `${host}: ${plain[code] ?? (code || String((error as Error).message ?? error))}`;
+}
