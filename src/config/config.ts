@@ -1,7 +1,7 @@
 // The validated, defaults-applied config every other module reads. Built once per load by
 // resolveConfig (pure); frozen so a running daemon never sees it change under it.
 import type { JsonPath } from '../probes/json-path.ts';
-import type { CheckInput, ConfigInput } from './schema.ts';
+import type { CheckInput, ConfigInput, SyncSideInput } from './schema.ts';
 
 export const VERSION = '0.1.0';
 
@@ -107,7 +107,53 @@ export interface TcpCheck extends CheckBase {
   readonly ipFamily: IpFamily;
 }
 
-export type Check = HttpCheck | TlsCheck | DnsCheck | TcpCheck;
+/** One end of a sync check: an HTTP request, and where its JSON answer holds what is compared. */
+export interface SyncSide {
+  readonly url: string;
+  readonly method: string;
+  /** Names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly ipFamily: IpFamily;
+  readonly userAgent: string;
+  readonly tls: TlsPolicy;
+  /** mode lag: the watermark's path. */
+  readonly watermark?: JsonPath;
+  /** mode parity: the compared value's path. */
+  readonly value?: JsonPath;
+}
+
+/** Levels at or above which a measure is a warning or critical. */
+export interface SyncLevels {
+  readonly warn?: number;
+  readonly critical?: number;
+}
+
+export interface SyncCheck extends CheckBase {
+  readonly kind: 'sync';
+  readonly mode: 'lag' | 'parity';
+  /** time: watermarks are instants, lag in seconds; count: counters, lag in items. */
+  readonly unit: 'time' | 'count';
+  /** What a null or absent source watermark means: a failure, or nothing waiting (lag 0). */
+  readonly emptyMeans: 'error' | 'caughtUp';
+  readonly compare: 'exact' | 'dossierStatus';
+  readonly source: SyncSide;
+  /** Absent = one-sided: lag is now − source watermark. */
+  readonly target?: SyncSide;
+  /** Path of the waiting count (or list) in the source answer. */
+  readonly backlog?: JsonPath;
+  readonly maxBodyBytes: number;
+  readonly blocked: { readonly status: readonly number[]; readonly markers: readonly string[] };
+  readonly expect: {
+    /** Seconds (unit time) or items (unit count). */
+    readonly lag?: SyncLevels;
+    readonly backlog?: SyncLevels;
+    readonly stalledSeconds?: number;
+    readonly mismatchForSeconds?: number;
+  };
+}
+
+export type Check = HttpCheck | TlsCheck | DnsCheck | TcpCheck | SyncCheck;
 export type CheckKind = Check['kind'];
 
 export interface Config {
@@ -217,6 +263,37 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
           port: check.port,
           ipFamily: check.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
         };
+      case 'sync': {
+        const side = (input: SyncSideInput): SyncSide => ({
+          ...resolveSyncRequest(input, defaults.userAgent),
+          ipFamily: input.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
+          tls: tlsPolicy(input.tls),
+          watermark: input.watermark,
+          value: input.value,
+        });
+        const level = (value: { seconds: number } | { items: number } | undefined): number | undefined =>
+          value === undefined ? undefined : 'seconds' in value ? value.seconds : value.items;
+        const lag = check.expect?.lag;
+        return {
+          ...base,
+          kind: 'sync',
+          mode: check.mode ?? 'lag',
+          unit: check.unit ?? 'time',
+          emptyMeans: check.emptyMeans ?? 'error',
+          compare: check.compare ?? 'exact',
+          source: side(check.source),
+          target: check.target === undefined ? undefined : side(check.target),
+          backlog: check.backlog,
+          maxBodyBytes: defaults.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+          blocked: blockedDefault,
+          expect: {
+            lag: lag === undefined ? undefined : { warn: level(lag.warn), critical: level(lag.critical) },
+            backlog: check.expect?.backlog,
+            stalledSeconds: check.expect?.stalled,
+            mismatchForSeconds: check.expect?.mismatchFor,
+          },
+        };
+      }
     }
   };
   return deepFreeze({
@@ -227,6 +304,21 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     maxConcurrency: defaults.maxConcurrency ?? DEFAULTS.maxConcurrency,
     checks: input.checks.map(resolveCheck),
   });
+}
+
+/** A sync side's request, with the same rules as an http check: lower-cased headers, JSON bodies, POST when a body. */
+function resolveSyncRequest(input: SyncSideInput, userAgent: string | undefined): Pick<SyncSide, 'url' | 'method' | 'headers' | 'body' | 'userAgent'> {
+  const jsonBody = input.body !== undefined && typeof input.body !== 'string';
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(input.headers ?? {})) headers[key.toLowerCase()] = value;
+  if (jsonBody && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+  return {
+    url: input.url,
+    method: input.method ?? (input.body === undefined ? 'GET' : 'POST'),
+    headers,
+    body: input.body === undefined ? undefined : jsonBody ? JSON.stringify(input.body) : (input.body as string),
+    userAgent: headers['user-agent'] ?? userAgent ?? DEFAULTS.userAgent,
+  };
 }
 
 function deepFreeze<T>(value: T): T {

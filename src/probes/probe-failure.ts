@@ -17,6 +17,7 @@ export class ProbeFailure extends Error {
 
 /** The deadline (or shutdown) fired: whatever the I/O error looked like, the reason is timeout. */
 export function timeoutFailure(signal: AbortSignal, phase?: Phase): ProbeFailure {
-  const shutdown = signal.reason instanceof Error && signal.reason.name === 'ShutdownError';
-  return new ProbeFailure('timeout', shutdown ? 'probe aborted by shutdown' : `no answer before the deadline${phase ? ` (during ${phase})` : ''}`, { phase });
+  // The scheduler cancels runs with a RUN_ABORTED error (stop, reload); a deadline is a TimeoutError.
+  const cancelled = (signal.reason as { code?: string } | undefined)?.code === 'RUN_ABORTED' || (signal.reason as Error | undefined)?.name === 'ShutdownError';
+  return new ProbeFailure('timeout', cancelled ? 'probe aborted by shutdown' : `no answer before the deadline${phase ? ` (during ${phase})` : ''}`, { phase });
 }

@@ -17,9 +17,10 @@ export type FailureReason =
   | 'assertion'
   | 'body_too_large'
   | 'latency'
-  | 'protocol';
+  | 'protocol'
+  | 'sync_lag';
 export const FAILURE_REASONS: readonly FailureReason[] = [
-  'dns', 'connect', 'tls', 'timeout', 'http_status', 'blocked', 'assertion', 'body_too_large', 'latency', 'protocol',
+  'dns', 'connect', 'tls', 'timeout', 'http_status', 'blocked', 'assertion', 'body_too_large', 'latency', 'protocol', 'sync_lag',
 ];
 
 export type Status = 'ok' | 'warning' | 'critical';
@@ -34,6 +35,8 @@ export interface ProbeContext {
   readonly log: Logger;
   /** Overrides name resolution (tests); absent = the check's resolver or the system's. */
   readonly lookup?: Lookup;
+  /** This check's previous result, for probes that judge change over time (sync: stalled, parity). */
+  readonly previous?: ProbeResult;
 }
 
 export interface CertificateInfo {
@@ -56,6 +59,29 @@ export interface ProbeResult {
   readonly httpStatus?: number;
   readonly tls?: CertificateInfo;
   readonly dns?: { readonly addresses: readonly string[] };
+  readonly sync?: SyncObservation;
+}
+
+/** What a sync probe saw. Watermarks are epoch seconds (unit seconds) or counts (unit items). */
+export interface SyncObservation {
+  readonly mode: 'lag' | 'parity';
+  readonly unit: 'seconds' | 'items';
+  /** source − target (two-sided) or now − source (one-sided); never negative. Absent in parity mode. */
+  readonly lag?: number;
+  readonly backlog?: number;
+  readonly sourceWatermark?: number;
+  readonly targetWatermark?: number;
+  /** Epoch ms when each watermark was last seen to change; carried from probe to probe. */
+  readonly sourceMovedAt?: number;
+  readonly targetMovedAt?: number;
+  /** Parity: epoch ms since the two sides first differed (absent while equal), and how long that is. */
+  readonly mismatchSince?: number;
+  readonly mismatchSeconds?: number;
+  /** Parity: how many items (by code; 1 for a single value) differ now, out of how many compared. */
+  readonly mismatchCount?: number;
+  readonly comparedCount?: number;
+  /** Parity: epoch ms since each differing item (its code, "$" for a single value) began to differ; carried. */
+  readonly mismatchSinceByKey?: Readonly<Record<string, number>>;
 }
 
 /** Probes never reject for target failures; those are results with a reason. */

@@ -11,6 +11,8 @@ export interface ResolveOptions {
   readonly resolver?: ResolverAddress;
   readonly lookup?: Lookup;
   readonly signal: AbortSignal;
+  /** The check's timeout, so a configured resolver retries until the deadline rather than giving up first. */
+  readonly timeoutMs?: number;
 }
 
 /** Addresses for host, preferred family first; rejects with a ProbeFailure (dns or timeout). */
@@ -24,7 +26,9 @@ export async function resolveHost(host: string, options: ResolveOptions): Promis
   if (options.lookup) {
     pending = options.lookup(bare, family).then((answers) => answers.map((answer) => answer.address));
   } else if (options.resolver) {
-    const resolver = new dns.Resolver({ timeout: 2000, tries: 2 });
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const tryMs = Math.max(100, Math.min(1000, Math.floor(timeoutMs / 3)));
+    const resolver = new dns.Resolver({ timeout: tryMs, tries: Math.ceil(timeoutMs / tryMs) + 1 });
     resolver.setServers([formatServer(options.resolver)]);
     cancel = () => resolver.cancel();
     pending = resolveWith(resolver, bare, family);
@@ -62,13 +66,15 @@ async function resolveWith(resolver: dns.Resolver, host: string, family: 0 | 4 |
   if (family === 6) return resolver.resolve6(host);
   const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
   const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
-  if (addresses.length === 0 && v4.status === 'rejected') throw v4.reason;
+  const reasons = [v4, v6].flatMap((settled) => (settled.status === 'rejected' ? [settled.reason as unknown] : []));
+  // "No record" on one family must not hide a real failure (SERVFAIL) on the other.
+  if (addresses.length === 0 && reasons.length > 0) throw reasons.find((error) => (error as { code?: string }).code !== 'ENODATA') ?? reasons[0];
   return addresses;
 }
 
 /** "dichvucong.gov.vn: name not found (NXDOMAIN)" — the code, said plainly. */
 export function describeDnsError(host: string, error: unknown): string {
-  const code = (error as { code?: string }).code ?? '';
+  const code = (error as { code?: string } | null | undefined)?.code ?? '';
   const plain: Record<string, string> = {
     ENOTFOUND: 'name not found (NXDOMAIN)',
     ENODATA: 'no record of that type',
@@ -79,5 +85,5 @@ export function describeDnsError(host: string, error: unknown): string {
     EAI_AGAIN: 'temporary resolver failure',
     ECANCELLED: 'query cancelled',
   };
-  return `${host}: ${plain[code] ?? (code || String((error as Error).message ?? error))}`;
+  return `${host}: ${plain[code] ?? (code || String((error as Error | null | undefined)?.message ?? error))}`;
 }

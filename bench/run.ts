@@ -1,0 +1,14 @@
+// `npm run bench`: every benchmark in turn, each as its own process so one's memory and JIT state
+// do not colour the next. Arguments after `--` go to each benchmark.
+import { spawnSync } from 'node:child_process';
+
+const benchmarks = [
+  ['scheduler-lag.ts', '--checks', '1000', '--interval', '1s', '--seconds', '30'],
+];
+let failed = false;
+for (const [file, ...args] of benchmarks) {
+  process.stdout.write(`\n## ${file} ${args.join(' ')}\n`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', new URL(file!, import.meta.url).pathname, ...args, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (run.status !== 0) failed = true;
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,72 @@
+// One run of one check, the whole pipeline on one screen:
+// deadline → probe → metrics → state → log. Never rejects: a bug in a probe is logged and
+// counted as a failed run so one broken check cannot stop the scheduler.
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Check } from '../config/config.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { Lookup, ProbeResult } from '../probes/probe.ts';
+import { runProbe } from '../probes/registry.ts';
+import { nextCheckState, initialCheckState, type CheckState } from '../state/check-state.ts';
+
+export interface RunCheckDeps {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly metrics?: Metrics;
+  readonly lookup?: Lookup;
+  /** Latest state per check name; run-check replaces the entry. */
+  readonly states: Map<string, CheckState>;
+}
+
+/** Grace after the deadline before a probe that ignores its signal is given up on. */
+const STUCK_PROBE_GRACE_MS = 1000;
+
+export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSignal): Promise<ProbeResult> {
+  const log = deps.log.child({ check: check.name, kind: check.kind });
+  const deadline = AbortSignal.timeout(Math.ceil(check.timeoutSeconds * 1000));
+  const signal = stop ? AbortSignal.any([deadline, stop]) : deadline;
+  const previous = deps.states.get(check.name);
+  const result = await probeWithinDeadline(check, { signal, clock: deps.clock, log, lookup: deps.lookup, previous: previous?.lastResult }, log);
+  if (stop?.aborted) {
+    // Cancelled by shutdown or reload, not failed: recording it would open a false outage.
+    log.debug({ cause: String((stop.reason as Error | undefined)?.message ?? stop.reason) }, 'run cancelled');
+    return result;
+  }
+  const now = deps.clock();
+  deps.metrics?.recordProbe(check, result, now);
+
+  const { state, change } = nextCheckState(previous ?? initialCheckState(now), result, check, now);
+  deps.states.set(check.name, state);
+  if (state.status !== 'unknown') deps.metrics?.recordCheckStatus(check, state.status);
+
+  const fields = { status: result.status, reason: result.reason, durationSeconds: round(result.durationSeconds), httpStatus: result.httpStatus };
+  if (change) {
+    log.info({ ...fields, system: check.system, from: change.from, to: change.to, message: result.message }, 'check status changed');
+  } else {
+    log.debug({ ...fields, message: result.message }, 'probe finished');
+  }
+  return result;
+}
+
+async function probeWithinDeadline(check: Check, context: Parameters<typeof runProbe>[1], log: Logger): Promise<ProbeResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<ProbeResult>((resolve) => {
+    timer = setTimeout(() => {
+      log.error({ timeoutSeconds: check.timeoutSeconds }, 'probe ignored its deadline; result forced to timeout');
+      resolve({ status: 'critical', reason: 'timeout', message: 'no answer before the deadline', durationSeconds: (performance.now() - started) / 1000, phases: {} });
+    }, check.timeoutSeconds * 1000 + STUCK_PROBE_GRACE_MS);
+  });
+  try {
+    return await Promise.race([runProbe(check, context), giveUp]);
+  } catch (error) {
+    log.error({ err: error }, 'probe crashed; this is a bug in dvc-sentinel');
+    return { status: 'critical', reason: 'protocol', message: `internal error: ${(error as Error).message}`, durationSeconds: (performance.now() - started) / 1000, phases: {} };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 10000) / 10000;
+}

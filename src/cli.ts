@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Parses argv, dispatches to commands/, maps errors to exit codes. Nothing else.
+import { parseArgs } from 'node:util';
+import { VERSION } from './config/config.ts';
+import { ConfigError, formatConfigIssue } from './config/config-error.ts';
+import { checkCommand } from './commands/check.ts';
+import { demoCommand } from './commands/demo.ts';
+import { onceCommand } from './commands/once.ts';
+import { runCommand } from './commands/run.ts';
+import { simulateCommand } from './commands/simulate.ts';
+import { createLogger } from './log.ts';
+
+const USAGE = `dvc-sentinel ${VERSION} — giám sát Cổng Dịch vụ công quốc gia và hệ thống TTHC tỉnh
+
+Usage:
+  dvc-sentinel run      [--config FILE] [--pretty] [--log-level LEVEL]   the daemon (SIGHUP reloads)
+  dvc-sentinel check    [--config FILE]                                  validate the config; no network I/O
+  dvc-sentinel once     [--config FILE] [--json] [--check NAME]...       probe every check once, print a table
+  dvc-sentinel simulate [--base-port 18080] [--timeline demo]            local simulator of the portals
+  dvc-sentinel demo                                                      simulator + daemon on config/demo.yaml
+  dvc-sentinel version
+
+FILE defaults to config/monitor.yaml. Exit codes: 0 ok, 1 a check is critical (once), 2 bad config or usage.`;
+
+const DEFAULT_CONFIG = 'config/monitor.yaml';
+
+const io = {
+  stdout: (line: string) => process.stdout.write(`${line}\n`),
+  stderr: (line: string) => process.stderr.write(`${line}\n`),
+};
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const [command = 'help', ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      config: { type: 'string', short: 'c', default: DEFAULT_CONFIG },
+      json: { type: 'boolean', default: false },
+      pretty: { type: 'boolean', default: false },
+      'log-level': { type: 'string' },
+      check: { type: 'string', multiple: true },
+      'base-port': { type: 'string' },
+      timeline: { type: 'string' },
+      host: { type: 'string' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  let secrets: readonly string[] = [];
+  const log = createLogger({
+    level: values['log-level'] ?? (command === 'once' ? 'warn' : 'info'),
+    pretty: values.pretty,
+    secrets: () => secrets,
+    // `once` prints a table on stdout; its log lines go to stderr so the two never mix.
+    destination: command === 'once' ? process.stderr : undefined,
+  });
+  switch (command) {
+    case 'run':
+      await runCommand({ config: values.config }, log, { onSecrets: (next) => (secrets = next) });
+      return undefined;
+    case 'check':
+      return checkCommand({ config: values.config }, io);
+    case 'once':
+      return onceCommand({ config: values.config, json: values.json, only: values.check }, io, log);
+    case 'demo':
+      await demoCommand(
+        { config: values.config === DEFAULT_CONFIG ? 'config/demo.yaml' : values.config, basePort: basePortOf(values['base-port']), timeline: values.timeline },
+        io,
+        log,
+        { onSecrets: (next) => (secrets = next) },
+      );
+      return undefined;
+    case 'simulate': {
+      const basePort = basePortOf(values['base-port']);
+      const simulator = await simulateCommand({ host: values.host, basePort, timeline: values.timeline }, io, log);
+      const close = () => void simulator.close().then(() => process.exit(0));
+      process.once('SIGINT', close);
+      process.once('SIGTERM', close);
+      return undefined;
+    }
+    case 'version':
+    case '--version':
+      io.stdout(VERSION);
+      return 0;
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+function basePortOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError('--base-port must be a port number');
+  return port;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      for (const issue of error.issues) io.stderr(formatConfigIssue(issue));
+      io.stderr(`config not loaded: ${error.issues.length} error${error.issues.length === 1 ? '' : 's'}`);
+      process.exitCode = 2;
+    } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`${(error as Error).message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      io.stderr(`dvc-sentinel: ${(error as Error).message ?? String(error)}`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,99 @@
+// `once`: probe every check one time and print what was seen — what a technician runs on
+// cut-over night. Exit 1 when any check is critical, 2 when the config is invalid.
+import type { Logger } from 'pino';
+import { systemClock } from '../clock.ts';
+import { runCheck } from '../checks/run-check.ts';
+import type { Check } from '../config/config.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { formatSeconds } from '../probes/format.ts';
+import { PHASES, type Lookup, type ProbeResult } from '../probes/probe.ts';
+import { createSemaphore } from '../scheduler/semaphore.ts';
+import type { CheckState } from '../state/check-state.ts';
+import { describeTarget } from '../state/status-snapshot.ts';
+
+export interface OnceOptions {
+  readonly config: string;
+  readonly json?: boolean;
+  /** Only these checks (by name); all when empty. */
+  readonly only?: readonly string[];
+}
+
+export interface OnceRow {
+  readonly check: Check;
+  readonly result: ProbeResult;
+}
+
+export async function onceCommand(
+  options: OnceOptions,
+  io: { stdout(line: string): void; stderr(line: string): void },
+  log: Logger,
+  extra: { env?: NodeJS.ProcessEnv; lookup?: Lookup } = {},
+): Promise<number> {
+  const { config } = loadConfig(options.config, extra.env);
+  const selected = options.only && options.only.length > 0 ? config.checks.filter((check) => options.only!.includes(check.name)) : config.checks;
+  const unknown = (options.only ?? []).filter((name) => !config.checks.some((check) => check.name === name));
+  if (unknown.length > 0) {
+    io.stderr(`no such check: ${unknown.join(', ')}`);
+    return 2;
+  }
+  const gate = createSemaphore(config.maxConcurrency);
+  const states = new Map<string, CheckState>();
+  const rows = await Promise.all(
+    selected.map(async (check): Promise<OnceRow> => {
+      const release = await gate.acquire();
+      try {
+        return { check, result: await runCheck(check, { clock: systemClock, log, states, lookup: extra.lookup }) };
+      } finally {
+        release();
+      }
+    }),
+  );
+  if (options.json) {
+    io.stdout(JSON.stringify(rows.map(toJson), null, 2));
+  } else {
+    for (const line of renderOnceTable(rows)) io.stdout(line);
+  }
+  return rows.some((row) => row.result.status === 'critical') ? 1 : 0;
+}
+
+function toJson({ check, result }: OnceRow) {
+  return {
+    check: check.name,
+    system: check.system,
+    kind: check.kind,
+    target: describeTarget(check),
+    status: result.status,
+    reason: result.reason ?? null,
+    message: result.message,
+    durationSeconds: result.durationSeconds,
+    phases: result.phases,
+    httpStatus: result.httpStatus ?? null,
+    certificate: result.tls ? { expiresAt: result.tls.expiresAt.toISOString(), daysLeft: result.tls.daysLeft } : null,
+    addresses: result.dns?.addresses ?? null,
+  };
+}
+
+const PHASE_SHORT: Record<string, string> = { dns: 'dns', connect: 'tcp', tls: 'tls', ttfb: 'ttfb', transfer: 'body' };
+const STATUS_TEXT: Record<string, string> = { ok: 'OK', warning: 'WARN', critical: 'CRIT' };
+
+/** Plain-text table, widest cell per column; the message column is last so it may run long. */
+export function renderOnceTable(rows: readonly OnceRow[]): string[] {
+  const header = ['CHECK', 'SYSTEM', 'KIND', 'STATUS', 'LATENCY', 'PHASES', 'REASON', 'MESSAGE'];
+  const body = rows.map(({ check, result }) => [
+    check.name,
+    check.system,
+    check.kind,
+    STATUS_TEXT[result.status] ?? result.status,
+    formatSeconds(result.durationSeconds),
+    PHASES.filter((phase) => result.phases[phase] !== undefined)
+      .map((phase) => `${PHASE_SHORT[phase]} ${formatSeconds(result.phases[phase]!)}`)
+      .join(' · ') || '-',
+    result.reason ?? '-',
+    result.message,
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+  const counts = { ok: 0, warning: 0, critical: 0 };
+  for (const { result } of rows) counts[result.status] += 1;
+  return [line(header), ...body.map(line), '', `${rows.length} checks: ${counts.ok} ok, ${counts.warning} warning, ${counts.critical} critical`];
+}

@@ -1,0 +1,51 @@
+// `simulate`: runs the portal simulator in the foreground and prints where everything is, so the
+// daemon (config/demo.yaml) or a person with curl can use it. The CLI closes it on SIGINT/SIGTERM.
+import type { Logger } from 'pino';
+import { CONTROL_USAGE } from '../sim/control.ts';
+import { OIDC_DISCOVERY_PATH, PUBLIC_FORMALITY_PATH, SYNC_STATUS_PATH } from '../sim/handlers.ts';
+import { SCENARIO_NAMES } from '../sim/scenarios.ts';
+import { startSimulator } from '../sim/simulator.ts';
+
+export interface SimulateOptions {
+  readonly host?: string;
+  /** First of nine consecutive ports; default 18080 (what config/demo.yaml expects). */
+  readonly basePort?: number;
+  readonly timeline?: string;
+  /** Where the CA the demo config trusts is written; default data/sim. */
+  readonly certDir?: string;
+}
+
+export async function simulateCommand(
+  options: SimulateOptions,
+  io: { stdout(line: string): void },
+  log: Logger,
+): Promise<{ close(): Promise<void> }> {
+  const simulator = await startSimulator({
+    host: options.host,
+    basePort: options.basePort,
+    timeline: options.timeline,
+    certDir: options.certDir,
+    log,
+  });
+  const { urls } = simulator;
+  const row = (label: string, text: string) => `  ${label.padEnd(24)}${text}`;
+  const lines = [
+    'Portal simulator running:',
+    row('national portal', `${urls.national}/  (POST ${urls.national}${PUBLIC_FORMALITY_PATH})`),
+    row('quantricong', `${urls.quantricong}/`),
+    row('provincial back office', `${urls.provincial}/`),
+    row('provincial login (OIDC)', `${urls.provincialSso}${OIDC_DISCOVERY_PATH}`),
+    row('provincial sync API', `${urls.syncProvincial}${SYNC_STATUS_PATH}  (header Authorization: Bearer <any token>)`),
+    row('national sync API', `${urls.syncNational}${SYNC_STATUS_PATH}`),
+    row('HTTPS origin', `${urls.https}/  (CA: ${simulator.caFile})`),
+    row('DNS (udp)', `${simulator.dns.address}  (dichvucong.sim A 127.0.0.1)`),
+    row('control', `${urls.control}/`),
+    `Timeline: ${options.timeline ?? 'none (healthy until switched)'}`,
+    `Scenarios: ${SCENARIO_NAMES.join(', ')}`,
+    'Control endpoint:',
+    ...CONTROL_USAGE.map((line) => `  ${line}`),
+    `  e.g. curl -X POST ${urls.control}/scenarios/portal-down`,
+  ];
+  for (const line of lines) io.stdout(line);
+  return { close: () => simulator.close() };
+}

@@ -1,0 +1,321 @@
+// The http probe: measureHttp does the I/O (one fresh, timed connection per hop) and returns raw
+// facts; judgeHttp decides the result from them without I/O. Latency is judged by the caller.
+import { Client, type buildConnector } from 'undici';
+import { isIP } from 'node:net';
+import { DEFAULTS, type HttpCheck } from '../config/config.ts';
+import { judgeCertificate, type CertificateVerdict, type TlsFacts } from './certificate.ts';
+import { openConnection } from './open-connection.ts';
+import type { CertificateInfo, Phase, Probe, ProbeContext, ProbeResult } from './probe.ts';
+import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
+import { readBody } from './read-body.ts';
+import { readJsonPath } from './json-path.ts';
+
+/** What measureHttp needs; an HttpCheck is one, and the sync probe builds its own. */
+export type HttpRequestSpec = Pick<
+  HttpCheck,
+  'url' | 'method' | 'headers' | 'body' | 'followRedirects' | 'ipFamily' | 'userAgent' | 'tls' | 'resolver' | 'timeoutSeconds'
+> & { readonly expect: Pick<HttpCheck['expect'], 'maxBodyBytes'> };
+
+export interface HttpTlsFacts extends TlsFacts {
+  /** The name the certificate was checked against (tls.serverName or the URL's host). */
+  readonly servername: string;
+  readonly protocol?: string;
+}
+
+interface MeasurementBase {
+  /** host[:port] of the last hop, for messages. Never the URL: query strings can carry tokens. */
+  readonly host: string;
+  /** Phases of the last hop only; earlier redirect hops count in durationSeconds alone. */
+  readonly phases: Partial<Record<Phase, number>>;
+  /** From the start of the first hop to the end of the last body (or the failure). */
+  readonly durationSeconds: number;
+  /** The clock when measuring started; certificates are judged against it. */
+  readonly measuredAt: Date;
+  readonly redirects: number;
+  readonly certificate?: CertificateInfo;
+  /** Present for https hops that completed the handshake. */
+  readonly tls?: HttpTlsFacts;
+  readonly remoteAddress?: string;
+}
+
+export interface HttpResponseFacts extends MeasurementBase {
+  readonly kind: 'response';
+  readonly httpStatus: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Complete: a body over maxBodyBytes is a body_too_large failure instead. */
+  readonly body: Buffer;
+}
+
+export interface HttpFailureFacts extends MeasurementBase {
+  readonly kind: 'failure';
+  readonly failure: ProbeFailure;
+  /** The last status seen, when the failure came after an answer (e.g. too many redirects). */
+  readonly httpStatus?: number;
+}
+
+export type HttpMeasurement = HttpResponseFacts | HttpFailureFacts;
+
+export const probeHttp: Probe<HttpCheck> = async (check, context) => judgeHttp(check, await measureHttp(check, context));
+
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+// Credentials meant for one origin must not follow a redirect to another.
+const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'host'];
+
+/**
+ * Sends the request on a fresh connection per hop and reads the body up to maxBodyBytes.
+ * Resolves with a failure for target problems; rejects only on bugs. With tls.verify on, a
+ * certificate that fails verification ends the hop before the request (and its headers, which
+ * may carry secrets) is sent.
+ */
+export async function measureHttp(spec: HttpRequestSpec, context: ProbeContext): Promise<HttpMeasurement> {
+  const startedAt = performance.now();
+  const measuredAt = context.clock();
+  let url = new URL(spec.url);
+  let request: HopRequest = {
+    method: spec.method,
+    headers: { ...spec.headers, 'user-agent': spec.userAgent },
+    body: spec.body,
+  };
+  for (let redirects = 0; ; redirects += 1) {
+    const hop = await measureHop(url, request, spec, context, startedAt, measuredAt);
+    const durationSeconds = (performance.now() - startedAt) / 1000;
+    if (hop.kind === 'failure') return { ...hop, redirects, durationSeconds };
+    const location = firstHeader(hop.headers.location);
+    if (!spec.followRedirects || !REDIRECT_STATUS.has(hop.httpStatus) || location === undefined) {
+      return { ...hop, redirects, durationSeconds };
+    }
+    const { kind: _kind, headers: _headers, body: _body, ...facts } = hop;
+    const fail = (message: string): HttpFailureFacts => ({
+      ...facts, kind: 'failure', failure: new ProbeFailure('protocol', message), redirects, durationSeconds,
+    });
+    if (redirects === DEFAULTS.maxRedirects) return fail(`more than ${DEFAULTS.maxRedirects} redirects (the last from ${url.host})`);
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      return fail(`HTTP ${hop.httpStatus} from ${url.host} redirects to an invalid Location`);
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      return fail(`HTTP ${hop.httpStatus} from ${url.host} redirects to a ${next.protocol} URL`);
+    }
+    request = redirectedRequest(request, hop.httpStatus, next.origin !== url.origin);
+    url = next;
+  }
+}
+
+interface HopRequest {
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** 303, and 301/302 after a POST, become a GET without a body, as browsers do; 307/308 repeat the request. */
+function redirectedRequest(request: HopRequest, status: number, crossOrigin: boolean): HopRequest {
+  const headers: Record<string, string> = { ...request.headers };
+  if (crossOrigin) for (const name of ORIGIN_BOUND_HEADERS) delete headers[name];
+  const toGet = status === 303 || ((status === 301 || status === 302) && request.method === 'POST');
+  if (!toGet) return { ...request, headers };
+  delete headers['content-type'];
+  delete headers['content-length'];
+  return { method: request.method === 'HEAD' ? 'HEAD' : 'GET', headers };
+}
+
+type HopResult = Omit<HttpResponseFacts, 'redirects' | 'durationSeconds'> | Omit<HttpFailureFacts, 'redirects' | 'durationSeconds'>;
+
+async function measureHop(
+  url: URL,
+  request: HopRequest,
+  spec: HttpRequestSpec,
+  context: ProbeContext,
+  startedAt: number,
+  measuredAt: Date,
+): Promise<HopResult> {
+  const phases: Partial<Record<Phase, number>> = {};
+  const https = url.protocol === 'https:';
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const servername = spec.tls.serverName ?? hostname;
+  let common: Pick<HopResult, 'host' | 'phases' | 'measuredAt' | 'certificate' | 'tls' | 'remoteAddress'> = { host: url.host, phases, measuredAt };
+  let readyAt: number | undefined;
+  let headersAt: number | undefined;
+  let httpStatus: number | undefined;
+
+  // undici's own timers back up the signal; they must not outlive the deadline.
+  const remainingMs = Math.max(1, Math.round(spec.timeoutSeconds * 1000 - (performance.now() - startedAt)));
+  const connect: buildConnector.connector = (_options, callback) => {
+    openConnection(
+      { host: hostname, port: portOf(url), tls: https ? { servername, policy: spec.tls } : undefined },
+      {
+        family: spec.ipFamily, resolver: spec.resolver, lookup: context.lookup, signal: context.signal,
+        timeoutMs: remainingMs, phases, now: () => measuredAt,
+      },
+    ).then(
+      (connection) => {
+        const tls: HttpTlsFacts | undefined = https
+          ? {
+            servername,
+            authorized: connection.authorized,
+            authorizationError: connection.authorizationError,
+            peer: connection.peer,
+            protocol: connection.tlsProtocol,
+          }
+          : undefined;
+        common = { ...common, certificate: connection.certificate, tls, remoteAddress: connection.remoteAddress };
+        const refusal = tls && spec.tls.verify ? judgeCertificate(spec.tls, tls, servername, measuredAt) : undefined;
+        if (refusal?.status === 'critical') {
+          connection.socket.destroy();
+          callback(new ProbeFailure('tls', `${url.host}: ${refusal.message}`, { phase: 'tls' }), null);
+          return;
+        }
+        readyAt = performance.now();
+        callback(null, connection.socket);
+      },
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
+    );
+  };
+
+  const pendingPhase = (): Phase => {
+    if (headersAt !== undefined) return 'transfer';
+    if (readyAt !== undefined) return 'ttfb';
+    if (phases.connect !== undefined) return 'tls';
+    return phases.dns !== undefined || isIP(hostname) ? 'connect' : 'dns';
+  };
+
+  const client = new Client(url.origin, { connect, headersTimeout: remainingMs, bodyTimeout: remainingMs });
+  try {
+    const response = await client.request({
+      path: `${url.pathname}${url.search}`,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: context.signal,
+    });
+    headersAt = performance.now();
+    httpStatus = response.statusCode;
+    phases.ttfb = (headersAt - (readyAt ?? headersAt)) / 1000;
+    const body = await readBody(response.body, { maxBodyBytes: spec.expect.maxBodyBytes, signal: context.signal, from: url.host });
+    phases.transfer = (performance.now() - headersAt) / 1000;
+    return { ...common, kind: 'response', httpStatus: response.statusCode, headers: response.headers, body };
+  } catch (error) {
+    const failure = toProbeFailure(error, context.signal, pendingPhase(), url.host);
+    return { ...common, kind: 'failure', failure, ...(httpStatus === undefined ? {} : { httpStatus }) };
+  } finally {
+    await client.destroy().catch(() => {});
+  }
+}
+
+function portOf(url: URL): number {
+  if (url.port !== '') return Number(url.port);
+  return url.protocol === 'https:' ? 443 : 80;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Maps what undici and the sockets throw to a reason; errors without a code are bugs and rethrown. */
+function toProbeFailure(error: unknown, signal: AbortSignal, phase: Phase, host: string): ProbeFailure {
+  if (error instanceof ProbeFailure) return error;
+  if (signal.aborted) return timeoutFailure(signal, phase);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') throw error;
+  switch (code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return timeoutFailure(signal, phase);
+    case 'UND_ERR_SOCKET':
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new ProbeFailure('protocol', phase === 'transfer'
+        ? `${host} closed the connection in the middle of the body`
+        : `${host} closed the connection without answering`, { phase, cause: error });
+    default:
+      return new ProbeFailure('protocol', code.startsWith('HPE_')
+        ? `invalid HTTP response from ${host} (${code})`
+        : `HTTP exchange with ${host} failed (${code})`, { phase, cause: error });
+  }
+}
+
+/**
+ * Pure. First failure wins, in this order: transport (the measurement failed) → TLS certificate →
+ * blocked (firewall status not expected by the check, or a marker in the body, case-insensitive) →
+ * status → bodyContains / bodyNotContains → JSON (unparsable = protocol; paths = assertion).
+ * A certificate minDaysLeft warning is reported only when nothing else failed.
+ */
+export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): ProbeResult {
+  const base = {
+    durationSeconds: measurement.durationSeconds,
+    phases: measurement.phases,
+    ...(measurement.certificate ? { tls: measurement.certificate } : {}),
+  };
+  if (measurement.kind === 'failure') {
+    return {
+      ...base,
+      ...(measurement.httpStatus === undefined ? {} : { httpStatus: measurement.httpStatus }),
+      status: 'critical',
+      reason: measurement.failure.reason,
+      message: measurement.failure.message,
+    };
+  }
+  const host = measurement.host;
+  const status = measurement.httpStatus;
+  const answered = { ...base, httpStatus: status };
+  const fail = (reason: ProbeResult['reason'], message: string): ProbeResult => ({ ...answered, status: 'critical', reason, message });
+
+  let certificateWarning: CertificateVerdict | undefined;
+  if (measurement.tls) {
+    const verdict = judgeCertificate(check.tls, measurement.tls, measurement.tls.servername, measurement.measuredAt);
+    if (verdict?.status === 'critical') return fail('tls', `${host}: ${verdict.message}`);
+    certificateWarning = verdict;
+  }
+
+  const text = measurement.body.toString('utf8');
+  if (check.blocked.status.includes(status) && !check.expect.status.includes(status)) {
+    return fail('blocked', `the firewall in front of ${host} refused the prober (HTTP ${status})`);
+  }
+  const lowerText = text.toLowerCase();
+  const marker = check.blocked.markers.find((candidate) => lowerText.includes(candidate.toLowerCase()));
+  if (marker !== undefined) {
+    return fail('blocked', `the firewall in front of ${host} refused the prober (HTTP ${status}, page says "${clip(marker)}")`);
+  }
+  if (!check.expect.status.includes(status)) return fail('http_status', `HTTP ${status} from ${host}`);
+  if (check.expect.bodyContains !== undefined && !text.includes(check.expect.bodyContains)) {
+    return fail('assertion', `body from ${host} does not contain "${clip(check.expect.bodyContains)}"`);
+  }
+  if (check.expect.bodyNotContains !== undefined && text.includes(check.expect.bodyNotContains)) {
+    return fail('assertion', `body from ${host} contains "${clip(check.expect.bodyNotContains)}"`);
+  }
+  if (check.expect.json.length > 0) {
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      return fail('protocol', `body from ${host} is not valid JSON (${clip((error as Error).message)})`);
+    }
+    for (const expectation of check.expect.json) {
+      const value = readJsonPath(expectation.path, document);
+      const path = expectation.path.source;
+      if (expectation.exists === true && value === undefined) return fail('assertion', `${path} is absent in the JSON from ${host}`);
+      if (expectation.exists === false && value !== undefined) {
+        return fail('assertion', `${path} is present in the JSON from ${host} (found ${describeValue(value)})`);
+      }
+      if (expectation.equals !== undefined && value !== expectation.equals) {
+        return fail('assertion', `${path} in the JSON from ${host} is ${describeValue(value)}, expected ${describeValue(expectation.equals)}`);
+      }
+    }
+  }
+  if (certificateWarning) return { ...answered, status: 'warning', reason: 'tls', message: `${host}: ${certificateWarning.message}` };
+  return { ...answered, status: 'ok', message: `HTTP ${status} from ${host}` };
+}
+
+const CLIP_CHARS = 80;
+
+/** One line, at most CLIP_CHARS characters: messages are read in alerts and tables. */
+function clip(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > CLIP_CHARS ? `${line.slice(0, CLIP_CHARS - 1)}…` : line;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'absent';
+  return clip(JSON.stringify(value) ?? String(value));
+}

@@ -1,0 +1,224 @@
+// Opens one fresh TCP (and optionally TLS) connection, timing each phase. Shared by the http, tls
+// and tcp probes. Records what the certificate verification said but never judges it: callers do.
+import net from 'node:net';
+import tls from 'node:tls';
+import type { IpFamily, ResolverAddress, TlsPolicy } from '../config/config.ts';
+import type { CertificateInfo, Lookup, Phase } from './probe.ts';
+import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
+import { resolveHost } from './resolve-host.ts';
+import { certificateInfo } from './certificate.ts';
+
+export interface ConnectionTarget {
+  readonly host: string;
+  readonly port: number;
+  /** Present = do a TLS handshake after connecting. */
+  readonly tls?: {
+    /** SNI; default host. Never sent when it is an IP (SNI carries names only). */
+    readonly servername?: string;
+    readonly policy: TlsPolicy;
+  };
+}
+
+export interface ConnectOptions {
+  readonly family: IpFamily;
+  readonly resolver?: ResolverAddress;
+  readonly lookup?: Lookup;
+  /** The hard deadline: destroys the socket in whatever phase it is in. */
+  readonly signal: AbortSignal;
+  /** Milliseconds until that deadline, so a configured resolver spreads its retries over it. */
+  readonly timeoutMs?: number;
+  /** Filled in as each phase completes, so a caller still has them when a later phase fails. */
+  readonly phases?: Partial<Record<Phase, number>>;
+  /** For certificate days left; default the system clock. */
+  readonly now?: () => Date;
+}
+
+export interface OpenedConnection {
+  readonly socket: net.Socket;
+  readonly remoteAddress: string;
+  /** Seconds. dns is absent when host is an IP literal (nothing was resolved). */
+  readonly phases: Partial<Record<Phase, number>>;
+  readonly certificate?: CertificateInfo;
+  readonly peer?: tls.PeerCertificate;
+  /** Chain verification only; the host name is checked by judgeCertificate. */
+  readonly authorized?: boolean;
+  /** OpenSSL's code, e.g. CERT_HAS_EXPIRED or UNABLE_TO_VERIFY_LEAF_SIGNATURE. */
+  readonly authorizationError?: string;
+  readonly tlsProtocol?: string;
+}
+
+/**
+ * Resolves, connects and (for tls targets) handshakes. Rejects only with a ProbeFailure:
+ * dns, connect, tls or timeout. Addresses are tried in resolver order until one accepts;
+ * a refused or unreachable address falls through to the next, a hanging one runs into the deadline.
+ */
+export async function openConnection(target: ConnectionTarget, options: ConnectOptions): Promise<OpenedConnection> {
+  const phases = options.phases ?? {};
+  const bareHost = stripBrackets(target.host);
+  let mark = performance.now();
+  const addresses = await resolveHost(bareHost, options);
+  if (!net.isIP(bareHost)) phases.dns = secondsSince(mark);
+
+  mark = performance.now();
+  const socket = await connectFirst(bareHost, addresses, target.port, options.signal);
+  phases.connect = secondsSince(mark);
+  const remoteAddress = socket.remoteAddress ?? addresses[0] ?? bareHost;
+  if (!target.tls) return { socket, remoteAddress, phases };
+
+  mark = performance.now();
+  const servername = stripBrackets(target.tls.servername ?? bareHost);
+  const secure = await handshake(socket, servername, target.tls.policy, options.signal, describeEndpoint(bareHost, remoteAddress, target.port));
+  phases.tls = secondsSince(mark);
+  const peer = secure.getPeerCertificate();
+  const hasPeer = peer !== null && typeof peer === 'object' && typeof peer.valid_to === 'string';
+  // Node types authorizationError as Error, but at run time it is OpenSSL's code string.
+  const authorizationError = secure.authorizationError === undefined || secure.authorizationError === null
+    ? undefined
+    : String((secure.authorizationError as unknown as { code?: string }).code ?? secure.authorizationError);
+  return {
+    socket: secure,
+    remoteAddress,
+    phases,
+    certificate: hasPeer ? certificateInfo(peer, (options.now ?? (() => new Date()))()) : undefined,
+    peer: hasPeer ? peer : undefined,
+    authorized: secure.authorized,
+    authorizationError,
+    tlsProtocol: secure.getProtocol() ?? undefined,
+  };
+}
+
+/** "10.0.0.1:443", "[::1]:443", or "portal.example (10.0.0.1:443)" when a name was resolved. */
+export function describeEndpoint(host: string, address: string, port: number): string {
+  const endpoint = net.isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
+  return host === address || net.isIP(host) ? endpoint : `${host} (${endpoint})`;
+}
+
+function stripBrackets(host: string): string {
+  return host.replace(/^\[|\]$/g, '');
+}
+
+function secondsSince(mark: number): number {
+  return (performance.now() - mark) / 1000;
+}
+
+async function connectFirst(host: string, addresses: readonly string[], port: number, signal: AbortSignal): Promise<net.Socket> {
+  let lastFailure: ProbeFailure | undefined;
+  for (const address of addresses) {
+    try {
+      return await connectOne(host, address, port, signal);
+    } catch (error) {
+      if (!(error instanceof ProbeFailure) || error.reason !== 'connect') throw error;
+      lastFailure = error;
+    }
+  }
+  if (!lastFailure) throw new Error('connectFirst needs at least one address');
+  if (addresses.length === 1) throw lastFailure;
+  throw new ProbeFailure('connect', `${lastFailure.message} (all ${addresses.length} addresses failed)`, { phase: 'connect', cause: lastFailure.cause });
+}
+
+function connectOne(host: string, address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+  if (signal.aborted) return Promise.reject(timeoutFailure(signal, 'connect'));
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: address, port });
+    const settle = (): void => {
+      signal.removeEventListener('abort', onAbort);
+      socket.off('error', onError);
+      socket.off('connect', onConnect);
+    };
+    const onAbort = (): void => {
+      settle();
+      socket.destroy();
+      reject(timeoutFailure(signal, 'connect'));
+    };
+    const onError = (error: NodeJS.ErrnoException): void => {
+      settle();
+      socket.destroy();
+      reject(new ProbeFailure('connect', describeConnectError(describeEndpoint(host, address, port), error), { phase: 'connect', cause: error }));
+    };
+    const onConnect = (): void => {
+      settle();
+      resolve(socket);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', onError);
+    socket.once('connect', onConnect);
+  });
+}
+
+function describeConnectError(endpoint: string, error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED': return `connection refused by ${endpoint}`;
+    case 'ECONNRESET': return `connection reset by ${endpoint}`;
+    case 'EHOSTUNREACH': return `no route to host ${endpoint} (EHOSTUNREACH)`;
+    case 'ENETUNREACH': return `network unreachable for ${endpoint} (ENETUNREACH)`;
+    case 'ETIMEDOUT': return `connecting to ${endpoint} timed out in the operating system (ETIMEDOUT)`;
+    case 'EADDRNOTAVAIL': return `cannot reach ${endpoint} from this machine (EADDRNOTAVAIL)`;
+    default: return `cannot connect to ${endpoint}: ${error.code ?? error.message}`;
+  }
+}
+
+// One secure context per distinct CA file: building one per connection costs ~50 MB RSS under load.
+const contextsByCa = new Map<string, tls.SecureContext>();
+
+function secureContextFor(policy: TlsPolicy): tls.SecureContext | undefined {
+  if (policy.ca === undefined) return undefined;
+  let context = contextsByCa.get(policy.ca);
+  if (!context) {
+    context = tls.createSecureContext({ ca: [...tls.rootCertificates, policy.ca] });
+    contextsByCa.set(policy.ca, context);
+  }
+  return context;
+}
+
+function handshake(socket: net.Socket, servername: string, policy: TlsPolicy, signal: AbortSignal, endpoint: string): Promise<tls.TLSSocket> {
+  if (signal.aborted) {
+    socket.destroy();
+    return Promise.reject(timeoutFailure(signal, 'tls'));
+  }
+  return new Promise((resolve, reject) => {
+    const secureContext = secureContextFor(policy);
+    const secure = tls.connect({
+      socket,
+      servername: net.isIP(servername) ? undefined : servername,
+      ALPNProtocols: ['http/1.1'],
+      // Verification is recorded (authorized, authorizationError) and judged by the caller, so an
+      // expiring or untrusted certificate is still read and reported precisely.
+      rejectUnauthorized: false,
+      // The name is checked by judgeCertificate against the name the check asked for; Node would
+      // check an IP target against "localhost" here.
+      checkServerIdentity: () => undefined,
+      ...(secureContext ? { secureContext } : {}),
+    });
+    const settle = (): void => {
+      signal.removeEventListener('abort', onAbort);
+      secure.off('error', onError);
+      secure.off('secureConnect', onSecure);
+    };
+    const onAbort = (): void => {
+      settle();
+      secure.destroy();
+      socket.destroy();
+      reject(timeoutFailure(signal, 'tls'));
+    };
+    const onError = (error: NodeJS.ErrnoException): void => {
+      settle();
+      secure.destroy();
+      socket.destroy();
+      reject(new ProbeFailure('tls', `TLS handshake with ${endpoint} failed: ${describeHandshakeError(error)}`, { phase: 'tls', cause: error }));
+    };
+    const onSecure = (): void => {
+      settle();
+      resolve(secure);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    secure.once('error', onError);
+    secure.once('secureConnect', onSecure);
+  });
+}
+
+function describeHandshakeError(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ECONNRESET') return 'the server closed the connection during the handshake';
+  if (error.code === 'ERR_SSL_WRONG_VERSION_NUMBER') return 'the server does not speak TLS on this port (wrong version number)';
+  const text = error.message.split('\n')[0] ?? '';
+  return error.code && !text.includes(error.code) ? `${text} (${error.code})` : text;
+}

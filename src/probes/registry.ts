@@ -1,0 +1,41 @@
+// The one list of probe kinds, and runProbe: the kind-specific probe, then what every kind shares
+// (latency thresholds). The mapped type makes the compiler insist on an entry per kind.
+import type { Check, CheckKind, LatencyThresholds } from '../config/config.ts';
+import { formatSeconds } from './format.ts';
+import { probeDns } from './dns.ts';
+import { probeHttp } from './http.ts';
+import type { Probe, ProbeContext, ProbeResult } from './probe.ts';
+import { probeTcp } from './tcp.ts';
+import { probeTls } from './tls.ts';
+
+type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
+
+export const probes: { [K in CheckKind]: Probe<CheckOf<K>> } = {
+  http: probeHttp,
+  tls: probeTls,
+  dns: probeDns,
+  tcp: probeTcp,
+};
+
+/** Resolves even when the target fails; rejects only on a bug in a probe. */
+export async function runProbe(check: Check, context: ProbeContext): Promise<ProbeResult> {
+  // TS cannot correlate check.kind with probes[check.kind]; the mapped type above guarantees it.
+  const result = await (probes[check.kind] as Probe<Check>)(check, context);
+  return judgeLatency(result, check.latency);
+}
+
+/**
+ * Latency is judged last: a probe that already failed keeps its own reason. Over `critical`
+ * fails the probe; over `warn` passes it with status warning.
+ */
+export function judgeLatency(result: ProbeResult, latency: LatencyThresholds | undefined): ProbeResult {
+  if (!latency || result.status === 'critical') return result;
+  const took = result.durationSeconds;
+  if (latency.criticalSeconds !== undefined && took > latency.criticalSeconds) {
+    return { ...result, status: 'critical', reason: 'latency', message: `slow: answered in ${formatSeconds(took)}, over the ${formatSeconds(latency.criticalSeconds)} limit` };
+  }
+  if (result.status === 'ok' && latency.warnSeconds !== undefined && took > latency.warnSeconds) {
+    return { ...result, status: 'warning', reason: 'latency', message: `slow: answered in ${formatSeconds(took)}, over the ${formatSeconds(latency.warnSeconds)} warning level` };
+  }
+  return result;
+}

@@ -1,0 +1,40 @@
+// What the sync judges work from: each side's parsed JSON answer, and what they hand back.
+// Reading a path that is not there is an `assertion` failure naming the side, path and host.
+import type { JsonPath } from './json-path.ts';
+import { readJsonPath } from './json-path.ts';
+import type { FailureReason, Status, SyncObservation } from './probe.ts';
+import { ProbeFailure } from './probe-failure.ts';
+
+export type SideName = 'source' | 'target';
+
+/** One side's answer: its parsed JSON body, and the host it came from (never the URL). */
+export interface SideAnswer {
+  readonly side: SideName;
+  readonly host: string;
+  readonly document: unknown;
+}
+
+export interface SyncVerdict {
+  readonly status: Status;
+  readonly reason?: FailureReason;
+  readonly message: string;
+  readonly sync: SyncObservation;
+}
+
+/** The value at the path; absent throws ProbeFailure 'assertion'. null is a value, returned as is. */
+export function readAnswerPath(answer: SideAnswer, path: JsonPath): unknown {
+  const value = readJsonPath(path, answer.document);
+  if (value === undefined) throw new ProbeFailure('assertion', `${answer.side}: ${path.source} is absent in the JSON from ${answer.host}`);
+  return value;
+}
+
+/** "$.data.lastUpdated from host", for messages about a value read there. */
+export function describeWhere(answer: SideAnswer, path: JsonPath): string {
+  return `${answer.side}: ${path.source} from ${answer.host}`;
+}
+
+/** Status and reason of the worst level; sync judgements fail only with sync_lag. */
+export function worstOf(levels: readonly Status[]): { status: Status; reason?: FailureReason } {
+  const status = levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'ok';
+  return status === 'ok' ? { status } : { status, reason: 'sync_lag' };
+}

@@ -1,0 +1,48 @@
+// The tls probe: one handshake to host:port, then the certificate judged against the check's
+// policy (dates, name, chain, minDaysLeft). Sends nothing after the handshake.
+import type { TlsCheck } from '../config/config.ts';
+import { judgeCertificate } from './certificate.ts';
+import { describeEndpoint, openConnection, type OpenedConnection } from './open-connection.ts';
+import type { Phase, Probe } from './probe.ts';
+import { ProbeFailure } from './probe-failure.ts';
+
+export const probeTls: Probe<TlsCheck> = async (check, context) => {
+  const startedAt = performance.now();
+  const now = context.clock();
+  const phases: Partial<Record<Phase, number>> = {};
+  const servername = check.tls.serverName ?? check.host;
+  const target = describeEndpoint(check.host, check.host, check.port);
+  let connection: OpenedConnection;
+  try {
+    connection = await openConnection(
+      { host: check.host, port: check.port, tls: { servername, policy: check.tls } },
+      {
+        family: check.ipFamily, resolver: check.resolver, lookup: context.lookup, signal: context.signal,
+        timeoutMs: check.timeoutSeconds * 1000, phases, now: () => now,
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof ProbeFailure)) throw error;
+    return { status: 'critical', reason: error.reason, message: error.message, phases, durationSeconds: secondsSince(startedAt) };
+  }
+  connection.socket.destroy();
+  const base = {
+    durationSeconds: secondsSince(startedAt),
+    phases,
+    ...(connection.certificate ? { tls: connection.certificate } : {}),
+  };
+  const verdict = judgeCertificate(check.tls, connection, servername, now);
+  if (verdict) return { ...base, status: verdict.status, reason: verdict.reason, message: `${target}: ${verdict.message}` };
+  const certificate = connection.certificate;
+  return {
+    ...base,
+    status: 'ok',
+    message: certificate
+      ? `certificate of ${target} is valid for ${certificate.daysLeft} more days (notAfter ${certificate.expiresAt.toISOString().slice(0, 10)})`
+      : `TLS handshake with ${target} succeeded`,
+  };
+};
+
+function secondsSince(mark: number): number {
+  return (performance.now() - mark) / 1000;
+}

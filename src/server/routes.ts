@@ -1,0 +1,71 @@
+// The HTTP endpoints of the daemon: /metrics, /healthz and /api/status. Each handler turns one
+// dependency into a response; sockets, 404/405/HEAD and failures are the server's job.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Metrics } from '../metrics/metrics.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: IncomingHttpHeaders;
+}
+
+export interface RouteResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type RouteHandler = (request: RouteRequest) => RouteResponse | Promise<RouteResponse>;
+
+/** The handler of each method one path answers. A GET handler also answers HEAD. */
+export type RouteMethods = Readonly<Partial<Record<Method, RouteHandler>>>;
+
+/** Exact path (no query, no trailing-slash folding) → its methods. */
+export type Routes = ReadonlyMap<string, RouteMethods>;
+
+export interface Health {
+  readonly ok: boolean;
+  /** Why the daemon is unhealthy, one short line each; empty when ok. */
+  readonly reasons: readonly string[];
+}
+
+export interface RouteDependencies {
+  readonly metrics: Metrics;
+  readonly health: () => Health;
+  /** A JSON-serialisable snapshot of every check's last result and state. */
+  readonly status: () => unknown;
+}
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+// Live state: a cached copy would mislead whoever is looking at an incident.
+const NO_STORE = { 'cache-control': 'no-store' } as const;
+
+export function jsonResponse(status: number, value: unknown): RouteResponse {
+  return { status, contentType: JSON_CONTENT_TYPE, body: `${JSON.stringify(value) ?? 'null'}\n`, headers: NO_STORE };
+}
+
+export function createRoutes(deps: RouteDependencies): Routes {
+  return new Map<string, RouteMethods>([
+    ['/metrics', {
+      GET: async () => {
+        const { contentType, body } = await deps.metrics.render();
+        return { status: 200, contentType, body, headers: NO_STORE };
+      },
+    }],
+    ['/healthz', {
+      GET: () => {
+        const health = deps.health();
+        return health.ok
+          ? jsonResponse(200, { status: 'ok' })
+          : jsonResponse(503, { status: 'stuck', reasons: health.reasons });
+      },
+    }],
+    ['/api/status', {
+      GET: () => jsonResponse(200, deps.status()),
+    }],
+  ]);
+}

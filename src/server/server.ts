@@ -1,0 +1,157 @@
+// The daemon's HTTP server (node:http): dispatches a route table, answers 404/405/HEAD and turns
+// handler failures into 500s without ever taking the process down. Knows nothing of the routes' content.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { jsonResponse, type Method, type RouteHandler, type RouteMethods, type RouteResponse, type Routes } from './routes.ts';
+
+export interface HttpServer {
+  /** Base URL, e.g. http://127.0.0.1:9464 (with the real port when 0 was asked for). */
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening, drops idle keep-alive sockets at once and cuts requests still running after a short grace. */
+  close(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  readonly host: string;
+  /** 0 lets the OS choose. */
+  readonly port: number;
+  readonly routes: Routes;
+  readonly log: Logger;
+}
+
+/** Raised when the server cannot listen; `code` is Node's (EADDRINUSE, EACCES, ...). */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  constructor(message: string, readonly code: string, options: { cause: unknown }) {
+    super(message, options);
+  }
+}
+
+// Long enough for a scrape already being written to finish; short enough for SIGTERM's 10 s budget.
+const CLOSE_GRACE_MS = 1_000;
+// A scraper or browser that stalls must not hold a socket for the Node defaults (60 s / 300 s).
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { host, routes, log } = options;
+  const server = http.createServer((request, response) => {
+    handleRequest(routes, log, request, response).catch((error: unknown) => {
+      // Reached only if writing the response itself failed (e.g. the client went away).
+      log.warn({ err: error, method: request.method, path: request.url }, 'http response failed');
+      response.destroy();
+    });
+  });
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+
+  return new Promise<HttpServer>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      reject(toListenError(error, host, options.port));
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      server.on('error', (error) => log.error({ err: error }, 'http server error'));
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://${formatHostPort(host, port)}`, port, close: createClose(server) });
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port: options.port });
+  });
+}
+
+function createClose(server: http.Server): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      grace.unref();
+      server.close((error) => {
+        clearTimeout(grace);
+        if (error) reject(error);
+        else resolve();
+      });
+      // Keep-alive sockets would otherwise hold close() open until their own timeout.
+      server.closeIdleConnections();
+    });
+    return closing;
+  };
+}
+
+async function handleRequest(
+  routes: Routes,
+  log: Logger,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): Promise<void> {
+  const method = request.method ?? 'GET';
+  const target = request.url ?? '/';
+  // Origin-form only; prefixing keeps "//x" a path instead of a host.
+  const url = target.startsWith('/') ? URL.parse(`http://localhost${target}`) : null;
+  if (url === null) {
+    writeResponse(response, jsonResponse(400, { error: 'bad request target' }));
+    return;
+  }
+  const handlers = routes.get(url.pathname);
+  if (handlers === undefined) {
+    writeResponse(response, jsonResponse(404, { error: 'not found' }));
+    return;
+  }
+  const handler = handlerFor(handlers, method);
+  if (handler === undefined) {
+    const allowed = Object.keys(handlers).filter((name) => handlerFor(handlers, name) !== undefined);
+    if (handlers.GET !== undefined) allowed.push('HEAD');
+    writeResponse(response, {
+      ...jsonResponse(405, { error: 'method not allowed', allowed }),
+      headers: { allow: allowed.join(', ') },
+    });
+    return;
+  }
+  writeResponse(response, await runHandler(handler, log, { method, url, headers: request.headers }));
+}
+
+function handlerFor(handlers: RouteMethods, method: string): RouteHandler | undefined {
+  // Own keys only: "constructor" must not find Object's.
+  if (Object.hasOwn(handlers, method)) return handlers[method as Method];
+  return method === 'HEAD' ? handlers.GET : undefined;
+}
+
+async function runHandler(handler: RouteHandler, log: Logger, request: Parameters<RouteHandler>[0]): Promise<RouteResponse> {
+  try {
+    return await handler(request);
+  } catch (error) {
+    log.error({ err: error, method: request.method, path: request.url.pathname }, 'http handler failed');
+    // The message may name internals; the log has it, the client gets a fixed text.
+    return jsonResponse(500, { error: 'internal error' });
+  }
+}
+
+function writeResponse(response: http.ServerResponse, result: RouteResponse): void {
+  response.writeHead(result.status, {
+    ...result.headers,
+    'content-type': result.contentType,
+    'content-length': Buffer.byteLength(result.body),
+  });
+  // For HEAD, Node sends the headers (with the GET length) and drops the body itself.
+  response.end(result.body);
+}
+
+function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function toListenError(error: NodeJS.ErrnoException, host: string, port: number): ListenError {
+  const where = formatHostPort(host, port);
+  const code = error.code ?? 'UNKNOWN';
+  const message =
+    code === 'EADDRINUSE' ? `${where} is already in use`
+    : code === 'EACCES' ? `permission denied to listen on ${where} (ports below 1024 need privileges)`
+    : code === 'EADDRNOTAVAIL' ? `cannot listen on ${where}: ${host} is not an address of this machine`
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `cannot listen on ${where}: ${host} does not resolve`
+    : `cannot listen on ${where}: ${error.message}`;
+  return new ListenError(message, code, { cause: error });
+}

@@ -1,0 +1,101 @@
+// The live picture served at /api/status: every check's status and last result. Pure; holds no
+// secrets (no URLs with credentials, no headers), only names, hosts and measured facts.
+import type { Check, Config } from '../config/config.ts';
+import type { CheckState } from './check-state.ts';
+
+export interface CheckSnapshot {
+  readonly name: string;
+  readonly system: string;
+  readonly kind: Check['kind'];
+  readonly target: string;
+  readonly status: CheckState['status'];
+  readonly since: string;
+  readonly consecutiveFailures: number;
+  readonly intervalSeconds: number;
+  readonly last?: {
+    readonly at: string;
+    readonly status: string;
+    readonly reason?: string;
+    readonly message: string;
+    readonly durationSeconds: number;
+    readonly phases: Readonly<Record<string, number>>;
+    readonly httpStatus?: number;
+    readonly certificateExpiresAt?: string;
+    readonly certificateDaysLeft?: number;
+    readonly addresses?: readonly string[];
+  };
+}
+
+export interface StatusSnapshot {
+  readonly version: string;
+  readonly location?: string;
+  readonly startedAt: string;
+  readonly generatedAt: string;
+  readonly summary: Readonly<Record<CheckState['status'], number>>;
+  readonly checks: readonly CheckSnapshot[];
+}
+
+/** Where a check points, without path or query (they can carry tokens). */
+export function describeTarget(check: Check): string {
+  switch (check.kind) {
+    case 'http': {
+      const url = new URL(check.url);
+      return `${check.method} ${url.protocol}//${url.host}`;
+    }
+    case 'dns':
+      return `${check.host} ${check.recordType}`;
+    case 'tls':
+    case 'tcp':
+      return `${check.host}:${check.port}`;
+    case 'sync': {
+      const source = new URL(check.source.url).host;
+      return check.target ? `${source} → ${new URL(check.target.url).host}` : source;
+    }
+  }
+}
+
+export function buildStatusSnapshot(
+  config: Config,
+  states: ReadonlyMap<string, CheckState>,
+  meta: { version: string; startedAt: Date; now: Date },
+): StatusSnapshot {
+  const summary = { unknown: 0, ok: 0, warning: 0, critical: 0 };
+  const checks = config.checks.map((check): CheckSnapshot => {
+    const state = states.get(check.name);
+    const status = state?.status ?? 'unknown';
+    summary[status] += 1;
+    const result = state?.lastResult;
+    return {
+      name: check.name,
+      system: check.system,
+      kind: check.kind,
+      target: describeTarget(check),
+      status,
+      since: (state?.since ?? meta.startedAt).toISOString(),
+      consecutiveFailures: state?.consecutiveFailures ?? 0,
+      intervalSeconds: check.intervalSeconds,
+      last: result && state?.lastResultAt
+        ? {
+            at: state.lastResultAt.toISOString(),
+            status: result.status,
+            reason: result.reason,
+            message: result.message,
+            durationSeconds: result.durationSeconds,
+            phases: result.phases,
+            httpStatus: result.httpStatus,
+            certificateExpiresAt: result.tls?.expiresAt.toISOString(),
+            certificateDaysLeft: result.tls?.daysLeft,
+            addresses: result.dns?.addresses,
+          }
+        : undefined,
+    };
+  });
+  return {
+    version: meta.version,
+    location: config.location,
+    startedAt: meta.startedAt.toISOString(),
+    generatedAt: meta.now.toISOString(),
+    summary,
+    checks,
+  };
+}

@@ -1,0 +1,349 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DnsCheck, HttpCheck, TcpCheck, TlsCheck } from '../../src/config/config.ts';
+import { DEFAULTS } from '../../src/config/config.ts';
+import { ConfigError, type ConfigIssue } from '../../src/config/config-error.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
+const fixture = (name: string): string => join(FIXTURES, name);
+
+function issuesOf(file: string, env: NodeJS.ProcessEnv = {}): readonly ConfigIssue[] {
+  try {
+    loadConfig(file, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error(`${file} loaded, but it should be invalid`);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'sentinel-config-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let scratchCount = 0;
+function writeConfig(text: string): string {
+  scratchCount += 1;
+  const file = join(scratch, `config-${scratchCount}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+// [fixture, line, column, path, message fragment, issues expected (one mistake → usually one)]
+const INVALID: readonly (readonly [string, number, number, string, string, number?])[] = [
+  ['invalid-ca-file-damaged.yaml', 9, 15, 'checks[0].tls.caFile', 'holds a certificate that cannot be read'],
+  ['invalid-ca-file-missing.yaml', 8, 15, 'checks[0].tls.caFile', 'cannot read CA file'],
+  ['invalid-ca-file-not-pem.yaml', 7, 20, 'checks[0].tls.caFile', 'holds no PEM certificate'],
+  ['invalid-dns-address-family.yaml', 11, 11, 'checks[0].expect.addresses[1]', '"2001:db8::10" is not an IPv4 address'],
+  ['invalid-duplicate-name.yaml', 7, 11, 'checks[1].name', 'duplicate check name "portal-home"; first used at line 3'],
+  ['invalid-duplicate-yaml-key.yaml', 7, 5, 'checks[0].url', 'duplicate key "url"'],
+  ['invalid-duration-no-unit.yaml', 4, 12, 'defaults.timeout', '10 has no unit; write a duration such as "10s"'],
+  ['invalid-duration.yaml', 7, 15, 'checks[0].interval', '"30 seconds" is not a duration'],
+  ['invalid-empty-checks.yaml', 3, 9, 'checks', 'needs at least one check'],
+  ['invalid-env-reference.yaml', 8, 22, 'checks[0].headers.Authorization', 'is not a valid environment variable reference'],
+  ['invalid-expectation-outside-expect.yaml', 7, 5, 'checks[0].status', 'unknown key "status"; it belongs under "expect:"'],
+  ['invalid-ip-family.yaml', 7, 15, 'checks[0].ipFamily', 'expected 4, 6 or "any", got the number 5'],
+  ['invalid-json-path.yaml', 12, 17, 'checks[0].expect.json[1].path', 'malformed at character 7'],
+  ['invalid-kind-missing.yaml', 3, 5, 'checks[0].kind', 'missing "kind"; it must be one of http, tls, dns, tcp'],
+  ['invalid-kind.yaml', 5, 11, 'checks[0].kind', 'unknown kind "htpp"; kinds are http, tls, dns, tcp'],
+  ['invalid-latency-order.yaml', 8, 24, 'checks[0].expect.latency.warn', 'warn (5s) must be shorter than critical (2s)'],
+  ['invalid-listen.yaml', 3, 11, 'server.listen', '"localhost" must be host:port'],
+  ['invalid-max-body-bytes.yaml', 8, 21, 'checks[0].expect.maxBodyBytes', '"1 megabyte" is not a size'],
+  ['invalid-method.yaml', 7, 13, 'checks[0].method', 'did you mean "GET"?'],
+  ['invalid-missing-checks.yaml', 2, 1, 'checks', 'missing required key "checks"'],
+  ['invalid-missing-env.yaml', 8, 22, 'checks[0].headers.Authorization', 'environment variable SENTINEL_FIXTURE_UNSET_TOKEN is not set'],
+  ['invalid-multiple-documents.yaml', 7, 1, '', 'more than one YAML document'],
+  ['invalid-name-chars.yaml', 3, 11, 'checks[0].name', '"Portal_Home" must be 1-63 characters of a-z, 0-9 and "-"'],
+  ['invalid-port-range.yaml', 3, 92, 'checks[0].port', 'must be at most 65535'],
+  ['invalid-record-type.yaml', 7, 17, 'checks[0].recordType', '"SRV" is not allowed; use one of "A", "AAAA", "CNAME", "MX", "NS", "TXT"'],
+  ['invalid-resolver.yaml', 7, 15, 'checks[0].resolver', '"dns.google:53" must be an IP address'],
+  ['invalid-root-list.yaml', 2, 1, '', 'expected a map of settings with at least "checks:", got a list'],
+  ['invalid-status-code.yaml', 8, 21, 'checks[0].expect.status[1]', 'must be at most 599'],
+  ['invalid-timeout-over-default-interval.yaml', 9, 14, 'checks[0].timeout', 'timeout 1m30s is longer than interval 1m (from defaults)'],
+  ['invalid-timeout-over-interval.yaml', 8, 14, 'checks[0].timeout', 'timeout 2m is longer than interval 1m'],
+  ['invalid-tls-on-http.yaml', 7, 5, 'checks[0].tls', 'tls options apply only to https:// URLs'],
+  ['invalid-unknown-key-check.yaml', 7, 5, 'checks[0].interval_s', 'unknown key "interval_s"; did you mean "interval"?'],
+  ['invalid-unknown-key-expect.yaml', 9, 7, 'checks[0].expect.bodyContain', 'unknown key "bodyContain"; did you mean "bodyContains"?'],
+  ['invalid-unknown-key-top.yaml', 2, 1, 'locaton', 'unknown key "locaton"; did you mean "location"?'],
+  ['invalid-url-missing.yaml', 7, 5, 'checks[1].url', 'missing required key "url"'],
+  ['invalid-url.yaml', 6, 10, 'checks[0].url', '"dichvucong.gov.vn/" must be an http:// or https:// URL'],
+  ['invalid-wrong-type.yaml', 7, 23, 'checks[0].failureThreshold', 'expected a number, got "three"'],
+  // One misplaced indent makes the parser stumble three times on the same line.
+  ['invalid-yaml-indent.yaml', 5, 1, '', 'YAML: Sequence item without - indicator', 3],
+  ['invalid-yaml-syntax.yaml', 5, 18, '', 'a value holding ": " needs quotes'],
+  ['invalid-zero-interval.yaml', 7, 15, 'checks[0].interval', '"0s" must be longer than 0'],
+];
+
+describe('loadConfig on the broken-config corpus', () => {
+  const cases = INVALID.map(([name, line, column, path, fragment, count]) => ({ name, line, column, path, fragment, count: count ?? 1 }));
+  it.each(cases)('$name: line $line column $column at "$path"', ({ name, line, column, path, fragment, count }) => {
+    const issues = issuesOf(fixture(name));
+    expect(issues).toHaveLength(count);
+    const [first] = issues;
+    expect(first).toMatchObject({ file: fixture(name), line, column, path });
+    expect(first!.message).toContain(fragment);
+  });
+
+  it('has a table row for every invalid fixture, and at least 20 of them', () => {
+    const files = readdirSync(FIXTURES).filter((name) => name.startsWith('invalid-') && name.endsWith('.yaml')).sort();
+    expect(INVALID.map(([name]) => name).sort()).toEqual(files);
+    expect(files.length).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('loadConfig on valid files', () => {
+  it('applies defaults to a minimal file', () => {
+    const { config, secrets, warnings } = loadConfig(fixture('valid-minimal.yaml'), {});
+    expect(secrets).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(config.storagePath).toBe(DEFAULTS.storagePath);
+    const check = config.checks[0] as HttpCheck;
+    expect(check).toMatchObject({
+      name: 'portal-home',
+      kind: 'http',
+      method: 'GET',
+      intervalSeconds: 60,
+      timeoutSeconds: 10,
+      failureThreshold: 2,
+      ipFamily: 4,
+      followRedirects: false,
+    });
+    expect(check.expect.maxBodyBytes).toBe(1024 * 1024);
+  });
+
+  it('reads every kind and option, with env values, CA files and units resolved', () => {
+    const ca = join(FIXTURES, 'ca', 'test-ca.pem');
+    const env = { SENTINEL_TOKEN: 'fixture-token-123', SENTINEL_SYNC_HOST: 'sync.example.test', SENTINEL_SYNC_PORT: '8443' };
+    const { config, secrets } = loadConfig(fixture('valid-full.yaml'), env);
+    expect(config.location).toBe('an-giang-dc');
+    expect(config.listen).toEqual({ host: '::1', port: 9464 });
+    expect(config.maxConcurrency).toBe(8);
+    expect(config.checks.map((check) => check.kind)).toEqual(['http', 'tls', 'dns', 'dns', 'tcp']);
+
+    const http = config.checks[0] as HttpCheck;
+    expect(http.intervalSeconds).toBe(90);
+    expect(http.headers.authorization).toBe('Bearer fixture-token-123');
+    expect(http.headers['x-template']).toBe('${NOT_EXPANDED}');
+    expect(JSON.parse(http.body!)).toEqual({ limit: 5, lastId: '', q: '' });
+    expect(http.expect.maxBodyBytes).toBe(1024 * 1024);
+    expect(http.expect.json.map((rule) => rule.path.steps)).toEqual([['code'], ['data', 'items', 0, 'name']]);
+    expect(http.latency).toEqual({ warnSeconds: 2, criticalSeconds: 5 });
+    expect(http.tls).toMatchObject({ minDaysLeft: 14, caFile: ca, serverName: 'dichvucong.gov.vn' });
+    expect(http.tls.ca).toContain('-----BEGIN CERTIFICATE-----');
+
+    const tls = config.checks[1] as TlsCheck;
+    expect(tls).toMatchObject({ host: 'sync.example.test', port: 8443, intervalSeconds: 120, timeoutSeconds: 20, ipFamily: 'any' });
+    expect(tls.tls.caFile).toBe(ca);
+
+    expect((config.checks[2] as DnsCheck)).toMatchObject({ recordType: 'AAAA', resolver: { host: '127.0.0.1', port: 5353 } });
+    expect((config.checks[3] as DnsCheck)).toMatchObject({ recordType: 'A', resolver: { host: '::1', port: 53 } });
+    expect((config.checks[4] as TcpCheck)).toMatchObject({ host: '127.0.0.1', port: 587, timeoutSeconds: 5 });
+
+    expect([...secrets].sort()).toEqual(['fixture-token-123', 'sync.example.test', '8443'].sort());
+  });
+
+  it('returns a frozen config', () => {
+    const { config } = loadConfig(fixture('valid-minimal.yaml'), {});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.checks[0])).toBe(true);
+  });
+
+  it('warns, without failing, when a gov.vn host is probed more than once a minute', () => {
+    const { config, warnings } = loadConfig(fixture('valid-gov-vn-fast.yaml'), {});
+    expect(config.checks).toHaveLength(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ line: 9, column: 15, path: 'checks[0].interval' });
+    expect(warnings[0]!.message).toContain('the national portal throttles clients; probe at most about once a minute');
+  });
+
+  it('accepts YAML anchors and merge keys, so checks can share settings', () => {
+    const file = writeConfig([
+      'checks:',
+      '  - &national',
+      '    name: portal-home',
+      '    system: national-portal',
+      '    kind: http',
+      '    url: https://dichvucong.gov.vn/',
+      '    interval: 2m',
+      '  - <<: *national',
+      '    name: portal-search',
+      '    url: https://dichvucong.gov.vn/tra-cuu-ho-so',
+      '',
+    ].join('\n'));
+    const { config } = loadConfig(file, {});
+    expect(config.checks.map((check) => [check.name, check.system, check.intervalSeconds, (check as HttpCheck).url])).toEqual([
+      ['portal-home', 'national-portal', 120, 'https://dichvucong.gov.vn/'],
+      ['portal-search', 'national-portal', 120, 'https://dichvucong.gov.vn/tra-cuu-ho-so'],
+    ]);
+  });
+
+  it('warns at defaults.interval when the fast interval comes from defaults', () => {
+    const file = writeConfig([
+      'defaults:',
+      '  interval: 30s',
+      'checks:',
+      '  - { name: a, system: s, kind: http, url: "https://motcua.angiang.gov.vn/" }',
+      '',
+    ].join('\n'));
+    const { warnings } = loadConfig(file, {});
+    expect(warnings.map((warning) => [warning.line, warning.path])).toEqual([[2, 'defaults.interval']]);
+  });
+});
+
+describe('loadConfig reporting', () => {
+  it('lists every issue in one error, sorted by line, with the file name', () => {
+    const file = writeConfig([
+      'locaton: x',                                            // 1 unknown key
+      'checks:',
+      '  - name: a',
+      '    system: s',
+      '    kind: tcp',
+      '    host: h',
+      '    port: 99999',                                       // 7 out of range
+      '  - name: b',
+      '    system: s',
+      '    kind: http',
+      '    url: http://127.0.0.1/',
+      '    timeout: 2m',                                       // 12 timeout over the default interval
+      '    tls: { verify: false }',                            // 13 tls on http
+      '  - { name: b, system: s, kind: dns, host: "${MISSING_HOST}" }', // 14 duplicate name, missing env
+      '',
+    ].join('\n'));
+    const issues = issuesOf(file);
+    expect(issues.map((issue) => [issue.line, issue.path])).toEqual([
+      [1, 'locaton'],
+      [7, 'checks[0].port'],
+      [12, 'checks[1].timeout'],
+      [13, 'checks[1].tls'],
+      [14, 'checks[2].name'],
+      [14, 'checks[2].host'],
+    ]);
+    expect(issues.every((issue) => issue.file === file)).toBe(true);
+  });
+
+  it('asks for quotes around ${NAME} inside [ ] or { }, where YAML cannot read it bare', () => {
+    const issues = issuesOf(writeConfig('checks:\n  - { name: a, system: s, kind: tcp, host: ${SENTINEL_HOST}, port: 1 }\n'), { SENTINEL_HOST: 'h' });
+    expect(issues[0]!.line).toBe(2);
+    expect(issues[0]!.message).toContain('inside [ ] or { }, write "${NAME}" in quotes');
+  });
+
+  it('allows a timeout equal to the interval, and refuses one a millisecond longer', () => {
+    const text = (timeout: string) => `checks:\n  - { name: a, system: s, kind: tcp, host: h, port: 1, interval: 30s, timeout: ${timeout} }\n`;
+    expect(loadConfig(writeConfig(text('30s')), {}).config.checks[0]!.timeoutSeconds).toBe(30);
+    expect(issuesOf(writeConfig(text('30s1ms')))[0]!.message).toContain('is longer than interval 30s');
+  });
+
+  it('names the file when it cannot be read', () => {
+    const missing = join(scratch, 'does-not-exist.yaml');
+    const error = (() => {
+      try {
+        loadConfig(missing, {});
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('CONFIG_INVALID');
+    expect((error as ConfigError).issues).toEqual([{ file: missing, path: '', message: 'cannot read config file: no such file' }]);
+    expect((error as ConfigError).message).toContain(missing);
+  });
+
+  it('says what an empty file lacks', () => {
+    const issues = issuesOf(writeConfig('# nothing yet\n'));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.message).toContain('expected a map of settings with at least "checks:"');
+  });
+
+  it('lists allowed keys when no key is close to the unknown one', () => {
+    const issues = issuesOf(writeConfig('checks:\n  - { name: a, system: s, kind: tcp, host: h, port: 1, zzz: 1 }\n'));
+    expect(issues[0]!.message).toBe('unknown key "zzz"; allowed here: name, system, description, interval, timeout, failureThreshold, successThreshold, resolver, kind, host, port, ipFamily, expect');
+  });
+
+  it('does not add a type error on top of an unset variable', () => {
+    const issues = issuesOf(writeConfig('checks:\n  - name: a\n    system: s\n    kind: tcp\n    host: h\n    port: ${SENTINEL_UNSET_PORT}\n'));
+    expect(issues.map((issue) => issue.message)).toEqual(['environment variable SENTINEL_UNSET_PORT is not set']);
+    expect(issues[0]).toMatchObject({ line: 6, column: 11, path: 'checks[0].port' });
+  });
+
+  it('reports a bad anchored value at the anchor and where the alias uses it', () => {
+    const issues = issuesOf(writeConfig([
+      'defaults:',
+      '  timeout: &slow 5 minutes',
+      'checks:',
+      '  - { name: a, system: s, kind: tcp, host: h, port: 1, timeout: *slow }',
+      '',
+    ].join('\n')));
+    expect(issues.map((issue) => [issue.line, issue.path])).toEqual([[2, 'defaults.timeout'], [4, 'checks[0].timeout']]);
+  });
+
+  it('reports the same unreadable CA file for each check that names it', () => {
+    const issues = issuesOf(writeConfig([
+      'checks:',
+      '  - { name: a, system: s, kind: tls, host: h, tls: { caFile: nope.pem } }',
+      '  - { name: b, system: s, kind: tls, host: h, tls: { caFile: ./nope.pem } }',
+      '',
+    ].join('\n')));
+    expect(issues.map((issue) => issue.line)).toEqual([2, 3]);
+    expect(issues[0]!.message).toContain(join(scratch, 'nope.pem'));
+  });
+});
+
+describe('shipped configs', () => {
+  const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+  it('loads config/monitor.yaml without credentials or warnings, politely timed', () => {
+    const { config, warnings, secrets } = loadConfig(join(ROOT, 'config/monitor.yaml'), {});
+    expect(warnings).toEqual([]);
+    expect(secrets).toEqual([]);
+    expect(config.location).toBe('an-giang');
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(config.storagePath).toBe('./data/sentinel.db');
+    for (const check of config.checks) {
+      expect(check.intervalSeconds, check.name).toBeGreaterThanOrEqual(60);
+      expect(check.timeoutSeconds, check.name).toBeGreaterThanOrEqual(10);
+      expect(check.timeoutSeconds, check.name).toBeLessThanOrEqual(20);
+      if (check.kind === 'http') expect(check.headers.authorization, check.name).toBeUndefined();
+    }
+    expect(new Set(config.checks.map((check) => check.system))).toEqual(
+      new Set(['national-portal', 'quantricong', 'provincial', 'payment', 'vneid']));
+    const api = config.checks.find((check) => check.kind === 'http' && check.method === 'POST') as HttpCheck;
+    expect(api.url).toBe('https://dichvucong.gov.vn/api/v1/submitting/formality/list-all-public-formality-by-citizen');
+    expect(JSON.parse(api.body!)).toEqual({ limit: 5, lastId: '', q: '', categoryId: '', departmentCode: '' });
+    expect(api.expect.status).toEqual([200, 201]);
+    expect(api.expect.json.map((rule) => [rule.path.source, rule.equals])).toEqual([['$.code', 'OK']]);
+  });
+
+  const EXAMPLE_ENV = { IGATE_TOKEN: 'dummy-igate-token', SMTP_HOST: 'mail.example.test', SMTP_PORT: '587' };
+  const examples = readdirSync(join(ROOT, 'config/examples')).filter((name) => name.endsWith('.yaml'));
+
+  it('ships at least one example', () => {
+    expect(examples.length).toBeGreaterThan(0);
+  });
+
+  it.each(examples)('loads config/examples/%s with its variables set', (name) => {
+    const { config, warnings } = loadConfig(join(ROOT, 'config/examples', name), EXAMPLE_ENV);
+    expect(config.checks.length).toBeGreaterThan(0);
+    expect(warnings).toEqual([]);
+  });
+
+  it('sends the iGate token from the environment and reads the SMTP port as a number', () => {
+    const sync = loadConfig(join(ROOT, 'config/examples/sync-apis.yaml'), EXAMPLE_ENV);
+    const gateway = sync.config.checks.find((check) => check.name === 'apidvc-angiang') as HttpCheck;
+    expect(gateway.headers.authorization).toBe('Bearer dummy-igate-token');
+    expect(gateway.expect.status).toEqual([200, 401]);
+    expect(sync.secrets).toContain('dummy-igate-token');
+    const network = loadConfig(join(ROOT, 'config/examples/provincial-network.yaml'), EXAMPLE_ENV);
+    expect((network.config.checks[0] as TcpCheck).port).toBe(587);
+  });
+});
+
+describe('kind suggestions', () => {
+  it('suggests the kind a typo most likely meant', () => {
+    const issues = issuesOf(fixture('invalid-kind.yaml'));
+    expect(issues[0]!.message).toMatch(/did you mean "http"\?$/);
+  });
+});

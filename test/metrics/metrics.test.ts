@@ -1,0 +1,306 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig, type Check } from '../../src/config/config.ts';
+import { ConfigInput } from '../../src/config/schema.ts';
+import {
+  PROBE_DURATION_BUCKETS_SECONDS,
+  SCHEDULER_LAG_BUCKETS_SECONDS,
+  createMetrics,
+  type Metrics,
+} from '../../src/metrics/metrics.ts';
+import { FAILURE_REASONS, PHASES, type ProbeResult } from '../../src/probes/probe.ts';
+import { checkMetricsWithPromtool, findPromtool } from '../support/promtool.ts';
+
+interface Sample {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+interface Exposition {
+  readonly types: ReadonlyMap<string, string>;
+  readonly samples: readonly Sample[];
+}
+
+function parseExposition(text: string): Exposition {
+  const types = new Map<string, string>();
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('# HELP')) continue;
+    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (type) {
+      types.set(type[1]!, type[2]!);
+      continue;
+    }
+    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!sample) throw new Error(`unparsable exposition line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const match of (sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[match[1]!] = match[2]!;
+    samples.push({ name: sample[1]!, labels, value: Number(sample[3]) });
+  }
+  return { types, samples };
+}
+
+function select(exposition: Exposition, name: string, labels: Record<string, string> = {}): Sample[] {
+  return exposition.samples.filter(
+    (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
+  );
+}
+
+function valueOf(exposition: Exposition, name: string, labels: Record<string, string> = {}): number | undefined {
+  const found = select(exposition, name, labels);
+  if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
+  return found[0]?.value;
+}
+
+async function scrape(metrics: Metrics): Promise<Exposition> {
+  return parseExposition((await metrics.render()).body);
+}
+
+function makeChecks(checks: readonly unknown[]): readonly Check[] {
+  return resolveConfig('metrics.test.yaml', ConfigInput.parse({ checks }), () => '').checks;
+}
+
+const portalHome = { name: 'portal-home', system: 'national-portal', kind: 'http', url: 'https://portal.example.test/' };
+const igateTcp = { name: 'igate-tcp', system: 'provincial', kind: 'tcp', host: 'igate.example.test', port: 443 };
+
+const allPhases = { dns: 0.002, connect: 0.003, tls: 0.01, ttfb: 0.12, transfer: 0.05 };
+const expiresAt = new Date('2027-03-01T00:00:00Z');
+
+const okResult: ProbeResult = {
+  status: 'ok',
+  message: 'HTTP 200 from portal.example.test',
+  durationSeconds: 0.2,
+  phases: allPhases,
+  httpStatus: 200,
+  tls: { expiresAt, daysLeft: 95, subject: 'CN=portal.example.test', issuer: 'CN=Test CA' },
+};
+const refusedResult: ProbeResult = {
+  status: 'critical',
+  reason: 'connect',
+  message: 'connection refused by igate.example.test:443',
+  durationSeconds: 0.004,
+  phases: { dns: 0.001 },
+};
+const finishedAt = new Date('2026-11-26T08:00:00Z');
+
+describe('createMetrics', () => {
+  it('publishes every contract metric with its type and labels after a few results', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const [home, tcp] = makeChecks([portalHome, igateTcp]) as [Check, Check];
+    metrics.setChecks([home, tcp]);
+    metrics.recordProbe(home, okResult, finishedAt);
+    metrics.recordProbe(tcp, refusedResult, finishedAt);
+    metrics.recordCheckStatus(home, 'warning');
+    metrics.recordCheckStatus(tcp, 'critical');
+    metrics.recordSchedulerLag(0.002);
+    metrics.recordSkip(tcp);
+    metrics.setInFlight(3);
+    metrics.recordConfigReload(true, finishedAt);
+    const scraped = await scrape(metrics);
+
+    expect(Object.fromEntries([...scraped.types].filter(([name]) => name.startsWith('dvc_')))).toEqual({
+      dvc_probe_success: 'gauge',
+      dvc_probe_duration_seconds: 'histogram',
+      dvc_probe_phase_seconds: 'gauge',
+      dvc_probe_failures_total: 'counter',
+      dvc_http_status_code: 'gauge',
+      dvc_tls_cert_expiry_timestamp_seconds: 'gauge',
+      dvc_check_status: 'gauge',
+      dvc_probe_last_run_timestamp_seconds: 'gauge',
+      dvc_scheduler_skipped_total: 'counter',
+      dvc_scheduler_lag_seconds: 'histogram',
+      dvc_probes_in_flight: 'gauge',
+      dvc_checks_configured: 'gauge',
+      dvc_config_last_reload_success: 'gauge',
+      dvc_config_last_reload_success_timestamp_seconds: 'gauge',
+      dvc_build_info: 'gauge',
+    });
+
+    const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
+    const tcpLabels = { check: 'igate-tcp', system: 'provincial', kind: 'tcp' };
+    expect(select(scraped, 'dvc_probe_success').map((sample) => sample.labels)).toEqual(
+      expect.arrayContaining([homeLabels, tcpLabels]),
+    );
+    expect(valueOf(scraped, 'dvc_probe_success', homeLabels)).toBe(1);
+    expect(valueOf(scraped, 'dvc_probe_success', tcpLabels)).toBe(0);
+
+    expect(valueOf(scraped, 'dvc_probe_duration_seconds_count', homeLabels)).toBe(1);
+    expect(valueOf(scraped, 'dvc_probe_duration_seconds_sum', homeLabels)).toBeCloseTo(0.2);
+    expect(valueOf(scraped, 'dvc_probe_duration_seconds_bucket', { ...homeLabels, le: '0.1' })).toBe(0);
+    expect(valueOf(scraped, 'dvc_probe_duration_seconds_bucket', { ...homeLabels, le: '0.25' })).toBe(1);
+    expect(select(scraped, 'dvc_probe_duration_seconds_bucket', homeLabels).map((sample) => sample.labels.le)).toEqual([
+      ...PROBE_DURATION_BUCKETS_SECONDS.map(String),
+      '+Inf',
+    ]);
+
+    for (const phase of PHASES) {
+      expect(valueOf(scraped, 'dvc_probe_phase_seconds', { check: 'portal-home', phase })).toBe(allPhases[phase]);
+    }
+    expect(valueOf(scraped, 'dvc_probe_phase_seconds', { check: 'igate-tcp', phase: 'dns' })).toBe(0.001);
+
+    expect(valueOf(scraped, 'dvc_probe_failures_total', { check: 'igate-tcp', system: 'provincial', reason: 'connect' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_probe_failures_total', { check: 'igate-tcp', system: 'provincial', reason: 'dns' })).toBe(0);
+    expect(
+      select(scraped, 'dvc_probe_failures_total', { check: 'portal-home' }).every((sample) => sample.value === 0),
+    ).toBe(true);
+
+    expect(valueOf(scraped, 'dvc_http_status_code', { check: 'portal-home' })).toBe(200);
+    expect(valueOf(scraped, 'dvc_http_status_code', { check: 'igate-tcp' })).toBeUndefined();
+    expect(valueOf(scraped, 'dvc_tls_cert_expiry_timestamp_seconds', { check: 'portal-home' })).toBe(
+      expiresAt.getTime() / 1000,
+    );
+    expect(valueOf(scraped, 'dvc_check_status', { check: 'portal-home', system: 'national-portal' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_check_status', { check: 'igate-tcp', system: 'provincial' })).toBe(2);
+    expect(valueOf(scraped, 'dvc_probe_last_run_timestamp_seconds', { check: 'igate-tcp' })).toBe(
+      finishedAt.getTime() / 1000,
+    );
+    expect(valueOf(scraped, 'dvc_scheduler_skipped_total', { check: 'igate-tcp' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_scheduler_skipped_total', { check: 'portal-home' })).toBe(0);
+
+    expect(valueOf(scraped, 'dvc_scheduler_lag_seconds_count')).toBe(1);
+    expect(valueOf(scraped, 'dvc_scheduler_lag_seconds_bucket', { le: '0.0025' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_scheduler_lag_seconds_bucket', { le: '0.001' })).toBe(0);
+    expect(select(scraped, 'dvc_scheduler_lag_seconds_bucket').map((sample) => sample.labels.le)).toEqual([
+      ...SCHEDULER_LAG_BUCKETS_SECONDS.map(String),
+      '+Inf',
+    ]);
+    expect(valueOf(scraped, 'dvc_probes_in_flight')).toBe(3);
+    expect(valueOf(scraped, 'dvc_checks_configured')).toBe(2);
+    expect(valueOf(scraped, 'dvc_config_last_reload_success')).toBe(1);
+    expect(valueOf(scraped, 'dvc_config_last_reload_success_timestamp_seconds')).toBe(finishedAt.getTime() / 1000);
+    expect(select(scraped, 'dvc_build_info')).toEqual([{ name: 'dvc_build_info', labels: { version: '9.9.9' }, value: 1 }]);
+  });
+
+  it('counts warnings as success and only critical results as failures', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const [home] = makeChecks([portalHome]) as [Check];
+    metrics.setChecks([home]);
+    metrics.recordProbe(home, { ...okResult, status: 'warning', reason: 'latency', durationSeconds: 3 }, finishedAt);
+    const scraped = await scrape(metrics);
+    expect(valueOf(scraped, 'dvc_probe_success', { check: 'portal-home' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_probe_failures_total', { check: 'portal-home', reason: 'latency' })).toBe(0);
+  });
+
+  it('creates counters and histograms of every check at setChecks, before any probe', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    metrics.setChecks(makeChecks([portalHome]));
+    const scraped = await scrape(metrics);
+    expect(valueOf(scraped, 'dvc_probe_duration_seconds_count', { check: 'portal-home' })).toBe(0);
+    expect(select(scraped, 'dvc_probe_failures_total', { check: 'portal-home' }).map((sample) => sample.labels.reason)).toEqual([
+      ...FAILURE_REASONS,
+    ]);
+    expect(valueOf(scraped, 'dvc_scheduler_skipped_total', { check: 'portal-home' })).toBe(0);
+    // A gauge of "the last probe" before the first probe would be an invented value.
+    expect(select(scraped, 'dvc_probe_success')).toEqual([]);
+    expect(select(scraped, 'dvc_probe_phase_seconds')).toEqual([]);
+    expect(select(scraped, 'dvc_check_status')).toEqual([]);
+  });
+
+  it('removes the series of a phase the last probe never reached instead of publishing 0', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const [home] = makeChecks([portalHome]) as [Check];
+    metrics.setChecks([home]);
+    metrics.recordProbe(home, okResult, finishedAt);
+    metrics.recordProbe(
+      home,
+      { status: 'critical', reason: 'tls', message: 'handshake failed', durationSeconds: 0.02, phases: { dns: 0.001, connect: 0.002 } },
+      finishedAt,
+    );
+    const scraped = await scrape(metrics);
+    const phases = select(scraped, 'dvc_probe_phase_seconds', { check: 'portal-home' });
+    expect(Object.fromEntries(phases.map((sample) => [sample.labels.phase, sample.value]))).toEqual({ dns: 0.001, connect: 0.002 });
+    // No response this time: the old 200 must not read as this probe's answer. The cert expiry stays known.
+    expect(valueOf(scraped, 'dvc_http_status_code', { check: 'portal-home' })).toBeUndefined();
+    expect(valueOf(scraped, 'dvc_tls_cert_expiry_timestamp_seconds', { check: 'portal-home' })).toBe(expiresAt.getTime() / 1000);
+    expect(valueOf(scraped, 'dvc_probe_failures_total', { check: 'portal-home', reason: 'tls' })).toBe(1);
+  });
+
+  it('removes the series of checks dropped by setChecks and keeps the counts of checks that stay', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const [home, tcp] = makeChecks([portalHome, igateTcp]) as [Check, Check];
+    metrics.setChecks([home, tcp]);
+    for (const check of [home, tcp]) {
+      metrics.recordProbe(check, refusedResult, finishedAt);
+      metrics.recordCheckStatus(check, 'critical');
+      metrics.recordSkip(check);
+    }
+
+    const [reloadedHome] = makeChecks([portalHome]) as [Check];
+    metrics.setChecks([reloadedHome]);
+    // A probe of the dropped check that was still running during the reload must not bring it back.
+    metrics.recordProbe(tcp, refusedResult, finishedAt);
+    metrics.recordSkip(tcp);
+    metrics.recordCheckStatus(tcp, 'critical');
+    const scraped = await scrape(metrics);
+
+    expect(scraped.samples.filter((sample) => sample.labels.check === 'igate-tcp')).toEqual([]);
+    expect(valueOf(scraped, 'dvc_probe_failures_total', { check: 'portal-home', reason: 'connect' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_probe_duration_seconds_count', { check: 'portal-home' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_scheduler_skipped_total', { check: 'portal-home' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_checks_configured')).toBe(1);
+  });
+
+  it('moves a check to new series when a reload changes its system', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const [home] = makeChecks([portalHome]) as [Check];
+    metrics.setChecks([home]);
+    metrics.recordProbe(home, okResult, finishedAt);
+    const [moved] = makeChecks([{ ...portalHome, system: 'quantricong' }]) as [Check];
+    metrics.setChecks([moved]);
+    metrics.recordProbe(home, okResult, finishedAt); // the old definition, finishing late: ignored
+    const scraped = await scrape(metrics);
+    expect(select(scraped, 'dvc_probe_duration_seconds_count', { check: 'portal-home' })).toEqual([
+      { name: 'dvc_probe_duration_seconds_count', labels: { check: 'portal-home', system: 'quantricong', kind: 'http' }, value: 0 },
+    ]);
+    expect(select(scraped, 'dvc_probe_success')).toEqual([]);
+    expect(scraped.samples.some((sample) => sample.labels.system === 'national-portal')).toBe(false);
+  });
+
+  it('puts the location label on every series, process metrics included', async () => {
+    const metrics = createMetrics({ version: '9.9.9', location: 'an-giang-dc' });
+    metrics.setChecks(makeChecks([portalHome]));
+    const scraped = await scrape(metrics);
+    expect(scraped.samples.length).toBeGreaterThan(30);
+    expect(scraped.samples.filter((sample) => sample.labels.location !== 'an-giang-dc')).toEqual([]);
+    expect(scraped.types.get('process_cpu_seconds_total')).toBe('counter');
+  });
+
+  it('renders with the registry content type', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    expect((await metrics.render()).contentType).toBe(metrics.registry.contentType);
+  });
+});
+
+describe('promtool check metrics', () => {
+  const promtool = findPromtool();
+  // promtool comes from the Debian package `prometheus`. On a developer machine without it the lint
+  // cannot run, so these tests are skipped; CI (CI set) must have it and fails instead.
+  const runnable = promtool !== undefined || process.env.CI !== undefined;
+  const requirePromtool = (): string => {
+    if (promtool === undefined) throw new Error('promtool not found on PATH: apt-get install prometheus');
+    return promtool;
+  };
+
+  it.skipIf(!runnable)('passes on the real output, with process metrics and a location', async () => {
+    const metrics = createMetrics({ version: '9.9.9', location: 'an-giang-dc' });
+    const [home, tcp] = makeChecks([portalHome, igateTcp]) as [Check, Check];
+    metrics.setChecks([home, tcp]);
+    metrics.recordProbe(home, okResult, finishedAt);
+    metrics.recordProbe(tcp, refusedResult, finishedAt);
+    metrics.recordCheckStatus(home, 'ok');
+    metrics.recordSchedulerLag(0.01);
+    metrics.recordConfigReload(true, finishedAt);
+    const result = await checkMetricsWithPromtool(requirePromtool(), await metrics.registry.metrics());
+    expect(result.output).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it.skipIf(!runnable)('reports the _total gauges prom-client would add (the reason they are left out)', async () => {
+    const result = await checkMetricsWithPromtool(
+      requirePromtool(),
+      '# HELP nodejs_active_handles_total Total number of active handles.\n# TYPE nodejs_active_handles_total gauge\nnodejs_active_handles_total 3\n',
+    );
+    expect(result.exitCode).toBe(3);
+    expect(result.output).toContain('nodejs_active_handles_total');
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { ProbeResult } from '../../src/probes/probe.ts';
+import { judgeLatency } from '../../src/probes/registry.ts';
+
+const base: ProbeResult = { status: 'ok', message: 'HTTP 200', durationSeconds: 3, phases: { ttfb: 2.9 } };
+
+describe('judgeLatency', () => {
+  it.each([
+    ['under both levels', { warnSeconds: 5, criticalSeconds: 10 }, 'ok', undefined],
+    ['over warn only', { warnSeconds: 2, criticalSeconds: 10 }, 'warning', 'latency'],
+    ['over critical', { warnSeconds: 1, criticalSeconds: 2.5 }, 'critical', 'latency'],
+    ['critical only, over it', { criticalSeconds: 2 }, 'critical', 'latency'],
+    ['no thresholds', undefined, 'ok', undefined],
+  ] as const)('%s', (_, latency, status, reason) => {
+    const judged = judgeLatency(base, latency);
+    expect(judged.status).toBe(status);
+    expect(judged.reason).toBe(reason);
+  });
+
+  it('says how slow in the message', () => {
+    expect(judgeLatency(base, { criticalSeconds: 2 }).message).toBe('slow: answered in 3 s, over the 2 s limit');
+  });
+
+  it('keeps the reason of a probe that already failed', () => {
+    const failed: ProbeResult = { ...base, status: 'critical', reason: 'http_status', message: 'HTTP 503' };
+    expect(judgeLatency(failed, { criticalSeconds: 1 })).toBe(failed);
+  });
+
+  it('turns a certificate warning critical when too slow, not the reverse', () => {
+    const warned: ProbeResult = { ...base, status: 'warning', reason: 'tls', message: 'certificate expires in 5 days' };
+    expect(judgeLatency(warned, { warnSeconds: 1 })).toBe(warned);
+    expect(judgeLatency(warned, { criticalSeconds: 1 }).reason).toBe('latency');
+  });
+});
