@@ -77,12 +77,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     status: () => buildStatusSnapshot(config, states, { version: VERSION, startedAt, now: clock() }),
   });
-  let server: HttpServer;
-  try {
-    server = await startHttpServer({ host: config.listen.host, port: config.listen.port, routes, log });
-  } catch (error) {
-    throw new Error(`cannot serve metrics on ${config.listen.host}:${config.listen.port}: ${(error as Error).message}`, { cause: error });
-  }
+  // A ListenError already names the address ("127.0.0.1:9464 is already in use").
+  const server: HttpServer = await startHttpServer({ host: config.listen.host, port: config.listen.port, routes, log });
   scheduler.start(config.checks.map(jobOf));
   log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION }, 'dvc-sentinel started');
 

@@ -5,6 +5,7 @@ import { formatSeconds } from './format.ts';
 import { probeDns } from './dns.ts';
 import { probeHttp } from './http.ts';
 import type { Probe, ProbeContext, ProbeResult } from './probe.ts';
+import { probeSync } from './sync.ts';
 import { probeTcp } from './tcp.ts';
 import { probeTls } from './tls.ts';
 
@@ -15,6 +16,7 @@ export const probes: { [K in CheckKind]: Probe<CheckOf<K>> } = {
   tls: probeTls,
   dns: probeDns,
   tcp: probeTcp,
+  sync: probeSync,
 };
 
 /** Resolves even when the target fails; rejects only on a bug in a probe. */

@@ -1,7 +1,6 @@
 // What the sync judges work from: each side's parsed JSON answer, and what they hand back.
 // Reading a path that is not there is an `assertion` failure naming the side, path and host.
-import type { JsonPath } from './json-path.ts';
-import { readJsonPath } from './json-path.ts';
+import { readJsonPath, type JsonPath } from './json-path.ts';
 import type { FailureReason, Status, SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
 
@@ -37,4 +36,9 @@ export function describeWhere(answer: SideAnswer, path: JsonPath): string {
 export function worstOf(levels: readonly Status[]): { status: Status; reason?: FailureReason } {
   const status = levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'ok';
   return status === 'ok' ? { status } : { status, reason: 'sync_lag' };
+}
+
+/** "1 dossier", "612 dossiers". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }

@@ -2,11 +2,10 @@
 // Pure (no I/O, time from the caller); the rules are written out atop sync.ts.
 import type { SyncCheck, SyncLevels } from '../config/config.ts';
 import { formatAge } from './format-age.ts';
-import type { JsonPath } from './json-path.ts';
+import { readJsonPath, type JsonPath } from './json-path.ts';
 import type { Status, SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
-import { describeWhere, readAnswerPath, worstOf, type SideAnswer, type SyncVerdict } from './sync-answer.ts';
-import { readJsonPath } from './json-path.ts';
+import { describeWhere, plural, readAnswerPath, worstOf, type SideAnswer, type SyncVerdict } from './sync-answer.ts';
 import { parseWatermark } from './watermark.ts';
 
 /** A source watermark in the future by more than this hints at a clock or time-zone mismatch. */
@@ -120,8 +119,4 @@ function levelNote(level: Status, levels: SyncLevels | undefined, render: (value
   if (level === 'critical' && levels?.critical !== undefined) return ` (critical at ${render(levels.critical)})`;
   if (level === 'warning' && levels?.warn !== undefined) return ` (warning at ${render(levels.warn)})`;
   return '';
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }

@@ -6,7 +6,7 @@ import { formatAge } from './format-age.ts';
 import type { JsonPath } from './json-path.ts';
 import type { SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
-import { readAnswerPath, worstOf, type SideAnswer, type SyncVerdict } from './sync-answer.ts';
+import { plural, readAnswerPath, worstOf, type SideAnswer, type SyncVerdict } from './sync-answer.ts';
 
 /** The key of a value compared whole (not a list of items by code). */
 export const WHOLE_VALUE_KEY = '$';
@@ -76,7 +76,7 @@ export function judgeSyncParity(
 
   return {
     ...worstOf([critical ? 'critical' : 'ok']),
-    message: describeParity(sourceValues.keyed, keys.size, differences, mismatchSeconds, mismatchForSeconds, critical, noun),
+    message: describeParity(sourceValues, keys.size, differences, mismatchSeconds, mismatchForSeconds, critical, noun),
     sync: {
       mode: 'parity',
       unit: 'seconds',
@@ -92,7 +92,7 @@ export function judgeSyncParity(
 }
 
 function describeParity(
-  keyed: boolean,
+  sourceValues: SideValues,
   compared: number,
   differences: readonly Difference[],
   mismatchSeconds: number | undefined,
@@ -101,12 +101,12 @@ function describeParity(
   noun: string,
 ): string {
   if (mismatchSeconds === undefined) {
-    if (!keyed) return `source and target agree (${[...differences][0]?.source?.shown ?? 'same value'})`.replace(' (same value)', '');
+    if (!sourceValues.keyed) return `source and target agree (${sourceValues.items.get(WHOLE_VALUE_KEY)?.shown ?? 'absent'})`;
     return compared === 0 ? `no ${noun}s to compare on either side` : `source and target agree on all ${plural(compared, noun)}`;
   }
-  const level = mismatchForSeconds === undefined ? '' : ` (${critical ? 'critical' : 'tolerated up to'} ${critical ? 'at ' : ''}${formatAge(mismatchForSeconds)})`;
-  const age = `for ${formatAge(mismatchSeconds)}${level}`;
-  if (!keyed) {
+  const allowed = mismatchForSeconds === undefined ? '' : critical ? ` (critical at ${formatAge(mismatchForSeconds)})` : ` (allowed ${formatAge(mismatchForSeconds)})`;
+  const age = `for ${formatAge(mismatchSeconds)}${allowed}`;
+  if (!sourceValues.keyed) {
     const only = differences[0]!;
     return `source and target differ ${age}: source ${only.source?.shown ?? 'absent'}, target ${only.target?.shown ?? 'absent'}`;
   }
@@ -176,8 +176,4 @@ function stableStringify(value: unknown): string {
 function showValue(value: unknown): string {
   const text = JSON.stringify(value) ?? 'absent';
   return text.length > SHOWN_VALUE_CHARS ? `${text.slice(0, SHOWN_VALUE_CHARS - 1)}…` : text;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }

@@ -180,6 +180,22 @@ describe('loadConfig on valid files', () => {
     ]);
   });
 
+  it('warns for a sync check that polls a gov.vn API more than once a minute, but not for a tls check', () => {
+    const file = writeConfig([
+      'checks:',
+      '  - name: sync-lag',
+      '    system: sync',
+      '    kind: sync',
+      '    interval: 30s',
+      '    source: { url: "https://apidvc.angiang.gov.vn/pa/x", watermark: "$.t" }',
+      '  - { name: cert, system: s, kind: tls, host: dichvucong.gov.vn, interval: 30s }',
+      '',
+    ].join('\n'));
+    const { warnings } = loadConfig(file, {});
+    expect(warnings.map((warning) => [warning.line, warning.path])).toEqual([[5, 'checks[0].interval']]);
+    expect(warnings[0]!.message).toContain('probes apidvc.angiang.gov.vn every 30s');
+  });
+
   it('warns at defaults.interval when the fast interval comes from defaults', () => {
     const file = writeConfig([
       'defaults:',

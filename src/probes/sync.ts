@@ -1,0 +1,180 @@
+// The sync probe: reads a sync-status answer from the source (provincial system) and, when
+// configured, the target (national portal side), concurrently, then judges lag or parity.
+// This file does the I/O; sync-lag.ts and sync-parity.ts judge without it.
+//
+// How a sync check is judged (the contract technicians and dashboards rely on):
+// - Each side is one HTTP request through measureHttp (fresh timed connection, capped body, TLS
+//   judged as for http checks, the check's deadline). A side fails the ordinary way: dns,
+//   connect, tls, timeout, blocked, http_status (any answer outside 200-299), a body that is not
+//   JSON → protocol. The message names the side: "target: HTTP 503 from host". When both sides
+//   fail, the reason is the source's and the message names both.
+// - A watermark, value or backlog path absent from the JSON (or a watermark that is null) →
+//   assertion, naming the side and path. A value in no known format → protocol (watermark.ts).
+// - mode lag, unit time: two-sided lag = source − target watermark, one-sided lag = now −
+//   source watermark; never negative (a target ahead of the source is lag 0 and no error).
+//   unit count: lag = source − target, in items. emptyMeans caughtUp: a null, absent or empty
+//   source watermark means nothing is waiting, so lag 0.
+// - Levels, each "at or above": lag ≥ critical → critical, ≥ warn → warning; backlog likewise;
+//   stalled → critical. The worst wins and the reason is sync_lag.
+// - stalled: the target watermark has not moved for expect.stalled while the source one moved
+//   after it last did, and the lag is above 0. Moves are tracked from probe to probe through
+//   context.previous (sourceMovedAt / targetMovedAt). The first sighting of a watermark counts as
+//   a move, so a stall is timed from when this check first saw the target, never from before.
+// - mode parity: `value` on each side is either one value, compared whole, or a list of objects
+//   with a `code`, matched by code and compared on each item's `status` (an item on one side
+//   only differs too). compare exact: the same JSON value (5 and "5" are the same);
+//   dossierStatus: codes 1-10 equal the national names receiving … done. Each differing item
+//   carries the time it began to differ (mismatchSinceByKey), so a busy list in which every
+//   dossier syncs within a minute never adds up to a long mismatch. The oldest difference ≥
+//   expect.mismatchFor → critical sync_lag; a younger one is ok, because status sync is
+//   asynchronous and a difference of a minute is normal; its age is still in the message and in
+//   result.sync.mismatchSeconds for dashboards.
+// - A certificate nearing minDaysLeft on either side makes an otherwise ok result a tls warning.
+// - result.sync is filled in whenever both answers were read, even when thresholds fail, so
+//   metrics can show the lag. When a side failed or a value could not be read, result.sync
+//   carries the previous watermarks and move/mismatch times unchanged (so one failed probe does
+//   not restart the stall or mismatch clock) and leaves lag, backlog and mismatchSeconds out:
+//   they are unknown.
+// - result.phases are the source side's. httpStatus is the source's, or when a side failed, that
+//   side's (absent if it never answered). result.tls is whichever side's certificate expires first.
+//   durationSeconds covers the whole probe, both sides.
+import type { HttpCheck, SyncCheck, SyncSide } from '../config/config.ts';
+import { judgeHttp, measureHttp, type HttpMeasurement } from './http.ts';
+import type { CertificateInfo, FailureReason, Probe, ProbeContext, ProbeResult, SyncObservation } from './probe.ts';
+import { ProbeFailure } from './probe-failure.ts';
+import type { SideAnswer, SideName, SyncVerdict } from './sync-answer.ts';
+import { judgeSyncLag } from './sync-lag.ts';
+import { judgeSyncParity } from './sync-parity.ts';
+
+/** Only 2xx carries a sync status; a redirect here is usually a login page. */
+const SUCCESS_STATUS: readonly number[] = Array.from({ length: 100 }, (_, index) => 200 + index);
+const CLIP_CHARS = 80;
+
+interface SideReading {
+  readonly side: SideName;
+  readonly measurement: HttpMeasurement;
+  /** The http judgement: ok, or a certificate warning (failures are in `failure`). */
+  readonly judged: ProbeResult;
+  readonly answer?: SideAnswer;
+  readonly failure?: { readonly reason: FailureReason; readonly message: string };
+}
+
+export const probeSync: Probe<SyncCheck> = async (check, context) => {
+  const startedAt = performance.now();
+  const [source, target] = await Promise.all([
+    readSide(check, 'source', check.source, context),
+    check.target === undefined ? undefined : readSide(check, 'target', check.target, context),
+  ]);
+  const readings = target === undefined ? [source] : [source, target];
+  const previous = previousObservation(check, context.previous);
+  const certificate = earliestCertificate(readings);
+  const base = {
+    durationSeconds: (performance.now() - startedAt) / 1000,
+    phases: source.measurement.phases,
+    ...(certificate === undefined ? {} : { tls: certificate }),
+  };
+
+  const failed = readings.filter((reading) => reading.failure !== undefined);
+  if (failed.length > 0) {
+    const first = failed[0]!;
+    const status = first.judged.httpStatus;
+    return {
+      ...base,
+      ...(status === undefined ? {} : { httpStatus: status }),
+      status: 'critical',
+      reason: first.failure!.reason,
+      message: failed.map((reading) => reading.failure!.message).join('; '),
+      sync: carriedObservation(check, previous),
+    };
+  }
+
+  const answered = { ...base, ...(source.judged.httpStatus === undefined ? {} : { httpStatus: source.judged.httpStatus }) };
+  let verdict: SyncVerdict;
+  try {
+    verdict = judgeAnswers(check, source.answer!, target?.answer, previous, context.clock());
+  } catch (error) {
+    if (!(error instanceof ProbeFailure)) throw error;
+    return { ...answered, status: 'critical', reason: error.reason, message: error.message, sync: carriedObservation(check, previous) };
+  }
+  const warned = readings.find((reading) => reading.judged.status === 'warning');
+  if (verdict.status === 'ok' && warned !== undefined) {
+    return { ...answered, status: 'warning', reason: warned.judged.reason, message: `${warned.side}: ${warned.judged.message}; ${verdict.message}`, sync: verdict.sync };
+  }
+  return { ...answered, ...verdict };
+};
+
+function judgeAnswers(check: SyncCheck, source: SideAnswer, target: SideAnswer | undefined, previous: SyncObservation | undefined, now: Date): SyncVerdict {
+  if (check.mode === 'lag') return judgeSyncLag(check, source, target, previous, now);
+  if (target === undefined) throw new Error(`sync check ${check.name} in mode parity has no target; the schema should have refused it`);
+  return judgeSyncParity(check, source, target, previous, now);
+}
+
+async function readSide(check: SyncCheck, side: SideName, spec: SyncSide, context: ProbeContext): Promise<SideReading> {
+  const request = asHttpCheck(check, side, spec);
+  const measurement = await measureHttp(request, context);
+  const judged = judgeHttp(request, measurement);
+  if (judged.status === 'critical') {
+    return { side, measurement, judged, failure: { reason: judged.reason ?? 'protocol', message: `${side}: ${judged.message}` } };
+  }
+  if (measurement.kind !== 'response') throw new Error('judgeHttp passed a failed measurement');
+  try {
+    const document: unknown = JSON.parse(measurement.body.toString('utf8'));
+    return { side, measurement, judged, answer: { side, host: measurement.host, document } };
+  } catch (error) {
+    const message = `${side}: body from ${measurement.host} is not valid JSON (${clip((error as Error).message)})`;
+    return { side, measurement, judged, failure: { reason: 'protocol', message } };
+  }
+}
+
+/** The request as an http check: 2xx expected, the firewall's marks recognised, no JSON rules. */
+function asHttpCheck(check: SyncCheck, side: SideName, spec: SyncSide): HttpCheck {
+  return {
+    name: `${check.name}-${side}`,
+    system: check.system,
+    kind: 'http',
+    intervalSeconds: check.intervalSeconds,
+    timeoutSeconds: check.timeoutSeconds,
+    failureThreshold: check.failureThreshold,
+    successThreshold: check.successThreshold,
+    ...(check.resolver === undefined ? {} : { resolver: check.resolver }),
+    url: spec.url,
+    method: spec.method,
+    headers: spec.headers,
+    ...(spec.body === undefined ? {} : { body: spec.body }),
+    followRedirects: false,
+    ipFamily: spec.ipFamily,
+    userAgent: spec.userAgent,
+    expect: { status: SUCCESS_STATUS, json: [], maxBodyBytes: check.maxBodyBytes },
+    tls: spec.tls,
+    blocked: check.blocked,
+  };
+}
+
+/** The previous observation when it was made under the same mode and unit (a reload may change them). */
+function previousObservation(check: SyncCheck, previous: ProbeResult | undefined): SyncObservation | undefined {
+  const observation = previous?.sync;
+  if (observation === undefined || observation.mode !== check.mode) return undefined;
+  return check.mode === 'lag' && observation.unit !== unitOf(check) ? undefined : observation;
+}
+
+/** What a failed probe reports: what was known before, with the measures that are now unknown left out. */
+function carriedObservation(check: SyncCheck, previous: SyncObservation | undefined): SyncObservation {
+  const { lag: _lag, backlog: _backlog, mismatchSeconds: _mismatchSeconds, mismatchCount: _count, comparedCount: _compared, ...kept } = previous ?? {};
+  return { ...kept, mode: check.mode, unit: unitOf(check) };
+}
+
+function unitOf(check: SyncCheck): SyncObservation['unit'] {
+  return check.mode === 'lag' && check.unit === 'count' ? 'items' : 'seconds';
+}
+
+function earliestCertificate(readings: readonly SideReading[]): CertificateInfo | undefined {
+  return readings
+    .map((reading) => reading.measurement.certificate)
+    .filter((certificate): certificate is CertificateInfo => certificate !== undefined)
+    .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())[0];
+}
+
+function clip(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > CLIP_CHARS ? `${line.slice(0, CLIP_CHARS - 1)}…` : line;
+}
