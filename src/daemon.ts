@@ -52,13 +52,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   metrics.setChecks(config.checks);
   metrics.recordConfigReload(true, startedAt);
 
+  let inFlight = 0;
   const scheduler = createScheduler({
     maxConcurrency: config.maxConcurrency,
     run: async (job, context) => {
       const check = checksByName.get(job.name);
       if (!check) return;
-      metrics.setInFlight(scheduler.health().running);
-      await runCheck(check, { clock, log, metrics, lookup: options.lookup, states }, context.signal);
+      metrics.setInFlight(++inFlight);
+      try {
+        await runCheck(check, { clock, log, metrics, lookup: options.lookup, states }, context.signal);
+      } finally {
+        metrics.setInFlight(--inFlight);
+      }
     },
     onLag: (lagSeconds) => metrics.recordSchedulerLag(lagSeconds),
     onSkip: (job) => {

@@ -166,8 +166,8 @@ describe('dvc-sentinel once', () => {
     const { code, stdout } = await runCli(['once', '--config', file]);
     expect(code).toBe(1);
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^CHECK\s+SYSTEM\s+KIND\s+STATUS\s+LATENCY\s+PHASES\s+REASON\s+MESSAGE$/);
-    expect(lines.find((line) => line.startsWith('home'))).toMatch(/national-portal\s+http\s+OK\s+\d+ ms\s+.*tcp \d+ ms/);
+    expect(lines[0]).toMatch(/^CHECK\s+SYSTEM\s+KIND\s+STATUS\s+LATENCY\s+SYNC LAG\s+PHASES\s+REASON\s+MESSAGE$/);
+    expect(lines.find((line) => line.startsWith('home'))).toMatch(/national-portal\s+http\s+OK\s+\d+ ms\s+-\s+.*tcp \d+ ms/);
     expect(lines.find((line) => line.startsWith('down'))).toMatch(/CRIT.*http_status/);
     expect(stdout).toContain('2 checks: 1 ok, 0 warning, 1 critical');
   });

@@ -5,6 +5,7 @@ import { systemClock } from '../clock.ts';
 import { runCheck } from '../checks/run-check.ts';
 import type { Check } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { formatAge } from '../probes/format-age.ts';
 import { formatSeconds } from '../probes/format.ts';
 import { PHASES, type Lookup, type ProbeResult } from '../probes/probe.ts';
 import { createSemaphore } from '../scheduler/semaphore.ts';
@@ -70,7 +71,23 @@ function toJson({ check, result }: OnceRow) {
     httpStatus: result.httpStatus ?? null,
     certificate: result.tls ? { expiresAt: result.tls.expiresAt.toISOString(), daysLeft: result.tls.daysLeft } : null,
     addresses: result.dns?.addresses ?? null,
+    sync: result.sync
+      ? { mode: result.sync.mode, unit: result.sync.unit, lag: result.sync.lag ?? null, backlog: result.sync.backlog ?? null, mismatchSeconds: result.sync.mismatchSeconds ?? null }
+      : null,
   };
+}
+
+/** The LAG cell: sync lag (time or items) and backlog, or how long parity has differed. */
+export function describeSync(result: ProbeResult): string {
+  const sync = result.sync;
+  if (!sync) return '-';
+  if (sync.mode === 'parity') {
+    if (sync.mismatchCount === undefined) return '?';
+    return sync.mismatchCount === 0 ? 'equal' : `differs ${formatAge(sync.mismatchSeconds ?? 0)}`;
+  }
+  if (sync.lag === undefined) return '?';
+  const lag = sync.unit === 'items' ? `${sync.lag} items` : formatAge(sync.lag);
+  return sync.backlog === undefined ? lag : `${lag}, ${sync.backlog} waiting`;
 }
 
 const PHASE_SHORT: Record<string, string> = { dns: 'dns', connect: 'tcp', tls: 'tls', ttfb: 'ttfb', transfer: 'body' };
@@ -78,13 +95,14 @@ const STATUS_TEXT: Record<string, string> = { ok: 'OK', warning: 'WARN', critica
 
 /** Plain-text table, widest cell per column; the message column is last so it may run long. */
 export function renderOnceTable(rows: readonly OnceRow[]): string[] {
-  const header = ['CHECK', 'SYSTEM', 'KIND', 'STATUS', 'LATENCY', 'PHASES', 'REASON', 'MESSAGE'];
+  const header = ['CHECK', 'SYSTEM', 'KIND', 'STATUS', 'LATENCY', 'SYNC LAG', 'PHASES', 'REASON', 'MESSAGE'];
   const body = rows.map(({ check, result }) => [
     check.name,
     check.system,
     check.kind,
     STATUS_TEXT[result.status] ?? result.status,
     formatSeconds(result.durationSeconds),
+    describeSync(result),
     PHASES.filter((phase) => result.phases[phase] !== undefined)
       .map((phase) => `${PHASE_SHORT[phase]} ${formatSeconds(result.phases[phase]!)}`)
       .join(' · ') || '-',

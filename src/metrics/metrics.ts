@@ -182,6 +182,61 @@ export function createMetrics(options: MetricsOptions): Metrics {
       if (series.lastFinishedAtSeconds !== undefined) gauge.set(series.checkLabels, series.lastFinishedAtSeconds);
     },
   );
+  // Sync gauges publish what the last probe knew; a failed probe knows no lag, so its series
+  // disappear (absent = unknown) rather than freeze at an old value that could hide a growing lag.
+  const syncOf = (series: CheckSeries) => series.lastResult?.sync;
+  createCheckGauge(
+    { name: 'dvc_sync_lag_seconds', help: 'Sync lag of the last probe in seconds: source − target watermark, or now − source.', labelNames: ['check', 'system'] },
+    (gauge, series) => {
+      const sync = syncOf(series);
+      if (sync?.mode === 'lag' && sync.unit === 'seconds' && sync.lag !== undefined) gauge.set(series.statusLabels, sync.lag);
+    },
+  );
+  createCheckGauge(
+    { name: 'dvc_sync_lag_items', help: 'Sync lag of the last probe in items, for counter watermarks (unit: count).', labelNames: ['check', 'system'] },
+    (gauge, series) => {
+      const sync = syncOf(series);
+      if (sync?.mode === 'lag' && sync.unit === 'items' && sync.lag !== undefined) gauge.set(series.statusLabels, sync.lag);
+    },
+  );
+  createCheckGauge(
+    { name: 'dvc_sync_backlog', help: 'Items (dossiers) waiting to be synced, as the source reported at the last probe.', labelNames: ['check', 'system'] },
+    (gauge, series) => {
+      const backlog = syncOf(series)?.backlog;
+      if (backlog !== undefined) gauge.set(series.statusLabels, backlog);
+    },
+  );
+  createCheckGauge(
+    { name: 'dvc_sync_watermark_timestamp_seconds', help: 'Watermark of each side at the last probe, as Unix time (time watermarks only).', labelNames: ['check', 'side'] },
+    (gauge, series) => {
+      const sync = syncOf(series);
+      if (sync?.unit !== 'seconds') return;
+      if (sync.sourceWatermark !== undefined) gauge.set({ check: series.name, side: 'source' }, sync.sourceWatermark);
+      if (sync.targetWatermark !== undefined) gauge.set({ check: series.name, side: 'target' }, sync.targetWatermark);
+    },
+  );
+  createCheckGauge(
+    { name: 'dvc_sync_watermark_moved_timestamp_seconds', help: 'When each side\'s watermark was last seen to change, as Unix time; a stall shows as this falling behind.', labelNames: ['check', 'side'] },
+    (gauge, series) => {
+      const sync = syncOf(series);
+      if (sync?.sourceMovedAt !== undefined) gauge.set({ check: series.name, side: 'source' }, sync.sourceMovedAt / 1000);
+      if (sync?.targetMovedAt !== undefined) gauge.set({ check: series.name, side: 'target' }, sync.targetMovedAt / 1000);
+    },
+  );
+  createCheckGauge(
+    { name: 'dvc_sync_parity_mismatch_seconds', help: 'Parity checks: how long the two sides have differed (0 while equal).', labelNames: ['check', 'system'] },
+    (gauge, series) => {
+      const sync = syncOf(series);
+      if (sync?.mode === 'parity' && sync.mismatchCount !== undefined) gauge.set(series.statusLabels, sync.mismatchSeconds ?? 0);
+    },
+  );
+  createCheckGauge(
+    { name: 'dvc_sync_parity_mismatches', help: 'Parity checks: values (or dossiers) that differ between the sides at the last probe.', labelNames: ['check', 'system'] },
+    (gauge, series) => {
+      const sync = syncOf(series);
+      if (sync?.mode === 'parity' && sync.mismatchCount !== undefined) gauge.set(series.statusLabels, sync.mismatchCount);
+    },
+  );
   const schedulerSkipped = new Counter<'check'>({
     name: 'dvc_scheduler_skipped_total',
     help: 'Runs not started because the previous run of the same check was still in progress.',

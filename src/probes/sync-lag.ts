@@ -52,7 +52,7 @@ export function judgeSyncLag(
 
   let lagText = `sync lag ${renderLag(lag)}${levelNote(lagLevel, check.expect.lag, renderLag)}`;
   if (sourceWatermark === undefined) lagText += ` (nothing waiting: ${check.source.watermark?.source ?? 'the watermark'} is empty)`;
-  else if (targetAhead > 0) lagText += ` (target ahead of source by ${renderLag(targetAhead)})`;
+  else if (targetAhead >= 1) lagText += ` (target ahead of source by ${renderLag(targetAhead)})`;
   else if (sourceAhead > FUTURE_HINT_SECONDS) lagText += ` (the source watermark is ${formatAge(sourceAhead)} in the future: a clock or time-zone mismatch?)`;
   const parts = [lagText];
   if (backlog !== undefined) parts.push(`${plural(backlog, 'dossier')} waiting${levelNote(backlogLevel, check.expect.backlog, String)}`);

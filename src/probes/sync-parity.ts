@@ -28,7 +28,7 @@ interface SideValues {
 
 interface Difference {
   readonly key: string;
-  readonly source?: Comparable;
+  readonly source: Comparable;
   readonly target?: Comparable;
   readonly sinceMs: number;
 }
@@ -58,12 +58,12 @@ export function judgeSyncParity(
     throw new ProbeFailure('protocol', `${describe(sourceValues, sourcePath, 'source')}, ${describe(targetValues, targetPath, 'target')}: they cannot be compared`);
   }
 
-  const keys = new Set([...sourceValues.items.keys(), ...targetValues.items.keys()]);
+  // The source is the reference: a code listed only by the target lies outside the source's list
+  // (an older dossier, a different window) and says nothing about sync.
   const differences: Difference[] = [];
-  for (const key of keys) {
-    const sourceItem = sourceValues.items.get(key);
+  for (const [key, sourceItem] of sourceValues.items) {
     const targetItem = targetValues.items.get(key);
-    if (sourceItem?.canonical === targetItem?.canonical) continue;
+    if (sourceItem.canonical === targetItem?.canonical) continue;
     differences.push({ key, source: sourceItem, target: targetItem, sinceMs: previous?.mismatchSinceByKey?.[key] ?? nowMs });
   }
   differences.sort((a, b) => a.sinceMs - b.sinceMs || a.key.localeCompare(b.key));
@@ -76,12 +76,12 @@ export function judgeSyncParity(
 
   return {
     ...worstOf([critical ? 'critical' : 'ok']),
-    message: describeParity(sourceValues, keys.size, differences, mismatchSeconds, mismatchForSeconds, critical, noun),
+    message: describeParity(sourceValues, sourceValues.items.size, differences, mismatchSeconds, mismatchForSeconds, critical, noun),
     sync: {
       mode: 'parity',
       unit: 'seconds',
       mismatchCount: differences.length,
-      comparedCount: keys.size,
+      comparedCount: sourceValues.items.size,
       ...(oldest === undefined ? {} : {
         mismatchSince: oldest.sinceMs,
         mismatchSeconds,
@@ -102,17 +102,16 @@ function describeParity(
 ): string {
   if (mismatchSeconds === undefined) {
     if (!sourceValues.keyed) return `source and target agree (${sourceValues.items.get(WHOLE_VALUE_KEY)?.shown ?? 'absent'})`;
-    return compared === 0 ? `no ${noun}s to compare on either side` : `source and target agree on all ${plural(compared, noun)}`;
+    return compared === 0 ? `no ${noun}s listed by the source to compare` : `source and target agree on all ${plural(compared, noun)}`;
   }
   const allowed = mismatchForSeconds === undefined ? '' : critical ? ` (critical at ${formatAge(mismatchForSeconds)})` : ` (allowed ${formatAge(mismatchForSeconds)})`;
   const age = `for ${formatAge(mismatchSeconds)}${allowed}`;
   if (!sourceValues.keyed) {
     const only = differences[0]!;
-    return `source and target differ ${age}: source ${only.source?.shown ?? 'absent'}, target ${only.target?.shown ?? 'absent'}`;
+    return `source and target differ ${age}: source ${only.source.shown}, target ${only.target?.shown ?? 'absent'}`;
   }
   const listed = differences.slice(0, LISTED_DIFFERENCES).map((difference) => {
     if (difference.target === undefined) return `${difference.key} not on target`;
-    if (difference.source === undefined) return `${difference.key} not on source`;
     return `${difference.key} ${difference.source.shown} ≠ ${difference.target.shown}`;
   });
   const more = differences.length > LISTED_DIFFERENCES ? `; ${differences.length - LISTED_DIFFERENCES} more` : '';

@@ -21,8 +21,9 @@
 //   context.previous (sourceMovedAt / targetMovedAt). The first sighting of a watermark counts as
 //   a move, so a stall is timed from when this check first saw the target, never from before.
 // - mode parity: `value` on each side is either one value, compared whole, or a list of objects
-//   with a `code`, matched by code and compared on each item's `status` (an item on one side
-//   only differs too). compare exact: the same JSON value (5 and "5" are the same);
+//   with a `code`, matched by code and compared on each item's `status`. The source's list is the
+//   reference: its items missing on the target differ, items only the target lists are ignored
+//   (outside the source's window, not a sync problem). compare exact: the same JSON value (5 and "5" are the same);
 //   dossierStatus: codes 1-10 equal the national names receiving … done. Each differing item
 //   carries the time it began to differ (mismatchSinceByKey), so a busy list in which every
 //   dossier syncs within a minute never adds up to a long mismatch. The oldest difference ≥

@@ -27,6 +27,13 @@ describe('config/demo.yaml', () => {
         expect(simulatorPorts).toContain(Number(url.port));
       } else if (check.kind === 'dns') {
         expect(check.resolver).toBe(`127.0.0.1:${DEFAULT_BASE_PORT + PORT_OFFSETS.dns}`);
+      } else if (check.kind === 'sync') {
+        for (const side of [check.source, check.target]) {
+          if (!side) continue;
+          const url = new URL(side.url);
+          expect(url.hostname).toBe('127.0.0.1');
+          expect(simulatorPorts).toContain(Number(url.port));
+        }
       } else {
         expect(check.host).toBe('127.0.0.1');
         expect(simulatorPorts).toContain(check.port);

@@ -1,0 +1,99 @@
+// The resolved `alerting:` block: defaults applied, units parsed, files read.
+import { dirname, join } from 'node:path';
+import type { AlertingInput } from './alerting-schema.ts';
+
+export type Locale = 'vi' | 'en';
+
+interface WindowBase {
+  readonly name: string;
+  /** Check names or * patterns; empty = every check. */
+  readonly checks: readonly string[];
+  /** Recipients during the window; absent = silenced. */
+  readonly to?: readonly string[];
+}
+
+export type MaintenanceWindow =
+  | (WindowBase & { readonly kind: 'absolute'; readonly start: Date; readonly end: Date })
+  | (WindowBase & { readonly kind: 'recurring'; readonly cron: string; readonly durationSeconds: number; readonly timezone: string });
+
+export interface SmtpConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly secure: boolean;
+  readonly requireTLS: boolean;
+  readonly auth?: { readonly user: string; readonly pass: string };
+  readonly tls: { readonly verify: boolean; readonly ca?: string; readonly serverName?: string };
+  readonly timeoutSeconds: number;
+}
+
+export interface AlertingConfig {
+  readonly locale: Locale;
+  readonly groupWaitSeconds: number;
+  readonly groupIntervalSeconds: number;
+  readonly repeatIntervalSeconds: number;
+  readonly alertOn: 'critical' | 'warning';
+  readonly vantage: readonly string[];
+  readonly maintenance: readonly MaintenanceWindow[];
+  readonly email: {
+    readonly smtp?: SmtpConfig;
+    readonly from: string;
+    readonly to: readonly string[];
+    readonly routes: readonly { readonly match: { readonly system?: string; readonly check?: string }; readonly to: readonly string[] }[];
+    /** Where mails go as .eml files when there is no smtp. */
+    readonly outboxDir: string;
+  };
+  readonly alertmanager?: { readonly urls: readonly string[]; readonly resendIntervalSeconds: number; readonly timeoutSeconds: number };
+  readonly links: { readonly dashboard?: string; readonly statusPage?: string };
+}
+
+export const ALERTING_DEFAULTS = {
+  locale: 'vi' as Locale,
+  groupWaitSeconds: 10,
+  groupIntervalSeconds: 60,
+  repeatIntervalSeconds: 3600,
+  from: 'dvc-sentinel <dvc-sentinel@localhost>',
+  smtpPort: { secure: 465, plain: 587 },
+  smtpTimeoutSeconds: 30,
+  alertmanagerResendSeconds: 60,
+  alertmanagerTimeoutSeconds: 10,
+  timezone: 'Asia/Ho_Chi_Minh',
+} as const;
+
+export function resolveAlerting(input: AlertingInput | undefined, storagePath: string, readCa: (path: string) => string): AlertingConfig {
+  const email = input?.email;
+  const smtp = email?.smtp;
+  return {
+    locale: input?.locale ?? ALERTING_DEFAULTS.locale,
+    groupWaitSeconds: input?.groupWait ?? ALERTING_DEFAULTS.groupWaitSeconds,
+    groupIntervalSeconds: input?.groupInterval ?? ALERTING_DEFAULTS.groupIntervalSeconds,
+    repeatIntervalSeconds: input?.repeatInterval ?? ALERTING_DEFAULTS.repeatIntervalSeconds,
+    alertOn: input?.alertOn ?? 'critical',
+    vantage: input?.vantage ?? [],
+    maintenance: (input?.maintenance ?? []).map((window): MaintenanceWindow =>
+      'cron' in window
+        ? { kind: 'recurring', name: window.name, checks: window.checks ?? [], to: window.to, cron: window.cron, durationSeconds: window.duration, timezone: window.timezone ?? ALERTING_DEFAULTS.timezone }
+        : { kind: 'absolute', name: window.name, checks: window.checks ?? [], to: window.to, start: window.start, end: window.end },
+    ),
+    email: {
+      smtp: smtp && {
+        host: smtp.host,
+        port: smtp.port ?? (smtp.secure ? ALERTING_DEFAULTS.smtpPort.secure : ALERTING_DEFAULTS.smtpPort.plain),
+        secure: smtp.secure ?? false,
+        requireTLS: smtp.requireTLS ?? false,
+        auth: smtp.auth,
+        tls: { verify: smtp.tls?.verify ?? true, ca: smtp.tls?.caFile === undefined ? undefined : readCa(smtp.tls.caFile), serverName: smtp.tls?.serverName },
+        timeoutSeconds: smtp.timeout ?? ALERTING_DEFAULTS.smtpTimeoutSeconds,
+      },
+      from: email?.from ?? ALERTING_DEFAULTS.from,
+      to: email?.to ?? [],
+      routes: email?.routes ?? [],
+      outboxDir: join(dirname(storagePath), 'outbox-mail'),
+    },
+    alertmanager: input?.alertmanager && {
+      urls: input.alertmanager.urls,
+      resendIntervalSeconds: input.alertmanager.resendInterval ?? ALERTING_DEFAULTS.alertmanagerResendSeconds,
+      timeoutSeconds: input.alertmanager.timeout ?? ALERTING_DEFAULTS.alertmanagerTimeoutSeconds,
+    },
+    links: { dashboard: input?.links?.dashboard, statusPage: input?.links?.statusPage },
+  };
+}

@@ -1,0 +1,92 @@
+// The `alerting:` block of the config file (zod), and per-check alerting keys. Kept apart from
+// schema.ts because it is a world of its own: routes, windows, SMTP, Alertmanager.
+import { z } from 'zod';
+import { CheckName, PositiveDuration } from './schema.ts';
+
+const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address such as trucban@angiang.gov.vn');
+/** `Name <address>` or a bare address. */
+const Mailbox = z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address, or "Name <address>"');
+/** A check name, or a pattern with * (e.g. "dvcqg-*"). */
+const CheckPattern = z.string().regex(/^[a-z0-9*][a-z0-9*-]*$/, 'must be a check name or a pattern with *, e.g. "dvcqg-*"');
+const Url = z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL');
+
+export const AlertOn = z.enum(['critical', 'warning']).describe('Open incidents on critical only (default), or on warning too');
+
+const Instant = z
+  .string()
+  .refine((text) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 time with an offset, e.g. "2026-05-29T22:00:00+07:00"')
+  .transform((text) => new Date(text));
+
+const windowCommon = {
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, "-" and "_"'),
+  checks: z.array(CheckPattern).optional().describe('Checks it covers (names or * patterns); all when absent'),
+  to: z.array(Email).min(1).optional().describe('Mail for covered checks goes here during the window (e.g. the cut-over team); silenced when absent'),
+};
+
+export const MaintenanceWindowInput = z.union([
+  z.strictObject({ ...windowCommon, start: Instant, end: Instant }),
+  z.strictObject({
+    ...windowCommon,
+    cron: z.string().min(9).describe('Five- or six-field cron expression for when the window starts'),
+    duration: PositiveDuration,
+    timezone: z.string().min(1).optional().describe('IANA time zone of the cron expression; default Asia/Ho_Chi_Minh'),
+  }),
+]);
+
+export const SmtpInput = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).optional(),
+  secure: z.boolean().optional().describe('TLS from the first byte (port 465); false = plain, upgraded with STARTTLS when offered'),
+  requireTLS: z.boolean().optional().describe('Refuse to send unless STARTTLS succeeds'),
+  auth: z.strictObject({ user: z.string().min(1), pass: z.string().min(1) }).optional(),
+  tls: z
+    .strictObject({
+      caFile: z.string().min(1).optional(),
+      verify: z.boolean().optional(),
+      serverName: z.string().min(1).optional(),
+    })
+    .optional(),
+  timeout: PositiveDuration.optional().describe('Connection, greeting and socket timeout (default 30s)'),
+});
+
+export const EmailInput = z.strictObject({
+  smtp: SmtpInput.optional().describe('Without smtp, mails are written as .eml files under <storage dir>/outbox-mail/'),
+  from: Mailbox.optional(),
+  to: z.array(Email).optional(),
+  routes: z
+    .array(
+      z.strictObject({
+        match: z.strictObject({ system: z.string().min(1).optional(), check: CheckPattern.optional() }),
+        to: z.array(Email).min(1),
+      }),
+    )
+    .optional()
+    .describe('Extra recipients for matching checks; they get the mail besides `to`'),
+});
+
+export const AlertingInput = z.strictObject({
+  locale: z.enum(['vi', 'en']).optional(),
+  groupWait: PositiveDuration.optional(),
+  groupInterval: PositiveDuration.optional(),
+  repeatInterval: PositiveDuration.optional(),
+  alertOn: AlertOn.optional(),
+  vantage: z.array(CheckName).optional().describe("Checks of the prober's own connectivity; all failing = our network is down"),
+  maintenance: z.array(MaintenanceWindowInput).optional(),
+  email: EmailInput.optional(),
+  alertmanager: z
+    .strictObject({
+      urls: z.array(Url).min(1),
+      resendInterval: PositiveDuration.optional(),
+      timeout: PositiveDuration.optional(),
+    })
+    .optional(),
+  links: z.strictObject({ dashboard: Url.optional(), statusPage: Url.optional() }).optional(),
+});
+
+export type AlertingInput = z.output<typeof AlertingInput>;
+
+/** Keys every check kind accepts for alerting. */
+export const checkAlertingKeys = {
+  dependsOn: z.array(CheckName).optional().describe('While one of these has an open incident, this check only rides along in its mail'),
+  alertOn: AlertOn.optional(),
+};

@@ -1,0 +1,60 @@
+// What an incident is. Types only; the rules that open, hold, remind and resolve incidents live
+// in incidents.ts (pure), and the store persists them.
+import type { FailureReason, Phase } from '../probes/probe.ts';
+
+export type Severity = 'warning' | 'critical';
+
+/**
+ * Why an incident's mail is held back. parent: a check it dependsOn has an open incident;
+ * vantage: the prober's own network is down, so the failure is inconclusive;
+ * maintenance: a planned window covers the check (and names no recipients of its own).
+ */
+export interface Hold {
+  readonly by: 'parent' | 'vantage' | 'maintenance';
+  /** Parent check name, 'vantage', or the maintenance window's name. */
+  readonly name: string;
+  /** The parent's incident id, for parent holds. */
+  readonly incidentId?: string;
+  readonly since: Date;
+}
+
+/** The last probe's facts, as shown in mails: latency and phases. */
+export interface ResultSnapshot {
+  readonly at: Date;
+  readonly status: 'ok' | 'warning' | 'critical';
+  readonly reason?: FailureReason;
+  readonly message: string;
+  readonly durationSeconds: number;
+  readonly phases: Partial<Record<Phase, number>>;
+  readonly httpStatus?: number;
+}
+
+export interface Incident {
+  /** Stable and unique: "<check>-<openedAt epoch ms base36>". */
+  readonly id: string;
+  readonly check: string;
+  readonly system: string;
+  readonly severity: Severity;
+  readonly openedAt: Date;
+  readonly resolvedAt?: Date;
+  readonly firstReason?: FailureReason;
+  readonly firstMessage: string;
+  readonly lastReason?: FailureReason;
+  readonly lastMessage: string;
+  /** Probes while open, and how many of them failed. */
+  readonly probes: number;
+  readonly failedProbes: number;
+  readonly last: ResultSnapshot;
+  /** Present while mail is held back; cleared when the holder ends. */
+  readonly hold?: Hold;
+  /** Every hold it ever had, so a resolved mail can say "was inconclusive" or "in maintenance". */
+  readonly wasHeldBy?: readonly Hold['by'][];
+  /** A firing notification has been queued (false while held since opening). */
+  readonly announced: boolean;
+  /** When the last firing/reminder was queued; reminders are due repeatInterval after it. */
+  readonly lastNotifiedAt?: Date;
+}
+
+export function incidentId(check: string, openedAt: Date): string {
+  return `${check}-${openedAt.getTime().toString(36)}`;
+}
