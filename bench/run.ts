@@ -5,6 +5,9 @@ import { spawnSync } from 'node:child_process';
 const benchmarks = [
   ['scheduler-lag.ts', '--checks', '1000', '--interval', '1s', '--seconds', '30'],
 ];
+// Benchmarks measure the compiled daemon, as deployed.
+const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
 let failed = false;
 for (const [file, ...args] of benchmarks) {
   process.stdout.write(`\n## ${file} ${args.join(' ')}\n`);

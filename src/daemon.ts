@@ -69,7 +69,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onSkip: (job) => {
       const check = checksByName.get(job.name);
       if (check) metrics.recordSkip(check);
-      log.warn({ check: job.name }, 'previous run still going; slot skipped');
+      // Counted in dvc_scheduler_skipped_total; at debug so a slow target cannot flood the log.
+      log.debug({ check: job.name }, 'previous run still going; slot skipped');
     },
     onError: (error, job) => log.error({ err: error, check: job.name }, 'scheduled run failed'),
   });

@@ -23,10 +23,14 @@ const STUCK_PROBE_GRACE_MS = 1000;
 
 export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSignal): Promise<ProbeResult> {
   const log = deps.log.child({ check: check.name, kind: check.kind });
-  const deadline = AbortSignal.timeout(Math.ceil(check.timeoutSeconds * 1000));
-  const signal = stop ? AbortSignal.any([deadline, stop]) : deadline;
+  const { signal, dispose } = deadlineSignal(check.timeoutSeconds * 1000, stop);
   const previous = deps.states.get(check.name);
-  const result = await probeWithinDeadline(check, { signal, clock: deps.clock, log, lookup: deps.lookup, previous: previous?.lastResult }, log);
+  let result: ProbeResult;
+  try {
+    result = await probeWithinDeadline(check, { signal, clock: deps.clock, log, lookup: deps.lookup, previous: previous?.lastResult }, log);
+  } finally {
+    dispose();
+  }
   if (stop?.aborted) {
     // Cancelled by shutdown or reload, not failed: recording it would open a false outage.
     log.debug({ cause: String((stop.reason as Error | undefined)?.message ?? stop.reason) }, 'run cancelled');
@@ -46,6 +50,26 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
     log.debug({ ...fields, message: result.message }, 'probe finished');
   }
   return result;
+}
+
+/**
+ * Aborts at the deadline or when `stop` aborts, whichever comes first. Unlike AbortSignal.timeout
+ * and AbortSignal.any, nothing outlives the probe: the timer is cleared and the listener removed,
+ * so a thousand probes a second leave no timers firing later and no dependents on `stop`.
+ */
+function deadlineSignal(timeoutMs: number, stop: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('probe deadline reached', 'TimeoutError')), Math.ceil(timeoutMs));
+  const onStop = () => controller.abort(stop?.reason);
+  if (stop?.aborted) onStop();
+  else stop?.addEventListener('abort', onStop, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', onStop);
+    },
+  };
 }
 
 async function probeWithinDeadline(check: Check, context: Parameters<typeof runProbe>[1], log: Logger): Promise<ProbeResult> {

@@ -1,7 +1,7 @@
 // The `alerting:` block of the config file (zod), and per-check alerting keys. Kept apart from
 // schema.ts because it is a world of its own: routes, windows, SMTP, Alertmanager.
 import { z } from 'zod';
-import { CheckName, PositiveDuration } from './schema.ts';
+import { CheckName, PositiveDuration } from './schema-primitives.ts';
 
 const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address such as trucban@angiang.gov.vn');
 /** `Name <address>` or a bare address. */

@@ -1,6 +1,7 @@
 // The validated, defaults-applied config every other module reads. Built once per load by
 // resolveConfig (pure); frozen so a running daemon never sees it change under it.
 import type { JsonPath } from '../probes/json-path.ts';
+import { resolveAlerting, type AlertingConfig } from './alerting-config.ts';
 import type { CheckInput, ConfigInput, SyncSideInput } from './schema.ts';
 
 export const VERSION = '0.1.0';
@@ -57,6 +58,10 @@ interface CheckBase {
   readonly successThreshold: number;
   readonly resolver?: ResolverAddress;
   readonly latency?: LatencyThresholds;
+  /** Checks whose open incident makes this one ride along in their mail instead of its own. */
+  readonly dependsOn: readonly string[];
+  /** Open incidents on critical only, or on warning too; defaults to alerting.alertOn. */
+  readonly alertOn: 'critical' | 'warning';
 }
 
 export interface JsonExpectation {
@@ -163,6 +168,7 @@ export interface Config {
   readonly listen: { readonly host: string; readonly port: number };
   readonly storagePath: string;
   readonly maxConcurrency: number;
+  readonly alerting: AlertingConfig;
   readonly checks: readonly Check[];
 }
 
@@ -200,6 +206,8 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
       successThreshold: check.successThreshold ?? defaults.successThreshold ?? DEFAULTS.successThreshold,
       resolver: check.resolver === undefined ? undefined : splitHostPort(check.resolver, 53),
       latency: latencyOf(check),
+      dependsOn: check.dependsOn ?? [],
+      alertOn: check.alertOn ?? input.alerting?.alertOn ?? 'critical',
     };
     const tlsPolicy = (tls: { verify?: boolean; minDaysLeft?: number; caFile?: string; serverName?: string } | undefined): TlsPolicy => ({
       verify: tls?.verify ?? true,
@@ -302,6 +310,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     listen: splitHostPort(input.server?.listen ?? DEFAULTS.listen, 9464),
     storagePath: input.storage?.path ?? DEFAULTS.storagePath,
     maxConcurrency: defaults.maxConcurrency ?? DEFAULTS.maxConcurrency,
+    alerting: resolveAlerting(input.alerting, input.storage?.path ?? DEFAULTS.storagePath, readCa),
     checks: input.checks.map(resolveCheck),
   });
 }

@@ -7,6 +7,7 @@ import { resolveConfig, type Config } from './config.ts';
 import { ConfigError, formatIssuePath, type ConfigIssue, type PathKey } from './config-error.ts';
 import { expandEnv } from './expand-env.ts';
 import { findConfigWarnings } from './find-config-warnings.ts';
+import { findAlertingIssues } from './find-alerting-issues.ts';
 import { findCrossFieldIssues } from './find-cross-field-issues.ts';
 import { createYamlLocator, type YamlLocator } from './locate-yaml-node.ts';
 import { readCaFiles } from './read-ca-files.ts';
@@ -59,12 +60,14 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 
   const indexes = parsed.data.checks.map((_, index) => index);
   const { config, issues } = checkSemantics(file, parsed.data, indexes, has, lineOf);
-  if (envIssues.length > 0 || issues.length > 0) throw fail([...envIssues, ...issues]);
+  // Only on a fully valid file: a check that failed validation would read as "no check named …".
+  const alerting = findAlertingIssues(parsed.data, config);
+  if (envIssues.length > 0 || issues.length > 0 || alerting.issues.length > 0) throw fail([...envIssues, ...issues, ...alerting.issues]);
 
   return {
     config,
     secrets: expansion.secrets,
-    warnings: sortIssues([...yamlWarnings, ...findConfigWarnings(config, has).map(locate)]),
+    warnings: sortIssues([...yamlWarnings, ...findConfigWarnings(config, has).map(locate), ...alerting.warnings.map(locate)]),
   };
 }
 

@@ -25,7 +25,8 @@ export function readCaFiles(input: ConfigInput, configDirectory: string): CaFile
   // A `tls:` block may sit on the check or deeper (a sync check's source and target).
   const rewrite = (value: unknown, path: readonly PathKey[]): unknown => {
     if (Array.isArray(value)) return value.map((item, index) => rewrite(item, [...path, index]));
-    if (value === null || typeof value !== 'object') return value;
+    // Only plain objects are walked: a Date (a maintenance window's start) must stay a Date.
+    if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
     const copy: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) copy[key] = rewrite(child, [...path, key]);
     const tls = copy.tls as { caFile?: unknown } | undefined;
@@ -44,6 +45,8 @@ export function readCaFiles(input: ConfigInput, configDirectory: string): CaFile
   };
 
   const checks = input.checks.map((check, index) => rewrite(check, ['checks', index]) as CheckInput);
+  // The SMTP server's own trust roots sit at alerting.email.smtp.tls.caFile.
+  const alerting = input.alerting === undefined ? undefined : (rewrite(input.alerting, ['alerting']) as ConfigInput['alerting']);
   const readCa = (absolutePath: string): string => {
     const text = contents.get(absolutePath);
     if (text !== undefined) return text;
@@ -51,7 +54,7 @@ export function readCaFiles(input: ConfigInput, configDirectory: string): CaFile
     if (failed.has(absolutePath)) return '';
     throw new Error(`caFile ${absolutePath} was not read when the config loaded`);
   };
-  return { input: { ...input, checks }, readCa, issues };
+  return { input: { ...input, checks, ...(alerting === undefined ? {} : { alerting }) }, readCa, issues };
 }
 
 /** Stores the PEM text and returns undefined, or returns what is wrong with the file. */

@@ -2,55 +2,10 @@
 // the JSON Schema for editors and the code cannot disagree. Units are parsed here, once:
 // durations become seconds, sizes become bytes, JSON paths become compiled paths.
 import { z } from 'zod';
-import { parseBytes, parseDuration } from './units.ts';
-import { compileJsonPath } from '../probes/json-path.ts';
 
-export const Duration = z
-  .string()
-  .describe('A duration with a unit: ms, s, m, h, d (e.g. "30s", "1m30s", "250ms")')
-  .transform((text, ctx) => {
-    const seconds = parseDuration(text);
-    if (seconds === undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration; write a number with a unit: ms, s, m, h, d (e.g. 30s)` });
-      return z.NEVER;
-    }
-    return seconds;
-  });
-
-export const PositiveDuration = Duration.refine((seconds) => seconds > 0, { message: 'must be longer than 0' });
-
-export const Bytes = z
-  .union([z.number().int().nonnegative(), z.string()])
-  .describe('A size in bytes, or with a unit: B, KB, MB, KiB, MiB (e.g. "1MiB")')
-  .transform((text, ctx) => {
-    const bytes = parseBytes(text);
-    if (bytes === undefined || bytes <= 0) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a size; write e.g. 512KiB or 1MiB` });
-      return z.NEVER;
-    }
-    return bytes;
-  });
-
-export const JsonPathText = z
-  .string()
-  .describe('JSONPath subset: $.a.b[0].c')
-  .transform((text, ctx) => {
-    try {
-      return compileJsonPath(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
-
-export const CheckName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9 and "-", starting with a letter or digit');
-
-/** A free label such as national-portal, quantricong, provincial, sync; bounded, so safe as a metric label. */
-export const SystemName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, "-" and "_"');
+export { Bytes, CheckName, Duration, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
+import { Bytes, CheckName, Duration, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
+import { AlertingInput, checkAlertingKeys } from './alerting-schema.ts';
 
 export const IpFamily = z.union([z.literal(4), z.literal(6), z.literal('any')]).describe('4 (default), 6 or any');
 
@@ -95,6 +50,7 @@ const common = {
   failureThreshold: z.number().int().min(1).max(100).optional(),
   successThreshold: z.number().int().min(1).max(100).optional(),
   resolver: ResolverAddress.optional().describe('Resolve the host through this DNS server instead of the system resolver'),
+  ...checkAlertingKeys,
 };
 
 const HttpMethod = z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -296,6 +252,7 @@ export const ConfigInput = z.strictObject({
   server: z.strictObject({ listen: Listen.optional() }).optional(),
   storage: z.strictObject({ path: z.string().min(1).optional() }).optional(),
   defaults: Defaults.optional(),
+  alerting: AlertingInput.optional(),
   checks: z.array(CheckInput).min(1, 'needs at least one check'),
 });
 

@@ -181,6 +181,7 @@ async function measureHop(
   };
 
   const client = new Client(url.origin, { connect, headersTimeout: remainingMs, bodyTimeout: remainingMs });
+  let answered = false;
   try {
     const response = await client.request({
       path: `${url.pathname}${url.search}`,
@@ -188,18 +189,23 @@ async function measureHop(
       headers: request.headers,
       body: request.body,
       signal: context.signal,
+      // One request per connection: phases stay honest and neither side keeps an idle socket.
+      reset: true,
     });
     headersAt = performance.now();
     httpStatus = response.statusCode;
     phases.ttfb = (headersAt - (readyAt ?? headersAt)) / 1000;
     const body = await readBody(response.body, { maxBodyBytes: spec.expect.maxBodyBytes, signal: context.signal, from: url.host });
     phases.transfer = (performance.now() - headersAt) / 1000;
+    answered = true;
     return { ...common, kind: 'response', httpStatus: response.statusCode, headers: response.headers, body };
   } catch (error) {
     const failure = toProbeFailure(error, context.signal, pendingPhase(), url.host);
     return { ...common, kind: 'failure', failure, ...(httpStatus === undefined ? {} : { httpStatus }) };
   } finally {
-    await client.destroy().catch(() => {});
+    // close() after a complete answer: destroy() builds an error object (and its stack) per probe,
+    // a measurable share of the CPU at a thousand probes a second.
+    await (answered ? client.close() : client.destroy()).catch(() => {});
   }
 }
 

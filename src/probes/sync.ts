@@ -137,6 +137,8 @@ function asHttpCheck(check: SyncCheck, side: SideName, spec: SyncSide): HttpChec
     timeoutSeconds: check.timeoutSeconds,
     failureThreshold: check.failureThreshold,
     successThreshold: check.successThreshold,
+    dependsOn: [],
+    alertOn: check.alertOn,
     ...(check.resolver === undefined ? {} : { resolver: check.resolver }),
     url: spec.url,
     method: spec.method,

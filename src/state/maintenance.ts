@@ -115,6 +115,17 @@ export function parseCronExpression(expression: string): ParsedFields {
   return fields;
 }
 
+/** Why a recurring window's cron expression or time zone cannot work, for the config loader; undefined when both are fine. */
+export function describeCronProblem(expression: string, timeZone: string): string | undefined {
+  try {
+    parseCronExpression(expression);
+    localParts(0, timeZone);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /**
  * The latest instant in (notBefore, notAfter] at which `expression` matches in `timeZone`, to the
  * second; undefined when there is none.
@@ -179,16 +190,20 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function localParts(instantMs: number, timeZone: string): LocalParts {
   let formatter = formatters.get(timeZone);
   if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    try {
+      formatter = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch (error) {
+      throw new Error(`unknown time zone "${timeZone}"`, { cause: error });
+    }
     formatters.set(timeZone, formatter);
   }
   const parts: Record<string, number> = {};

@@ -33,6 +33,13 @@ function writeConfig(text: string): string {
 
 // [fixture, line, column, path, message fragment, issues expected (one mistake → usually one)]
 const INVALID: readonly (readonly [string, number, number, string, string, number?])[] = [
+  ['invalid-alerting-depends-on-cycle.yaml', 3, 97, 'checks[0].dependsOn', 'dependsOn forms a cycle: portal-dns → portal-home → portal-dns'],
+  ['invalid-alerting-depends-on-unknown.yaml', 8, 17, 'checks[1].dependsOn[0]', 'no check named "portal-dsn"'],
+  ['invalid-alerting-email-address.yaml', 5, 36, 'alerting.email.to[1]', 'must be an e-mail address'],
+  ['invalid-alerting-vantage-unknown.yaml', 3, 27, 'alerting.vantage[1]', 'no check named "resolver-ok"'],
+  ['invalid-alerting-window-cron.yaml', 4, 37, 'alerting.maintenance[0].cron', 'is not a cron expression'],
+  ['invalid-alerting-window-order.yaml', 6, 12, 'alerting.maintenance[0].end', 'the window must end after it starts'],
+  ['invalid-alerting-window-time.yaml', 4, 31, 'alerting.maintenance[0].start', 'must be an ISO-8601 time with an offset'],
   ['invalid-ca-file-damaged.yaml', 9, 15, 'checks[0].tls.caFile', 'holds a certificate that cannot be read'],
   ['invalid-ca-file-missing.yaml', 8, 15, 'checks[0].tls.caFile', 'cannot read CA file'],
   ['invalid-ca-file-not-pem.yaml', 7, 20, 'checks[0].tls.caFile', 'holds no PEM certificate'],
@@ -276,7 +283,7 @@ describe('loadConfig reporting', () => {
 
   it('lists allowed keys when no key is close to the unknown one', () => {
     const issues = issuesOf(writeConfig('checks:\n  - { name: a, system: s, kind: tcp, host: h, port: 1, zzz: 1 }\n'));
-    expect(issues[0]!.message).toBe('unknown key "zzz"; allowed here: name, system, description, interval, timeout, failureThreshold, successThreshold, resolver, kind, host, port, ipFamily, expect');
+    expect(issues[0]!.message).toBe('unknown key "zzz"; allowed here: name, system, description, interval, timeout, failureThreshold, successThreshold, resolver, dependsOn, alertOn, kind, host, port, ipFamily, expect');
   });
 
   it('does not add a type error on top of an unset variable', () => {
@@ -333,7 +340,7 @@ describe('shipped configs', () => {
     expect(api.expect.json.map((rule) => [rule.path.source, rule.equals])).toEqual([['$.code', 'OK']]);
   });
 
-  const EXAMPLE_ENV = { IGATE_TOKEN: 'dummy-igate-token', SMTP_HOST: 'mail.example.test', SMTP_PORT: '587' };
+  const EXAMPLE_ENV = { IGATE_TOKEN: 'dummy-igate-token', SMTP_HOST: 'mail.example.test', SMTP_PORT: '587', SMTP_USER: 'giamsat', SMTP_PASS: 'dummy-smtp-pass' };
   const examples = readdirSync(join(ROOT, 'config/examples')).filter((name) => name.endsWith('.yaml'));
 
   it('ships at least one example', () => {
@@ -361,5 +368,32 @@ describe('kind suggestions', () => {
   it('suggests the kind a typo most likely meant', () => {
     const issues = issuesOf(fixture('invalid-kind.yaml'));
     expect(issues[0]!.message).toMatch(/did you mean "http"\?$/);
+  });
+});
+
+describe('alerting config', () => {
+  const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+  it('resolves the example: routes, windows, vantage, per-check alertOn and dependsOn', () => {
+    const { config } = loadConfig(join(ROOT, 'config/examples/alerting.yaml'), { SMTP_USER: 'giamsat', SMTP_PASS: 'dummy-smtp-pass' });
+    const alerting = config.alerting;
+    expect(alerting.locale).toBe('vi');
+    expect([alerting.groupWaitSeconds, alerting.groupIntervalSeconds, alerting.repeatIntervalSeconds]).toEqual([10, 60, 3600]);
+    expect(alerting.email.smtp).toMatchObject({ host: 'mail.angiang.gov.vn', port: 587, requireTLS: true, auth: { user: 'giamsat', pass: 'dummy-smtp-pass' } });
+    expect(alerting.email.outboxDir).toBe(join('./data', 'outbox-mail'));
+    expect(alerting.vantage).toEqual(['vantage-gateway', 'vantage-resolver']);
+    expect(alerting.maintenance[0]).toMatchObject({ kind: 'absolute', name: 'cutover', start: new Date('2026-05-29T15:00:00Z'), to: ['tocongtac-chuyendoi@angiang.gov.vn'] });
+    expect(alerting.maintenance[1]).toMatchObject({ kind: 'recurring', cron: '0 1 * * *', durationSeconds: 1800, timezone: 'Asia/Ho_Chi_Minh', checks: ['igate-*'] });
+    expect(alerting.alertmanager).toMatchObject({ urls: ['http://127.0.0.1:9093'], resendIntervalSeconds: 60 });
+    const byName = new Map(config.checks.map((check) => [check.name, check]));
+    expect(byName.get('dvcqg-home')!.dependsOn).toEqual(['dvcqg-dns']);
+    expect(byName.get('igate-motcua')!.alertOn).toBe('warning');
+    expect(byName.get('dvcqg-dns')!.alertOn).toBe('critical');
+  });
+
+  it('defaults to Vietnamese, no SMTP (mail as .eml files beside the store) and 10s/1m/1h timings', () => {
+    const { config } = loadConfig(join(ROOT, 'test/fixtures/config/valid-minimal.yaml'));
+    expect(config.alerting).toMatchObject({ locale: 'vi', groupWaitSeconds: 10, groupIntervalSeconds: 60, repeatIntervalSeconds: 3600, alertOn: 'critical', vantage: [], maintenance: [] });
+    expect(config.alerting.email.smtp).toBeUndefined();
+    expect(config.alerting.email.outboxDir).toBe(join('data', 'outbox-mail'));
   });
 });

@@ -84,6 +84,31 @@ const refusedResult: ProbeResult = {
 const finishedAt = new Date('2026-11-26T08:00:00Z');
 
 describe('createMetrics', () => {
+  it('publishes sync lag, backlog and watermarks from the last sync result, and drops them when unknown', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const [sync, counter] = makeChecks([
+      { name: 'hoso-sync', system: 'sync', kind: 'sync', source: { url: 'https://igate.example.test/s', watermark: '$.a' }, target: { url: 'https://dvc.example.test/s', watermark: '$.b' }, backlog: '$.n' },
+      { name: 'hoso-count', system: 'sync', kind: 'sync', unit: 'count', source: { url: 'https://igate.example.test/c', watermark: '$.a' }, target: { url: 'https://dvc.example.test/c', watermark: '$.b' } },
+    ]) as [Check, Check];
+    metrics.setChecks([sync, counter]);
+    metrics.recordProbe(sync, { ...okResult, sync: { mode: 'lag', unit: 'seconds', lag: 420, backlog: 37, sourceWatermark: 1_800_000_420, targetWatermark: 1_800_000_000, sourceMovedAt: 1_800_000_421_000, targetMovedAt: 1_800_000_001_000 } }, finishedAt);
+    metrics.recordProbe(counter, { ...okResult, sync: { mode: 'lag', unit: 'items', lag: 12, sourceWatermark: 1012, targetWatermark: 1000 } }, finishedAt);
+    let scraped = await scrape(metrics);
+    expect(valueOf(scraped, 'dvc_sync_lag_seconds', { check: 'hoso-sync', system: 'sync' })).toBe(420);
+    expect(valueOf(scraped, 'dvc_sync_backlog', { check: 'hoso-sync', system: 'sync' })).toBe(37);
+    expect(valueOf(scraped, 'dvc_sync_watermark_timestamp_seconds', { check: 'hoso-sync', side: 'target' })).toBe(1_800_000_000);
+    expect(valueOf(scraped, 'dvc_sync_watermark_moved_timestamp_seconds', { check: 'hoso-sync', side: 'source' })).toBe(1_800_000_421);
+    expect(valueOf(scraped, 'dvc_sync_lag_items', { check: 'hoso-count', system: 'sync' })).toBe(12);
+    expect(select(scraped, 'dvc_sync_lag_seconds').map((sample) => sample.labels.check)).toEqual(['hoso-sync']);
+    // Counters are not instants: no watermark timestamp for them.
+    expect(select(scraped, 'dvc_sync_watermark_timestamp_seconds').every((sample) => sample.labels.check === 'hoso-sync')).toBe(true);
+
+    metrics.recordProbe(sync, { ...refusedResult, sync: { mode: 'lag', unit: 'seconds', sourceWatermark: 1_800_000_420, targetWatermark: 1_800_000_000 } }, finishedAt);
+    scraped = await scrape(metrics);
+    expect(select(scraped, 'dvc_sync_lag_seconds')).toEqual([]);
+    expect(select(scraped, 'dvc_sync_backlog')).toEqual([]);
+  });
+
   it('publishes every contract metric with its type and labels after a few results', async () => {
     const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
     const [home, tcp] = makeChecks([portalHome, igateTcp]) as [Check, Check];
@@ -114,6 +139,13 @@ describe('createMetrics', () => {
       dvc_config_last_reload_success: 'gauge',
       dvc_config_last_reload_success_timestamp_seconds: 'gauge',
       dvc_build_info: 'gauge',
+      dvc_sync_lag_seconds: 'gauge',
+      dvc_sync_lag_items: 'gauge',
+      dvc_sync_backlog: 'gauge',
+      dvc_sync_watermark_timestamp_seconds: 'gauge',
+      dvc_sync_watermark_moved_timestamp_seconds: 'gauge',
+      dvc_sync_parity_mismatch_seconds: 'gauge',
+      dvc_sync_parity_mismatches: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };

@@ -24,6 +24,8 @@ function dnsCheck(server: TestDnsServer | undefined, host: string, recordType: D
     timeoutSeconds,
     failureThreshold: 2,
     successThreshold: 2,
+    dependsOn: [],
+    alertOn: 'critical',
     resolver: server?.resolver,
     host,
     recordType,

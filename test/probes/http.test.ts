@@ -44,6 +44,8 @@ function httpCheck(url: string, overrides: CheckOverrides = {}): HttpCheck {
     timeoutSeconds: 5,
     failureThreshold: 2,
     successThreshold: 2,
+    dependsOn: [],
+    alertOn: 'critical',
     url,
     method: 'GET',
     headers: {},

@@ -23,6 +23,8 @@ function tcpCheck(host: string, port: number, overrides: Partial<TcpCheck> = {})
     timeoutSeconds: 5,
     failureThreshold: 2,
     successThreshold: 2,
+    dependsOn: [],
+    alertOn: 'critical',
     host,
     port,
     ipFamily: 4,

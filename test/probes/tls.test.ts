@@ -34,6 +34,8 @@ function tlsCheck(host: string, port: number, overrides: Partial<TlsCheck> = {})
     timeoutSeconds: 5,
     failureThreshold: 1,
     successThreshold: 1,
+    dependsOn: [],
+    alertOn: 'critical',
     host,
     port,
     ipFamily: 4,

@@ -1,8 +1,11 @@
-// The shape of one locale's mail wording (vi.ts, en.ts). Types only: the words live in the locale
-// files, the layout in render-email.ts.
+// The shape of one locale's mail wording and the choice between them. The words live in vi.ts and
+// en.ts, the layout in render-email.ts.
+import type { Locale } from '../../config/alerting-config.ts';
 import type { FailureReason, Phase } from '../../probes/probe.ts';
 import type { Hold, Severity } from '../../state/incident.ts';
+import { en } from './en.ts';
 import type { Diagnosis } from './probable-cause.ts';
+import { vi } from './vi.ts';
 
 /** A notification as a reader tells it apart: type, and for incidents the severity. */
 export type NoticeKind =
@@ -49,7 +52,6 @@ export interface MailStrings {
     readonly cause: string;
     readonly remedy: string;
     readonly lastError: string;
-    readonly lastResult: string;
     readonly latency: string;
     readonly phases: string;
     readonly httpStatus: string;
@@ -97,4 +99,10 @@ export interface MailStrings {
   readonly remedy: (diagnosis: Diagnosis) => string | undefined;
   /** A window notification without a window name. */
   readonly unnamedWindow: string;
+}
+
+const STRINGS: Readonly<Record<Locale, MailStrings>> = { vi, en };
+
+export function stringsFor(locale: Locale): MailStrings {
+  return STRINGS[locale];
 }

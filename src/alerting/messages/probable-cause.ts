@@ -3,8 +3,7 @@
 import type { Locale } from '../../config/alerting-config.ts';
 import type { FailureReason, Phase } from '../../probes/probe.ts';
 import type { ResultSnapshot } from '../../state/incident.ts';
-import { en } from './en.ts';
-import { vi } from './vi.ts';
+import { stringsFor } from './mail-strings.ts';
 
 /**
  * How far a timed-out probe got. A phase never reached is absent from the result, so the first
@@ -21,8 +20,6 @@ export interface Diagnosis {
   /** The phase that took longest and its seconds; present when any phase was measured. */
   readonly slowest?: { readonly phase: Phase; readonly seconds: number };
 }
-
-const STRINGS = { vi, en };
 
 export function diagnose(reason: FailureReason | undefined, phases: ResultSnapshot['phases'], httpStatus: number | undefined): Diagnosis {
   let slowest: Diagnosis['slowest'];
@@ -46,10 +43,10 @@ function timeoutStageOf(phases: ResultSnapshot['phases']): TimeoutStage {
 
 /** One sentence, lower-case start, for "Nguyên nhân ban đầu: …". An absent reason reads as "not determined". */
 export function probableCause(reason: FailureReason | undefined, phases: ResultSnapshot['phases'], httpStatus: number | undefined, locale: Locale): string {
-  return STRINGS[locale].cause(diagnose(reason, phases, httpStatus));
+  return stringsFor(locale).cause(diagnose(reason, phases, httpStatus));
 }
 
 /** A short practical first step for "Biện pháp xử lý: …"; undefined when there is nothing specific to say. */
 export function suggestRemedy(reason: FailureReason | undefined, phases: ResultSnapshot['phases'], httpStatus: number | undefined, locale: Locale): string | undefined {
-  return STRINGS[locale].remedy(diagnose(reason, phases, httpStatus));
+  return stringsFor(locale).remedy(diagnose(reason, phases, httpStatus));
 }

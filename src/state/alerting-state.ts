@@ -1,0 +1,53 @@
+// What the incident rules remember besides the incidents themselves: whether the prober's own
+// network is down, and which maintenance windows are in progress. Small and serializable; the
+// caller stores it in the same transaction as the incidents and check states it goes with.
+import type { WindowOccurrence } from './maintenance.ts';
+
+export interface AlertingState {
+  /** When every vantage check was found critical; absent while the prober's network is fine. */
+  readonly vantageDownSince?: Date;
+  /** The occurrence of each window in progress at the last decision, by window name. */
+  readonly windowsActive: Readonly<Record<string, WindowOccurrence>>;
+}
+
+export function initialAlertingState(): AlertingState {
+  return { windowsActive: {} };
+}
+
+export function serializeAlertingState(state: AlertingState): string {
+  return JSON.stringify({
+    vantageDownSince: state.vantageDownSince?.toISOString(),
+    windowsActive: Object.fromEntries(
+      Object.entries(state.windowsActive).map(([name, { start, end }]) => [name, { start: start.toISOString(), end: end.toISOString() }]),
+    ),
+  });
+}
+
+/** Reads what serializeAlertingState wrote; throws an Error saying what is wrong. */
+export function parseAlertingState(text: string): AlertingState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`alerting state is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('alerting state must be a JSON object');
+  const { vantageDownSince, windowsActive } = raw as { vantageDownSince?: unknown; windowsActive?: unknown };
+  const windows: Record<string, WindowOccurrence> = {};
+  if (windowsActive !== undefined) {
+    if (typeof windowsActive !== 'object' || windowsActive === null || Array.isArray(windowsActive)) throw new Error('alerting state: windowsActive must be an object');
+    for (const [name, occurrence] of Object.entries(windowsActive)) {
+      const { start, end } = (occurrence ?? {}) as { start?: unknown; end?: unknown };
+      windows[name] = { start: readInstant(start, `windowsActive.${name}.start`), end: readInstant(end, `windowsActive.${name}.end`) };
+    }
+  }
+  return vantageDownSince === undefined
+    ? { windowsActive: windows }
+    : { vantageDownSince: readInstant(vantageDownSince, 'vantageDownSince'), windowsActive: windows };
+}
+
+function readInstant(value: unknown, path: string): Date {
+  const date = typeof value === 'string' ? new Date(value) : undefined;
+  if (date === undefined || Number.isNaN(date.getTime())) throw new Error(`alerting state: ${path} must be an ISO-8601 time, got ${JSON.stringify(value)}`);
+  return date;
+}

@@ -1,0 +1,489 @@
+// Opens, holds, reminds, releases and resolves incidents, and says which mail that asks for.
+// Pure: the caller passes what it knows (config, check states, open incidents, the alerting state)
+// and stores the Decision in the same transaction as the check state that caused it.
+//
+// The policy technicians rely on:
+//
+// Opening and resolving
+// - An incident opens when a check's (thresholded) status CHANGES to critical, or to warning for a
+//   check with `alertOn: warning`. Never otherwise: after a restart the stored status equals the
+//   stored incidents, so nothing opens twice.
+// - It resolves when the status drops below that level (to ok, or to warning with alertOn critical).
+// - Warning → critical while open: severity critical and a `reminder` at once (if it was announced
+//   and is not held). Critical → warning with alertOn warning: severity warning, no mail.
+// - Every result of the check updates the open incident: probes, failedProbes and `last` always;
+//   lastReason/lastMessage only on failing results, so the resolved mail still names the failure.
+//
+// Mail
+// - `firing` once per incident; `reminder` every repeatInterval after the last firing/reminder
+//   while open, announced and not held; `resolved` when it resolves, if it was ever announced.
+// - A new incident waits groupWait before its firing ("settling"), so that a cascade that arises
+//   together (a parent and its children, the vantage checks and everything else) is sorted out
+//   before anything is announced: children found meanwhile ride in the parent's firing, failures
+//   found while the prober's network goes down become inconclusive. An incident that resolves
+//   while settling gets its firing and its resolved mail together; an outage is never silent.
+// - Recipients of a check: `email.to` ∪ the `to` of every route whose match fits (system equal,
+//   check glob with *). While windows with their own `to` cover the check, their `to` REPLACES
+//   that. A mail with riders also goes to the riders' recipients.
+//
+// Holds (one at a time; the first that applies wins, in this order)
+// 1. maintenance: a window without `to` covers the check. Applies to every open incident of the
+//    check, announced or not: no firing and no reminders. An incident announced before the window
+//    still gets its resolved mail at once, since its recipients hold the thread already.
+// 2. vantage: every vantage check is critical (and there is one), and this is not a vantage check.
+//    Only incidents not yet announced: their failure is inconclusive.
+// 3. parent: a check listed in `dependsOn` has an open incident (any severity, held or not).
+//    Only incidents not yet announced. The child rides in the parent's firing/reminder mails.
+// - A held incident records the hold in `wasHeldBy` too, so later mails can say so.
+// - When a holder ends, each incident it held is released: if another hold applies now, that one
+//   takes over silently; else it fires at once (the firing's incident still shows the hold it was
+//   released from, so the mail says "held since …"), or, if it was announced before the hold,
+//   its reminder clock restarts (the holder's closing mail lists it).
+// - An incident that resolves while held and never announced sends nothing and keeps its hold:
+//   that marks it "ended under this holder, not yet mentioned". The holder's closing mail lists
+//   it as a rider with its own times, and the hold is then cleared. Suppression never hides recovery.
+//
+// Holders ending
+// - parent resolves: its `resolved` mail lists the children that ended under it; children still
+//   open are released. A parent that was itself never announced hands the children that ended
+//   under it to its own holder, whose closing mail then lists them.
+// - vantage: on going down, one `vantage_down` (to email.to; riders = the vantage checks' open
+//   incidents). On coming back, one `vantage_up` (email.to ∪ the riders' recipients) listing every
+//   incident held as inconclusive, open or ended; the open ones are released. These two mails go
+//   out even if a window covers the vantage checks: they speak about the prober, not a system.
+// - maintenance window ends: its held incidents are released, then ONE `maintenance_end` to
+//   email.to ∪ the window's `to` ∪ the riders' recipients, whose riders are every covered
+//   incident still open and every incident that ended held by the window. It is sent only when it
+//   has riders: a window with no incident at all stays silent; one whose incidents all ended
+//   reads "all clear". Incidents announced to a window's own `to` are not repeated as ended riders.
+//
+// Restart safety: what the rules remember lives in the incidents and in AlertingState; a window's
+// start and end and the vantage transitions are found by comparing that state with the present.
+import type { AlertingConfig, MaintenanceWindow } from '../config/alerting-config.ts';
+import type { Notification, NotificationType } from '../alerting/notification.ts';
+import type { ProbeResult } from '../probes/probe.ts';
+import type { AlertingState } from './alerting-state.ts';
+import type { CheckState, CheckStatus, StatusChange } from './check-state.ts';
+import { incidentId, type Hold, type Incident, type ResultSnapshot, type Severity } from './incident.ts';
+import { coversCheck, findWindowTransitions, matchesCheckPattern, type WindowOccurrence } from './maintenance.ts';
+
+export { initialAlertingState, type AlertingState } from './alerting-state.ts';
+
+export interface IncidentPolicy {
+  readonly alertOn: 'critical' | 'warning';
+  /** Parent check names. */
+  readonly dependsOn: readonly string[];
+}
+
+export interface CheckAlerting {
+  readonly system: string;
+  readonly policy: IncidentPolicy;
+}
+
+/** What the caller knows right now. */
+export interface AlertingView {
+  readonly now: Date;
+  readonly config: AlertingConfig;
+  readonly checks: ReadonlyMap<string, CheckAlerting>;
+  /** Every check's latest state; for decideOnResult, including the result being decided. */
+  readonly states: ReadonlyMap<string, CheckState>;
+  /** The open incident of each check, by check name. */
+  readonly open: ReadonlyMap<string, Incident>;
+  readonly alertingState: AlertingState;
+  /**
+   * Resolved incidents whose `hold` still names the given holder: by 'parent' with key = the
+   * parent's incident id; 'vantage' with key 'vantage'; 'maintenance' with key = the window name.
+   * See holdKey.
+   */
+  readonly resolvedRiders: (by: Hold['by'], key: string) => readonly Incident[];
+}
+
+export interface Decision {
+  /** Incidents to insert or update (open and resolved), each once, in the order they changed. */
+  readonly incidents: readonly Incident[];
+  readonly notifications: readonly Notification[];
+  readonly alertingState: AlertingState;
+}
+
+export const VANTAGE_HOLD_NAME = 'vantage';
+
+/** The key resolvedRiders is asked with for incidents ended under this hold. */
+export function holdKey(hold: Hold): string {
+  return hold.by === 'parent' ? (hold.incidentId ?? hold.name) : hold.name;
+}
+
+export function isAlerting(status: CheckStatus, alertOn: IncidentPolicy['alertOn']): boolean {
+  return status === 'critical' || (status === 'warning' && alertOn === 'warning');
+}
+
+/** Every vantage check is critical, and there is at least one. */
+export function isVantageDown(vantage: readonly string[], states: ReadonlyMap<string, CheckState>): boolean {
+  return vantage.length > 0 && vantage.every((check) => states.get(check)?.status === 'critical');
+}
+
+/** email.to ∪ the to of every matching route: sorted, lower-cased, without duplicates. */
+export function ordinaryRecipients(config: AlertingConfig, check: string, system: string): string[] {
+  const routes = config.email.routes.filter(
+    ({ match }) => (match.system === undefined || match.system === system) && (match.check === undefined || matchesCheckPattern(match.check, check)),
+  );
+  return normalizeAddresses([...config.email.to, ...routes.flatMap((route) => route.to)]);
+}
+
+export function decideOnResult(check: string, result: ProbeResult, change: StatusChange | undefined, view: AlertingView): Decision {
+  const info = view.checks.get(check);
+  if (info === undefined) throw new Error(`decideOnResult: check "${check}" is not in the alerting view`);
+  const draft = startDraft(view);
+  advanceWindows(draft);
+
+  const before = draft.open.get(check);
+  const incident = before && recordResult(before, result, draft.now);
+  const status = view.states.get(check)?.status ?? change?.to;
+  const alerting = status !== undefined && isAlerting(status, info.policy.alertOn);
+  if (incident !== undefined) {
+    put(draft, incident);
+    if (!alerting) resolveIncident(draft, incident);
+    else if (status === 'warning' || status === 'critical') changeSeverity(draft, incident, status);
+  } else if (alerting && change !== undefined && (status === 'warning' || status === 'critical')) {
+    put(draft, openIncident(check, info.system, status, result, draft.now));
+  }
+
+  advanceVantage(draft);
+  settle(draft);
+  return finish(draft);
+}
+
+/** Every few seconds: windows starting and ending, vantage transitions, settled firings, reminders. */
+export function decideOnTick(view: AlertingView): Decision {
+  const draft = startDraft(view);
+  advanceWindows(draft);
+  advanceVantage(draft);
+  settle(draft);
+  remind(draft);
+  return finish(draft);
+}
+
+// ---- the working copy ----------------------------------------------------------------------
+
+interface Draft {
+  readonly view: AlertingView;
+  readonly config: AlertingConfig;
+  readonly now: Date;
+  readonly open: Map<string, Incident>;
+  /** Changed incidents by id. */
+  readonly changed: Map<string, Incident>;
+  readonly notifications: Notification[];
+  vantageDownSince: Date | undefined;
+  windowsActive: Readonly<Record<string, WindowOccurrence>>;
+}
+
+function startDraft(view: AlertingView): Draft {
+  return {
+    view,
+    config: view.config,
+    now: view.now,
+    open: new Map(view.open),
+    changed: new Map(),
+    notifications: [],
+    vantageDownSince: view.alertingState.vantageDownSince,
+    windowsActive: view.alertingState.windowsActive,
+  };
+}
+
+function finish(draft: Draft): Decision {
+  const alertingState: AlertingState =
+    draft.vantageDownSince === undefined
+      ? { windowsActive: draft.windowsActive }
+      : { vantageDownSince: draft.vantageDownSince, windowsActive: draft.windowsActive };
+  return { incidents: [...draft.changed.values()], notifications: draft.notifications, alertingState };
+}
+
+function put(draft: Draft, incident: Incident): void {
+  draft.changed.set(incident.id, incident);
+  if (incident.resolvedAt === undefined) draft.open.set(incident.check, incident);
+  else if (draft.open.get(incident.check)?.id === incident.id) draft.open.delete(incident.check);
+}
+
+function openIncidents(draft: Draft): Incident[] {
+  return [...draft.open.values()];
+}
+
+// ---- one check's incident ------------------------------------------------------------------
+
+function snapshotOf(result: ProbeResult, at: Date): ResultSnapshot {
+  return {
+    at,
+    status: result.status,
+    ...(result.reason === undefined ? {} : { reason: result.reason }),
+    message: result.message,
+    durationSeconds: result.durationSeconds,
+    phases: result.phases,
+    ...(result.httpStatus === undefined ? {} : { httpStatus: result.httpStatus }),
+  };
+}
+
+function openIncident(check: string, system: string, severity: Severity, result: ProbeResult, now: Date): Incident {
+  return {
+    id: incidentId(check, now),
+    check,
+    system,
+    severity,
+    openedAt: now,
+    firstReason: result.reason,
+    firstMessage: result.message,
+    lastReason: result.reason,
+    lastMessage: result.message,
+    probes: 1,
+    failedProbes: result.status === 'ok' ? 0 : 1,
+    last: snapshotOf(result, now),
+    announced: false,
+  };
+}
+
+function recordResult(incident: Incident, result: ProbeResult, now: Date): Incident {
+  const failed = result.status !== 'ok';
+  return {
+    ...incident,
+    probes: incident.probes + 1,
+    failedProbes: incident.failedProbes + (failed ? 1 : 0),
+    last: snapshotOf(result, now),
+    ...(failed ? { lastReason: result.reason, lastMessage: result.message } : {}),
+  };
+}
+
+function changeSeverity(draft: Draft, incident: Incident, severity: Severity): void {
+  if (incident.severity === severity) return;
+  const escalated = severity === 'critical';
+  if (escalated && incident.announced && incident.hold === undefined) {
+    const reminded = { ...incident, severity, lastNotifiedAt: draft.now };
+    put(draft, reminded);
+    queueIncidentMail(draft, 'reminder', reminded);
+  } else {
+    put(draft, { ...incident, severity });
+  }
+}
+
+function resolveIncident(draft: Draft, incident: Incident): void {
+  const now = draft.now;
+  const endedUnder = findResolvedRiders(draft, 'parent', incident.id);
+  if (!incident.announced && incident.hold === undefined) {
+    // Still settling: announce it now, so that even a short outage is mailed.
+    const announced = { ...incident, announced: true, lastNotifiedAt: now };
+    put(draft, announced);
+    queueIncidentMail(draft, 'firing', announced);
+    incident = announced;
+  }
+  const hold = incident.hold;
+  if (incident.announced || hold === undefined) {
+    const resolved: Incident = { ...withoutHold(incident), resolvedAt: now };
+    put(draft, resolved);
+    queueIncidentMail(draft, 'resolved', resolved, endedUnder);
+    for (const rider of endedUnder) put(draft, withoutHold(rider));
+  } else {
+    put(draft, { ...incident, resolvedAt: now });
+    // Children that ended under a parent nobody heard of go to the parent's own holder.
+    for (const rider of endedUnder) put(draft, withHold(rider, { ...hold, since: now }));
+  }
+  release(draft, openIncidents(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id));
+}
+
+// ---- holds ---------------------------------------------------------------------------------
+
+function withHold(incident: Incident, hold: Hold): Incident {
+  const wasHeldBy = incident.wasHeldBy ?? [];
+  return { ...incident, hold, wasHeldBy: wasHeldBy.includes(hold.by) ? wasHeldBy : [...wasHeldBy, hold.by] };
+}
+
+function withoutHold(incident: Incident): Incident {
+  const { hold: _released, ...rest } = incident;
+  return rest;
+}
+
+function activeWindowsOf(draft: Draft): MaintenanceWindow[] {
+  return draft.config.maintenance.filter((window) => draft.windowsActive[window.name] !== undefined);
+}
+
+/** The hold that applies to this incident now, if any (see the policy at the top). */
+function findHold(draft: Draft, incident: Incident): Hold | undefined {
+  const since = draft.now;
+  const silent = activeWindowsOf(draft).find((window) => window.to === undefined && coversCheck(window, incident.check));
+  if (silent) return { by: 'maintenance', name: silent.name, since };
+  if (incident.announced) return undefined;
+  if (draft.vantageDownSince !== undefined && !draft.config.vantage.includes(incident.check)) {
+    return { by: 'vantage', name: VANTAGE_HOLD_NAME, since };
+  }
+  for (const parent of draft.view.checks.get(incident.check)?.policy.dependsOn ?? []) {
+    const parentIncident = draft.open.get(parent);
+    if (parentIncident && !holdChainReaches(draft, parentIncident, incident.check)) {
+      return { by: 'parent', name: parent, incidentId: parentIncident.id, since };
+    }
+  }
+  return undefined;
+}
+
+/** Whether following parent holds from `from` leads to `check` (a hold cycle would never fire). */
+function holdChainReaches(draft: Draft, from: Incident, check: string): boolean {
+  let current: Incident | undefined = from;
+  for (let step = 0; current !== undefined && step <= draft.open.size; step += 1) {
+    if (current.check === check) return true;
+    if (current.hold?.by !== 'parent') return false;
+    current = draft.open.get(current.hold.name);
+  }
+  return current !== undefined;
+}
+
+/** Releases incidents whose holder ended; queues the firings after every hold is settled. */
+function release(draft: Draft, held: readonly Incident[]): void {
+  const fired: { id: string; check: string; from: Hold }[] = [];
+  for (const { id, check } of held) {
+    const current = draft.open.get(check);
+    if (current === undefined || current.id !== id || current.hold === undefined) continue;
+    const released = withoutHold(current);
+    put(draft, released);
+    const next = findHold(draft, released);
+    if (next) put(draft, withHold(released, next));
+    else if (released.announced) put(draft, { ...released, lastNotifiedAt: draft.now });
+    else {
+      put(draft, { ...released, announced: true, lastNotifiedAt: draft.now });
+      fired.push({ id, check, from: current.hold });
+    }
+  }
+  for (const { id, check, from } of fired) {
+    const incident = draft.open.get(check);
+    if (incident?.id === id) queueIncidentMail(draft, 'firing', { ...incident, hold: from });
+  }
+}
+
+/** New incidents: take a hold if one applies, else fire once they have waited groupWait. */
+function settle(draft: Draft): void {
+  const due: Incident[] = [];
+  for (const incident of openIncidents(draft)) {
+    if (incident.announced || incident.hold !== undefined) continue;
+    const hold = findHold(draft, incident);
+    if (hold) put(draft, withHold(incident, hold));
+    else if (draft.now.getTime() - incident.openedAt.getTime() >= draft.config.groupWaitSeconds * 1000) due.push(incident);
+  }
+  for (const incident of due) put(draft, { ...incident, announced: true, lastNotifiedAt: draft.now });
+  for (const { check } of due) queueIncidentMail(draft, 'firing', draft.open.get(check)!);
+}
+
+function remind(draft: Draft): void {
+  const repeatMs = draft.config.repeatIntervalSeconds * 1000;
+  for (const incident of openIncidents(draft)) {
+    if (!incident.announced || incident.hold !== undefined || !draft.view.checks.has(incident.check)) continue;
+    const last = incident.lastNotifiedAt ?? incident.openedAt;
+    if (draft.now.getTime() - last.getTime() < repeatMs) continue;
+    const reminded = { ...incident, lastNotifiedAt: draft.now };
+    put(draft, reminded);
+    queueIncidentMail(draft, 'reminder', reminded);
+  }
+}
+
+// ---- holders that come and go ---------------------------------------------------------------
+
+function advanceVantage(draft: Draft): void {
+  const { config, now } = draft;
+  const down = isVantageDown(config.vantage, draft.view.states);
+  if (down && draft.vantageDownSince === undefined) {
+    draft.vantageDownSince = now;
+    const riders = openIncidents(draft).filter((incident) => config.vantage.includes(incident.check));
+    queue(draft, 'vantage_down', { riders, to: normalizeAddresses(config.email.to) });
+  } else if (!down && draft.vantageDownSince !== undefined) {
+    draft.vantageDownSince = undefined;
+    const held = openIncidents(draft).filter((incident) => incident.hold?.by === 'vantage');
+    const ended = findResolvedRiders(draft, 'vantage', VANTAGE_HOLD_NAME);
+    const riders = [...held, ...ended];
+    queue(draft, 'vantage_up', { riders, to: mergeRecipients(draft, config.email.to, riders, ordinaryRecipientsOf) });
+    for (const rider of ended) put(draft, withoutHold(rider));
+    release(draft, held);
+  }
+}
+
+function advanceWindows(draft: Draft): void {
+  const transitions = findWindowTransitions(draft.config.maintenance, draft.windowsActive, draft.now);
+  // Remember the new set first: incidents released below see only the windows still running.
+  draft.windowsActive = transitions.active;
+  for (const { name, window } of transitions.ended) endWindow(draft, name, window);
+  for (const { window } of transitions.started) {
+    if (window.to !== undefined) continue;
+    for (const incident of openIncidents(draft)) {
+      if (coversCheck(window, incident.check) && incident.hold?.by !== 'maintenance') {
+        put(draft, withHold(incident, { by: 'maintenance', name: window.name, since: draft.now }));
+      }
+    }
+  }
+}
+
+/** `window` is absent when the window left the config while it was running. */
+function endWindow(draft: Draft, name: string, window: MaintenanceWindow | undefined): void {
+  const held = openIncidents(draft).filter((incident) => incident.hold?.by === 'maintenance' && incident.hold.name === name);
+  const heldIds = new Set(held.map((incident) => incident.id));
+  // The summary is queued before the firings it explains.
+  const notificationsBefore = draft.notifications.length;
+  release(draft, held);
+  const firings = draft.notifications.splice(notificationsBefore);
+
+  const stillOpen = openIncidents(draft).filter((incident) => (window ? coversCheck(window, incident.check) : heldIds.has(incident.id)));
+  for (const incident of stillOpen) {
+    // The summary lists them: the next reminder is due repeatInterval after it.
+    if (incident.announced && incident.hold === undefined) put(draft, { ...incident, lastNotifiedAt: draft.now });
+  }
+  const ended = findResolvedRiders(draft, 'maintenance', name);
+  const riders = [...stillOpen.map((incident) => draft.open.get(incident.check) ?? incident), ...ended];
+  for (const rider of ended) put(draft, withoutHold(rider));
+  if (riders.length > 0) {
+    const to = mergeRecipients(draft, [...draft.config.email.to, ...(window?.to ?? [])], riders, ordinaryRecipientsOf);
+    queue(draft, 'maintenance_end', { riders, to, window: name });
+  }
+  draft.notifications.push(...firings);
+}
+
+// ---- recipients and notifications ------------------------------------------------------------
+
+function normalizeAddresses(addresses: readonly string[]): string[] {
+  return [...new Set(addresses.map((address) => address.trim().toLowerCase()))].filter((address) => address !== '').sort();
+}
+
+function ordinaryRecipientsOf(draft: Draft, incident: Incident): string[] {
+  return ordinaryRecipients(draft.config, incident.check, incident.system);
+}
+
+/** A window's own `to` replaces the ordinary recipients while it covers the check. */
+function recipientsOf(draft: Draft, incident: Incident): string[] {
+  const windows = activeWindowsOf(draft).filter((window) => window.to !== undefined && coversCheck(window, incident.check));
+  return windows.length > 0 ? normalizeAddresses(windows.flatMap((window) => window.to ?? [])) : ordinaryRecipientsOf(draft, incident);
+}
+
+function mergeRecipients(
+  draft: Draft,
+  base: readonly string[],
+  riders: readonly Incident[],
+  of: (draft: Draft, incident: Incident) => string[],
+): string[] {
+  return normalizeAddresses([...base, ...riders.flatMap((rider) => of(draft, rider))]);
+}
+
+/** firing/reminder carry the children held by the incident; resolved carries those that ended under it. */
+function queueIncidentMail(draft: Draft, type: 'firing' | 'reminder' | 'resolved', incident: Incident, endedUnder: readonly Incident[] = []): void {
+  const riders =
+    type === 'resolved'
+      ? endedUnder
+      : openIncidents(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
+  const to = mergeRecipients(draft, recipientsOf(draft, incident), riders, recipientsOf);
+  queue(draft, type, { incident, riders, to });
+}
+
+/** Riders in the order they began, so a mail reads as a timeline. */
+function queue(draft: Draft, type: NotificationType, fields: Omit<Notification, 'type' | 'createdAt'>): void {
+  const riders = [...fields.riders].sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || a.check.localeCompare(b.check));
+  draft.notifications.push({ type, ...fields, riders, createdAt: draft.now });
+}
+
+/** The store's answer, with this decision's own changes applied. */
+function findResolvedRiders(draft: Draft, by: Hold['by'], key: string): Incident[] {
+  const matches = (incident: Incident): boolean =>
+    incident.resolvedAt !== undefined && incident.hold?.by === by && holdKey(incident.hold) === key;
+  const stored = draft.view.resolvedRiders(by, key).map((incident) => draft.changed.get(incident.id) ?? incident);
+  const storedIds = new Set(stored.map((incident) => incident.id));
+  const fresh = [...draft.changed.values()].filter((incident) => !storedIds.has(incident.id));
+  return [...stored, ...fresh].filter(matches);
+}
