@@ -7,6 +7,7 @@ import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { onceCommand } from './commands/once.ts';
 import { runCommand } from './commands/run.ts';
+import { testEmailCommand } from './commands/test-email.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { createLogger } from './log.ts';
 
@@ -14,6 +15,8 @@ const USAGE = `dvc-sentinel ${VERSION} — giám sát Cổng Dịch vụ công q
 
 Usage:
   dvc-sentinel run      [--config FILE] [--pretty] [--log-level LEVEL]   the daemon (SIGHUP reloads)
+                        [--fresh-store]                                  a corrupt store is moved aside, not fatal
+  dvc-sentinel test-email [--config FILE]                                send one test mail, print the SMTP outcome
   dvc-sentinel check    [--config FILE]                                  validate the config; no network I/O
   dvc-sentinel once     [--config FILE] [--json] [--check NAME]...       probe every check once, print a table
   dvc-sentinel simulate [--base-port 18080] [--timeline demo]            local simulator of the portals
@@ -38,6 +41,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       json: { type: 'boolean', default: false },
       pretty: { type: 'boolean', default: false },
       'log-level': { type: 'string' },
+      'fresh-store': { type: 'boolean', default: false },
       check: { type: 'string', multiple: true },
       'base-port': { type: 'string' },
       timeline: { type: 'string' },
@@ -48,18 +52,20 @@ async function main(argv: string[]): Promise<number | undefined> {
   });
   let secrets: readonly string[] = [];
   const log = createLogger({
-    level: values['log-level'] ?? (command === 'once' ? 'warn' : 'info'),
+    level: values['log-level'] ?? (command === 'once' || command === 'test-email' ? 'warn' : 'info'),
     pretty: values.pretty,
     secrets: () => secrets,
     // `once` prints a table on stdout; its log lines go to stderr so the two never mix.
-    destination: command === 'once' ? process.stderr : undefined,
+    destination: command === 'once' || command === 'test-email' ? process.stderr : undefined,
   });
   switch (command) {
     case 'run':
-      await runCommand({ config: values.config }, log, { onSecrets: (next) => (secrets = next) });
+      await runCommand({ config: values.config, freshStore: values['fresh-store'] }, log, { onSecrets: (next) => (secrets = next) });
       return undefined;
     case 'check':
       return checkCommand({ config: values.config }, io);
+    case 'test-email':
+      return testEmailCommand({ config: values.config }, io, log);
     case 'once':
       return onceCommand({ config: values.config, json: values.json, only: values.check }, io, log);
     case 'demo':

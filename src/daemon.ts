@@ -1,18 +1,24 @@
 // Composition root: builds every part from a Config, starts them in order, stops them in reverse.
 // The only module (with commands/) that imports from everywhere.
 import type { Logger } from 'pino';
+import { createAlertmanagerChannel, startAlertmanagerLoop, type AlertmanagerLoop } from './alerting/alertmanager.ts';
+import { createEmailChannel, type EmailChannel } from './alerting/email.ts';
+import { createOutbox, type Outbox } from './alerting/outbox.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { createIncidentBook } from './checks/incident-book.ts';
 import { runCheck } from './checks/run-check.ts';
+import type { AlertingConfig } from './config/alerting-config.ts';
 import { VERSION, type Check, type Config } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
-import { createMetrics } from './metrics/metrics.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
-import type { CheckState } from './state/check-state.ts';
+import { activeWindows } from './state/maintenance.ts';
 import { buildStatusSnapshot } from './state/status-snapshot.ts';
+import { openStore, type Store } from './store/store.ts';
 
 export interface DaemonOptions {
   readonly configFile: string;
@@ -20,6 +26,8 @@ export interface DaemonOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly clock?: Clock;
   readonly lookup?: Lookup;
+  /** A corrupt store is moved aside and a fresh one started, instead of refusing to start. */
+  readonly freshStore?: boolean;
   /** Receives the env values substituted into the config, so the logger can scrub them. */
   readonly onSecrets?: (secrets: readonly string[]) => void;
 }
@@ -28,15 +36,75 @@ export interface Daemon {
   readonly url: string;
   /** Re-reads the config file; an invalid one is refused and the running one kept. */
   reload(): Promise<boolean>;
-  /** Stops probing and serving; in-flight probes are aborted. */
+  /** Stops probing, delivers what is in flight, stops serving, closes the store. */
   stop(graceMs?: number): Promise<void>;
 }
+
+/** How often time-driven alerting rules run: settled firings, reminders, windows, vantage. */
+const ALERTING_TICK_MS = 1000;
 
 export function jobOf(check: Check): Job {
   return { name: check.name, intervalSeconds: check.intervalSeconds, timeoutSeconds: check.timeoutSeconds, key: JSON.stringify(check) };
 }
 
-/** Throws ConfigError before anything starts when the config is invalid: nothing half-starts. */
+/** Delivery parts built from the alerting config; rebuilt when a reload changes it. */
+interface Delivery {
+  readonly email: EmailChannel;
+  readonly outbox: Outbox;
+  readonly alertmanager?: AlertmanagerLoop;
+}
+
+function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, log: Logger): Delivery {
+  const { alerting } = config;
+  const email = createEmailChannel({ smtp: alerting.email.smtp, from: alerting.email.from, outboxDir: alerting.email.outboxDir, log });
+  const outbox = createOutbox({
+    store,
+    alerting,
+    location: config.location,
+    clock,
+    log,
+    channels: { email },
+    onQueued: (channel, count) => metrics.setNotificationsQueued(channel, count),
+    onDelivered: (channel, type, result) => metrics.recordNotification(channel, type, result),
+  });
+  outbox.start();
+  const alertmanager = alerting.alertmanager
+    ? startAlertmanagerLoop({
+        channel: createAlertmanagerChannel({
+          urls: alerting.alertmanager.urls,
+          resendIntervalSeconds: alerting.alertmanager.resendIntervalSeconds,
+          timeoutSeconds: alerting.alertmanager.timeoutSeconds,
+          location: config.location,
+          links: alerting.links,
+          log,
+          clock,
+          onDelivered: (channel, type, result) => metrics.recordNotification(channel, type, result),
+        }),
+        store,
+        intervalSeconds: alerting.alertmanager.resendIntervalSeconds,
+        log,
+        clock,
+      })
+    : undefined;
+  log.info({ email: email.target, alertmanager: alerting.alertmanager?.urls.length ?? 0 }, 'alert delivery ready');
+  return { email, outbox, alertmanager };
+}
+
+async function stopDelivery(delivery: Delivery): Promise<void> {
+  await delivery.alertmanager?.stop();
+  await delivery.outbox.stop();
+  delivery.email.close();
+}
+
+function deliveryKey(config: Config): string {
+  const { email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds } = config.alerting satisfies AlertingConfig;
+  return JSON.stringify({ email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds, location: config.location });
+}
+
+/**
+ * Throws before anything starts when the config is invalid or the store cannot be opened:
+ * nothing half-starts. Once it resolves, probes run and mail is delivered.
+ */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const clock = options.clock ?? systemClock;
   const log = options.log;
@@ -45,12 +113,30 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   for (const warning of loaded.warnings) log.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   let config: Config = loaded.config;
   let checksByName = new Map(config.checks.map((check) => [check.name, check]));
-  const states = new Map<string, CheckState>();
   const startedAt = clock();
 
+  const store = openStore(config.storagePath, { log, onCorrupt: options.freshStore ? 'fresh' : 'fail', clock });
   const metrics = createMetrics({ location: config.location, version: VERSION, collectProcessMetrics: true });
   metrics.setChecks(config.checks);
   metrics.recordConfigReload(true, startedAt);
+
+  let delivery: Delivery | undefined;
+  const book = createIncidentBook({
+    store,
+    alerting: config.alerting,
+    checks: config.checks,
+    log,
+    onQueued: () => delivery?.outbox.wake(),
+    onIncidentsChanged: () => {
+      metrics.setIncidents(book.openIncidents());
+      delivery?.alertmanager?.wake();
+    },
+  });
+  for (const [name, state] of book.states) {
+    const check = checksByName.get(name);
+    if (check && state.status !== 'unknown') metrics.recordCheckStatus(check, state.status);
+  }
+  metrics.setIncidents(book.openIncidents());
 
   let inFlight = 0;
   const scheduler = createScheduler({
@@ -60,7 +146,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       if (!check) return;
       metrics.setInFlight(++inFlight);
       try {
-        await runCheck(check, { clock, log, metrics, lookup: options.lookup, states }, context.signal);
+        await runCheck(check, { clock, log, metrics, lookup: options.lookup, states: book.states, record: book.record }, context.signal);
       } finally {
         metrics.setInFlight(--inFlight);
       }
@@ -75,18 +161,42 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onError: (error, job) => log.error({ err: error, check: job.name }, 'scheduled run failed'),
   });
 
-  const routes = createRoutes({
-    metrics,
-    health: () => {
-      const health = scheduler.health();
-      return { ok: !health.stuck, reasons: health.overdue.map((name) => `check ${name} is overdue`) };
-    },
-    status: () => buildStatusSnapshot(config, states, { version: VERSION, startedAt, now: clock() }),
-  });
-  // A ListenError already names the address ("127.0.0.1:9464 is already in use").
-  const server: HttpServer = await startHttpServer({ host: config.listen.host, port: config.listen.port, routes, log });
+  let server: HttpServer | undefined;
+  try {
+    // Only now: a ListenError (port in use) must not leave a store open behind it.
+    const routes = createRoutes({
+      metrics,
+      health: () => {
+        const health = scheduler.health();
+        return { ok: !health.stuck, reasons: health.overdue.map((name) => `check ${name} is overdue`) };
+      },
+      status: () => ({
+        ...buildStatusSnapshot(config, book.states, { version: VERSION, startedAt, now: clock() }),
+        incidents: book.openIncidents(),
+      }),
+    });
+    server = await startHttpServer({ host: config.listen.host, port: config.listen.port, routes, log });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  delivery = startDelivery(config, store, metrics, clock, log);
+  let deliveryConfigKey = deliveryKey(config);
+
+  const tick = () => {
+    const now = clock();
+    try {
+      book.tick(now);
+    } catch (error) {
+      log.error({ err: error }, 'alerting rules failed; retrying on the next tick');
+    }
+    const windows = config.alerting.maintenance;
+    metrics.setMaintenance(new Map(config.checks.map((check) => [check.name, activeWindows(windows, check.name, now).length > 0])));
+  };
+  tick();
+  const ticker = setInterval(tick, ALERTING_TICK_MS);
   scheduler.start(config.checks.map(jobOf));
-  log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION }, 'dvc-sentinel started');
+  log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION, store: config.storagePath }, 'dvc-sentinel started');
 
   return {
     url: server.url,
@@ -97,14 +207,21 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         if (next.config.listen.host !== config.listen.host || next.config.listen.port !== config.listen.port) {
           log.warn({ listen: next.config.listen }, 'server.listen changed; it takes effect after a restart');
         }
+        if (next.config.storagePath !== config.storagePath) log.warn({ path: next.config.storagePath }, 'storage.path changed; it takes effect after a restart');
         if (next.config.maxConcurrency !== config.maxConcurrency) {
           log.warn({ maxConcurrency: next.config.maxConcurrency }, 'defaults.maxConcurrency changed; it takes effect after a restart');
         }
         config = next.config;
         checksByName = new Map(config.checks.map((check) => [check.name, check]));
-        for (const name of [...states.keys()]) if (!checksByName.has(name)) states.delete(name);
+        book.configure(config.alerting, config.checks, clock());
         metrics.setChecks(config.checks);
         scheduler.update(config.checks.map(jobOf));
+        const key = deliveryKey(config);
+        if (key !== deliveryConfigKey && delivery) {
+          await stopDelivery(delivery);
+          delivery = startDelivery(config, store, metrics, clock, log);
+          deliveryConfigKey = key;
+        }
         metrics.recordConfigReload(true, clock());
         log.info({ checks: config.checks.length }, 'config reloaded');
         return true;
@@ -120,7 +237,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     async stop(graceMs = 5000) {
       await scheduler.stop(graceMs);
+      clearInterval(ticker);
+      if (delivery) await stopDelivery(delivery);
       await server.close();
+      store.close();
       log.info('dvc-sentinel stopped');
     },
   };

@@ -7,15 +7,24 @@ import type { Check } from '../config/config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Lookup, ProbeResult } from '../probes/probe.ts';
 import { runProbe } from '../probes/registry.ts';
-import { nextCheckState, initialCheckState, type CheckState } from '../state/check-state.ts';
+import { nextCheckState, initialCheckState, type CheckState, type StatusChange } from '../state/check-state.ts';
 
 export interface RunCheckDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics?: Metrics;
   readonly lookup?: Lookup;
-  /** Latest state per check name; run-check replaces the entry. */
-  readonly states: Map<string, CheckState>;
+  /** Latest state per check name. */
+  readonly states: ReadonlyMap<string, CheckState>;
+  /** Keeps the new state (and, in the daemon, persists it with the incidents it causes). */
+  readonly record: (check: Check, state: CheckState, result: ProbeResult, change: StatusChange | undefined, now: Date) => void;
+}
+
+/** For callers without a store (`once`): states live in the map alone. */
+export function recordInMap(states: Map<string, CheckState>): RunCheckDeps['record'] {
+  return (check, state) => {
+    states.set(check.name, state);
+  };
 }
 
 /** Grace after the deadline before a probe that ignores its signal is given up on. */
@@ -40,7 +49,14 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
   deps.metrics?.recordProbe(check, result, now);
 
   const { state, change } = nextCheckState(previous ?? initialCheckState(now), result, check, now);
-  deps.states.set(check.name, state);
+  try {
+    deps.record(check, state, result, change, now);
+  } catch (error) {
+    // The store refused the write (disk full, I/O error): nothing of this run was committed, so
+    // the next run decides again from the last state that was.
+    log.error({ err: error }, 'could not record the result; it will be decided again on the next run');
+    return result;
+  }
   if (state.status !== 'unknown') deps.metrics?.recordCheckStatus(check, state.status);
 
   const fields = { status: result.status, reason: result.reason, durationSeconds: round(result.durationSeconds), httpStatus: result.httpStatus };

@@ -2,7 +2,7 @@
 // cut-over night. Exit 1 when any check is critical, 2 when the config is invalid.
 import type { Logger } from 'pino';
 import { systemClock } from '../clock.ts';
-import { runCheck } from '../checks/run-check.ts';
+import { recordInMap, runCheck } from '../checks/run-check.ts';
 import type { Check } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { formatAge } from '../probes/format-age.ts';
@@ -43,7 +43,7 @@ export async function onceCommand(
     selected.map(async (check): Promise<OnceRow> => {
       const release = await gate.acquire();
       try {
-        return { check, result: await runCheck(check, { clock: systemClock, log, states, lookup: extra.lookup }) };
+        return { check, result: await runCheck(check, { clock: systemClock, log, states, record: recordInMap(states), lookup: extra.lookup }) };
       } finally {
         release();
       }

@@ -7,11 +7,11 @@ const STOP_GRACE_MS = 5000;
 const HARD_EXIT_MS = 9000;
 
 export async function runCommand(
-  options: { config: string },
+  options: { config: string; freshStore?: boolean },
   log: Logger,
   hooks: { onSecrets?: (secrets: readonly string[]) => void; beforeExit?: () => Promise<void> } = {},
 ): Promise<void> {
-  const daemon = await startDaemon({ configFile: options.config, log, onSecrets: hooks.onSecrets });
+  const daemon = await startDaemon({ configFile: options.config, log, freshStore: options.freshStore, onSecrets: hooks.onSecrets });
   let stopping = false;
   process.on('SIGHUP', () => {
     log.info('SIGHUP received; reloading config');

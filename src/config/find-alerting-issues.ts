@@ -1,14 +1,11 @@
 // Alerting rules that span fields: dependsOn and vantage name real checks and form no cycle,
 // maintenance windows are well formed (end after start, a valid cron), and patterns match checks.
 import cron from 'node-cron';
+import { matchesCheckPattern } from './check-pattern.ts';
 import type { Config } from './config.ts';
 import type { ConfigInput } from './schema.ts';
 import type { PathIssue } from './translate-zod-issues.ts';
 
-/** "dvcqg-*" → a RegExp over check names. */
-export function checkPattern(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`);
-}
 
 export function findAlertingIssues(input: ConfigInput, config: Config): { issues: PathIssue[]; warnings: PathIssue[] } {
   const issues: PathIssue[] = [];
@@ -32,7 +29,11 @@ export function findAlertingIssues(input: ConfigInput, config: Config): { issues
   (alerting?.vantage ?? []).forEach((name, position) => {
     if (!names.has(name)) issues.push({ path: ['alerting', 'vantage', position], at: 'value', message: `no check named "${name}"` });
   });
+  const windowNames = new Map<string, number>();
   (alerting?.maintenance ?? []).forEach((window, index) => {
+    const first = windowNames.get(window.name);
+    if (first !== undefined) issues.push({ path: ['alerting', 'maintenance', index, 'name'], at: 'value', message: `duplicate window name "${window.name}" (also alerting.maintenance[${first}])` });
+    else windowNames.set(window.name, index);
     if ('cron' in window) {
       if (!cron.validate(window.cron)) issues.push({ path: ['alerting', 'maintenance', index, 'cron'], at: 'value', message: `"${window.cron}" is not a cron expression (minute hour day month weekday)` });
       if (window.timezone !== undefined && !isTimeZone(window.timezone)) {
@@ -42,14 +43,14 @@ export function findAlertingIssues(input: ConfigInput, config: Config): { issues
       issues.push({ path: ['alerting', 'maintenance', index, 'end'], at: 'value', message: 'the window must end after it starts' });
     }
     (window.checks ?? []).forEach((pattern, position) => {
-      if (!config.checks.some((check) => checkPattern(pattern).test(check.name))) {
+      if (!config.checks.some((check) => matchesCheckPattern(pattern, check.name))) {
         warnings.push({ path: ['alerting', 'maintenance', index, 'checks', position], at: 'value', message: `"${pattern}" matches no check` });
       }
     });
   });
   (alerting?.email?.routes ?? []).forEach((route, index) => {
     const pattern = route.match.check;
-    if (pattern !== undefined && !config.checks.some((check) => checkPattern(pattern).test(check.name))) {
+    if (pattern !== undefined && !config.checks.some((check) => matchesCheckPattern(pattern, check.name))) {
       warnings.push({ path: ['alerting', 'email', 'routes', index, 'match', 'check'], at: 'value', message: `"${pattern}" matches no check` });
     }
   });

@@ -30,6 +30,13 @@ export interface Metrics {
   setInFlight(count: number): void;
   /** Call after the first load too; until then dvc_config_last_reload_success reads 0. */
   recordConfigReload(success: boolean, at: Date): void;
+  /** Notifications not yet delivered, per channel. */
+  setNotificationsQueued(channel: string, count: number): void;
+  /** One notification carried by one delivery attempt. */
+  recordNotification(channel: string, type: string, result: 'sent' | 'failed'): void;
+  /** Open incidents now, and which checks a maintenance window covers now. */
+  setIncidents(open: readonly { readonly system: string; readonly severity: string }[]): void;
+  setMaintenance(activeByCheck: ReadonlyMap<string, boolean>): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -269,6 +276,40 @@ export function createMetrics(options: MetricsOptions): Metrics {
     help: 'When the configuration was last loaded successfully, as Unix time; 0 before the first load.',
     registers,
   });
+  const notificationsQueued = new Gauge<'channel'>({
+    name: 'dvc_notifications_queued',
+    help: 'Notifications waiting in the outbox (not yet delivered), per channel.',
+    labelNames: ['channel'],
+    registers,
+  });
+  const notificationsTotal = new Counter<'channel' | 'type' | 'result'>({
+    name: 'dvc_notifications_total',
+    help: 'Notifications per delivery attempt: result sent, or failed (it stays queued and is retried).',
+    labelNames: ['channel', 'type', 'result'],
+    registers,
+  });
+  let openIncidents: readonly { readonly system: string; readonly severity: string }[] = [];
+  const incidentsOpen: Gauge<'system' | 'severity'> = new Gauge<'system' | 'severity'>({
+    name: 'dvc_incidents_open',
+    help: 'Incidents open now, by system and severity.',
+    labelNames: ['system', 'severity'],
+    registers,
+    collect: () => {
+      incidentsOpen.reset();
+      for (const incident of openIncidents) incidentsOpen.inc({ system: incident.system, severity: incident.severity });
+    },
+  });
+  let maintenance: ReadonlyMap<string, boolean> = new Map();
+  const maintenanceActive: Gauge<'check'> = new Gauge<'check'>({
+    name: 'dvc_maintenance_active',
+    help: 'Whether a planned maintenance window covers the check now (1) or not (0).',
+    labelNames: ['check'],
+    registers,
+    collect: () => {
+      maintenanceActive.reset();
+      for (const name of seriesByName.keys()) maintenanceActive.set({ check: name }, maintenance.get(name) ? 1 : 0);
+    },
+  });
   const buildInfo = new Gauge<'version'>({
     name: 'dvc_build_info',
     help: 'Always 1; the version label says which dvc-sentinel is running.',
@@ -378,6 +419,22 @@ export function createMetrics(options: MetricsOptions): Metrics {
     recordConfigReload(success, at) {
       configReloadSuccess.set(success ? 1 : 0);
       if (success) configReloadSuccessTimestamp.set(at.getTime() / 1000);
+    },
+
+    setNotificationsQueued(channel, count) {
+      notificationsQueued.set({ channel }, count);
+    },
+
+    recordNotification(channel, type, result) {
+      notificationsTotal.inc({ channel, type, result });
+    },
+
+    setIncidents(open) {
+      openIncidents = open;
+    },
+
+    setMaintenance(activeByCheck) {
+      maintenance = activeByCheck;
     },
 
     // One place to add a cached string or a worker later: registry.metrics() blocks the event

@@ -51,11 +51,17 @@
 //   incidents). On coming back, one `vantage_up` (email.to ∪ the riders' recipients) listing every
 //   incident held as inconclusive, open or ended; the open ones are released. These two mails go
 //   out even if a window covers the vantage checks: they speak about the prober, not a system.
+//   The network counts as back as soon as one vantage check is no longer critical. Failures
+//   announced before it went down stay as they are, so vantage checks should fail no later than
+//   groupWait after the others (short interval, low failureThreshold).
 // - maintenance window ends: its held incidents are released, then ONE `maintenance_end` to
 //   email.to ∪ the window's `to` ∪ the riders' recipients, whose riders are every covered
 //   incident still open and every incident that ended held by the window. It is sent only when it
 //   has riders: a window with no incident at all stays silent; one whose incidents all ended
 //   reads "all clear". Incidents announced to a window's own `to` are not repeated as ended riders.
+//
+// An incident whose check left the config gets no reminders; it stays open until the caller
+// closes it.
 //
 // Restart safety: what the rules remember lives in the incidents and in AlertingState; a window's
 // start and end and the vantage transitions are found by comparing that state with the present.
@@ -203,7 +209,7 @@ function put(draft: Draft, incident: Incident): void {
   else if (draft.open.get(incident.check)?.id === incident.id) draft.open.delete(incident.check);
 }
 
-function openIncidents(draft: Draft): Incident[] {
+function listOpen(draft: Draft): Incident[] {
   return [...draft.open.values()];
 }
 
@@ -283,7 +289,7 @@ function resolveIncident(draft: Draft, incident: Incident): void {
     // Children that ended under a parent nobody heard of go to the parent's own holder.
     for (const rider of endedUnder) put(draft, withHold(rider, { ...hold, since: now }));
   }
-  release(draft, openIncidents(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id));
+  release(draft, listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id));
 }
 
 // ---- holds ---------------------------------------------------------------------------------
@@ -356,7 +362,7 @@ function release(draft: Draft, held: readonly Incident[]): void {
 /** New incidents: take a hold if one applies, else fire once they have waited groupWait. */
 function settle(draft: Draft): void {
   const due: Incident[] = [];
-  for (const incident of openIncidents(draft)) {
+  for (const incident of listOpen(draft)) {
     if (incident.announced || incident.hold !== undefined) continue;
     const hold = findHold(draft, incident);
     if (hold) put(draft, withHold(incident, hold));
@@ -368,7 +374,7 @@ function settle(draft: Draft): void {
 
 function remind(draft: Draft): void {
   const repeatMs = draft.config.repeatIntervalSeconds * 1000;
-  for (const incident of openIncidents(draft)) {
+  for (const incident of listOpen(draft)) {
     if (!incident.announced || incident.hold !== undefined || !draft.view.checks.has(incident.check)) continue;
     const last = incident.lastNotifiedAt ?? incident.openedAt;
     if (draft.now.getTime() - last.getTime() < repeatMs) continue;
@@ -385,11 +391,11 @@ function advanceVantage(draft: Draft): void {
   const down = isVantageDown(config.vantage, draft.view.states);
   if (down && draft.vantageDownSince === undefined) {
     draft.vantageDownSince = now;
-    const riders = openIncidents(draft).filter((incident) => config.vantage.includes(incident.check));
+    const riders = listOpen(draft).filter((incident) => config.vantage.includes(incident.check));
     queue(draft, 'vantage_down', { riders, to: normalizeAddresses(config.email.to) });
   } else if (!down && draft.vantageDownSince !== undefined) {
     draft.vantageDownSince = undefined;
-    const held = openIncidents(draft).filter((incident) => incident.hold?.by === 'vantage');
+    const held = listOpen(draft).filter((incident) => incident.hold?.by === 'vantage');
     const ended = findResolvedRiders(draft, 'vantage', VANTAGE_HOLD_NAME);
     const riders = [...held, ...ended];
     queue(draft, 'vantage_up', { riders, to: mergeRecipients(draft, config.email.to, riders, ordinaryRecipientsOf) });
@@ -405,7 +411,7 @@ function advanceWindows(draft: Draft): void {
   for (const { name, window } of transitions.ended) endWindow(draft, name, window);
   for (const { window } of transitions.started) {
     if (window.to !== undefined) continue;
-    for (const incident of openIncidents(draft)) {
+    for (const incident of listOpen(draft)) {
       if (coversCheck(window, incident.check) && incident.hold?.by !== 'maintenance') {
         put(draft, withHold(incident, { by: 'maintenance', name: window.name, since: draft.now }));
       }
@@ -415,14 +421,14 @@ function advanceWindows(draft: Draft): void {
 
 /** `window` is absent when the window left the config while it was running. */
 function endWindow(draft: Draft, name: string, window: MaintenanceWindow | undefined): void {
-  const held = openIncidents(draft).filter((incident) => incident.hold?.by === 'maintenance' && incident.hold.name === name);
+  const held = listOpen(draft).filter((incident) => incident.hold?.by === 'maintenance' && incident.hold.name === name);
   const heldIds = new Set(held.map((incident) => incident.id));
   // The summary is queued before the firings it explains.
   const notificationsBefore = draft.notifications.length;
   release(draft, held);
   const firings = draft.notifications.splice(notificationsBefore);
 
-  const stillOpen = openIncidents(draft).filter((incident) => (window ? coversCheck(window, incident.check) : heldIds.has(incident.id)));
+  const stillOpen = listOpen(draft).filter((incident) => (window ? coversCheck(window, incident.check) : heldIds.has(incident.id)));
   for (const incident of stillOpen) {
     // The summary lists them: the next reminder is due repeatInterval after it.
     if (incident.announced && incident.hold === undefined) put(draft, { ...incident, lastNotifiedAt: draft.now });
@@ -467,7 +473,7 @@ function queueIncidentMail(draft: Draft, type: 'firing' | 'reminder' | 'resolved
   const riders =
     type === 'resolved'
       ? endedUnder
-      : openIncidents(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
+      : listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
   const to = mergeRecipients(draft, recipientsOf(draft, incident), riders, recipientsOf);
   queue(draft, type, { incident, riders, to });
 }

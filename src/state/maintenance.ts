@@ -8,6 +8,9 @@
 // "the last start at or before now". A local time skipped by a DST jump starts no window that day.
 import { parse as parseCronFields, type ParsedFields } from 'node-cron';
 import type { MaintenanceWindow } from '../config/alerting-config.ts';
+import { matchesCheckPattern } from '../config/check-pattern.ts';
+
+export { matchesCheckPattern };
 
 export interface WindowOccurrence {
   readonly start: Date;
@@ -20,10 +23,6 @@ export interface ActiveWindow {
 }
 
 /** A check name pattern: `*` matches any run of characters, everything else is literal. */
-export function matchesCheckPattern(pattern: string, name: string): boolean {
-  const source = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${source}$`).test(name);
-}
 
 /** An empty `checks` list covers every check. */
 export function coversCheck(window: MaintenanceWindow, check: string): boolean {

@@ -1,0 +1,216 @@
+// The Alertmanager channel: posts incidents as alerts to every `{url}/api/v2/alerts`, and a loop
+// that re-posts the whole picture every resendInterval. State, not events: each round sends every
+// open incident and every one resolved lately, so several instances can post side by side
+// (Alertmanager dedups by labels), a lost post is repaired by the next round, and a resolution
+// during an Alertmanager outage still arrives. A firing alert carries an endsAt a few rounds ahead:
+// if this daemon dies, Alertmanager lets the alert expire rather than fire forever.
+//
+// What is posted is what the mail announced: incidents not yet announced (settling for groupWait,
+// or held since opening by a parent, the vantage rule or maintenance) are left out, as in mail.
+import { request } from 'undici';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import type { Incident } from '../state/incident.ts';
+import type { Store } from '../store/store.ts';
+import type { DeliveryResult } from './outbox.ts';
+
+export const ALERT_NAME = 'DvcCheckFailing';
+/** Firing alerts stay valid this many resend intervals without a new post. */
+const FIRING_VALIDITY_ROUNDS = 4;
+/** Resolved incidents are re-posted for this many rounds, so one outage of Alertmanager does not lose them. */
+const RESOLVED_LOOKBACK_ROUNDS = 3;
+const ERROR_BODY_MAX_CHARS = 200;
+
+export interface AlertmanagerAlert {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly generatorURL?: string;
+}
+
+export interface AlertmanagerChannelOptions {
+  /** Base URLs of Alertmanager instances, e.g. http://127.0.0.1:9093. */
+  readonly urls: readonly string[];
+  readonly resendIntervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly location?: string;
+  readonly links: { readonly statusPage?: string; readonly dashboard?: string };
+  readonly log: Logger;
+  readonly clock: Clock;
+  /** Once per alert per Alertmanager URL and post (dvc_notifications_total{channel="alertmanager"}). */
+  readonly onDelivered?: (channel: 'alertmanager', type: 'firing' | 'resolved', result: DeliveryResult) => void;
+}
+
+export interface PushOutcome {
+  /** URLs that answered 2xx. */
+  readonly delivered: readonly string[];
+  /** URLs that failed, with why. */
+  readonly failed: readonly { readonly url: string; readonly error: string }[];
+}
+
+export interface AlertmanagerChannel {
+  /** Posts to every URL; never rejects (failures are logged, counted and returned). */
+  push(firing: readonly Incident[], resolved: readonly Incident[]): Promise<PushOutcome>;
+}
+
+export function createAlertmanagerChannel(options: AlertmanagerChannelOptions): AlertmanagerChannel {
+  const { log } = options;
+  const endpoints = options.urls.map((url) => ({ url, endpoint: alertsEndpointOf(url) }));
+  return {
+    async push(firing, resolved) {
+      const alerts = buildAlerts(firing, resolved, options);
+      const counts = { firing: alerts.firing.length, resolved: alerts.resolved.length };
+      if (counts.firing + counts.resolved === 0) return { delivered: [], failed: [] };
+      const body = JSON.stringify([...alerts.firing, ...alerts.resolved]);
+      const results = await Promise.all(
+        endpoints.map(async ({ url, endpoint }) => {
+          try {
+            await post(endpoint, body, options.timeoutSeconds);
+            count(options, counts, 'sent');
+            log.debug({ url, ...counts }, 'alerts posted to alertmanager');
+            return { url };
+          } catch (error) {
+            const message = (error as Error).message ?? String(error);
+            count(options, counts, 'failed');
+            log.warn({ url, ...counts, error: message }, 'alertmanager post failed; will post again next round');
+            return { url, error: message };
+          }
+        }),
+      );
+      return {
+        delivered: results.filter((result) => result.error === undefined).map((result) => result.url),
+        failed: results.flatMap((result) => (result.error === undefined ? [] : [{ url: result.url, error: result.error }])),
+      };
+    },
+  };
+}
+
+/** The alerts for one post: labels identify the alert, so they hold only stable, bounded values. */
+export function buildAlerts(
+  firing: readonly Incident[],
+  resolved: readonly Incident[],
+  options: Pick<AlertmanagerChannelOptions, 'location' | 'links' | 'resendIntervalSeconds' | 'clock'>,
+): { readonly firing: readonly AlertmanagerAlert[]; readonly resolved: readonly AlertmanagerAlert[] } {
+  const now = options.clock();
+  const firingEndsAt = new Date(now.getTime() + FIRING_VALIDITY_ROUNDS * options.resendIntervalSeconds * 1000);
+  const alertOf = (incident: Incident, endsAt: Date): AlertmanagerAlert => ({
+    labels: {
+      alertname: ALERT_NAME,
+      check: incident.check,
+      system: incident.system,
+      severity: incident.severity,
+      ...(options.location ? { location: options.location } : {}),
+    },
+    annotations: {
+      summary: `${incident.check} (${incident.system}) ${incident.resolvedAt ? 'was failing' : 'is failing'}: ${incident.lastReason ?? incident.firstReason ?? 'failure'}`,
+      description: incident.lastMessage,
+      ...(incident.lastReason ?? incident.firstReason ? { reason: (incident.lastReason ?? incident.firstReason)! } : {}),
+      incident: incident.id,
+    },
+    startsAt: incident.openedAt.toISOString(),
+    endsAt: endsAt.toISOString(),
+    ...(options.links.statusPage ? { generatorURL: options.links.statusPage } : {}),
+  });
+  // Alertmanager identifies an alert by its labels, and a check's next incident has the same ones:
+  // an open incident hides the check's earlier resolved ones, and of those only the latest is sent.
+  const firingChecks = new Set(firing.map((incident) => incident.check));
+  const latestResolved = new Map<string, Incident>();
+  for (const incident of resolved) {
+    if (firingChecks.has(incident.check)) continue;
+    const seen = latestResolved.get(incident.check);
+    if (!seen || (incident.resolvedAt?.getTime() ?? 0) > (seen.resolvedAt?.getTime() ?? 0)) latestResolved.set(incident.check, incident);
+  }
+  return {
+    firing: firing.map((incident) => alertOf(incident, firingEndsAt)),
+    resolved: [...latestResolved.values()].map((incident) => alertOf(incident, incident.resolvedAt ?? now)),
+  };
+}
+
+export type AlertmanagerLoopStore = Pick<Store, 'incidents'>;
+
+export interface AlertmanagerLoop {
+  /** Incidents changed: post now instead of at the next round. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/** Posts at once, then every intervalSeconds (the resend interval), and on wake(). One post at a time. */
+export function startAlertmanagerLoop(options: {
+  readonly channel: AlertmanagerChannel;
+  readonly store: AlertmanagerLoopStore;
+  readonly intervalSeconds: number;
+  readonly log: Logger;
+  readonly clock: Clock;
+}): AlertmanagerLoop {
+  const { channel, store, clock, log } = options;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> | undefined;
+  let again = false;
+
+  const round = async (): Promise<void> => {
+    const now = clock();
+    const from = new Date(now.getTime() - RESOLVED_LOOKBACK_ROUNDS * options.intervalSeconds * 1000);
+    const firing = store.incidents.loadOpen().filter((incident) => incident.announced && incident.resolvedAt === undefined);
+    const resolved = store.incidents
+      .listBetween(from, now)
+      .filter((incident) => incident.announced && incident.resolvedAt !== undefined && incident.resolvedAt.getTime() >= from.getTime());
+    await channel.push(firing, resolved);
+  };
+
+  const run = (): void => {
+    if (stopped) return;
+    if (current) {
+      again = true; // a change arrived mid-post: post once more right after
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    current = round()
+      .catch((error: unknown) => log.error({ err: error }, 'alertmanager round failed; will try next round'))
+      .finally(() => {
+        current = undefined;
+        if (stopped) return;
+        if (again) {
+          again = false;
+          setImmediate(run);
+          return;
+        }
+        timer = setTimeout(run, options.intervalSeconds * 1000);
+        timer.unref();
+      });
+  };
+
+  run();
+  return {
+    wake: () => setImmediate(run),
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await current;
+    },
+  };
+}
+
+function count(options: AlertmanagerChannelOptions, counts: { firing: number; resolved: number }, result: DeliveryResult): void {
+  for (let index = 0; index < counts.firing; index += 1) options.onDelivered?.('alertmanager', 'firing', result);
+  for (let index = 0; index < counts.resolved; index += 1) options.onDelivered?.('alertmanager', 'resolved', result);
+}
+
+async function post(endpoint: string, body: string, timeoutSeconds: number): Promise<void> {
+  const response = await request(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(timeoutSeconds * 1000),
+  });
+  const text = await response.body.text();
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    throw new Error(`HTTP ${response.statusCode} from ${endpoint}: ${text.slice(0, ERROR_BODY_MAX_CHARS).trim()}`);
+  }
+}
+
+/** `{url}/api/v2/alerts`, keeping a path prefix (Alertmanager behind a proxy at /alertmanager/). */
+export function alertsEndpointOf(url: string): string {
+  return new URL('api/v2/alerts', url.endsWith('/') ? url : `${url}/`).toString();
+}

@@ -1,0 +1,149 @@
+// Keeps the daemon's picture of checks and incidents, and writes every change to the store in ONE
+// transaction with the notifications it causes: check state, incident rows, outbox rows and the
+// alerting state commit together or not at all. That is the "nothing lost, nothing twice" rule.
+// The rules themselves are pure (state/incidents.ts); this module only feeds and persists them.
+import type { Logger } from 'pino';
+import type { Notification } from '../alerting/notification.ts';
+import type { AlertingConfig } from '../config/alerting-config.ts';
+import type { Check } from '../config/config.ts';
+import type { ProbeResult } from '../probes/probe.ts';
+import type { Store } from '../store/store.ts';
+import { initialAlertingState, parseAlertingState, serializeAlertingState, type AlertingState } from '../state/alerting-state.ts';
+import type { CheckState, StatusChange } from '../state/check-state.ts';
+import type { Incident } from '../state/incident.ts';
+import { decideOnResult, decideOnTick, ordinaryRecipients, type AlertingView, type CheckAlerting, type Decision } from '../state/incidents.ts';
+
+const ALERTING_STATE_KEY = 'alerting-state';
+
+export interface IncidentBook {
+  /** Latest state per check name (restored from the store at start). */
+  readonly states: ReadonlyMap<string, CheckState>;
+  openIncidents(): readonly Incident[];
+  /** After a probe: persists the state and what the rules decide, in one transaction. */
+  record(check: Check, state: CheckState, result: ProbeResult, change: StatusChange | undefined, now: Date): void;
+  /** Time-driven rules: settled firings, reminders, windows, vantage. */
+  tick(now: Date): void;
+  /** Reload: new rules and checks; incidents of removed checks are closed. */
+  configure(alerting: AlertingConfig, checks: readonly Check[], now: Date): void;
+}
+
+export interface IncidentBookOptions {
+  readonly store: Store;
+  readonly alerting: AlertingConfig;
+  readonly checks: readonly Check[];
+  readonly log: Logger;
+  /** Called after a commit that queued notifications (wakes the outbox). */
+  readonly onQueued?: (notifications: readonly Notification[]) => void;
+  /** Called after a commit that changed incidents (wakes the Alertmanager loop). */
+  readonly onIncidentsChanged?: () => void;
+}
+
+export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
+  const { store, log } = options;
+  let alerting = options.alerting;
+  let checks = toCheckAlerting(options.checks);
+  const states = new Map(store.checkStates.loadAll());
+  const open = new Map(store.incidents.loadOpen().map((incident) => [incident.check, incident]));
+  let alertingState = loadAlertingState(store, log);
+  if (open.size > 0) log.info({ open: [...open.keys()] }, 'open incidents restored from the store');
+
+  const view = (now: Date): AlertingView => ({
+    now,
+    config: alerting,
+    checks,
+    states,
+    open,
+    alertingState,
+    resolvedRiders: (by, key) => store.incidents.resolvedHeldBy(by, key),
+  });
+
+  /** Writes one decision (plus an optional state) atomically, then mirrors it in memory. */
+  const commit = (decision: Decision, stateWrite?: { check: string; state: CheckState }): void => {
+    const stateChanged = serializeAlertingState(decision.alertingState) !== serializeAlertingState(alertingState);
+    store.transaction(() => {
+      if (stateWrite) store.checkStates.save(stateWrite.check, stateWrite.state);
+      for (const incident of decision.incidents) store.incidents.upsert(incident);
+      for (const notification of decision.notifications) store.outbox.enqueue('email', notification);
+      if (stateChanged) store.meta.set(ALERTING_STATE_KEY, serializeAlertingState(decision.alertingState));
+    });
+    if (stateWrite) states.set(stateWrite.check, stateWrite.state);
+    for (const incident of decision.incidents) {
+      if (incident.resolvedAt === undefined) open.set(incident.check, incident);
+      else if (open.get(incident.check)?.id === incident.id) open.delete(incident.check);
+    }
+    alertingState = decision.alertingState;
+    for (const incident of decision.incidents) logIncident(log, incident);
+    if (decision.notifications.length > 0) options.onQueued?.(decision.notifications);
+    if (decision.incidents.length > 0) options.onIncidentsChanged?.();
+  };
+
+  return {
+    states,
+    openIncidents: () => [...open.values()],
+
+    record(check, state, result, change, now) {
+      if (!checks.has(check.name)) {
+        // A run that outlived a reload removing its check: keep the state out of the picture.
+        return;
+      }
+      states.set(check.name, state);
+      let decision: Decision;
+      try {
+        decision = decideOnResult(check.name, result, change, view(now));
+      } catch (error) {
+        states.delete(check.name);
+        throw error;
+      }
+      commit(decision, { check: check.name, state });
+    },
+
+    tick(now) {
+      const decision = decideOnTick(view(now));
+      const stateChanged = serializeAlertingState(decision.alertingState) !== serializeAlertingState(alertingState);
+      if (decision.incidents.length > 0 || decision.notifications.length > 0 || stateChanged) commit(decision);
+    },
+
+    configure(nextAlerting, nextChecks, now) {
+      alerting = nextAlerting;
+      checks = toCheckAlerting(nextChecks);
+      const orphans = [...open.values()].filter((incident) => !checks.has(incident.check));
+      for (const name of [...states.keys()]) if (!checks.has(name)) states.delete(name);
+      if (orphans.length === 0) return;
+      // An announced incident's thread must end; one never announced ends quietly.
+      const closed = orphans.map((incident): Incident => ({ ...incident, resolvedAt: now, lastMessage: `${incident.lastMessage} (check removed from the configuration)` }));
+      const notifications: Notification[] = closed
+        .filter((incident) => incident.announced)
+        .map((incident) => ({ type: 'resolved', incident, riders: [], to: ordinaryRecipients(alerting, incident.check, incident.system), createdAt: now }));
+      store.transaction(() => {
+        for (const incident of closed) store.incidents.upsert(incident);
+        for (const name of orphans.map((incident) => incident.check)) store.checkStates.remove(name);
+        for (const notification of notifications) if (notification.to.length > 0) store.outbox.enqueue('email', notification);
+      });
+      for (const incident of closed) open.delete(incident.check);
+      log.info({ checks: closed.map((incident) => incident.check) }, 'incidents of removed checks closed');
+      if (notifications.length > 0) options.onQueued?.(notifications);
+      options.onIncidentsChanged?.();
+    },
+  };
+}
+
+function toCheckAlerting(checks: readonly Check[]): Map<string, CheckAlerting> {
+  return new Map(checks.map((check) => [check.name, { system: check.system, policy: { alertOn: check.alertOn, dependsOn: check.dependsOn } }]));
+}
+
+function loadAlertingState(store: Store, log: Logger): AlertingState {
+  const text = store.meta.get<string>(ALERTING_STATE_KEY);
+  if (text === undefined) return initialAlertingState();
+  try {
+    return parseAlertingState(text);
+  } catch (error) {
+    log.warn({ err: error }, 'stored alerting state unreadable; starting from a clean one');
+    return initialAlertingState();
+  }
+}
+
+function logIncident(log: Logger, incident: Incident): void {
+  const fields = { incident: incident.id, check: incident.check, system: incident.system, severity: incident.severity, reason: incident.lastReason };
+  if (incident.resolvedAt !== undefined) log.info({ ...fields, openedAt: incident.openedAt, resolvedAt: incident.resolvedAt }, 'incident resolved');
+  else if (incident.probes <= 1) log.info({ ...fields, message: incident.firstMessage }, 'incident opened');
+}

@@ -1,0 +1,18 @@
+// The store's schema history, oldest first. PRAGMA user_version records how far a file has got.
+// To change the schema, add the next numbered file and list it here; a released file is never
+// edited, because files already migrated past it would never see the edit.
+//
+// Planned: 002 and later add probe history (raw results, per-minute aggregates, with retention
+// pruning) and the daily report's sent-date records, in this same file.
+import * as initial from './001-initial.ts';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [initial];
+
+/** Marks a file as a dvc-sentinel store ("DVCS"); set by migration 001. */
+export const APPLICATION_ID = 0x44564353;

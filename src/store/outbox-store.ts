@@ -1,0 +1,218 @@
+// The notification outbox. A notification row is written in the same transaction as the state
+// change that causes it; the delivery worker later freezes a batch of rows into a delivery (the
+// exact content and Message-ID, stored before the first send attempt), sends it, and marks it.
+// After a crash, undelivered deliveries are re-sent as they were frozen, never re-rendered.
+import type Database from 'better-sqlite3';
+import type { Clock } from '../clock.ts';
+import { routeKey, type Notification } from '../alerting/notification.ts';
+import { deserialize, serialize, toEpochMs } from './serialize.ts';
+
+export type Channel = 'email' | 'alertmanager';
+
+export interface OutboxRow {
+  readonly id: number;
+  readonly channel: string;
+  readonly route: string;
+  readonly notification: Notification;
+  readonly createdAt: Date;
+}
+
+export interface DeliveryRow {
+  readonly id: number;
+  readonly channel: string;
+  readonly route: string;
+  /** The outbox rows it carries, ascending. */
+  readonly rowIds: number[];
+  readonly messageId: string;
+  readonly content: unknown;
+  readonly createdAt: Date;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastError?: string;
+  readonly deliveredAt?: Date;
+}
+
+export interface CreateDeliveryInput {
+  readonly channel: string;
+  readonly route: string;
+  readonly rowIds: readonly number[];
+  readonly messageId: string;
+  /** JSON-representable; Dates and Uint8Arrays (revived as Buffer) survive. */
+  readonly content: unknown;
+  readonly now: Date;
+}
+
+export interface OutboxStore {
+  /** Returns the row id; the route is routeKey(notification.to). */
+  enqueue(channel: Channel, notification: Notification): number;
+  /** Rows not yet in a delivery, oldest first. */
+  pending(channel: string): OutboxRow[];
+  /**
+   * Freezes a batch: the exact rendered content and Message-ID are stored BEFORE the first send
+   * attempt, so a re-send after a crash sends the very same mail. Every row must be pending on
+   * this channel and route; otherwise nothing changes and an Error is thrown.
+   */
+  createDelivery(input: CreateDeliveryInput): DeliveryRow;
+  /** Created, not delivered, oldest first: what to send after a restart, and what awaits a retry. */
+  undelivered(channel: string): DeliveryRow[];
+  /** Also marks its rows delivered. Marking a delivered delivery again changes nothing. */
+  markDelivered(deliveryId: number, at: Date): void;
+  /** attempts + 1, and when to try again. */
+  markAttemptFailed(deliveryId: number, error: string, nextAttemptAt: Date): void;
+  /** For groupInterval: when this route last got a delivery on this channel. */
+  lastDeliveredAt(channel: string, route: string): Date | undefined;
+  /** Rows not delivered: pending ones and those in undelivered deliveries. */
+  countQueued(channel: string): number;
+  /** Deletes deliveries delivered before `before`, with their rows; returns how many rows went. */
+  pruneDelivered(before: Date): number;
+}
+
+interface OutboxTableRow {
+  readonly id: number;
+  readonly channel: string;
+  readonly route: string;
+  readonly notification: string;
+  readonly created_at: number;
+}
+
+interface DeliveryTableRow {
+  readonly id: number;
+  readonly channel: string;
+  readonly route: string;
+  readonly row_ids: string;
+  readonly message_id: string;
+  readonly content: string;
+  readonly created_at: number;
+  readonly attempts: number;
+  readonly next_attempt_at: number;
+  readonly last_error: string | null;
+  readonly delivered_at: number | null;
+}
+
+const DELIVERY_COLUMNS = `d.id, d.channel, d.route, d.message_id, d.content, d.created_at, d.attempts, d.next_attempt_at,
+  d.last_error, d.delivered_at,
+  (SELECT json_group_array(id) FROM (SELECT id FROM outbox WHERE delivery_id = d.id ORDER BY id)) AS row_ids`;
+
+export function createOutboxStore(db: Database.Database, clock: Clock): OutboxStore {
+  const insertRow = db.prepare<[string, string, string, string | null, string, number]>(
+    'INSERT INTO outbox (channel, route, type, incident_id, notification, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const selectPending = db.prepare<[string], OutboxTableRow>(
+    'SELECT id, channel, route, notification, created_at FROM outbox WHERE channel = ? AND delivery_id IS NULL ORDER BY id',
+  );
+  const insertDelivery = db.prepare<[string, string, string, string, number, number]>(
+    `INSERT INTO deliveries (channel, route, message_id, content, created_at, next_attempt_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const claimRow = db.prepare<[number, number, string, string]>(
+    'UPDATE outbox SET delivery_id = ? WHERE id = ? AND channel = ? AND route = ? AND delivery_id IS NULL',
+  );
+  const selectDelivery = db.prepare<[number], DeliveryTableRow>(`SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.id = ?`);
+  const selectUndelivered = db.prepare<[string], DeliveryTableRow>(
+    `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.channel = ? AND d.delivered_at IS NULL ORDER BY d.id`,
+  );
+  const markDeliveryDelivered = db.prepare<[number, number]>('UPDATE deliveries SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL');
+  const markRowsDelivered = db.prepare<[number, number]>('UPDATE outbox SET delivered_at = ? WHERE delivery_id = ? AND delivered_at IS NULL');
+  const markFailed = db.prepare<[string, number, number]>(
+    'UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
+  );
+  const selectExists = db.prepare<[number], { id: number }>('SELECT id FROM deliveries WHERE id = ?');
+  const selectLastDelivered = db.prepare<[string, string], { at: number | null }>(
+    'SELECT max(delivered_at) AS at FROM deliveries WHERE channel = ? AND route = ? AND delivered_at IS NOT NULL',
+  );
+  const selectQueued = db.prepare<[string], { count: number }>(
+    'SELECT count(*) AS count FROM outbox WHERE channel = ? AND delivered_at IS NULL',
+  );
+  const deleteDeliveredRows = db.prepare<[number]>(
+    'DELETE FROM outbox WHERE delivery_id IN (SELECT id FROM deliveries WHERE delivered_at < ?)',
+  );
+  const deleteDelivered = db.prepare<[number]>('DELETE FROM deliveries WHERE delivered_at < ?');
+
+  const readDelivery = (id: number): DeliveryRow => {
+    const row = selectDelivery.get(id);
+    if (row === undefined) throw new Error(`no outbox delivery with id ${id}`);
+    return decodeDelivery(row);
+  };
+
+  // Each is atomic on its own and joins the caller's transaction (as a savepoint) when inside one.
+  const createDelivery = db.transaction((input: CreateDeliveryInput): DeliveryRow => {
+    const now = toEpochMs(input.now, 'createDelivery now');
+    const { lastInsertRowid } = insertDelivery.run(input.channel, input.route, input.messageId, serialize(input.content), now, now);
+    const deliveryId = Number(lastInsertRowid);
+    for (const rowId of input.rowIds) {
+      if (claimRow.run(deliveryId, rowId, input.channel, input.route).changes !== 1) {
+        throw new Error(
+          `outbox row ${rowId} cannot join a delivery on ${input.channel} to "${input.route}": ` +
+            'it does not exist, belongs to another channel or route, or is already in a delivery',
+        );
+      }
+    }
+    return readDelivery(deliveryId);
+  });
+  const markDelivered = db.transaction((deliveryId: number, at: Date): void => {
+    const atMs = toEpochMs(at, 'markDelivered at');
+    if (markDeliveryDelivered.run(atMs, deliveryId).changes === 0) {
+      if (selectExists.get(deliveryId) === undefined) throw new Error(`no outbox delivery with id ${deliveryId}`);
+      return;
+    }
+    markRowsDelivered.run(atMs, deliveryId);
+  });
+  const pruneDelivered = db.transaction((before: Date): number => {
+    const beforeMs = toEpochMs(before, 'pruneDelivered before');
+    const rows = deleteDeliveredRows.run(beforeMs).changes;
+    deleteDelivered.run(beforeMs);
+    return rows;
+  });
+
+  return {
+    enqueue(channel, notification) {
+      const { lastInsertRowid } = insertRow.run(
+        channel,
+        routeKey(notification.to),
+        notification.type,
+        notification.incident?.id ?? null,
+        serialize(notification),
+        clock().getTime(),
+      );
+      return Number(lastInsertRowid);
+    },
+    pending: (channel) =>
+      selectPending.all(channel).map((row) => ({
+        id: row.id,
+        channel: row.channel,
+        route: row.route,
+        notification: deserialize<Notification>(row.notification),
+        createdAt: new Date(row.created_at),
+      })),
+    createDelivery: (input) => createDelivery(input),
+    undelivered: (channel) => selectUndelivered.all(channel).map(decodeDelivery),
+    markDelivered: (deliveryId, at) => markDelivered(deliveryId, at),
+    markAttemptFailed(deliveryId, error, nextAttemptAt) {
+      if (markFailed.run(error, toEpochMs(nextAttemptAt, 'markAttemptFailed nextAttemptAt'), deliveryId).changes === 0) {
+        throw new Error(`no outbox delivery with id ${deliveryId}`);
+      }
+    },
+    lastDeliveredAt(channel, route) {
+      const { at } = selectLastDelivered.get(channel, route)!;
+      return at === null ? undefined : new Date(at);
+    },
+    countQueued: (channel) => selectQueued.get(channel)!.count,
+    pruneDelivered: (before) => pruneDelivered(before),
+  };
+}
+
+function decodeDelivery(row: DeliveryTableRow): DeliveryRow {
+  return {
+    id: row.id,
+    channel: row.channel,
+    route: row.route,
+    rowIds: JSON.parse(row.row_ids) as number[],
+    messageId: row.message_id,
+    content: deserialize<unknown>(row.content),
+    createdAt: new Date(row.created_at),
+    attempts: row.attempts,
+    nextAttemptAt: new Date(row.next_attempt_at),
+    ...(row.last_error === null ? {} : { lastError: row.last_error }),
+    ...(row.delivered_at === null ? {} : { deliveredAt: new Date(row.delivered_at) }),
+  };
+}

@@ -1,0 +1,71 @@
+// The daemon's one persistent store: check state, incidents, the outbox and small named values, in
+// one SQLite file. All writes are synchronous, so everything one probe run changes goes into one
+// store.transaction: a crash keeps all of it or none of it.
+import type Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import { createCheckStateStore, type CheckStateStore } from './check-state-store.ts';
+import { closeDatabase, openDatabase } from './database.ts';
+import { createIncidentStore, type IncidentStore } from './incident-store.ts';
+import { createMetaStore, type MetaStore } from './meta-store.ts';
+import { createOutboxStore, type OutboxStore } from './outbox-store.ts';
+
+export type { CheckStateStore } from './check-state-store.ts';
+export type { IncidentStore } from './incident-store.ts';
+export type { MetaStore } from './meta-store.ts';
+export type { Channel, CreateDeliveryInput, DeliveryRow, OutboxRow, OutboxStore } from './outbox-store.ts';
+export { StoreError, type StoreErrorCode } from './database.ts';
+
+export interface Store {
+  /**
+   * Runs fn in one transaction: commits when it returns, rolls back and rethrows when it throws.
+   * fn must be synchronous (a returned promise is refused and rolled back). Nests as a savepoint.
+   */
+  transaction<T>(fn: () => T): T;
+  readonly checkStates: CheckStateStore;
+  readonly incidents: IncidentStore;
+  readonly outbox: OutboxStore;
+  readonly meta: MetaStore;
+  /** Closes the file and releases the lock; idempotent. */
+  close(): void;
+}
+
+export interface CreateStoreOptions {
+  /** Stamps updated_at and outbox createdAt; default the system clock. */
+  readonly clock?: Clock;
+}
+
+export interface OpenStoreOptions extends CreateStoreOptions {
+  readonly log: Logger;
+  readonly onCorrupt?: 'fail' | 'fresh';
+}
+
+/** db must be migrated (openDatabase, or migrateDatabase for an in-memory one). */
+export function createStore(db: Database.Database, options: CreateStoreOptions = {}): Store {
+  const clock = options.clock ?? systemClock;
+  const run = db.transaction((fn: () => unknown) => {
+    const result = fn();
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      throw new TypeError('store.transaction was given an async function; its awaited part would run after the commit');
+    }
+    return result;
+  });
+  return {
+    transaction: <T>(fn: () => T): T => run(fn) as T,
+    checkStates: createCheckStateStore(db, clock),
+    incidents: createIncidentStore(db),
+    outbox: createOutboxStore(db, clock),
+    meta: createMetaStore(db, clock),
+    close: () => closeDatabase(db),
+  };
+}
+
+export function openStore(path: string, options: OpenStoreOptions): Store {
+  const db = openDatabase(path, options);
+  try {
+    return createStore(db, options);
+  } catch (error) {
+    closeDatabase(db);
+    throw error;
+  }
+}
