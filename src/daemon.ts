@@ -64,6 +64,7 @@ function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Cl
     clock,
     log,
     channels: { email },
+    backoff: alerting.email.retry,
     onQueued: (channel, count) => metrics.setNotificationsQueued(channel, count),
     onDelivered: (channel, type, result) => metrics.recordNotification(channel, type, result),
   });

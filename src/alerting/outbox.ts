@@ -128,8 +128,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
         else if (inFlight.size < maxParallel) startSend(delivery);
       }
       for (const [route, untilMs] of unrenderable) {
-        if (untilMs > now.getTime()) blocked.add(route);
-        else unrenderable.delete(route);
+        if (untilMs > now.getTime()) {
+          blocked.add(route);
+          due(untilMs);
+        } else {
+          unrenderable.delete(route);
+        }
       }
       const plan = planGroups({
         pending: store.outbox.pending(CHANNEL),
@@ -145,7 +149,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         if (inFlight.size >= maxParallel) break;
         const delivery = freeze(ready.route, ready.rows, now);
         if (delivery) startSend(delivery);
-        else due(unrenderable.get(ready.route) ?? now.getTime() + policy.capSeconds * 1000);
+        else due(unrenderable.get(ready.route)!);
       }
       options.onQueued?.(CHANNEL, store.outbox.countQueued(CHANNEL));
     } catch (error) {

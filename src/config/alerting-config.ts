@@ -41,6 +41,8 @@ export interface AlertingConfig {
     readonly routes: readonly { readonly match: { readonly system?: string; readonly check?: string }; readonly to: readonly string[] }[];
     /** Where mails go as .eml files when there is no smtp. */
     readonly outboxDir: string;
+    /** Backoff between failed deliveries: first wait, doubling up to the cap. */
+    readonly retry: { readonly firstSeconds: number; readonly capSeconds: number };
   };
   readonly alertmanager?: { readonly urls: readonly string[]; readonly resendIntervalSeconds: number; readonly timeoutSeconds: number };
   readonly links: { readonly dashboard?: string; readonly statusPage?: string };
@@ -57,6 +59,8 @@ export const ALERTING_DEFAULTS = {
   alertmanagerResendSeconds: 60,
   alertmanagerTimeoutSeconds: 10,
   timezone: 'Asia/Ho_Chi_Minh',
+  retryFirstSeconds: 5,
+  retryCapSeconds: 300,
 } as const;
 
 export function resolveAlerting(input: AlertingInput | undefined, storagePath: string, readCa: (path: string) => string): AlertingConfig {
@@ -88,6 +92,7 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
       to: email?.to ?? [],
       routes: email?.routes ?? [],
       outboxDir: join(dirname(storagePath), 'outbox-mail'),
+      retry: { firstSeconds: email?.retry?.first ?? ALERTING_DEFAULTS.retryFirstSeconds, capSeconds: email?.retry?.max ?? ALERTING_DEFAULTS.retryCapSeconds },
     },
     alertmanager: input?.alertmanager && {
       urls: input.alertmanager.urls,

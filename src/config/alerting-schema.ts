@@ -62,6 +62,12 @@ export const EmailInput = z.strictObject({
     )
     .optional()
     .describe('Extra recipients for matching checks; they get the mail besides `to`'),
+  retry: z
+    .strictObject({
+      first: PositiveDuration.optional().describe('Wait after the first failed delivery (default 5s); doubles after each failure'),
+      max: PositiveDuration.optional().describe('Longest wait between attempts (default 5m); delivery is retried forever'),
+    })
+    .optional(),
 });
 
 export const AlertingInput = z.strictObject({

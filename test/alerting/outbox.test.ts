@@ -308,6 +308,29 @@ describe('createOutbox: restart', () => {
   });
 });
 
+describe('createOutbox: damaged stored mail', () => {
+  it('keeps a delivery it cannot read, retries it slowly, and goes on with other routes', async () => {
+    const server = await smtpServer();
+    const log = captureLog();
+    const alerting = makeAlerting({ groupWaitSeconds: 0.05 });
+    const store = openTestStore(await tempStorePath(), log);
+    const other = ['vnpt-ag@example.vn'];
+    const damaged = store.transaction(() => {
+      const rowId = store.outbox.enqueue('email', firing(makeIncident({ check: 'dvcqg-home' })));
+      return store.outbox.createDelivery({ channel: 'email', route: 'trucban@angiang.gov.vn', rowIds: [rowId], messageId: '<dvc.1.x@angiang.gov.vn>', content: { version: 99 }, now: new Date() });
+    });
+    const harness = startOutbox(store, smtpChannel(server.port, log, alerting), log, alerting, { backoff: { firstSeconds: 0.1, capSeconds: 60 } });
+    harness.enqueue(firing(makeIncident({ check: 'sync-hoso' }), other));
+    const [mail] = await server.waitForMails(1);
+    await harness.outbox.idle();
+    expect(mail!.envelope.to).toEqual(other);
+    const [kept] = store.outbox.undelivered('email');
+    expect(kept).toMatchObject({ id: damaged.id, attempts: 1, lastError: 'stored mail unreadable' });
+    expect(kept!.nextAttemptAt.getTime() - Date.now()).toBeGreaterThan(50_000);
+    expect(log.lines().find((line) => line.msg === 'stored mail unreadable; will try again later')).toMatchObject({ level: 50, deliveryId: damaged.id });
+  });
+});
+
 describe('createOutbox: threading', () => {
   it('threads firing → reminder → resolved of one incident', async () => {
     const server = await smtpServer();

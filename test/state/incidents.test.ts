@@ -31,7 +31,7 @@ function alertingConfig(overrides: Partial<Omit<AlertingConfig, 'email'>> = {}, 
     maintenance: [],
     links: {},
     ...overrides,
-    email: { from: 'dvc-sentinel <giamsat@angiang.gov.vn>', to: [TRUCBAN], routes: [], outboxDir: '/nonexistent', ...email },
+    email: { from: 'dvc-sentinel <giamsat@angiang.gov.vn>', to: [TRUCBAN], routes: [], outboxDir: '/nonexistent', retry: { firstSeconds: 5, capSeconds: 300 }, ...email },
   };
 }
 

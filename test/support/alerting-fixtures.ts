@@ -44,7 +44,7 @@ export function makeAlerting(overrides: { email?: Partial<AlertingConfig['email'
     maintenance: [],
     links: {},
     ...rest,
-    email: { from: 'dvc-sentinel <giamsat@angiang.gov.vn>', to: ['trucban@angiang.gov.vn'], routes: [], outboxDir: '/nonexistent', ...email },
+    email: { from: 'dvc-sentinel <giamsat@angiang.gov.vn>', to: ['trucban@angiang.gov.vn'], routes: [], outboxDir: '/nonexistent', retry: { firstSeconds: 5, capSeconds: 300 }, ...email },
   };
 }
 
