@@ -84,6 +84,26 @@ const refusedResult: ProbeResult = {
 const finishedAt = new Date('2026-11-26T08:00:00Z');
 
 describe('createMetrics', () => {
+  it('publishes the alerting metrics: queue, deliveries, open incidents, maintenance', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const [home, tcp] = makeChecks([portalHome, igateTcp]) as [Check, Check];
+    metrics.setChecks([home, tcp]);
+    metrics.setNotificationsQueued('email', 3);
+    metrics.recordNotification('email', 'firing', 'failed');
+    metrics.recordNotification('email', 'firing', 'sent');
+    metrics.recordNotification('email', 'firing', 'sent');
+    metrics.setIncidents([{ system: 'provincial', severity: 'critical' }, { system: 'provincial', severity: 'critical' }, { system: 'sync', severity: 'warning' }]);
+    metrics.setMaintenance(new Map([['portal-home', true]]));
+    const scraped = await scrape(metrics);
+    expect(valueOf(scraped, 'dvc_notifications_queued', { channel: 'email' })).toBe(3);
+    expect(valueOf(scraped, 'dvc_notifications_total', { channel: 'email', type: 'firing', result: 'sent' })).toBe(2);
+    expect(valueOf(scraped, 'dvc_notifications_total', { channel: 'email', type: 'firing', result: 'failed' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_incidents_open', { system: 'provincial', severity: 'critical' })).toBe(2);
+    expect(valueOf(scraped, 'dvc_incidents_open', { system: 'sync', severity: 'warning' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_maintenance_active', { check: 'portal-home' })).toBe(1);
+    expect(valueOf(scraped, 'dvc_maintenance_active', { check: 'igate-tcp' })).toBe(0);
+  });
+
   it('publishes sync lag, backlog and watermarks from the last sync result, and drops them when unknown', async () => {
     const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
     const [sync, counter] = makeChecks([
@@ -146,6 +166,10 @@ describe('createMetrics', () => {
       dvc_sync_watermark_moved_timestamp_seconds: 'gauge',
       dvc_sync_parity_mismatch_seconds: 'gauge',
       dvc_sync_parity_mismatches: 'gauge',
+      dvc_notifications_queued: 'gauge',
+      dvc_notifications_total: 'counter',
+      dvc_incidents_open: 'gauge',
+      dvc_maintenance_active: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
