@@ -20,6 +20,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '256' },
+    'scrape-every': { type: 'string', default: '15' },
   },
 });
 const checks = Number(values.checks);
@@ -107,11 +108,18 @@ try {
   await new Promise((resolve) => setTimeout(resolve, warmupSeconds * 1000));
   const before = await scrape(daemonUrl);
   const cpuBefore = readProcStats(daemon.pid!);
-  await new Promise((resolve) => setTimeout(resolve, measureSeconds * 1000));
+  // Scraped during the window as Prometheus would: a scrape's cost shows in the lag it causes.
+  const scrapes: number[] = [];
+  const scrapeEveryMs = Number(values['scrape-every']) * 1000;
+  const windowEnd = performance.now() + measureSeconds * 1000;
+  while (performance.now() + scrapeEveryMs < windowEnd) {
+    await new Promise((resolve) => setTimeout(resolve, scrapeEveryMs));
+    scrapes.push((await scrape(daemonUrl)).ms);
+  }
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, windowEnd - performance.now())));
   const cpuAfter = readProcStats(daemon.pid!);
   const after = await scrape(daemonUrl);
-  const scrapes = [after.ms];
-  for (let index = 0; index < 4; index += 1) scrapes.push((await scrape(daemonUrl)).ms);
+  scrapes.push(after.ms);
 
   const lag = subtractHistogram(parseHistogram(after.text, 'dvc_scheduler_lag_seconds'), parseHistogram(before.text, 'dvc_scheduler_lag_seconds'));
   const probes = sumSeries(after.text, 'dvc_probe_duration_seconds_count') - sumSeries(before.text, 'dvc_probe_duration_seconds_count');

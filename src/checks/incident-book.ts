@@ -14,6 +14,23 @@ import type { Incident } from '../state/incident.ts';
 import { decideOnResult, decideOnTick, ordinaryRecipients, type AlertingView, type CheckAlerting, type Decision } from '../state/incidents.ts';
 
 const ALERTING_STATE_KEY = 'alerting-state';
+/** A steady check's state is rewritten at least this often, so a restart shows a recent result. */
+const STEADY_STATE_WRITE_MS = 60_000;
+
+/** What of a state, once written, makes a later one worth writing again. */
+interface Written {
+  readonly at: number;
+  readonly key: string;
+}
+
+/**
+ * The parts of a state a restart needs exactly: status, the streak towards a threshold, and the
+ * sync clocks (stalled, mismatch). Everything else (the last result's timings) may be a minute old.
+ */
+function persistenceKey(state: CheckState): string {
+  const sync = state.lastResult?.sync;
+  return JSON.stringify([state.status, state.since.getTime(), state.recent, sync?.sourceMovedAt, sync?.targetMovedAt, sync?.mismatchSince, sync?.mismatchSinceByKey]);
+}
 
 export interface IncidentBook {
   /** Latest state per check name (restored from the store at start). */
@@ -43,6 +60,9 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
   let alerting = options.alerting;
   let checks = toCheckAlerting(options.checks);
   const states = new Map(store.checkStates.loadAll());
+  // Writing every probe's state would put a commit (and, now and then, a WAL checkpoint) on the
+  // probe path a thousand times a second; a healthy check's state rarely changes in substance.
+  const written = new Map<string, Written>([...states].map(([name, state]) => [name, { at: state.lastResultAt?.getTime() ?? 0, key: persistenceKey(state) }]));
   const open = new Map(store.incidents.loadOpen().map((incident) => [incident.check, incident]));
   let alertingState = loadAlertingState(store, log);
   if (open.size > 0) log.info({ open: [...open.keys()] }, 'open incidents restored from the store');
@@ -58,8 +78,18 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
   });
 
   /** Writes one decision (plus an optional state) atomically, then mirrors it in memory. */
-  const commit = (decision: Decision, stateWrite?: { check: string; state: CheckState }): void => {
+  const commit = (decision: Decision, stateWrite?: { check: string; state: CheckState }, now?: Date): void => {
     const stateChanged = serializeAlertingState(decision.alertingState) !== serializeAlertingState(alertingState);
+    if (stateWrite && decision.incidents.length === 0 && decision.notifications.length === 0 && !stateChanged) {
+      const key = persistenceKey(stateWrite.state);
+      const last = written.get(stateWrite.check);
+      const nowMs = now?.getTime() ?? Date.now();
+      if (last && last.key === key && nowMs - last.at < STEADY_STATE_WRITE_MS) {
+        states.set(stateWrite.check, stateWrite.state);
+        return;
+      }
+    }
+    if (stateWrite) written.set(stateWrite.check, { at: now?.getTime() ?? Date.now(), key: persistenceKey(stateWrite.state) });
     store.transaction(() => {
       if (stateWrite) store.checkStates.save(stateWrite.check, stateWrite.state);
       for (const incident of decision.incidents) store.incidents.upsert(incident);
@@ -94,7 +124,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
         states.delete(check.name);
         throw error;
       }
-      commit(decision, { check: check.name, state });
+      commit(decision, { check: check.name, state }, now);
     },
 
     tick(now) {
@@ -107,7 +137,12 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       alerting = nextAlerting;
       checks = toCheckAlerting(nextChecks);
       const orphans = [...open.values()].filter((incident) => !checks.has(incident.check));
-      for (const name of [...states.keys()]) if (!checks.has(name)) states.delete(name);
+      for (const name of [...states.keys()]) {
+        if (!checks.has(name)) {
+          states.delete(name);
+          written.delete(name);
+        }
+      }
       if (orphans.length === 0) return;
       // An announced incident's thread must end; one never announced ends quietly.
       const closed = orphans.map((incident): Incident => ({ ...incident, resolvedAt: now, lastMessage: `${incident.lastMessage} (check removed from the configuration)` }));
