@@ -34,6 +34,13 @@ export interface CheckSeries {
   tlsExpirySeconds?: number;
   statusValue?: number;
   maintenance: boolean;
+  /** Rendered lines per family, reused until something of this check changes (see touch). */
+  readonly rendered: (string | undefined)[];
+}
+
+/** Marks a check's rendered lines stale; call after every change to its series. */
+export function touch(series: CheckSeries): void {
+  series.rendered.fill(undefined);
 }
 
 /** Label values here are check and system names and fixed words; escaped all the same. */
@@ -61,6 +68,7 @@ export function createCheckSeries(check: Check, location: string | undefined): C
     failures: new Map(FAILURE_REASONS.map((reason) => [reason, 0])),
     skipped: 0,
     maintenance: false,
+    rendered: [],
   };
 }
 
@@ -70,6 +78,7 @@ export function observeDuration(series: CheckSeries, seconds: number): void {
   series.durationBuckets[index]! += 1;
   series.durationSum += seconds;
   series.durationCount += 1;
+  touch(series);
 }
 
 function formatValue(value: number): string {
@@ -256,14 +265,27 @@ const FAMILIES: readonly Family[] = [
   },
 ];
 
-/** Exposition text of every per-check family, HELP and TYPE included even when empty. */
+/**
+ * Exposition text of every per-check family, HELP and TYPE included even when empty. A check
+ * probed once a minute and scraped every 15 s is unchanged at most scrapes, so its lines are
+ * kept per family and only rebuilt after touch().
+ */
 export function renderCheckFamilies(series: Iterable<CheckSeries>): string {
   const all = [...series];
   const out: string[] = [];
-  for (const family of FAMILIES) {
-    out.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
-    for (const entry of all) family.write(entry, out);
-  }
-  out.push('');
-  return out.join('\n');
+  const lines: string[] = [];
+  FAMILIES.forEach((family, index) => {
+    out.push(`# HELP ${family.name} ${family.help}\n# TYPE ${family.name} ${family.type}\n`);
+    for (const entry of all) {
+      let text = entry.rendered[index];
+      if (text === undefined) {
+        lines.length = 0;
+        family.write(entry, lines);
+        text = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+        entry.rendered[index] = text;
+      }
+      if (text !== '') out.push(text);
+    }
+  });
+  return out.join('');
 }

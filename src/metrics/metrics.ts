@@ -10,7 +10,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Check } from '../config/config.ts';
 import type { ProbeResult, Status } from '../probes/probe.ts';
-import { createCheckSeries, observeDuration, renderCheckFamilies, type CheckSeries } from './check-families.ts';
+import { createCheckSeries, observeDuration, renderCheckFamilies, touch, type CheckSeries } from './check-families.ts';
 
 export { PROBE_DURATION_BUCKETS_SECONDS } from './check-families.ts';
 
@@ -159,11 +159,15 @@ export function createMetrics(options: MetricsOptions): Metrics {
         const reason = result.reason ?? 'unknown';
         series.failures.set(reason, (series.failures.get(reason) ?? 0) + 1);
       }
+      touch(series);
     },
 
     recordCheckStatus(check, status) {
       const series = seriesOf(check);
-      if (series !== undefined) series.statusValue = STATUS_VALUES[status];
+      if (series !== undefined && series.statusValue !== STATUS_VALUES[status]) {
+        series.statusValue = STATUS_VALUES[status];
+        touch(series);
+      }
     },
 
     recordSchedulerLag(seconds) {
@@ -172,7 +176,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
     recordSkip(check) {
       const series = seriesOf(check);
-      if (series !== undefined) series.skipped += 1;
+      if (series !== undefined) {
+        series.skipped += 1;
+        touch(series);
+      }
     },
 
     setInFlight(count) {
@@ -197,7 +204,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
 
     setMaintenance(activeByCheck) {
-      for (const [name, series] of seriesByName) series.maintenance = activeByCheck.get(name) ?? false;
+      for (const [name, series] of seriesByName) {
+        const active = activeByCheck.get(name) ?? false;
+        if (series.maintenance !== active) {
+          series.maintenance = active;
+          touch(series);
+        }
+      }
     },
 
     async render() {

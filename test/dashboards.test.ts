@@ -1,0 +1,245 @@
+// The Grafana dashboards import as they are and read only what dvc-sentinel really exports: every
+// metric name, label name and legend label in their queries is checked against the output of the
+// metrics code (src/metrics/metrics.ts), so a renamed metric breaks this test, not a night shift.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildMetricCatalog, type ExportedMetrics } from './support/build-metric-catalog.ts';
+import { checkPromql } from './support/check-promql.ts';
+
+interface Target {
+  readonly refId: string;
+  readonly expr: string;
+  readonly legendFormat?: string;
+  readonly datasource?: { readonly type?: string; readonly uid?: string };
+}
+
+interface Panel {
+  readonly id: number;
+  readonly type: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly datasource?: { readonly type?: string; readonly uid?: string };
+  readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
+  readonly targets?: readonly Target[];
+  readonly panels?: readonly Panel[];
+  readonly fieldConfig?: { readonly defaults?: { readonly links?: readonly { readonly url: string }[] }; readonly overrides?: readonly unknown[] };
+}
+
+interface Variable {
+  readonly name: string;
+  readonly type: string;
+  readonly query?: string | { readonly query: string };
+  readonly datasource?: { readonly type?: string; readonly uid?: string };
+}
+
+interface Dashboard {
+  readonly uid: string;
+  readonly title: string;
+  readonly schemaVersion: number;
+  readonly id: null;
+  readonly __inputs: readonly { readonly name: string; readonly type: string; readonly pluginId: string }[];
+  readonly panels: readonly Panel[];
+  readonly templating: { readonly list: readonly Variable[] };
+  readonly links: readonly { readonly url?: string }[];
+}
+
+const FILES = ['overview.json', 'check.json'] as const;
+const dashboards = new Map(FILES.map((file) => [file, JSON.parse(readFileSync(new URL(`../dashboards/${file}`, import.meta.url), 'utf8')) as Dashboard]));
+const dashboardOf = (file: (typeof FILES)[number]): Dashboard => dashboards.get(file)!;
+
+/** Variables Grafana itself provides to queries. */
+const BUILTIN_VARIABLES = new Set(['__range', '__range_s', '__range_ms', '__interval', '__interval_ms', '__rate_interval', '__from', '__to']);
+const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
+/** A Vietnamese title has at least one letter only Vietnamese uses here (a tone mark, đ, ơ, ư, …). */
+const VIETNAMESE_LETTER = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/i;
+
+function panelsOf(dashboard: Dashboard): Panel[] {
+  return dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
+}
+const queryPanels = (dashboard: Dashboard) => panelsOf(dashboard).filter((panel) => panel.type !== 'row');
+
+function variableQuery(variable: Variable): string | undefined {
+  return typeof variable.query === 'object' ? variable.query.query : variable.query;
+}
+
+/** Names in $name, ${name} and ${name:format}, and the old [[name]]. */
+function variablesUsedIn(text: string): string[] {
+  return [...text.matchAll(/\$(\w+)|\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)\]\]/g)].map((match) => match[1] ?? match[2] ?? match[3]!);
+}
+
+let exported: ExportedMetrics;
+beforeAll(async () => {
+  exported = await buildMetricCatalog();
+});
+
+describe.each(FILES)('dashboards/%s', (file) => {
+  const dashboard = dashboardOf(file);
+
+  it('imports as a shared dashboard: a Prometheus input, a datasource variable, no fixed id', () => {
+    expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(39);
+    expect(dashboard.id).toBeNull();
+    expect(dashboard.uid).toMatch(/^dvc-sentinel-[a-z-]+$/);
+    expect(dashboard.__inputs).toEqual([expect.objectContaining({ name: 'DS_PROMETHEUS', type: 'datasource', pluginId: 'prometheus' })]);
+    const datasource = dashboard.templating.list.find((variable) => variable.name === 'datasource');
+    expect(datasource).toMatchObject({ type: 'datasource', query: 'prometheus' });
+    for (const variable of dashboard.templating.list.filter((candidate) => candidate.type === 'query')) {
+      expect(variable.datasource, `variable ${variable.name}`).toEqual(DATASOURCE);
+    }
+  });
+
+  it('gives every panel a Vietnamese title, an English description, the templated datasource and a query', () => {
+    const problems: string[] = [];
+    for (const panel of panelsOf(dashboard)) {
+      const name = `panel ${panel.id} "${panel.title}"`;
+      if (!panel.title || !VIETNAMESE_LETTER.test(panel.title)) problems.push(`${name}: title is not Vietnamese`);
+      if (panel.type === 'row') continue;
+      if (!/^[A-Z][A-Za-z]/.test(panel.description ?? '')) problems.push(`${name}: description does not start in English`);
+      if (JSON.stringify(panel.datasource) !== JSON.stringify(DATASOURCE)) problems.push(`${name}: datasource ${JSON.stringify(panel.datasource)}`);
+      if (!panel.targets?.length) problems.push(`${name}: no query`);
+      for (const target of panel.targets ?? []) {
+        if (!target.expr?.trim()) problems.push(`${name} ${target.refId}: empty expression`);
+        if (target.datasource && JSON.stringify(target.datasource) !== JSON.stringify(DATASOURCE)) problems.push(`${name} ${target.refId}: datasource ${JSON.stringify(target.datasource)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    const titles = queryPanels(dashboard).map((panel) => panel.title);
+    expect(titles.filter((title, index) => titles.indexOf(title) !== index), 'repeated titles').toEqual([]);
+  });
+
+  it('lays panels out inside the 24-column grid with unique ids and no overlap', () => {
+    const panels = panelsOf(dashboard);
+    const ids = panels.map((panel) => panel.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const overlaps: string[] = [];
+    for (const [index, a] of panels.entries()) {
+      expect(a.gridPos.x + a.gridPos.w, `panel "${a.title}"`).toBeLessThanOrEqual(24);
+      expect(a.gridPos.w * a.gridPos.h, `panel "${a.title}"`).toBeGreaterThan(0);
+      for (const b of panels.slice(index + 1)) {
+        const apart =
+          a.gridPos.x + a.gridPos.w <= b.gridPos.x || b.gridPos.x + b.gridPos.w <= a.gridPos.x ||
+          a.gridPos.y + a.gridPos.h <= b.gridPos.y || b.gridPos.y + b.gridPos.h <= a.gridPos.y;
+        if (!apart) overlaps.push(`"${a.title}" and "${b.title}"`);
+      }
+    }
+    expect(overlaps).toEqual([]);
+  });
+
+  it('queries only metric and label names the running code exports, and legends only labels the query returns', () => {
+    const problems: string[] = [];
+    for (const panel of queryPanels(dashboard)) {
+      for (const target of panel.targets ?? []) {
+        const where = `"${panel.title}" ${target.refId}`;
+        const result = checkPromql(target.expr, exported.catalog);
+        problems.push(...result.problems.map((problem) => `${where}: ${problem}`));
+        const legendLabels = [...(target.legendFormat ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]!);
+        for (const label of legendLabels) {
+          if (result.value.type !== 'vector' || !result.value.labels.has(label)) problems.push(`${where}: legend {{${label}}} is not a label of the result`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('fills its variables from exported metrics and labels, and uses no variable it does not define', () => {
+    const defined = new Set(dashboard.templating.list.map((variable) => variable.name));
+    const problems: string[] = [];
+    for (const variable of dashboard.templating.list) {
+      const query = variableQuery(variable);
+      if (variable.type !== 'query' || query === undefined) continue;
+      const labelValues = /^label_values\((?:(.+),\s*)?(\w+)\)$/.exec(query.trim());
+      if (!labelValues) {
+        problems.push(`variable ${variable.name}: "${query}" is not label_values(selector, label)`);
+        continue;
+      }
+      const [, selector, label] = labelValues;
+      if (selector === undefined) continue;
+      const result = checkPromql(selector, exported.catalog);
+      problems.push(...result.problems.map((problem) => `variable ${variable.name}: ${problem}`));
+      if (result.value.type !== 'vector' || !result.value.labels.has(label!)) problems.push(`variable ${variable.name}: ${selector} has no label ${label}`);
+      for (const used of variablesUsedIn(query)) if (!defined.has(used)) problems.push(`variable ${variable.name} uses undefined $${used}`);
+    }
+    for (const panel of queryPanels(dashboard)) {
+      for (const target of panel.targets ?? []) {
+        for (const used of variablesUsedIn(target.expr)) {
+          if (!defined.has(used) && !BUILTIN_VARIABLES.has(used)) problems.push(`"${panel.title}" ${target.refId} uses undefined $${used}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('links only to dashboards that exist here', () => {
+    const uids = new Set([...dashboards.values()].map((candidate) => candidate.uid));
+    const urls = [
+      ...dashboard.links.map((link) => link.url ?? ''),
+      ...queryPanels(dashboard).flatMap((panel) => (panel.fieldConfig?.defaults?.links ?? []).map((link) => link.url)),
+    ].filter((url) => url.startsWith('/d/'));
+    expect(urls.length).toBeGreaterThan(0);
+    for (const url of urls) expect(uids, url).toContain(/^\/d\/([^/?]+)/.exec(url)?.[1]);
+  });
+});
+
+describe('dashboards together', () => {
+  const metricsOf = (dashboard: Dashboard): Set<string> =>
+    new Set(queryPanels(dashboard).flatMap((panel) => (panel.targets ?? []).flatMap((target) => checkPromql(target.expr, exported.catalog).metrics)));
+
+  it('the overview answers the night-duty questions: status, availability, latency, phases, reasons, sync, TLS, incidents, mail, maintenance, prober health', () => {
+    const used = metricsOf(dashboardOf('overview.json'));
+    for (const name of [
+      'dvc_check_status', 'dvc_probe_success', 'dvc_probe_duration_seconds_count', 'dvc_probe_failures_total',
+      'dvc_probe_duration_seconds_bucket', 'dvc_probe_phase_seconds', 'dvc_sync_lag_seconds', 'dvc_sync_backlog',
+      'dvc_sync_watermark_moved_timestamp_seconds', 'dvc_tls_cert_expiry_timestamp_seconds', 'dvc_incidents_open',
+      'dvc_notifications_queued', 'dvc_notifications_total', 'dvc_maintenance_active', 'dvc_scheduler_lag_seconds_bucket',
+      'dvc_scheduler_skipped_total', 'dvc_config_last_reload_success', 'up',
+    ]) {
+      expect(used, name).toContain(name);
+    }
+    const overview = dashboardOf('overview.json');
+    expect(overview.templating.list.map((variable) => variable.name)).toEqual(expect.arrayContaining(['datasource', 'location', 'system']));
+    expect(dashboardOf('check.json').templating.list.map((variable) => variable.name)).toEqual(expect.arrayContaining(['datasource', 'location', 'check']));
+  });
+
+  it('shows every dvc_ metric family the code exports on one dashboard or the other', () => {
+    const used = new Set([...metricsOf(dashboardOf('overview.json')), ...metricsOf(dashboardOf('check.json'))]);
+    const shown = (family: string) => [family, `${family}_bucket`, `${family}_count`].some((name) => used.has(name));
+    const missing = [...exported.families.keys()].filter((family) => family.startsWith('dvc_') && !shown(family));
+    expect(missing).toEqual([]);
+  });
+
+  it('calls out reason "blocked" as our prober refused by the portal firewall, not the portal down', () => {
+    const reasonPanels = [...dashboards.values()].flatMap(queryPanels).filter((panel) => panel.targets?.some((target) => /by \(reason\)/.test(target.expr)));
+    expect(reasonPanels.length).toBeGreaterThan(0);
+    for (const panel of reasonPanels) {
+      expect(panel.description, panel.title).toMatch(/prober refused by the portal firewall/);
+      expect(JSON.stringify(panel.fieldConfig?.overrides), panel.title).toContain('"options":"blocked"');
+    }
+  });
+});
+
+describe('checkPromql, the checker the tests above rely on', () => {
+  it.each([
+    ['sum by (check) (rate(dvc_probe_failures_total{reason="blocked"}[5m]))', ['check']],
+    ['histogram_quantile(0.99, sum by (instance, le) (rate(dvc_scheduler_lag_seconds_bucket[5m])))', ['instance']],
+    ['time() - dvc_sync_watermark_moved_timestamp_seconds and on (instance, check) dvc_check_status{system=~"sync"}', ['job', 'instance', 'location', 'check', 'side']],
+    ['dvc_check_status * on (instance, check) group_left (kind) dvc_probe_success', ['job', 'instance', 'location', 'check', 'system', 'kind']],
+    ['count(dvc_check_status == 2) or vector(0)', []],
+  ])('accepts %s, returning its labels', (expr, labels) => {
+    const result = checkPromql(expr, exported.catalog);
+    expect(result.problems).toEqual([]);
+    expect(result.value.type === 'vector' ? [...result.value.labels].sort() : result.value.type).toEqual([...labels].sort());
+  });
+
+  it.each([
+    ['dvc_probe_failure_total', /metric "dvc_probe_failure_total" is not exported/],
+    ['dvc_probe_duration_seconds', /metric "dvc_probe_duration_seconds" is not exported/],
+    ['dvc_tls_cert_expiry_timestamp_seconds{system="sync"}', /label "system" in the selector/],
+    ['sum by (check) (dvc_incidents_open)', /label "check" in sum by/],
+    ['histogram_quantile(0.9, sum by (check) (rate(dvc_probe_duration_seconds_bucket[5m])))', /label "le" in histogram_quantile/],
+    ['sum by (check) (dvc_probe_failures_total) / sum by (check, kind) (dvc_probe_duration_seconds_count)', /one-to-one/],
+    ['dvc_maintenance_active and on (check, phase) dvc_check_status', /label "phase" in the left side/],
+    ['histogram_quantil(0.5, dvc_scheduler_lag_seconds_bucket)', /not a PromQL function/],
+    ['sum(rate(dvc_probe_failures_total[5m])', /cannot parse/],
+  ])('rejects %s', (expr, problem) => {
+    expect(checkPromql(expr, exported.catalog).problems.join('\n')).toMatch(problem);
+  });
+});
