@@ -3,7 +3,9 @@
 import { spawnSync } from 'node:child_process';
 
 const benchmarks = [
-  ['scheduler-lag.ts', '--checks', '1000', '--interval', '1s', '--seconds', '30'],
+  ['scheduler-lag.ts', '--checks', '1000', '--interval', '1s', '--seconds', '60'],
+  ['render-metrics.ts', '--checks', '1000'],
+  ['render-metrics.ts', '--checks', '10000'],
 ];
 // Benchmarks measure the compiled daemon, as deployed.
 const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });

@@ -1,36 +1,23 @@
-import type { LookupAddress } from 'node:dns';
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, type HttpCheck } from '../../src/config/config.ts';
 import { judgeHttp, probeHttp, type HttpMeasurement, type HttpResponseFacts } from '../../src/probes/http.ts';
 import { ProbeFailure } from '../../src/probes/probe-failure.ts';
 import { compileJsonPath } from '../../src/probes/json-path.ts';
-import type { Lookup, ProbeContext } from '../../src/probes/probe.ts';
+import type { Lookup } from '../../src/probes/probe.ts';
 import { createAuthority, createLeafCertificate, daysFromNow, fakePeer, type Authority, type IssuedCertificate } from '../support/certificates.ts';
 import { startDnsServer } from '../support/dns-server.ts';
 import {
   findClosedPort, hasIpv6Loopback, startDripServer, startHttpServer, startHttpsServer, startHugeBodyServer,
   startPlainTextServer, startSilentServer, type Handler, type RunningServer,
 } from '../support/http-servers.ts';
+import { contextFor, lookupFor } from '../support/probe-context.ts';
 
 // Deadlines are short so failures are quick, and slack is wide: two shared cores.
 const SLACK_SECONDS = 1.5;
 const ipv6 = await hasIpv6Loopback();
 
-function contextFor(timeoutMs: number, lookup?: Lookup): ProbeContext {
-  return { signal: AbortSignal.timeout(timeoutMs), clock: () => new Date(), log: pino({ level: 'silent' }), ...(lookup ? { lookup } : {}) };
-}
 
-/** Resolves the test's own names only; anything else is NXDOMAIN, never a real query. */
-function lookupFor(names: Record<string, string[]>): Lookup {
-  return async (host) => {
-    const addresses = names[host];
-    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
-    return addresses.map((address): LookupAddress => ({ address, family: isIP(address) }));
-  };
-}
 
 type CheckOverrides = Partial<Omit<HttpCheck, 'expect'>> & { expect?: Partial<HttpCheck['expect']> };
 

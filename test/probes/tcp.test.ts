@@ -1,18 +1,15 @@
 import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TcpCheck } from '../../src/config/config.ts';
-import type { Lookup, ProbeContext } from '../../src/probes/probe.ts';
+import type { Lookup } from '../../src/probes/probe.ts';
 import { probeTcp } from '../../src/probes/tcp.ts';
 import { findClosedPort, hasIpv6Loopback, startSilentServer, type RunningServer } from '../support/http-servers.ts';
+import { contextFor } from '../support/probe-context.ts';
 
 const SLACK_SECONDS = 1.5;
 const ipv6 = await hasIpv6Loopback();
 
-function contextFor(timeoutMs: number, lookup?: Lookup): ProbeContext {
-  return { signal: AbortSignal.timeout(timeoutMs), clock: () => new Date(), log: pino({ level: 'silent' }), ...(lookup ? { lookup } : {}) };
-}
 
 function tcpCheck(host: string, port: number, overrides: Partial<TcpCheck> = {}): TcpCheck {
   return {

@@ -1,29 +1,17 @@
-import type { LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
-import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TlsCheck } from '../../src/config/config.ts';
-import type { Lookup, ProbeContext } from '../../src/probes/probe.ts';
+import type { Lookup } from '../../src/probes/probe.ts';
 import { probeTls } from '../../src/probes/tls.ts';
 import { createAuthority, createLeafCertificate, daysFromNow, type Authority, type IssuedCertificate } from '../support/certificates.ts';
 import {
   findClosedPort, hasIpv6Loopback, startHttpsServer, startPlainTextServer, startSilentServer, type RunningServer,
 } from '../support/http-servers.ts';
+import { contextFor, lookupFor } from '../support/probe-context.ts';
 
 const SLACK_SECONDS = 1.5;
 const ipv6 = await hasIpv6Loopback();
 
-function contextFor(timeoutMs: number, lookup?: Lookup): ProbeContext {
-  return { signal: AbortSignal.timeout(timeoutMs), clock: () => new Date(), log: pino({ level: 'silent' }), ...(lookup ? { lookup } : {}) };
-}
 
-function lookupFor(names: Record<string, string[]>): Lookup {
-  return async (host) => {
-    const addresses = names[host];
-    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
-    return addresses.map((address): LookupAddress => ({ address, family: isIP(address) }));
-  };
-}
 
 function tlsCheck(host: string, port: number, overrides: Partial<TlsCheck> = {}): TlsCheck {
   return {

@@ -32,6 +32,7 @@ export function requireExecutable(executable: string | undefined, name: string, 
 
 export interface ExecutableResult {
   readonly exitCode: number | null;
+  readonly stdout: string;
   /** stdout and stderr, interleaved as they arrived. */
   readonly output: string;
 }
@@ -41,7 +42,11 @@ export function runExecutable(file: string, args: readonly string[], options: { 
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      output += chunk.toString();
+    });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', (error) => {
@@ -50,7 +55,7 @@ export function runExecutable(file: string, args: readonly string[], options: { 
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ exitCode: code, output });
+      resolve({ exitCode: code, stdout, output });
     });
   });
 }

@@ -1,0 +1,136 @@
+// config/prometheus: the Prometheus config, the rules and the Alertmanager routing are valid for
+// the real tools (promtool, amtool), the rule unit tests pass, and every rule reads only metrics
+// and labels dvc-sentinel really exports. promtool comes from the Debian package `prometheus`,
+// amtool from `prometheus-alertmanager`; without them these tests are skipped on a developer
+// machine and fail under CI.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildMetricCatalog, readRules, type ExportedMetrics } from './support/build-metric-catalog.ts';
+import { checkPromql } from './support/check-promql.ts';
+import { findExecutable, isRunnable, requireExecutable, runExecutable } from './support/run-executable.ts';
+
+const CONFIG_DIR = fileURLToPath(new URL('../config/prometheus/', import.meta.url));
+const rules = readRules();
+const alerts = rules.groups.flatMap((group) => group.rules).filter((rule) => rule.alert !== undefined) as {
+  alert: string;
+  expr: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}[];
+const alertNames = [...new Set(alerts.map((rule) => rule.alert))];
+/** Has one a Vietnamese letter (a tone mark, đ, ơ, ư, …)? */
+const VIETNAMESE_LETTER = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/i;
+
+let exported: ExportedMetrics;
+beforeAll(async () => {
+  exported = await buildMetricCatalog(rules);
+});
+
+describe('config/prometheus/rules.yml', () => {
+  it('reads only metric and label names dvc-sentinel exports, and templates only labels its alerts carry', () => {
+    const problems: string[] = [];
+    for (const rule of rules.groups.flatMap((group) => group.rules)) {
+      const name = rule.record ?? rule.alert;
+      const result = checkPromql(rule.expr, exported.catalog);
+      problems.push(...result.problems.map((problem) => `${name}: ${problem}`));
+      if (rule.alert === undefined) continue;
+      const carried = new Set([...(result.value.type === 'vector' ? result.value.labels : []), ...Object.keys(rule.labels ?? {})]);
+      const annotations = (rule as { annotations?: Record<string, string> }).annotations ?? {};
+      for (const [key, text] of Object.entries(annotations)) {
+        for (const match of text.matchAll(/\$labels\.(\w+)/g)) {
+          if (!carried.has(match[1]!)) problems.push(`${name} annotation ${key}: $labels.${match[1]} is not a label of the alert`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('names recording rules level:metric:operation and alerts Dvc…', () => {
+    for (const rule of rules.groups.flatMap((group) => group.rules)) {
+      if (rule.record !== undefined) expect(rule.record).toMatch(/^[a-z_]+:dvc_[a-z0-9_]+(:[a-z0-9_]+)?$/);
+      if (rule.alert !== undefined) expect(rule.alert).toMatch(/^Dvc[A-Z][A-Za-z]+$/);
+    }
+  });
+
+  it('has the alerts the duty team relies on, each with a severity and a Vietnamese summary and description', () => {
+    expect(alertNames).toEqual(
+      expect.arrayContaining([
+        'DvcSentinelDown', 'DvcSchedulerLagging', 'DvcConfigReloadFailed', 'DvcNotificationsStuck',
+        'DvcCertificateExpiringSoon', 'DvcSyncLagHigh', 'DvcProberBlocked',
+      ]),
+    );
+    for (const rule of alerts) {
+      expect(['critical', 'warning'], rule.alert).toContain(rule.labels?.severity);
+      expect(rule.annotations?.summary, rule.alert).toMatch(VIETNAMESE_LETTER);
+      expect(rule.annotations?.description, rule.alert).toMatch(VIETNAMESE_LETTER);
+    }
+  });
+
+  it('is unit-tested in rules.test.yml: every alert has a case where it fires and one where it stays quiet', () => {
+    interface AlertCase { alertname: string; exp_alerts?: unknown[] }
+    const tests = (parse(readFileSync(`${CONFIG_DIR}rules.test.yml`, 'utf8')) as { tests: { alert_rule_test?: AlertCase[] }[] }).tests;
+    const cases = tests.flatMap((test) => test.alert_rule_test ?? []);
+    for (const name of alertNames) {
+      const mine = cases.filter((alertCase) => alertCase.alertname === name);
+      expect(mine.some((alertCase) => (alertCase.exp_alerts ?? []).length > 0), `${name} firing`).toBe(true);
+      expect(mine.some((alertCase) => (alertCase.exp_alerts ?? []).length === 0), `${name} quiet`).toBe(true);
+    }
+  });
+});
+
+describe('promtool', () => {
+  const promtool = findExecutable('promtool');
+  const run = (...args: string[]) => runExecutable(requireExecutable(promtool, 'promtool', 'prometheus'), args, { cwd: CONFIG_DIR });
+
+  it.skipIf(!isRunnable(promtool))('accepts prometheus.yml, with its rule file', async () => {
+    const result = await run('check', 'config', 'prometheus.yml');
+    expect(result.output).toContain('SUCCESS');
+    expect(result.exitCode, result.output).toBe(0);
+  });
+
+  it.skipIf(!isRunnable(promtool))('accepts rules.yml', async () => {
+    const result = await run('check', 'rules', 'rules.yml');
+    expect(result.exitCode, result.output).toBe(0);
+  });
+
+  it.skipIf(!isRunnable(promtool))('passes the rule unit tests in rules.test.yml', async () => {
+    const result = await run('test', 'rules', 'rules.test.yml');
+    expect(result.exitCode, result.output).toBe(0);
+    expect(result.output).toContain('SUCCESS');
+  });
+});
+
+describe('amtool', () => {
+  const amtool = findExecutable('amtool');
+  const run = (...args: string[]) =>
+    runExecutable(requireExecutable(amtool, 'amtool', 'prometheus-alertmanager'), ['--no-version-check', ...args], { cwd: CONFIG_DIR });
+  const routeOf = async (labels: Record<string, string>): Promise<string> => {
+    const result = await run('config', 'routes', 'test', '--config.file=alertmanager.yml', ...Object.entries(labels).map(([key, value]) => `${key}=${value}`));
+    expect(result.exitCode, result.output).toBe(0);
+    // The receiver names, comma-separated, are all amtool prints on stdout.
+    return result.stdout.trim();
+  };
+
+  it.skipIf(!isRunnable(amtool))('accepts alertmanager.yml', async () => {
+    const result = await run('check-config', 'alertmanager.yml');
+    expect(result.output).toContain('SUCCESS');
+    expect(result.exitCode, result.output).toBe(0);
+  });
+
+  it.skipIf(!isRunnable(amtool))('does not mail DvcCheckFailing again (dvc-sentinel mails it): critical ones go to phones, warnings nowhere', async () => {
+    expect(await routeOf({ alertname: 'DvcCheckFailing', severity: 'critical', system: 'national-portal', check: 'dvcqg-home' })).toBe('truc-ban-tin-nhan');
+    expect(await routeOf({ alertname: 'DvcCheckFailing', severity: 'warning', system: 'sync', check: 'hoso-sync' })).toBe('im-lang');
+  });
+
+  it.skipIf(!isRunnable(amtool))('sends every alert of rules.yml to someone, urgently when the prober is down or mute', async () => {
+    for (const rule of alerts) {
+      const receiver = await routeOf({ alertname: rule.alert, ...rule.labels });
+      expect(receiver, `${rule.alert} ${rule.labels?.severity}`).not.toBe('im-lang');
+      expect(receiver, `${rule.alert} ${rule.labels?.severity}`).not.toBe('');
+    }
+    expect(await routeOf({ alertname: 'DvcSentinelDown', severity: 'critical' })).toBe('truc-ban-khan');
+    expect(await routeOf({ alertname: 'DvcNotificationsStuck', severity: 'critical' })).toBe('truc-ban-khan');
+  });
+});

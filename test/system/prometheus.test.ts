@@ -1,0 +1,279 @@
+// System test: the portal simulator, a real dvc-sentinel daemon (child process) probing it, and a
+// real Prometheus (Debian package `prometheus`) scraping the daemon every second with the shipped
+// config/prometheus/prometheus.yml and rules.yml. Shows that the exported series and the rules work
+// in a real Prometheus, and that an outage travels from the simulator to a query result.
+// Everything listens on 127.0.0.1 ports chosen by the OS; everything is stopped at the end.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
+import { startCli, type CliProcess } from '../support/cli-process.ts';
+import { findExecutable, isRunnable, requireExecutable } from '../support/run-executable.ts';
+
+const CONFIG_DIR = fileURLToPath(new URL('../../config/prometheus/', import.meta.url));
+const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboards/', import.meta.url));
+const JOB = 'dvc-sentinel';
+const CHECKS = ['national-home', 'national-tcp', 'national-tls', 'quantricong-login', 'provincial-login', 'hoso-sync'] as const;
+
+interface Sample {
+  readonly metric: Record<string, string>;
+  readonly value: [number, string];
+}
+
+interface RuleState {
+  readonly name: string;
+  readonly health: string;
+  readonly lastError?: string;
+}
+
+/** Every query of a dashboard, with its variables set as Grafana would for this daemon. */
+async function dashboardQueries(file: string, variables: Record<string, string>): Promise<{ panel: string; expr: string }[]> {
+  interface Panel { title: string; targets?: { expr: string }[]; panels?: Panel[] }
+  const dashboard = JSON.parse(await readFile(path.join(DASHBOARD_DIR, file), 'utf8')) as { panels: Panel[] };
+  const panels = dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
+  return panels.flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({
+      panel: `${file} "${panel.title}"`,
+      expr: target.expr.replace(/\$(\w+)/g, (whole, name: string) => variables[name] ?? whole),
+    })),
+  );
+}
+
+/** A port free at the time of asking; Prometheus cannot report the port it got for :0. */
+async function findFreePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Polls read until ok accepts its value; the error says what was last seen. */
+async function waitFor<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (ok(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what} not seen within ${timeoutMs} ms; last: ${JSON.stringify(last)?.slice(0, 2000)} ${lastError ? String(lastError) : ''}`);
+}
+
+/** Stops a child: SIGTERM, then SIGKILL if it has not exited within graceMs. */
+async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function sentinelConfig(sim: Simulator, dir: string): string {
+  const { port: nationalPort } = new URL(sim.urls.national);
+  const { hostname: httpsHost, port: httpsPort } = new URL(sim.urls.https);
+  return stringify({
+    location: 'system-test',
+    server: { listen: '127.0.0.1:0' },
+    storage: { path: path.join(dir, 'sentinel.db') },
+    defaults: { interval: '1s', timeout: '900ms', failureThreshold: 1, successThreshold: 1 },
+    checks: [
+      { name: 'national-home', system: 'national-portal', kind: 'http', url: `${sim.urls.national}/`, expect: { status: [200], bodyContains: 'Dịch vụ công' } },
+      { name: 'national-tcp', system: 'national-portal', kind: 'tcp', host: '127.0.0.1', port: Number(nationalPort) },
+      { name: 'national-tls', system: 'national-portal', kind: 'tls', host: httpsHost, port: Number(httpsPort), tls: { minDaysLeft: 14, caFile: sim.caFile } },
+      { name: 'quantricong-login', system: 'quantricong', kind: 'http', url: `${sim.urls.quantricong}/` },
+      { name: 'provincial-login', system: 'provincial', kind: 'http', url: `${sim.urls.provincial}/` },
+      {
+        name: 'hoso-sync', system: 'sync', kind: 'sync',
+        source: { url: `${sim.urls.syncProvincial}/api/sync/status`, headers: { Authorization: 'Bearer system-test' }, watermark: '$.data.lastUpdated' },
+        target: { url: `${sim.urls.syncNational}/api/sync/status`, watermark: '$.lastSyncedAt' },
+        backlog: '$.data.pending',
+        expect: { lag: { warn: '30s', critical: '90s' } },
+      },
+    ],
+  });
+}
+
+/** The shipped prometheus.yml, pointed at this daemon, scraping and evaluating every second, alerting nowhere. */
+async function prometheusConfig(metricsAddress: string): Promise<string> {
+  const shipped = parse(await readFile(path.join(CONFIG_DIR, 'prometheus.yml'), 'utf8')) as {
+    global: Record<string, string>;
+    rule_files: string[];
+    alerting?: unknown;
+    scrape_configs: { job_name: string; scrape_interval?: string; scrape_timeout?: string; static_configs: { targets: string[] }[] }[];
+  };
+  const job = shipped.scrape_configs.find((config) => config.job_name === JOB);
+  if (!job) throw new Error(`config/prometheus/prometheus.yml has no job ${JOB}`);
+  delete shipped.alerting;
+  shipped.global = { ...shipped.global, scrape_interval: '1s', evaluation_interval: '1s' };
+  shipped.rule_files = shipped.rule_files.map((file) => path.resolve(CONFIG_DIR, file));
+  shipped.scrape_configs = [{ ...job, scrape_interval: '1s', scrape_timeout: '1s', static_configs: [{ targets: [metricsAddress] }] }];
+  return stringify(shipped);
+}
+
+const prometheusBinary = findExecutable('prometheus');
+
+// prometheus comes from the Debian package `prometheus`; without it this test is skipped on a
+// developer machine and fails under CI.
+describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel with the shipped rules', () => {
+  let dir: string;
+  let sim: Simulator | undefined;
+  let daemon: CliProcess | undefined;
+  let prometheus: ChildProcess | undefined;
+  let prometheusOutput = '';
+  let prometheusUrl: string;
+  let metricsAddress: string;
+
+  const query = async (promql: string): Promise<Sample[]> => {
+    const response = await request(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    const body = (await response.body.json()) as { status: string; error?: string; data: { result: Sample[] } };
+    if (body.status !== 'success') throw new Error(`query ${promql} failed: ${body.error}`);
+    return body.data.result;
+  };
+  const valuesByCheck = (samples: Sample[]) => Object.fromEntries(samples.map((sample) => [sample.metric.check, Number(sample.value[1])]));
+
+  beforeAll(async () => {
+    const binary = requireExecutable(prometheusBinary, 'prometheus', 'prometheus');
+    dir = await mkdtemp(path.join(tmpdir(), 'dvc-system-prometheus-'));
+    sim = await startSimulator({ basePort: 0, certDir: path.join(dir, 'sim') });
+
+    const configFile = path.join(dir, 'sentinel.yaml');
+    await writeFile(configFile, sentinelConfig(sim, dir));
+    daemon = startCli(['run', '--config', configFile]);
+    const started = await daemon.waitForLog((line) => line.msg === 'dvc-sentinel started', 30_000);
+    metricsAddress = new URL(String(started.url)).host;
+
+    const prometheusFile = path.join(dir, 'prometheus.yml');
+    await writeFile(prometheusFile, await prometheusConfig(metricsAddress));
+    // Another process may take the port between asking and binding: try a few.
+    for (let attempt = 1; ; attempt += 1) {
+      const port = await findFreePort();
+      prometheusUrl = `http://127.0.0.1:${port}`;
+      prometheusOutput = '';
+      const child = spawn(
+        binary,
+        [
+          `--config.file=${prometheusFile}`,
+          `--storage.tsdb.path=${path.join(dir, `tsdb-${attempt}`)}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--storage.tsdb.retention.time=1h',
+          '--log.level=warn',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      prometheus = child;
+      child.stdout!.on('data', (chunk: Buffer) => (prometheusOutput += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (prometheusOutput += chunk.toString()));
+      const ready = await waitFor(
+        'Prometheus ready',
+        async () => (child.exitCode !== null ? 'exited' : (await request(`${prometheusUrl}/-/ready`)).statusCode === 200 ? 'ready' : 'starting'),
+        (state) => state !== 'starting',
+        30_000,
+      ).catch((error: Error) => error.message);
+      if (ready === 'ready') break;
+      await stopChild(child);
+      if (attempt === 3 || !prometheusOutput.includes('address already in use')) {
+        throw new Error(`prometheus did not start (${ready}):\n${prometheusOutput.slice(-3000)}`);
+      }
+    }
+  });
+
+  afterAll(async () => {
+    if (prometheus) await stopChild(prometheus);
+    if (daemon) await stopChild(daemon.child);
+    await sim?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('scrapes the daemon and sees the status of every configured check', async () => {
+    await waitFor('up == 1', () => query(`up{job="${JOB}"} == 1`), (samples) => samples.length === 1);
+    const statuses = await waitFor(
+      'dvc_check_status of every check',
+      () => query(`dvc_check_status{job="${JOB}"}`),
+      (samples) => CHECKS.every((check) => samples.some((sample) => sample.metric.check === check)),
+    );
+    expect(statuses.map((sample) => sample.metric.check).sort()).toEqual([...CHECKS].sort());
+    for (const sample of statuses) {
+      expect(sample.metric).toMatchObject({ job: JOB, instance: metricsAddress, location: 'system-test' });
+    }
+    expect(valuesByCheck(statuses)['national-home']).toBe(0);
+  });
+
+  it('evaluates every rule of rules.yml without error, and the recording rules give sensible values', async () => {
+    const rules = await waitFor(
+      'every rule evaluated',
+      async () => {
+        const response = await request(`${prometheusUrl}/api/v1/rules`);
+        const body = (await response.body.json()) as { data: { groups: { rules: RuleState[] }[] } };
+        return body.data.groups.flatMap((group) => group.rules);
+      },
+      (states) => states.length > 0 && states.every((state) => state.health !== 'unknown'),
+    );
+    expect(rules.filter((state) => state.health !== 'ok')).toEqual([]);
+
+    const availability = await waitFor(
+      'availability of national-home',
+      () => query(`check:dvc_probe_availability:ratio_rate5m{check="national-home"}`),
+      (samples) => samples.length === 1,
+    );
+    expect(Number(availability[0]!.value[1])).toBe(1);
+    const daysLeft = await waitFor('certificate days left', () => query('check:dvc_tls_cert_days_left'), (samples) => samples.length > 0);
+    expect(valuesByCheck(daysLeft)['national-tls']).toBeGreaterThan(14);
+    // The prober is healthy: none of the prober alerts is pending or firing.
+    expect(await query(`ALERTS{alertname=~"DvcSentinelDown|DvcConfigReloadFailed|DvcSchedulerLagging"}`)).toEqual([]);
+  });
+
+  it('runs every dashboard query without error, and the main panels have data', async () => {
+    const variables = { location: '.*', system: '.*', job: JOB, check: 'national-home', __range: '5m', __interval: '1m', __rate_interval: '1m' };
+    const queries = [...(await dashboardQueries('overview.json', variables)), ...(await dashboardQueries('check.json', variables))];
+    // A panel has data when one of its queries has: checks on IP addresses have no dns phase.
+    const withData = new Set<string>();
+    const failed: string[] = [];
+    for (const { panel, expr } of queries) {
+      try {
+        if ((await query(expr)).length > 0) withData.add(panel);
+      } catch (error) {
+        failed.push(`${panel}: ${(error as Error).message}`);
+      }
+    }
+    expect(failed).toEqual([]);
+    const mustHaveData = [
+      'overview.json "Trạng thái hệ thống"', 'overview.json "Trạng thái từng kiểm tra theo thời gian"',
+      'overview.json "Tỷ lệ sẵn sàng trong khoảng thời gian đang xem"', 'overview.json "Độ trễ p50 / p95 theo kiểm tra"',
+      'overview.json "Thời gian từng giai đoạn (trung bình các kiểm tra)"', 'overview.json "Các giai đoạn của lần kiểm tra gần nhất"',
+      'overview.json "Độ trễ đồng bộ"', 'overview.json "Số ngày còn lại của chứng chỉ SSL"', 'overview.json "Máy giám sát"',
+      'overview.json "Độ trễ bộ lập lịch p99"', 'check.json "Trạng thái"', 'check.json "Độ trễ p50 / p95 / p99"',
+      'check.json "Thời gian từng giai đoạn"', 'check.json "Mã HTTP gần nhất"',
+    ];
+    expect(mustHaveData.filter((panel) => !withData.has(panel))).toEqual([]);
+  });
+
+  it('sees the national portal check turn critical when the simulator takes the portal down', async () => {
+    sim!.setScenario('portal-down', true);
+    await sim!.settle();
+    const critical = await waitFor(
+      'national-home critical',
+      () => query(`dvc_check_status{job="${JOB}", check="national-home"} == 2`),
+      (samples) => samples.length === 1,
+    );
+    expect(critical[0]!.metric).toMatchObject({ system: 'national-portal', location: 'system-test' });
+    expect(valuesByCheck(await query(`dvc_probe_success{job="${JOB}"}`))['national-home']).toBe(0);
+    // Only the portal is down: the other systems stay ok.
+    const others = valuesByCheck(await query(`dvc_check_status{job="${JOB}", system=~"quantricong|provincial"}`));
+    expect(others).toEqual({ 'quantricong-login': 0, 'provincial-login': 0 });
+  });
+});
