@@ -800,7 +800,7 @@ describe('kind: sync in the config file', () => {
     ],
   ] as const)('refuses %s, at the right line and path', async (_, body, expected) => {
     const issues = await issuesOf(['checks:', '  - name: s', '    system: sync', '    kind: sync', ...body]);
-    expect(issues.map(([line, issuePath, message]) => [issuePath, message])).toEqual(expected.map(([, issuePath, message]) => [issuePath, message]));
+    expect(issues.map(([, issuePath, message]) => [issuePath, message])).toEqual(expected.map(([, issuePath, message]) => [issuePath, message]));
     expect(issues.map(([line]) => line)).toEqual(expected.map(([line]) => line));
   });
 });
