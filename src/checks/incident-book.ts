@@ -116,15 +116,17 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
         // A run that outlived a reload removing its check: keep the state out of the picture.
         return;
       }
+      // The rules read the new state from `states`; if deciding or committing fails, the last
+      // committed state comes back so the next run sees the same change again and decides anew.
+      const before = states.get(check.name);
       states.set(check.name, state);
-      let decision: Decision;
       try {
-        decision = decideOnResult(check.name, result, change, view(now));
+        commit(decideOnResult(check.name, result, change, view(now)), { check: check.name, state }, now);
       } catch (error) {
-        states.delete(check.name);
+        if (before === undefined) states.delete(check.name);
+        else states.set(check.name, before);
         throw error;
       }
-      commit(decision, { check: check.name, state }, now);
     },
 
     tick(now) {
