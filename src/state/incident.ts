@@ -53,6 +53,12 @@ export interface Incident {
   readonly announced: boolean;
   /** When the last firing/reminder was queued; reminders are due repeatInterval after it. */
   readonly lastNotifiedAt?: Date;
+  /**
+   * The check recovered while dependents it holds were still failing: the incident waits up to
+   * groupWait for them before it resolves (as of this time), so they end in its resolved mail
+   * instead of firing on their own a moment before they recover too.
+   */
+  readonly recoveringSince?: Date;
 }
 
 export function incidentId(check: string, openedAt: Date): string {

@@ -45,7 +45,10 @@
 //
 // Holders ending
 // - parent resolves: its `resolved` mail lists the children that ended under it; children still
-//   open are released. A parent that was itself never announced hands the children that ended
+//   open are released. A parent that recovers while children it holds still fail waits up to
+//   groupWait for them ("recovering"): children that recover meanwhile are listed in its resolved
+//   mail; those still failing then are released and fire. The resolution is dated when the parent
+//   recovered; a parent that fails again while recovering simply stays open (no mail). A parent that was itself never announced hands the children that ended
 //   under it to its own holder, whose closing mail then lists them.
 // - vantage: on going down, one `vantage_down` (to email.to; riders = the vantage checks' open
 //   incidents). On coming back, one `vantage_up` (email.to ∪ the riders' recipients) listing every
@@ -146,14 +149,24 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
   const status = view.states.get(check)?.status ?? change?.to;
   const alerting = status !== undefined && isAlerting(status, info.policy.alertOn);
   if (incident !== undefined) {
-    put(draft, incident);
-    if (!alerting) resolveIncident(draft, incident);
-    else if (status === 'warning' || status === 'critical') changeSeverity(draft, incident, status);
+    if (!alerting) {
+      if (incident.announced && incident.hold === undefined && heldChildren(draft, incident).length > 0) {
+        put(draft, { ...incident, recoveringSince: incident.recoveringSince ?? draft.now });
+      } else {
+        put(draft, incident);
+        resolveIncident(draft, withoutRecovery(incident), incident.recoveringSince);
+      }
+    } else {
+      const failingAgain = withoutRecovery(incident);
+      put(draft, failingAgain);
+      if (status === 'warning' || status === 'critical') changeSeverity(draft, failingAgain, status);
+    }
   } else if (alerting && change !== undefined && (status === 'warning' || status === 'critical')) {
     put(draft, openIncident(check, info.system, status, result, draft.now));
   }
 
   advanceVantage(draft);
+  finishRecoveries(draft);
   settle(draft);
   return finish(draft);
 }
@@ -163,6 +176,7 @@ export function decideOnTick(view: AlertingView): Decision {
   const draft = startDraft(view);
   advanceWindows(draft);
   advanceVantage(draft);
+  finishRecoveries(draft);
   settle(draft);
   remind(draft);
   return finish(draft);
@@ -268,8 +282,31 @@ function changeSeverity(draft: Draft, incident: Incident, severity: Severity): v
   }
 }
 
-function resolveIncident(draft: Draft, incident: Incident): void {
-  const now = draft.now;
+/** Open incidents held by this one (its dependents, still failing). */
+function heldChildren(draft: Draft, incident: Incident): Incident[] {
+  return listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
+}
+
+function withoutRecovery(incident: Incident): Incident {
+  if (incident.recoveringSince === undefined) return incident;
+  const { recoveringSince: _settled, ...rest } = incident;
+  return rest;
+}
+
+/** Recovering parents resolve once their children have all ended, or groupWait after recovering. */
+function finishRecoveries(draft: Draft): void {
+  const waitMs = draft.config.groupWaitSeconds * 1000;
+  for (const incident of listOpen(draft)) {
+    const since = incident.recoveringSince;
+    if (since === undefined) continue;
+    if (heldChildren(draft, incident).length > 0 && draft.now.getTime() - since.getTime() < waitMs) continue;
+    resolveIncident(draft, withoutRecovery(incident), since);
+  }
+}
+
+/** `at`: when the check recovered, if earlier than now (a parent that waited for its children). */
+function resolveIncident(draft: Draft, incident: Incident, at?: Date): void {
+  const now = at ?? draft.now;
   const endedUnder = findResolvedRiders(draft, 'parent', incident.id);
   if (!incident.announced && incident.hold === undefined) {
     // Still settling: announce it now, so that even a short outage is mailed.
@@ -375,7 +412,7 @@ function settle(draft: Draft): void {
 function remind(draft: Draft): void {
   const repeatMs = draft.config.repeatIntervalSeconds * 1000;
   for (const incident of listOpen(draft)) {
-    if (!incident.announced || incident.hold !== undefined || !draft.view.checks.has(incident.check)) continue;
+    if (!incident.announced || incident.hold !== undefined || incident.recoveringSince !== undefined || !draft.view.checks.has(incident.check)) continue;
     const last = incident.lastNotifiedAt ?? incident.openedAt;
     if (draft.now.getTime() - last.getTime() < repeatMs) continue;
     const reminded = { ...incident, lastNotifiedAt: draft.now };

@@ -322,18 +322,56 @@ describe('dependsOn', () => {
     world.result(3700, 'payment', 'ok');
     expect(world.result(3730, 'payment', 'ok')).toEqual([]);
     world.result(3760, 'portal', 'ok');
-    expect(world.result(3790, 'portal', 'ok')).toEqual(['resolved portal [payment✓]', 'firing search']);
+    // The parent is back but search still fails: the parent waits groupWait for it.
+    expect(world.result(3790, 'portal', 'ok')).toEqual([]);
+    expect(world.incident('portal').recoveringSince).toEqual(at(3790));
+    expect(world.tick(3795)).toEqual([]);
+    expect(world.tick(3800)).toEqual(['resolved portal [payment✓]', 'firing search']);
     const [resolved, released] = world.sent.slice(-2);
+    expect(resolved!.incident).toMatchObject({ check: 'portal', resolvedAt: at(3790) });
     expect(resolved!.riders[0]).toMatchObject({ check: 'payment', openedAt: at(60), resolvedAt: at(3730) });
     expect(released!.incident?.hold).toMatchObject({ by: 'parent', name: 'portal', since: at(60) });
     expect(world.incident('search').hold).toBeUndefined();
     expect(world.incident('search').wasHeldBy).toEqual(['parent']);
     expect(world.incident('payment').hold).toBeUndefined();
 
-    expect(world.tick(3800)).toEqual([]);
+    expect(world.tick(3805)).toEqual([]);
     world.result(3820, 'search', 'ok');
     expect(world.result(3850, 'search', 'ok')).toEqual(['resolved search']);
     expect(world.said().filter((line) => line.startsWith('firing'))).toEqual(['firing portal [payment,search]', 'firing search']);
+  });
+
+  it('waits for children that recover just after their parent: one resolved mail lists them, none fires', () => {
+    const thresholds = { failureThreshold: 1, successThreshold: 1 };
+    const world = createWorld(
+      { portal: { system: 'dvcqg', thresholds }, search: { dependsOn: ['portal'], thresholds }, payment: { dependsOn: ['portal'], thresholds } },
+      alertingConfig(),
+    );
+    world.round(0, { portal: 'critical', search: 'critical', payment: 'critical' });
+    expect(world.tick(10)).toEqual(['firing portal [payment,search]']);
+    // The parent recovers first; its children follow a few seconds later, within groupWait.
+    expect(world.round(100, { portal: 'ok' })).toEqual([]);
+    expect(world.round(103, { search: 'ok' })).toEqual([]);
+    expect(world.round(106, { payment: 'ok' })).toEqual(['resolved portal [payment✓,search✓]']);
+    const resolved = world.sent.at(-1)!;
+    expect(resolved.incident).toMatchObject({ check: 'portal', resolvedAt: at(100) });
+    expect(resolved.riders.map((rider) => [rider.check, rider.resolvedAt])).toEqual([['payment', at(106)], ['search', at(103)]]);
+    expect(world.tick(200)).toEqual([]);
+    expect(world.said().filter((line) => line.startsWith('firing'))).toEqual(['firing portal [payment,search]']);
+  });
+
+  it('keeps a recovering parent open when it fails again: no resolved mail, no second firing', () => {
+    const thresholds = { failureThreshold: 1, successThreshold: 1 };
+    const world = createWorld({ portal: { system: 'dvcqg', thresholds }, search: { dependsOn: ['portal'], thresholds } }, alertingConfig());
+    world.round(0, { portal: 'critical', search: 'critical' });
+    expect(world.tick(10)).toEqual(['firing portal [search]']);
+    expect(world.round(100, { portal: 'ok' })).toEqual([]);
+    expect(world.round(104, { portal: 'critical' })).toEqual([]);
+    expect(world.incident('portal').recoveringSince).toBeUndefined();
+    expect(world.tick(120)).toEqual([]);
+    expect(world.incident('portal').resolvedAt).toBeUndefined();
+    world.round(200, { search: 'ok' });
+    expect(world.round(201, { portal: 'ok' })).toEqual(['resolved portal [search✓]']);
   });
 
   it('holds a child that fails while its parent is already announced; it rides in the reminders', () => {
