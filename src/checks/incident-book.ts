@@ -51,7 +51,10 @@ export interface IncidentBookOptions {
   readonly log: Logger;
   /** Called after a commit that queued notifications (wakes the outbox). */
   readonly onQueued?: (notifications: readonly Notification[]) => void;
-  /** Called after a commit that changed incidents (wakes the Alertmanager loop). */
+  /**
+   * Called after a commit that opened, announced, resolved or re-graded an incident (wakes the
+   * Alertmanager loop); not for the probe counts a failing check adds to its open incident.
+   */
   readonly onIncidentsChanged?: () => void;
 }
 
@@ -97,6 +100,10 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       if (stateChanged) store.meta.set(ALERTING_STATE_KEY, serializeAlertingState(decision.alertingState));
     });
     if (stateWrite) states.set(stateWrite.check, stateWrite.state);
+    const regraded = decision.incidents.some((incident) => {
+      const before = open.get(incident.check);
+      return before?.id !== incident.id || incident.resolvedAt !== undefined || before.severity !== incident.severity || before.announced !== incident.announced;
+    });
     for (const incident of decision.incidents) {
       if (incident.resolvedAt === undefined) open.set(incident.check, incident);
       else if (open.get(incident.check)?.id === incident.id) open.delete(incident.check);
@@ -104,7 +111,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     alertingState = decision.alertingState;
     for (const incident of decision.incidents) logIncident(log, incident);
     if (decision.notifications.length > 0) options.onQueued?.(decision.notifications);
-    if (decision.incidents.length > 0) options.onIncidentsChanged?.();
+    if (regraded) options.onIncidentsChanged?.();
   };
 
   return {

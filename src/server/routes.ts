@@ -1,7 +1,8 @@
-// The HTTP endpoints of the daemon: /metrics, /healthz and /api/status. Each handler turns one
+// The HTTP endpoints of the daemon: /metrics, /healthz, /api/status and the status page at /. Each handler turns one
 // dependency into a response; sockets, 404/405/HEAD and failures are the server's job.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Metrics } from '../metrics/metrics.ts';
+import { isStatusPageSnapshot, renderStatusPage } from './status-page.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -40,6 +41,8 @@ export interface RouteDependencies {
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+// Without the charset a browser may guess another encoding and show Vietnamese as mojibake.
+export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
 // Live state: a cached copy would mislead whoever is looking at an incident.
 const NO_STORE = { 'cache-control': 'no-store' } as const;
@@ -66,6 +69,14 @@ export function createRoutes(deps: RouteDependencies): Routes {
     }],
     ['/api/status', {
       GET: () => jsonResponse(200, deps.status()),
+    }],
+    ['/', {
+      GET: () => {
+        const snapshot = deps.status();
+        // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
+        if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
+        return { status: 200, contentType: HTML_CONTENT_TYPE, body: renderStatusPage(snapshot), headers: NO_STORE };
+      },
     }],
   ]);
 }

@@ -87,3 +87,29 @@ describe('createIncidentBook', () => {
     expect(book.states.get('dvcqg-home')?.lastResultAt).toEqual(new Date(90_000));
   });
 });
+
+describe('onIncidentsChanged', () => {
+  it('fires when an incident opens, is announced or resolves, not for every failing probe', () => {
+    const dir = createTempDatabaseDir();
+    dirs.push(dir);
+    const { log } = createCapturedLog();
+    const store = openStore(dir.path(), { log });
+    stores.push(store);
+    const [check] = resolveConfig('book.yaml', ConfigInput.parse({ checks: [{ name: 'dvcqg-home', system: 'national-portal', kind: 'http', url: 'https://dichvucong.gov.vn/', failureThreshold: 1, successThreshold: 1 }] }), () => '').checks as [Check];
+    let changes = 0;
+    const book = createIncidentBook({ store, alerting: makeAlerting({ groupWaitSeconds: 0 }), checks: [check], log, onIncidentsChanged: () => (changes += 1) });
+    const probe = (status: Status, at: number) => {
+      const result: ProbeResult = { status, reason: status === 'ok' ? undefined : 'timeout', message: status, durationSeconds: 0.1, phases: {} };
+      const next = nextCheckState(book.states.get(check.name) ?? initialCheckState(new Date(0)), result, check, new Date(at));
+      book.record(check, next.state, result, next.change, new Date(at));
+    };
+    probe('ok', 1000);
+    probe('critical', 2000);
+    expect(changes).toBe(1); // opened and, with groupWait 0, announced in the same commit
+    for (let second = 3; second < 20; second += 1) probe('critical', second * 1000);
+    expect(changes).toBe(1);
+    expect(book.openIncidents()[0]!.probes).toBe(18);
+    probe('ok', 21_000);
+    expect(changes).toBe(2);
+  });
+});
