@@ -23,6 +23,15 @@ export interface CheckSnapshot {
     readonly certificateExpiresAt?: string;
     readonly certificateDaysLeft?: number;
     readonly addresses?: readonly string[];
+    readonly sync?: {
+      readonly mode: 'lag' | 'parity';
+      readonly unit: 'seconds' | 'items';
+      readonly lag?: number;
+      readonly backlog?: number;
+      readonly mismatchCount?: number;
+      readonly comparedCount?: number;
+      readonly mismatchSeconds?: number;
+    };
   };
 }
 
@@ -86,6 +95,15 @@ export function buildStatusSnapshot(
             certificateExpiresAt: result.tls?.expiresAt.toISOString(),
             certificateDaysLeft: result.tls?.daysLeft,
             addresses: result.dns?.addresses,
+            sync: result.sync && {
+              mode: result.sync.mode,
+              unit: result.sync.unit,
+              lag: result.sync.lag,
+              backlog: result.sync.backlog,
+              mismatchCount: result.sync.mismatchCount,
+              comparedCount: result.sync.comparedCount,
+              mismatchSeconds: result.sync.mismatchSeconds,
+            },
           }
         : undefined,
     };

@@ -90,3 +90,13 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeou
   clearTimeout(timer);
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }
+
+/** Stops a child: SIGTERM, then SIGKILL if it has not exited within graceMs. */
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

@@ -14,8 +14,9 @@ import { request } from 'undici';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
-import { startCli, type CliProcess } from '../support/cli-process.ts';
+import { stopChild, startCli, type CliProcess } from '../support/cli-process.ts';
 import { findExecutable, isRunnable, requireExecutable } from '../support/run-executable.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const CONFIG_DIR = fileURLToPath(new URL('../../config/prometheus/', import.meta.url));
 const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboards/', import.meta.url));
@@ -56,32 +57,7 @@ async function findFreePort(): Promise<number> {
   return port;
 }
 
-/** Polls read until ok accepts its value; the error says what was last seen. */
-async function waitFor<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      last = await read();
-      if (ok(last)) return last;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${what} not seen within ${timeoutMs} ms; last: ${JSON.stringify(last)?.slice(0, 2000)} ${lastError ? String(lastError) : ''}`);
-}
 
-/** Stops a child: SIGTERM, then SIGKILL if it has not exited within graceMs. */
-async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
 
 function sentinelConfig(sim: Simulator, dir: string): string {
   const { port: nationalPort } = new URL(sim.urls.national);

@@ -3,8 +3,6 @@
 // page at "/". Shows that the page lists every check and the summary, follows an outage, renders
 // Vietnamese text correctly and turns into cards on a phone-sized screen.
 // Everything listens on 127.0.0.1 ports chosen by the OS; everything is stopped at the end.
-import { type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +11,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_PAGE_TITLE } from '../../src/server/status-page.ts';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
-import { startCli, type CliProcess } from '../support/cli-process.ts';
+import { stopChild, startCli, type CliProcess } from '../support/cli-process.ts';
 import { findExecutable, isRunnable, requireExecutable } from '../support/run-executable.ts';
 
 const CHECKS = ['national-home', 'national-tcp', 'national-tls', 'quantricong-login', 'provincial-login', 'provincial-hostile-text', 'hoso-sync'] as const;
@@ -24,15 +22,6 @@ const HOSTILE_TEXT = `<img id="injected" src=x onerror="document.title='pwned'">
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'];
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Stops a child: SIGTERM, then SIGKILL if it has not exited within graceMs. */
-async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
 
 function sentinelConfig(sim: Simulator, dir: string): string {
   const { port: nationalPort } = new URL(sim.urls.national);
