@@ -15,7 +15,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) dir.remove();
 });
 
-function setup() {
+function setup(onIncidentsChanged?: () => void) {
   const dir = createTempDatabaseDir();
   dirs.push(dir);
   const { log } = createCapturedLog();
@@ -23,7 +23,7 @@ function setup() {
   stores.push(store);
   const [check] = resolveConfig('book.yaml', ConfigInput.parse({ checks: [{ name: 'dvcqg-home', system: 'national-portal', kind: 'http', url: 'https://dichvucong.gov.vn/', failureThreshold: 1, successThreshold: 1 }] }), () => '').checks as [Check];
   const alerting = makeAlerting({ groupWaitSeconds: 0 });
-  const book = createIncidentBook({ store, alerting, checks: [check], log });
+  const book = createIncidentBook({ store, alerting, checks: [check], log, onIncidentsChanged });
   let state: CheckState = initialCheckState(new Date(0));
   /** One probe result through the check-state rules and the book, as run-check does it. */
   const probe = (status: Status, at: number) => {
@@ -90,19 +90,8 @@ describe('createIncidentBook', () => {
 
 describe('onIncidentsChanged', () => {
   it('fires when an incident opens, is announced or resolves, not for every failing probe', () => {
-    const dir = createTempDatabaseDir();
-    dirs.push(dir);
-    const { log } = createCapturedLog();
-    const store = openStore(dir.path(), { log });
-    stores.push(store);
-    const [check] = resolveConfig('book.yaml', ConfigInput.parse({ checks: [{ name: 'dvcqg-home', system: 'national-portal', kind: 'http', url: 'https://dichvucong.gov.vn/', failureThreshold: 1, successThreshold: 1 }] }), () => '').checks as [Check];
     let changes = 0;
-    const book = createIncidentBook({ store, alerting: makeAlerting({ groupWaitSeconds: 0 }), checks: [check], log, onIncidentsChanged: () => (changes += 1) });
-    const probe = (status: Status, at: number) => {
-      const result: ProbeResult = { status, reason: status === 'ok' ? undefined : 'timeout', message: status, durationSeconds: 0.1, phases: {} };
-      const next = nextCheckState(book.states.get(check.name) ?? initialCheckState(new Date(0)), result, check, new Date(at));
-      book.record(check, next.state, result, next.change, new Date(at));
-    };
+    const { book, probe } = setup(() => (changes += 1));
     probe('ok', 1000);
     probe('critical', 2000);
     expect(changes).toBe(1); // opened and, with groupWait 0, announced in the same commit

@@ -17,6 +17,7 @@ import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
 import { stopChild, startCli, type CliProcess } from '../support/cli-process.ts';
 import { findExecutable, isRunnable, requireExecutable } from '../support/run-executable.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { simulatorConfig } from '../support/simulator-config.ts';
 
 const CONFIG_DIR = fileURLToPath(new URL('../../config/prometheus/', import.meta.url));
 const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboards/', import.meta.url));
@@ -55,33 +56,6 @@ async function findFreePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-
-
-function sentinelConfig(sim: Simulator, dir: string): string {
-  const { port: nationalPort } = new URL(sim.urls.national);
-  const { hostname: httpsHost, port: httpsPort } = new URL(sim.urls.https);
-  return stringify({
-    location: 'system-test',
-    server: { listen: '127.0.0.1:0' },
-    storage: { path: path.join(dir, 'sentinel.db') },
-    defaults: { interval: '1s', timeout: '900ms', failureThreshold: 1, successThreshold: 1 },
-    checks: [
-      { name: 'national-home', system: 'national-portal', kind: 'http', url: `${sim.urls.national}/`, expect: { status: [200], bodyContains: 'Dịch vụ công' } },
-      { name: 'national-tcp', system: 'national-portal', kind: 'tcp', host: '127.0.0.1', port: Number(nationalPort) },
-      { name: 'national-tls', system: 'national-portal', kind: 'tls', host: httpsHost, port: Number(httpsPort), tls: { minDaysLeft: 14, caFile: sim.caFile } },
-      { name: 'quantricong-login', system: 'quantricong', kind: 'http', url: `${sim.urls.quantricong}/` },
-      { name: 'provincial-login', system: 'provincial', kind: 'http', url: `${sim.urls.provincial}/` },
-      {
-        name: 'hoso-sync', system: 'sync', kind: 'sync',
-        source: { url: `${sim.urls.syncProvincial}/api/sync/status`, headers: { Authorization: 'Bearer system-test' }, watermark: '$.data.lastUpdated' },
-        target: { url: `${sim.urls.syncNational}/api/sync/status`, watermark: '$.lastSyncedAt' },
-        backlog: '$.data.pending',
-        expect: { lag: { warn: '30s', critical: '90s' } },
-      },
-    ],
-  });
 }
 
 /** The shipped prometheus.yml, pointed at this daemon, scraping and evaluating every second, alerting nowhere. */
@@ -128,7 +102,7 @@ describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel
     sim = await startSimulator({ basePort: 0, certDir: path.join(dir, 'sim') });
 
     const configFile = path.join(dir, 'sentinel.yaml');
-    await writeFile(configFile, sentinelConfig(sim, dir));
+    await writeFile(configFile, simulatorConfig(sim, dir));
     daemon = startCli(['run', '--config', configFile]);
     const started = await daemon.waitForLog((line) => line.msg === 'dvc-sentinel started', 30_000);
     metricsAddress = new URL(String(started.url)).host;

@@ -7,12 +7,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_PAGE_TITLE } from '../../src/server/status-page.ts';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
 import { stopChild, startCli, type CliProcess } from '../support/cli-process.ts';
 import { findExecutable, isRunnable, requireExecutable } from '../support/run-executable.ts';
+import { simulatorConfig } from '../support/simulator-config.ts';
 
 const CHECKS = ['national-home', 'national-tcp', 'national-tls', 'quantricong-login', 'provincial-login', 'provincial-hostile-text', 'hoso-sync'] as const;
 // Never in the simulator's page, so the probe's failure message quotes it back: markup from a probed
@@ -21,33 +21,6 @@ const HOSTILE_TEXT = `<img id="injected" src=x onerror="document.title='pwned'">
 // The flags verified with Debian's chromium in a container (no sandbox, no GPU, small /dev/shm, no calls home).
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'];
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-
-function sentinelConfig(sim: Simulator, dir: string): string {
-  const { port: nationalPort } = new URL(sim.urls.national);
-  const { hostname: httpsHost, port: httpsPort } = new URL(sim.urls.https);
-  return stringify({
-    location: 'system-test',
-    server: { listen: '127.0.0.1:0' },
-    storage: { path: path.join(dir, 'sentinel.db') },
-    defaults: { interval: '1s', timeout: '900ms', failureThreshold: 1, successThreshold: 1 },
-    checks: [
-      { name: 'national-home', system: 'national-portal', kind: 'http', url: `${sim.urls.national}/`, expect: { status: [200], bodyContains: 'Dịch vụ công' } },
-      { name: 'national-tcp', system: 'national-portal', kind: 'tcp', host: '127.0.0.1', port: Number(nationalPort) },
-      { name: 'national-tls', system: 'national-portal', kind: 'tls', host: httpsHost, port: Number(httpsPort), tls: { minDaysLeft: 14, caFile: sim.caFile } },
-      { name: 'quantricong-login', system: 'quantricong', kind: 'http', url: `${sim.urls.quantricong}/` },
-      { name: 'provincial-login', system: 'provincial', kind: 'http', url: `${sim.urls.provincial}/` },
-      { name: 'provincial-hostile-text', system: 'provincial', kind: 'http', url: `${sim.urls.provincial}/`, expect: { bodyContains: HOSTILE_TEXT } },
-      {
-        name: 'hoso-sync', system: 'sync', kind: 'sync',
-        source: { url: `${sim.urls.syncProvincial}/api/sync/status`, headers: { Authorization: 'Bearer system-test' }, watermark: '$.data.lastUpdated' },
-        target: { url: `${sim.urls.syncNational}/api/sync/status`, watermark: '$.lastSyncedAt' },
-        backlog: '$.data.pending',
-        expect: { lag: { warn: '30s', critical: '90s' } },
-      },
-    ],
-  });
-}
 
 /** What the page shows, read from the rendered DOM the way a person would read it. */
 interface PageView {
@@ -112,7 +85,7 @@ describe.skipIf(!isRunnable(chromiumBinary))('the status page in a real browser'
     dir = await mkdtemp(path.join(tmpdir(), 'dvc-system-status-page-'));
     sim = await startSimulator({ basePort: 0, certDir: path.join(dir, 'sim') });
     const configFile = path.join(dir, 'sentinel.yaml');
-    await writeFile(configFile, sentinelConfig(sim, dir));
+    await writeFile(configFile, simulatorConfig(sim, dir, [{ name: 'provincial-hostile-text', system: 'provincial', kind: 'http', url: `${sim.urls.provincial}/`, expect: { bodyContains: HOSTILE_TEXT } }]));
     daemon = startCli(['run', '--config', configFile]);
     const started = await daemon.waitForLog((line) => line.msg === 'dvc-sentinel started', 30_000);
     pageUrl = `${String(started.url)}/`;
