@@ -1,4 +1,5 @@
-// Benchmark: how long /metrics takes to render (and so blocks the event loop) at N checks.
+// Benchmark: how long /metrics takes to render at N checks, in all and in its longest piece (the
+// route writes piece by piece, so the longest piece is how long one scrape blocks the event loop).
 //   npx tsx bench/render-metrics.ts --checks 10000
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '../src/config/config.ts';
@@ -27,19 +28,41 @@ const recordStarted = performance.now();
 for (let round = 0; round < 3; round += 1) for (const check of config.checks) metrics.recordProbe(check, result, now);
 const recordMicros = ((performance.now() - recordStarted) * 1000) / (3 * count);
 for (const check of config.checks) metrics.recordCheckStatus(check, 'ok');
-const times: number[] = [];
-let bytes = 0;
-for (let round = 0; round < Number(values.rounds); round += 1) {
-  const started = performance.now();
-  bytes = (await metrics.render()).body.length;
-  times.push(performance.now() - started);
-}
-times.sort((a, b) => a - b);
-const row = { checks: count, recordMicrosPerProbe: Math.round(recordMicros * 100) / 100, renderMsMin: Math.round(times[0]!), renderMsMedian: Math.round(times[Math.floor(times.length / 2)]!), renderMsMax: Math.round(times.at(-1)!), megabytes: Math.round(bytes / 1e4) / 100, heapMB: Math.round(process.memoryUsage().heapUsed / 1e6) };
-process.stdout.write(`${JSON.stringify(row)}\n`);
 
+async function renderOnce(): Promise<{ ms: number; longestPieceMs: number; bytes: number }> {
+  const started = performance.now();
+  const { chunks } = metrics.renderChunks();
+  let bytes = 0;
+  let longestPieceMs = 0;
+  let pieceStarted = performance.now();
+  for await (const chunk of chunks) {
+    bytes += chunk.byteLength;
+    const now = performance.now();
+    longestPieceMs = Math.max(longestPieceMs, now - pieceStarted);
+    pieceStarted = now;
+  }
+  return { ms: performance.now() - started, longestPieceMs, bytes };
+}
+
+const rounds: Awaited<ReturnType<typeof renderOnce>>[] = [];
+for (let round = 0; round < Number(values.rounds); round += 1) rounds.push(await renderOnce());
+const first = rounds[0]!;
+const cached = rounds.slice(1).map((entry) => entry.ms).sort((a, b) => a - b);
 // A steady scrape: a quarter of the checks probed since the last one (60 s interval, 15 s scrapes).
 for (const check of config.checks.slice(0, Math.ceil(count / 4))) metrics.recordProbe(check, result, now);
-const steadyStarted = performance.now();
-await metrics.render();
-process.stdout.write(`${JSON.stringify({ checks: count, steadyRenderMs: Math.round(performance.now() - steadyStarted) })}\n`);
+const steady = await renderOnce();
+const row = {
+  checks: count,
+  recordMicrosPerProbe: round(recordMicros),
+  firstRenderMs: round(first.ms),
+  unchangedRenderMsMedian: round(cached[Math.floor(cached.length / 2)]!),
+  steadyRenderMs: round(steady.ms),
+  longestPieceMs: round(Math.max(...rounds.map((entry) => entry.longestPieceMs), steady.longestPieceMs)),
+  megabytes: round(first.bytes / 1e6),
+  heapMB: Math.round(process.memoryUsage().heapUsed / 1e6),
+};
+process.stdout.write(`${JSON.stringify(row)}\n`);
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

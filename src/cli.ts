@@ -3,13 +3,9 @@
 import { parseArgs } from 'node:util';
 import { VERSION } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
-import { checkCommand } from './commands/check.ts';
-import { demoCommand } from './commands/demo.ts';
-import { onceCommand } from './commands/once.ts';
-import { runCommand } from './commands/run.ts';
-import { testEmailCommand } from './commands/test-email.ts';
-import { simulateCommand } from './commands/simulate.ts';
 import { createLogger } from './log.ts';
+// Each command is loaded when it runs: the simulator's mock server (msw, graphql) alone costs
+// about 100 ms of start-up that `run` and `check` do not need.
 
 const USAGE = `dvc-sentinel ${VERSION} — giám sát Cổng Dịch vụ công quốc gia và hệ thống TTHC tỉnh
 
@@ -59,16 +55,25 @@ async function main(argv: string[]): Promise<number | undefined> {
     destination: command === 'once' || command === 'test-email' ? process.stderr : undefined,
   });
   switch (command) {
-    case 'run':
+    case 'run': {
+      const { runCommand } = await import('./commands/run.ts');
       await runCommand({ config: values.config, freshStore: values['fresh-store'] }, log, { onSecrets: (next) => (secrets = next) });
       return undefined;
-    case 'check':
+    }
+    case 'check': {
+      const { checkCommand } = await import('./commands/check.ts');
       return checkCommand({ config: values.config }, io);
-    case 'test-email':
+    }
+    case 'test-email': {
+      const { testEmailCommand } = await import('./commands/test-email.ts');
       return testEmailCommand({ config: values.config }, io, log);
-    case 'once':
+    }
+    case 'once': {
+      const { onceCommand } = await import('./commands/once.ts');
       return onceCommand({ config: values.config, json: values.json, only: values.check }, io, log);
-    case 'demo':
+    }
+    case 'demo': {
+      const { demoCommand } = await import('./commands/demo.ts');
       await demoCommand(
         { config: values.config === DEFAULT_CONFIG ? 'config/demo.yaml' : values.config, basePort: basePortOf(values['base-port']), timeline: values.timeline },
         io,
@@ -76,7 +81,9 @@ async function main(argv: string[]): Promise<number | undefined> {
         { onSecrets: (next) => (secrets = next) },
       );
       return undefined;
+    }
     case 'simulate': {
+      const { simulateCommand } = await import('./commands/simulate.ts');
       const basePort = basePortOf(values['base-port']);
       const simulator = await simulateCommand({ host: values.host, basePort, timeline: values.timeline }, io, log);
       const close = () => void simulator.close().then(() => process.exit(0));

@@ -1,7 +1,11 @@
 // Builds the daemon's logger: pino JSON lines to stdout, or human text with `pretty`. Keeps
 // credentials out of every line twice over: by field name, and by scrubbing known secret values.
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+// Loaded only for --pretty: JSON lines (the daemon's default) do not need its start-up cost.
+const loadPinoPretty = (): typeof PinoPretty => createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
 
 export type { Logger } from 'pino';
 
@@ -49,7 +53,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     throw new Error(`unknown log level "${level}": use one of ${Object.keys(pino.levels.values).join(', ')}, silent`);
   }
   const destination = options.pretty
-    ? pinoPretty({
+    ? loadPinoPretty()({
         destination: options.destination ?? 1,
         // Colours only for a terminal on stdout; a file or a test stream gets plain text.
         colorize: options.destination === undefined && process.stdout.isTTY === true,

@@ -1,6 +1,6 @@
 // Replaces ${NAME} in the parsed YAML document's string values with environment variables, in
 // place, so line numbers stay those of the file. Keys are left alone. `$${NAME}` is a literal `${NAME}`.
-import { isMap, isScalar, isSeq, type Document, type Scalar } from 'yaml';
+import { Document, isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import type { PathKey } from './config-error.ts';
 
 export interface EnvIssue {
@@ -19,31 +19,66 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Shorter values (a port, "on") would scrub unrelated text from every log line. */
 const MIN_SECRET_LENGTH = 4;
 
-export function expandEnv(document: Document, env: NodeJS.ProcessEnv): EnvExpansion {
+/**
+ * One string value with its references replaced. `substituted` is false when only `$${...}`
+ * escapes (or failed references) were rewritten: such a value stays text, however it reads.
+ */
+export function expandText(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  onSubstitute: (value: string) => void,
+  onIssue: (message: string) => void,
+): { readonly expanded: string; readonly substituted: boolean } {
+  let substituted = false;
+  const expanded = text.replace(REFERENCE, (whole, escape: string, name: string) => {
+    if (escape === '$') return whole.slice(1);
+    if (!NAME.test(name)) {
+      onIssue(`"\${${name}}" is not a valid environment variable reference; names are letters, digits and _ (write $\${...} for a literal \${...})`);
+      return whole;
+    }
+    const value = env[name];
+    if (value === undefined) {
+      onIssue(`environment variable ${name} is not set`);
+      return whole;
+    }
+    substituted = true;
+    onSubstitute(value);
+    return value;
+  });
+  return { expanded, substituted };
+}
+
+/** Collects substituted values long enough to scrub, and issues at their paths. */
+export function createExpansionLog(): {
+  readonly secrets: Set<string>;
+  readonly issues: EnvIssue[];
+  expand(text: string, path: readonly PathKey[], env: NodeJS.ProcessEnv): { readonly expanded: string; readonly substituted: boolean };
+} {
   const secrets = new Set<string>();
   const issues: EnvIssue[] = [];
+  return {
+    secrets,
+    issues,
+    expand: (text, path, env) => expandText(
+      text,
+      env,
+      (value) => {
+        if (value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+      },
+      (message) => issues.push({ path, message }),
+    ),
+  };
+}
+
+export function expandEnv(document: Document, env: NodeJS.ProcessEnv): EnvExpansion {
+  const log = createExpansionLog();
 
   const expandScalar = (node: Scalar, path: readonly PathKey[]): void => {
     if (typeof node.value !== 'string' || !node.value.includes('$')) return;
-    let substituted = false;
-    const expanded = node.value.replace(REFERENCE, (whole, escape: string, name: string) => {
-      if (escape === '$') return whole.slice(1);
-      if (!NAME.test(name)) {
-        issues.push({ path, message: `"\${${name}}" is not a valid environment variable reference; names are letters, digits and _ (write $\${...} for a literal \${...})` });
-        return whole;
-      }
-      const value = env[name];
-      if (value === undefined) {
-        issues.push({ path, message: `environment variable ${name} is not set` });
-        return whole;
-      }
-      substituted = true;
-      if (value.length >= MIN_SECRET_LENGTH) secrets.add(value);
-      return value;
-    });
+    const { expanded, substituted } = log.expand(node.value, path, env);
     if (expanded === node.value) return;
     // An unquoted `port: ${PORT}` must become the number YAML would have read had the value been written there.
-    node.value = substituted && node.type === 'PLAIN' ? typePlainScalar(document, expanded) : expanded;
+    node.value = substituted && node.type === 'PLAIN' ? typePlainScalar(expanded) : expanded;
   };
 
   const walk = (node: unknown, path: readonly PathKey[]): void => {
@@ -60,19 +95,30 @@ export function expandEnv(document: Document, env: NodeJS.ProcessEnv): EnvExpans
   };
 
   walk(document.contents, []);
-  return { secrets: [...secrets], issues };
+  return { secrets: [...log.secrets], issues: log.issues };
 }
 
+// The schema every config document is read with (YAML 1.2 core, merge keys on).
+const CONFIG_DOCUMENT = new Document(null, { merge: true });
+
+/** The core schema's tags that type plain scalars (null, bool, int, float), in the order YAML tries them. */
+export const PLAIN_SCALAR_TAGS = CONFIG_DOCUMENT.schema.tags.filter(
+  (tag): tag is typeof tag & { test: RegExp } => 'test' in tag && tag.test !== undefined && tag.default === true,
+);
+
 /** Types a plain scalar's text by the document schema's own rules (null, bool, int, float), else keeps the text. */
-function typePlainScalar(document: Document, text: string): unknown {
+export function typePlainScalar(text: string): unknown {
   // An empty variable stays an empty string; YAML would read it as null, which no config field accepts.
   if (text === '') return text;
-  for (const tag of document.schema.tags) {
-    if (!('test' in tag) || !tag.test || !tag.default) continue;
-    if (!tag.test.test(text)) continue;
-    // Some tags (bool, float, null) answer with a Scalar that remembers how it was written.
-    const resolved = tag.resolve(text, () => undefined, document.options);
-    return isScalar(resolved) ? resolved.value : resolved;
+  for (const tag of PLAIN_SCALAR_TAGS) {
+    if (tag.test.test(text)) return resolvePlainScalar(tag, text);
   }
   return text;
+}
+
+/** The value one of PLAIN_SCALAR_TAGS gives a text it matched. */
+export function resolvePlainScalar(tag: (typeof PLAIN_SCALAR_TAGS)[number], text: string): unknown {
+  // Some tags (bool, float, null) answer with a Scalar that remembers how it was written.
+  const resolved = tag.resolve(text, () => undefined, CONFIG_DOCUMENT.options);
+  return isScalar(resolved) ? resolved.value : resolved;
 }

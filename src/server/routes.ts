@@ -12,11 +12,16 @@ export interface RouteRequest {
   readonly headers: IncomingHttpHeaders;
 }
 
-export interface RouteResponse {
+export interface TextResponse {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
   readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RouteResponse extends Omit<TextResponse, 'body'> {
+  /** A text, or chunks of one written as they come (chunked, no content-length). */
+  readonly body: string | AsyncIterable<Uint8Array>;
 }
 
 export type RouteHandler = (request: RouteRequest) => RouteResponse | Promise<RouteResponse>;
@@ -47,7 +52,7 @@ export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 // Live state: a cached copy would mislead whoever is looking at an incident.
 const NO_STORE = { 'cache-control': 'no-store' } as const;
 
-export function jsonResponse(status: number, value: unknown): RouteResponse {
+export function jsonResponse(status: number, value: unknown): TextResponse {
   return { status, contentType: JSON_CONTENT_TYPE, body: `${JSON.stringify(value) ?? 'null'}\n`, headers: NO_STORE };
 }
 
@@ -55,8 +60,8 @@ export function createRoutes(deps: RouteDependencies): Routes {
   return new Map<string, RouteMethods>([
     ['/metrics', {
       GET: async () => {
-        const { contentType, body } = await deps.metrics.render();
-        return { status: 200, contentType, body, headers: NO_STORE };
+        const { contentType, chunks } = deps.metrics.renderChunks();
+        return { status: 200, contentType, body: chunks, headers: NO_STORE };
       },
     }],
     ['/healthz', {

@@ -2,8 +2,9 @@
 // handler failures into 500s without ever taking the process down. Knows nothing of the routes' content.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { jsonResponse, type Method, type RouteHandler, type RouteMethods, type RouteResponse, type Routes } from './routes.ts';
+import { jsonResponse, type Method, type RouteHandler, type RouteMethods, type RouteResponse, type Routes, type TextResponse } from './routes.ts';
 
 export interface HttpServer {
   /** Base URL, e.g. http://127.0.0.1:9464 (with the real port when 0 was asked for). */
@@ -111,7 +112,9 @@ async function handleRequest(
     });
     return;
   }
-  writeResponse(response, await runHandler(handler, log, { method, url, headers: request.headers }));
+  const result = await runHandler(handler, log, { method, url, headers: request.headers });
+  if (typeof result.body === 'string') writeResponse(response, { ...result, body: result.body });
+  else await writeStreamedResponse(response, result, result.body, method === 'HEAD', log, url.pathname);
 }
 
 function handlerFor(handlers: RouteMethods, method: string): RouteHandler | undefined {
@@ -130,7 +133,7 @@ async function runHandler(handler: RouteHandler, log: Logger, request: Parameter
   }
 }
 
-function writeResponse(response: http.ServerResponse, result: RouteResponse): void {
+function writeResponse(response: http.ServerResponse, result: TextResponse): void {
   response.writeHead(result.status, {
     ...result.headers,
     'content-type': result.contentType,
@@ -138,6 +141,50 @@ function writeResponse(response: http.ServerResponse, result: RouteResponse): vo
   });
   // For HEAD, Node sends the headers (with the GET length) and drops the body itself.
   response.end(result.body);
+}
+
+/**
+ * Writes chunks as they come, giving the event loop a turn after each one so that probes due
+ * meanwhile start on time, and waiting for the client when its socket is full. A failure halfway
+ * cuts the connection: a truncated chunked body is a failed scrape, never a silently short one.
+ */
+async function writeStreamedResponse(
+  response: http.ServerResponse,
+  result: RouteResponse,
+  chunks: AsyncIterable<Uint8Array>,
+  headOnly: boolean,
+  log: Logger,
+  path: string,
+): Promise<void> {
+  response.writeHead(result.status, { ...result.headers, 'content-type': result.contentType });
+  if (headOnly) {
+    response.end();
+    return;
+  }
+  try {
+    for await (const piece of chunks) {
+      if (response.destroyed) return;
+      // An empty piece is only a pause for the event loop.
+      if (piece.byteLength === 0 || response.write(piece)) await nextTurn();
+      else await untilDrainedOrClosed(response);
+    }
+    response.end();
+  } catch (error) {
+    log.error({ err: error, path }, 'http handler failed while writing its response');
+    response.destroy();
+  }
+}
+
+function untilDrainedOrClosed(response: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
 
 function formatHostPort(host: string, port: number): string {

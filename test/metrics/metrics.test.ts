@@ -327,6 +327,51 @@ describe('createMetrics', () => {
   });
 });
 
+describe('metrics in chunks, as /metrics writes them', () => {
+  const manyChecks = (count: number): readonly Check[] => makeChecks(
+    Array.from({ length: count }, (_, index) => ({ name: `xa-${index}`, system: 'igate', kind: 'http', url: `https://xa-${index}.test/` })),
+  );
+
+  async function collect(metrics: Metrics): Promise<Buffer[]> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of metrics.renderChunks().chunks) chunks.push(Buffer.from(chunk));
+    return chunks;
+  }
+
+  it('gives the same text as render(), split into many chunks, each family once and whole', async () => {
+    const metrics = createMetrics({ version: '9.9.9', location: 'tỉnh', collectProcessMetrics: false });
+    const checks = manyChecks(3_000);
+    metrics.setChecks(checks);
+    for (const check of checks) metrics.recordProbe(check, okResult, finishedAt);
+    const chunks = await collect(metrics);
+    const text = Buffer.concat(chunks).toString();
+    expect(chunks.filter((chunk) => chunk.length > 0).length).toBeGreaterThan(10);
+    expect(text).toBe((await metrics.render()).body);
+    // Every family's lines are contiguous, after its one HELP/TYPE pair.
+    const familiesInOrder = text.split('\n').filter((line) => line.startsWith('# TYPE ')).map((line) => line.split(' ')[2]);
+    expect(new Set(familiesInOrder).size).toBe(familiesInOrder.length);
+    expect(select(parseExposition(text), 'dvc_probe_duration_seconds_count')).toHaveLength(3_000);
+  });
+
+  it('shows a check\'s next probe at the next scrape, and the unchanged checks as they were', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const checks = manyChecks(50);
+    metrics.setChecks(checks);
+    for (const check of checks) metrics.recordProbe(check, okResult, finishedAt);
+    const before = parseExposition(Buffer.concat(await collect(metrics)).toString());
+    metrics.recordProbe(checks[7]!, refusedResult, finishedAt);
+    metrics.recordCheckStatus(checks[7]!, 'critical');
+    const after = parseExposition(Buffer.concat(await collect(metrics)).toString());
+    expect(valueOf(after, 'dvc_probe_success', { check: 'xa-7' })).toBe(0);
+    expect(valueOf(after, 'dvc_check_status', { check: 'xa-7' })).toBe(2);
+    expect(valueOf(after, 'dvc_probe_duration_seconds_count', { check: 'xa-7' })).toBe(2);
+    expect(valueOf(after, 'dvc_probe_failures_total', { check: 'xa-7', reason: refusedResult.reason! })).toBe(1);
+    for (const sample of select(before, 'dvc_probe_duration_seconds_bucket').filter((entry) => entry.labels.check !== 'xa-7')) {
+      expect(valueOf(after, sample.name, sample.labels)).toBe(sample.value);
+    }
+  });
+});
+
 describe('promtool check metrics', () => {
   const promtool = findPromtool();
   // promtool comes from the Debian package `prometheus`. On a developer machine without it the lint

@@ -108,12 +108,40 @@ describe('startHttpServer with createRoutes', () => {
 
   it('answers HEAD on a GET route with the headers and no body', async () => {
     const server = await startServer(createTestRoutes());
-    const get = await request(`${server.url}/metrics`);
-    const head = await request(`${server.url}/metrics`, { method: 'HEAD' });
-    expect(head.status).toBe(200);
-    expect(head.body).toBe('');
-    expect(head.headers['content-type']).toBe(get.headers['content-type']);
-    expect(Number(head.headers['content-length'])).toBeGreaterThan(100);
+    for (const path of ['/api/status', '/metrics']) {
+      const get = await request(`${server.url}${path}`);
+      const head = await request(`${server.url}${path}`, { method: 'HEAD' });
+      expect(head.status, path).toBe(200);
+      expect(head.body, path).toBe('');
+      expect(head.headers['content-type'], path).toBe(get.headers['content-type']);
+      // A streamed body's length is not known before it is written.
+      if (path === '/metrics') expect(head.headers['content-length']).toBeUndefined();
+      else expect(Number(head.headers['content-length'])).toBe(Buffer.byteLength(get.body));
+    }
+  });
+
+  it('streams /metrics in chunks, whole, without a content-length', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const server = await startServer(createTestRoutes({ metrics }));
+    const reply = await request(`${server.url}/metrics`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers['transfer-encoding']).toBe('chunked');
+    expect(reply.body).toBe((await metrics.render()).body);
+  });
+
+  it('cuts the connection when a streamed body fails halfway, and logs why', async () => {
+    const { lines, log } = captureLog();
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('# HELP dvc_partial a first chunk\n');
+      throw new Error('store closed while rendering');
+    }
+    const broken: Metrics = { ...metrics, renderChunks: () => ({ contentType: 'text/plain', chunks: failing() }) };
+    const server = await startServer(createTestRoutes({ metrics: broken }), log);
+    // A truncated chunked body: the client sees an error, never a short but complete-looking scrape.
+    await expect(request(`${server.url}/metrics`)).rejects.toThrow(/aborted|ECONNRESET|socket hang up/);
+    expect(lines.find((line) => line.msg === 'http handler failed while writing its response')).toMatchObject({ level: 50, path: '/metrics' });
+    expect((await request(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it('turns a throwing handler into 500 JSON and a log line, and keeps serving', async () => {
@@ -139,7 +167,12 @@ describe('startHttpServer with createRoutes', () => {
 
   it('turns a rejected async handler into 500', async () => {
     const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
-    const broken: Metrics = { ...metrics, render: () => Promise.reject(new Error('registry gone')) };
+    const broken: Metrics = {
+      ...metrics,
+      renderChunks: () => {
+        throw new Error('registry gone');
+      },
+    };
     const server = await startServer(createTestRoutes({ metrics: broken }));
     expect((await request(`${server.url}/metrics`)).status).toBe(500);
     expect((await request(`${server.url}/healthz`)).status).toBe(200);
@@ -179,13 +212,11 @@ describe('HttpServer.close', () => {
     let renderStarted!: () => void;
     const rendering = new Promise<void>((resolve) => (renderStarted = resolve));
     const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
-    const hanging: Metrics = {
-      ...metrics,
-      render: () => {
-        renderStarted();
-        return new Promise(() => {});
-      },
-    };
+    async function* never(): AsyncGenerator<Uint8Array> {
+      renderStarted();
+      await new Promise(() => {});
+    }
+    const hanging: Metrics = { ...metrics, renderChunks: () => ({ contentType: 'text/plain', chunks: never() }) };
     const server = await startHttpServer({
       host: '127.0.0.1',
       port: 0,
