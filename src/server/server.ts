@@ -2,7 +2,10 @@
 // handler failures into 500s without ever taking the process down. Knows nothing of the routes' content.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { jsonResponse, type Method, type RouteHandler, type RouteMethods, type RouteResponse, type Routes, type TextResponse } from './routes.ts';
 
@@ -114,7 +117,21 @@ async function handleRequest(
   }
   const result = await runHandler(handler, log, { method, url, headers: request.headers });
   if (typeof result.body === 'string') writeResponse(response, { ...result, body: result.body });
-  else await writeStreamedResponse(response, result, result.body, method === 'HEAD', log, url.pathname);
+  else {
+    const gzip = acceptsGzip(request.headers['accept-encoding']);
+    await writeStreamedResponse(response, result, result.body, { headOnly: method === 'HEAD', gzip, log, path: url.pathname });
+  }
+}
+
+/** Whether the client takes gzip (Prometheus always asks for it); `gzip;q=0` refuses it. */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...parameters] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const quality = parameters.map((parameter) => /^\s*q=([\d.]+)\s*$/.exec(parameter)?.[1]).find((value) => value !== undefined);
+    return quality === undefined || Number(quality) > 0;
+  });
 }
 
 function handlerFor(handlers: RouteMethods, method: string): RouteHandler | undefined {
@@ -145,44 +162,62 @@ function writeResponse(response: http.ServerResponse, result: TextResponse): voi
 
 /**
  * Writes chunks as they come, giving the event loop a turn after each one so that probes due
- * meanwhile start on time, and waiting for the client when its socket is full. A failure halfway
- * cuts the connection: a truncated chunked body is a failed scrape, never a silently short one.
+ * meanwhile start on time, and waiting for the client when its socket is full. Compressed when
+ * the client asks: /metrics at 10,000 checks is 35 MB, about 18 Mbit/s at a 15 s scrape
+ * interval across a provincial link, and a tenth of that gzipped (zlib works off the event loop).
+ * A failure halfway cuts the connection: a truncated body is a failed scrape, never a silently
+ * short one.
  */
 async function writeStreamedResponse(
   response: http.ServerResponse,
   result: RouteResponse,
   chunks: AsyncIterable<Uint8Array>,
-  headOnly: boolean,
-  log: Logger,
-  path: string,
+  options: { readonly headOnly: boolean; readonly gzip: boolean; readonly log: Logger; readonly path: string },
 ): Promise<void> {
-  response.writeHead(result.status, { ...result.headers, 'content-type': result.contentType });
-  if (headOnly) {
+  response.writeHead(result.status, {
+    ...result.headers,
+    'content-type': result.contentType,
+    vary: 'accept-encoding',
+    ...(options.gzip ? { 'content-encoding': 'gzip' } : {}),
+  });
+  if (options.headOnly) {
     response.end();
     return;
   }
+  // Level 1: most of the size gone for a fraction of the CPU of the default level.
+  const gzip = options.gzip ? createGzip({ level: 1 }) : undefined;
+  const sink: Writable = gzip ?? response;
+  const delivered = gzip ? pipeline(gzip, response) : Promise.resolve();
   try {
     for await (const piece of chunks) {
-      if (response.destroyed) return;
+      if (response.destroyed) {
+        // The client went away: nothing to finish and nothing wrong on our side.
+        sink.destroy();
+        await delivered.catch(() => {});
+        return;
+      }
       // An empty piece is only a pause for the event loop.
-      if (piece.byteLength === 0 || response.write(piece)) await nextTurn();
-      else await untilDrainedOrClosed(response);
+      if (piece.byteLength === 0 || sink.write(piece)) await nextTurn();
+      else await untilDrainedOrClosed(sink, response);
     }
-    response.end();
+    sink.end();
+    await delivered;
   } catch (error) {
-    log.error({ err: error, path }, 'http handler failed while writing its response');
+    options.log.error({ err: error, path: options.path }, 'http handler failed while writing its response');
+    sink.destroy();
     response.destroy();
+    await delivered.catch(() => {});
   }
 }
 
-function untilDrainedOrClosed(response: http.ServerResponse): Promise<void> {
+function untilDrainedOrClosed(sink: Writable, response: http.ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
-      response.off('drain', done);
+      sink.off('drain', done);
       response.off('close', done);
       resolve();
     };
-    response.on('drain', done);
+    sink.on('drain', done);
     response.on('close', done);
   });
 }

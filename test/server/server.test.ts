@@ -1,10 +1,11 @@
 import http from 'node:http';
 import { Writable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 import { createRoutes, type Health, type Routes } from '../../src/server/routes.ts';
-import { ListenError, startHttpServer, type HttpServer } from '../../src/server/server.ts';
+import { acceptsGzip, ListenError, startHttpServer, type HttpServer } from '../../src/server/server.ts';
 
 interface Reply {
   readonly status: number;
@@ -19,6 +20,19 @@ function request(url: string, options: { method?: string; agent?: http.Agent } =
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
+
+function requestBytes(url: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request(url, { headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
       response.on('error', reject);
     });
     outgoing.on('error', reject);
@@ -127,6 +141,28 @@ describe('startHttpServer with createRoutes', () => {
     expect(reply.status).toBe(200);
     expect(reply.headers['transfer-encoding']).toBe('chunked');
     expect(reply.body).toBe((await metrics.render()).body);
+  });
+
+  it('gzips /metrics for a client that asks, as Prometheus does, and not for one that does not', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const server = await startServer(createTestRoutes({ metrics }));
+    const expected = (await metrics.render()).body;
+    const raw = await requestBytes(`${server.url}/metrics`, { 'accept-encoding': 'gzip' });
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(raw.headers.vary).toBe('accept-encoding');
+    expect(gunzipSync(raw.body).toString()).toBe(expected);
+    const plain = await requestBytes(`${server.url}/metrics`, { 'accept-encoding': 'gzip;q=0, identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(expected);
+  });
+
+  it('reads Accept-Encoding as HTTP means it', () => {
+    expect(acceptsGzip(undefined)).toBe(false);
+    expect(acceptsGzip('gzip')).toBe(true);
+    expect(acceptsGzip('deflate, GZIP;q=0.5')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('gzip;q=0')).toBe(false);
+    expect(acceptsGzip('br, identity')).toBe(false);
   });
 
   it('cuts the connection when a streamed body fails halfway, and logs why', async () => {
