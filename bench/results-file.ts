@@ -30,7 +30,9 @@ Columns:
 - **RSS**: \`VmRSS\` at the end of the window; in brackets \`VmHWM\`, the peak over the process's life.
 - **lag p50/p99**: dvc-sentinel's own \`dvc_scheduler_lag_seconds\` over the window (how late probes
   start against their slot), estimated from the buckets as \`histogram_quantile\` does.
-- **scrape**: wall time of a \`GET /metrics\` made as Prometheus makes it, every 15 s in the window.
+- **scrape**: wall time of a \`GET /metrics\` made as Prometheus makes it (gzip asked), every 15 s in
+  the window, from the request to the last byte; unzipping and parsing are the scraper's work and
+  not counted.
 - **machine busy**: CPU of every process alive at the window's end (target, harness, prober, other
   users' long-running work) over wall time × cores; near 100 the machine, not the prober, sets the pace.
 - **growth**: least-squares slope of RSS samples (every 30 s) after the first minutes of the soak.

@@ -38,7 +38,7 @@ export function loadValidConfigQuickly(file: string, source: string, env: NodeJS
   if (source.includes('<<')) return undefined;
   const read = readYamlQuickly(source);
   if (read === undefined) return undefined;
-  const expansion = expandEnvInValue(read, env);
+  const expansion = expandEnvInValue(read, env, source);
   if (expansion.issues.length > 0) return undefined;
   const parsed = ConfigInput.safeParse(expansion.value);
   if (!parsed.success) return undefined;

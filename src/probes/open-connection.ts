@@ -157,11 +157,17 @@ function describeConnectError(endpoint: string, error: NodeJS.ErrnoException): s
   }
 }
 
-// One secure context per distinct CA file: building one per connection costs ~50 MB RSS under load.
+// One secure context per distinct CA file, and one for the system's roots: tls.connect without
+// one builds a new context (an OpenSSL SSL_CTX) for every connection, which costs CPU on every
+// https probe and ~50 MB RSS under load.
 const contextsByCa = new Map<string, tls.SecureContext>();
+let systemRootsContext: tls.SecureContext | undefined;
 
-function secureContextFor(policy: TlsPolicy): tls.SecureContext | undefined {
-  if (policy.ca === undefined) return undefined;
+function secureContextFor(policy: TlsPolicy): tls.SecureContext {
+  if (policy.ca === undefined) {
+    systemRootsContext ??= tls.createSecureContext();
+    return systemRootsContext;
+  }
   let context = contextsByCa.get(policy.ca);
   if (!context) {
     context = tls.createSecureContext({ ca: [...tls.rootCertificates, policy.ca] });
@@ -187,7 +193,7 @@ function handshake(socket: net.Socket, servername: string, policy: TlsPolicy, si
       // The name is checked by judgeCertificate against the name the check asked for; Node would
       // check an IP target against "localhost" here.
       checkServerIdentity: () => undefined,
-      ...(secureContext ? { secureContext } : {}),
+      secureContext,
     });
     const settle = (): void => {
       signal.removeEventListener('abort', onAbort);
