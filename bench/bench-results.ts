@@ -1,6 +1,7 @@
 // The shape of what each benchmark reports: one JSON object a line on its stdout, tagged by
 // `bench`, collected by run.ts into bench/results.jsonl and rendered into bench/RESULTS.md.
 import type { DaemonWindow } from './daemon-window.ts';
+import type { WindowCost } from './proc-stats.ts';
 import type { DriverWindow } from './probe-driver.ts';
 import type { LatencyProfile } from './target-process.ts';
 
@@ -8,22 +9,11 @@ export type Prober = 'dvc-sentinel' | 'blackbox_exporter';
 /** gzip: /probe asked with Accept-Encoding: gzip as Prometheus asks; plain: without, the probing alone. */
 export type BlackboxVariant = 'gzip' | 'plain';
 
-export interface ProberWindow {
+export interface ProberWindow extends WindowCost {
   readonly round: number;
   readonly prober: Prober;
   /** blackbox_exporter only. */
   readonly variant?: BlackboxVariant;
-  readonly seconds: number;
-  readonly probes: number;
-  readonly probesPerSecond: number;
-  readonly failures: number;
-  readonly skipped: number;
-  readonly cpuMs: number;
-  readonly cpuMsPerProbe: number;
-  readonly cpuCoresBusy: number;
-  readonly machineBusyPercent: number;
-  readonly rssMB: number;
-  readonly peakRssMB: number;
   readonly threads: number;
   /** dvc-sentinel only. */
   readonly daemon?: Pick<DaemonWindow, 'lagP50Ms' | 'lagP99Ms' | 'lagMeanMs' | 'scrapeMsMedian' | 'scrapeMsMax' | 'scrapeMB'> & { readonly startupToHealthyMs: number; readonly sigtermToExitMs: number };
@@ -66,8 +56,8 @@ export interface CompareResult {
   readonly cpuRatioPlain?: number;
 }
 
-export interface LagResult {
-  readonly bench: 'lag';
+/** One daemon run on a generated config, measured over one window. */
+interface DaemonRunResult {
   readonly date: string;
   readonly runtime: 'dist' | 'tsx';
   readonly protocol: 'http' | 'https';
@@ -79,20 +69,15 @@ export interface LagResult {
   readonly sigtermToExitMs: number;
 }
 
-export interface SoakResult {
+export interface LagResult extends DaemonRunResult {
+  readonly bench: 'lag';
+}
+
+export interface SoakResult extends DaemonRunResult {
   readonly bench: 'soak';
-  readonly date: string;
-  readonly runtime: 'dist' | 'tsx';
-  readonly protocol: 'http' | 'https';
-  readonly checks: number;
-  readonly interval: string;
-  readonly timeout: string;
   readonly cpuList: string | null;
   readonly profile: LatencyProfile;
-  readonly window: DaemonWindow;
   readonly startupToFirstProbeMs: number;
-  readonly startupToHealthyMs: number;
-  readonly sigtermToExitMs: number;
   readonly rssStartMB: number;
   readonly rssEndMB: number;
   /** Highest sampled RSS in the window; peakRssMB in the window is VmHWM over the process life. */

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { findFreePort } from './find-free-port.ts';
-import { forwardOutput, removeOnExit, spawnTracked, stopChild } from './process-cleanup.ts';
+import { stopChild } from '../test/support/cli-process.ts';
+import { forwardOutput, removeOnExit, spawnTracked } from './process-cleanup.ts';
 
 export const BLACKBOX_BINARY = '/usr/bin/prometheus-blackbox-exporter';
 export const BLACKBOX_MODULES = { http: 'http_2xx', https: 'https_2xx' } as const;

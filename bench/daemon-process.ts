@@ -7,7 +7,8 @@ import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { findFreePort } from './find-free-port.ts';
 import { prometheusScrapeHeaders } from './prometheus-scrape-headers.ts';
-import { forwardOutput, removeOnExit, spawnTracked, stopChild } from './process-cleanup.ts';
+import { stopChild } from '../test/support/cli-process.ts';
+import { forwardOutput, removeOnExit, spawnTracked } from './process-cleanup.ts';
 
 export type Protocol = 'http' | 'https';
 

@@ -4,7 +4,7 @@
 // to the daemon on purpose: Prometheus scrapes it in production.
 import { histogramQuantile, parseHistogram, subtractHistogram } from './histogram.ts';
 import type { DaemonProcess } from './daemon-process.ts';
-import { machineBusyShare, readMachineCpu, readProcStats } from './proc-stats.ts';
+import { machineBusyShare, readMachineCpu, readProcStats, type WindowCost } from './proc-stats.ts';
 import { median, round } from './statistics.ts';
 
 export interface RssSample {
@@ -13,25 +13,11 @@ export interface RssSample {
   readonly rssMB: number;
 }
 
-export interface DaemonWindow {
-  readonly seconds: number;
-  readonly probes: number;
-  readonly probesPerSecond: number;
-  readonly failures: number;
-  readonly skipped: number;
+export interface DaemonWindow extends WindowCost {
   readonly lagCount: number;
   readonly lagP50Ms: number;
   readonly lagP99Ms: number;
   readonly lagMeanMs: number;
-  readonly cpuMs: number;
-  readonly cpuMsPerProbe: number;
-  readonly cpuCoresBusy: number;
-  /** The whole machine over the window, every process included (100 = all cores busy). */
-  readonly machineBusyPercent: number;
-  /** At the end of the window. */
-  readonly rssMB: number;
-  /** VmHWM: the peak over the process's whole life, start-up included. */
-  readonly peakRssMB: number;
   readonly rssSamples: readonly RssSample[];
   readonly scrapeMs: readonly number[];
   readonly scrapeMsMedian: number;

@@ -73,3 +73,21 @@ export function machineBusyShare(before: MachineCpu, after: MachineCpu): number 
   for (const [pid, cpuMs] of after.cpuMsByPid) busyMs += cpuMs - (before.cpuMsByPid.get(pid) ?? 0);
   return wallMs > 0 ? busyMs / (wallMs * cpus().length) : Number.NaN;
 }
+
+/** What a prober did and cost over one measured window, whichever prober it is. */
+export interface WindowCost {
+  readonly seconds: number;
+  readonly probes: number;
+  readonly probesPerSecond: number;
+  readonly failures: number;
+  readonly skipped: number;
+  readonly cpuMs: number;
+  readonly cpuMsPerProbe: number;
+  readonly cpuCoresBusy: number;
+  /** The whole machine over the window, every process included (100 = all cores busy). */
+  readonly machineBusyPercent: number;
+  /** At the end of the window. */
+  readonly rssMB: number;
+  /** VmHWM: the peak over the process's whole life, start-up included. */
+  readonly peakRssMB: number;
+}

@@ -61,28 +61,6 @@ export function removeOnExit(directory: string): { removeNow(): void } {
   };
 }
 
-/**
- * SIGTERM, then SIGKILL if the child has not exited after graceMs.
- * Resolves with the milliseconds from SIGTERM to exit (the SIGKILL case included).
- */
-export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<number> {
-  if (child.exitCode !== null || child.signalCode !== null) return 0;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const started = performance.now();
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const killed = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve();
-    }, graceMs);
-  });
-  await Promise.race([exited, killed]);
-  clearTimeout(timer);
-  await exited;
-  return performance.now() - started;
-}
-
 /** Lines of a child's output copied to our stderr with a prefix, at most maxLines of them. */
 export function forwardOutput(stream: NodeJS.ReadableStream | null, prefix: string, maxLines = 20): void {
   if (!stream) return;

@@ -6,6 +6,7 @@ import { resolveConfig } from '../src/config/config.ts';
 import { ConfigInput } from '../src/config/schema.ts';
 import { createMetrics } from '../src/metrics/metrics.ts';
 import type { ProbeResult } from '../src/probes/probe.ts';
+import { median, round } from './statistics.ts';
 
 const { values } = parseArgs({ options: { checks: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '7' } } });
 const count = Number(values.checks);
@@ -47,7 +48,7 @@ async function renderOnce(): Promise<{ ms: number; longestPieceMs: number; bytes
 const rounds: Awaited<ReturnType<typeof renderOnce>>[] = [];
 for (let round = 0; round < Number(values.rounds); round += 1) rounds.push(await renderOnce());
 const first = rounds[0]!;
-const cached = rounds.slice(1).map((entry) => entry.ms).sort((a, b) => a - b);
+const cached = rounds.slice(1).map((entry) => entry.ms);
 // A steady scrape: a quarter of the checks probed since the last one (60 s interval, 15 s scrapes).
 for (const check of config.checks.slice(0, Math.ceil(count / 4))) metrics.recordProbe(check, result, now);
 const steady = await renderOnce();
@@ -55,14 +56,10 @@ const row = {
   checks: count,
   recordMicrosPerProbe: round(recordMicros),
   firstRenderMs: round(first.ms),
-  unchangedRenderMsMedian: round(cached[Math.floor(cached.length / 2)]!),
+  unchangedRenderMsMedian: round(median(cached)),
   steadyRenderMs: round(steady.ms),
   longestPieceMs: round(Math.max(...rounds.map((entry) => entry.longestPieceMs), steady.longestPieceMs)),
   megabytes: round(first.bytes / 1e6),
   heapMB: Math.round(process.memoryUsage().heapUsed / 1e6),
 };
 process.stdout.write(`${JSON.stringify(row)}\n`);
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}

@@ -1,7 +1,8 @@
 // Starts bench/target-server.ts as its own process and reads what it reports.
 import { createInterface } from 'node:readline';
 import type { BenchCertificates } from './create-bench-certificates.ts';
-import { spawnTracked, stopChild } from './process-cleanup.ts';
+import { stopChild } from '../test/support/cli-process.ts';
+import { spawnTracked } from './process-cleanup.ts';
 
 export interface LatencyProfile {
   /** Share (0…1) of answers delayed by slowMs. */

@@ -309,7 +309,7 @@ function renderCheck(series: CheckSeries): Buffer {
 }
 
 /** Bytes per chunk handed to the HTTP response: a few milliseconds of copying each. */
-export const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 /** Changed checks rendered between two turns of the event loop: a few milliseconds' work. */
 const RENDER_BATCH = 200;
 const EMPTY = Buffer.alloc(0);

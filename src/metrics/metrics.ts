@@ -140,6 +140,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
     return series;
   };
 
+  const renderChunks = (): { contentType: string; chunks: AsyncIterable<Uint8Array> } => {
+    // The checks as configured when the scrape began; a reload meanwhile shows at the next scrape.
+    const series = [...seriesByName.values()];
+    return { contentType: registry.contentType, chunks: withDaemonWide(renderCheckFamilyChunks(series), () => registry.metrics()) };
+  };
+
   return {
     registry,
 
@@ -221,16 +227,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
 
     async render() {
-      const daemonWide = await registry.metrics();
-      const checkFamilies = Buffer.concat([...renderCheckFamilyChunks([...seriesByName.values()])]).toString();
-      return { contentType: registry.contentType, body: checkFamilies + daemonWide };
+      const { contentType, chunks } = renderChunks();
+      const parts: Uint8Array[] = [];
+      for await (const chunk of chunks) parts.push(chunk);
+      return { contentType, body: Buffer.concat(parts).toString() };
     },
 
-    renderChunks() {
-      // The checks as configured when the scrape began; a reload meanwhile shows at the next scrape.
-      const series = [...seriesByName.values()];
-      return { contentType: registry.contentType, chunks: withDaemonWide(renderCheckFamilyChunks(series), () => registry.metrics()) };
-    },
+    renderChunks,
   };
 }
 

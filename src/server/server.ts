@@ -164,7 +164,7 @@ function writeResponse(response: http.ServerResponse, result: TextResponse): voi
  * Writes chunks as they come, giving the event loop a turn after each one so that probes due
  * meanwhile start on time, and waiting for the client when its socket is full. Compressed when
  * the client asks: /metrics at 10,000 checks is 35 MB, about 18 Mbit/s at a 15 s scrape
- * interval across a provincial link, and a tenth of that gzipped (zlib works off the event loop).
+ * interval across a provincial link, and a twentieth of that gzipped (zlib works off the event loop).
  * A failure halfway cuts the connection: a truncated body is a failed scrape, never a silently
  * short one.
  */

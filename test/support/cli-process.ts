@@ -91,12 +91,17 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeou
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }
 
-/** Stops a child: SIGTERM, then SIGKILL if it has not exited within graceMs. */
-export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+/**
+ * Stops a child: SIGTERM, then SIGKILL if it has not exited within graceMs. Resolves with the
+ * milliseconds from SIGTERM to exit (0 when it had already exited).
+ */
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<number> {
+  if (child.exitCode !== null || child.signalCode !== null) return 0;
   const exited = once(child, 'exit');
+  const started = performance.now();
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+  return performance.now() - started;
 }
