@@ -16,7 +16,10 @@ export interface ProberWindow extends WindowCost {
   readonly variant?: BlackboxVariant;
   readonly threads: number;
   /** dvc-sentinel only. */
-  readonly daemon?: Pick<DaemonWindow, 'lagP50Ms' | 'lagP99Ms' | 'lagMeanMs' | 'scrapeMsMedian' | 'scrapeMsMax' | 'scrapeMB'> & { readonly startupToHealthyMs: number; readonly sigtermToExitMs: number };
+  readonly daemon?: Pick<DaemonWindow, 'lagP50Ms' | 'lagP99Ms' | 'lagMeanMs' | 'scrapeMsMedian' | 'scrapeMsMax' | 'scrapeMB'> & {
+    readonly startupToHealthyMs: number;
+    readonly sigtermToExitMs: number;
+  };
   /** blackbox_exporter only: /probe as the driver saw it. */
   readonly driver?: Pick<DriverWindow, 'probeMsP50' | 'probeMsP99' | 'failureSamples'>;
 }

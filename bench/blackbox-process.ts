@@ -24,14 +24,17 @@ export function ensureBlackboxInstalled(): void {
   if (existsSync(BLACKBOX_BINARY)) return;
   process.stderr.write(`${BLACKBOX_BINARY} is missing; installing the Debian package prometheus-blackbox-exporter…\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'prometheus-blackbox-exporter'], { stdio: 'inherit', env, timeout: 600_000 });
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'prometheus-blackbox-exporter'], { stdio: 'inherit', env, timeout: 600_000 });
   // A fresh machine may not have package lists yet.
   if (install().status !== 0) {
     spawnSync('apt-get', ['update'], { stdio: 'inherit', env, timeout: 600_000 });
     install();
   }
   if (!existsSync(BLACKBOX_BINARY)) {
-    throw new Error(`could not install prometheus-blackbox-exporter (apt-get install -y prometheus-blackbox-exporter failed; it needs root and a Debian mirror). Install it by hand, or run the benchmark without the comparison (--only lag,render,soak).`);
+    throw new Error(
+      `could not install prometheus-blackbox-exporter (apt-get install -y prometheus-blackbox-exporter failed; it needs root and a Debian mirror). Install it by hand, or run the benchmark without the comparison (--only lag,render,soak).`,
+    );
   }
 }
 
@@ -42,14 +45,7 @@ export function readBlackboxVersion(): string {
 }
 
 export function renderBlackboxConfig(caFile: string | undefined): string {
-  const lines = [
-    'modules:',
-    `  ${BLACKBOX_MODULES.http}:`,
-    '    prober: http',
-    '    timeout: 5s',
-    '    http:',
-    '      preferred_ip_protocol: ip4',
-  ];
+  const lines = ['modules:', `  ${BLACKBOX_MODULES.http}:`, '    prober: http', '    timeout: 5s', '    http:', '      preferred_ip_protocol: ip4'];
   if (caFile !== undefined) {
     lines.push(
       `  ${BLACKBOX_MODULES.https}:`,
@@ -73,7 +69,9 @@ export async function startBlackbox(options: { caFile?: string }): Promise<Black
   writeFileSync(configFile, renderBlackboxConfig(options.caFile));
   const port = await findFreePort();
   // Its default listen address is 0.0.0.0: always pass a loopback one.
-  const child = spawnTracked(BLACKBOX_BINARY, [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTracked(BLACKBOX_BINARY, [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   forwardOutput(child.stdout, 'blackbox');
   forwardOutput(child.stderr, 'blackbox');
   const url = `http://127.0.0.1:${port}`;

@@ -56,10 +56,21 @@ function checksFor(protocol: Protocol): number {
   return Number(values.checks ?? (protocol === 'http' ? values['http-checks'] : values['https-checks']));
 }
 
-async function measureDaemon(roundIndex: number, protocol: Protocol, checks: number, target: TargetProcess, certificates: BenchCertificates): Promise<ProberWindow & { runtime: 'dist' | 'tsx' }> {
+async function measureDaemon(
+  roundIndex: number,
+  protocol: Protocol,
+  checks: number,
+  target: TargetProcess,
+  certificates: BenchCertificates,
+): Promise<ProberWindow & { runtime: 'dist' | 'tsx' }> {
   const daemon = await startDaemon({
-    checks, interval: values.interval, timeout: values.timeout, maxConcurrency: Number(values.concurrency), protocol,
-    targetPort: protocol === 'https' ? target.httpsPort! : target.httpPort, caFile: certificates.caFile,
+    checks,
+    interval: values.interval,
+    timeout: values.timeout,
+    maxConcurrency: Number(values.concurrency),
+    protocol,
+    targetPort: protocol === 'https' ? target.httpsPort! : target.httpPort,
+    caFile: certificates.caFile,
   });
   try {
     const startupToHealthyMs = await daemon.waitHealthy();
@@ -68,14 +79,30 @@ async function measureDaemon(roundIndex: number, protocol: Protocol, checks: num
     const threads = readProcStats(daemon.pid).threads;
     const sigtermToExitMs = await daemon.stop();
     return {
-      round: roundIndex, prober: 'dvc-sentinel', runtime: daemon.runtime,
-      seconds: window.seconds, probes: window.probes, probesPerSecond: window.probesPerSecond, failures: window.failures, skipped: window.skipped,
-      cpuMs: window.cpuMs, cpuMsPerProbe: window.cpuMsPerProbe, cpuCoresBusy: window.cpuCoresBusy, machineBusyPercent: window.machineBusyPercent,
-      rssMB: window.rssMB, peakRssMB: window.peakRssMB, threads,
+      round: roundIndex,
+      prober: 'dvc-sentinel',
+      runtime: daemon.runtime,
+      seconds: window.seconds,
+      probes: window.probes,
+      probesPerSecond: window.probesPerSecond,
+      failures: window.failures,
+      skipped: window.skipped,
+      cpuMs: window.cpuMs,
+      cpuMsPerProbe: window.cpuMsPerProbe,
+      cpuCoresBusy: window.cpuCoresBusy,
+      machineBusyPercent: window.machineBusyPercent,
+      rssMB: window.rssMB,
+      peakRssMB: window.peakRssMB,
+      threads,
       daemon: {
-        lagP50Ms: window.lagP50Ms, lagP99Ms: window.lagP99Ms, lagMeanMs: window.lagMeanMs,
-        scrapeMsMedian: window.scrapeMsMedian, scrapeMsMax: window.scrapeMsMax, scrapeMB: window.scrapeMB,
-        startupToHealthyMs: round(startupToHealthyMs), sigtermToExitMs: round(sigtermToExitMs),
+        lagP50Ms: window.lagP50Ms,
+        lagP99Ms: window.lagP99Ms,
+        lagMeanMs: window.lagMeanMs,
+        scrapeMsMedian: window.scrapeMsMedian,
+        scrapeMsMax: window.scrapeMsMax,
+        scrapeMB: window.scrapeMB,
+        startupToHealthyMs: round(startupToHealthyMs),
+        sigtermToExitMs: round(sigtermToExitMs),
       },
     };
   } finally {
@@ -83,11 +110,22 @@ async function measureDaemon(roundIndex: number, protocol: Protocol, checks: num
   }
 }
 
-async function measureBlackbox(roundIndex: number, variant: BlackboxVariant, protocol: Protocol, checks: number, target: TargetProcess, certificates: BenchCertificates): Promise<ProberWindow> {
+async function measureBlackbox(
+  roundIndex: number,
+  variant: BlackboxVariant,
+  protocol: Protocol,
+  checks: number,
+  target: TargetProcess,
+  certificates: BenchCertificates,
+): Promise<ProberWindow> {
   const blackbox = await startBlackbox({ caFile: certificates.caFile });
   const port = protocol === 'https' ? target.httpsPort! : target.httpPort;
   const driver = startProbeDriver({
-    blackboxUrl: blackbox.url, module: BLACKBOX_MODULES[protocol], intervalSeconds: intervalSeconds!, connections: Number(values.connections), gzip: variant === 'gzip',
+    blackboxUrl: blackbox.url,
+    module: BLACKBOX_MODULES[protocol],
+    intervalSeconds: intervalSeconds!,
+    connections: Number(values.connections),
+    gzip: variant === 'gzip',
     targets: Array.from({ length: checks }, (_, index) => `${protocol}://127.0.0.1:${port}/c/${index}`),
   });
   try {
@@ -101,11 +139,21 @@ async function measureBlackbox(roundIndex: number, variant: BlackboxVariant, pro
     const window = driver.readWindow();
     const cpuMs = after.cpuMs - before.cpuMs;
     return {
-      round: roundIndex, prober: 'blackbox_exporter', variant,
-      seconds: window.seconds, probes: window.probes, probesPerSecond: window.probesPerSecond, failures: window.failures, skipped: window.skipped,
-      cpuMs, cpuMsPerProbe: round(cpuMs / Math.max(window.probes, 1), 3), cpuCoresBusy: round(cpuMs / 1000 / window.seconds),
+      round: roundIndex,
+      prober: 'blackbox_exporter',
+      variant,
+      seconds: window.seconds,
+      probes: window.probes,
+      probesPerSecond: window.probesPerSecond,
+      failures: window.failures,
+      skipped: window.skipped,
+      cpuMs,
+      cpuMsPerProbe: round(cpuMs / Math.max(window.probes, 1), 3),
+      cpuCoresBusy: round(cpuMs / 1000 / window.seconds),
       machineBusyPercent: round(machineBusyShare(machineBefore, machineAfter) * 100, 1),
-      rssMB: round(after.rssBytes / 1e6), peakRssMB: round(after.peakRssBytes / 1e6), threads: after.threads,
+      rssMB: round(after.rssBytes / 1e6),
+      peakRssMB: round(after.peakRssBytes / 1e6),
+      threads: after.threads,
       driver: { probeMsP50: window.probeMsP50, probeMsP99: window.probeMsP99, failureSamples: window.failureSamples },
     };
   } finally {
@@ -143,7 +191,9 @@ async function compareProtocol(protocol: Protocol, certificates: BenchCertificat
     const windows: ProberWindow[] = [];
     let runtime: 'dist' | 'tsx' = 'dist';
     for (let roundIndex = 1; roundIndex <= rounds; roundIndex += 1) {
-      process.stderr.write(`compare ${protocol}: round ${roundIndex}/${rounds}, dvc-sentinel (${checks} checks @ ${values.interval}, ${warmupSeconds} s warm-up + ${windowSeconds} s)…\n`);
+      process.stderr.write(
+        `compare ${protocol}: round ${roundIndex}/${rounds}, dvc-sentinel (${checks} checks @ ${values.interval}, ${warmupSeconds} s warm-up + ${windowSeconds} s)…\n`,
+      );
       const daemonWindow = await retryOnce(`dvc-sentinel window ${roundIndex}`, () => measureDaemon(roundIndex, protocol, checks, target, certificates));
       runtime = daemonWindow.runtime;
       const { runtime: _runtime, ...daemonOnly } = daemonWindow;
@@ -162,8 +212,18 @@ async function compareProtocol(protocol: Protocol, certificates: BenchCertificat
     const blackbox = summarizeVariant('gzip');
     const blackboxPlain = summarizeVariant('plain');
     return {
-      bench: 'compare', protocol, checks, interval: values.interval, daemonTimeout: values.timeout, rounds, warmupSeconds, windowSeconds, profile,
-      runtime, blackboxVersion, windows,
+      bench: 'compare',
+      protocol,
+      checks,
+      interval: values.interval,
+      daemonTimeout: values.timeout,
+      rounds,
+      warmupSeconds,
+      windowSeconds,
+      profile,
+      runtime,
+      blackboxVersion,
+      windows,
       daemon: {
         ...daemon,
         lagP50Ms: round(median(daemonWindows.map((window) => window.daemon!.lagP50Ms))),
@@ -187,7 +247,10 @@ for (const protocol of protocols as Protocol[]) {
   results.push(result);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   for (const window of result.windows) {
-    for (const sample of window.driver?.failureSamples ?? []) process.stderr.write(`blackbox failure (round ${window.round}, ${window.variant ?? ''}): ${sample}\n`);
+    for (const sample of window.driver?.failureSamples ?? [])
+      process.stderr.write(`blackbox failure (round ${window.round}, ${window.variant ?? ''}): ${sample}\n`);
   }
 }
-process.stdout.write(`\n${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, blackbox_exporter ${blackboxVersion}\n\n${renderCompareTable(results)}\n`);
+process.stdout.write(
+  `\n${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, blackbox_exporter ${blackboxVersion}\n\n${renderCompareTable(results)}\n`,
+);

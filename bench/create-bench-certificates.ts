@@ -20,20 +20,82 @@ export async function createBenchCertificates(): Promise<BenchCertificates> {
   const dir = mkdtempSync(join(tmpdir(), 'dvc-bench-cert-'));
   removeOnExit(dir);
   const file = (name: string) => join(dir, name);
-  writeFileSync(file('ca.cnf'), [
-    '[req]', 'distinguished_name = dn', '[dn]',
-    '[ca]', 'basicConstraints = critical,CA:TRUE', 'keyUsage = critical,keyCertSign,cRLSign', 'subjectKeyIdentifier = hash',
-    '[leaf]', 'basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment',
-    'extendedKeyUsage = serverAuth', 'subjectAltName = IP:127.0.0.1', 'authorityKeyIdentifier = keyid',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    file('ca.cnf'),
+    [
+      '[req]',
+      'distinguished_name = dn',
+      '[dn]',
+      '[ca]',
+      'basicConstraints = critical,CA:TRUE',
+      'keyUsage = critical,keyCertSign,cRLSign',
+      'subjectKeyIdentifier = hash',
+      '[leaf]',
+      'basicConstraints = critical,CA:FALSE',
+      'keyUsage = critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage = serverAuth',
+      'subjectAltName = IP:127.0.0.1',
+      'authorityKeyIdentifier = keyid',
+      '',
+    ].join('\n'),
+  );
   try {
-    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '30', '-subj', '/CN=dvc-sentinel bench CA',
-      '-config', file('ca.cnf'), '-extensions', 'ca', '-keyout', file('ca-key.pem'), '-out', file('ca.pem')]);
-    await run('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-config', file('ca.cnf'),
-      '-keyout', file('key.pem'), '-out', file('leaf.csr')]);
-    await run('openssl', ['x509', '-req', '-sha256', '-days', '30', '-in', file('leaf.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca-key.pem'),
-      '-set_serial', `0x${Date.now().toString(16)}`, '-extfile', file('ca.cnf'), '-extensions', 'leaf', '-out', file('cert.pem')]);
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-sha256',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=dvc-sentinel bench CA',
+      '-config',
+      file('ca.cnf'),
+      '-extensions',
+      'ca',
+      '-keyout',
+      file('ca-key.pem'),
+      '-out',
+      file('ca.pem'),
+    ]);
+    await run('openssl', [
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-config',
+      file('ca.cnf'),
+      '-keyout',
+      file('key.pem'),
+      '-out',
+      file('leaf.csr'),
+    ]);
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-sha256',
+      '-days',
+      '30',
+      '-in',
+      file('leaf.csr'),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca-key.pem'),
+      '-set_serial',
+      `0x${Date.now().toString(16)}`,
+      '-extfile',
+      file('ca.cnf'),
+      '-extensions',
+      'leaf',
+      '-out',
+      file('cert.pem'),
+    ]);
   } catch (error) {
     throw new Error(`could not make the benchmark certificates with the openssl CLI in ${dir}`, { cause: error });
   }

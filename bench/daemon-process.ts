@@ -74,12 +74,12 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonProcess
   // every Error and is measured only when dist/ is absent.
   const compiledCli = new URL('../dist/cli.js', import.meta.url).pathname;
   const runtime = existsSync(compiledCli) ? 'dist' : 'tsx';
-  const daemonArgs = runtime === 'dist'
-    ? [compiledCli, 'run', '--config', configFile, '--log-level', 'warn']
-    : ['--import', 'tsx', new URL('../src/cli.ts', import.meta.url).pathname, 'run', '--config', configFile, '--log-level', 'warn'];
-  const [command, args] = options.cpuList === undefined
-    ? [process.execPath, daemonArgs]
-    : ['taskset', ['-c', options.cpuList, process.execPath, ...daemonArgs]];
+  const daemonArgs =
+    runtime === 'dist'
+      ? [compiledCli, 'run', '--config', configFile, '--log-level', 'warn']
+      : ['--import', 'tsx', new URL('../src/cli.ts', import.meta.url).pathname, 'run', '--config', configFile, '--log-level', 'warn'];
+  const [command, args] =
+    options.cpuList === undefined ? [process.execPath, daemonArgs] : ['taskset', ['-c', options.cpuList, process.execPath, ...daemonArgs]];
   const spawnedAtEpochMs = Date.now();
   const spawnedAt = performance.now();
   const child = spawnTracked(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -95,7 +95,10 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonProcess
     async waitHealthy(limitMs = 60_000) {
       const deadline = spawnedAt + limitMs;
       while (performance.now() < deadline) {
-        if (child.exitCode !== null) throw new Error(`the daemon exited with code ${child.exitCode} before /healthz answered 200 (its output is above, prefixed [daemon]; config ${configFile})`);
+        if (child.exitCode !== null)
+          throw new Error(
+            `the daemon exited with code ${child.exitCode} before /healthz answered 200 (its output is above, prefixed [daemon]; config ${configFile})`,
+          );
         try {
           const response = await request(`${url}/healthz`, { headersTimeout: 5000, bodyTimeout: 5000 });
           await response.body.dump();
@@ -109,7 +112,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonProcess
     },
     async scrape() {
       const started = performance.now();
-      const response = await request(`${url}/metrics`, { headers: prometheusScrapeHeaders({ timeoutSeconds: 10, gzip: true }), headersTimeout: 60_000, bodyTimeout: 60_000 });
+      const response = await request(`${url}/metrics`, {
+        headers: prometheusScrapeHeaders({ timeoutSeconds: 10, gzip: true }),
+        headersTimeout: 60_000,
+        bodyTimeout: 60_000,
+      });
       const raw = Buffer.from(await response.body.arrayBuffer());
       // Until the last byte arrives: what the daemon controls. Unzipping and parsing are the scraper's.
       const ms = performance.now() - started;

@@ -52,7 +52,11 @@ export function describeBuild(): { commit: string | null; uncommittedChanges: bo
 }
 
 export function describeMachine(): { machine: string; node: string; loadAverage: number[] } {
-  return { machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`, node: process.version, loadAverage: loadavg().map((value) => Math.round(value * 100) / 100) };
+  return {
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    node: process.version,
+    loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
+  };
 }
 
 function show(value: number | null | undefined, digits = 2): string {
@@ -74,7 +78,9 @@ export function renderCompareTable(results: readonly CompareResult[]): string {
     for (const [prober, windows, summary, ratio] of rows) {
       if (!summary) continue;
       const isDaemon = prober === 'dvc-sentinel';
-      lines.push(`| ${result.protocol} | ${result.checks} @ ${result.interval} | ${prober} | **${show(summary.cpuMsPerProbe, 3)}** | ${windows.map((window) => show(window.cpuMsPerProbe, 3)).join(', ')} | ${ratio === undefined ? '—' : `**${show(ratio)}×**`} | ${show(summary.probesPerSecond, 0)} | ${show(summary.rssMB, 0)} (${show(summary.peakRssMB, 0)}) | ${summary.failures} | ${summary.skipped} | ${isDaemon ? `${show(result.daemon.lagP50Ms)} / ${show(result.daemon.lagP99Ms)}` : '—'} | ${isDaemon ? show(result.daemon.scrapeMsMedian, 0) : '—'} | ${windows.map((window) => show(window.machineBusyPercent, 0)).join(', ')} |`);
+      lines.push(
+        `| ${result.protocol} | ${result.checks} @ ${result.interval} | ${prober} | **${show(summary.cpuMsPerProbe, 3)}** | ${windows.map((window) => show(window.cpuMsPerProbe, 3)).join(', ')} | ${ratio === undefined ? '—' : `**${show(ratio)}×**`} | ${show(summary.probesPerSecond, 0)} | ${show(summary.rssMB, 0)} (${show(summary.peakRssMB, 0)}) | ${summary.failures} | ${summary.skipped} | ${isDaemon ? `${show(result.daemon.lagP50Ms)} / ${show(result.daemon.lagP99Ms)}` : '—'} | ${isDaemon ? show(result.daemon.scrapeMsMedian, 0) : '—'} | ${windows.map((window) => show(window.machineBusyPercent, 0)).join(', ')} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -87,7 +93,9 @@ export function renderLagTable(results: readonly LagResult[]): string {
   ];
   for (const result of results) {
     const window = result.window;
-    lines.push(`| ${result.checks} ${result.protocol} @ ${result.interval} | ${show(window.probesPerSecond, 1)}/s | ${show(window.lagP50Ms)} | **${show(window.lagP99Ms)}** | ${show(window.cpuMsPerProbe, 3)} | ${show(window.cpuCoresBusy)} | ${show(window.rssMB, 0)} (${show(window.peakRssMB, 0)}) | ${show(window.scrapeMsMedian, 0)} / ${show(window.scrapeMsMax, 0)} | ${window.failures} | ${window.skipped} | ${show(result.startupToHealthyMs, 0)} ms | ${show(result.sigtermToExitMs, 0)} ms | ${show(window.machineBusyPercent, 0)} |`);
+    lines.push(
+      `| ${result.checks} ${result.protocol} @ ${result.interval} | ${show(window.probesPerSecond, 1)}/s | ${show(window.lagP50Ms)} | **${show(window.lagP99Ms)}** | ${show(window.cpuMsPerProbe, 3)} | ${show(window.cpuCoresBusy)} | ${show(window.rssMB, 0)} (${show(window.peakRssMB, 0)}) | ${show(window.scrapeMsMedian, 0)} / ${show(window.scrapeMsMax, 0)} | ${window.failures} | ${window.skipped} | ${show(result.startupToHealthyMs, 0)} ms | ${show(result.sigtermToExitMs, 0)} ms | ${show(window.machineBusyPercent, 0)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -114,7 +122,9 @@ export function renderSoakTable(results: readonly SoakResult[]): string {
   ];
   for (const result of results) {
     const window = result.window;
-    lines.push(`| ${result.checks} ${result.protocol} @ ${result.interval}${result.cpuList === null ? '' : ` (cpu ${result.cpuList})`} | ${show(window.seconds, 0)} s | ${show(window.probesPerSecond, 1)}/s | ${show(window.lagP50Ms)} / **${show(window.lagP99Ms)}** | ${show(window.cpuMsPerProbe, 3)} | ${show(window.cpuCoresBusy)} | ${show(result.rssStartMB, 0)} / ${show(result.rssEndMB, 0)} / ${show(result.rssMaxSampledMB, 0)} (${show(window.peakRssMB, 0)}) | ${show(result.rssGrowthMBPer10Min, 1)} | ${show(window.scrapeMsMedian, 0)} / ${show(window.scrapeMsMax, 0)} (${show(window.scrapeMB, 1)}) | ${show(result.startupToFirstProbeMs, 0)} ms | ${show(result.startupToHealthyMs, 0)} ms | ${show(result.sigtermToExitMs, 0)} ms | ${window.failures} / ${window.skipped} |`);
+    lines.push(
+      `| ${result.checks} ${result.protocol} @ ${result.interval}${result.cpuList === null ? '' : ` (cpu ${result.cpuList})`} | ${show(window.seconds, 0)} s | ${show(window.probesPerSecond, 1)}/s | ${show(window.lagP50Ms)} / **${show(window.lagP99Ms)}** | ${show(window.cpuMsPerProbe, 3)} | ${show(window.cpuCoresBusy)} | ${show(result.rssStartMB, 0)} / ${show(result.rssEndMB, 0)} / ${show(result.rssMaxSampledMB, 0)} (${show(window.peakRssMB, 0)}) | ${show(result.rssGrowthMBPer10Min, 1)} | ${show(window.scrapeMsMedian, 0)} / ${show(window.scrapeMsMax, 0)} (${show(window.scrapeMB, 1)}) | ${show(result.startupToFirstProbeMs, 0)} ms | ${show(result.startupToHealthyMs, 0)} ms | ${show(result.sigtermToExitMs, 0)} ms | ${window.failures} / ${window.skipped} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -129,25 +139,69 @@ export function renderGoals(run: BenchRun): string {
     const result = run.compare.find((entry) => entry.protocol === protocol);
     const ratios = [result?.cpuRatio, result?.cpuRatioPlain].filter((ratio): ratio is number => ratio !== undefined);
     const measured = result
-      ? [result.cpuRatio === undefined ? undefined : `${show(result.cpuRatio)}× against blackbox as Prometheus drives it (gzip)`,
-        result.cpuRatioPlain === undefined ? undefined : `${show(result.cpuRatioPlain)}× against its probing alone (plain)`].filter(Boolean).join('; ')
+      ? [
+          result.cpuRatio === undefined ? undefined : `${show(result.cpuRatio)}× against blackbox as Prometheus drives it (gzip)`,
+          result.cpuRatioPlain === undefined ? undefined : `${show(result.cpuRatioPlain)}× against its probing alone (plain)`,
+        ]
+          .filter(Boolean)
+          .join('; ')
       : '—';
-    const state: GoalState = ratios.length === 0 ? 'not measured' : ratios.every((ratio) => ratio <= 1) ? 'met' : ratios.some((ratio) => ratio <= 1) ? 'met against gzip only' : 'not met';
+    const state: GoalState =
+      ratios.length === 0
+        ? 'not measured'
+        : ratios.every((ratio) => ratio <= 1)
+          ? 'met'
+          : ratios.some((ratio) => ratio <= 1)
+            ? 'met against gzip only'
+            : 'not met';
     rows.push([`CPU per probe ≤ 1.0× blackbox_exporter, ${protocol.toUpperCase()}, fresh connection`, measured, state]);
   }
   const soak = run.soak.find((entry) => entry.checks >= 10_000);
   const soakNote = soak && soak.window.seconds < 590 ? ` (soak of ${show(soak.window.seconds, 0)} s)` : '';
-  rows.push(['10,000 checks @ 60 s: scheduler lag p99 < 20 ms', soak ? `${show(soak.window.lagP99Ms)} ms${soakNote}` : '—', judge(soak ? soak.window.lagP99Ms < 20 : undefined)]);
-  rows.push(['10,000 checks @ 60 s: RSS < 200 MB', soak ? `max sampled ${show(soak.rssMaxSampledMB, 0)} MB, VmHWM ${show(soak.window.peakRssMB, 0)} MB` : '—', judge(soak ? soak.rssMaxSampledMB < 200 : undefined)]);
-  rows.push(['10,000 checks @ 60 s: /metrics scrape < 150 ms', soak ? `median ${show(soak.window.scrapeMsMedian, 0)} ms, max ${show(soak.window.scrapeMsMax, 0)} ms` : '—', judge(soak ? soak.window.scrapeMsMax < 150 : undefined)]);
-  const growthState: GoalState = !soak || soak.rssGrowthMBPer10Min === null ? (soak ? 'not judged' : 'not measured')
-    : soak.window.seconds < 590 ? 'not judged' : judge(soak.rssGrowthMBPer10Min <= 5);
-  rows.push(['no RSS growth over a 10-minute soak (slope ≤ 5 MB per 10 min)', soak ? `${show(soak.rssGrowthMBPer10Min, 1)} MB per 10 min${soakNote}` : '—', growthState]);
+  rows.push([
+    '10,000 checks @ 60 s: scheduler lag p99 < 20 ms',
+    soak ? `${show(soak.window.lagP99Ms)} ms${soakNote}` : '—',
+    judge(soak ? soak.window.lagP99Ms < 20 : undefined),
+  ]);
+  rows.push([
+    '10,000 checks @ 60 s: RSS < 200 MB',
+    soak ? `max sampled ${show(soak.rssMaxSampledMB, 0)} MB, VmHWM ${show(soak.window.peakRssMB, 0)} MB` : '—',
+    judge(soak ? soak.rssMaxSampledMB < 200 : undefined),
+  ]);
+  rows.push([
+    '10,000 checks @ 60 s: /metrics scrape < 150 ms',
+    soak ? `median ${show(soak.window.scrapeMsMedian, 0)} ms, max ${show(soak.window.scrapeMsMax, 0)} ms` : '—',
+    judge(soak ? soak.window.scrapeMsMax < 150 : undefined),
+  ]);
+  const growthState: GoalState =
+    !soak || soak.rssGrowthMBPer10Min === null
+      ? soak
+        ? 'not judged'
+        : 'not measured'
+      : soak.window.seconds < 590
+        ? 'not judged'
+        : judge(soak.rssGrowthMBPer10Min <= 5);
+  rows.push([
+    'no RSS growth over a 10-minute soak (slope ≤ 5 MB per 10 min)',
+    soak ? `${show(soak.rssGrowthMBPer10Min, 1)} MB per 10 min${soakNote}` : '—',
+    growthState,
+  ]);
   const lag = run.lag.find((entry) => entry.checks === 1000);
-  rows.push(['1,000 checks @ 1 s: scheduler lag p99 < 50 ms', lag ? `${show(lag.window.lagP99Ms)} ms` : '—', judge(lag ? lag.window.lagP99Ms < 50 : undefined)]);
-  rows.push(['start-up to first probe < 1 s with 10,000 checks', soak ? `${show(soak.startupToFirstProbeMs, 0)} ms` : '—', judge(soak ? soak.startupToFirstProbeMs < 1000 : undefined)]);
-  rows.push(['SIGTERM to exit < 2 s', soak ? `${show(soak.sigtermToExitMs, 0)} ms (10,000 checks)` : lag ? `${show(lag.sigtermToExitMs, 0)} ms (1,000 checks)` : '—',
-    judge(soak ? soak.sigtermToExitMs < 2000 : lag ? lag.sigtermToExitMs < 2000 : undefined)]);
+  rows.push([
+    '1,000 checks @ 1 s: scheduler lag p99 < 50 ms',
+    lag ? `${show(lag.window.lagP99Ms)} ms` : '—',
+    judge(lag ? lag.window.lagP99Ms < 50 : undefined),
+  ]);
+  rows.push([
+    'start-up to first probe < 1 s with 10,000 checks',
+    soak ? `${show(soak.startupToFirstProbeMs, 0)} ms` : '—',
+    judge(soak ? soak.startupToFirstProbeMs < 1000 : undefined),
+  ]);
+  rows.push([
+    'SIGTERM to exit < 2 s',
+    soak ? `${show(soak.sigtermToExitMs, 0)} ms (10,000 checks)` : lag ? `${show(lag.sigtermToExitMs, 0)} ms (1,000 checks)` : '—',
+    judge(soak ? soak.sigtermToExitMs < 2000 : lag ? lag.sigtermToExitMs < 2000 : undefined),
+  ]);
   return ['| goal | measured | state |', '|---|---|---|', ...rows.map(([goal, measured, state]) => `| ${goal} | ${measured} | ${state} |`)].join('\n');
 }
 
@@ -166,7 +220,12 @@ export function renderRunSection(run: BenchRun): string {
     renderGoals(run),
   ];
   if (run.compare.length > 0) {
-    parts.push('', `**Side by side with blackbox_exporter** (${compare!.rounds} round(s); each round a dvc-sentinel window then the blackbox ones, each ${compare!.windowSeconds} s after ${compare!.warmupSeconds} s warm-up; daemon timeout ${compare!.daemonTimeout})`, '', renderCompareTable(run.compare));
+    parts.push(
+      '',
+      `**Side by side with blackbox_exporter** (${compare!.rounds} round(s); each round a dvc-sentinel window then the blackbox ones, each ${compare!.windowSeconds} s after ${compare!.warmupSeconds} s warm-up; daemon timeout ${compare!.daemonTimeout})`,
+      '',
+      renderCompareTable(run.compare),
+    );
   }
   if (run.lag.length > 0) parts.push('', '**Scheduler lag**', '', renderLagTable(run.lag));
   if (run.render.length > 0) parts.push('', '**Rendering `/metrics`** (in process)', '', renderRenderMetricsTable(run.render));

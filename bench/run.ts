@@ -34,12 +34,25 @@ const compareWindow = quick ? ['--rounds', '1', '--warmup', '3', '--seconds', '1
 const allParts: Part[] = [
   { name: 'compare-http', group: 'compare', file: 'compare-blackbox.ts', args: ['--protocols', 'http', ...compareWindow] },
   { name: 'compare-https', group: 'compare', file: 'compare-blackbox.ts', args: ['--protocols', 'https', ...compareWindow] },
-  { name: 'lag', group: 'lag', file: 'scheduler-lag.ts', args: ['--checks', '1000', '--interval', '1s', ...(quick ? ['--seconds', '15', '--warmup', '3'] : ['--seconds', '60'])] },
+  {
+    name: 'lag',
+    group: 'lag',
+    file: 'scheduler-lag.ts',
+    args: ['--checks', '1000', '--interval', '1s', ...(quick ? ['--seconds', '15', '--warmup', '3'] : ['--seconds', '60'])],
+  },
   { name: 'render-1k', group: 'render', file: 'render-metrics.ts', args: ['--checks', '1000'] },
   { name: 'render-10k', group: 'render', file: 'render-metrics.ts', args: ['--checks', '10000'] },
-  { name: 'soak', group: 'soak', file: 'soak.ts', args: ['--checks', '10000', '--interval', '60s', '--seconds', soakSeconds, ...(Number(soakSeconds) < 300 ? ['--settle', '30'] : [])] },
+  {
+    name: 'soak',
+    group: 'soak',
+    file: 'soak.ts',
+    args: ['--checks', '10000', '--interval', '60s', '--seconds', soakSeconds, ...(Number(soakSeconds) < 300 ? ['--settle', '30'] : [])],
+  },
 ];
-const wanted = values.only?.split(',').map((name) => name.trim()).filter((name) => name !== '');
+const wanted = values.only
+  ?.split(',')
+  .map((name) => name.trim())
+  .filter((name) => name !== '');
 for (const name of wanted ?? []) {
   if (!allParts.some((part) => part.name === name || part.group === name)) {
     throw new Error(`--only: unknown part "${name}"; parts are ${[...new Set(allParts.flatMap((part) => [part.group, part.name]))].join(', ')}`);
@@ -50,7 +63,9 @@ const parts = allParts.filter((part) => !wanted || wanted.includes(part.name) ||
 /** Runs one part, copying its output through; resolves with the JSON objects it printed, one a line. */
 async function runPart(part: Part): Promise<{ ok: boolean; objects: Record<string, unknown>[] }> {
   process.stdout.write(`\n## ${part.name}: ${part.file} ${part.args.join(' ')}\n`);
-  const child = spawnTracked(process.execPath, ['--import', 'tsx', new URL(part.file, import.meta.url).pathname, ...part.args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnTracked(process.execPath, ['--import', 'tsx', new URL(part.file, import.meta.url).pathname, ...part.args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const objects: Record<string, unknown>[] = [];
   for await (const line of createInterface({ input: child.stdout! })) {
     process.stdout.write(`${line}\n`);
@@ -92,7 +107,20 @@ for (const part of parts) {
 }
 
 const distRebuiltDuringRun = describeBuild().distBuiltAt !== measuredCode.distBuiltAt;
-const run: BenchRun = { date, machine, node, quick, ...measuredCode, distRebuiltDuringRun, loadAverageAtStart: loadAverage, compare, lag, render, soak, failedParts };
+const run: BenchRun = {
+  date,
+  machine,
+  node,
+  quick,
+  ...measuredCode,
+  distRebuiltDuringRun,
+  loadAverageAtStart: loadAverage,
+  compare,
+  lag,
+  render,
+  soak,
+  failedParts,
+};
 process.stdout.write(`\n${renderRunSection(run)}`);
 if (!values['no-write']) {
   appendResults(run);

@@ -27,7 +27,12 @@ const checks = Number(values.checks);
 const target = await startTarget();
 try {
   const daemon = await startDaemon({
-    checks, interval: values.interval, timeout: values.timeout, maxConcurrency: Number(values.concurrency), protocol: 'http', targetPort: target.httpPort,
+    checks,
+    interval: values.interval,
+    timeout: values.timeout,
+    maxConcurrency: Number(values.concurrency),
+    protocol: 'http',
+    targetPort: target.httpPort,
   });
   try {
     const startupToHealthyMs = await daemon.waitHealthy();
@@ -35,8 +40,16 @@ try {
     const window = await measureDaemonWindow(daemon, { seconds: Number(values.seconds), scrapeEverySeconds: Number(values['scrape-every']) });
     const sigtermToExitMs = await daemon.stop();
     const result: LagResult = {
-      bench: 'lag', date: new Date().toISOString(), runtime: daemon.runtime, protocol: 'http', checks, interval: values.interval, timeout: values.timeout,
-      window, startupToHealthyMs: round(startupToHealthyMs), sigtermToExitMs: round(sigtermToExitMs),
+      bench: 'lag',
+      date: new Date().toISOString(),
+      runtime: daemon.runtime,
+      protocol: 'http',
+      checks,
+      interval: values.interval,
+      timeout: values.timeout,
+      window,
+      startupToHealthyMs: round(startupToHealthyMs),
+      sigtermToExitMs: round(sigtermToExitMs),
     };
     const { machine, node } = describeMachine();
     process.stdout.write(`${JSON.stringify(result)}\n\n${machine}, Node ${node}, daemon from ${daemon.runtime}\n\n${renderLagTable([result])}\n`);

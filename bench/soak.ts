@@ -44,7 +44,11 @@ const certificates = protocol === 'https' ? await createBenchCertificates() : un
 const target = await startTarget({ ...(certificates ? { certificates } : {}), profile });
 try {
   const daemon = await startDaemon({
-    checks, interval: values.interval, timeout: values.timeout, maxConcurrency: Number(values.concurrency), protocol,
+    checks,
+    interval: values.interval,
+    timeout: values.timeout,
+    maxConcurrency: Number(values.concurrency),
+    protocol,
     targetPort: protocol === 'https' ? target.httpsPort! : target.httpPort,
     ...(certificates ? { caFile: certificates.caFile } : {}),
     ...(values['cpu-list'] === undefined ? {} : { cpuList: values['cpu-list'] }),
@@ -65,14 +69,24 @@ try {
     await new Promise((resolve) => setTimeout(resolve, Number(values.warmup) * 1000));
     process.stderr.write(`soak: ${checks} checks @ ${values.interval} for ${values.seconds} s…\n`);
     const window = await measureDaemonWindow(daemon, {
-      seconds: Number(values.seconds), scrapeEverySeconds: Number(values['scrape-every']), rssEverySeconds: Number(values['rss-every']),
+      seconds: Number(values.seconds),
+      scrapeEverySeconds: Number(values['scrape-every']),
+      rssEverySeconds: Number(values['rss-every']),
     });
     const sigtermToExitMs = await daemon.stop();
     const settled = window.rssSamples.filter((sample) => sample.atSeconds >= settleSeconds);
     const slopeMBPerSecond = leastSquaresSlope(settled.map((sample) => ({ x: sample.atSeconds, y: sample.rssMB })));
     const result: SoakResult = {
-      bench: 'soak', date: new Date().toISOString(), runtime: daemon.runtime, protocol, checks, interval: values.interval, timeout: values.timeout,
-      cpuList: values['cpu-list'] ?? null, profile, window,
+      bench: 'soak',
+      date: new Date().toISOString(),
+      runtime: daemon.runtime,
+      protocol,
+      checks,
+      interval: values.interval,
+      timeout: values.timeout,
+      cpuList: values['cpu-list'] ?? null,
+      profile,
+      window,
       startupToFirstProbeMs: firstRequestEpochMs - daemon.spawnedAtEpochMs,
       startupToHealthyMs: round(startupToHealthyMs),
       sigtermToExitMs: round(sigtermToExitMs),

@@ -27,8 +27,15 @@ export interface TargetProcess {
 export async function startTarget(options: { certificates?: BenchCertificates; profile?: LatencyProfile } = {}): Promise<TargetProcess> {
   const profile = options.profile ?? NO_LATENCY_PROFILE;
   const args = [
-    '--import', 'tsx', new URL('./target-server.ts', import.meta.url).pathname,
-    '--slow-share', String(profile.slowShare), '--slow-ms', String(profile.slowMs), '--fail-share', String(profile.failShare),
+    '--import',
+    'tsx',
+    new URL('./target-server.ts', import.meta.url).pathname,
+    '--slow-share',
+    String(profile.slowShare),
+    '--slow-ms',
+    String(profile.slowMs),
+    '--fail-share',
+    String(profile.failShare),
     ...(options.certificates ? ['--cert-file', options.certificates.certFile, '--key-file', options.certificates.keyFile] : []),
   ];
   const child = spawnTracked(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });

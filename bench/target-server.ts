@@ -23,7 +23,10 @@ const { values } = parseArgs({
 const slowShare = Number(values['slow-share']);
 const slowMs = Number(values['slow-ms']);
 const failShare = Number(values['fail-share']);
-for (const [name, share] of [['slow-share', slowShare], ['fail-share', failShare]] as const) {
+for (const [name, share] of [
+  ['slow-share', slowShare],
+  ['fail-share', failShare],
+] as const) {
   if (!(share >= 0 && share <= 1)) throw new Error(`--${name} must be a share between 0 and 1, got ${String(share)}`);
 }
 

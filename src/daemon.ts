@@ -220,7 +220,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         if (next.config.listen.host !== config.listen.host || next.config.listen.port !== config.listen.port) {
           log.warn({ listen: next.config.listen }, 'server.listen changed; it takes effect after a restart');
         }
-        if (next.config.storagePath !== config.storagePath) log.warn({ path: next.config.storagePath }, 'storage.path changed; it takes effect after a restart');
+        if (next.config.storagePath !== config.storagePath)
+          log.warn({ path: next.config.storagePath }, 'storage.path changed; it takes effect after a restart');
         if (next.config.maxConcurrency !== config.maxConcurrency) {
           log.warn({ maxConcurrency: next.config.maxConcurrency }, 'defaults.maxConcurrency changed; it takes effect after a restart');
         }

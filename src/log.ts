@@ -16,10 +16,28 @@ export const MIN_SECRET_LENGTH = 4;
 
 /** Field names (compared lower-cased) whose values are credentials in configs, headers and client options. */
 export const SECRET_FIELD_NAMES: ReadonlySet<string> = new Set([
-  'authorization', 'proxy-authorization', 'password', 'passwd', 'pass', 'passphrase',
-  'token', 'access_token', 'accesstoken', 'refresh_token', 'refreshtoken', 'id_token',
-  'auth', 'secret', 'client_secret', 'clientsecret', 'apikey', 'api_key', 'x-api-key', 'x-auth-token',
-  'cookie', 'set-cookie',
+  'authorization',
+  'proxy-authorization',
+  'password',
+  'passwd',
+  'pass',
+  'passphrase',
+  'token',
+  'access_token',
+  'accesstoken',
+  'refresh_token',
+  'refreshtoken',
+  'id_token',
+  'auth',
+  'secret',
+  'client_secret',
+  'clientsecret',
+  'apikey',
+  'api_key',
+  'x-api-key',
+  'x-auth-token',
+  'cookie',
+  'set-cookie',
 ]);
 
 // Deep enough for { check: { headers: { authorization } } } and a little more; bounds the walk
@@ -89,9 +107,7 @@ export function redactSecretFields(value: unknown, depth: number): unknown {
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(source)) {
     const field = source[key];
-    const replacement = !isArray && SECRET_FIELD_NAMES.has(key.toLowerCase())
-      ? REDACTED
-      : redactSecretFields(field, depth + 1);
+    const replacement = !isArray && SECRET_FIELD_NAMES.has(key.toLowerCase()) ? REDACTED : redactSecretFields(field, depth + 1);
     if (replacement !== field) {
       copy ??= (isArray ? [...(value as unknown[])] : { ...source }) as Record<string, unknown>;
       copy[key] = replacement;

@@ -132,7 +132,7 @@ describe('alert mail from the daemon', () => {
     expect(mail!.parsed.subject).toMatch(/5/);
   });
 
-  it('lets a dependent check ride along in its parent\'s mail', async () => {
+  it("lets a dependent check ride along in its parent's mail", async () => {
     const smtp = await startSmtpServer();
     smtpServers.push(smtp);
     const dir = mkdtempSync(join(tmpdir(), 'dvc-alert-'));

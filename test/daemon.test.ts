@@ -107,7 +107,10 @@ describe('dvc-sentinel run', () => {
   });
 
   it('exports the contract metrics with the location label', async () => {
-    const text = await until(() => getText(`${url}/metrics`), (body) => body.includes('dvc_probe_failures_total{'));
+    const text = await until(
+      () => getText(`${url}/metrics`),
+      (body) => body.includes('dvc_probe_failures_total{'),
+    );
     expect(text).toMatch(/dvc_probe_success\{[^}]*check="home"[^}]*\} 1/);
     expect(text).toMatch(/dvc_probe_success\{[^}]*check="down"[^}]*\} 0/);
     expect(text).toMatch(/dvc_check_status\{[^}]*check="down"[^}]*\} 2/);
@@ -119,7 +122,10 @@ describe('dvc-sentinel run', () => {
   });
 
   it('sends secrets from the environment but never shows them', async () => {
-    await until(async () => seenAuthorization, (value) => value !== undefined);
+    await until(
+      async () => seenAuthorization,
+      (value) => value !== undefined,
+    );
     expect(seenAuthorization).toBe(`Bearer ${SECRET}`);
     const surfaces = [await getText(`${url}/metrics`), await getText(`${url}/api/status`), daemon.stdout(), daemon.stderr()];
     for (const surface of surfaces) expect(surface).not.toContain(SECRET);

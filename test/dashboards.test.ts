@@ -98,12 +98,16 @@ describe.each(FILES)('dashboards/%s', (file) => {
       if (!panel.targets?.length) problems.push(`${name}: no query`);
       for (const target of panel.targets ?? []) {
         if (!target.expr?.trim()) problems.push(`${name} ${target.refId}: empty expression`);
-        if (target.datasource && JSON.stringify(target.datasource) !== JSON.stringify(DATASOURCE)) problems.push(`${name} ${target.refId}: datasource ${JSON.stringify(target.datasource)}`);
+        if (target.datasource && JSON.stringify(target.datasource) !== JSON.stringify(DATASOURCE))
+          problems.push(`${name} ${target.refId}: datasource ${JSON.stringify(target.datasource)}`);
       }
     }
     expect(problems).toEqual([]);
     const titles = queryPanels(dashboard).map((panel) => panel.title);
-    expect(titles.filter((title, index) => titles.indexOf(title) !== index), 'repeated titles').toEqual([]);
+    expect(
+      titles.filter((title, index) => titles.indexOf(title) !== index),
+      'repeated titles',
+    ).toEqual([]);
   });
 
   it('lays panels out inside the 24-column grid with unique ids and no overlap', () => {
@@ -116,8 +120,10 @@ describe.each(FILES)('dashboards/%s', (file) => {
       expect(a.gridPos.w * a.gridPos.h, `panel "${a.title}"`).toBeGreaterThan(0);
       for (const b of panels.slice(index + 1)) {
         const apart =
-          a.gridPos.x + a.gridPos.w <= b.gridPos.x || b.gridPos.x + b.gridPos.w <= a.gridPos.x ||
-          a.gridPos.y + a.gridPos.h <= b.gridPos.y || b.gridPos.y + b.gridPos.h <= a.gridPos.y;
+          a.gridPos.x + a.gridPos.w <= b.gridPos.x ||
+          b.gridPos.x + b.gridPos.w <= a.gridPos.x ||
+          a.gridPos.y + a.gridPos.h <= b.gridPos.y ||
+          b.gridPos.y + b.gridPos.h <= a.gridPos.y;
         if (!apart) overlaps.push(`"${a.title}" and "${b.title}"`);
       }
     }
@@ -186,11 +192,24 @@ describe('dashboards together', () => {
   it('the overview answers the night-duty questions: status, availability, latency, phases, reasons, sync, TLS, incidents, mail, maintenance, prober health', () => {
     const used = metricsOf(dashboardOf('overview.json'));
     for (const name of [
-      'dvc_check_status', 'dvc_probe_success', 'dvc_probe_duration_seconds_count', 'dvc_probe_failures_total',
-      'dvc_probe_duration_seconds_bucket', 'dvc_probe_phase_seconds', 'dvc_sync_lag_seconds', 'dvc_sync_backlog',
-      'dvc_sync_watermark_moved_timestamp_seconds', 'dvc_tls_cert_expiry_timestamp_seconds', 'dvc_incidents_open',
-      'dvc_notifications_queued', 'dvc_notifications_total', 'dvc_maintenance_active', 'dvc_scheduler_lag_seconds_bucket',
-      'dvc_scheduler_skipped_total', 'dvc_config_last_reload_success', 'up',
+      'dvc_check_status',
+      'dvc_probe_success',
+      'dvc_probe_duration_seconds_count',
+      'dvc_probe_failures_total',
+      'dvc_probe_duration_seconds_bucket',
+      'dvc_probe_phase_seconds',
+      'dvc_sync_lag_seconds',
+      'dvc_sync_backlog',
+      'dvc_sync_watermark_moved_timestamp_seconds',
+      'dvc_tls_cert_expiry_timestamp_seconds',
+      'dvc_incidents_open',
+      'dvc_notifications_queued',
+      'dvc_notifications_total',
+      'dvc_maintenance_active',
+      'dvc_scheduler_lag_seconds_bucket',
+      'dvc_scheduler_skipped_total',
+      'dvc_config_last_reload_success',
+      'up',
     ]) {
       expect(used, name).toContain(name);
     }
@@ -220,7 +239,10 @@ describe('checkPromql, the checker the tests above rely on', () => {
   it.each([
     ['sum by (check) (rate(dvc_probe_failures_total{reason="blocked"}[5m]))', ['check']],
     ['histogram_quantile(0.99, sum by (instance, le) (rate(dvc_scheduler_lag_seconds_bucket[5m])))', ['instance']],
-    ['time() - dvc_sync_watermark_moved_timestamp_seconds and on (instance, check) dvc_check_status{system=~"sync"}', ['job', 'instance', 'location', 'check', 'side']],
+    [
+      'time() - dvc_sync_watermark_moved_timestamp_seconds and on (instance, check) dvc_check_status{system=~"sync"}',
+      ['job', 'instance', 'location', 'check', 'side'],
+    ],
     ['dvc_check_status * on (instance, check) group_left (kind) dvc_probe_success', ['job', 'instance', 'location', 'check', 'system', 'kind']],
     ['count(dvc_check_status == 2) or vector(0)', []],
   ])('accepts %s, returning its labels', (expr, labels) => {

@@ -115,8 +115,6 @@ describe('createLogger', () => {
   });
 
   it('refuses an unknown level with a message listing the valid ones', () => {
-    expect(() => createLogger({ level: 'verbose', destination: captureStream().stream })).toThrow(
-      /unknown log level "verbose": use one of .*debug.*info/,
-    );
+    expect(() => createLogger({ level: 'verbose', destination: captureStream().stream })).toThrow(/unknown log level "verbose": use one of .*debug.*info/);
   });
 });

@@ -57,8 +57,13 @@ describe('config/prometheus/rules.yml', () => {
   it('has the alerts the duty team relies on, each with a severity and a Vietnamese summary and description', () => {
     expect(alertNames).toEqual(
       expect.arrayContaining([
-        'DvcSentinelDown', 'DvcSchedulerLagging', 'DvcConfigReloadFailed', 'DvcNotificationsStuck',
-        'DvcCertificateExpiringSoon', 'DvcSyncLagHigh', 'DvcProberBlocked',
+        'DvcSentinelDown',
+        'DvcSchedulerLagging',
+        'DvcConfigReloadFailed',
+        'DvcNotificationsStuck',
+        'DvcCertificateExpiringSoon',
+        'DvcSyncLagHigh',
+        'DvcProberBlocked',
       ]),
     );
     for (const rule of alerts) {
@@ -69,13 +74,22 @@ describe('config/prometheus/rules.yml', () => {
   });
 
   it('is unit-tested in rules.test.yml: every alert has a case where it fires and one where it stays quiet', () => {
-    interface AlertCase { alertname: string; exp_alerts?: unknown[] }
+    interface AlertCase {
+      alertname: string;
+      exp_alerts?: unknown[];
+    }
     const tests = (parse(readFileSync(`${CONFIG_DIR}rules.test.yml`, 'utf8')) as { tests: { alert_rule_test?: AlertCase[] }[] }).tests;
     const cases = tests.flatMap((test) => test.alert_rule_test ?? []);
     for (const name of alertNames) {
       const mine = cases.filter((alertCase) => alertCase.alertname === name);
-      expect(mine.some((alertCase) => (alertCase.exp_alerts ?? []).length > 0), `${name} firing`).toBe(true);
-      expect(mine.some((alertCase) => (alertCase.exp_alerts ?? []).length === 0), `${name} quiet`).toBe(true);
+      expect(
+        mine.some((alertCase) => (alertCase.exp_alerts ?? []).length > 0),
+        `${name} firing`,
+      ).toBe(true);
+      expect(
+        mine.some((alertCase) => (alertCase.exp_alerts ?? []).length === 0),
+        `${name} quiet`,
+      ).toBe(true);
     }
   });
 });

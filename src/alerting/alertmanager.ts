@@ -105,7 +105,7 @@ export function buildAlerts(
     annotations: {
       summary: `${incident.check} (${incident.system}) ${incident.resolvedAt ? 'was failing' : 'is failing'}: ${incident.lastReason ?? incident.firstReason ?? 'failure'}`,
       description: incident.lastMessage,
-      ...(incident.lastReason ?? incident.firstReason ? { reason: (incident.lastReason ?? incident.firstReason)! } : {}),
+      ...((incident.lastReason ?? incident.firstReason) ? { reason: (incident.lastReason ?? incident.firstReason)! } : {}),
       incident: incident.id,
     },
     startsAt: incident.openedAt.toISOString(),

@@ -14,9 +14,20 @@ interface SmtpErrorShape {
 }
 
 export type SmtpFailureKind =
-  | 'refused' | 'unreachable' | 'no_greeting' | 'dns' | 'tls_untrusted' | 'tls_name' | 'tls_not_spoken'
-  | 'starttls_missing' | 'auth_refused' | 'auth_required' | 'sender_refused' | 'recipient_refused'
-  | 'message_refused' | 'other';
+  | 'refused'
+  | 'unreachable'
+  | 'no_greeting'
+  | 'dns'
+  | 'tls_untrusted'
+  | 'tls_name'
+  | 'tls_not_spoken'
+  | 'starttls_missing'
+  | 'auth_refused'
+  | 'auth_required'
+  | 'sender_refused'
+  | 'recipient_refused'
+  | 'message_refused'
+  | 'other';
 
 export interface SmtpFailure {
   readonly kind: SmtpFailureKind;
@@ -35,7 +46,10 @@ export function smtpErrorFields(error: unknown): Record<string, string | number>
   return fields;
 }
 
-export function explainSmtpError(error: unknown, smtp: Pick<SmtpConfig, 'host' | 'port' | 'secure' | 'requireTLS' | 'timeoutSeconds'> & { readonly auth?: { readonly user: string } }): SmtpFailure {
+export function explainSmtpError(
+  error: unknown,
+  smtp: Pick<SmtpConfig, 'host' | 'port' | 'secure' | 'requireTLS' | 'timeoutSeconds'> & { readonly auth?: { readonly user: string } },
+): SmtpFailure {
   const shape = (error ?? {}) as SmtpErrorShape;
   const message = shape.message ?? String(error);
   const server = `${smtp.host}:${smtp.port}`;
@@ -43,7 +57,10 @@ export function explainSmtpError(error: unknown, smtp: Pick<SmtpConfig, 'host' |
   const command = shape.command ?? '';
 
   if (/ECONNREFUSED/.test(message)) {
-    return { kind: 'refused', explanation: `nothing is listening on ${server} (connection refused): check alerting.email.smtp.host and port, and that the mail server is running` };
+    return {
+      kind: 'refused',
+      explanation: `nothing is listening on ${server} (connection refused): check alerting.email.smtp.host and port, and that the mail server is running`,
+    };
   }
   if (/ENOTFOUND|EAI_AGAIN|ENODATA/.test(message) || shape.code === 'EDNS') {
     return { kind: 'dns', explanation: `the name ${smtp.host} could not be resolved (${message})` };
@@ -52,7 +69,9 @@ export function explainSmtpError(error: unknown, smtp: Pick<SmtpConfig, 'host' |
     return { kind: 'unreachable', explanation: `${server} cannot be reached from here (${message}): check routes and firewalls` };
   }
   if (shape.code === 'ETIMEDOUT' && /Greeting never received/i.test(message)) {
-    const hint = smtp.secure ? ' (with secure: true the server must speak TLS at once, as on port 465)' : ': is this an SMTP port, or does it expect TLS at once (secure: true, port 465)?';
+    const hint = smtp.secure
+      ? ' (with secure: true the server must speak TLS at once, as on port 465)'
+      : ': is this an SMTP port, or does it expect TLS at once (secure: true, port 465)?';
     return { kind: 'no_greeting', explanation: `${server} accepted the connection but sent no SMTP greeting within ${smtp.timeoutSeconds} s${hint}` };
   }
   if (shape.code === 'ETIMEDOUT' && /TLS handshake/i.test(message)) {
@@ -87,7 +106,10 @@ export function explainSmtpError(error: unknown, smtp: Pick<SmtpConfig, 'host' |
   }
   if (shape.code === 'EAUTH') {
     const user = smtp.auth ? ` for user "${smtp.auth.user}"` : '';
-    return { kind: 'auth_refused', explanation: `authentication refused${user}${reply || ` (${message})`}: check alerting.email.smtp.auth (the password is not shown)` };
+    return {
+      kind: 'auth_refused',
+      explanation: `authentication refused${user}${reply || ` (${message})`}: check alerting.email.smtp.auth (the password is not shown)`,
+    };
   }
   if (command === 'MAIL FROM' && (shape.responseCode === 530 || /auth/i.test(shape.response ?? ''))) {
     return { kind: 'auth_required', explanation: `${server} requires authentication${reply}: set alerting.email.smtp.auth` };

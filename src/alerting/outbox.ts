@@ -192,13 +192,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 
   const startSend = (delivery: DeliveryRow): void => {
-    const attempt = send(delivery).catch((error: unknown) => {
-      // The store failed around the send; the delivery stays undelivered and is tried again.
-      log.error({ err: error, deliveryId: delivery.id }, 'could not record a mail attempt');
-    }).finally(() => {
-      inFlight.delete(delivery.route);
-      queuePass();
-    });
+    const attempt = send(delivery)
+      .catch((error: unknown) => {
+        // The store failed around the send; the delivery stays undelivered and is tried again.
+        log.error({ err: error, deliveryId: delivery.id }, 'could not record a mail attempt');
+      })
+      .finally(() => {
+        inFlight.delete(delivery.route);
+        queuePass();
+      });
     inFlight.set(delivery.route, attempt);
   };
 
@@ -244,7 +246,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
       log.warn({ deliveryId: delivery.id, messageId: delivery.messageId, rejected: receipt.rejected }, 'mail server refused some recipients');
     }
     log.info(
-      { deliveryId: delivery.id, messageId: delivery.messageId, to: frozen.to, subject: frozen.subject, attempt, notifications: frozen.types.length, ...receipt },
+      {
+        deliveryId: delivery.id,
+        messageId: delivery.messageId,
+        to: frozen.to,
+        subject: frozen.subject,
+        attempt,
+        notifications: frozen.types.length,
+        ...receipt,
+      },
       'mail delivered',
     );
     for (const type of frozen.types) options.onDelivered?.(CHANNEL, type, 'sent');

@@ -29,7 +29,15 @@ interface Written {
  */
 function persistenceKey(state: CheckState): string {
   const sync = state.lastResult?.sync;
-  return JSON.stringify([state.status, state.since.getTime(), state.recent, sync?.sourceMovedAt, sync?.targetMovedAt, sync?.mismatchSince, sync?.mismatchSinceByKey]);
+  return JSON.stringify([
+    state.status,
+    state.since.getTime(),
+    state.recent,
+    sync?.sourceMovedAt,
+    sync?.targetMovedAt,
+    sync?.mismatchSince,
+    sync?.mismatchSinceByKey,
+  ]);
 }
 
 export interface IncidentBook {
@@ -102,7 +110,9 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     if (stateWrite) states.set(stateWrite.check, stateWrite.state);
     const regraded = decision.incidents.some((incident) => {
       const before = open.get(incident.check);
-      return before?.id !== incident.id || incident.resolvedAt !== undefined || before.severity !== incident.severity || before.announced !== incident.announced;
+      return (
+        before?.id !== incident.id || incident.resolvedAt !== undefined || before.severity !== incident.severity || before.announced !== incident.announced
+      );
     });
     for (const incident of decision.incidents) {
       if (incident.resolvedAt === undefined) open.set(incident.check, incident);
@@ -154,7 +164,11 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       }
       if (orphans.length === 0) return;
       // An announced incident's thread must end; one never announced ends quietly.
-      const closed = orphans.map((incident): Incident => ({ ...incident, resolvedAt: now, lastMessage: `${incident.lastMessage} (check removed from the configuration)` }));
+      const closed = orphans.map((incident): Incident => ({
+        ...incident,
+        resolvedAt: now,
+        lastMessage: `${incident.lastMessage} (check removed from the configuration)`,
+      }));
       const notifications: Notification[] = closed
         .filter((incident) => incident.announced)
         .map((incident) => ({ type: 'resolved', incident, riders: [], to: ordinaryRecipients(alerting, incident.check, incident.system), createdAt: now }));

@@ -92,16 +92,33 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const giveUp = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(() => {
-      log.error({ timeoutSeconds: check.timeoutSeconds }, 'probe ignored its deadline; result forced to timeout');
-      resolve({ status: 'critical', reason: 'timeout', message: 'no answer before the deadline', durationSeconds: (performance.now() - started) / 1000, phases: {}, sync: carriedSync(context.previous) });
-    }, check.timeoutSeconds * 1000 + STUCK_PROBE_GRACE_MS);
+    timer = setTimeout(
+      () => {
+        log.error({ timeoutSeconds: check.timeoutSeconds }, 'probe ignored its deadline; result forced to timeout');
+        resolve({
+          status: 'critical',
+          reason: 'timeout',
+          message: 'no answer before the deadline',
+          durationSeconds: (performance.now() - started) / 1000,
+          phases: {},
+          sync: carriedSync(context.previous),
+        });
+      },
+      check.timeoutSeconds * 1000 + STUCK_PROBE_GRACE_MS,
+    );
   });
   try {
     return await Promise.race([runProbe(check, context), giveUp]);
   } catch (error) {
     log.error({ err: error }, 'probe crashed; this is a bug in dvc-sentinel');
-    return { status: 'critical', reason: 'protocol', message: `internal error: ${(error as Error).message}`, durationSeconds: (performance.now() - started) / 1000, phases: {}, sync: carriedSync(context.previous) };
+    return {
+      status: 'critical',
+      reason: 'protocol',
+      message: `internal error: ${(error as Error).message}`,
+      durationSeconds: (performance.now() - started) / 1000,
+      phases: {},
+      sync: carriedSync(context.previous),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -111,7 +128,16 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
 function carriedSync(previous: ProbeResult | undefined): ProbeResult['sync'] {
   const sync = previous?.sync;
   if (!sync) return undefined;
-  return { mode: sync.mode, unit: sync.unit, sourceWatermark: sync.sourceWatermark, targetWatermark: sync.targetWatermark, sourceMovedAt: sync.sourceMovedAt, targetMovedAt: sync.targetMovedAt, mismatchSince: sync.mismatchSince, mismatchSinceByKey: sync.mismatchSinceByKey };
+  return {
+    mode: sync.mode,
+    unit: sync.unit,
+    sourceWatermark: sync.sourceWatermark,
+    targetWatermark: sync.targetWatermark,
+    sourceMovedAt: sync.sourceMovedAt,
+    targetMovedAt: sync.targetMovedAt,
+    mismatchSince: sync.mismatchSince,
+    mismatchSinceByKey: sync.mismatchSinceByKey,
+  };
 }
 
 function round(seconds: number): number {

@@ -11,7 +11,11 @@ export async function demoCommand(
   log: Logger,
   hooks: { onSecrets?: (secrets: readonly string[]) => void } = {},
 ): Promise<void> {
-  const simulator = await simulateCommand({ basePort: options.basePort ?? 18080, timeline: options.timeline ?? 'demo' }, io, log.child({ component: 'simulator' }));
+  const simulator = await simulateCommand(
+    { basePort: options.basePort ?? 18080, timeline: options.timeline ?? 'demo' },
+    io,
+    log.child({ component: 'simulator' }),
+  );
   try {
     await runCommand({ config: options.config }, log, { ...hooks, beforeExit: () => simulator.close() });
   } catch (error) {

@@ -72,7 +72,13 @@ function toJson({ check, result }: OnceRow) {
     certificate: result.tls ? { expiresAt: result.tls.expiresAt.toISOString(), daysLeft: result.tls.daysLeft } : null,
     addresses: result.dns?.addresses ?? null,
     sync: result.sync
-      ? { mode: result.sync.mode, unit: result.sync.unit, lag: result.sync.lag ?? null, backlog: result.sync.backlog ?? null, mismatchSeconds: result.sync.mismatchSeconds ?? null }
+      ? {
+          mode: result.sync.mode,
+          unit: result.sync.unit,
+          lag: result.sync.lag ?? null,
+          backlog: result.sync.backlog ?? null,
+          mismatchSeconds: result.sync.mismatchSeconds ?? null,
+        }
       : null,
   };
 }
@@ -110,7 +116,11 @@ export function renderOnceTable(rows: readonly OnceRow[]): string[] {
     result.message,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
   const counts = { ok: 0, warning: 0, critical: 0 };
   for (const { result } of rows) counts[result.status] += 1;
   return [line(header), ...body.map(line), '', `${rows.length} checks: ${counts.ok} ok, ${counts.warning} warning, ${counts.critical} critical`];

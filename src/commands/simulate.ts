@@ -15,11 +15,7 @@ export interface SimulateOptions {
   readonly certDir?: string;
 }
 
-export async function simulateCommand(
-  options: SimulateOptions,
-  io: { stdout(line: string): void },
-  log: Logger,
-): Promise<{ close(): Promise<void> }> {
+export async function simulateCommand(options: SimulateOptions, io: { stdout(line: string): void }, log: Logger): Promise<{ close(): Promise<void> }> {
   const simulator = await startSimulator({
     host: options.host,
     basePort: options.basePort,

@@ -75,7 +75,15 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
     vantage: input?.vantage ?? [],
     maintenance: (input?.maintenance ?? []).map((window): MaintenanceWindow =>
       'cron' in window
-        ? { kind: 'recurring', name: window.name, checks: window.checks ?? [], to: window.to, cron: window.cron, durationSeconds: window.duration, timezone: window.timezone ?? ALERTING_DEFAULTS.timezone }
+        ? {
+            kind: 'recurring',
+            name: window.name,
+            checks: window.checks ?? [],
+            to: window.to,
+            cron: window.cron,
+            durationSeconds: window.duration,
+            timezone: window.timezone ?? ALERTING_DEFAULTS.timezone,
+          }
         : { kind: 'absolute', name: window.name, checks: window.checks ?? [], to: window.to, start: window.start, end: window.end },
     ),
     email: {

@@ -14,7 +14,10 @@ export const AlertOn = z.enum(['critical', 'warning']).describe('Open incidents 
 
 const Instant = z
   .string()
-  .refine((text) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 time with an offset, e.g. "2026-05-29T22:00:00+07:00"')
+  .refine(
+    (text) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text)),
+    'must be an ISO-8601 time with an offset, e.g. "2026-05-29T22:00:00+07:00"',
+  )
   .transform((text) => new Date(text));
 
 const windowCommon = {

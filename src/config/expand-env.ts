@@ -59,14 +59,15 @@ export function createExpansionLog(): {
   return {
     secrets,
     issues,
-    expand: (text, path, env) => expandText(
-      text,
-      env,
-      (value) => {
-        if (value.length >= MIN_SECRET_LENGTH) secrets.add(value);
-      },
-      (message) => issues.push({ path, message }),
-    ),
+    expand: (text, path, env) =>
+      expandText(
+        text,
+        env,
+        (value) => {
+          if (value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+        },
+        (message) => issues.push({ path, message }),
+      ),
   };
 }
 

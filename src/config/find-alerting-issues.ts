@@ -6,7 +6,6 @@ import type { Config } from './config.ts';
 import type { ConfigInput } from './schema.ts';
 import type { PathIssue } from './translate-zod-issues.ts';
 
-
 export function findAlertingIssues(input: ConfigInput, config: Config): { issues: PathIssue[]; warnings: PathIssue[] } {
   const issues: PathIssue[] = [];
   const warnings: PathIssue[] = [];
@@ -32,12 +31,26 @@ export function findAlertingIssues(input: ConfigInput, config: Config): { issues
   const windowNames = new Map<string, number>();
   (alerting?.maintenance ?? []).forEach((window, index) => {
     const first = windowNames.get(window.name);
-    if (first !== undefined) issues.push({ path: ['alerting', 'maintenance', index, 'name'], at: 'value', message: `duplicate window name "${window.name}" (also alerting.maintenance[${first}])` });
+    if (first !== undefined)
+      issues.push({
+        path: ['alerting', 'maintenance', index, 'name'],
+        at: 'value',
+        message: `duplicate window name "${window.name}" (also alerting.maintenance[${first}])`,
+      });
     else windowNames.set(window.name, index);
     if ('cron' in window) {
-      if (!cron.validate(window.cron)) issues.push({ path: ['alerting', 'maintenance', index, 'cron'], at: 'value', message: `"${window.cron}" is not a cron expression (minute hour day month weekday)` });
+      if (!cron.validate(window.cron))
+        issues.push({
+          path: ['alerting', 'maintenance', index, 'cron'],
+          at: 'value',
+          message: `"${window.cron}" is not a cron expression (minute hour day month weekday)`,
+        });
       if (window.timezone !== undefined && !isTimeZone(window.timezone)) {
-        issues.push({ path: ['alerting', 'maintenance', index, 'timezone'], at: 'value', message: `unknown time zone "${window.timezone}"; e.g. Asia/Ho_Chi_Minh` });
+        issues.push({
+          path: ['alerting', 'maintenance', index, 'timezone'],
+          at: 'value',
+          message: `unknown time zone "${window.timezone}"; e.g. Asia/Ho_Chi_Minh`,
+        });
       }
     } else if (window.end.getTime() <= window.start.getTime()) {
       issues.push({ path: ['alerting', 'maintenance', index, 'end'], at: 'value', message: 'the window must end after it starts' });

@@ -14,12 +14,16 @@ export function findConfigWarnings(config: Config, has: (path: readonly PathKey[
     if (host === undefined) return [];
     const path: PathKey[] = has(['checks', index, 'interval'])
       ? ['checks', index, 'interval']
-      : has(['defaults', 'interval']) ? ['defaults', 'interval'] : ['checks', index];
-    return [{
-      path,
-      at: 'value' as const,
-      message: `check "${check.name}" probes ${host} every ${formatDuration(check.intervalSeconds)}; the national portal throttles clients; probe at most about once a minute`,
-    }];
+      : has(['defaults', 'interval'])
+        ? ['defaults', 'interval']
+        : ['checks', index];
+    return [
+      {
+        path,
+        at: 'value' as const,
+        message: `check "${check.name}" probes ${host} every ${formatDuration(check.intervalSeconds)}; the national portal throttles clients; probe at most about once a minute`,
+      },
+    ];
   });
 }
 

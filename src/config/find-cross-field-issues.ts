@@ -55,7 +55,9 @@ function findTimeoutsOverInterval({ config, has }: CrossFieldContext): PathIssue
       ? ['checks', index, 'timeout']
       : ownInterval
         ? ['checks', index, 'interval']
-        : has(['defaults', 'timeout']) ? ['defaults', 'timeout'] : ['checks', index];
+        : has(['defaults', 'timeout'])
+          ? ['defaults', 'timeout']
+          : ['checks', index];
     const timeoutFrom = ownTimeout ? '' : ' (from defaults)';
     const intervalFrom = ownInterval ? '' : ' (from defaults)';
     const message = `timeout ${formatDuration(check.timeoutSeconds)}${timeoutFrom} is longer than interval ${formatDuration(check.intervalSeconds)}${intervalFrom}; a probe must end before the next one starts`;
@@ -72,18 +74,21 @@ function findTlsOnPlainHttp({ input }: CrossFieldContext): PathIssue[] {
   return input.checks.flatMap((check, index) =>
     check.kind === 'http' && check.tls !== undefined && /^http:/i.test(check.url)
       ? [{ path: ['checks', index, 'tls'], at: 'key' as const, message: `tls options apply only to https:// URLs, and ${check.url} is plain http` }]
-      : []);
+      : [],
+  );
 }
 
 function findLatencyOrder({ input }: CrossFieldContext): PathIssue[] {
   return input.checks.flatMap((check, index) => {
     const latency = check.expect?.latency;
     if (latency?.warn === undefined || latency.critical === undefined || latency.warn < latency.critical) return [];
-    return [{
-      path: ['checks', index, 'expect', 'latency', 'warn'],
-      at: 'value' as const,
-      message: `warn (${formatDuration(latency.warn)}) must be shorter than critical (${formatDuration(latency.critical)})`,
-    }];
+    return [
+      {
+        path: ['checks', index, 'expect', 'latency', 'warn'],
+        at: 'value' as const,
+        message: `warn (${formatDuration(latency.warn)}) must be shorter than critical (${formatDuration(latency.critical)})`,
+      },
+    ];
   });
 }
 
@@ -94,10 +99,13 @@ function findDnsAddressFamilies({ config }: CrossFieldContext): PathIssue[] {
     return (check.expect.addresses ?? []).flatMap((address, position) =>
       (wantV4 ? isIPv4(address) : isIPv6(address))
         ? []
-        : [{
-          path: ['checks', index, 'expect', 'addresses', position],
-          at: 'value' as const,
-          message: `"${address}" is not an ${wantV4 ? 'IPv4' : 'IPv6'} address, which a recordType ${check.recordType} answer holds`,
-        }]);
+        : [
+            {
+              path: ['checks', index, 'expect', 'addresses', position],
+              at: 'value' as const,
+              message: `"${address}" is not an ${wantV4 ? 'IPv4' : 'IPv6'} address, which a recordType ${check.recordType} answer holds`,
+            },
+          ],
+    );
   });
 }

@@ -70,8 +70,8 @@ export function loadConfigWithPositions(file: string, source: string, env: NodeJ
 
   const expansion = expandEnv(document, env);
   // Messages quote bad values; one that came from the environment may be a token, and `check` prints to a terminal.
-  const fail = (issues: readonly PathIssue[]): ConfigError => new ConfigError(
-    sortIssues(issues.map(locate)).map((issue) => ({ ...issue, message: scrubSecrets(issue.message, expansion.secrets) })));
+  const fail = (issues: readonly PathIssue[]): ConfigError =>
+    new ConfigError(sortIssues(issues.map(locate)).map((issue) => ({ ...issue, message: scrubSecrets(issue.message, expansion.secrets) })));
   const envIssues: PathIssue[] = expansion.issues.map((issue) => ({ ...issue, at: 'value' }));
   const input = readDocument(document, file);
   const parsed = ConfigInput.safeParse(input);
@@ -79,8 +79,9 @@ export function loadConfigWithPositions(file: string, source: string, env: NodeJ
   if (!parsed.success) {
     // A value still holding an unset ${NAME} fails validation too; its env issue already says why.
     const envPaths = new Set(envIssues.map((issue) => formatIssuePath(issue.path)));
-    const schemaIssues = translateZodIssues(parsed.error.issues, input, ConfigInput)
-      .filter((issue) => issue.at === 'key' || !envPaths.has(formatIssuePath(issue.path)));
+    const schemaIssues = translateZodIssues(parsed.error.issues, input, ConfigInput).filter(
+      (issue) => issue.at === 'key' || !envPaths.has(formatIssuePath(issue.path)),
+    );
     // The checks that did validate still get the cross-field rules, so one pass reports everything.
     const partial = validateRemainingChecks(input, parsed.error.issues);
     const semanticIssues = partial ? checkSemantics(file, partial.data, partial.checkIndexes, has, lineOf).issues : [];
@@ -130,7 +131,10 @@ function checkSemantics(
  * them; undefined when defaults or the list itself is broken. Other top-level settings do not
  * affect checks and are left out.
  */
-function validateRemainingChecks(input: unknown, issues: readonly { readonly path: readonly PropertyKey[] }[]): { data: ConfigInput; checkIndexes: number[] } | undefined {
+function validateRemainingChecks(
+  input: unknown,
+  issues: readonly { readonly path: readonly PropertyKey[] }[],
+): { data: ConfigInput; checkIndexes: number[] } | undefined {
   if (input === null || typeof input !== 'object' || !Array.isArray((input as { checks?: unknown }).checks)) return undefined;
   const { defaults, checks } = input as { defaults?: unknown; checks: unknown[] };
   const failing = new Set<number>();
@@ -170,16 +174,25 @@ function yamlIssue(file: string, source: string, error: YAMLError, locator: Yaml
   if (error.code === 'DUPLICATE_KEY') {
     const path = locator.pathOfKeyAt(offset) ?? [];
     const key = path.at(-1);
-    return { file, line, column, path: formatIssuePath(path), message: `duplicate key${key === undefined ? '' : ` "${String(key)}"`}; a key may appear only once in a map` };
+    return {
+      file,
+      line,
+      column,
+      path: formatIssuePath(path),
+      message: `duplicate key${key === undefined ? '' : ` "${String(key)}"`}; a key may appear only once in a map`,
+    };
   }
   if (error.code === 'MULTIPLE_DOCS') {
     return { file, line, column, path: '', message: 'the file holds more than one YAML document ("---"); keep a single one' };
   }
   const lineText = source.split('\n')[line - 1] ?? '';
   // Inside [ ] or { }, YAML reads an unquoted ${A} as "$" and the map {A}; the parser's words do not say so.
-  const hint = /\$\{/.test(lineText) && /[[{]/.test(lineText)
-    ? ' (inside [ ] or { }, write "${NAME}" in quotes)'
-    : error.code === 'BLOCK_AS_IMPLICIT_KEY' ? ' (a value holding ": " needs quotes)' : '';
+  const hint =
+    /\$\{/.test(lineText) && /[[{]/.test(lineText)
+      ? ' (inside [ ] or { }, write "${NAME}" in quotes)'
+      : error.code === 'BLOCK_AS_IMPLICIT_KEY'
+        ? ' (a value holding ": " needs quotes)'
+        : '';
   return { file, line, column, path: '', message: `YAML: ${error.message}${hint}` };
 }
 

@@ -36,8 +36,7 @@ export function createYamlLocator(document: Document, lineCounter: LineCounter):
     return { line, column: col };
   };
   const start: SourcePosition = { line: 1, column: 1 };
-  const positionOfNode = (node: YamlNodeLike | undefined): SourcePosition =>
-    node?.range ? positionOf(node.range[0]) : start;
+  const positionOfNode = (node: YamlNodeLike | undefined): SourcePosition => (node?.range ? positionOf(node.range[0]) : start);
 
   const deref = (node: unknown): unknown => (isAlias(node) ? node.resolve(document) : node);
 

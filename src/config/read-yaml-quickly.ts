@@ -25,11 +25,14 @@ const QUICK_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
       resolve: (data: unknown) => typeof data === 'string' && HAS_REFERENCE.test(data),
       construct: (data: string) => new PlainReference(data),
     }),
-    ...PLAIN_SCALAR_TAGS.map((tag, index) => new jsyaml.Type(`${tag.tag}#${index}`, {
-      kind: 'scalar',
-      resolve: (data: unknown) => typeof data === 'string' && tag.test.test(data),
-      construct: (data: string) => resolvePlainScalar(tag, data),
-    })),
+    ...PLAIN_SCALAR_TAGS.map(
+      (tag, index) =>
+        new jsyaml.Type(`${tag.tag}#${index}`, {
+          kind: 'scalar',
+          resolve: (data: unknown) => typeof data === 'string' && tag.test.test(data),
+          construct: (data: string) => resolvePlainScalar(tag, data),
+        }),
+    ),
   ],
 });
 

@@ -61,7 +61,9 @@ export const HttpCheckInput = z.strictObject({
   url: z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL'),
   method: HttpMethod.optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional()
+  body: z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .optional()
     .describe('Request body; an object or list is sent as JSON'),
   followRedirects: z.boolean().optional(),
   ipFamily: IpFamily.optional(),
@@ -118,7 +120,9 @@ export const SyncSideInput = z.strictObject({
   url: HttpUrl,
   method: HttpMethod.optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional()
+  body: z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .optional()
     .describe('Request body; an object or list is sent as JSON'),
   watermark: JsonPathText.optional().describe('mode lag: JSON path of the watermark (a time or, with unit: count, a number)'),
   value: JsonPathText.optional().describe('mode parity: JSON path of the value compared with the other side'),
@@ -129,36 +133,36 @@ export const SyncSideInput = z.strictObject({
 /** A lag level: a duration (unit time) or a number of items (unit count); tagged so the check can tell. */
 const LagLevel = z
   .union([
-    z.number().nonnegative().transform((items) => ({ items })),
+    z
+      .number()
+      .nonnegative()
+      .transform((items) => ({ items })),
     Duration.transform((seconds) => ({ seconds })),
   ])
   .describe('A duration such as "5m" (unit time) or a number of items (unit count)');
 
 const Count = z.number().int().nonnegative();
 
-const SyncCheckFields = z
-  .strictObject({
-    ...common,
-    kind: z.literal('sync'),
-    mode: z.enum(['lag', 'parity']).optional().describe('lag (default): how far the target trails; parity: whether both sides hold the same value'),
-    unit: z.enum(['time', 'count']).optional().describe('time (default): watermarks are instants; count: sequence numbers, lag in items'),
-    emptyMeans: z.enum(['error', 'caughtUp']).optional()
-      .describe('A null or absent source watermark: error (default), or caughtUp (nothing waiting, lag 0)'),
-    compare: z.enum(['exact', 'dossierStatus']).optional()
-      .describe('mode parity: exact (default), or dossierStatus (codes 1-10 equal their national names)'),
-    source: SyncSideInput.describe('Where changes happen (the provincial system)'),
-    target: SyncSideInput.optional().describe('Where they must arrive (the national portal side); absent = lag is now − source watermark'),
-    backlog: JsonPathText.optional().describe('JSON path, in the source answer, of the number (or list) of items waiting'),
-    expect: z
-      .strictObject({
-        lag: z.strictObject({ warn: LagLevel.optional(), critical: LagLevel.optional() }).optional(),
-        backlog: z.strictObject({ warn: Count.optional(), critical: Count.optional() }).optional(),
-        stalled: PositiveDuration.optional().describe('Critical when the target watermark has not moved this long while the source moved'),
-        mismatchFor: PositiveDuration.optional().describe('mode parity: critical once the sides have differed this long'),
-        latency: Latency.optional(),
-      })
-      .optional(),
-  });
+const SyncCheckFields = z.strictObject({
+  ...common,
+  kind: z.literal('sync'),
+  mode: z.enum(['lag', 'parity']).optional().describe('lag (default): how far the target trails; parity: whether both sides hold the same value'),
+  unit: z.enum(['time', 'count']).optional().describe('time (default): watermarks are instants; count: sequence numbers, lag in items'),
+  emptyMeans: z.enum(['error', 'caughtUp']).optional().describe('A null or absent source watermark: error (default), or caughtUp (nothing waiting, lag 0)'),
+  compare: z.enum(['exact', 'dossierStatus']).optional().describe('mode parity: exact (default), or dossierStatus (codes 1-10 equal their national names)'),
+  source: SyncSideInput.describe('Where changes happen (the provincial system)'),
+  target: SyncSideInput.optional().describe('Where they must arrive (the national portal side); absent = lag is now − source watermark'),
+  backlog: JsonPathText.optional().describe('JSON path, in the source answer, of the number (or list) of items waiting'),
+  expect: z
+    .strictObject({
+      lag: z.strictObject({ warn: LagLevel.optional(), critical: LagLevel.optional() }).optional(),
+      backlog: z.strictObject({ warn: Count.optional(), critical: Count.optional() }).optional(),
+      stalled: PositiveDuration.optional().describe('Critical when the target watermark has not moved this long while the source moved'),
+      mismatchFor: PositiveDuration.optional().describe('mode parity: critical once the sides have differed this long'),
+      latency: Latency.optional(),
+    })
+    .optional(),
+});
 
 export const SyncCheckInput = SyncCheckFields.superRefine(findSyncFieldIssues);
 
@@ -169,13 +173,17 @@ function findSyncFieldIssues(check: z.output<typeof SyncCheckFields>, ctx: z.Ref
   };
   const mode = check.mode ?? 'lag';
   const unit = check.unit ?? 'time';
-  const sides = [['source', check.source], ['target', check.target]] as const;
+  const sides = [
+    ['source', check.source],
+    ['target', check.target],
+  ] as const;
   for (const [name, side] of sides) {
     if (side?.tls !== undefined && /^http:/i.test(side.url)) issue([name, 'tls'], `tls options apply only to https:// URLs, and ${name}.url is plain http`);
   }
   if (mode === 'lag') {
     if (check.source.watermark === undefined) issue(['source'], 'missing "watermark": the JSON path of the source watermark, e.g. "$.data.lastUpdated"');
-    if (check.target !== undefined && check.target.watermark === undefined) issue(['target'], 'missing "watermark": the JSON path of the target watermark, e.g. "$.lastSyncedAt"');
+    if (check.target !== undefined && check.target.watermark === undefined)
+      issue(['target'], 'missing "watermark": the JSON path of the target watermark, e.g. "$.lastSyncedAt"');
     for (const [name, side] of sides) {
       if (side?.value !== undefined) issue([name, 'value'], '"value" is read in mode: parity only; in mode lag each side has a "watermark"');
     }
@@ -189,7 +197,10 @@ function findSyncFieldIssues(check: z.output<typeof SyncCheckFields>, ctx: z.Ref
       const threshold = check.expect?.lag?.[level];
       if (threshold === undefined) continue;
       if (unit === 'time' && 'items' in threshold) {
-        issue(['expect', 'lag', level], `${threshold.items} has no unit; write a duration such as "${threshold.items}s" (units: ms, s, m, h, d), or set unit: count for a lag in items`);
+        issue(
+          ['expect', 'lag', level],
+          `${threshold.items} has no unit; write a duration such as "${threshold.items}s" (units: ms, s, m, h, d), or set unit: count for a lag in items`,
+        );
       }
       if (unit === 'count' && 'seconds' in threshold) issue(['expect', 'lag', level], 'with unit: count the lag is in items; write a whole number');
       if (unit === 'count' && 'items' in threshold && !Number.isInteger(threshold.items)) issue(['expect', 'lag', level], 'a lag in items is a whole number');
@@ -205,7 +216,8 @@ function findSyncFieldIssues(check: z.output<typeof SyncCheckFields>, ctx: z.Ref
       if (side.value === undefined) issue([name], `missing "value": the JSON path of the value compared in mode: parity`);
       if (side.watermark !== undefined) issue([name, 'watermark'], '"watermark" is read in mode lag; in mode: parity each side has a "value"');
     }
-    if (check.expect?.mismatchFor === undefined) issue(check.expect === undefined ? [] : ['expect'], 'mode: parity needs expect.mismatchFor: how long the sides may differ, e.g. 15m');
+    if (check.expect?.mismatchFor === undefined)
+      issue(check.expect === undefined ? [] : ['expect'], 'mode: parity needs expect.mismatchFor: how long the sides may differ, e.g. 15m');
     for (const key of ['lag', 'stalled'] as const) {
       if (check.expect?.[key] !== undefined) issue(['expect', key], `"${key}" applies to mode lag only`);
     }
@@ -227,9 +239,7 @@ function levelOf(level: { items: number } | { seconds: number }): number {
 
 export const CheckInput = z.discriminatedUnion('kind', [HttpCheckInput, TlsCheckInput, DnsCheckInput, TcpCheckInput, SyncCheckInput]);
 
-export const Listen = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464');
+export const Listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464');
 
 export const Defaults = z.strictObject({
   interval: PositiveDuration.optional(),

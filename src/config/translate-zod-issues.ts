@@ -43,9 +43,11 @@ function translateIssue(issue: ZodIssue, input: unknown, root: AnySchema): PathI
       if (value === undefined) return at(`missing required key "${String(path.at(-1) ?? '')}"`);
       if (path.length === 0) return at(`expected a map of settings with at least "checks:", got ${describeValue(value)}`);
       if (schema !== undefined && isDuration(schema)) {
-        return at(typeof value === 'number'
-          ? `${value} has no unit; write a duration such as "${value}s" (units: ms, s, m, h, d)`
-          : `expected ${DURATION_TEXT}, got ${describeValue(value)}`);
+        return at(
+          typeof value === 'number'
+            ? `${value} has no unit; write a duration such as "${value}s" (units: ms, s, m, h, d)`
+            : `expected ${DURATION_TEXT}, got ${describeValue(value)}`,
+        );
       }
       return at(`expected ${typeName(issue.expected)}, got ${describeValue(value)}`);
 
@@ -125,15 +127,23 @@ function isDuration(schema: AnySchema): boolean {
 
 function typeName(expected: string): string {
   switch (expected) {
-    case 'string': return 'text';
-    case 'number': return 'a number';
-    case 'int': return 'a whole number';
-    case 'boolean': return 'true or false';
-    case 'array': return 'a list';
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'int':
+      return 'a whole number';
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list';
     case 'object':
-    case 'record': return 'a map';
-    case 'null': return 'null';
-    default: return expected;
+    case 'record':
+      return 'a map';
+    case 'null':
+      return 'null';
+    default:
+      return expected;
   }
 }
 

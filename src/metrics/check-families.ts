@@ -156,7 +156,8 @@ const FAMILIES: readonly Family[] = [
     type: 'counter',
     help: 'Probes that ended critical, by failure reason.',
     write: (series, out) => {
-      for (const [reason, count] of series.failures) out.push(`dvc_probe_failures_total{${series.checkSystem},reason="${escapeLabel(reason)}"${series.location}} ${count}`);
+      for (const [reason, count] of series.failures)
+        out.push(`dvc_probe_failures_total{${series.checkSystem},reason="${escapeLabel(reason)}"${series.location}} ${count}`);
     },
   },
   {
@@ -174,7 +175,8 @@ const FAMILIES: readonly Family[] = [
     type: 'gauge',
     help: 'Expiry (notAfter) of the last certificate seen, as Unix time; kept when a later probe could not read one.',
     write: (series, out) => {
-      if (series.tlsExpirySeconds !== undefined) out.push(`dvc_tls_cert_expiry_timestamp_seconds{${series.checkLabels}} ${formatValue(series.tlsExpirySeconds)}`);
+      if (series.tlsExpirySeconds !== undefined)
+        out.push(`dvc_tls_cert_expiry_timestamp_seconds{${series.checkLabels}} ${formatValue(series.tlsExpirySeconds)}`);
     },
   },
   {
@@ -190,7 +192,8 @@ const FAMILIES: readonly Family[] = [
     type: 'gauge',
     help: 'When the last probe of the check finished, as Unix time.',
     write: (series, out) => {
-      if (series.lastFinishedAtSeconds !== undefined) out.push(`dvc_probe_last_run_timestamp_seconds{${series.checkLabels}} ${formatValue(series.lastFinishedAtSeconds)}`);
+      if (series.lastFinishedAtSeconds !== undefined)
+        out.push(`dvc_probe_last_run_timestamp_seconds{${series.checkLabels}} ${formatValue(series.lastFinishedAtSeconds)}`);
     },
   },
   // Sync gauges publish what the last probe knew; a failed probe knows no lag, so its series
@@ -201,7 +204,8 @@ const FAMILIES: readonly Family[] = [
     help: 'Sync lag of the last probe in seconds: source − target watermark, or now − source.',
     write: (series, out) => {
       const sync = series.lastResult?.sync;
-      if (sync?.mode === 'lag' && sync.unit === 'seconds' && sync.lag !== undefined) out.push(`dvc_sync_lag_seconds{${series.statusLabels}} ${formatValue(sync.lag)}`);
+      if (sync?.mode === 'lag' && sync.unit === 'seconds' && sync.lag !== undefined)
+        out.push(`dvc_sync_lag_seconds{${series.statusLabels}} ${formatValue(sync.lag)}`);
     },
   },
   {
@@ -210,7 +214,8 @@ const FAMILIES: readonly Family[] = [
     help: 'Sync lag of the last probe in items, for counter watermarks (unit: count).',
     write: (series, out) => {
       const sync = series.lastResult?.sync;
-      if (sync?.mode === 'lag' && sync.unit === 'items' && sync.lag !== undefined) out.push(`dvc_sync_lag_items{${series.statusLabels}} ${formatValue(sync.lag)}`);
+      if (sync?.mode === 'lag' && sync.unit === 'items' && sync.lag !== undefined)
+        out.push(`dvc_sync_lag_items{${series.statusLabels}} ${formatValue(sync.lag)}`);
     },
   },
   {
@@ -230,8 +235,10 @@ const FAMILIES: readonly Family[] = [
       const sync = series.lastResult?.sync;
       if (sync?.unit !== 'seconds') return;
       const check = series.nameText;
-      if (sync.sourceWatermark !== undefined) out.push(`dvc_sync_watermark_timestamp_seconds{check="${check}",side="source"${series.location}} ${formatValue(sync.sourceWatermark)}`);
-      if (sync.targetWatermark !== undefined) out.push(`dvc_sync_watermark_timestamp_seconds{check="${check}",side="target"${series.location}} ${formatValue(sync.targetWatermark)}`);
+      if (sync.sourceWatermark !== undefined)
+        out.push(`dvc_sync_watermark_timestamp_seconds{check="${check}",side="source"${series.location}} ${formatValue(sync.sourceWatermark)}`);
+      if (sync.targetWatermark !== undefined)
+        out.push(`dvc_sync_watermark_timestamp_seconds{check="${check}",side="target"${series.location}} ${formatValue(sync.targetWatermark)}`);
     },
   },
   {
@@ -241,8 +248,10 @@ const FAMILIES: readonly Family[] = [
     write: (series, out) => {
       const sync = series.lastResult?.sync;
       const check = series.nameText;
-      if (sync?.sourceMovedAt !== undefined) out.push(`dvc_sync_watermark_moved_timestamp_seconds{check="${check}",side="source"${series.location}} ${formatValue(sync.sourceMovedAt / 1000)}`);
-      if (sync?.targetMovedAt !== undefined) out.push(`dvc_sync_watermark_moved_timestamp_seconds{check="${check}",side="target"${series.location}} ${formatValue(sync.targetMovedAt / 1000)}`);
+      if (sync?.sourceMovedAt !== undefined)
+        out.push(`dvc_sync_watermark_moved_timestamp_seconds{check="${check}",side="source"${series.location}} ${formatValue(sync.sourceMovedAt / 1000)}`);
+      if (sync?.targetMovedAt !== undefined)
+        out.push(`dvc_sync_watermark_moved_timestamp_seconds{check="${check}",side="target"${series.location}} ${formatValue(sync.targetMovedAt / 1000)}`);
     },
   },
   {
@@ -251,7 +260,8 @@ const FAMILIES: readonly Family[] = [
     help: 'Parity checks: how long the two sides have differed (0 while equal).',
     write: (series, out) => {
       const sync = series.lastResult?.sync;
-      if (sync?.mode === 'parity' && sync.mismatchCount !== undefined) out.push(`dvc_sync_parity_mismatch_seconds{${series.statusLabels}} ${formatValue(sync.mismatchSeconds ?? 0)}`);
+      if (sync?.mode === 'parity' && sync.mismatchCount !== undefined)
+        out.push(`dvc_sync_parity_mismatch_seconds{${series.statusLabels}} ${formatValue(sync.mismatchSeconds ?? 0)}`);
     },
   },
   {

@@ -66,11 +66,7 @@ const STATUS_VALUES: Readonly<Record<Status, number>> = { ok: 0, warning: 1, cri
 
 // prom-client's gauges with a _total suffix fail `promtool check metrics`; their per-type
 // siblings (nodejs_active_handles{type} etc.) stay, and sum() over them gives the same number.
-const LINT_FAILING_PROCESS_METRICS = [
-  'nodejs_active_handles_total',
-  'nodejs_active_requests_total',
-  'nodejs_active_resources_total',
-];
+const LINT_FAILING_PROCESS_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 export function createMetrics(options: MetricsOptions): Metrics {
   const registry = options.registry ?? new Registry();

@@ -41,7 +41,8 @@ export async function measureDns(check: DnsCheck, context: ProbeContext): Promis
     const answer = await Promise.race([pending, aborted]);
     const querySeconds = seconds();
     // c-ares reports an empty answer as ENODATA; an injected lookup may just return nothing.
-    if (answer.length === 0) return { failure: new ProbeFailure('dns', `${label}: no record of that type`, { phase: 'dns' }), querySeconds, durationSeconds: querySeconds };
+    if (answer.length === 0)
+      return { failure: new ProbeFailure('dns', `${label}: no record of that type`, { phase: 'dns' }), querySeconds, durationSeconds: querySeconds };
     return { answer, querySeconds, durationSeconds: querySeconds };
   } catch (error) {
     if (error instanceof ProbeFailure) return { failure: error, durationSeconds: seconds() };
@@ -60,7 +61,13 @@ export async function measureDns(check: DnsCheck, context: ProbeContext): Promis
 export function judgeDns(check: DnsCheck, measurement: DnsMeasurement): ProbeResult {
   const phases = measurement.querySeconds === undefined ? {} : { dns: measurement.querySeconds };
   if ('failure' in measurement) {
-    return { status: 'critical', reason: measurement.failure.reason, message: measurement.failure.message, durationSeconds: measurement.durationSeconds, phases };
+    return {
+      status: 'critical',
+      reason: measurement.failure.reason,
+      message: measurement.failure.message,
+      durationSeconds: measurement.durationSeconds,
+      phases,
+    };
   }
   const addresses = sortValues(measurement.answer.map((value) => displayValue(value, check.recordType)));
   const answered = new Set(addresses.map((value) => comparisonKey(value, check.recordType)));

@@ -86,7 +86,11 @@ export async function measureHttp(spec: HttpRequestSpec, context: ProbeContext):
     }
     const { kind: _kind, headers: _headers, body: _body, ...facts } = hop;
     const fail = (message: string): HttpFailureFacts => ({
-      ...facts, kind: 'failure', failure: new ProbeFailure('protocol', message), redirects, durationSeconds,
+      ...facts,
+      kind: 'failure',
+      failure: new ProbeFailure('protocol', message),
+      redirects,
+      durationSeconds,
     });
     if (redirects === DEFAULTS.maxRedirects) return fail(`more than ${DEFAULTS.maxRedirects} redirects (the last from ${url.host})`);
     let next: URL;
@@ -145,19 +149,24 @@ async function measureHop(
     openConnection(
       { host: hostname, port: portOf(url), tls: https ? { servername, policy: spec.tls } : undefined },
       {
-        family: spec.ipFamily, resolver: spec.resolver, lookup: context.lookup, signal: context.signal,
-        timeoutMs: remainingMs, phases, now: () => measuredAt,
+        family: spec.ipFamily,
+        resolver: spec.resolver,
+        lookup: context.lookup,
+        signal: context.signal,
+        timeoutMs: remainingMs,
+        phases,
+        now: () => measuredAt,
       },
     ).then(
       (connection) => {
         const tls: HttpTlsFacts | undefined = https
           ? {
-            servername,
-            authorized: connection.authorized,
-            authorizationError: connection.authorizationError,
-            peer: connection.peer,
-            protocol: connection.tlsProtocol,
-          }
+              servername,
+              authorized: connection.authorized,
+              authorizationError: connection.authorizationError,
+              peer: connection.peer,
+              protocol: connection.tlsProtocol,
+            }
           : undefined;
         common = { ...common, certificate: connection.certificate, tls, remoteAddress: connection.remoteAddress };
         const refusal = tls && spec.tls.verify ? judgeCertificate(spec.tls, tls, servername, measuredAt) : undefined;
@@ -234,13 +243,17 @@ function toProbeFailure(error: unknown, signal: AbortSignal, phase: Phase, host:
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
-      return new ProbeFailure('protocol', phase === 'transfer'
-        ? `${host} closed the connection in the middle of the body`
-        : `${host} closed the connection without answering`, { phase, cause: error });
+      return new ProbeFailure(
+        'protocol',
+        phase === 'transfer' ? `${host} closed the connection in the middle of the body` : `${host} closed the connection without answering`,
+        { phase, cause: error },
+      );
     default:
-      return new ProbeFailure('protocol', code.startsWith('HPE_')
-        ? `invalid HTTP response from ${host} (${code})`
-        : `HTTP exchange with ${host} failed (${code})`, { phase, cause: error });
+      return new ProbeFailure(
+        'protocol',
+        code.startsWith('HPE_') ? `invalid HTTP response from ${host} (${code})` : `HTTP exchange with ${host} failed (${code})`,
+        { phase, cause: error },
+      );
   }
 }
 

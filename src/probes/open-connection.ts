@@ -72,9 +72,10 @@ export async function openConnection(target: ConnectionTarget, options: ConnectO
   const peer = secure.getPeerCertificate();
   const hasPeer = peer !== null && typeof peer === 'object' && typeof peer.valid_to === 'string';
   // Node types authorizationError as Error, but at run time it is OpenSSL's code string.
-  const authorizationError = secure.authorizationError === undefined || secure.authorizationError === null
-    ? undefined
-    : String((secure.authorizationError as unknown as { code?: string }).code ?? secure.authorizationError);
+  const authorizationError =
+    secure.authorizationError === undefined || secure.authorizationError === null
+      ? undefined
+      : String((secure.authorizationError as unknown as { code?: string }).code ?? secure.authorizationError);
   return {
     socket: secure,
     remoteAddress,
@@ -147,13 +148,20 @@ function connectOne(host: string, address: string, port: number, signal: AbortSi
 
 function describeConnectError(endpoint: string, error: NodeJS.ErrnoException): string {
   switch (error.code) {
-    case 'ECONNREFUSED': return `connection refused by ${endpoint}`;
-    case 'ECONNRESET': return `connection reset by ${endpoint}`;
-    case 'EHOSTUNREACH': return `no route to host ${endpoint} (EHOSTUNREACH)`;
-    case 'ENETUNREACH': return `network unreachable for ${endpoint} (ENETUNREACH)`;
-    case 'ETIMEDOUT': return `connecting to ${endpoint} timed out in the operating system (ETIMEDOUT)`;
-    case 'EADDRNOTAVAIL': return `cannot reach ${endpoint} from this machine (EADDRNOTAVAIL)`;
-    default: return `cannot connect to ${endpoint}: ${error.code ?? error.message}`;
+    case 'ECONNREFUSED':
+      return `connection refused by ${endpoint}`;
+    case 'ECONNRESET':
+      return `connection reset by ${endpoint}`;
+    case 'EHOSTUNREACH':
+      return `no route to host ${endpoint} (EHOSTUNREACH)`;
+    case 'ENETUNREACH':
+      return `network unreachable for ${endpoint} (ENETUNREACH)`;
+    case 'ETIMEDOUT':
+      return `connecting to ${endpoint} timed out in the operating system (ETIMEDOUT)`;
+    case 'EADDRNOTAVAIL':
+      return `cannot reach ${endpoint} from this machine (EADDRNOTAVAIL)`;
+    default:
+      return `cannot connect to ${endpoint}: ${error.code ?? error.message}`;
   }
 }
 

@@ -8,19 +8,19 @@ export type Phase = 'dns' | 'connect' | 'tls' | 'ttfb' | 'transfer';
 export const PHASES: readonly Phase[] = ['dns', 'connect', 'tls', 'ttfb', 'transfer'];
 
 export type FailureReason =
-  | 'dns'
-  | 'connect'
-  | 'tls'
-  | 'timeout'
-  | 'http_status'
-  | 'blocked'
-  | 'assertion'
-  | 'body_too_large'
-  | 'latency'
-  | 'protocol'
-  | 'sync_lag';
+  'dns' | 'connect' | 'tls' | 'timeout' | 'http_status' | 'blocked' | 'assertion' | 'body_too_large' | 'latency' | 'protocol' | 'sync_lag';
 export const FAILURE_REASONS: readonly FailureReason[] = [
-  'dns', 'connect', 'tls', 'timeout', 'http_status', 'blocked', 'assertion', 'body_too_large', 'latency', 'protocol', 'sync_lag',
+  'dns',
+  'connect',
+  'tls',
+  'timeout',
+  'http_status',
+  'blocked',
+  'assertion',
+  'body_too_large',
+  'latency',
+  'protocol',
+  'sync_lag',
 ];
 
 export type Status = 'ok' | 'warning' | 'critical';

@@ -28,7 +28,9 @@ export async function readBody(stream: Readable, options: ReadBodyOptions): Prom
       totalBytes += buffer.length;
       if (totalBytes > options.maxBodyBytes) {
         stream.destroy();
-        throw new ProbeFailure('body_too_large', `body from ${options.from} is larger than maxBodyBytes (${options.maxBodyBytes} bytes)`, { phase: 'transfer' });
+        throw new ProbeFailure('body_too_large', `body from ${options.from} is larger than maxBodyBytes (${options.maxBodyBytes} bytes)`, {
+          phase: 'transfer',
+        });
       }
       chunks.push(buffer);
     }

@@ -34,10 +34,20 @@ export function judgeLatency(result: ProbeResult, latency: LatencyThresholds | u
   if (!latency || result.status === 'critical') return result;
   const took = result.durationSeconds;
   if (latency.criticalSeconds !== undefined && took > latency.criticalSeconds) {
-    return { ...result, status: 'critical', reason: 'latency', message: `slow: answered in ${formatSeconds(took)}, over the ${formatSeconds(latency.criticalSeconds)} limit` };
+    return {
+      ...result,
+      status: 'critical',
+      reason: 'latency',
+      message: `slow: answered in ${formatSeconds(took)}, over the ${formatSeconds(latency.criticalSeconds)} limit`,
+    };
   }
   if (result.status === 'ok' && latency.warnSeconds !== undefined && took > latency.warnSeconds) {
-    return { ...result, status: 'warning', reason: 'latency', message: `slow: answered in ${formatSeconds(took)}, over the ${formatSeconds(latency.warnSeconds)} warning level` };
+    return {
+      ...result,
+      status: 'warning',
+      reason: 'latency',
+      message: `slow: answered in ${formatSeconds(took)}, over the ${formatSeconds(latency.warnSeconds)} warning level`,
+    };
   }
   return result;
 }

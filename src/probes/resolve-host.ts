@@ -45,7 +45,8 @@ export async function resolveHost(host: string, options: ResolveOptions): Promis
   });
   try {
     const addresses = await Promise.race([pending, aborted]);
-    if (addresses.length === 0) throw new ProbeFailure('dns', `${bare} has no ${family === 6 ? 'IPv6' : family === 4 ? 'IPv4' : ''} address`.replace('  ', ' '), { phase: 'dns' });
+    if (addresses.length === 0)
+      throw new ProbeFailure('dns', `${bare} has no ${family === 6 ? 'IPv6' : family === 4 ? 'IPv4' : ''} address`.replace('  ', ' '), { phase: 'dns' });
     return addresses;
   } catch (error) {
     if (error instanceof ProbeFailure) throw error;

@@ -40,9 +40,8 @@ export function judgeSyncLag(
   const sourceMovedAt = movedAt(previous?.sourceWatermark, previous?.sourceMovedAt, sourceWatermark, nowMs);
   const targetMovedAt = target ? movedAt(previous?.targetWatermark, previous?.targetMovedAt, targetWatermark, nowMs) : undefined;
   const stalledSeconds = check.expect.stalledSeconds;
-  const frozenSeconds = targetMovedAt === undefined || sourceMovedAt === undefined || lag <= 0 || sourceMovedAt <= targetMovedAt
-    ? 0
-    : (nowMs - targetMovedAt) / 1000;
+  const frozenSeconds =
+    targetMovedAt === undefined || sourceMovedAt === undefined || lag <= 0 || sourceMovedAt <= targetMovedAt ? 0 : (nowMs - targetMovedAt) / 1000;
   const stalled = stalledSeconds !== undefined && frozenSeconds >= stalledSeconds;
 
   const count = check.unit === 'count';

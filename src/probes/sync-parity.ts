@@ -37,13 +37,7 @@ interface Difference {
  * Throws ProbeFailure for a missing path ('assertion'), or for values that cannot be compared
  * ('protocol': an unknown dossier status, a list on one side and a single value on the other).
  */
-export function judgeSyncParity(
-  check: SyncCheck,
-  source: SideAnswer,
-  target: SideAnswer,
-  previous: SyncObservation | undefined,
-  now: Date,
-): SyncVerdict {
+export function judgeSyncParity(check: SyncCheck, source: SideAnswer, target: SideAnswer, previous: SyncObservation | undefined, now: Date): SyncVerdict {
   const nowMs = now.getTime();
   const sourcePath = check.source.value;
   const targetPath = check.target?.value;
@@ -55,7 +49,10 @@ export function judgeSyncParity(
   if (sourceValues.keyed !== targetValues.keyed) {
     const describe = (values: SideValues, path: JsonPath, side: string) =>
       `${side} ${path.source} is ${values.keyed ? 'a list of items with a code' : 'a single value'}`;
-    throw new ProbeFailure('protocol', `${describe(sourceValues, sourcePath, 'source')}, ${describe(targetValues, targetPath, 'target')}: they cannot be compared`);
+    throw new ProbeFailure(
+      'protocol',
+      `${describe(sourceValues, sourcePath, 'source')}, ${describe(targetValues, targetPath, 'target')}: they cannot be compared`,
+    );
   }
 
   // The source is the reference: a code listed only by the target lies outside the source's list
@@ -82,11 +79,13 @@ export function judgeSyncParity(
       unit: 'seconds',
       mismatchCount: differences.length,
       comparedCount: sourceValues.items.size,
-      ...(oldest === undefined ? {} : {
-        mismatchSince: oldest.sinceMs,
-        mismatchSeconds,
-        mismatchSinceByKey: Object.fromEntries(differences.map((difference) => [difference.key, difference.sinceMs])),
-      }),
+      ...(oldest === undefined
+        ? {}
+        : {
+            mismatchSince: oldest.sinceMs,
+            mismatchSeconds,
+            mismatchSinceByKey: Object.fromEntries(differences.map((difference) => [difference.key, difference.sinceMs])),
+          }),
     },
   };
 }
@@ -104,7 +103,8 @@ function describeParity(
     if (!sourceValues.keyed) return `source and target agree (${sourceValues.items.get(WHOLE_VALUE_KEY)?.shown ?? 'absent'})`;
     return compared === 0 ? `no ${noun}s listed by the source to compare` : `source and target agree on all ${plural(compared, noun)}`;
   }
-  const allowed = mismatchForSeconds === undefined ? '' : critical ? ` (critical at ${formatAge(mismatchForSeconds)})` : ` (allowed ${formatAge(mismatchForSeconds)})`;
+  const allowed =
+    mismatchForSeconds === undefined ? '' : critical ? ` (critical at ${formatAge(mismatchForSeconds)})` : ` (allowed ${formatAge(mismatchForSeconds)})`;
   const age = `for ${formatAge(mismatchSeconds)}${allowed}`;
   if (!sourceValues.keyed) {
     const only = differences[0]!;
@@ -128,7 +128,10 @@ function readSideValues(check: SyncCheck, answer: SideAnswer, path: JsonPath): S
     const items = new Map<string, Comparable>();
     for (const item of value) {
       const code = String(item.code);
-      items.set(code, toComparable(check, item.status, () => `${answer.side}: status of ${code} (${path.source} from ${answer.host})`));
+      items.set(
+        code,
+        toComparable(check, item.status, () => `${answer.side}: status of ${code} (${path.source} from ${answer.host})`),
+      );
     }
     return { keyed: true, items };
   }

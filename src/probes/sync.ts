@@ -99,7 +99,13 @@ export const probeSync: Probe<SyncCheck> = async (check, context) => {
   }
   const warned = readings.find((reading) => reading.judged.status === 'warning');
   if (verdict.status === 'ok' && warned !== undefined) {
-    return { ...answered, status: 'warning', reason: warned.judged.reason, message: `${warned.side}: ${warned.judged.message}; ${verdict.message}`, sync: verdict.sync };
+    return {
+      ...answered,
+      status: 'warning',
+      reason: warned.judged.reason,
+      message: `${warned.side}: ${warned.judged.message}; ${verdict.message}`,
+      sync: verdict.sync,
+    };
   }
   return { ...answered, ...verdict };
 };

@@ -11,8 +11,12 @@ export const probeTcp: Probe<TcpCheck> = async (check, context) => {
     const connection = await openConnection(
       { host: check.host, port: check.port },
       {
-        family: check.ipFamily, resolver: check.resolver, lookup: context.lookup, signal: context.signal,
-        timeoutMs: check.timeoutSeconds * 1000, phases,
+        family: check.ipFamily,
+        resolver: check.resolver,
+        lookup: context.lookup,
+        signal: context.signal,
+        timeoutMs: check.timeoutSeconds * 1000,
+        phases,
       },
     );
     connection.socket.destroy();

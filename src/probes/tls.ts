@@ -17,8 +17,13 @@ export const probeTls: Probe<TlsCheck> = async (check, context) => {
     connection = await openConnection(
       { host: check.host, port: check.port, tls: { servername, policy: check.tls } },
       {
-        family: check.ipFamily, resolver: check.resolver, lookup: context.lookup, signal: context.signal,
-        timeoutMs: check.timeoutSeconds * 1000, phases, now: () => now,
+        family: check.ipFamily,
+        resolver: check.resolver,
+        lookup: context.lookup,
+        signal: context.signal,
+        timeoutMs: check.timeoutSeconds * 1000,
+        phases,
+        now: () => now,
       },
     );
   } catch (error) {

@@ -35,9 +35,8 @@ const MAX_SHOWN_CHARS = 60;
 export function parseWatermark(value: unknown, unit: WatermarkUnit, where: string): number {
   const parsed = unit === 'time' ? parseTimeWatermark(value) : parseCountWatermark(value);
   if (parsed !== undefined) return parsed;
-  const expected = unit === 'time'
-    ? 'a time (ISO-8601, yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, or epoch seconds or milliseconds)'
-    : 'a count (a whole number, 0 or more)';
+  const expected =
+    unit === 'time' ? 'a time (ISO-8601, yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, or epoch seconds or milliseconds)' : 'a count (a whole number, 0 or more)';
   throw new ProbeFailure('protocol', `${where} is ${showValue(value)}, not ${expected}`);
 }
 

@@ -58,30 +58,40 @@ export function jsonResponse(status: number, value: unknown): TextResponse {
 
 export function createRoutes(deps: RouteDependencies): Routes {
   return new Map<string, RouteMethods>([
-    ['/metrics', {
-      GET: async () => {
-        const { contentType, chunks } = deps.metrics.renderChunks();
-        return { status: 200, contentType, body: chunks, headers: NO_STORE };
+    [
+      '/metrics',
+      {
+        GET: async () => {
+          const { contentType, chunks } = deps.metrics.renderChunks();
+          return { status: 200, contentType, body: chunks, headers: NO_STORE };
+        },
       },
-    }],
-    ['/healthz', {
-      GET: () => {
-        const health = deps.health();
-        return health.ok
-          ? jsonResponse(200, { status: 'ok' })
-          : jsonResponse(503, { status: 'stuck', reasons: health.reasons });
+    ],
+    [
+      '/healthz',
+      {
+        GET: () => {
+          const health = deps.health();
+          return health.ok ? jsonResponse(200, { status: 'ok' }) : jsonResponse(503, { status: 'stuck', reasons: health.reasons });
+        },
       },
-    }],
-    ['/api/status', {
-      GET: () => jsonResponse(200, deps.status()),
-    }],
-    ['/', {
-      GET: () => {
-        const snapshot = deps.status();
-        // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
-        if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
-        return { status: 200, contentType: HTML_CONTENT_TYPE, body: renderStatusPage(snapshot), headers: NO_STORE };
+    ],
+    [
+      '/api/status',
+      {
+        GET: () => jsonResponse(200, deps.status()),
       },
-    }],
+    ],
+    [
+      '/',
+      {
+        GET: () => {
+          const snapshot = deps.status();
+          // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
+          if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
+          return { status: 200, contentType: HTML_CONTENT_TYPE, body: renderStatusPage(snapshot), headers: NO_STORE };
+        },
+      },
+    ],
   ]);
 }

@@ -28,7 +28,11 @@ export interface HttpServerOptions {
 /** Raised when the server cannot listen; `code` is Node's (EADDRINUSE, EACCES, ...). */
 export class ListenError extends Error {
   override readonly name = 'ListenError';
-  constructor(message: string, readonly code: string, options: { cause: unknown }) {
+  constructor(
+    message: string,
+    readonly code: string,
+    options: { cause: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -86,12 +90,7 @@ function createClose(server: http.Server): () => Promise<void> {
   };
 }
 
-async function handleRequest(
-  routes: Routes,
-  log: Logger,
-  request: http.IncomingMessage,
-  response: http.ServerResponse,
-): Promise<void> {
+async function handleRequest(routes: Routes, log: Logger, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
   const method = request.method ?? 'GET';
   const target = request.url ?? '/';
   // Origin-form only; prefixing keeps "//x" a path instead of a host.
@@ -230,10 +229,14 @@ function toListenError(error: NodeJS.ErrnoException, host: string, port: number)
   const where = formatHostPort(host, port);
   const code = error.code ?? 'UNKNOWN';
   const message =
-    code === 'EADDRINUSE' ? `${where} is already in use`
-    : code === 'EACCES' ? `permission denied to listen on ${where} (ports below 1024 need privileges)`
-    : code === 'EADDRNOTAVAIL' ? `cannot listen on ${where}: ${host} is not an address of this machine`
-    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `cannot listen on ${where}: ${host} does not resolve`
-    : `cannot listen on ${where}: ${error.message}`;
+    code === 'EADDRINUSE'
+      ? `${where} is already in use`
+      : code === 'EACCES'
+        ? `permission denied to listen on ${where} (ports below 1024 need privileges)`
+        : code === 'EADDRNOTAVAIL'
+          ? `cannot listen on ${where}: ${host} is not an address of this machine`
+          : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+            ? `cannot listen on ${where}: ${host} does not resolve`
+            : `cannot listen on ${where}: ${error.message}`;
   return new ListenError(message, code, { cause: error });
 }

@@ -159,9 +159,7 @@ function renderCheckRow(check: StatusPageCheck, now: Date | undefined): string {
   ];
   // One wrapper per cell: on a phone the cell is a two-column grid of its label and this wrapper.
   // Cells with nothing to say are left out of the phone's cards.
-  const tds = cells
-    .map((cell, index) => `<td data-label="${text(COLUMNS[index])}"${cell === NONE ? ' class="none"' : ''}><div>${cell}</div></td>`)
-    .join('');
+  const tds = cells.map((cell, index) => `<td data-label="${text(COLUMNS[index])}"${cell === NONE ? ' class="none"' : ''}><div>${cell}</div></td>`).join('');
   return `<tr class="check s-${knownStatus(check.status)}-row" data-check="${text(check.name)}" data-status="${knownStatus(check.status)}">${tds}</tr>`;
 }
 
@@ -225,10 +223,7 @@ function renderIncident(incident: Incident, checksByName: ReadonlyMap<string, St
   const rows: [string, string][] = [
     ['Phát hiện lúc', text(formatInstant(incident.openedAt, now))],
     ['Thời gian gián đoạn', text(duration)],
-    [
-      'Lỗi gần nhất',
-      `${reason === undefined ? '' : `<strong>${text(reason)}</strong> — `}<span class="message">${text(incident.lastMessage)}</span>`,
-    ],
+    ['Lỗi gần nhất', `${reason === undefined ? '' : `<strong>${text(reason)}</strong> — `}<span class="message">${text(incident.lastMessage)}</span>`],
     ['Số lần kiểm tra lỗi', text(vi.probeCount(formatNumber(incident.failedProbes, 'vi'), formatNumber(incident.probes, 'vi')))],
   ];
   if (incident.hold !== undefined) {

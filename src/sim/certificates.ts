@@ -37,8 +37,23 @@ export async function createSimCertificates(dir: string = DEFAULT_CERT_DIR): Pro
   await writeFile(file('openssl.cnf'), OPENSSL_CONFIG);
 
   if (!(await hasUsableCa(file('ca.pem'), file('ca-key.pem')))) {
-    await openssl(['req', '-x509', '-config', file('openssl.cnf'), '-extensions', 'ca_ext', '-subj', '/O=dvc-sentinel simulator/CN=dvc-sentinel simulator CA',
-      ...NEW_EC_KEY, '-keyout', file('ca-key.pem'), '-out', file('ca.pem'), '-days', String(CA_DAYS)]);
+    await openssl([
+      'req',
+      '-x509',
+      '-config',
+      file('openssl.cnf'),
+      '-extensions',
+      'ca_ext',
+      '-subj',
+      '/O=dvc-sentinel simulator/CN=dvc-sentinel simulator CA',
+      ...NEW_EC_KEY,
+      '-keyout',
+      file('ca-key.pem'),
+      '-out',
+      file('ca.pem'),
+      '-days',
+      String(CA_DAYS),
+    ]);
   }
   const healthy = await issueServerCertificate(file, 'server', HEALTHY_CERT_DAYS);
   const expiring = await issueServerCertificate(file, 'expiring', EXPIRING_CERT_DAYS);
@@ -66,11 +81,39 @@ authorityKeyIdentifier = keyid
 `;
 
 async function issueServerCertificate(file: (name: string) => string, name: string, days: number): Promise<TlsIdentity> {
-  await openssl(['req', '-new', '-config', file('openssl.cnf'), '-subj', '/O=dvc-sentinel simulator/CN=dichvucong.sim', ...NEW_EC_KEY,
-    '-keyout', file(`${name}-key.pem`), '-out', file(`${name}.csr`)]);
-  await openssl(['x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca-key.pem'),
-    '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-days', String(days),
-    '-extfile', file('openssl.cnf'), '-extensions', 'server_ext', '-out', file(`${name}.pem`)]);
+  await openssl([
+    'req',
+    '-new',
+    '-config',
+    file('openssl.cnf'),
+    '-subj',
+    '/O=dvc-sentinel simulator/CN=dichvucong.sim',
+    ...NEW_EC_KEY,
+    '-keyout',
+    file(`${name}-key.pem`),
+    '-out',
+    file(`${name}.csr`),
+  ]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    file(`${name}.csr`),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca-key.pem'),
+    '-set_serial',
+    `0x${randomBytes(12).toString('hex')}`,
+    '-days',
+    String(days),
+    '-extfile',
+    file('openssl.cnf'),
+    '-extensions',
+    'server_ext',
+    '-out',
+    file(`${name}.pem`),
+  ]);
   const [key, cert] = await Promise.all([readFile(file(`${name}-key.pem`), 'utf8'), readFile(file(`${name}.pem`), 'utf8')]);
   return { key, cert };
 }

@@ -29,8 +29,7 @@ export const CONTROL_USAGE = [
 ] as const;
 
 export function createControlHandlers(controller: SimController): RequestHandler[] {
-  const unknownScenario = (name: string) =>
-    HttpResponse.json({ error: `unknown scenario "${name}"`, available: Object.keys(SCENARIOS) }, { status: 404 });
+  const unknownScenario = (name: string) => HttpResponse.json({ error: `unknown scenario "${name}"`, available: Object.keys(SCENARIOS) }, { status: 404 });
   return [
     http.get('*/', () => HttpResponse.json({ usage: CONTROL_USAGE, ...controller.describe() })),
     http.get('*/scenarios', () => HttpResponse.json(controller.describe())),

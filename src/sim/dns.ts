@@ -51,7 +51,8 @@ export async function startSimDns(options: { host: string; port: number; isChang
     reply(socket, remote, query, rcode, answers);
   });
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) => reject(new Error(`simulator DNS cannot listen on ${options.host}:${options.port} (udp): ${error.message}`, { cause: error }));
+    const onError = (error: Error) =>
+      reject(new Error(`simulator DNS cannot listen on ${options.host}:${options.port} (udp): ${error.message}`, { cause: error }));
     socket.once('error', onError);
     socket.bind(options.port, options.host, () => {
       socket.off('error', onError);

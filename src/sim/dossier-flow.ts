@@ -29,12 +29,51 @@ type Schedule = readonly (readonly [offsetSeconds: number, status: DossierStatus
 // Most dossiers go received → accepted → processing → done → result returned; every few take a
 // detour through the other codes, so all ten appear on both sides.
 function scheduleOf(index: number): Schedule {
-  if (index % 11 === 0) return [[0, 1], [20, 3]];
-  if (index % 17 === 0) return [[0, 1], [15, 2], [45, 4], [150, 8]];
-  if (index % 13 === 0) return [[0, 1], [15, 2], [90, 7]];
-  if (index % 7 === 0) return [[0, 1], [15, 2], [45, 4], [90, 5], [200, 4], [300, 9], [420, 10]];
-  if (index % 5 === 0) return [[0, 1], [15, 2], [45, 4], [120, 6], [180, 4], [300, 9], [400, 10]];
-  return [[0, 1], [15, 2], [45, 4], [240, 9], [360, 10]];
+  if (index % 11 === 0)
+    return [
+      [0, 1],
+      [20, 3],
+    ];
+  if (index % 17 === 0)
+    return [
+      [0, 1],
+      [15, 2],
+      [45, 4],
+      [150, 8],
+    ];
+  if (index % 13 === 0)
+    return [
+      [0, 1],
+      [15, 2],
+      [90, 7],
+    ];
+  if (index % 7 === 0)
+    return [
+      [0, 1],
+      [15, 2],
+      [45, 4],
+      [90, 5],
+      [200, 4],
+      [300, 9],
+      [420, 10],
+    ];
+  if (index % 5 === 0)
+    return [
+      [0, 1],
+      [15, 2],
+      [45, 4],
+      [120, 6],
+      [180, 4],
+      [300, 9],
+      [400, 10],
+    ];
+  return [
+    [0, 1],
+    [15, 2],
+    [45, 4],
+    [240, 9],
+    [360, 10],
+  ];
 }
 
 const LIFECYCLE_MS = 420_000;
@@ -128,7 +167,8 @@ export function createDossierFlow(options: DossierFlowOptions): DossierFlow {
       const steps = Math.floor((t - dossier.receivedAtMs) / SAMPLE_STEP_MS);
       const first = Math.max(0, steps - 1);
       const changes = [];
-      for (let step = first; step <= steps; step += 1) changes.push({ atMs: dossier.receivedAtMs + step * SAMPLE_STEP_MS, status: SAMPLE_CYCLE[step % SAMPLE_CYCLE.length]! });
+      for (let step = first; step <= steps; step += 1)
+        changes.push({ atMs: dossier.receivedAtMs + step * SAMPLE_STEP_MS, status: SAMPLE_CYCLE[step % SAMPLE_CYCLE.length]! });
       return changes;
     }
     return scheduleOf(dossier.index)

@@ -97,12 +97,16 @@ export function parseTimeline(text: string): Timeline {
   if (named) return named;
   const steps = text.split(',').map((part) => {
     const match = /^\s*([a-z+-]+)\s*:\s*(\S+)\s*$/.exec(part);
-    if (!match) throw new Error(`timeline step "${part}" is not "scenario[+scenario]:duration" (e.g. portal-down:90s); named timelines: ${Object.keys(NAMED_TIMELINES).join(', ')}`);
+    if (!match)
+      throw new Error(
+        `timeline step "${part}" is not "scenario[+scenario]:duration" (e.g. portal-down:90s); named timelines: ${Object.keys(NAMED_TIMELINES).join(', ')}`,
+      );
     const names = match[1]!.split('+');
     const unknown = names.filter((name) => !isScenarioName(name));
     if (unknown.length > 0) throw new Error(`timeline step "${part.trim()}": unknown scenario ${unknown.join(', ')}; known: ${SCENARIO_NAMES.join(', ')}`);
     const durationSeconds = /^\d+(\.\d+)?$/.test(match[2]!) ? Number(match[2]) : parseDuration(match[2]!);
-    if (durationSeconds === undefined || durationSeconds <= 0) throw new Error(`timeline step "${part.trim()}": "${match[2]}" is not a duration such as 90s or 2m`);
+    if (durationSeconds === undefined || durationSeconds <= 0)
+      throw new Error(`timeline step "${part.trim()}": "${match[2]}" is not a duration such as 90s or 2m`);
     const faults = [...new Set(names.filter((name): name is FaultName => name !== 'healthy'))];
     return { faults, durationSeconds };
   });

@@ -12,4 +12,3 @@ export function formatDossierDate(ms: number): string {
   const iso = new Date(ms + OFFSET_MS).toISOString();
   return `${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
 }
-

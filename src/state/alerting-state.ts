@@ -35,7 +35,8 @@ export function parseAlertingState(text: string): AlertingState {
   const { vantageDownSince, windowsActive } = raw as { vantageDownSince?: unknown; windowsActive?: unknown };
   const windows: Record<string, WindowOccurrence> = {};
   if (windowsActive !== undefined) {
-    if (typeof windowsActive !== 'object' || windowsActive === null || Array.isArray(windowsActive)) throw new Error('alerting state: windowsActive must be an object');
+    if (typeof windowsActive !== 'object' || windowsActive === null || Array.isArray(windowsActive))
+      throw new Error('alerting state: windowsActive must be an object');
     for (const [name, occurrence] of Object.entries(windowsActive)) {
       const { start, end } = (occurrence ?? {}) as { start?: unknown; end?: unknown };
       windows[name] = { start: readInstant(start, `windowsActive.${name}.start`), end: readInstant(end, `windowsActive.${name}.end`) };

@@ -41,12 +41,7 @@ export function initialCheckState(now: Date): CheckState {
   return { status: 'unknown', since: now, consecutiveFailures: 0, consecutiveSuccesses: 0, recent: [] };
 }
 
-export function nextCheckState(
-  previous: CheckState,
-  result: ProbeResult,
-  thresholds: Thresholds,
-  now: Date,
-): { state: CheckState; change?: StatusChange } {
+export function nextCheckState(previous: CheckState, result: ProbeResult, thresholds: Thresholds, now: Date): { state: CheckState; change?: StatusChange } {
   const severity = SEVERITY[result.status];
   const keep = Math.max(thresholds.failureThreshold, thresholds.successThreshold);
   const recent = [...previous.recent, severity].slice(-keep);

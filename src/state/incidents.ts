@@ -326,7 +326,10 @@ function resolveIncident(draft: Draft, incident: Incident, at?: Date): void {
     // Children that ended under a parent nobody heard of go to the parent's own holder.
     for (const rider of endedUnder) put(draft, withHold(rider, { ...hold, since: now }));
   }
-  release(draft, listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id));
+  release(
+    draft,
+    listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id),
+  );
 }
 
 // ---- holds ---------------------------------------------------------------------------------
@@ -496,21 +499,13 @@ function recipientsOf(draft: Draft, incident: Incident): string[] {
   return windows.length > 0 ? normalizeAddresses(windows.flatMap((window) => window.to ?? [])) : ordinaryRecipientsOf(draft, incident);
 }
 
-function mergeRecipients(
-  draft: Draft,
-  base: readonly string[],
-  riders: readonly Incident[],
-  of: (draft: Draft, incident: Incident) => string[],
-): string[] {
+function mergeRecipients(draft: Draft, base: readonly string[], riders: readonly Incident[], of: (draft: Draft, incident: Incident) => string[]): string[] {
   return normalizeAddresses([...base, ...riders.flatMap((rider) => of(draft, rider))]);
 }
 
 /** firing/reminder carry the children held by the incident; resolved carries those that ended under it. */
 function queueIncidentMail(draft: Draft, type: 'firing' | 'reminder' | 'resolved', incident: Incident, endedUnder: readonly Incident[] = []): void {
-  const riders =
-    type === 'resolved'
-      ? endedUnder
-      : listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
+  const riders = type === 'resolved' ? endedUnder : listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
   const to = mergeRecipients(draft, recipientsOf(draft, incident), riders, recipientsOf);
   queue(draft, type, { incident, riders, to });
 }
@@ -523,8 +518,7 @@ function queue(draft: Draft, type: NotificationType, fields: Omit<Notification, 
 
 /** The store's answer, with this decision's own changes applied. */
 function findResolvedRiders(draft: Draft, by: Hold['by'], key: string): Incident[] {
-  const matches = (incident: Incident): boolean =>
-    incident.resolvedAt !== undefined && incident.hold?.by === by && holdKey(incident.hold) === key;
+  const matches = (incident: Incident): boolean => incident.resolvedAt !== undefined && incident.hold?.by === by && holdKey(incident.hold) === key;
   const stored = draft.view.resolvedRiders(by, key).map((incident) => draft.changed.get(incident.id) ?? incident);
   const storedIds = new Set(stored.map((incident) => incident.id));
   const fresh = [...draft.changed.values()].filter((incident) => !storedIds.has(incident.id));

@@ -83,29 +83,30 @@ export function buildStatusSnapshot(
       since: (state?.since ?? meta.startedAt).toISOString(),
       consecutiveFailures: state?.consecutiveFailures ?? 0,
       intervalSeconds: check.intervalSeconds,
-      last: result && state?.lastResultAt
-        ? {
-            at: state.lastResultAt.toISOString(),
-            status: result.status,
-            reason: result.reason,
-            message: result.message,
-            durationSeconds: result.durationSeconds,
-            phases: result.phases,
-            httpStatus: result.httpStatus,
-            certificateExpiresAt: result.tls?.expiresAt.toISOString(),
-            certificateDaysLeft: result.tls?.daysLeft,
-            addresses: result.dns?.addresses,
-            sync: result.sync && {
-              mode: result.sync.mode,
-              unit: result.sync.unit,
-              lag: result.sync.lag,
-              backlog: result.sync.backlog,
-              mismatchCount: result.sync.mismatchCount,
-              comparedCount: result.sync.comparedCount,
-              mismatchSeconds: result.sync.mismatchSeconds,
-            },
-          }
-        : undefined,
+      last:
+        result && state?.lastResultAt
+          ? {
+              at: state.lastResultAt.toISOString(),
+              status: result.status,
+              reason: result.reason,
+              message: result.message,
+              durationSeconds: result.durationSeconds,
+              phases: result.phases,
+              httpStatus: result.httpStatus,
+              certificateExpiresAt: result.tls?.expiresAt.toISOString(),
+              certificateDaysLeft: result.tls?.daysLeft,
+              addresses: result.dns?.addresses,
+              sync: result.sync && {
+                mode: result.sync.mode,
+                unit: result.sync.unit,
+                lag: result.sync.lag,
+                backlog: result.sync.backlog,
+                mismatchCount: result.sync.mismatchCount,
+                comparedCount: result.sync.comparedCount,
+                mismatchSeconds: result.sync.mismatchSeconds,
+              },
+            }
+          : undefined,
     };
   });
   return {

@@ -109,8 +109,7 @@ function lockStore(file: string): () => void {
     throw new StoreError(
       'STORE_LOCKED',
       file,
-      `store ${file} is in use by ${holder} (pid ${attempt.holderPid}, see ${lockPath}); ` +
-        'stop that process, or give this one another storage.path',
+      `store ${file} is in use by ${holder} (pid ${attempt.holderPid}, see ${lockPath}); ` + 'stop that process, or give this one another storage.path',
     );
   }
   return attempt.release;

@@ -10,9 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
-export type LockAttempt =
-  | { readonly acquired: true; readonly release: () => void }
-  | { readonly acquired: false; readonly holderPid: number };
+export type LockAttempt = { readonly acquired: true; readonly release: () => void } | { readonly acquired: false; readonly holderPid: number };
 
 interface Holder {
   readonly pid?: number;

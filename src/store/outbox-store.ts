@@ -113,19 +113,13 @@ export function createOutboxStore(db: Database.Database, clock: Clock): OutboxSt
   );
   const markDeliveryDelivered = db.prepare<[number, number]>('UPDATE deliveries SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL');
   const markRowsDelivered = db.prepare<[number, number]>('UPDATE outbox SET delivered_at = ? WHERE delivery_id = ? AND delivered_at IS NULL');
-  const markFailed = db.prepare<[string, number, number]>(
-    'UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
-  );
+  const markFailed = db.prepare<[string, number, number]>('UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?');
   const selectExists = db.prepare<[number], { id: number }>('SELECT id FROM deliveries WHERE id = ?');
   const selectLastDelivered = db.prepare<[string, string], { at: number | null }>(
     'SELECT max(delivered_at) AS at FROM deliveries WHERE channel = ? AND route = ? AND delivered_at IS NOT NULL',
   );
-  const selectQueued = db.prepare<[string], { count: number }>(
-    'SELECT count(*) AS count FROM outbox WHERE channel = ? AND delivered_at IS NULL',
-  );
-  const deleteDeliveredRows = db.prepare<[number]>(
-    'DELETE FROM outbox WHERE delivery_id IN (SELECT id FROM deliveries WHERE delivered_at < ?)',
-  );
+  const selectQueued = db.prepare<[string], { count: number }>('SELECT count(*) AS count FROM outbox WHERE channel = ? AND delivered_at IS NULL');
+  const deleteDeliveredRows = db.prepare<[number]>('DELETE FROM outbox WHERE delivery_id IN (SELECT id FROM deliveries WHERE delivered_at < ?)');
   const deleteDelivered = db.prepare<[number]>('DELETE FROM deliveries WHERE delivered_at < ?');
 
   const readDelivery = (id: number): DeliveryRow => {

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  alertsEndpointOf, createAlertmanagerChannel, startAlertmanagerLoop, type AlertmanagerAlert, type AlertmanagerChannelOptions,
+  alertsEndpointOf,
+  createAlertmanagerChannel,
+  startAlertmanagerLoop,
+  type AlertmanagerAlert,
+  type AlertmanagerChannelOptions,
 } from '../../src/alerting/alertmanager.ts';
 import { openStore } from '../../src/store/store.ts';
 import { captureLog, makeIncident } from '../support/alerting-fixtures.ts';
@@ -88,8 +92,13 @@ function channelOptions(urls: string[], extra: Partial<AlertmanagerChannelOption
 describe('createAlertmanagerChannel', () => {
   const open = makeIncident({ check: 'dvcqg-home', openedAt: new Date('2026-05-29T15:10:05Z') });
   const resolved = makeIncident({
-    check: 'tthc-tinh', system: 'province', severity: 'warning', openedAt: new Date('2026-05-29T15:20:00Z'),
-    resolvedAt: new Date('2026-05-29T15:58:00Z'), lastReason: 'latency', lastMessage: 'latency 4.2 s over warn 3 s',
+    check: 'tthc-tinh',
+    system: 'province',
+    severity: 'warning',
+    openedAt: new Date('2026-05-29T15:20:00Z'),
+    resolvedAt: new Date('2026-05-29T15:58:00Z'),
+    lastReason: 'latency',
+    lastMessage: 'latency 4.2 s over warn 3 s',
   });
 
   it('posts labels, annotations and times to every Alertmanager', async () => {
@@ -114,7 +123,12 @@ describe('createAlertmanagerChannel', () => {
       },
       {
         labels: { alertname: 'DvcCheckFailing', check: 'tthc-tinh', system: 'province', severity: 'warning', location: 'an-giang' },
-        annotations: { summary: 'tthc-tinh (province) was failing: latency', description: 'latency 4.2 s over warn 3 s', reason: 'latency', incident: resolved.id },
+        annotations: {
+          summary: 'tthc-tinh (province) was failing: latency',
+          description: 'latency 4.2 s over warn 3 s',
+          reason: 'latency',
+          incident: resolved.id,
+        },
         startsAt: '2026-05-29T15:20:00.000Z',
         endsAt: '2026-05-29T15:58:00.000Z',
         generatorURL: 'https://status.angiang.example/',

@@ -84,7 +84,7 @@ describe('createEmailChannel over SMTP', () => {
     expect((await server.waitForMails(1))[0]!.envelope.to).toEqual(['trucban@angiang.gov.vn']);
   });
 
-  it('gives up on a server that never greets within timeoutSeconds, not nodemailer\'s minutes', async () => {
+  it("gives up on a server that never greets within timeoutSeconds, not nodemailer's minutes", async () => {
     const silent = await startSilentServer();
     closers.push(() => silent.close());
     const channel = createEmailChannel({ smtp: plainSmtp(silent.port, { timeoutSeconds: 0.5 }), from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
@@ -92,7 +92,10 @@ describe('createEmailChannel over SMTP', () => {
     const error = await channel.send(mail()).catch((failure: unknown) => failure);
     expect(performance.now() - started).toBeLessThan(5000);
     expect(error).toMatchObject({ code: 'ETIMEDOUT' });
-    expect(explainSmtpError(error, plainSmtp(silent.port, { timeoutSeconds: 0.5 }))).toMatchObject({ kind: 'no_greeting', explanation: expect.stringContaining('sent no SMTP greeting within 0.5 s') });
+    expect(explainSmtpError(error, plainSmtp(silent.port, { timeoutSeconds: 0.5 }))).toMatchObject({
+      kind: 'no_greeting',
+      explanation: expect.stringContaining('sent no SMTP greeting within 0.5 s'),
+    });
   });
 
   describe('with STARTTLS', () => {
@@ -155,7 +158,10 @@ describe('createEmailChannel without smtp', () => {
     expect(parsed.from).toMatchObject({ value: [{ address: 'giamsat@angiang.gov.vn', name: 'dvc-sentinel' }] });
     expect(parsed.html).toContain('Cổng DVC quốc gia');
     expect(parsed.text).toContain('dvcqg-home');
-    expect(lines().find((line) => line.msg === 'mail written as .eml file (no smtp configured)')).toMatchObject({ file: receipt.file, messageId: mail().messageId });
+    expect(lines().find((line) => line.msg === 'mail written as .eml file (no smtp configured)')).toMatchObject({
+      file: receipt.file,
+      messageId: mail().messageId,
+    });
 
     // A re-send after a crash replaces the file with the same bytes; no second file appears.
     const before = await readFile(receipt.file!);

@@ -10,9 +10,21 @@ const error = (fields: Record<string, unknown>) => Object.assign(new Error(Strin
 describe('explainSmtpError', () => {
   it.each([
     ['dns', error({ code: 'EDNS', message: 'getaddrinfo ENOTFOUND mail.angiang.gov.vn' }), /could not be resolved/],
-    ['auth_required', error({ code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 530, response: '530 5.7.0 Authentication required' }), /requires authentication \(server answered: 530 5\.7\.0 Authentication required\): set alerting\.email\.smtp\.auth/],
-    ['sender_refused', error({ code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 553, response: '553 sender not allowed' }), /sender address was refused .*alerting\.email\.from/],
-    ['message_refused', error({ code: 'EMESSAGE', command: 'DATA', responseCode: 554, response: '554 spam' }), /refused the message \(server answered: 554 spam\)/],
+    [
+      'auth_required',
+      error({ code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 530, response: '530 5.7.0 Authentication required' }),
+      /requires authentication \(server answered: 530 5\.7\.0 Authentication required\): set alerting\.email\.smtp\.auth/,
+    ],
+    [
+      'sender_refused',
+      error({ code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 553, response: '553 sender not allowed' }),
+      /sender address was refused .*alerting\.email\.from/,
+    ],
+    [
+      'message_refused',
+      error({ code: 'EMESSAGE', command: 'DATA', responseCode: 554, response: '554 spam' }),
+      /refused the message \(server answered: 554 spam\)/,
+    ],
     ['other', error({ code: 'EPROTOCOL', message: 'Unexpected Response' }), /^EPROTOCOL: Unexpected Response$/],
   ])('%s', (kind, failure, explanation) => {
     const result = explainSmtpError(failure, smtp);
@@ -23,7 +35,11 @@ describe('explainSmtpError', () => {
 
   it('keeps only code, command and reply in log fields', () => {
     expect(smtpErrorFields(error({ code: 'EAUTH', command: 'AUTH PLAIN', responseCode: 535, response: '535 no', message: 'Invalid login: 535 no' }))).toEqual({
-      error: 'Invalid login: 535 no', code: 'EAUTH', command: 'AUTH PLAIN', responseCode: 535, response: '535 no',
+      error: 'Invalid login: 535 no',
+      code: 'EAUTH',
+      command: 'AUTH PLAIN',
+      responseCode: 535,
+      response: '535 no',
     });
   });
 });
@@ -39,7 +55,16 @@ describe('explainSmtpError on a real server', () => {
     const config = plainSmtp(server.port, { secure: true });
     const channel = createEmailChannel({ smtp: config, from: 'giamsat@angiang.gov.vn', outboxDir: '/nonexistent', log: captureLog().log });
     const failure = await channel
-      .send({ id: 1, messageId: '<a@angiang.gov.vn>', to: ['trucban@angiang.gov.vn'], subject: 's', text: 't', html: '<p>t</p>', date: new Date(), boundary: 'b' })
+      .send({
+        id: 1,
+        messageId: '<a@angiang.gov.vn>',
+        to: ['trucban@angiang.gov.vn'],
+        subject: 's',
+        text: 't',
+        html: '<p>t</p>',
+        date: new Date(),
+        boundary: 'b',
+      })
       .catch((caught: unknown) => caught);
     expect(explainSmtpError(failure, config)).toMatchObject({ kind: 'tls_not_spoken', explanation: expect.stringContaining('secure: true is for port 465') });
   });

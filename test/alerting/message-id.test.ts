@@ -39,10 +39,7 @@ describe('threadHeadersOf', () => {
   });
 
   it('lists every incident of a batch once, and replies to the first follow-up', () => {
-    const batch = [
-      makeNotification('firing', { incident: child }),
-      makeNotification('resolved', { incident: parent, riders: [child] }),
-    ];
+    const batch = [makeNotification('firing', { incident: child }), makeNotification('resolved', { incident: parent, riders: [child] })];
     expect(threadHeadersOf(batch, domain)).toEqual({
       references: [incidentAnchorId(child.id, domain), incidentAnchorId(parent.id, domain)],
       inReplyTo: incidentAnchorId(parent.id, domain),

@@ -52,13 +52,7 @@ interface Harness {
   waitForAttempts(predicate: (attempts: Harness['delivered']) => boolean, timeoutMs?: number): Promise<void>;
 }
 
-function startOutbox(
-  store: Store,
-  channel: EmailChannel,
-  log: CapturedLog,
-  alerting: AlertingConfig,
-  extra: Partial<OutboxOptions> = {},
-): Harness {
+function startOutbox(store: Store, channel: EmailChannel, log: CapturedLog, alerting: AlertingConfig, extra: Partial<OutboxOptions> = {}): Harness {
   const delivered: Harness['delivered'] = [];
   const queued: number[] = [];
   const waiters = new Set<() => void>();
@@ -108,7 +102,12 @@ function startOutbox(
 }
 
 function smtpChannel(port: number, log: CapturedLog, alerting: AlertingConfig): EmailChannel {
-  const channel = createEmailChannel({ smtp: plainSmtp(port, { timeoutSeconds: 2 }), from: alerting.email.from, outboxDir: alerting.email.outboxDir, log: log.log });
+  const channel = createEmailChannel({
+    smtp: plainSmtp(port, { timeoutSeconds: 2 }),
+    from: alerting.email.from,
+    outboxDir: alerting.email.outboxDir,
+    log: log.log,
+  });
   cleanups.push(() => channel.close());
   return channel;
 }
@@ -284,7 +283,13 @@ describe('createOutbox: restart', () => {
         },
       },
     };
-    const first = createOutbox({ store: crashingStore, alerting, clock: systemClock, log: log.log, channels: { email: smtpChannel(server.port, log, alerting) } });
+    const first = createOutbox({
+      store: crashingStore,
+      alerting,
+      clock: systemClock,
+      log: log.log,
+      channels: { email: smtpChannel(server.port, log, alerting) },
+    });
     crashed = first;
     first.start();
     store.transaction(() => store.outbox.enqueue('email', firing(makeIncident())));
@@ -317,7 +322,14 @@ describe('createOutbox: damaged stored mail', () => {
     const other = ['vnpt-ag@example.vn'];
     const damaged = store.transaction(() => {
       const rowId = store.outbox.enqueue('email', firing(makeIncident({ check: 'dvcqg-home' })));
-      return store.outbox.createDelivery({ channel: 'email', route: 'trucban@angiang.gov.vn', rowIds: [rowId], messageId: '<dvc.1.x@angiang.gov.vn>', content: { version: 99 }, now: new Date() });
+      return store.outbox.createDelivery({
+        channel: 'email',
+        route: 'trucban@angiang.gov.vn',
+        rowIds: [rowId],
+        messageId: '<dvc.1.x@angiang.gov.vn>',
+        content: { version: 99 },
+        now: new Date(),
+      });
     });
     const harness = startOutbox(store, smtpChannel(server.port, log, alerting), log, alerting, { backoff: { firstSeconds: 0.1, capSeconds: 60 } });
     harness.enqueue(firing(makeIncident({ check: 'sync-hoso' }), other));

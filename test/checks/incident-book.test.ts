@@ -21,13 +21,26 @@ function setup(onIncidentsChanged?: () => void) {
   const { log } = createCapturedLog();
   const store = openStore(dir.path(), { log });
   stores.push(store);
-  const [check] = resolveConfig('book.yaml', ConfigInput.parse({ checks: [{ name: 'dvcqg-home', system: 'national-portal', kind: 'http', url: 'https://dichvucong.gov.vn/', failureThreshold: 1, successThreshold: 1 }] }), () => '').checks as [Check];
+  const [check] = resolveConfig(
+    'book.yaml',
+    ConfigInput.parse({
+      checks: [{ name: 'dvcqg-home', system: 'national-portal', kind: 'http', url: 'https://dichvucong.gov.vn/', failureThreshold: 1, successThreshold: 1 }],
+    }),
+    () => '',
+  ).checks as [Check];
   const alerting = makeAlerting({ groupWaitSeconds: 0 });
   const book = createIncidentBook({ store, alerting, checks: [check], log, onIncidentsChanged });
   let state: CheckState = initialCheckState(new Date(0));
   /** One probe result through the check-state rules and the book, as run-check does it. */
   const probe = (status: Status, at: number) => {
-    const result: ProbeResult = { status, reason: status === 'ok' ? undefined : 'http_status', message: `HTTP ${status === 'ok' ? 200 : 503}`, durationSeconds: 0.1, phases: {}, httpStatus: status === 'ok' ? 200 : 503 };
+    const result: ProbeResult = {
+      status,
+      reason: status === 'ok' ? undefined : 'http_status',
+      message: `HTTP ${status === 'ok' ? 200 : 503}`,
+      durationSeconds: 0.1,
+      phases: {},
+      httpStatus: status === 'ok' ? 200 : 503,
+    };
     const next = nextCheckState(book.states.get(check.name) ?? state, result, check, new Date(at));
     book.record(check, next.state, result, next.change, new Date(at));
     state = next.state;

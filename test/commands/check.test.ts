@@ -21,14 +21,17 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('checkCommand', () => {
   it('prints a summary of a valid config and exits 0', () => {
     const file = join(scratch, 'ok.yaml');
-    writeFileSync(file, [
-      'checks:',
-      '  - { name: a, system: s, kind: http, url: "http://127.0.0.1/" }',
-      '  - { name: b, system: s, kind: http, url: "http://127.0.0.1/b" }',
-      '  - { name: c, system: s, kind: tcp, host: 127.0.0.1, port: 1 }',
-      '  - { name: d, system: s, kind: dns, host: example.test }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'checks:',
+        '  - { name: a, system: s, kind: http, url: "http://127.0.0.1/" }',
+        '  - { name: b, system: s, kind: http, url: "http://127.0.0.1/b" }',
+        '  - { name: c, system: s, kind: tcp, host: 127.0.0.1, port: 1 }',
+        '  - { name: d, system: s, kind: dns, host: example.test }',
+        '',
+      ].join('\n'),
+    );
     expect(run(file)).toEqual({ code: 0, stdout: [`${file}: OK, 4 checks (2 http, 1 dns, 1 tcp)`], stderr: [] });
   });
 
@@ -46,18 +49,21 @@ describe('checkCommand', () => {
 
   it('prints every issue as file:line:column path: message, then a count, and exits 2', () => {
     const file = join(scratch, 'bad.yaml');
-    writeFileSync(file, [
-      'checks:',
-      '  - name: portal',
-      '    system: national-portal',
-      '    kind: http',
-      '    url: https://dichvucong.gov.vn/',
-      '    interval_s: 60s',
-      '    expect:',
-      '      latency: { warn: 5s, critical: 2 }',
-      '  - { name: dns, system: s, kind: dns, host: h, resolver: "${SENTINEL_DNS}" }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'checks:',
+        '  - name: portal',
+        '    system: national-portal',
+        '    kind: http',
+        '    url: https://dichvucong.gov.vn/',
+        '    interval_s: 60s',
+        '    expect:',
+        '      latency: { warn: 5s, critical: 2 }',
+        '  - { name: dns, system: s, kind: dns, host: h, resolver: "${SENTINEL_DNS}" }',
+        '',
+      ].join('\n'),
+    );
     const { code, stdout, stderr } = run(file);
     expect(code).toBe(2);
     expect(stdout).toEqual([]);
@@ -73,10 +79,7 @@ describe('checkCommand', () => {
     const file = relative(process.cwd(), join(FIXTURES, 'invalid-latency-order.yaml'));
     const { code, stderr } = run(file);
     expect(code).toBe(2);
-    expect(stderr).toEqual([
-      `${file}:8:24 checks[0].expect.latency.warn: warn (5s) must be shorter than critical (2s)`,
-      `1 error in ${file}`,
-    ]);
+    expect(stderr).toEqual([`${file}:8:24 checks[0].expect.latency.warn: warn (5s) must be shorter than critical (2s)`, `1 error in ${file}`]);
   });
 
   it('prints warnings as "warning: ..." and still exits 0', () => {

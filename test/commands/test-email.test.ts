@@ -93,10 +93,13 @@ describe('testEmailCommand over SMTP', () => {
       const server = await smtpServer({ tls: leaf });
       const { file, dir } = await writeConfig(smtpBlock(0, [], false));
       await writeFile(join(dir, 'ca.pem'), authority.certPem);
-      await writeFile(file, (await readFile(file, 'utf8')).replace(
-        '      port: 0',
-        `      port: ${server.port}\n      requireTLS: true\n      tls: { caFile: ${JSON.stringify(join(dir, 'ca.pem'))}, serverName: localhost }`,
-      ));
+      await writeFile(
+        file,
+        (await readFile(file, 'utf8')).replace(
+          '      port: 0',
+          `      port: ${server.port}\n      requireTLS: true\n      tls: { caFile: ${JSON.stringify(join(dir, 'ca.pem'))}, serverName: localhost }`,
+        ),
+      );
       const result = await run(file);
       expect(result.stderr).toBe('');
       expect(result.stdout).toMatch(/ \(STARTTLS, TLSv1\.[23]\); server answered: 250 /);
@@ -115,7 +118,13 @@ describe('testEmailCommand over SMTP', () => {
       const server = await smtpServer({ tls: leaf });
       const { file, dir } = await writeConfig(smtpBlock(server.port, ['requireTLS: true'], false));
       await writeFile(join(dir, 'ca.pem'), authority.certPem);
-      await writeFile(file, (await readFile(file, 'utf8')).replace('requireTLS: true', `requireTLS: true\n      tls: { caFile: ${JSON.stringify(join(dir, 'ca.pem'))}, serverName: mail.angiang.gov.vn }`));
+      await writeFile(
+        file,
+        (await readFile(file, 'utf8')).replace(
+          'requireTLS: true',
+          `requireTLS: true\n      tls: { caFile: ${JSON.stringify(join(dir, 'ca.pem'))}, serverName: mail.angiang.gov.vn }`,
+        ),
+      );
       const result = await run(file);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('is for another name');
@@ -125,9 +134,21 @@ describe('testEmailCommand over SMTP', () => {
 
   it.each([
     ['nothing listening', async () => ({ port: await findClosedPort() }), /nothing is listening on 127\.0\.0\.1:\d+ \(connection refused\)/],
-    ['a refused password', async () => ({ port: (await smtpServer({ auth: { user: 'giamsat', pass: 'another-password' } })).port }), /authentication refused for user "giamsat" \(server answered: 535 Authentication credentials invalid\): check alerting\.email\.smtp\.auth \(the password is not shown\)/],
-    ['a refused recipient', async () => ({ port: (await smtpServer({ auth: { user: 'giamsat', pass: PASSWORD }, refuseRecipients: ['trucban@angiang.gov.vn'] })).port }), /recipient refused \(server answered: 550 Mailbox unavailable: trucban@angiang\.gov\.vn\)/],
-    ['requireTLS without STARTTLS', async () => ({ port: (await smtpServer({ auth: { user: 'giamsat', pass: PASSWORD } })).port, extra: ['requireTLS: true'] }), /STARTTLS is required \(requireTLS: true\) but 127\.0\.0\.1:\d+ does not offer it/],
+    [
+      'a refused password',
+      async () => ({ port: (await smtpServer({ auth: { user: 'giamsat', pass: 'another-password' } })).port }),
+      /authentication refused for user "giamsat" \(server answered: 535 Authentication credentials invalid\): check alerting\.email\.smtp\.auth \(the password is not shown\)/,
+    ],
+    [
+      'a refused recipient',
+      async () => ({ port: (await smtpServer({ auth: { user: 'giamsat', pass: PASSWORD }, refuseRecipients: ['trucban@angiang.gov.vn'] })).port }),
+      /recipient refused \(server answered: 550 Mailbox unavailable: trucban@angiang\.gov\.vn\)/,
+    ],
+    [
+      'requireTLS without STARTTLS',
+      async () => ({ port: (await smtpServer({ auth: { user: 'giamsat', pass: PASSWORD } })).port, extra: ['requireTLS: true'] }),
+      /STARTTLS is required \(requireTLS: true\) but 127\.0\.0\.1:\d+ does not offer it/,
+    ],
   ])('explains %s and exits 1', async (_name, setUp, expected) => {
     const { port, extra } = (await setUp()) as { port: number; extra?: string[] };
     const { file } = await writeConfig(smtpBlock(port, extra));

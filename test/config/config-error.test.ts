@@ -4,8 +4,10 @@ import { suggestNearest } from '../../src/config/suggest-nearest.ts';
 
 describe('formatConfigIssue', () => {
   it.each([
-    [{ file: 'config/x.yaml', line: 12, column: 7, path: 'checks[3].expect.latency.warn', message: 'too long' },
-      'config/x.yaml:12:7 checks[3].expect.latency.warn: too long'],
+    [
+      { file: 'config/x.yaml', line: 12, column: 7, path: 'checks[3].expect.latency.warn', message: 'too long' },
+      'config/x.yaml:12:7 checks[3].expect.latency.warn: too long',
+    ],
     [{ file: 'config/x.yaml', line: 3, column: 1, path: '', message: 'YAML: bad' }, 'config/x.yaml:3:1: YAML: bad'],
     [{ file: 'config/x.yaml', line: 3, path: 'checks', message: 'empty' }, 'config/x.yaml:3 checks: empty'],
     [{ file: 'config/x.yaml', path: '', message: 'cannot read config file: no such file' }, 'config/x.yaml: cannot read config file: no such file'],

@@ -11,7 +11,9 @@ function expand(source: string, env: NodeJS.ProcessEnv) {
 describe('expandEnv', () => {
   it('replaces ${NAME} anywhere in a string value', () => {
     const { value, issues } = expand('auth: "Bearer ${TOKEN}"\nurl: https://${HOST}:8443/${PATH_PART}/x\n', {
-      TOKEN: 'abc.def.ghi', HOST: 'sync.example.test', PATH_PART: 'api',
+      TOKEN: 'abc.def.ghi',
+      HOST: 'sync.example.test',
+      PATH_PART: 'api',
     });
     expect(issues).toEqual([]);
     expect(value).toEqual({ auth: 'Bearer abc.def.ghi', url: 'https://sync.example.test:8443/api/x' });

@@ -94,7 +94,9 @@ describe('loadConfig on the broken-config corpus', () => {
   });
 
   it('has a table row for every invalid fixture, and at least 20 of them', () => {
-    const files = readdirSync(FIXTURES).filter((name) => name.startsWith('invalid-') && name.endsWith('.yaml')).sort();
+    const files = readdirSync(FIXTURES)
+      .filter((name) => name.startsWith('invalid-') && name.endsWith('.yaml'))
+      .sort();
     expect(INVALID.map(([name]) => name).sort()).toEqual(files);
     expect(files.length).toBeGreaterThanOrEqual(20);
   });
@@ -145,9 +147,9 @@ describe('loadConfig on valid files', () => {
     expect(tls).toMatchObject({ host: 'sync.example.test', port: 8443, intervalSeconds: 120, timeoutSeconds: 20, ipFamily: 'any' });
     expect(tls.tls.caFile).toBe(ca);
 
-    expect((config.checks[2] as DnsCheck)).toMatchObject({ recordType: 'AAAA', resolver: { host: '127.0.0.1', port: 5353 } });
-    expect((config.checks[3] as DnsCheck)).toMatchObject({ recordType: 'A', resolver: { host: '::1', port: 53 } });
-    expect((config.checks[4] as TcpCheck)).toMatchObject({ host: '127.0.0.1', port: 587, timeoutSeconds: 5 });
+    expect(config.checks[2] as DnsCheck).toMatchObject({ recordType: 'AAAA', resolver: { host: '127.0.0.1', port: 5353 } });
+    expect(config.checks[3] as DnsCheck).toMatchObject({ recordType: 'A', resolver: { host: '::1', port: 53 } });
+    expect(config.checks[4] as TcpCheck).toMatchObject({ host: '127.0.0.1', port: 587, timeoutSeconds: 5 });
 
     expect([...secrets].sort()).toEqual(['fixture-token-123', 'sync.example.test', '8443'].sort());
   });
@@ -167,19 +169,21 @@ describe('loadConfig on valid files', () => {
   });
 
   it('accepts YAML anchors and merge keys, so checks can share settings', () => {
-    const file = writeConfig([
-      'checks:',
-      '  - &national',
-      '    name: portal-home',
-      '    system: national-portal',
-      '    kind: http',
-      '    url: https://dichvucong.gov.vn/',
-      '    interval: 2m',
-      '  - <<: *national',
-      '    name: portal-search',
-      '    url: https://dichvucong.gov.vn/tra-cuu-ho-so',
-      '',
-    ].join('\n'));
+    const file = writeConfig(
+      [
+        'checks:',
+        '  - &national',
+        '    name: portal-home',
+        '    system: national-portal',
+        '    kind: http',
+        '    url: https://dichvucong.gov.vn/',
+        '    interval: 2m',
+        '  - <<: *national',
+        '    name: portal-search',
+        '    url: https://dichvucong.gov.vn/tra-cuu-ho-so',
+        '',
+      ].join('\n'),
+    );
     const { config } = loadConfig(file, {});
     expect(config.checks.map((check) => [check.name, check.system, check.intervalSeconds, (check as HttpCheck).url])).toEqual([
       ['portal-home', 'national-portal', 120, 'https://dichvucong.gov.vn/'],
@@ -188,29 +192,27 @@ describe('loadConfig on valid files', () => {
   });
 
   it('warns for a sync check that polls a gov.vn API more than once a minute, but not for a tls check', () => {
-    const file = writeConfig([
-      'checks:',
-      '  - name: sync-lag',
-      '    system: sync',
-      '    kind: sync',
-      '    interval: 30s',
-      '    source: { url: "https://apidvc.angiang.gov.vn/pa/x", watermark: "$.t" }',
-      '  - { name: cert, system: s, kind: tls, host: dichvucong.gov.vn, interval: 30s }',
-      '',
-    ].join('\n'));
+    const file = writeConfig(
+      [
+        'checks:',
+        '  - name: sync-lag',
+        '    system: sync',
+        '    kind: sync',
+        '    interval: 30s',
+        '    source: { url: "https://apidvc.angiang.gov.vn/pa/x", watermark: "$.t" }',
+        '  - { name: cert, system: s, kind: tls, host: dichvucong.gov.vn, interval: 30s }',
+        '',
+      ].join('\n'),
+    );
     const { warnings } = loadConfig(file, {});
     expect(warnings.map((warning) => [warning.line, warning.path])).toEqual([[5, 'checks[0].interval']]);
     expect(warnings[0]!.message).toContain('probes apidvc.angiang.gov.vn every 30s');
   });
 
   it('warns at defaults.interval when the fast interval comes from defaults', () => {
-    const file = writeConfig([
-      'defaults:',
-      '  interval: 30s',
-      'checks:',
-      '  - { name: a, system: s, kind: http, url: "https://motcua.angiang.gov.vn/" }',
-      '',
-    ].join('\n'));
+    const file = writeConfig(
+      ['defaults:', '  interval: 30s', 'checks:', '  - { name: a, system: s, kind: http, url: "https://motcua.angiang.gov.vn/" }', ''].join('\n'),
+    );
     const { warnings } = loadConfig(file, {});
     expect(warnings.map((warning) => [warning.line, warning.path])).toEqual([[2, 'defaults.interval']]);
   });
@@ -218,23 +220,25 @@ describe('loadConfig on valid files', () => {
 
 describe('loadConfig reporting', () => {
   it('lists every issue in one error, sorted by line, with the file name', () => {
-    const file = writeConfig([
-      'locaton: x',                                            // 1 unknown key
-      'checks:',
-      '  - name: a',
-      '    system: s',
-      '    kind: tcp',
-      '    host: h',
-      '    port: 99999',                                       // 7 out of range
-      '  - name: b',
-      '    system: s',
-      '    kind: http',
-      '    url: http://127.0.0.1/',
-      '    timeout: 2m',                                       // 12 timeout over the default interval
-      '    tls: { verify: false }',                            // 13 tls on http
-      '  - { name: b, system: s, kind: dns, host: "${MISSING_HOST}" }', // 14 duplicate name, missing env
-      '',
-    ].join('\n'));
+    const file = writeConfig(
+      [
+        'locaton: x', // 1 unknown key
+        'checks:',
+        '  - name: a',
+        '    system: s',
+        '    kind: tcp',
+        '    host: h',
+        '    port: 99999', // 7 out of range
+        '  - name: b',
+        '    system: s',
+        '    kind: http',
+        '    url: http://127.0.0.1/',
+        '    timeout: 2m', // 12 timeout over the default interval
+        '    tls: { verify: false }', // 13 tls on http
+        '  - { name: b, system: s, kind: dns, host: "${MISSING_HOST}" }', // 14 duplicate name, missing env
+        '',
+      ].join('\n'),
+    );
     const issues = issuesOf(file);
     expect(issues.map((issue) => [issue.line, issue.path])).toEqual([
       [1, 'locaton'],
@@ -283,7 +287,9 @@ describe('loadConfig reporting', () => {
 
   it('lists allowed keys when no key is close to the unknown one', () => {
     const issues = issuesOf(writeConfig('checks:\n  - { name: a, system: s, kind: tcp, host: h, port: 1, zzz: 1 }\n'));
-    expect(issues[0]!.message).toBe('unknown key "zzz"; allowed here: name, system, description, interval, timeout, failureThreshold, successThreshold, resolver, dependsOn, alertOn, kind, host, port, ipFamily, expect');
+    expect(issues[0]!.message).toBe(
+      'unknown key "zzz"; allowed here: name, system, description, interval, timeout, failureThreshold, successThreshold, resolver, dependsOn, alertOn, kind, host, port, ipFamily, expect',
+    );
   });
 
   it('does not add a type error on top of an unset variable', () => {
@@ -293,23 +299,28 @@ describe('loadConfig reporting', () => {
   });
 
   it('reports a bad anchored value at the anchor and where the alias uses it', () => {
-    const issues = issuesOf(writeConfig([
-      'defaults:',
-      '  timeout: &slow 5 minutes',
-      'checks:',
-      '  - { name: a, system: s, kind: tcp, host: h, port: 1, timeout: *slow }',
-      '',
-    ].join('\n')));
-    expect(issues.map((issue) => [issue.line, issue.path])).toEqual([[2, 'defaults.timeout'], [4, 'checks[0].timeout']]);
+    const issues = issuesOf(
+      writeConfig(
+        ['defaults:', '  timeout: &slow 5 minutes', 'checks:', '  - { name: a, system: s, kind: tcp, host: h, port: 1, timeout: *slow }', ''].join('\n'),
+      ),
+    );
+    expect(issues.map((issue) => [issue.line, issue.path])).toEqual([
+      [2, 'defaults.timeout'],
+      [4, 'checks[0].timeout'],
+    ]);
   });
 
   it('reports the same unreadable CA file for each check that names it', () => {
-    const issues = issuesOf(writeConfig([
-      'checks:',
-      '  - { name: a, system: s, kind: tls, host: h, tls: { caFile: nope.pem } }',
-      '  - { name: b, system: s, kind: tls, host: h, tls: { caFile: ./nope.pem } }',
-      '',
-    ].join('\n')));
+    const issues = issuesOf(
+      writeConfig(
+        [
+          'checks:',
+          '  - { name: a, system: s, kind: tls, host: h, tls: { caFile: nope.pem } }',
+          '  - { name: b, system: s, kind: tls, host: h, tls: { caFile: ./nope.pem } }',
+          '',
+        ].join('\n'),
+      ),
+    );
     expect(issues.map((issue) => issue.line)).toEqual([2, 3]);
     expect(issues[0]!.message).toContain(join(scratch, 'nope.pem'));
   });
@@ -331,8 +342,7 @@ describe('shipped configs', () => {
       expect(check.timeoutSeconds, check.name).toBeLessThanOrEqual(20);
       if (check.kind === 'http') expect(check.headers.authorization, check.name).toBeUndefined();
     }
-    expect(new Set(config.checks.map((check) => check.system))).toEqual(
-      new Set(['national-portal', 'quantricong', 'provincial', 'payment', 'vneid']));
+    expect(new Set(config.checks.map((check) => check.system))).toEqual(new Set(['national-portal', 'quantricong', 'provincial', 'payment', 'vneid']));
     const api = config.checks.find((check) => check.kind === 'http' && check.method === 'POST') as HttpCheck;
     expect(api.url).toBe('https://dichvucong.gov.vn/api/v1/submitting/formality/list-all-public-formality-by-citizen');
     expect(JSON.parse(api.body!)).toEqual({ limit: 5, lastId: '', q: '', categoryId: '', departmentCode: '' });
@@ -340,7 +350,13 @@ describe('shipped configs', () => {
     expect(api.expect.json.map((rule) => [rule.path.source, rule.equals])).toEqual([['$.code', 'OK']]);
   });
 
-  const EXAMPLE_ENV = { IGATE_TOKEN: 'dummy-igate-token', SMTP_HOST: 'mail.example.test', SMTP_PORT: '587', SMTP_USER: 'giamsat', SMTP_PASS: 'dummy-smtp-pass' };
+  const EXAMPLE_ENV = {
+    IGATE_TOKEN: 'dummy-igate-token',
+    SMTP_HOST: 'mail.example.test',
+    SMTP_PORT: '587',
+    SMTP_USER: 'giamsat',
+    SMTP_PASS: 'dummy-smtp-pass',
+  };
   const examples = readdirSync(join(ROOT, 'config/examples')).filter((name) => name.endsWith('.yaml'));
 
   it('ships at least one example', () => {
@@ -381,8 +397,19 @@ describe('alerting config', () => {
     expect(alerting.email.smtp).toMatchObject({ host: 'mail.angiang.gov.vn', port: 587, requireTLS: true, auth: { user: 'giamsat', pass: 'dummy-smtp-pass' } });
     expect(alerting.email.outboxDir).toBe(join('./data', 'outbox-mail'));
     expect(alerting.vantage).toEqual(['vantage-gateway', 'vantage-resolver']);
-    expect(alerting.maintenance[0]).toMatchObject({ kind: 'absolute', name: 'cutover', start: new Date('2026-05-29T15:00:00Z'), to: ['tocongtac-chuyendoi@angiang.gov.vn'] });
-    expect(alerting.maintenance[1]).toMatchObject({ kind: 'recurring', cron: '0 1 * * *', durationSeconds: 1800, timezone: 'Asia/Ho_Chi_Minh', checks: ['igate-*'] });
+    expect(alerting.maintenance[0]).toMatchObject({
+      kind: 'absolute',
+      name: 'cutover',
+      start: new Date('2026-05-29T15:00:00Z'),
+      to: ['tocongtac-chuyendoi@angiang.gov.vn'],
+    });
+    expect(alerting.maintenance[1]).toMatchObject({
+      kind: 'recurring',
+      cron: '0 1 * * *',
+      durationSeconds: 1800,
+      timezone: 'Asia/Ho_Chi_Minh',
+      checks: ['igate-*'],
+    });
     expect(alerting.alertmanager).toMatchObject({ urls: ['http://127.0.0.1:9093'], resendIntervalSeconds: 60 });
     const byName = new Map(config.checks.map((check) => [check.name, check]));
     expect(byName.get('dvcqg-home')!.dependsOn).toEqual(['dvcqg-dns']);
@@ -392,7 +419,15 @@ describe('alerting config', () => {
 
   it('defaults to Vietnamese, no SMTP (mail as .eml files beside the store) and 10s/1m/1h timings', () => {
     const { config } = loadConfig(join(ROOT, 'test/fixtures/config/valid-minimal.yaml'));
-    expect(config.alerting).toMatchObject({ locale: 'vi', groupWaitSeconds: 10, groupIntervalSeconds: 60, repeatIntervalSeconds: 3600, alertOn: 'critical', vantage: [], maintenance: [] });
+    expect(config.alerting).toMatchObject({
+      locale: 'vi',
+      groupWaitSeconds: 10,
+      groupIntervalSeconds: 60,
+      repeatIntervalSeconds: 3600,
+      alertOn: 'critical',
+      vantage: [],
+      maintenance: [],
+    });
     expect(config.alerting.email.smtp).toBeUndefined();
     expect(config.alerting.email.outboxDir).toBe(join('data', 'outbox-mail'));
   });

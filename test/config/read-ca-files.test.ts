@@ -30,7 +30,15 @@ describe('readCaFiles', () => {
 
   it('reports a bad file at the path of its caFile and answers empty text for it', () => {
     const input = {
-      checks: [{ name: 'b', system: 's', kind: 'sync', source: { url: 'https://a.test/' }, target: { url: 'https://b.test/', tls: { caFile: 'ca/not-a-certificate.pem' } } }],
+      checks: [
+        {
+          name: 'b',
+          system: 's',
+          kind: 'sync',
+          source: { url: 'https://a.test/' },
+          target: { url: 'https://b.test/', tls: { caFile: 'ca/not-a-certificate.pem' } },
+        },
+      ],
     } as unknown as ConfigInput;
     const { readCa, issues } = readCaFiles(input, FIXTURES);
     expect(issues).toHaveLength(1);

@@ -48,14 +48,18 @@ function oneCheck(extra: string): string {
 describe('the quick read of a config file', () => {
   it('reads every shipped config exactly as the full parse does', () => {
     const files = [
-      ...readdirSync(CONFIG_DIR).filter((name) => name.endsWith('.yaml')).map((name) => join(CONFIG_DIR, name)),
+      ...readdirSync(CONFIG_DIR)
+        .filter((name) => name.endsWith('.yaml'))
+        .map((name) => join(CONFIG_DIR, name)),
       ...readdirSync(join(CONFIG_DIR, 'examples')).map((name) => join(CONFIG_DIR, 'examples', name)),
     ];
     let quickly = 0;
     for (const file of files) {
       const source = readFileSync(file, 'utf8');
       // Every referenced variable set to a value that fits wherever it is used.
-      const env = Object.fromEntries([...source.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => [match[1], /PORT/.test(match[1]!) ? '2525' : `value-of-${match[1]}`]));
+      const env = Object.fromEntries(
+        [...source.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => [match[1], /PORT/.test(match[1]!) ? '2525' : `value-of-${match[1]}`]),
+      );
       const both = readBothWays(file, source, env);
       // demo.yaml trusts a CA that the simulator writes when it starts; before that, both ways refuse it.
       if (both.fullError !== undefined) expect(both.quick, file).toBeUndefined();
@@ -67,9 +71,40 @@ describe('the quick read of a config file', () => {
 
   it('types every plain scalar as YAML 1.2 core does, and leaves quoted ones as text', () => {
     const scalars = [
-      '0o17', '0x1F', '017', '+12', '-0', '1_000', '1e3', '6.5', '.5', '.inf', '-.Inf', '.NaN', '~', 'null', 'Null', 'NULL', '',
-      'true', 'True', 'FALSE', 'yes', 'no', 'on', 'off', 'y', '08:00', '2026-11-26', '2026-11-26T08:00:00+07:00',
-      '"12"', "'true'", '"null"', 'Dịch vụ công', 'a: b'.replace(': ', ':'), '!!str 12',
+      '0o17',
+      '0x1F',
+      '017',
+      '+12',
+      '-0',
+      '1_000',
+      '1e3',
+      '6.5',
+      '.5',
+      '.inf',
+      '-.Inf',
+      '.NaN',
+      '~',
+      'null',
+      'Null',
+      'NULL',
+      '',
+      'true',
+      'True',
+      'FALSE',
+      'yes',
+      'no',
+      'on',
+      'off',
+      'y',
+      '08:00',
+      '2026-11-26',
+      '2026-11-26T08:00:00+07:00',
+      '"12"',
+      "'true'",
+      '"null"',
+      'Dịch vụ công',
+      'a: b'.replace(': ', ':'),
+      '!!str 12',
     ];
     for (const scalar of scalars) {
       const source = oneCheck(`    expect:\n      json:\n        - path: $.value\n          equals: ${scalar}\n`);
@@ -77,23 +112,36 @@ describe('the quick read of a config file', () => {
       expectSameResult(both);
       if (both.full !== undefined && !scalar.startsWith('!!')) expect(both.quick, `quick read gave up on ${scalar}`).toBeDefined();
     }
-    const typed = loadValidConfigQuickly('typed.yaml', oneCheck('    expect:\n      json:\n        - { path: $.a, equals: 0x1F }\n        - { path: $.b, equals: "0x1F" }\n        - { path: $.c, equals: yes }\n        - { path: $.d, equals: ~ }\n'), {});
+    const typed = loadValidConfigQuickly(
+      'typed.yaml',
+      oneCheck(
+        '    expect:\n      json:\n        - { path: $.a, equals: 0x1F }\n        - { path: $.b, equals: "0x1F" }\n        - { path: $.c, equals: yes }\n        - { path: $.d, equals: ~ }\n',
+      ),
+      {},
+    );
     const equals = (typed!.config.checks[0] as HttpCheck).expect.json.map((entry) => entry.equals);
     expect(equals).toEqual([31, '0x1F', 'yes', null]);
   });
 
   it('substitutes environment variables and types an unquoted one as if written there', () => {
-    const source = oneCheck([
-      '    timeout: ${TIMEOUT}',
-      '    headers:',
-      '      authorization: Bearer ${TOKEN}',
-      '      x-literal: "$${TOKEN}"',
-      '    expect:',
-      '      json:',
-      ...[['a', '${NUMBER}'], ['b', "'${NUMBER}'"], ['c', '${FLAG}'], ['d', '${EMPTY}'], ['e', 'x$${NUMBER}']]
-        .flatMap(([path, value]) => [`        - path: $.${path}`, `          equals: ${value}`]),
-      '',
-    ].join('\n'));
+    const source = oneCheck(
+      [
+        '    timeout: ${TIMEOUT}',
+        '    headers:',
+        '      authorization: Bearer ${TOKEN}',
+        '      x-literal: "$${TOKEN}"',
+        '    expect:',
+        '      json:',
+        ...[
+          ['a', '${NUMBER}'],
+          ['b', "'${NUMBER}'"],
+          ['c', '${FLAG}'],
+          ['d', '${EMPTY}'],
+          ['e', 'x$${NUMBER}'],
+        ].flatMap(([path, value]) => [`        - path: $.${path}`, `          equals: ${value}`]),
+        '',
+      ].join('\n'),
+    );
     const env = { TIMEOUT: '7s', TOKEN: 'secret-token-1234', NUMBER: '42', FLAG: 'true', EMPTY: '' };
     const both = readBothWays('env.yaml', source, env);
     expect(both.fullError?.message).toBeUndefined();

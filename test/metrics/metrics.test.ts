@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type Check } from '../../src/config/config.ts';
 import { ConfigInput } from '../../src/config/schema.ts';
-import {
-  PROBE_DURATION_BUCKETS_SECONDS,
-  SCHEDULER_LAG_BUCKETS_SECONDS,
-  createMetrics,
-  type Metrics,
-} from '../../src/metrics/metrics.ts';
+import { PROBE_DURATION_BUCKETS_SECONDS, SCHEDULER_LAG_BUCKETS_SECONDS, createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 import { FAILURE_REASONS, PHASES, type ProbeResult } from '../../src/probes/probe.ts';
 import { checkMetricsWithPromtool, findPromtool } from '../support/promtool.ts';
 
@@ -41,9 +36,7 @@ function parseExposition(text: string): Exposition {
 }
 
 function select(exposition: Exposition, name: string, labels: Record<string, string> = {}): Sample[] {
-  return exposition.samples.filter(
-    (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
-  );
+  return exposition.samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value));
 }
 
 function valueOf(exposition: Exposition, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -92,7 +85,11 @@ describe('createMetrics', () => {
     metrics.recordNotification('email', 'firing', 'failed');
     metrics.recordNotification('email', 'firing', 'sent');
     metrics.recordNotification('email', 'firing', 'sent');
-    metrics.setIncidents([{ system: 'provincial', severity: 'critical' }, { system: 'provincial', severity: 'critical' }, { system: 'sync', severity: 'warning' }]);
+    metrics.setIncidents([
+      { system: 'provincial', severity: 'critical' },
+      { system: 'provincial', severity: 'critical' },
+      { system: 'sync', severity: 'warning' },
+    ]);
     metrics.setMaintenance(new Map([['portal-home', true]]));
     const scraped = await scrape(metrics);
     expect(valueOf(scraped, 'dvc_notifications_queued', { channel: 'email' })).toBe(3);
@@ -107,11 +104,41 @@ describe('createMetrics', () => {
   it('publishes sync lag, backlog and watermarks from the last sync result, and drops them when unknown', async () => {
     const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
     const [sync, counter] = makeChecks([
-      { name: 'hoso-sync', system: 'sync', kind: 'sync', source: { url: 'https://igate.example.test/s', watermark: '$.a' }, target: { url: 'https://dvc.example.test/s', watermark: '$.b' }, backlog: '$.n' },
-      { name: 'hoso-count', system: 'sync', kind: 'sync', unit: 'count', source: { url: 'https://igate.example.test/c', watermark: '$.a' }, target: { url: 'https://dvc.example.test/c', watermark: '$.b' } },
+      {
+        name: 'hoso-sync',
+        system: 'sync',
+        kind: 'sync',
+        source: { url: 'https://igate.example.test/s', watermark: '$.a' },
+        target: { url: 'https://dvc.example.test/s', watermark: '$.b' },
+        backlog: '$.n',
+      },
+      {
+        name: 'hoso-count',
+        system: 'sync',
+        kind: 'sync',
+        unit: 'count',
+        source: { url: 'https://igate.example.test/c', watermark: '$.a' },
+        target: { url: 'https://dvc.example.test/c', watermark: '$.b' },
+      },
     ]) as [Check, Check];
     metrics.setChecks([sync, counter]);
-    metrics.recordProbe(sync, { ...okResult, sync: { mode: 'lag', unit: 'seconds', lag: 420, backlog: 37, sourceWatermark: 1_800_000_420, targetWatermark: 1_800_000_000, sourceMovedAt: 1_800_000_421_000, targetMovedAt: 1_800_000_001_000 } }, finishedAt);
+    metrics.recordProbe(
+      sync,
+      {
+        ...okResult,
+        sync: {
+          mode: 'lag',
+          unit: 'seconds',
+          lag: 420,
+          backlog: 37,
+          sourceWatermark: 1_800_000_420,
+          targetWatermark: 1_800_000_000,
+          sourceMovedAt: 1_800_000_421_000,
+          targetMovedAt: 1_800_000_001_000,
+        },
+      },
+      finishedAt,
+    );
     metrics.recordProbe(counter, { ...okResult, sync: { mode: 'lag', unit: 'items', lag: 12, sourceWatermark: 1012, targetWatermark: 1000 } }, finishedAt);
     let scraped = await scrape(metrics);
     expect(valueOf(scraped, 'dvc_sync_lag_seconds', { check: 'hoso-sync', system: 'sync' })).toBe(420);
@@ -123,7 +150,11 @@ describe('createMetrics', () => {
     // Counters are not instants: no watermark timestamp for them.
     expect(select(scraped, 'dvc_sync_watermark_timestamp_seconds').every((sample) => sample.labels.check === 'hoso-sync')).toBe(true);
 
-    metrics.recordProbe(sync, { ...refusedResult, sync: { mode: 'lag', unit: 'seconds', sourceWatermark: 1_800_000_420, targetWatermark: 1_800_000_000 } }, finishedAt);
+    metrics.recordProbe(
+      sync,
+      { ...refusedResult, sync: { mode: 'lag', unit: 'seconds', sourceWatermark: 1_800_000_420, targetWatermark: 1_800_000_000 } },
+      finishedAt,
+    );
     scraped = await scrape(metrics);
     expect(select(scraped, 'dvc_sync_lag_seconds')).toEqual([]);
     expect(select(scraped, 'dvc_sync_backlog')).toEqual([]);
@@ -174,9 +205,7 @@ describe('createMetrics', () => {
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
     const tcpLabels = { check: 'igate-tcp', system: 'provincial', kind: 'tcp' };
-    expect(select(scraped, 'dvc_probe_success').map((sample) => sample.labels)).toEqual(
-      expect.arrayContaining([homeLabels, tcpLabels]),
-    );
+    expect(select(scraped, 'dvc_probe_success').map((sample) => sample.labels)).toEqual(expect.arrayContaining([homeLabels, tcpLabels]));
     expect(valueOf(scraped, 'dvc_probe_success', homeLabels)).toBe(1);
     expect(valueOf(scraped, 'dvc_probe_success', tcpLabels)).toBe(0);
 
@@ -196,20 +225,14 @@ describe('createMetrics', () => {
 
     expect(valueOf(scraped, 'dvc_probe_failures_total', { check: 'igate-tcp', system: 'provincial', reason: 'connect' })).toBe(1);
     expect(valueOf(scraped, 'dvc_probe_failures_total', { check: 'igate-tcp', system: 'provincial', reason: 'dns' })).toBe(0);
-    expect(
-      select(scraped, 'dvc_probe_failures_total', { check: 'portal-home' }).every((sample) => sample.value === 0),
-    ).toBe(true);
+    expect(select(scraped, 'dvc_probe_failures_total', { check: 'portal-home' }).every((sample) => sample.value === 0)).toBe(true);
 
     expect(valueOf(scraped, 'dvc_http_status_code', { check: 'portal-home' })).toBe(200);
     expect(valueOf(scraped, 'dvc_http_status_code', { check: 'igate-tcp' })).toBeUndefined();
-    expect(valueOf(scraped, 'dvc_tls_cert_expiry_timestamp_seconds', { check: 'portal-home' })).toBe(
-      expiresAt.getTime() / 1000,
-    );
+    expect(valueOf(scraped, 'dvc_tls_cert_expiry_timestamp_seconds', { check: 'portal-home' })).toBe(expiresAt.getTime() / 1000);
     expect(valueOf(scraped, 'dvc_check_status', { check: 'portal-home', system: 'national-portal' })).toBe(1);
     expect(valueOf(scraped, 'dvc_check_status', { check: 'igate-tcp', system: 'provincial' })).toBe(2);
-    expect(valueOf(scraped, 'dvc_probe_last_run_timestamp_seconds', { check: 'igate-tcp' })).toBe(
-      finishedAt.getTime() / 1000,
-    );
+    expect(valueOf(scraped, 'dvc_probe_last_run_timestamp_seconds', { check: 'igate-tcp' })).toBe(finishedAt.getTime() / 1000);
     expect(valueOf(scraped, 'dvc_scheduler_skipped_total', { check: 'igate-tcp' })).toBe(1);
     expect(valueOf(scraped, 'dvc_scheduler_skipped_total', { check: 'portal-home' })).toBe(0);
 
@@ -242,9 +265,7 @@ describe('createMetrics', () => {
     metrics.setChecks(makeChecks([portalHome]));
     const scraped = await scrape(metrics);
     expect(valueOf(scraped, 'dvc_probe_duration_seconds_count', { check: 'portal-home' })).toBe(0);
-    expect(select(scraped, 'dvc_probe_failures_total', { check: 'portal-home' }).map((sample) => sample.labels.reason)).toEqual([
-      ...FAILURE_REASONS,
-    ]);
+    expect(select(scraped, 'dvc_probe_failures_total', { check: 'portal-home' }).map((sample) => sample.labels.reason)).toEqual([...FAILURE_REASONS]);
     expect(valueOf(scraped, 'dvc_scheduler_skipped_total', { check: 'portal-home' })).toBe(0);
     // A gauge of "the last probe" before the first probe would be an invented value.
     expect(select(scraped, 'dvc_probe_success')).toEqual([]);
@@ -328,9 +349,8 @@ describe('createMetrics', () => {
 });
 
 describe('metrics in chunks, as /metrics writes them', () => {
-  const manyChecks = (count: number): readonly Check[] => makeChecks(
-    Array.from({ length: count }, (_, index) => ({ name: `xa-${index}`, system: 'igate', kind: 'http', url: `https://xa-${index}.test/` })),
-  );
+  const manyChecks = (count: number): readonly Check[] =>
+    makeChecks(Array.from({ length: count }, (_, index) => ({ name: `xa-${index}`, system: 'igate', kind: 'http', url: `https://xa-${index}.test/` })));
 
   async function collect(metrics: Metrics): Promise<Buffer[]> {
     const chunks: Buffer[] = [];
@@ -348,12 +368,15 @@ describe('metrics in chunks, as /metrics writes them', () => {
     expect(chunks.filter((chunk) => chunk.length > 0).length).toBeGreaterThan(10);
     expect(text).toBe((await metrics.render()).body);
     // Every family's lines are contiguous, after its one HELP/TYPE pair.
-    const familiesInOrder = text.split('\n').filter((line) => line.startsWith('# TYPE ')).map((line) => line.split(' ')[2]);
+    const familiesInOrder = text
+      .split('\n')
+      .filter((line) => line.startsWith('# TYPE '))
+      .map((line) => line.split(' ')[2]);
     expect(new Set(familiesInOrder).size).toBe(familiesInOrder.length);
     expect(select(parseExposition(text), 'dvc_probe_duration_seconds_count')).toHaveLength(3_000);
   });
 
-  it('shows a check\'s next probe at the next scrape, and the unchanged checks as they were', async () => {
+  it("shows a check's next probe at the next scrape, and the unchanged checks as they were", async () => {
     const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
     const checks = manyChecks(50);
     metrics.setChecks(checks);

@@ -16,7 +16,12 @@ const noVerify: TlsPolicy = { verify: false };
 describe('certificateInfo', () => {
   it('reads expiry, whole days left (rounded down), subject and issuer', () => {
     const info = certificateInfo(fakePeer({ names: ['portal.test'], notBefore: at(-1), notAfter: at(9.7) }), NOW);
-    expect(info).toEqual({ expiresAt: new Date(Math.floor(at(9.7).getTime() / 1000) * 1000), daysLeft: 9, subject: 'CN=portal.test', issuer: 'CN=dvc-sentinel test CA' });
+    expect(info).toEqual({
+      expiresAt: new Date(Math.floor(at(9.7).getTime() / 1000) * 1000),
+      daysLeft: 9,
+      subject: 'CN=portal.test',
+      issuer: 'CN=dvc-sentinel test CA',
+    });
   });
 
   it('gives negative days for an expired certificate', () => {
@@ -44,42 +49,104 @@ describe('judgeCertificate', () => {
   });
 
   it.each([
-    ['expired', verify, trustedFacts(fakePeer({ names: ['portal.test'], notBefore: at(-90), notAfter: at(-3.2) })), 'portal.test',
-      'certificate expired 3 days ago (notAfter 2026-11-23)'],
-    ['expired an hour ago', verify, trustedFacts(fakePeer({ names: ['portal.test'], notBefore: at(-90), notAfter: at(-1 / 24) })), 'portal.test',
-      'certificate expired less than a day ago (notAfter 2026-11-26)'],
-    ['not valid yet', verify, trustedFacts(fakePeer({ names: ['portal.test'], notBefore: at(2.5), notAfter: at(90) })), 'portal.test',
-      'certificate is not valid yet: notBefore 2026-11-28 is 2 days away'],
-    ['for another host', verify, trustedFacts(), 'dichvucong.gov.vn',
-      'certificate is for portal.test, *.portal.test, 127.0.0.1, not dichvucong.gov.vn'],
-    ['for another host, long SAN list', verify,
-      trustedFacts(fakePeer({ names: ['a.test', 'b.test', 'c.test', 'd.test', 'e.test'], notBefore: at(-1), notAfter: at(30) })), 'z.test',
-      'certificate is for a.test, b.test, c.test and 2 more, not z.test'],
-    ['for another host, CN only', verify, trustedFacts(fakePeer({ commonName: 'old.test', notBefore: at(-1), notAfter: at(30) })), 'new.test',
-      'certificate is for old.test, not new.test'],
-    ['self-signed', verify, { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', peer: healthy }, 'portal.test',
-      'certificate is self-signed and not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); trust it with tls.caFile or set tls.verify: false'],
-    ['missing an intermediate', verify, { authorized: false, authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', peer: healthy }, 'portal.test',
-      'certificate chain not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE) — the server may be missing an intermediate, or the issuing CA needs tls.caFile'],
-    ['signed by an untrusted root', verify, { authorized: false, authorizationError: 'SELF_SIGNED_CERT_IN_CHAIN', peer: healthy }, 'portal.test',
-      'certificate chain ends in a self-signed root that is not trusted (SELF_SIGNED_CERT_IN_CHAIN)'],
-    ['chained through an expired intermediate', verify, { authorized: false, authorizationError: 'CERT_HAS_EXPIRED', peer: healthy }, 'portal.test',
-      'a certificate in the chain has expired (CERT_HAS_EXPIRED)'],
-    ['rejected for an unlisted reason', verify, { authorized: false, authorizationError: 'INVALID_PURPOSE', peer: healthy }, 'portal.test',
-      'certificate chain not trusted (INVALID_PURPOSE)'],
+    [
+      'expired',
+      verify,
+      trustedFacts(fakePeer({ names: ['portal.test'], notBefore: at(-90), notAfter: at(-3.2) })),
+      'portal.test',
+      'certificate expired 3 days ago (notAfter 2026-11-23)',
+    ],
+    [
+      'expired an hour ago',
+      verify,
+      trustedFacts(fakePeer({ names: ['portal.test'], notBefore: at(-90), notAfter: at(-1 / 24) })),
+      'portal.test',
+      'certificate expired less than a day ago (notAfter 2026-11-26)',
+    ],
+    [
+      'not valid yet',
+      verify,
+      trustedFacts(fakePeer({ names: ['portal.test'], notBefore: at(2.5), notAfter: at(90) })),
+      'portal.test',
+      'certificate is not valid yet: notBefore 2026-11-28 is 2 days away',
+    ],
+    ['for another host', verify, trustedFacts(), 'dichvucong.gov.vn', 'certificate is for portal.test, *.portal.test, 127.0.0.1, not dichvucong.gov.vn'],
+    [
+      'for another host, long SAN list',
+      verify,
+      trustedFacts(fakePeer({ names: ['a.test', 'b.test', 'c.test', 'd.test', 'e.test'], notBefore: at(-1), notAfter: at(30) })),
+      'z.test',
+      'certificate is for a.test, b.test, c.test and 2 more, not z.test',
+    ],
+    [
+      'for another host, CN only',
+      verify,
+      trustedFacts(fakePeer({ commonName: 'old.test', notBefore: at(-1), notAfter: at(30) })),
+      'new.test',
+      'certificate is for old.test, not new.test',
+    ],
+    [
+      'self-signed',
+      verify,
+      { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', peer: healthy },
+      'portal.test',
+      'certificate is self-signed and not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); trust it with tls.caFile or set tls.verify: false',
+    ],
+    [
+      'missing an intermediate',
+      verify,
+      { authorized: false, authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', peer: healthy },
+      'portal.test',
+      'certificate chain not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE) — the server may be missing an intermediate, or the issuing CA needs tls.caFile',
+    ],
+    [
+      'signed by an untrusted root',
+      verify,
+      { authorized: false, authorizationError: 'SELF_SIGNED_CERT_IN_CHAIN', peer: healthy },
+      'portal.test',
+      'certificate chain ends in a self-signed root that is not trusted (SELF_SIGNED_CERT_IN_CHAIN)',
+    ],
+    [
+      'chained through an expired intermediate',
+      verify,
+      { authorized: false, authorizationError: 'CERT_HAS_EXPIRED', peer: healthy },
+      'portal.test',
+      'a certificate in the chain has expired (CERT_HAS_EXPIRED)',
+    ],
+    [
+      'rejected for an unlisted reason',
+      verify,
+      { authorized: false, authorizationError: 'INVALID_PURPOSE', peer: healthy },
+      'portal.test',
+      'certificate chain not trusted (INVALID_PURPOSE)',
+    ],
     ['absent', verify, { authorized: false }, 'portal.test', 'the server sent no certificate'],
-    ['expired, verify off but minDaysLeft set', { verify: false, minDaysLeft: 7 },
-      { authorized: false, authorizationError: 'CERT_HAS_EXPIRED', peer: fakePeer({ notBefore: at(-90), notAfter: at(-10.5) }) }, 'portal.test',
-      'certificate expired 10 days ago (notAfter 2026-11-15)'],
+    [
+      'expired, verify off but minDaysLeft set',
+      { verify: false, minDaysLeft: 7 },
+      { authorized: false, authorizationError: 'CERT_HAS_EXPIRED', peer: fakePeer({ notBefore: at(-90), notAfter: at(-10.5) }) },
+      'portal.test',
+      'certificate expired 10 days ago (notAfter 2026-11-15)',
+    ],
   ] as const)('fails critical when %s', (_, policy, facts, hostname, message) => {
     expect(judgeCertificate(policy, facts, hostname, NOW)).toEqual({ status: 'critical', reason: 'tls', message });
   });
 
   it('checks dates before the name, and the name before the chain', () => {
     const expiredElsewhere = fakePeer({ names: ['other.test'], notBefore: at(-90), notAfter: at(-5) });
-    const verdict = judgeCertificate(verify, { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', peer: expiredElsewhere }, 'portal.test', NOW);
+    const verdict = judgeCertificate(
+      verify,
+      { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', peer: expiredElsewhere },
+      'portal.test',
+      NOW,
+    );
     expect(verdict?.message).toMatch(/^certificate expired/);
-    const wrongAndUntrusted = judgeCertificate(verify, { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', peer: fakePeer({ names: ['other.test'], notBefore: at(-1), notAfter: at(30) }) }, 'portal.test', NOW);
+    const wrongAndUntrusted = judgeCertificate(
+      verify,
+      { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', peer: fakePeer({ names: ['other.test'], notBefore: at(-1), notAfter: at(30) }) },
+      'portal.test',
+      NOW,
+    );
     expect(wrongAndUntrusted?.message).toBe('certificate is for other.test, not portal.test');
   });
 
@@ -100,7 +167,12 @@ describe('judgeCertificate', () => {
 
   it('still warns on minDaysLeft when verify is off', () => {
     const selfSigned = fakePeer({ names: ['other.test'], notBefore: at(-1), notAfter: at(3.5) });
-    const verdict = judgeCertificate({ verify: false, minDaysLeft: 14 }, { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', peer: selfSigned }, 'portal.test', NOW);
+    const verdict = judgeCertificate(
+      { verify: false, minDaysLeft: 14 },
+      { authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', peer: selfSigned },
+      'portal.test',
+      NOW,
+    );
     expect(verdict).toMatchObject({ status: 'warning', reason: 'tls', message: 'certificate expires in 3 days (notAfter 2026-11-29, minDaysLeft 14)' });
   });
 });

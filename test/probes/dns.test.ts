@@ -40,7 +40,12 @@ describe('probeDns', () => {
     server = await startDnsServer({
       zone: {
         [PORTAL]: { A: ['203.0.113.10', '203.0.113.11'], AAAA: ['2001:db8::10', '2001:db8:0:1::20'] },
-        'mail.angiang.test': { MX: [{ exchange: 'mx2.angiang.test', preference: 20 }, { exchange: 'mx1.angiang.test', preference: 10 }] },
+        'mail.angiang.test': {
+          MX: [
+            { exchange: 'mx2.angiang.test', preference: 20 },
+            { exchange: 'mx1.angiang.test', preference: 10 },
+          ],
+        },
         'angiang.test': {
           TXT: ['v=spf1 mx -all', ['google-site-verification=', 'abc123']],
           NS: ['ns2.angiang.test', 'ns1.angiang.test'],
@@ -61,7 +66,11 @@ describe('probeDns', () => {
 
     const result = await probeDns(dnsCheck(server, PORTAL, 'A', ['203.0.113.10']), contextFor(5000));
 
-    expect(result).toMatchObject({ status: 'ok', message: `${PORTAL} A answer 203.0.113.10, 203.0.113.11`, dns: { addresses: ['203.0.113.10', '203.0.113.11'] } });
+    expect(result).toMatchObject({
+      status: 'ok',
+      message: `${PORTAL} A answer 203.0.113.10, 203.0.113.11`,
+      dns: { addresses: ['203.0.113.10', '203.0.113.11'] },
+    });
     expect(result.reason).toBeUndefined();
     expect(server.queriesFor(PORTAL, 'A')).toHaveLength(asked + 1);
     expect(result.phases.dns).toBeGreaterThan(0);
@@ -94,7 +103,9 @@ describe('probeDns', () => {
     const result = await probeDns(dnsCheck(server, crowded, 'A', ['203.0.113.12', '203.0.113.3', '203.0.113.11']), contextFor(5000));
 
     expect(result.reason).toBe('assertion');
-    expect(result.message).toBe(`${crowded} A answer 203.0.113.3, 203.0.113.7, 203.0.113.8, 203.0.113.9, 203.0.113.20 (+2 more) lacks expected 203.0.113.11, 203.0.113.12`);
+    expect(result.message).toBe(
+      `${crowded} A answer 203.0.113.3, 203.0.113.7, 203.0.113.8, 203.0.113.9, 203.0.113.20 (+2 more) lacks expected 203.0.113.11, 203.0.113.12`,
+    );
     expect(result.dns?.addresses).toEqual(['203.0.113.3', '203.0.113.7', '203.0.113.8', '203.0.113.9', '203.0.113.20', '203.0.113.50', '203.0.113.100']);
   });
 
@@ -120,7 +131,11 @@ describe('probeDns', () => {
     const result = await probeDns(dnsCheck(server, 'silent.test', 'A', undefined, timeoutMs / 1000), contextFor(timeoutMs));
     const elapsedMs = performance.now() - startedMs;
 
-    expect(result).toMatchObject({ status: 'critical', reason: 'timeout', message: `silent.test A via ${server.address}: no answer before the deadline (during dns)` });
+    expect(result).toMatchObject({
+      status: 'critical',
+      reason: 'timeout',
+      message: `silent.test A via ${server.address}: no answer before the deadline (during dns)`,
+    });
     expect(result.phases).toEqual({});
     expect(elapsedMs).toBeGreaterThanOrEqual(timeoutMs - 50);
     expect(elapsedMs).toBeLessThan(timeoutMs + SLACK_MS);
@@ -162,7 +177,12 @@ describe('probeDns', () => {
   it.each([
     { host: 'mail.angiang.test', type: 'MX' as const, expected: ['MX1.angiang.test.'], addresses: ['mx1.angiang.test', 'mx2.angiang.test'] },
     { host: 'angiang.test', type: 'NS' as const, expected: ['ns2.angiang.test'], addresses: ['ns1.angiang.test', 'ns2.angiang.test'] },
-    { host: 'angiang.test', type: 'TXT' as const, expected: ['google-site-verification=abc123'], addresses: ['google-site-verification=abc123', 'v=spf1 mx -all'] },
+    {
+      host: 'angiang.test',
+      type: 'TXT' as const,
+      expected: ['google-site-verification=abc123'],
+      addresses: ['google-site-verification=abc123', 'v=spf1 mx -all'],
+    },
     { host: 'www.dichvucong.test', type: 'CNAME' as const, expected: ['Dichvucong.test'], addresses: [PORTAL] },
   ])('answers $type with the record values ($host)', async ({ host, type, expected, addresses }) => {
     const result = await probeDns(dnsCheck(server, host, type, expected), contextFor(5000));
@@ -173,7 +193,10 @@ describe('probeDns', () => {
   it('compares TXT values exactly and quotes them in the message', async () => {
     const result = await probeDns(dnsCheck(server, 'angiang.test', 'TXT', ['V=SPF1 mx -all']), contextFor(5000));
 
-    expect(result).toMatchObject({ reason: 'assertion', message: 'angiang.test TXT answer "google-site-verification=abc123", "v=spf1 mx -all" lacks expected "V=SPF1 mx -all"' });
+    expect(result).toMatchObject({
+      reason: 'assertion',
+      message: 'angiang.test TXT answer "google-site-verification=abc123", "v=spf1 mx -all" lacks expected "V=SPF1 mx -all"',
+    });
   });
 
   it('follows a CNAME to the addresses of its target for an A check', async () => {
@@ -215,7 +238,10 @@ describe('probeDns', () => {
 
     expect(v4).toMatchObject({ status: 'ok', message: `${PORTAL} A answer 203.0.113.10` });
     expect(v6).toMatchObject({ status: 'ok', dns: { addresses: ['2001:db8::10'] } });
-    expect(calls).toEqual([[PORTAL, 4], [PORTAL, 6]]);
+    expect(calls).toEqual([
+      [PORTAL, 4],
+      [PORTAL, 6],
+    ]);
   });
 
   it('turns a failing lookup into reason dns with the code said plainly', async () => {
@@ -265,7 +291,13 @@ describe('judgeDns', () => {
   it('passes with no expectation, whatever the answer', () => {
     const result = judgeDns({ ...check, expect: {} }, { answer: ['anything'], querySeconds: 0.01, durationSeconds: 0.02 });
 
-    expect(result).toEqual({ status: 'ok', message: 'angiang.gov.vn TXT answer "anything"', durationSeconds: 0.02, phases: { dns: 0.01 }, dns: { addresses: ['anything'] } });
+    expect(result).toEqual({
+      status: 'ok',
+      message: 'angiang.gov.vn TXT answer "anything"',
+      durationSeconds: 0.02,
+      phases: { dns: 0.01 },
+      dns: { addresses: ['anything'] },
+    });
   });
 });
 

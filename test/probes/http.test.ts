@@ -8,16 +8,22 @@ import type { Lookup } from '../../src/probes/probe.ts';
 import { createAuthority, createLeafCertificate, daysFromNow, fakePeer, type Authority, type IssuedCertificate } from '../support/certificates.ts';
 import { startDnsServer } from '../support/dns-server.ts';
 import {
-  findClosedPort, hasIpv6Loopback, startDripServer, startHttpServer, startHttpsServer, startHugeBodyServer,
-  startPlainTextServer, startSilentServer, type Handler, type RunningServer,
+  findClosedPort,
+  hasIpv6Loopback,
+  startDripServer,
+  startHttpServer,
+  startHttpsServer,
+  startHugeBodyServer,
+  startPlainTextServer,
+  startSilentServer,
+  type Handler,
+  type RunningServer,
 } from '../support/http-servers.ts';
 import { contextFor, lookupFor } from '../support/probe-context.ts';
 
 // Deadlines are short so failures are quick, and slack is wide: two shared cores.
 const SLACK_SECONDS = 1.5;
 const ipv6 = await hasIpv6Loopback();
-
-
 
 type CheckOverrides = Partial<Omit<HttpCheck, 'expect'>> & { expect?: Partial<HttpCheck['expect']> };
 
@@ -65,10 +71,12 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-const answer = (status: number, body: string, headers: Record<string, string> = {}): Handler => (_request, response) => {
-  response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
-  response.end(body);
-};
+const answer =
+  (status: number, body: string, headers: Record<string, string> = {}): Handler =>
+  (_request, response) => {
+    response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
+    response.end(body);
+  };
 
 async function readRequestBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -125,12 +133,20 @@ describe('probeHttp over plain http', () => {
       response.writeHead(201, { 'content-type': 'application/json' });
       response.end('{"code":"OK","data":{"items":[{"id":7}]}}');
     });
-    const result = await run(httpCheck(`${server.url}/api/v1/list`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': 'k-123' },
-      body: JSON.stringify({ page: 1, size: 5 }),
-      expect: { status: [200, 201], json: [{ path: compileJsonPath('$.code'), equals: 'OK' }, { path: compileJsonPath('$.data.items[0].id'), exists: true }] },
-    }));
+    const result = await run(
+      httpCheck(`${server.url}/api/v1/list`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'k-123' },
+        body: JSON.stringify({ page: 1, size: 5 }),
+        expect: {
+          status: [200, 201],
+          json: [
+            { path: compileJsonPath('$.code'), equals: 'OK' },
+            { path: compileJsonPath('$.data.items[0].id'), exists: true },
+          ],
+        },
+      }),
+    );
     expect(result).toMatchObject({ status: 'ok', httpStatus: 201 });
     expect(seen.method).toBe('POST');
     expect(JSON.parse(seen.body ?? '')).toEqual({ page: 1, size: 5 });
@@ -161,15 +177,17 @@ describe('probeHttp over plain http', () => {
 });
 
 describe('probeHttp redirects', () => {
-  const redirecting = (hops: number): Handler => (request, response) => {
-    const step = Number(/\/hop\/(\d+)/.exec(request.url ?? '')?.[1] ?? 0);
-    if (step < hops) {
-      response.writeHead(302, { location: `/hop/${step + 1}?t=${step}` });
-      response.end();
-    } else {
-      answer(200, 'arrived')(request, response);
-    }
-  };
+  const redirecting =
+    (hops: number): Handler =>
+    (request, response) => {
+      const step = Number(/\/hop\/(\d+)/.exec(request.url ?? '')?.[1] ?? 0);
+      if (step < hops) {
+        response.writeHead(302, { location: `/hop/${step + 1}?t=${step}` });
+        response.end();
+      } else {
+        answer(200, 'arrived')(request, response);
+      }
+    };
 
   it('follows relative Locations on fresh connections and reports the last hop', async () => {
     const ports = new Set<number>();
@@ -206,12 +224,14 @@ describe('probeHttp redirects', () => {
       response.writeHead(303, { location: `${target.url}/result` });
       response.end();
     });
-    const result = await run(httpCheck(`${origin.url}/submit`, {
-      method: 'POST',
-      followRedirects: true,
-      headers: { authorization: 'Bearer s3cret', 'content-type': 'application/json' },
-      body: '{"a":1}',
-    }));
+    const result = await run(
+      httpCheck(`${origin.url}/submit`, {
+        method: 'POST',
+        followRedirects: true,
+        headers: { authorization: 'Bearer s3cret', 'content-type': 'application/json' },
+        body: '{"a":1}',
+      }),
+    );
     expect(result.status).toBe('ok');
     expect(arrived).toEqual({ method: 'GET', authorization: undefined, body: '' });
   });
@@ -358,7 +378,9 @@ describe('probeHttp over https', () => {
     const server = await serveTls((request, response) => answer(request.url === '/down' ? 503 : 200, 'ok')(request, response), soon);
     const warned = await run(httpCheck(`${server.url}/`, { tls: { ...trusted(), minDaysLeft: 14 } }));
     expect(warned).toMatchObject({ status: 'warning', reason: 'tls', httpStatus: 200 });
-    expect(warned.message).toMatch(new RegExp(`^127\\.0\\.0\\.1:${server.port}: certificate expires in 5 days \\(notAfter \\d{4}-\\d\\d-\\d\\d, minDaysLeft 14\\)$`));
+    expect(warned.message).toMatch(
+      new RegExp(`^127\\.0\\.0\\.1:${server.port}: certificate expires in 5 days \\(notAfter \\d{4}-\\d\\d-\\d\\d, minDaysLeft 14\\)$`),
+    );
     const down = await run(httpCheck(`${server.url}/down`, { tls: { ...trusted(), minDaysLeft: 14 } }));
     expect(down).toMatchObject({ status: 'critical', reason: 'http_status' });
   });
@@ -373,31 +395,44 @@ describe('probeHttp over https', () => {
 
   describe('fails with tls, saying which problem, before sending the request', () => {
     const cases: [string, () => Promise<IssuedCertificate & { chainPem?: string }>, RegExp][] = [
-      ['an expired certificate',
+      [
+        'an expired certificate',
         () => createLeafCertificate({ names: ['127.0.0.1'], issuer: root, notBefore: daysFromNow(-90), notAfter: daysFromNow(-3.5) }),
-        /: certificate expired 3 days ago \(notAfter \d{4}-\d\d-\d\d\)$/],
-      ['a certificate not valid yet',
+        /: certificate expired 3 days ago \(notAfter \d{4}-\d\d-\d\d\)$/,
+      ],
+      [
+        'a certificate not valid yet',
         () => createLeafCertificate({ names: ['127.0.0.1'], issuer: root, notBefore: daysFromNow(2.5), notAfter: daysFromNow(90) }),
-        /: certificate is not valid yet: notBefore \d{4}-\d\d-\d\d is 2 days away$/],
-      ['a certificate for another host',
+        /: certificate is not valid yet: notBefore \d{4}-\d\d-\d\d is 2 days away$/,
+      ],
+      [
+        'a certificate for another host',
         () => createLeafCertificate({ names: ['other.example', 'www.other.example'], issuer: root }),
-        /: certificate is for other\.example, www\.other\.example, not 127\.0\.0\.1$/],
-      ['an untrusted self-signed certificate',
+        /: certificate is for other\.example, www\.other\.example, not 127\.0\.0\.1$/,
+      ],
+      [
+        'an untrusted self-signed certificate',
         () => createLeafCertificate({ names: ['127.0.0.1'] }),
-        /: certificate is self-signed and not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/],
-      ['a chain missing its intermediate',
+        /: certificate is self-signed and not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+      ],
+      [
+        'a chain missing its intermediate',
         async () => {
           const intermediate = await createAuthority({ commonName: 'dvc-sentinel test intermediate', issuer: root });
           return createLeafCertificate({ names: ['127.0.0.1'], issuer: intermediate });
         },
-        /: certificate chain not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\) — the server may be missing an intermediate/],
+        /: certificate chain not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\) — the server may be missing an intermediate/,
+      ],
     ];
     it.each(cases)('%s', async (_, makeCertificate, message) => {
       let requests = 0;
-      const server = await serveTls((request, response) => {
-        requests += 1;
-        answer(200, 'ok')(request, response);
-      }, await makeCertificate());
+      const server = await serveTls(
+        (request, response) => {
+          requests += 1;
+          answer(200, 'ok')(request, response);
+        },
+        await makeCertificate(),
+      );
       const result = await run(httpCheck(`${server.url}/`, { tls: trusted(), headers: { authorization: 'Bearer s3cret' } }));
       expect(result).toMatchObject({ status: 'critical', reason: 'tls' });
       expect(result.message).toMatch(new RegExp(`^127\\.0\\.0\\.1:${server.port}`));
@@ -451,23 +486,59 @@ describe('judgeHttp', () => {
 
   it.each([
     ['a healthy answer', facts(), 'ok', undefined, 'HTTP 200 from portal.test'],
-    ['a certificate close to expiry', facts({ tls: expiringSoon }), 'warning', 'tls',
-      'portal.test: certificate expires in 5 days (notAfter 2026-12-01, minDaysLeft 14)'],
-    ['a transport failure, before anything else', {
-      kind: 'failure', host: 'portal.test', phases: { dns: 0.001 }, durationSeconds: 0.4, measuredAt: NOW, redirects: 0,
-      failure: new ProbeFailure('connect', 'connection refused by portal.test (10.0.0.1:443)'),
-    } satisfies HttpMeasurement, 'critical', 'connect', 'connection refused by portal.test (10.0.0.1:443)'],
-    ['an untrusted chain, before the firewall', facts({ tls: untrusted, httpStatus: 403 }), 'critical', 'tls',
-      'portal.test: certificate chain not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE) — the server may be missing an intermediate, or the issuing CA needs tls.caFile'],
-    ['a firewall status, before the status check', facts({ httpStatus: 429, tls: expiringSoon }), 'critical', 'blocked',
-      'the firewall in front of portal.test refused the prober (HTTP 429)'],
-    ['a firewall page, before the status check', facts({ httpStatus: 503, body: '<title>Request Rejected</title>' }), 'critical', 'blocked',
-      'the firewall in front of portal.test refused the prober (HTTP 503, page says "Request Rejected")'],
+    [
+      'a certificate close to expiry',
+      facts({ tls: expiringSoon }),
+      'warning',
+      'tls',
+      'portal.test: certificate expires in 5 days (notAfter 2026-12-01, minDaysLeft 14)',
+    ],
+    [
+      'a transport failure, before anything else',
+      {
+        kind: 'failure',
+        host: 'portal.test',
+        phases: { dns: 0.001 },
+        durationSeconds: 0.4,
+        measuredAt: NOW,
+        redirects: 0,
+        failure: new ProbeFailure('connect', 'connection refused by portal.test (10.0.0.1:443)'),
+      } satisfies HttpMeasurement,
+      'critical',
+      'connect',
+      'connection refused by portal.test (10.0.0.1:443)',
+    ],
+    [
+      'an untrusted chain, before the firewall',
+      facts({ tls: untrusted, httpStatus: 403 }),
+      'critical',
+      'tls',
+      'portal.test: certificate chain not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE) — the server may be missing an intermediate, or the issuing CA needs tls.caFile',
+    ],
+    [
+      'a firewall status, before the status check',
+      facts({ httpStatus: 429, tls: expiringSoon }),
+      'critical',
+      'blocked',
+      'the firewall in front of portal.test refused the prober (HTTP 429)',
+    ],
+    [
+      'a firewall page, before the status check',
+      facts({ httpStatus: 503, body: '<title>Request Rejected</title>' }),
+      'critical',
+      'blocked',
+      'the firewall in front of portal.test refused the prober (HTTP 503, page says "Request Rejected")',
+    ],
     ['an unexpected status, before the body', facts({ httpStatus: 500, body: 'oops' }), 'critical', 'http_status', 'HTTP 500 from portal.test'],
     ['a missing text, before JSON', facts({ body: 'not json' }), 'critical', 'assertion', 'body from portal.test does not contain ""code""'],
     ['unparsable JSON', facts({ body: '{"code": OK}' }), 'critical', 'protocol', expect.stringMatching(/^body from portal\.test is not valid JSON \(/)],
-    ['a wrong JSON value, before the certificate warning', facts({ body: '{"code":"ERR"}', tls: expiringSoon }), 'critical', 'assertion',
-      '$.code in the JSON from portal.test is "ERR", expected "OK"'],
+    [
+      'a wrong JSON value, before the certificate warning',
+      facts({ body: '{"code":"ERR"}', tls: expiringSoon }),
+      'critical',
+      'assertion',
+      '$.code in the JSON from portal.test is "ERR", expected "OK"',
+    ],
   ] as const)('judges %s', (_, measurement, status, reason, message) => {
     const result = judgeHttp(check, measurement);
     expect(result).toMatchObject({ status, message });

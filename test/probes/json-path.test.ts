@@ -53,18 +53,12 @@ describe('readJsonPath', () => {
     expect(readJsonPath(compileJsonPath('$'), 5)).toBe(5);
   });
 
-  it.each([
-    '$.data.missing',
-    '$.data.items[5]',
-    '$.data.items[1].name',
-    '$.code.length',
-    '$.list.length',
-    '$.data[0]',
-    '$.toString',
-    '$.__proto__',
-  ])('gives undefined for the absent %s', (source) => {
-    expect(readJsonPath(compileJsonPath(source), document)).toBeUndefined();
-  });
+  it.each(['$.data.missing', '$.data.items[5]', '$.data.items[1].name', '$.code.length', '$.list.length', '$.data[0]', '$.toString', '$.__proto__'])(
+    'gives undefined for the absent %s',
+    (source) => {
+      expect(readJsonPath(compileJsonPath(source), document)).toBeUndefined();
+    },
+  );
 
   it('gives undefined below null or a non-object document', () => {
     expect(readJsonPath(compileJsonPath('$.a'), null)).toBeUndefined();

@@ -71,7 +71,10 @@ describe('openConnection over TCP', () => {
   it('falls through to the next address when one refuses', async () => {
     const server = await track(startSilentServer());
     // Nothing listens on ::1 at this port (or there is no ::1 at all): that address fails to connect.
-    const connection = await open({ host: 'portal.test', port: server.port }, options({ family: 'any', lookup: lookupFor({ 'portal.test': ['::1', '127.0.0.1'] }) }));
+    const connection = await open(
+      { host: 'portal.test', port: server.port },
+      options({ family: 'any', lookup: lookupFor({ 'portal.test': ['::1', '127.0.0.1'] }) }),
+    );
     expect(connection.remoteAddress).toBe('127.0.0.1');
   });
 
@@ -80,8 +83,10 @@ describe('openConnection over TCP', () => {
     const single = await openConnection({ host: '127.0.0.1', port }, options()).catch((error: unknown) => error);
     expect(single).toBeInstanceOf(ProbeFailure);
     expect(single).toMatchObject({ reason: 'connect', phase: 'connect', message: `connection refused by 127.0.0.1:${port}` });
-    const several = await openConnection({ host: 'portal.test', port }, options({ family: 'any', lookup: lookupFor({ 'portal.test': ['::1', '127.0.0.1'] }) }))
-      .catch((error: unknown) => error);
+    const several = await openConnection(
+      { host: 'portal.test', port },
+      options({ family: 'any', lookup: lookupFor({ 'portal.test': ['::1', '127.0.0.1'] }) }),
+    ).catch((error: unknown) => error);
     expect(several).toMatchObject({ reason: 'connect', message: `connection refused by portal.test (127.0.0.1:${port}) (all 2 addresses failed)` });
   });
 
@@ -94,8 +99,9 @@ describe('openConnection over TCP', () => {
     const phases = {};
     const never: Lookup = () => new Promise(() => {});
     const started = performance.now();
-    const failure = await openConnection({ host: 'portal.test', port: 80 }, options({ lookup: never, signal: AbortSignal.timeout(300), phases }))
-      .catch((error: unknown) => error);
+    const failure = await openConnection({ host: 'portal.test', port: 80 }, options({ lookup: never, signal: AbortSignal.timeout(300), phases })).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toMatchObject({ reason: 'timeout', phase: 'dns', message: 'no answer before the deadline (during dns)' });
     expect(phases).toEqual({});
     expect(performance.now() - started).toBeLessThan(300 + SLACK_MS);
@@ -132,9 +138,11 @@ describe('openConnection with TLS', () => {
   });
 
   it('sends the name as SNI, and no SNI for an IP', async () => {
-    const server = await track(startHttpsServer((request, response) => {
-      response.end(`sni=${String((request.socket as TLSSocket).servername)}`);
-    }, leaf));
+    const server = await track(
+      startHttpsServer((request, response) => {
+        response.end(`sni=${String((request.socket as TLSSocket).servername)}`);
+      }, leaf),
+    );
     const byName = await open(
       { host: 'portal.test', port: server.port, tls: { policy: { verify: true, ca: root.certPem } } },
       options({ lookup: lookupFor({ 'portal.test': ['127.0.0.1'] }) }),
@@ -146,7 +154,9 @@ describe('openConnection with TLS', () => {
 
   it('fails with tls when the port does not speak TLS', async () => {
     const server = await track(startPlainTextServer());
-    const failure = await openConnection({ host: '127.0.0.1', port: server.port, tls: { policy: { verify: true } } }, options()).catch((error: unknown) => error);
+    const failure = await openConnection({ host: '127.0.0.1', port: server.port, tls: { policy: { verify: true } } }, options()).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toMatchObject({ reason: 'tls', phase: 'tls' });
     expect((failure as Error).message).toMatch(new RegExp(`^TLS handshake with 127\\.0\\.0\\.1:${server.port} failed: `));
   });
@@ -157,15 +167,20 @@ describe('openConnection with TLS', () => {
     cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as net.AddressInfo).port;
     const failure = await openConnection({ host: '127.0.0.1', port, tls: { policy: { verify: true } } }, options()).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ reason: 'tls', message: `TLS handshake with 127.0.0.1:${port} failed: the server closed the connection during the handshake` });
+    expect(failure).toMatchObject({
+      reason: 'tls',
+      message: `TLS handshake with 127.0.0.1:${port} failed: the server closed the connection during the handshake`,
+    });
   });
 
   it('ends a handshake that never completes at the deadline, keeping the connect phase', async () => {
     const server = await track(startSilentServer());
     const phases = {};
     const started = performance.now();
-    const failure = await openConnection({ host: '127.0.0.1', port: server.port, tls: { policy: { verify: true } } }, options({ signal: AbortSignal.timeout(400), phases }))
-      .catch((error: unknown) => error);
+    const failure = await openConnection(
+      { host: '127.0.0.1', port: server.port, tls: { policy: { verify: true } } },
+      options({ signal: AbortSignal.timeout(400), phases }),
+    ).catch((error: unknown) => error);
     expect(failure).toMatchObject({ reason: 'timeout', phase: 'tls', message: 'no answer before the deadline (during tls)' });
     expect(Object.keys(phases)).toEqual(['connect']);
     expect(performance.now() - started).toBeLessThan(400 + SLACK_MS);

@@ -47,7 +47,11 @@ describe('readBody', () => {
     const maxBodyBytes = 1024 * 1024;
     const failure = await readBody(stream, options(maxBodyBytes)).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProbeFailure);
-    expect(failure).toMatchObject({ reason: 'body_too_large', phase: 'transfer', message: 'body from portal.test is larger than maxBodyBytes (1048576 bytes)' });
+    expect(failure).toMatchObject({
+      reason: 'body_too_large',
+      phase: 'transfer',
+      message: 'body from portal.test is larger than maxBodyBytes (1048576 bytes)',
+    });
     expect(stream.destroyed).toBe(true);
     // Memory stays bounded: the cap, the chunk that crossed it, and the stream's own read-ahead.
     expect(pulledBytes()).toBeLessThanOrEqual(maxBodyBytes + 4 * CHUNK_BYTES);

@@ -45,7 +45,12 @@ describe('resolveHost through a configured resolver', () => {
     const addresses = await resolveHost(PORTAL, { family: 4, resolver: server.resolver, signal: AbortSignal.timeout(5000) });
 
     expect([...addresses].sort()).toEqual(['203.0.113.10', '203.0.113.11']);
-    expect(server.queriesFor(PORTAL).slice(before).map((query) => query.type)).toEqual(['A']);
+    expect(
+      server
+        .queriesFor(PORTAL)
+        .slice(before)
+        .map((query) => query.type),
+    ).toEqual(['A']);
   });
 
   it('returns the AAAA records for family 6', async () => {
@@ -140,7 +145,11 @@ describe('resolveHost with an injected lookup', () => {
     await resolveHost(PORTAL, { family: 6, lookup, signal: AbortSignal.timeout(5000) });
     await resolveHost(PORTAL, { family: 'any', lookup, signal: AbortSignal.timeout(5000) });
 
-    expect(calls).toEqual([[PORTAL, 4], [PORTAL, 6], [PORTAL, 0]]);
+    expect(calls).toEqual([
+      [PORTAL, 4],
+      [PORTAL, 6],
+      [PORTAL, 0],
+    ]);
   });
 
   it('turns a failing lookup into reason dns with the code said plainly', async () => {

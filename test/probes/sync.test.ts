@@ -45,10 +45,11 @@ async function startSyncApi(tls?: IssuedCertificate): Promise<SyncApi> {
     });
     return reply(request);
   };
-  const server = await serveHandlers(
-    [http.get('*/api/sync/status', respond), http.post('*/api/sync/status', respond)],
-    { host: '127.0.0.1', port: 0, ...(tls ? { tls: { key: tls.keyPem, cert: tls.certPem } } : {}) },
-  );
+  const server = await serveHandlers([http.get('*/api/sync/status', respond), http.post('*/api/sync/status', respond)], {
+    host: '127.0.0.1',
+    port: 0,
+    ...(tls ? { tls: { key: tls.keyPem, cert: tls.certPem } } : {}),
+  });
   return {
     server,
     url: `${server.url}/api/sync/status`,
@@ -183,7 +184,9 @@ describe('probeSync, two-sided lag', () => {
     });
     const result = await probeSync(check, contextAt(NOW));
     expect(result.status).toBe('ok');
-    expect(source.requests).toEqual([{ method: 'POST', authorization: null, contentType: 'application/json', body: '{"madonvi":"G22","service":"TraCuuHoSo"}' }]);
+    expect(source.requests).toEqual([
+      { method: 'POST', authorization: null, contentType: 'application/json', body: '{"madonvi":"G22","service":"TraCuuHoSo"}' },
+    ]);
   });
 
   it('runs through the registry, which knows the sync kind', async () => {
@@ -194,11 +197,12 @@ describe('probeSync, two-sided lag', () => {
 });
 
 describe('probeSync, one-sided lag', () => {
-  const oneSided = (fields: Record<string, unknown> = {}) => syncCheck({
-    source: { url: source.url, watermark: '$.data.lastSyncedAt' },
-    expect: { lag: { warn: '5m', critical: '15m' } },
-    ...fields,
-  });
+  const oneSided = (fields: Record<string, unknown> = {}) =>
+    syncCheck({
+      source: { url: source.url, watermark: '$.data.lastSyncedAt' },
+      expect: { lag: { warn: '5m', critical: '15m' } },
+      ...fields,
+    });
 
   it('measures now − source watermark with the probe clock', async () => {
     source.answer(() => HttpResponse.json({ data: { lastSyncedAt: String(minutesBefore(20) / 1000) } }));
@@ -226,11 +230,12 @@ describe('probeSync, one-sided lag', () => {
   });
 
   describe('emptyMeans', () => {
-    const oldestUnsynced = (emptyMeans?: string) => syncCheck({
-      source: { url: source.url, headers: { Authorization: 'Bearer t' }, watermark: '$.data.oldestUnsyncedAt' },
-      ...(emptyMeans ? { emptyMeans } : {}),
-      expect: { lag: { warn: '5m', critical: '15m' } },
-    });
+    const oldestUnsynced = (emptyMeans?: string) =>
+      syncCheck({
+        source: { url: source.url, headers: { Authorization: 'Bearer t' }, watermark: '$.data.oldestUnsyncedAt' },
+        ...(emptyMeans ? { emptyMeans } : {}),
+        expect: { lag: { warn: '5m', critical: '15m' } },
+      });
 
     it.each([
       ['null', { data: { oldestUnsyncedAt: null } }],
@@ -261,12 +266,13 @@ describe('probeSync, one-sided lag', () => {
 });
 
 describe('probeSync, unit count', () => {
-  const counters = () => syncCheck({
-    unit: 'count',
-    source: { url: source.url, watermark: '$.data.seq' },
-    target: { url: target.url, watermark: '$.seq' },
-    expect: { lag: { warn: 100, critical: 1000 } },
-  });
+  const counters = () =>
+    syncCheck({
+      unit: 'count',
+      source: { url: source.url, watermark: '$.data.seq' },
+      target: { url: target.url, watermark: '$.seq' },
+      expect: { lag: { warn: 100, critical: 1000 } },
+    });
 
   it('measures the lag in items', async () => {
     source.answer(() => HttpResponse.json({ data: { seq: 1500 } }));
@@ -303,9 +309,11 @@ describe('probeSync, stalled', () => {
     for (const step of steps) {
       const at = new Date(NOW.getTime() + step.minute * MINUTE_MS);
       source.answer(() => HttpResponse.json({ data: { lastUpdated: vietnamIso(NOW.getTime() + step.source * MINUTE_MS), pending: 1 } }));
-      target.answer(() => step.targetDown
-        ? HttpResponse.json({ error: 'maintenance' }, { status: 503 })
-        : HttpResponse.json({ lastSyncedAt: NOW.getTime() + step.target * MINUTE_MS }));
+      target.answer(() =>
+        step.targetDown
+          ? HttpResponse.json({ error: 'maintenance' }, { status: 503 })
+          : HttpResponse.json({ lastSyncedAt: NOW.getTime() + step.target * MINUTE_MS }),
+      );
       results.push(await probeSync(stallCheck(), contextAt(at, results.at(-1))));
     }
     return results;
@@ -321,7 +329,9 @@ describe('probeSync, stalled', () => {
     ]);
     expect(results.map((result) => result.status)).toEqual(['ok', 'ok', 'ok', 'critical', 'ok']);
     expect(results[3]!.reason).toBe('sync_lag');
-    expect(results[3]!.message).toBe('target watermark has not moved for 32 min while the source moved (critical at 30 min); sync lag 33 min, 1 dossier waiting');
+    expect(results[3]!.message).toBe(
+      'target watermark has not moved for 32 min while the source moved (critical at 30 min); sync lag 33 min, 1 dossier waiting',
+    );
     expect(results[3]!.sync).toMatchObject({ sourceMovedAt: NOW.getTime() + 32 * MINUTE_MS, targetMovedAt: NOW.getTime() });
     expect(results[4]!.sync?.targetMovedAt).toBe(NOW.getTime() + 33 * MINUTE_MS);
   });
@@ -357,7 +367,10 @@ describe('probeSync, stalled', () => {
   it('ignores a previous result from another mode (a reload changed the check)', async () => {
     answerWatermarks(minutesBefore(0), minutesBefore(40));
     const parityBefore: ProbeResult = {
-      status: 'ok', message: 'x', durationSeconds: 0, phases: {},
+      status: 'ok',
+      message: 'x',
+      durationSeconds: 0,
+      phases: {},
       sync: { mode: 'parity', unit: 'seconds', sourceMovedAt: 0, targetMovedAt: 0 },
     };
     const result = await probeSync(stallCheck(), contextAt(NOW, parityBefore));
@@ -367,13 +380,14 @@ describe('probeSync, stalled', () => {
 });
 
 describe('probeSync, parity', () => {
-  const parity = (compare: 'exact' | 'dossierStatus', sourcePath: string, targetPath: string) => syncCheck({
-    mode: 'parity',
-    compare,
-    source: { url: source.url, value: sourcePath },
-    target: { url: target.url, value: targetPath },
-    expect: { mismatchFor: '15m' },
-  });
+  const parity = (compare: 'exact' | 'dossierStatus', sourcePath: string, targetPath: string) =>
+    syncCheck({
+      mode: 'parity',
+      compare,
+      source: { url: source.url, value: sourcePath },
+      target: { url: target.url, value: targetPath },
+      expect: { mismatchFor: '15m' },
+    });
 
   async function probeAt(check: SyncCheck, minute: number, previous?: ProbeResult): Promise<ProbeResult> {
     return probeSync(check, contextAt(new Date(NOW.getTime() + minute * MINUTE_MS), previous));
@@ -437,8 +451,16 @@ describe('probeSync, parity', () => {
       target.answer(() => HttpResponse.json({ dossiers: dossiers.map(([code, status]) => ({ code, status })) }));
 
     it('matches provincial codes 1-10 with national names, dossier by dossier', async () => {
-      provincial([['G22-0001', 1], ['G22-0002', 4], ['G22-0003', 10]]);
-      national([['G22-0003', 'done'], ['G22-0001', 'receiving'], ['G22-0002', 'processing']]);
+      provincial([
+        ['G22-0001', 1],
+        ['G22-0002', 4],
+        ['G22-0003', 10],
+      ]);
+      national([
+        ['G22-0003', 'done'],
+        ['G22-0001', 'receiving'],
+        ['G22-0002', 'processing'],
+      ]);
       const result = await probeAt(check(), 0);
       expect(result.status).toBe('ok');
       expect(result.message).toBe('source and target agree on all 3 dossiers');
@@ -446,16 +468,32 @@ describe('probeSync, parity', () => {
     });
 
     it('times each dossier apart, so the oldest difference decides, and lists the differences', async () => {
-      provincial([['A', 4], ['B', 5], ['C', 2]]);
-      national([['A', 'processing'], ['B', 'processing']]);
+      provincial([
+        ['A', 4],
+        ['B', 5],
+        ['C', 2],
+      ]);
+      national([
+        ['A', 'processing'],
+        ['B', 'processing'],
+      ]);
       const first = await probeAt(check(), 0);
       expect(first.status).toBe('ok');
       expect(first.message).toBe('2 of 3 dossiers differ, the oldest for 0 s (allowed 15 min): B waiting ≠ processing; C not on target');
       expect(first.sync?.mismatchSinceByKey).toEqual({ B: NOW.getTime(), C: NOW.getTime() });
 
       // C arrives; B still differs; a new dossier D is not on the national side yet.
-      provincial([['A', 4], ['B', 5], ['C', 2], ['D', 1]]);
-      national([['A', 'processing'], ['B', 'processing'], ['C', 'new']]);
+      provincial([
+        ['A', 4],
+        ['B', 5],
+        ['C', 2],
+        ['D', 1],
+      ]);
+      national([
+        ['A', 'processing'],
+        ['B', 'processing'],
+        ['C', 'new'],
+      ]);
       const second = await probeAt(check(), 10, first);
       expect(second.sync?.mismatchSinceByKey).toEqual({ B: NOW.getTime(), D: NOW.getTime() + 10 * MINUTE_MS });
 
@@ -467,8 +505,15 @@ describe('probeSync, parity', () => {
     });
 
     it('takes the source list as the reference: dossiers only the target lists are ignored', async () => {
-      provincial([['B', 4], ['C', 1]]);
-      national([['A', 'done'], ['B', 'processing'], ['C', 'receiving']]);
+      provincial([
+        ['B', 4],
+        ['C', 1],
+      ]);
+      national([
+        ['A', 'done'],
+        ['B', 'processing'],
+        ['C', 'receiving'],
+      ]);
       const result = await probeAt(check(), 0);
       expect(result.status).toBe('ok');
       expect(result.message).toBe('source and target agree on all 2 dossiers');
@@ -637,13 +682,14 @@ describe('probeSync over HTTPS', () => {
     await secure.server.close();
   });
 
-  const secureTarget = (tls: Record<string, unknown>) => syncCheck(
-    {
-      source: { url: source.url, watermark: '$.data.lastUpdated' },
-      target: { url: secure.url, watermark: '$.lastSyncedAt', tls },
-    },
-    () => certificate.certPem,
-  );
+  const secureTarget = (tls: Record<string, unknown>) =>
+    syncCheck(
+      {
+        source: { url: source.url, watermark: '$.data.lastUpdated' },
+        target: { url: secure.url, watermark: '$.lastSyncedAt', tls },
+      },
+      () => certificate.certPem,
+    );
 
   it('refuses an untrusted certificate on the target as tls', async () => {
     answerWatermarks(Date.now(), Date.now());
@@ -720,7 +766,13 @@ describe('kind: sync in the config file', () => {
       unit: 'time',
       emptyMeans: 'error',
       compare: 'exact',
-      source: { url: 'https://igate.example/api/sync/status', method: 'GET', headers: { authorization: 'Bearer secret-token' }, ipFamily: 4, tls: { verify: true } },
+      source: {
+        url: 'https://igate.example/api/sync/status',
+        method: 'GET',
+        headers: { authorization: 'Bearer secret-token' },
+        ipFamily: 4,
+        tls: { verify: true },
+      },
       target: { url: 'https://dvcqg.example/api/sync/status', method: 'GET' },
       expect: { lag: { warn: 300, critical: 900 }, backlog: { warn: 50, critical: 500 }, stalledSeconds: 1800 },
     });
@@ -758,7 +810,13 @@ describe('kind: sync in the config file', () => {
     ],
     [
       'a duration as a count lag',
-      ['    unit: count', '    source: { url: "http://a.example/s", watermark: $.t }', '    target: { url: "http://b.example/s", watermark: $.t }', '    expect:', '      lag: { critical: 5m }'],
+      [
+        '    unit: count',
+        '    source: { url: "http://a.example/s", watermark: $.t }',
+        '    target: { url: "http://b.example/s", watermark: $.t }',
+        '    expect:',
+        '      lag: { critical: 5m }',
+      ],
       [[9, 'checks[0].expect.lag.critical', 'with unit: count the lag is in items; write a whole number']],
     ],
     [
@@ -782,7 +840,11 @@ describe('kind: sync in the config file', () => {
     ],
     [
       'warn not below critical',
-      ['    source: { url: "http://a.example/s", watermark: $.t }', '    backlog: $.n', '    expect: { lag: { warn: 15m, critical: 15m }, backlog: { warn: 9, critical: 3 } }'],
+      [
+        '    source: { url: "http://a.example/s", watermark: $.t }',
+        '    backlog: $.n',
+        '    expect: { lag: { warn: 15m, critical: 15m }, backlog: { warn: 9, critical: 3 } }',
+      ],
       [
         [7, 'checks[0].expect.lag.warn', 'warn must be below critical'],
         [7, 'checks[0].expect.backlog.warn', 'warn must be below critical'],
@@ -818,12 +880,13 @@ describe('probeSync against the simulator', () => {
   });
 
   const urls = () => simulator.sim.urls;
-  const lagCheck = () => syncCheck({
-    source: { url: `${urls().syncProvincial}/api/sync/status`, headers: { Authorization: 'Bearer demo-token' }, watermark: '$.data.lastUpdated' },
-    target: { url: `${urls().syncNational}/api/sync/status`, watermark: '$.lastSyncedAt' },
-    backlog: '$.data.pending',
-    expect: { lag: { warn: '30s', critical: '90s' }, stalled: '60s' },
-  });
+  const lagCheck = () =>
+    syncCheck({
+      source: { url: `${urls().syncProvincial}/api/sync/status`, headers: { Authorization: 'Bearer demo-token' }, watermark: '$.data.lastUpdated' },
+      target: { url: `${urls().syncNational}/api/sync/status`, watermark: '$.lastSyncedAt' },
+      backlog: '$.data.pending',
+      expect: { lag: { warn: '30s', critical: '90s' }, stalled: '60s' },
+    });
 
   it('reads the simulated provincial and national sync APIs, then sees the sync-stalled scenario stall', async () => {
     const healthy = await probeSync(lagCheck(), contextAt(clock.now()));

@@ -10,7 +10,6 @@ import { contextFor } from '../support/probe-context.ts';
 const SLACK_SECONDS = 1.5;
 const ipv6 = await hasIpv6Loopback();
 
-
 function tcpCheck(host: string, port: number, overrides: Partial<TcpCheck> = {}): TcpCheck {
   return {
     name: 'igate-tcp',

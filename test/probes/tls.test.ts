@@ -3,15 +3,11 @@ import type { TlsCheck } from '../../src/config/config.ts';
 import type { Lookup } from '../../src/probes/probe.ts';
 import { probeTls } from '../../src/probes/tls.ts';
 import { createAuthority, createLeafCertificate, daysFromNow, type Authority, type IssuedCertificate } from '../support/certificates.ts';
-import {
-  findClosedPort, hasIpv6Loopback, startHttpsServer, startPlainTextServer, startSilentServer, type RunningServer,
-} from '../support/http-servers.ts';
+import { findClosedPort, hasIpv6Loopback, startHttpsServer, startPlainTextServer, startSilentServer, type RunningServer } from '../support/http-servers.ts';
 import { contextFor, lookupFor } from '../support/probe-context.ts';
 
 const SLACK_SECONDS = 1.5;
 const ipv6 = await hasIpv6Loopback();
-
-
 
 function tlsCheck(host: string, port: number, overrides: Partial<TlsCheck> = {}): TlsCheck {
   return {
@@ -94,16 +90,26 @@ describe('probeTls', () => {
   });
 
   it.each([
-    ['expired', () => createLeafCertificate({ names: ['127.0.0.1'], issuer: root, notBefore: daysFromNow(-60), notAfter: daysFromNow(-2.5) }),
-      'certificate expired 2 days ago'],
-    ['not valid yet', () => createLeafCertificate({ names: ['127.0.0.1'], issuer: root, notBefore: daysFromNow(3.5), notAfter: daysFromNow(60) }),
-      'certificate is not valid yet'],
+    [
+      'expired',
+      () => createLeafCertificate({ names: ['127.0.0.1'], issuer: root, notBefore: daysFromNow(-60), notAfter: daysFromNow(-2.5) }),
+      'certificate expired 2 days ago',
+    ],
+    [
+      'not valid yet',
+      () => createLeafCertificate({ names: ['127.0.0.1'], issuer: root, notBefore: daysFromNow(3.5), notAfter: daysFromNow(60) }),
+      'certificate is not valid yet',
+    ],
     ['for another host', () => createLeafCertificate({ names: ['other.test'], issuer: root }), 'certificate is for other.test, not 127.0.0.1'],
     ['self-signed', () => createLeafCertificate({ names: ['127.0.0.1'] }), 'certificate is self-signed and not trusted'],
-    ['missing its intermediate', async () => {
-      const intermediate = await createAuthority({ commonName: 'dvc-sentinel test intermediate', issuer: root });
-      return createLeafCertificate({ names: ['127.0.0.1'], issuer: intermediate });
-    }, 'certificate chain not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE) — the server may be missing an intermediate'],
+    [
+      'missing its intermediate',
+      async () => {
+        const intermediate = await createAuthority({ commonName: 'dvc-sentinel test intermediate', issuer: root });
+        return createLeafCertificate({ names: ['127.0.0.1'], issuer: intermediate });
+      },
+      'certificate chain not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE) — the server may be missing an intermediate',
+    ],
   ])('fails with tls when the certificate is %s', async (_, makeCertificate, words) => {
     const leaf = await makeCertificate();
     const server = await serveCertificate(leaf);

@@ -86,7 +86,9 @@ describe('parseWatermark', () => {
   it('throws a protocol failure naming where and the value', () => {
     const read = () => parseWatermark('hôm qua', 'time', 'source: $.data.lastUpdated from igate.example');
     expect(read).toThrow(ProbeFailure);
-    expect(read).toThrow('source: $.data.lastUpdated from igate.example is "hôm qua", not a time (ISO-8601, yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, or epoch seconds or milliseconds)');
+    expect(read).toThrow(
+      'source: $.data.lastUpdated from igate.example is "hôm qua", not a time (ISO-8601, yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, or epoch seconds or milliseconds)',
+    );
     try {
       read();
     } catch (error) {

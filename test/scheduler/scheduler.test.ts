@@ -136,7 +136,9 @@ describe('createScheduler', () => {
       const recorder = createRecorder(() => delay(700));
       startScheduler([createJob('slow', 1), createJob('quick', 1)], { maxConcurrency: 10, run: recorder.run }, recorder.markOrigin);
       await vi.advanceTimersByTimeAsync(10_000);
-      expect(recorder.startsOf('quick').map((start) => start.scheduledAtMs)).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000]);
+      expect(recorder.startsOf('quick').map((start) => start.scheduledAtMs)).toEqual([
+        0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000,
+      ]);
       expect(recorder.startsOf('slow').map((start) => start.scheduledAtMs)).toEqual([500, 1_500, 2_500, 3_500, 4_500, 5_500, 6_500, 7_500, 8_500, 9_500]);
       for (const start of recorder.starts) expect(start.atMs - start.scheduledAtMs).toBeLessThanOrEqual(1);
     });
@@ -147,11 +149,7 @@ describe('createScheduler', () => {
       let clockJumpMs = 0;
       // The scheduler's clock runs ahead of the timers, as after the event loop was blocked.
       const now = () => performance.now() + clockJumpMs;
-      startScheduler(
-        [createJob('a', 1)],
-        { maxConcurrency: 1, run: recorder.run, now, onSkip: (job) => skipped.push(job.name) },
-        () => recorder.markOrigin(),
-      );
+      startScheduler([createJob('a', 1)], { maxConcurrency: 1, run: recorder.run, now, onSkip: (job) => skipped.push(job.name) }, () => recorder.markOrigin());
       await vi.advanceTimersByTimeAsync(500);
       clockJumpMs = 3_200;
       await vi.advanceTimersByTimeAsync(500);
@@ -186,11 +184,7 @@ describe('createScheduler', () => {
       const recorder = createRecorder(() => delay(900));
       const lags: [string, number][] = [];
       const jobs = ['a', 'b', 'c', 'd', 'e'].map((name) => createJob(name, 1));
-      startScheduler(
-        jobs,
-        { maxConcurrency: 2, run: recorder.run, onLag: (lagSeconds, job) => lags.push([job.name, lagSeconds]) },
-        recorder.markOrigin,
-      );
+      startScheduler(jobs, { maxConcurrency: 2, run: recorder.run, onLag: (lagSeconds, job) => lags.push([job.name, lagSeconds]) }, recorder.markOrigin);
       await vi.advanceTimersByTimeAsync(1_850);
       // a: 0–900, b: 200–1100; c (due 400) gets a's permit at 900, d (due 600) b's at 1100, e (due 800) c's at 1800.
       expect(recorder.starts.map(({ name, scheduledAtMs, atMs }) => [name, scheduledAtMs, atMs])).toEqual([
@@ -279,9 +273,7 @@ describe('createScheduler', () => {
 
     it('aborts the run of a changed job, keeps its phase when the interval is the same, and does not overlap the old run', async () => {
       let settleOld: (() => void) | undefined;
-      const recorder = createRecorder((job) =>
-        job.key.endsWith('v1') ? new Promise<void>((resolve) => (settleOld = resolve)) : Promise.resolve(),
-      );
+      const recorder = createRecorder((job) => (job.key.endsWith('v1') ? new Promise<void>((resolve) => (settleOld = resolve)) : Promise.resolve()));
       const v1 = { ...createJob('a', 1), key: 'a v1' };
       const current = startScheduler([v1, createJob('b', 1)], { maxConcurrency: 10, run: recorder.run }, recorder.markOrigin);
       await vi.advanceTimersByTimeAsync(100);

@@ -51,7 +51,15 @@ function incident(overrides: Partial<Incident> & Pick<Incident, 'check' | 'syste
     lastMessage: 'HTTP 503 from dichvucong.gov.vn',
     probes: 12,
     failedProbes: 11,
-    last: { at: new Date(NOW), status: 'critical', reason: 'http_status', message: 'HTTP 503 from dichvucong.gov.vn', durationSeconds: 0.05, phases: {}, httpStatus: 503 },
+    last: {
+      at: new Date(NOW),
+      status: 'critical',
+      reason: 'http_status',
+      message: 'HTTP 503 from dichvucong.gov.vn',
+      durationSeconds: 0.05,
+      phases: {},
+      httpStatus: 503,
+    },
     announced: true,
     ...overrides,
   };
@@ -78,7 +86,9 @@ function snapshot(overrides: Partial<StatusPageSnapshot> = {}): StatusPageSnapsh
 /** The HTML of one check's table row. */
 function rowOf(html: string, name: string): string {
   const start = html.indexOf(`<tr class="check`, html.indexOf(`data-check="${escapeHtml(name)}"`) - 200);
-  const match = new RegExp(`<tr class="check[^>]*data-check="${escapeHtml(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[\\s\\S]*?</tr>`).exec(html.slice(start));
+  const match = new RegExp(`<tr class="check[^>]*data-check="${escapeHtml(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[\\s\\S]*?</tr>`).exec(
+    html.slice(start),
+  );
   if (!match) throw new Error(`no row for ${name}`);
   return match[0];
 }
@@ -134,7 +144,22 @@ describe('renderStatusPage', () => {
         ],
       }),
     );
-    for (const field of ['version', 'location', 'name', 'system', 'target', 'reason', 'message', 'address', 'id', 'incident-check', 'incident-system', 'incident-reason', 'incident-message', 'window']) {
+    for (const field of [
+      'version',
+      'location',
+      'name',
+      'system',
+      'target',
+      'reason',
+      'message',
+      'address',
+      'id',
+      'incident-check',
+      'incident-system',
+      'incident-reason',
+      'incident-message',
+      'window',
+    ]) {
       expect(page, field).toContain(escapeHtml(hostile(field)));
     }
     expect(page).not.toContain('<img');
@@ -211,11 +236,13 @@ describe('renderStatusPage', () => {
         ],
       }),
     );
-    const groups = [...page.matchAll(/<tbody data-system="([^"]*)"><tr class="system"><th colspan="8" scope="rowgroup">(.*?)<\/th><\/tr>(.*?)<\/tbody>/g)].map((match) => ({
-      system: match[1],
-      heading: match[2],
-      checks: [...(match[3] ?? '').matchAll(/data-check="([^"]*)"/g)].map((row) => row[1]),
-    }));
+    const groups = [...page.matchAll(/<tbody data-system="([^"]*)"><tr class="system"><th colspan="8" scope="rowgroup">(.*?)<\/th><\/tr>(.*?)<\/tbody>/g)].map(
+      (match) => ({
+        system: match[1],
+        heading: match[2],
+        checks: [...(match[3] ?? '').matchAll(/data-check="([^"]*)"/g)].map((row) => row[1]),
+      }),
+    );
     expect(groups).toEqual([
       { system: 'national-portal', heading: 'Cổng DVC quốc gia <span class="sub-inline">(national-portal)</span>', checks: ['national-home', 'national-tls'] },
       { system: 'kho-bac', heading: 'kho-bac', checks: ['payment-gateway'] },
@@ -259,7 +286,15 @@ describe('renderStatusPage', () => {
               status: 'critical',
               consecutiveFailures: 7,
               since: '2026-05-29T12:55:05.000Z',
-              last: { at: NOW, status: 'critical', reason: 'http_status', message: 'HTTP 503 from dichvucong.gov.vn', durationSeconds: 0.0503, phases: { connect: 0.001, ttfb: 0.049 }, httpStatus: 503 },
+              last: {
+                at: NOW,
+                status: 'critical',
+                reason: 'http_status',
+                message: 'HTTP 503 from dichvucong.gov.vn',
+                durationSeconds: 0.0503,
+                phases: { connect: 0.001, ttfb: 0.049 },
+                httpStatus: 503,
+              },
             }),
           ],
         }),
@@ -288,7 +323,15 @@ describe('renderStatusPage', () => {
               name: 'national-tls',
               system: 'national-portal',
               kind: 'tls',
-              last: { at: NOW, status: 'ok', message: 'certificate ok', durationSeconds: 0.03, phases: { connect: 0.001, tls: 0.02 }, certificateDaysLeft: daysLeft, certificateExpiresAt: '2026-08-27T04:00:00.000Z' },
+              last: {
+                at: NOW,
+                status: 'ok',
+                message: 'certificate ok',
+                durationSeconds: 0.03,
+                phases: { connect: 0.001, tls: 0.02 },
+                certificateDaysLeft: daysLeft,
+                certificateExpiresAt: '2026-08-27T04:00:00.000Z',
+              },
             }),
           ],
         }),
@@ -322,7 +365,15 @@ describe('renderStatusPage', () => {
     const row = rowOf(
       renderStatusPage(
         snapshot({
-          checks: [check({ name: 'portal-dns', system: 'national-portal', kind: 'dns', target: 'dichvucong.gov.vn A', last: { at: NOW, status: 'ok', message: 'resolved', durationSeconds: 0.004, phases: { dns: 0.004 }, addresses: ['203.0.113.10', '203.0.113.11'] } })],
+          checks: [
+            check({
+              name: 'portal-dns',
+              system: 'national-portal',
+              kind: 'dns',
+              target: 'dichvucong.gov.vn A',
+              last: { at: NOW, status: 'ok', message: 'resolved', durationSeconds: 0.004, phases: { dns: 0.004 }, addresses: ['203.0.113.10', '203.0.113.11'] },
+            }),
+          ],
         }),
       ),
       'portal-dns',
@@ -335,7 +386,14 @@ describe('renderStatusPage', () => {
     const page = renderStatusPage(
       snapshot({
         incidents: [
-          incident({ check: 'provincial-login', system: 'provincial', severity: 'warning', openedAt: new Date('2026-05-29T11:00:00.000Z'), lastReason: 'latency', lastMessage: 'took 8.2 s (limit 3 s)' }),
+          incident({
+            check: 'provincial-login',
+            system: 'provincial',
+            severity: 'warning',
+            openedAt: new Date('2026-05-29T11:00:00.000Z'),
+            lastReason: 'latency',
+            lastMessage: 'took 8.2 s (limit 3 s)',
+          }),
           incident({ check: 'national-home', system: 'national-portal' }),
           incident({
             check: 'national-tls',
@@ -372,12 +430,16 @@ describe('renderStatusPage', () => {
     [{ by: 'vantage', name: 'vantage' }, 'do mạng giám sát gián đoạn (chưa kết luận)'],
     [{ by: 'maintenance', name: 'Nâng cấp máy chủ' }, 'do bảo trì theo kế hoạch “Nâng cấp máy chủ”'],
   ] as const)('says why mail is held: %o', (hold, why) => {
-    const page = renderStatusPage(snapshot({ incidents: [incident({ check: 'national-home', system: 'national-portal', hold: { ...hold, since: new Date(NOW) } })] }));
+    const page = renderStatusPage(
+      snapshot({ incidents: [incident({ check: 'national-home', system: 'national-portal', hold: { ...hold, since: new Date(NOW) } })] }),
+    );
     expect(page).toContain(`Đã bị tạm hoãn thông báo từ 22:10:05 ${why}`);
   });
 
   it('says so when there are no checks, no incidents or no result yet', () => {
-    const empty = renderStatusPage(snapshot({ checks: [], summary: { ok: 0, warning: 0, critical: 0, unknown: 0 }, incidents: undefined, location: undefined }));
+    const empty = renderStatusPage(
+      snapshot({ checks: [], summary: { ok: 0, warning: 0, critical: 0, unknown: 0 }, incidents: undefined, location: undefined }),
+    );
     expect(empty).toContain('<p class="empty">Chưa cấu hình kiểm tra nào.</p>');
     expect(empty).toContain('<p class="empty">Không có sự cố nào đang mở.</p>');
     expect(empty).toContain('<p class="overall">Chưa có kiểm tra nào.</p>');
@@ -385,7 +447,10 @@ describe('renderStatusPage', () => {
     expect(empty).not.toContain('<table');
 
     const waiting = renderStatusPage(
-      snapshot({ checks: [check({ name: 'national-home', system: 'national-portal', status: 'unknown', last: undefined })], summary: { ok: 0, warning: 0, critical: 0, unknown: 1 } }),
+      snapshot({
+        checks: [check({ name: 'national-home', system: 'national-portal', status: 'unknown', last: undefined })],
+        summary: { ok: 0, warning: 0, critical: 0, unknown: 1 },
+      }),
     );
     const row = rowOf(waiting, 'national-home');
     expect(row).toContain('<span class="muted">Chưa có kết quả</span>');
@@ -421,7 +486,11 @@ describe('GET / on the daemon server', () => {
   });
 
   async function serve(status: () => unknown): Promise<HttpServer> {
-    const routes = createRoutes({ metrics: createMetrics({ version: '9.9.9', collectProcessMetrics: false }), health: () => ({ ok: true, reasons: [] }), status });
+    const routes = createRoutes({
+      metrics: createMetrics({ version: '9.9.9', collectProcessMetrics: false }),
+      health: () => ({ ok: true, reasons: [] }),
+      status,
+    });
     const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes, log: pino({ level: 'silent' }) });
     servers.push(server);
     return server;

@@ -15,7 +15,10 @@ describe('switchScenario', () => {
   it('keeps several faults on at once, each with the instant it was switched on', () => {
     const one = switchScenario(new Map(), 'portal-down', true, 1000);
     const two = switchScenario(one, 'sync-stalled', true, 2000);
-    expect([...two.entries()]).toEqual([['portal-down', 1000], ['sync-stalled', 2000]]);
+    expect([...two.entries()]).toEqual([
+      ['portal-down', 1000],
+      ['sync-stalled', 2000],
+    ]);
   });
 
   it('does not restart a fault that is already on', () => {
@@ -24,13 +27,19 @@ describe('switchScenario', () => {
   });
 
   it('clears every fault when healthy is switched on, and ignores healthy off', () => {
-    const faults = new Map<FaultName, number>([['blocked', 1], ['dns-changed', 2]]);
+    const faults = new Map<FaultName, number>([
+      ['blocked', 1],
+      ['dns-changed', 2],
+    ]);
     expect(switchScenario(faults, 'healthy', true, 3).size).toBe(0);
     expect(switchScenario(faults, 'healthy', false, 3).size).toBe(2);
   });
 
   it('switches one fault off without touching the others', () => {
-    const faults = new Map<FaultName, number>([['blocked', 1], ['dns-changed', 2]]);
+    const faults = new Map<FaultName, number>([
+      ['blocked', 1],
+      ['dns-changed', 2],
+    ]);
     expect([...switchScenario(faults, 'blocked', false, 3).keys()]).toEqual(['dns-changed']);
   });
 });

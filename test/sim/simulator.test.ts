@@ -49,7 +49,11 @@ function daysUntil(validTo: string): number {
 describe('startSimulator: the systems when healthy', () => {
   it('serves the national portal pages as UTF-8 HTML', async () => {
     const { sim } = await start();
-    for (const [path, words] of [['/', 'Dịch vụ công'], ['/thu-tuc-hanh-chinh', 'Tra cứu thủ tục hành chính'], ['/tra-cuu-ho-so', 'Tra cứu hồ sơ']] as const) {
+    for (const [path, words] of [
+      ['/', 'Dịch vụ công'],
+      ['/thu-tuc-hanh-chinh', 'Tra cứu thủ tục hành chính'],
+      ['/tra-cuu-ho-so', 'Tra cứu hồ sơ'],
+    ] as const) {
       const page = await fetchText(`${sim.urls.national}${path}`);
       expect(page.status).toBe(200);
       expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -98,10 +102,9 @@ describe('startSimulator: the systems when healthy', () => {
   it('serves the provincial sync status behind a Bearer token, with ISO +07:00 times and numeric statuses', async () => {
     const { sim } = await start();
     expect((await fetchText(`${sim.urls.syncProvincial}${SYNC_STATUS_PATH}`)).status).toBe(401);
-    const { status, json } = await fetchJson<{ data: { lastUpdated: string; pending: number; oldestUnsyncedAt: string | null; dossiers: { code: string; status: number }[] } }>(
-      `${sim.urls.syncProvincial}${SYNC_STATUS_PATH}`,
-      { headers: BEARER },
-    );
+    const { status, json } = await fetchJson<{
+      data: { lastUpdated: string; pending: number; oldestUnsyncedAt: string | null; dossiers: { code: string; status: number }[] };
+    }>(`${sim.urls.syncProvincial}${SYNC_STATUS_PATH}`, { headers: BEARER });
     expect(status).toBe(200);
     expect(json.data.lastUpdated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/);
     expect(Math.abs(Date.parse(json.data.lastUpdated) - Date.now())).toBeLessThan(60_000);
@@ -119,7 +122,9 @@ describe('startSimulator: the systems when healthy', () => {
 
   it('serves the national sync status with epoch-ms watermark and English status names', async () => {
     const { sim } = await start();
-    const { status, json } = await fetchJson<{ lastSyncedAt: number; dossiers: { code: string; status: string }[] }>(`${sim.urls.syncNational}${SYNC_STATUS_PATH}`);
+    const { status, json } = await fetchJson<{ lastSyncedAt: number; dossiers: { code: string; status: string }[] }>(
+      `${sim.urls.syncNational}${SYNC_STATUS_PATH}`,
+    );
     expect(status).toBe(200);
     expect(Number.isInteger(json.lastSyncedAt)).toBe(true);
     expect(Math.abs(json.lastSyncedAt - Date.now())).toBeLessThan(60_000);
@@ -264,9 +269,15 @@ describe('startSimulator: control endpoint', () => {
     const { sim } = await start();
     const listed = await fetchJson<{ active: string[]; available: { name: string }[] }>(`${sim.urls.control}/scenarios`);
     expect(listed.json.active).toEqual([]);
-    expect(listed.json.available.map((scenario) => scenario.name)).toEqual(
-      ['healthy', 'portal-down', 'slow-quantricong', 'sync-stalled', 'cert-expiring', 'dns-changed', 'blocked'],
-    );
+    expect(listed.json.available.map((scenario) => scenario.name)).toEqual([
+      'healthy',
+      'portal-down',
+      'slow-quantricong',
+      'sync-stalled',
+      'cert-expiring',
+      'dns-changed',
+      'blocked',
+    ]);
 
     const on = await fetchJson<{ active: string[] }>(`${sim.urls.control}/scenarios/blocked`, { method: 'POST' });
     expect(on.json.active).toEqual(['blocked']);

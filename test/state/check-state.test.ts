@@ -46,9 +46,7 @@ describe('nextCheckState', () => {
   });
 
   it('steps down from critical to warning when the streak is warnings', () => {
-    expect(story(['critical', 'critical', 'warning', 'warning', 'ok', 'ok']).seen).toEqual([
-      'unknown', 'critical', 'critical', 'warning', 'warning', 'ok',
-    ]);
+    expect(story(['critical', 'critical', 'warning', 'warning', 'ok', 'ok']).seen).toEqual(['unknown', 'critical', 'critical', 'warning', 'warning', 'ok']);
   });
 
   it('honours thresholds of 1 (every result counts at once)', () => {

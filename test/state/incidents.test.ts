@@ -31,7 +31,14 @@ function alertingConfig(overrides: Partial<Omit<AlertingConfig, 'email'>> = {}, 
     maintenance: [],
     links: {},
     ...overrides,
-    email: { from: 'dvc-sentinel <giamsat@angiang.gov.vn>', to: [TRUCBAN], routes: [], outboxDir: '/nonexistent', retry: { firstSeconds: 5, capSeconds: 300 }, ...email },
+    email: {
+      from: 'dvc-sentinel <giamsat@angiang.gov.vn>',
+      to: [TRUCBAN],
+      routes: [],
+      outboxDir: '/nonexistent',
+      retry: { firstSeconds: 5, capSeconds: 300 },
+      ...email,
+    },
   };
 }
 
@@ -355,7 +362,10 @@ describe('dependsOn', () => {
     expect(world.round(106, { payment: 'ok' })).toEqual(['resolved portal [payment✓,search✓]']);
     const resolved = world.sent.at(-1)!;
     expect(resolved.incident).toMatchObject({ check: 'portal', resolvedAt: at(100) });
-    expect(resolved.riders.map((rider) => [rider.check, rider.resolvedAt])).toEqual([['payment', at(106)], ['search', at(103)]]);
+    expect(resolved.riders.map((rider) => [rider.check, rider.resolvedAt])).toEqual([
+      ['payment', at(106)],
+      ['search', at(103)],
+    ]);
     expect(world.tick(200)).toEqual([]);
     expect(world.said().filter((line) => line.startsWith('firing'))).toEqual(['firing portal [payment,search]']);
   });
@@ -459,9 +469,7 @@ describe('vantage', () => {
 
     // The others cross their threshold a moment before the vantage checks do.
     world.round(100, all('critical', [...failing, 'vantage-gw', 'vantage-resolver']));
-    expect(world.round(130, all('critical', [...failing, 'vantage-gw', 'vantage-resolver']))).toEqual([
-      'vantage_down [vantage-gw,vantage-resolver]',
-    ]);
+    expect(world.round(130, all('critical', [...failing, 'vantage-gw', 'vantage-resolver']))).toEqual(['vantage_down [vantage-gw,vantage-resolver]']);
     expect(world.alertingState().vantageDownSince).toEqual(at(130));
     expect(world.tick(140)).toEqual(['firing vantage-gw', 'firing vantage-resolver']);
     for (const name of failing) expect(world.incident(name).hold).toMatchObject({ by: 'vantage', since: at(130) });

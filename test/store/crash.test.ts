@@ -47,7 +47,12 @@ describe('a writer killed with SIGKILL', () => {
       await writer.waitForLine((line) => Number(line) >= target, 30_000);
       writer.child.kill('SIGKILL');
       expect((await writer.exited).signal).toBe('SIGKILL');
-      lastReported = Math.max(...writer.lines().filter((line) => line !== '').map(Number));
+      lastReported = Math.max(
+        ...writer
+          .lines()
+          .filter((line) => line !== '')
+          .map(Number),
+      );
 
       // Reopening checks integrity (quick_check) and takes over the dead writer's lock.
       const store = openStore(temp.path(), { log: createCapturedLog().log });

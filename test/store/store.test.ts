@@ -233,7 +233,15 @@ describe('outbox', () => {
     };
     const created = store.outbox.createDelivery({ channel: 'email', route, rowIds: rows, messageId: '<x1@dvc-sentinel>', content, now: at(1) });
     expect(created).toEqual({
-      id: created.id, channel: 'email', route, rowIds: rows, messageId: '<x1@dvc-sentinel>', content, createdAt: at(1), attempts: 0, nextAttemptAt: at(1),
+      id: created.id,
+      channel: 'email',
+      route,
+      rowIds: rows,
+      messageId: '<x1@dvc-sentinel>',
+      content,
+      createdAt: at(1),
+      attempts: 0,
+      nextAttemptAt: at(1),
     });
     expect(store.outbox.pending('email')).toEqual([]);
     const [after] = reopen().outbox.undelivered('email');
@@ -258,7 +266,14 @@ describe('outbox', () => {
     const rows = [1, 2, 3].map((n) => store.outbox.enqueue('email', notification(incident(`c${n}`, at(n)), ['a@x.vn'])));
     store.outbox.enqueue('alertmanager', notification(incident('c9', at(9)), []));
     expect(store.outbox.countQueued('email')).toBe(3);
-    const delivery = store.outbox.createDelivery({ channel: 'email', route: 'a@x.vn', rowIds: rows.slice(0, 2), messageId: '<m@x>', content: 'mail', now: at(5) });
+    const delivery = store.outbox.createDelivery({
+      channel: 'email',
+      route: 'a@x.vn',
+      rowIds: rows.slice(0, 2),
+      messageId: '<m@x>',
+      content: 'mail',
+      now: at(5),
+    });
     expect(store.outbox.countQueued('email')).toBe(3);
 
     store.outbox.markAttemptFailed(delivery.id, '421 try later', at(35));

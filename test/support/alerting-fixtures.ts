@@ -22,7 +22,14 @@ export function makeIncident(overrides: Partial<Incident> = {}): Incident {
     lastMessage: 'no answer before the deadline (during connect)',
     probes: 3,
     failedProbes: 3,
-    last: { at: openedAt, status: 'critical', reason: 'timeout', message: 'no answer before the deadline (during connect)', durationSeconds: 15, phases: { dns: 0.01 } },
+    last: {
+      at: openedAt,
+      status: 'critical',
+      reason: 'timeout',
+      message: 'no answer before the deadline (during connect)',
+      durationSeconds: 15,
+      phases: { dns: 0.01 },
+    },
     announced: true,
     ...overrides,
   };
@@ -44,7 +51,14 @@ export function makeAlerting(overrides: { email?: Partial<AlertingConfig['email'
     maintenance: [],
     links: {},
     ...rest,
-    email: { from: 'dvc-sentinel <giamsat@angiang.gov.vn>', to: ['trucban@angiang.gov.vn'], routes: [], outboxDir: '/nonexistent', retry: { firstSeconds: 5, capSeconds: 300 }, ...email },
+    email: {
+      from: 'dvc-sentinel <giamsat@angiang.gov.vn>',
+      to: ['trucban@angiang.gov.vn'],
+      routes: [],
+      outboxDir: '/nonexistent',
+      retry: { firstSeconds: 5, capSeconds: 300 },
+      ...email,
+    },
   };
 }
 
@@ -71,6 +85,10 @@ export function captureLog(level = 'debug'): CapturedLog {
   return {
     log: createLogger({ level, destination }),
     text,
-    lines: () => text().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>),
+    lines: () =>
+      text()
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }

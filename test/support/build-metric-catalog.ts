@@ -40,7 +40,10 @@ function makeChecks(): readonly Check[] {
       { name: 'hoso-sync', system: 'sync', kind: 'sync', source: sync('/s'), target: sync('/t'), backlog: '$.pending' },
       { name: 'hoso-count', system: 'sync', kind: 'sync', unit: 'count', source: sync('/cs'), target: sync('/ct') },
       {
-        name: 'hoso-parity', system: 'sync', kind: 'sync', mode: 'parity',
+        name: 'hoso-parity',
+        system: 'sync',
+        kind: 'sync',
+        mode: 'parity',
         source: { url: 'https://igate.example.test/d', value: '$.status' },
         target: { url: 'https://dvc.example.test/d', value: '$.status' },
         expect: { mismatchFor: '15m' },
@@ -57,12 +60,29 @@ export async function renderExampleMetrics(): Promise<string> {
   metrics.setChecks([home, tcp, sync, count, parity]);
   metrics.recordProbe(home, okResult, finishedAt);
   metrics.recordProbe(tcp, { status: 'critical', reason: 'connect', message: 'refused', durationSeconds: 0.002, phases: { dns: 0.001 } }, finishedAt);
-  metrics.recordProbe(sync, {
-    ...okResult,
-    sync: { mode: 'lag', unit: 'seconds', lag: 120, backlog: 4, sourceWatermark: 1_780_066_000, targetWatermark: 1_780_065_880, sourceMovedAt: 1_780_066_000_000, targetMovedAt: 1_780_065_880_000 },
-  }, finishedAt);
+  metrics.recordProbe(
+    sync,
+    {
+      ...okResult,
+      sync: {
+        mode: 'lag',
+        unit: 'seconds',
+        lag: 120,
+        backlog: 4,
+        sourceWatermark: 1_780_066_000,
+        targetWatermark: 1_780_065_880,
+        sourceMovedAt: 1_780_066_000_000,
+        targetMovedAt: 1_780_065_880_000,
+      },
+    },
+    finishedAt,
+  );
   metrics.recordProbe(count, { ...okResult, sync: { mode: 'lag', unit: 'items', lag: 12, sourceWatermark: 1012, targetWatermark: 1000 } }, finishedAt);
-  metrics.recordProbe(parity, { ...okResult, sync: { mode: 'parity', unit: 'items', mismatchCount: 1, comparedCount: 1, mismatchSeconds: 300, mismatchSince: 1_780_065_700_000 } }, finishedAt);
+  metrics.recordProbe(
+    parity,
+    { ...okResult, sync: { mode: 'parity', unit: 'items', mismatchCount: 1, comparedCount: 1, mismatchSeconds: 300, mismatchSince: 1_780_065_700_000 } },
+    finishedAt,
+  );
   for (const check of [home, tcp, sync, count, parity]) metrics.recordCheckStatus(check, check === tcp ? 'critical' : 'ok');
   metrics.recordSchedulerLag(0.003);
   metrics.recordSkip(tcp);

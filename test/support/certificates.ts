@@ -97,13 +97,24 @@ async function issue(options: CertificateOptions & { commonName: string }, exten
     await writeFile(join(dir, 'key.pem'), keyPem);
     await writeFile(join(dir, 'index.txt'), '');
     await writeFile(join(dir, 'serial'), `${randomBytes(8).toString('hex').replace(/^./, '1')}\n`);
-    await writeFile(join(dir, 'ca.cnf'), [
-      '[ca]', 'default_ca = test_ca',
-      '[test_ca]', `database = ${join(dir, 'index.txt')}`, `new_certs_dir = ${dir}`, `serial = ${join(dir, 'serial')}`,
-      'default_md = sha256', 'policy = policy_any', 'unique_subject = no', 'copy_extensions = none',
-      '[policy_any]', 'commonName = supplied',
-      '',
-    ].join('\n'));
+    await writeFile(
+      join(dir, 'ca.cnf'),
+      [
+        '[ca]',
+        'default_ca = test_ca',
+        '[test_ca]',
+        `database = ${join(dir, 'index.txt')}`,
+        `new_certs_dir = ${dir}`,
+        `serial = ${join(dir, 'serial')}`,
+        'default_md = sha256',
+        'policy = policy_any',
+        'unique_subject = no',
+        'copy_extensions = none',
+        '[policy_any]',
+        'commonName = supplied',
+        '',
+      ].join('\n'),
+    );
     await writeFile(join(dir, 'ext.cnf'), ['[ext]', ...extensions, ''].join('\n'));
     await run('openssl', ['req', '-new', '-key', join(dir, 'key.pem'), '-subj', `/CN=${options.commonName}`, '-out', join(dir, 'req.csr')]);
     const signer = options.issuer
@@ -114,10 +125,24 @@ async function issue(options: CertificateOptions & { commonName: string }, exten
       await writeFile(join(dir, 'issuer-key.pem'), options.issuer.keyPem);
     }
     await run('openssl', [
-      'ca', '-config', join(dir, 'ca.cnf'), '-batch', '-notext', ...signer,
-      '-in', join(dir, 'req.csr'), '-out', join(dir, 'cert.pem'),
-      '-startdate', opensslTime(notBefore), '-enddate', opensslTime(notAfter),
-      '-extfile', join(dir, 'ext.cnf'), '-extensions', 'ext',
+      'ca',
+      '-config',
+      join(dir, 'ca.cnf'),
+      '-batch',
+      '-notext',
+      ...signer,
+      '-in',
+      join(dir, 'req.csr'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-startdate',
+      opensslTime(notBefore),
+      '-enddate',
+      opensslTime(notAfter),
+      '-extfile',
+      join(dir, 'ext.cnf'),
+      '-extensions',
+      'ext',
     ]);
     const certPem = await readFile(join(dir, 'cert.pem'), 'utf8');
     return { certPem, keyPem, notBefore, notAfter };

@@ -8,10 +8,7 @@
 /** Sample name (dvc_probe_duration_seconds_bucket, not the histogram family) → its label names. */
 export type MetricCatalog = ReadonlyMap<string, ReadonlySet<string>>;
 
-export type PromqlValue =
-  | { readonly type: 'scalar' }
-  | { readonly type: 'string' }
-  | { readonly type: 'vector'; readonly labels: ReadonlySet<string> };
+export type PromqlValue = { readonly type: 'scalar' } | { readonly type: 'string' } | { readonly type: 'vector'; readonly labels: ReadonlySet<string> };
 
 export interface PromqlCheck {
   /** Metric names in selectors, in order of appearance. */
@@ -23,7 +20,20 @@ export interface PromqlCheck {
 }
 
 const AGGREGATIONS = new Set([
-  'sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile', 'count_values', 'limitk', 'limit_ratio',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'quantile',
+  'count_values',
+  'limitk',
+  'limit_ratio',
 ]);
 /** Aggregations whose first argument is a parameter, not the vector. */
 const PARAMETER_AGGREGATIONS = new Set(['topk', 'bottomk', 'quantile', 'count_values', 'limitk', 'limit_ratio']);
@@ -31,13 +41,76 @@ const PARAMETER_AGGREGATIONS = new Set(['topk', 'bottomk', 'quantile', 'count_va
 const LABEL_KEEPING_AGGREGATIONS = new Set(['topk', 'bottomk', 'limitk', 'limit_ratio']);
 
 const FUNCTIONS = new Set([
-  'abs', 'absent', 'absent_over_time', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'avg_over_time', 'ceil', 'changes',
-  'clamp', 'clamp_max', 'clamp_min', 'cos', 'cosh', 'count_over_time', 'day_of_month', 'day_of_week', 'day_of_year',
-  'days_in_month', 'deg', 'delta', 'deriv', 'exp', 'floor', 'histogram_count', 'histogram_fraction', 'histogram_quantile',
-  'histogram_sum', 'holt_winters', 'hour', 'idelta', 'increase', 'irate', 'label_join', 'label_replace', 'last_over_time', 'ln',
-  'log10', 'log2', 'max_over_time', 'min_over_time', 'minute', 'month', 'pi', 'predict_linear', 'present_over_time',
-  'quantile_over_time', 'rad', 'rate', 'resets', 'round', 'scalar', 'sgn', 'sin', 'sinh', 'sort', 'sort_desc', 'sqrt',
-  'stddev_over_time', 'stdvar_over_time', 'sum_over_time', 'tan', 'tanh', 'time', 'timestamp', 'vector', 'year',
+  'abs',
+  'absent',
+  'absent_over_time',
+  'acos',
+  'acosh',
+  'asin',
+  'asinh',
+  'atan',
+  'atanh',
+  'avg_over_time',
+  'ceil',
+  'changes',
+  'clamp',
+  'clamp_max',
+  'clamp_min',
+  'cos',
+  'cosh',
+  'count_over_time',
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'days_in_month',
+  'deg',
+  'delta',
+  'deriv',
+  'exp',
+  'floor',
+  'histogram_count',
+  'histogram_fraction',
+  'histogram_quantile',
+  'histogram_sum',
+  'holt_winters',
+  'hour',
+  'idelta',
+  'increase',
+  'irate',
+  'label_join',
+  'label_replace',
+  'last_over_time',
+  'ln',
+  'log10',
+  'log2',
+  'max_over_time',
+  'min_over_time',
+  'minute',
+  'month',
+  'pi',
+  'predict_linear',
+  'present_over_time',
+  'quantile_over_time',
+  'rad',
+  'rate',
+  'resets',
+  'round',
+  'scalar',
+  'sgn',
+  'sin',
+  'sinh',
+  'sort',
+  'sort_desc',
+  'sqrt',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'sum_over_time',
+  'tan',
+  'tanh',
+  'time',
+  'timestamp',
+  'vector',
+  'year',
 ]);
 const SCALAR_FUNCTIONS = new Set(['time', 'pi', 'scalar']);
 /** Functions whose vector argument is not the first one. */
@@ -45,10 +118,21 @@ const VECTOR_ARGUMENT_INDEX: Readonly<Record<string, number>> = { histogram_quan
 
 /** Binding power of binary operators; ^ is the only right-associative one. */
 const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
-  or: 1, and: 2, unless: 2,
-  '==': 3, '!=': 3, '<': 3, '<=': 3, '>': 3, '>=': 3,
-  '+': 4, '-': 4,
-  '*': 5, '/': 5, '%': 5, atan2: 5,
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  atan2: 5,
   '^': 6,
 };
 const SET_OPERATORS = new Set(['and', 'or', 'unless']);
@@ -261,10 +345,17 @@ export function checkPromql(expr: string, catalog: MetricCatalog): PromqlCheck {
       return vector([...labels].filter((label) => label !== 'le'));
     }
     if (name === 'label_replace' || name === 'label_join') {
-      const strings = tokens.slice(argumentsStart, position).filter((token) => token.kind === 'string').map((token) => token.text);
+      const strings = tokens
+        .slice(argumentsStart, position)
+        .filter((token) => token.kind === 'string')
+        .map((token) => token.text);
       const [destination, ...rest] = strings;
       const sources = name === 'label_replace' ? rest.slice(1, 2) : rest.slice(1);
-      requireLabels(sources.filter((source) => source !== ''), labels, name);
+      requireLabels(
+        sources.filter((source) => source !== ''),
+        labels,
+        name,
+      );
       return vector([...labels, ...(destination ? [destination] : [])]);
     }
     return vector(labels);
@@ -345,7 +436,9 @@ export function checkPromql(expr: string, catalog: MetricCatalog): PromqlCheck {
     const leftKept = [...leftLabels].filter((label) => !ignored.has(label)).sort();
     const rightKept = [...rightLabels].filter((label) => !ignored.has(label)).sort();
     if (leftKept.join(',') !== rightKept.join(',')) {
-      problems.push(`${where} matches one-to-one but its sides carry different labels (${list(leftKept)} vs ${list(rightKept)}), so no series pair up; use on(…) or aggregate first`);
+      problems.push(
+        `${where} matches one-to-one but its sides carry different labels (${list(leftKept)} vs ${list(rightKept)}), so no series pair up; use on(…) or aggregate first`,
+      );
     }
     return vector(leftKept);
   };

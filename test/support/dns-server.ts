@@ -84,9 +84,11 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Te
     const mode = modes.get(normalizeName(question.name)) ?? 'answer';
     if (mode === 'drop') return;
     const reply =
-      mode === 'servfail' ? { rcode: RCODE.SERVFAIL, answers: [] }
-      : mode === 'refused' ? { rcode: RCODE.REFUSED, answers: [] }
-      : answerQuestion(zone, question);
+      mode === 'servfail'
+        ? { rcode: RCODE.SERVFAIL, answers: [] }
+        : mode === 'refused'
+          ? { rcode: RCODE.REFUSED, answers: [] }
+          : answerQuestion(zone, question);
     send(socket, remote, query, reply.rcode, reply.answers);
   });
   await new Promise<void>((resolve, reject) => {

@@ -122,10 +122,11 @@ async function listenHttp(server: http.Server | https.Server, scheme: 'http' | '
     host,
     port,
     url: urlOf(scheme, host, port),
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -143,10 +144,11 @@ async function listenNet(onConnection: (socket: net.Socket) => void, host: Loopb
     host,
     port,
     url: urlOf('tcp', host, port),
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }
 

@@ -20,7 +20,9 @@ export function simulatorConfig(sim: Simulator, dir: string, extraChecks: readon
       { name: 'provincial-login', system: 'provincial', kind: 'http', url: `${sim.urls.provincial}/` },
       ...extraChecks,
       {
-        name: 'hoso-sync', system: 'sync', kind: 'sync',
+        name: 'hoso-sync',
+        system: 'sync',
+        kind: 'sync',
         source: { url: `${sim.urls.syncProvincial}/api/sync/status`, headers: { Authorization: 'Bearer system-test' }, watermark: '$.data.lastUpdated' },
         target: { url: `${sim.urls.syncNational}/api/sync/status`, watermark: '$.lastSyncedAt' },
         backlog: '$.data.pending',

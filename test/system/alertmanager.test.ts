@@ -44,8 +44,6 @@ interface WebhookNotification {
   readonly alerts: readonly { readonly status: 'firing' | 'resolved'; readonly labels: Record<string, string>; readonly endsAt: string }[];
 }
 
-
-
 /** Records every notification Alertmanager posts to it. */
 async function startWebhookReceiver(): Promise<{ server: Server; url: string; notifications: WebhookNotification[] }> {
   const notifications: WebhookNotification[] = [];
@@ -102,7 +100,12 @@ async function startAlertmanager(binary: string, dir: string, configFile: string
       20_000,
     );
     const url = `http://${address}`;
-    await waitFor('Alertmanager ready', async () => (await request(`${url}/-/ready`)).statusCode, (status) => status === 200, 20_000);
+    await waitFor(
+      'Alertmanager ready',
+      async () => (await request(`${url}/-/ready`)).statusCode,
+      (status) => status === 200,
+      20_000,
+    );
     return { child, url, output: () => output };
   } catch (error) {
     await stopChild(child);
@@ -185,7 +188,8 @@ describe.skipIf(!isRunnable(alertmanagerBinary))('two dvc-sentinel daemons alert
       await waitFor(
         `daemon ${daemon.name} probing ${CHECK} successfully`,
         () => metricsOf(daemon),
-        (text) => sumSamples(text, 'dvc_probe_last_run_timestamp_seconds', { check: CHECK }) > 0 && sumSamples(text, 'dvc_probe_success', { check: CHECK }) === 1,
+        (text) =>
+          sumSamples(text, 'dvc_probe_last_run_timestamp_seconds', { check: CHECK }) > 0 && sumSamples(text, 'dvc_probe_success', { check: CHECK }) === 1,
       );
     }
   });
@@ -211,9 +215,7 @@ describe.skipIf(!isRunnable(alertmanagerBinary))('two dvc-sentinel daemons alert
     await sim!.settle();
 
     // Both daemons see the outage, each opening an incident of its own.
-    const opened = await Promise.all(
-      daemons.map((daemon) => daemon.cli.waitForLog((line) => line.msg === 'incident opened' && line.check === CHECK, 30_000)),
-    );
+    const opened = await Promise.all(daemons.map((daemon) => daemon.cli.waitForLog((line) => line.msg === 'incident opened' && line.check === CHECK, 30_000)));
     const [alert] = await waitFor('an active DvcCheckFailing alert', activeAlerts, (alerts) => alerts.length > 0);
     expect(alert!.labels).toEqual(EXPECTED_LABELS);
     expect(alert!.annotations.summary).toContain(CHECK);
@@ -253,7 +255,11 @@ describe.skipIf(!isRunnable(alertmanagerBinary))('two dvc-sentinel daemons alert
       }),
     );
     for (const daemon of daemons) {
-      await waitFor(`daemon ${daemon.name} posting the resolution`, () => postsSent(daemon, 'resolved'), (sent) => sent > 0);
+      await waitFor(
+        `daemon ${daemon.name} posting the resolution`,
+        () => postsSent(daemon, 'resolved'),
+        (sent) => sent > 0,
+      );
     }
     await waitFor('no active DvcCheckFailing alert', activeAlerts, (alerts) => alerts.length === 0);
     // Whatever the two daemons' posts interleaved, the last word Alertmanager gives is "resolved".

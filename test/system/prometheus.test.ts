@@ -37,7 +37,11 @@ interface RuleState {
 
 /** Every query of a dashboard, with its variables set as Grafana would for this daemon. */
 async function dashboardQueries(file: string, variables: Record<string, string>): Promise<{ panel: string; expr: string }[]> {
-  interface Panel { title: string; targets?: { expr: string }[]; panels?: Panel[] }
+  interface Panel {
+    title: string;
+    targets?: { expr: string }[];
+    panels?: Panel[];
+  }
   const dashboard = JSON.parse(await readFile(path.join(DASHBOARD_DIR, file), 'utf8')) as { panels: Panel[] };
   const panels = dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
   return panels.flatMap((panel) =>
@@ -150,7 +154,11 @@ describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel
   });
 
   it('scrapes the daemon and sees the status of every configured check', async () => {
-    await waitFor('up == 1', () => query(`up{job="${JOB}"} == 1`), (samples) => samples.length === 1);
+    await waitFor(
+      'up == 1',
+      () => query(`up{job="${JOB}"} == 1`),
+      (samples) => samples.length === 1,
+    );
     const statuses = await waitFor(
       'dvc_check_status of every check',
       () => query(`dvc_check_status{job="${JOB}"}`),
@@ -181,7 +189,11 @@ describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel
       (samples) => samples.length === 1,
     );
     expect(Number(availability[0]!.value[1])).toBe(1);
-    const daysLeft = await waitFor('certificate days left', () => query('check:dvc_tls_cert_days_left'), (samples) => samples.length > 0);
+    const daysLeft = await waitFor(
+      'certificate days left',
+      () => query('check:dvc_tls_cert_days_left'),
+      (samples) => samples.length > 0,
+    );
     expect(valuesByCheck(daysLeft)['national-tls']).toBeGreaterThan(14);
     // The prober is healthy: none of the prober alerts is pending or firing.
     expect(await query(`ALERTS{alertname=~"DvcSentinelDown|DvcConfigReloadFailed|DvcSchedulerLagging"}`)).toEqual([]);
@@ -202,12 +214,20 @@ describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel
     }
     expect(failed).toEqual([]);
     const mustHaveData = [
-      'overview.json "Trạng thái hệ thống"', 'overview.json "Trạng thái từng kiểm tra theo thời gian"',
-      'overview.json "Tỷ lệ sẵn sàng trong khoảng thời gian đang xem"', 'overview.json "Độ trễ p50 / p95 theo kiểm tra"',
-      'overview.json "Thời gian từng giai đoạn (trung bình các kiểm tra)"', 'overview.json "Các giai đoạn của lần kiểm tra gần nhất"',
-      'overview.json "Độ trễ đồng bộ"', 'overview.json "Số ngày còn lại của chứng chỉ SSL"', 'overview.json "Máy giám sát"',
-      'overview.json "Độ trễ bộ lập lịch p99"', 'check.json "Trạng thái"', 'check.json "Độ trễ p50 / p95 / p99"',
-      'check.json "Thời gian từng giai đoạn"', 'check.json "Mã HTTP gần nhất"',
+      'overview.json "Trạng thái hệ thống"',
+      'overview.json "Trạng thái từng kiểm tra theo thời gian"',
+      'overview.json "Tỷ lệ sẵn sàng trong khoảng thời gian đang xem"',
+      'overview.json "Độ trễ p50 / p95 theo kiểm tra"',
+      'overview.json "Thời gian từng giai đoạn (trung bình các kiểm tra)"',
+      'overview.json "Các giai đoạn của lần kiểm tra gần nhất"',
+      'overview.json "Độ trễ đồng bộ"',
+      'overview.json "Số ngày còn lại của chứng chỉ SSL"',
+      'overview.json "Máy giám sát"',
+      'overview.json "Độ trễ bộ lập lịch p99"',
+      'check.json "Trạng thái"',
+      'check.json "Độ trễ p50 / p95 / p99"',
+      'check.json "Thời gian từng giai đoạn"',
+      'check.json "Mã HTTP gần nhất"',
     ];
     expect(mustHaveData.filter((panel) => !withData.has(panel))).toEqual([]);
   });

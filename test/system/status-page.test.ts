@@ -85,7 +85,12 @@ describe.skipIf(!isRunnable(chromiumBinary))('the status page in a real browser'
     dir = await mkdtemp(path.join(tmpdir(), 'dvc-system-status-page-'));
     sim = await startSimulator({ basePort: 0, certDir: path.join(dir, 'sim') });
     const configFile = path.join(dir, 'sentinel.yaml');
-    await writeFile(configFile, simulatorConfig(sim, dir, [{ name: 'provincial-hostile-text', system: 'provincial', kind: 'http', url: `${sim.urls.provincial}/`, expect: { bodyContains: HOSTILE_TEXT } }]));
+    await writeFile(
+      configFile,
+      simulatorConfig(sim, dir, [
+        { name: 'provincial-hostile-text', system: 'provincial', kind: 'http', url: `${sim.urls.provincial}/`, expect: { bodyContains: HOSTILE_TEXT } },
+      ]),
+    );
     daemon = startCli(['run', '--config', configFile]);
     const started = await daemon.waitForLog((line) => line.msg === 'dvc-sentinel started', 30_000);
     pageUrl = `${String(started.url)}/`;
@@ -112,7 +117,11 @@ describe.skipIf(!isRunnable(chromiumBinary))('the status page in a real browser'
     expect(await page.locator('h1').textContent()).toBe('Giám sát Cổng Dịch vụ công — dvc-sentinel');
     expect(await page.locator('.meta').textContent()).toContain('Điểm giám sát: system-test');
 
-    const view = await reloadUntil(page, 'a result for every check', (current) => current.rows.length === CHECKS.length && current.rows.every((row) => row.status !== 'unknown'));
+    const view = await reloadUntil(
+      page,
+      'a result for every check',
+      (current) => current.rows.length === CHECKS.length && current.rows.every((row) => row.status !== 'unknown'),
+    );
     expect(view.rows.map((row) => row.check).sort()).toEqual([...CHECKS].sort());
     const home = view.rows.find((row) => row.check === 'national-home');
     expect(home).toEqual({ check: 'national-home', status: 'ok', badge: 'Bình thường' });
@@ -156,7 +165,10 @@ describe.skipIf(!isRunnable(chromiumBinary))('the status page in a real browser'
     expect(view.rows.find((row) => row.check === 'national-home')?.status).toBe('critical');
     expect(view.summary.critical?.count).toBeGreaterThanOrEqual(1);
     // Only the portal is down: the other systems stay as they were.
-    expect(view.rows.filter((row) => row.check === 'quantricong-login' || row.check === 'provincial-login').map((row) => row.badge)).toEqual(['Bình thường', 'Bình thường']);
+    expect(view.rows.filter((row) => row.check === 'quantricong-login' || row.check === 'provincial-login').map((row) => row.badge)).toEqual([
+      'Bình thường',
+      'Bình thường',
+    ]);
     const incident = await page.locator('li.incident[data-check="national-home"]').textContent();
     expect(incident).toContain('Nghiêm trọng');
     expect(incident).toContain('Phát hiện lúc');

@@ -5,7 +5,13 @@ import { PHASES } from '../../probes/probe.ts';
 import type { Hold, Incident } from '../../state/incident.ts';
 import type { Notification } from '../notification.ts';
 import {
-  describeNotice, downtimeSecondsOf, failureOf, orderByUrgency, systemNameOf, toSingleLine, windowNameOf,
+  describeNotice,
+  downtimeSecondsOf,
+  failureOf,
+  orderByUrgency,
+  systemNameOf,
+  toSingleLine,
+  windowNameOf,
   type NoticeContext,
 } from './describe-notice.ts';
 import { formatClock, formatDate, formatDateTime, formatDuration, formatMilliseconds, formatNumber, isSameLocalDate } from './format-vi.ts';
@@ -92,7 +98,10 @@ function buildSection(notification: Notification, context: DocumentContext, stri
   switch (line.kind) {
     case 'vantage_down':
       return {
-        title, tone: 'warning', lead: strings.leads.vantageDown(at), riderGroups,
+        title,
+        tone: 'warning',
+        lead: strings.leads.vantageDown(at),
+        riderGroups,
         rows: [...location, ...timeRows, { label: strings.labels.remedy, value: strings.vantageRemedy }, ...links],
       };
     case 'vantage_up':
@@ -127,7 +136,11 @@ function incidentRows(incident: Incident, notification: Notification, context: D
     { label: labels.system, value: systemNameOf(incident, context) },
     { label: labels.check, value: toSingleLine(incident.check) },
     { label: labels.severity, value: strings.severity[incident.severity], tone: incident.severity },
-    { label: labels.status, value: resolved ? strings.statusValue.resolved : strings.statusValue[incident.severity], tone: resolved ? 'resolved' : incident.severity },
+    {
+      label: labels.status,
+      value: resolved ? strings.statusValue.resolved : strings.statusValue[incident.severity],
+      tone: resolved ? 'resolved' : incident.severity,
+    },
     notification.window === undefined ? undefined : { label: labels.maintenance, value: strings.duringWindow(windowNameOf(notification, context)) },
     ...incidentTimeRows(incident, notification, context, strings),
     { label: labels.cause, value: probableCause(failure.reason, failure.phases, failure.httpStatus, locale) },
@@ -136,7 +149,9 @@ function incidentRows(incident: Incident, notification: Notification, context: D
     last.httpStatus === undefined ? undefined : { label: labels.httpStatus, value: String(last.httpStatus) },
     { label: labels.latency, value: formatMilliseconds(last.durationSeconds * 1000, locale) },
     phases.length === 0 ? undefined : { label: labels.phases, value: phases.join(' · ') },
-    incident.probes > 0 ? { label: labels.failedProbes, value: strings.probeCount(formatNumber(incident.failedProbes, locale), formatNumber(incident.probes, locale)) } : undefined,
+    incident.probes > 0
+      ? { label: labels.failedProbes, value: strings.probeCount(formatNumber(incident.failedProbes, locale), formatNumber(incident.probes, locale)) }
+      : undefined,
     holdNote === undefined ? undefined : { label: labels.hold, value: holdNote },
   ];
   return rows.filter((row): row is MailRow => row !== undefined);
@@ -172,7 +187,11 @@ function clockNear(at: Date, reference: Date, locale: Locale, strings: MailStrin
 }
 
 function groupRiders(notification: Notification, context: DocumentContext, strings: MailStrings): RiderGroup[] {
-  const groups = new Map<Hold['by'], RiderLine[]>([['parent', []], ['vantage', []], ['maintenance', []]]);
+  const groups = new Map<Hold['by'], RiderLine[]>([
+    ['parent', []],
+    ['vantage', []],
+    ['maintenance', []],
+  ]);
   for (const rider of notification.riders) groups.get(riderGroupOf(notification, rider))?.push(riderLine(rider, notification, context, strings));
   return [...groups].filter(([, riders]) => riders.length > 0).map(([by, riders]) => ({ title: strings.riderGroup[by], riders }));
 }
@@ -188,7 +207,8 @@ function riderLine(rider: Incident, notification: Notification, context: Documen
   const { locale } = context;
   const failure = failureOf(rider);
   const duration = formatDuration(downtimeSecondsOf(rider, notification.createdAt), locale);
-  const note = rider.hold === undefined ? undefined : strings.holdNote(sanitizeHold(rider.hold), clockNear(rider.hold.since, notification.createdAt, locale, strings));
+  const note =
+    rider.hold === undefined ? undefined : strings.holdNote(sanitizeHold(rider.hold), clockNear(rider.hold.since, notification.createdAt, locale, strings));
   return {
     check: toSingleLine(rider.check),
     system: systemNameOf(rider, context),

@@ -10,14 +10,22 @@ import { stringsFor, type NoticeKind } from './mail-strings.ts';
 
 /** Most urgent first: the order of sections in a mail and of names in a batch subject. */
 export const NOTICE_KINDS_BY_URGENCY: readonly NoticeKind[] = [
-  'vantage_down', 'firing_critical', 'reminder_critical', 'firing_warning', 'reminder_warning',
-  'maintenance_end', 'vantage_up', 'resolved', 'test',
+  'vantage_down',
+  'firing_critical',
+  'reminder_critical',
+  'firing_warning',
+  'reminder_warning',
+  'maintenance_end',
+  'vantage_up',
+  'resolved',
+  'test',
 ];
 
 /** Most urgent first; notifications of one kind keep the caller's order. */
 export function orderByUrgency(batch: readonly Notification[]): Notification[] {
   const rank = (notification: Notification): number => NOTICE_KINDS_BY_URGENCY.indexOf(noticeKindOf(notification));
-  return batch.map((notification, index) => ({ notification, index }))
+  return batch
+    .map((notification, index) => ({ notification, index }))
     .sort((a, b) => rank(a.notification) - rank(b.notification) || a.index - b.index)
     .map(({ notification }) => notification);
 }

@@ -32,7 +32,10 @@ export function formatMilliseconds(milliseconds: number, locale: Locale): string
   return `${formatNumber(milliseconds, locale, 1)} ms`;
 }
 
-const DURATION_UNITS: Record<Locale, { readonly day: string; readonly hour: string; readonly minute: string; readonly second: string; readonly space: string }> = {
+const DURATION_UNITS: Record<
+  Locale,
+  { readonly day: string; readonly hour: string; readonly minute: string; readonly second: string; readonly space: string }
+> = {
   vi: { day: 'ngày', hour: 'giờ', minute: 'phút', second: 'giây', space: ' ' },
   en: { day: 'd', hour: 'h', minute: 'm', second: 's', space: '' },
 };
@@ -79,15 +82,26 @@ export function toWallClock(date: Date, timeZone: string = VIETNAM_TIME_ZONE): W
   if (format === undefined) {
     // h23, not hour12:false: the latter prints midnight as "24" in some ICU versions.
     format = new Intl.DateTimeFormat('en-GB', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
     });
     wallClockFormats.set(timeZone, format);
   }
   const fields: Record<string, string> = {};
   for (const { type, value } of format.formatToParts(date)) fields[type] = value;
   return {
-    year: fields.year ?? '', month: fields.month ?? '', day: fields.day ?? '',
-    hour: fields.hour ?? '', minute: fields.minute ?? '', second: fields.second ?? '',
+    year: fields.year ?? '',
+    month: fields.month ?? '',
+    day: fields.day ?? '',
+    hour: fields.hour ?? '',
+    minute: fields.minute ?? '',
+    second: fields.second ?? '',
   };
 }
 

@@ -9,15 +9,7 @@ import { vi } from './vi.ts';
 
 /** A notification as a reader tells it apart: type, and for incidents the severity. */
 export type NoticeKind =
-  | 'firing_critical'
-  | 'firing_warning'
-  | 'reminder_critical'
-  | 'reminder_warning'
-  | 'resolved'
-  | 'vantage_down'
-  | 'vantage_up'
-  | 'maintenance_end'
-  | 'test';
+  'firing_critical' | 'firing_warning' | 'reminder_critical' | 'reminder_warning' | 'resolved' | 'vantage_down' | 'vantage_up' | 'maintenance_end' | 'test';
 
 export interface MailStrings {
   /** The html lang attribute. */

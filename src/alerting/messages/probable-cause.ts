@@ -47,6 +47,11 @@ export function probableCause(reason: FailureReason | undefined, phases: ResultS
 }
 
 /** A short practical first step for "Biện pháp xử lý: …"; undefined when there is nothing specific to say. */
-export function suggestRemedy(reason: FailureReason | undefined, phases: ResultSnapshot['phases'], httpStatus: number | undefined, locale: Locale): string | undefined {
+export function suggestRemedy(
+  reason: FailureReason | undefined,
+  phases: ResultSnapshot['phases'],
+  httpStatus: number | undefined,
+  locale: Locale,
+): string | undefined {
   return stringsFor(locale).remedy(diagnose(reason, phases, httpStatus));
 }

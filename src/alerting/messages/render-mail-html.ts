@@ -46,7 +46,9 @@ function renderSection(section: MailSection, document: MailDocument): string {
   for (const row of section.rows) {
     const value = row.href === undefined ? escapeHtml(row.value) : `<a href="${escapeHtml(row.href)}" style="color:#1d4ed8">${escapeHtml(row.value)}</a>`;
     const styled = row.tone === undefined ? value : `<span style="color:${TONE_COLOURS[row.tone]};font-weight:bold">${value}</span>`;
-    rows.push(`<tr><th scope="row" style="${CELL};width:200px;color:#374151;font-weight:normal;white-space:nowrap">${escapeHtml(row.label)}</th><td style="${CELL}">${styled}</td></tr>`);
+    rows.push(
+      `<tr><th scope="row" style="${CELL};width:200px;color:#374151;font-weight:normal;white-space:nowrap">${escapeHtml(row.label)}</th><td style="${CELL}">${styled}</td></tr>`,
+    );
   }
   for (const group of section.riderGroups) rows.push(`<tr><td colspan="2" style="${CELL}">${renderRiders(group, document)}</td></tr>`);
   return [
@@ -59,12 +61,19 @@ function renderSection(section: MailSection, document: MailDocument): string {
 function renderRiders(group: RiderGroup, document: MailDocument): string {
   const columns = document.riderColumns;
   const header = [columns.check, columns.system, columns.severity, columns.detectedAt, columns.resolvedAt, columns.duration, columns.reason, columns.note]
-    .map((name) => `<th style="${SMALL_CELL};background-color:#f9fafb">${escapeHtml(name)}</th>`).join('');
+    .map((name) => `<th style="${SMALL_CELL};background-color:#f9fafb">${escapeHtml(name)}</th>`)
+    .join('');
   const lines = group.riders.map((rider) => {
     const reason = `${escapeHtml(rider.reason)}${rider.message === '' ? '' : `<br><span style="color:#6b7280">${escapeHtml(rider.message)}</span>`}`;
     const cells = [
-      escapeHtml(rider.check), escapeHtml(rider.system), escapeHtml(rider.severity), escapeHtml(rider.detectedAt),
-      escapeHtml(rider.resolvedAt ?? document.ongoing), escapeHtml(rider.duration), reason, escapeHtml(rider.note ?? ''),
+      escapeHtml(rider.check),
+      escapeHtml(rider.system),
+      escapeHtml(rider.severity),
+      escapeHtml(rider.detectedAt),
+      escapeHtml(rider.resolvedAt ?? document.ongoing),
+      escapeHtml(rider.duration),
+      reason,
+      escapeHtml(rider.note ?? ''),
     ];
     return `<tr>${cells.map((cell) => `<td style="${SMALL_CELL}">${cell}</td>`).join('')}</tr>`;
   });

@@ -25,7 +25,9 @@ function renderRiders(group: RiderGroup, document: MailDocument): string {
   const lines = [`${group.title} (${group.riders.length}):`];
   for (const rider of group.riders) {
     lines.push(`  • ${rider.check} — ${rider.system} — ${rider.severity}`);
-    lines.push(`    ${columns.detectedAt}: ${rider.detectedAt} · ${columns.resolvedAt}: ${rider.resolvedAt ?? document.ongoing} · ${columns.duration}: ${rider.duration}`);
+    lines.push(
+      `    ${columns.detectedAt}: ${rider.detectedAt} · ${columns.resolvedAt}: ${rider.resolvedAt ?? document.ongoing} · ${columns.duration}: ${rider.duration}`,
+    );
     lines.push(`    ${columns.reason}: ${rider.reason}${rider.message === '' ? '' : ` — ${rider.message}`}`);
     if (rider.note !== undefined) lines.push(`    ${columns.note}: ${rider.note}`);
   }

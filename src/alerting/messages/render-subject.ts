@@ -22,9 +22,8 @@ export function renderSubject(batch: readonly Notification[], context: NoticeCon
   }
   const kinds = NOTICE_KINDS_BY_URGENCY.filter((kind) => counts.has(kind));
   const lead = kinds[0] ?? 'firing_critical';
-  const summary = kinds.length === 1
-    ? strings.batchUniform[lead](batch.length)
-    : kinds.map((kind) => strings.batchCount[kind](counts.get(kind) ?? 0)).join(', ');
+  const summary =
+    kinds.length === 1 ? strings.batchUniform[lead](batch.length) : kinds.map((kind) => strings.batchCount[kind](counts.get(kind) ?? 0)).join(', ');
   const names = [...new Set(orderByUrgency(batch).flatMap((notification) => nameOf(notification, context)))];
   return withNames(toSingleLine(`[${strings.tag[lead]}] ${summary}`), names);
 }

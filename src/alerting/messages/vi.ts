@@ -15,7 +15,8 @@ const PHASE_WORDS = {
 function describeHttpStatus(status: number | undefined): string {
   const code = status === undefined ? 'HTTP' : `HTTP ${status}`;
   if (status === undefined) return 'mã trạng thái HTTP không như mong đợi';
-  if (status === 502 || status === 504) return `máy chủ trả về ${code} — cổng kết nối/proxy không nhận được phản hồi từ máy chủ ứng dụng phía sau (lỗi phía máy chủ)`;
+  if (status === 502 || status === 504)
+    return `máy chủ trả về ${code} — cổng kết nối/proxy không nhận được phản hồi từ máy chủ ứng dụng phía sau (lỗi phía máy chủ)`;
   if (status === 503) return `máy chủ trả về ${code} — dịch vụ tạm ngừng hoặc quá tải (lỗi phía máy chủ)`;
   if (status >= 500) return `máy chủ trả về ${code} — lỗi phía máy chủ (ứng dụng hoặc hệ thống phía sau)`;
   if (status === 404) return `${code} — không tìm thấy địa chỉ, đường dẫn có thể đã thay đổi`;
@@ -249,8 +250,7 @@ export const vi: MailStrings = {
     test: 'Đây là thư thử nghiệm của dvc-sentinel. Nhận được thư này nghĩa là cấu hình gửi thư hoạt động.',
   },
   vantageRemedy: 'kiểm tra đường truyền Internet, cổng ra (gateway) và máy chủ DNS của điểm giám sát',
-  footer: (location, at) =>
-    `Thư gửi tự động từ dvc-sentinel${location ? ` · Điểm giám sát: ${location}` : ''} · Tạo lúc ${at} (giờ Việt Nam, UTC+7)`,
+  footer: (location, at) => `Thư gửi tự động từ dvc-sentinel${location ? ` · Điểm giám sát: ${location}` : ''} · Tạo lúc ${at} (giờ Việt Nam, UTC+7)`,
   cause: describeCause,
   remedy: suggestAction,
   unnamedWindow: 'bảo trì',

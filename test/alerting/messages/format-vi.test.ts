@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  formatClock, formatClockWords, formatDate, formatDateTime, formatDuration, formatMilliseconds, formatNumber, formatPercent,
-  isSameLocalDate, secondsBetween,
+  formatClock,
+  formatClockWords,
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  formatMilliseconds,
+  formatNumber,
+  formatPercent,
+  isSameLocalDate,
+  secondsBetween,
 } from '../../../src/alerting/messages/format-vi.ts';
 
 describe('formatDuration', () => {

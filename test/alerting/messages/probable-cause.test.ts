@@ -6,14 +6,30 @@ type Phases = Partial<Record<Phase, number>>;
 
 describe('probableCause', () => {
   it.each<[FailureReason | undefined, Phases, number | undefined, string, string]>([
-    ['dns', {}, undefined,
-      'lỗi phân giải tên miền (DNS) — kiểm tra bản ghi DNS, nhất là khi chuyển đổi sang Trung tâm Dữ liệu quốc gia', 'DNS resolution failed'],
+    [
+      'dns',
+      {},
+      undefined,
+      'lỗi phân giải tên miền (DNS) — kiểm tra bản ghi DNS, nhất là khi chuyển đổi sang Trung tâm Dữ liệu quốc gia',
+      'DNS resolution failed',
+    ],
     ['connect', { dns: 0.01 }, undefined, 'không kết nối được tới máy chủ', 'could not connect to the server'],
     ['tls', { dns: 0.01, connect: 0.02 }, undefined, 'chứng chỉ SSL/TLS', 'certificate'],
-    ['timeout', { dns: 0.01 }, undefined,
-      'không thiết lập được kết nối TCP trong thời hạn — có thể máy chủ hoặc đường truyền gặp sự cố', 'could not establish a TCP connection in time'],
+    [
+      'timeout',
+      { dns: 0.01 },
+      undefined,
+      'không thiết lập được kết nối TCP trong thời hạn — có thể máy chủ hoặc đường truyền gặp sự cố',
+      'could not establish a TCP connection in time',
+    ],
     ['timeout', {}, undefined, 'không thiết lập được kết nối TCP trong thời hạn (hoặc chưa phân giải xong tên miền)', 'or name resolution did not finish'],
-    ['timeout', { dns: 0.01, connect: 0.02, tls: 0.05 }, undefined, 'đã kết nối được nhưng máy chủ không phản hồi trong thời hạn', 'connected, but the server did not answer in time'],
+    [
+      'timeout',
+      { dns: 0.01, connect: 0.02, tls: 0.05 },
+      undefined,
+      'đã kết nối được nhưng máy chủ không phản hồi trong thời hạn',
+      'connected, but the server did not answer in time',
+    ],
     ['timeout', { dns: 0.01, connect: 0.02, ttfb: 3 }, 200, 'không truyền hết nội dung trong thời hạn', 'did not send the whole body in time'],
     ['timeout', { dns: 0.01, connect: 0.02, ttfb: 3, transfer: 1 }, 200, 'không hoàn tất yêu cầu trong thời hạn', 'did not complete in time'],
     ['http_status', {}, 500, 'máy chủ trả về HTTP 500 — lỗi phía máy chủ', 'HTTP 500 — server-side error'],
@@ -27,11 +43,22 @@ describe('probableCause', () => {
     ['blocked', {}, 403, 'tường lửa của Cổng từ chối máy giám sát (không phải Cổng ngừng hoạt động)', "portal's firewall is refusing the prober"],
     ['assertion', {}, 200, 'nội dung phản hồi không như mong đợi', 'unexpected response content'],
     ['body_too_large', {}, 200, 'lớn vượt giới hạn', 'over the size limit'],
-    ['latency', { dns: 0.012, connect: 0.02, tls: 0.05, ttfb: 4.2, transfer: 0.3 }, 200,
-      'phản hồi chậm, vượt ngưỡng cho phép — chậm nhất ở giai đoạn chờ phản hồi đầu tiên (TTFB): 4.200,0 ms', 'slowest phase: waiting for the first byte (TTFB), 4,200.0 ms'],
+    [
+      'latency',
+      { dns: 0.012, connect: 0.02, tls: 0.05, ttfb: 4.2, transfer: 0.3 },
+      200,
+      'phản hồi chậm, vượt ngưỡng cho phép — chậm nhất ở giai đoạn chờ phản hồi đầu tiên (TTFB): 4.200,0 ms',
+      'slowest phase: waiting for the first byte (TTFB), 4,200.0 ms',
+    ],
     ['latency', {}, 200, 'phản hồi chậm, vượt ngưỡng cho phép', 'slow responses, over the threshold'],
     ['protocol', {}, undefined, 'phản hồi không hợp lệ hoặc kết nối bị ngắt giữa chừng', 'invalid response or connection dropped midway'],
-    ['sync_lag', {}, undefined, 'đồng bộ hồ sơ chậm hoặc ngưng trệ', 'dossier sync between the province and the National Public Service Portal is slow or stalled'],
+    [
+      'sync_lag',
+      {},
+      undefined,
+      'đồng bộ hồ sơ chậm hoặc ngưng trệ',
+      'dossier sync between the province and the National Public Service Portal is slow or stalled',
+    ],
     [undefined, {}, undefined, 'chưa xác định được nguyên nhân', 'cause not determined'],
   ])('%s with phases %j and status %s', (reason, phases, httpStatus, vi, en) => {
     expect(probableCause(reason, phases, httpStatus, 'vi')).toContain(vi);

@@ -21,7 +21,14 @@ function incident(overrides: Partial<Incident> = {}): Incident {
     lastMessage: 'no answer before the deadline (during connect)',
     probes: 7,
     failedProbes: 5,
-    last: { at: OPENED, status: 'critical', reason: 'timeout', message: 'no answer before the deadline (during connect)', durationSeconds: 15, phases: { dns: 0.0123 } },
+    last: {
+      at: OPENED,
+      status: 'critical',
+      reason: 'timeout',
+      message: 'no answer before the deadline (during connect)',
+      durationSeconds: 15,
+      phases: { dns: 0.0123 },
+    },
     announced: true,
     ...overrides,
   };
@@ -29,8 +36,19 @@ function incident(overrides: Partial<Incident> = {}): Incident {
 
 function slowIncident(overrides: Partial<Incident> = {}): Incident {
   return incident({
-    severity: 'warning', firstReason: 'latency', lastReason: 'latency', lastMessage: 'latency 4.2 s over warn 3 s',
-    last: { at: OPENED, status: 'warning', reason: 'latency', message: 'latency 4.2 s over warn 3 s', durationSeconds: 4.2731, phases: { dns: 0.0123, connect: 0.0045, tls: 0.0301, ttfb: 4.2, transfer: 0.012 }, httpStatus: 200 },
+    severity: 'warning',
+    firstReason: 'latency',
+    lastReason: 'latency',
+    lastMessage: 'latency 4.2 s over warn 3 s',
+    last: {
+      at: OPENED,
+      status: 'warning',
+      reason: 'latency',
+      message: 'latency 4.2 s over warn 3 s',
+      durationSeconds: 4.2731,
+      phases: { dns: 0.0123, connect: 0.0045, tls: 0.0301, ttfb: 4.2, transfer: 0.012 },
+      httpStatus: 200,
+    },
     ...overrides,
   });
 }
@@ -38,7 +56,14 @@ function slowIncident(overrides: Partial<Incident> = {}): Incident {
 function resolvedIncident(minutes: number, overrides: Partial<Incident> = {}): Incident {
   return incident({
     resolvedAt: minutesAfterOpen(minutes),
-    last: { at: minutesAfterOpen(minutes), status: 'ok', message: 'HTTP 200 from dichvucong.gov.vn', durationSeconds: 0.3214, phases: { dns: 0.01, connect: 0.02, tls: 0.05, ttfb: 0.2, transfer: 0.04 }, httpStatus: 200 },
+    last: {
+      at: minutesAfterOpen(minutes),
+      status: 'ok',
+      message: 'HTTP 200 from dichvucong.gov.vn',
+      durationSeconds: 0.3214,
+      phases: { dns: 0.01, connect: 0.02, tls: 0.05, ttfb: 0.2, transfer: 0.04 },
+      httpStatus: 200,
+    },
     ...overrides,
   });
 }
@@ -57,43 +82,78 @@ const en: MailContext = { ...vi, locale: 'en' };
 
 describe('renderEmail: subject of one notification', () => {
   it.each<[string, Notification, string, string]>([
-    ['firing', notification('firing', { incident: incident() }),
+    [
+      'firing',
+      notification('firing', { incident: incident() }),
       '[SỰ CỐ] Cổng DVC quốc gia — dvcqg-home không truy cập được (timeout)',
-      '[INCIDENT] National Public Service Portal — dvcqg-home unreachable (timeout)'],
-    ['firing with a warning severity', notification('firing', { incident: slowIncident() }),
+      '[INCIDENT] National Public Service Portal — dvcqg-home unreachable (timeout)',
+    ],
+    [
+      'firing with a warning severity',
+      notification('firing', { incident: slowIncident() }),
       '[CẢNH BÁO] Cổng DVC quốc gia — dvcqg-home phản hồi chậm (latency)',
-      '[WARNING] National Public Service Portal — dvcqg-home slow to respond (latency)'],
-    ['reminder', notification('reminder', { incident: incident(), createdAt: minutesAfterOpen(135) }),
+      '[WARNING] National Public Service Portal — dvcqg-home slow to respond (latency)',
+    ],
+    [
+      'reminder',
+      notification('reminder', { incident: incident(), createdAt: minutesAfterOpen(135) }),
       '[VẪN ĐANG SỰ CỐ 2 giờ 15 phút] Cổng DVC quốc gia — dvcqg-home không truy cập được (timeout)',
-      '[STILL DOWN 2h 15m] National Public Service Portal — dvcqg-home unreachable (timeout)'],
-    ['reminder of a warning', notification('reminder', { incident: slowIncident(), createdAt: minutesAfterOpen(60) }),
+      '[STILL DOWN 2h 15m] National Public Service Portal — dvcqg-home unreachable (timeout)',
+    ],
+    [
+      'reminder of a warning',
+      notification('reminder', { incident: slowIncident(), createdAt: minutesAfterOpen(60) }),
       '[VẪN ĐANG CẢNH BÁO 1 giờ] Cổng DVC quốc gia — dvcqg-home phản hồi chậm (latency)',
-      '[STILL WARNING 1h] National Public Service Portal — dvcqg-home slow to respond (latency)'],
-    ['resolved', notification('resolved', { incident: resolvedIncident(42), createdAt: minutesAfterOpen(42) }),
+      '[STILL WARNING 1h] National Public Service Portal — dvcqg-home slow to respond (latency)',
+    ],
+    [
+      'resolved',
+      notification('resolved', { incident: resolvedIncident(42), createdAt: minutesAfterOpen(42) }),
       '[ĐÃ KHẮC PHỤC] Cổng DVC quốc gia — dvcqg-home hoạt động bình thường trở lại sau 42 phút',
-      '[RESOLVED] National Public Service Portal — dvcqg-home back to normal after 42m'],
-    ['http_status', notification('firing', { incident: incident({ system: 'provincial', check: 'ag-motcua', last: { ...incident().last, reason: 'http_status', httpStatus: 503 } }) }),
+      '[RESOLVED] National Public Service Portal — dvcqg-home back to normal after 42m',
+    ],
+    [
+      'http_status',
+      notification('firing', {
+        incident: incident({ system: 'provincial', check: 'ag-motcua', last: { ...incident().last, reason: 'http_status', httpStatus: 503 } }),
+      }),
       '[SỰ CỐ] Hệ thống TTHC tỉnh — ag-motcua báo lỗi HTTP 503 (http_status)',
-      '[INCIDENT] Provincial administrative-procedure system — ag-motcua returning HTTP 503 (http_status)'],
-    ['vantage_down', notification('vantage_down'),
+      '[INCIDENT] Provincial administrative-procedure system — ag-motcua returning HTTP 503 (http_status)',
+    ],
+    [
+      'vantage_down',
+      notification('vantage_down'),
       '[MẠNG GIÁM SÁT] Điểm giám sát an-giang mất kết nối — các cảnh báo khác tạm không kết luận được',
-      '[MONITORING NETWORK] Prober an-giang lost connectivity — other alerts are inconclusive for now'],
-    ['vantage_up', notification('vantage_up', { riders: [incident(), incident({ check: 'dvcqg-api' })] }),
+      '[MONITORING NETWORK] Prober an-giang lost connectivity — other alerts are inconclusive for now',
+    ],
+    [
+      'vantage_up',
+      notification('vantage_up', { riders: [incident(), incident({ check: 'dvcqg-api' })] }),
       '[MẠNG GIÁM SÁT] Điểm giám sát an-giang đã kết nối lại — 2 kiểm tra lỗi trong lúc gián đoạn',
-      '[MONITORING NETWORK] Prober an-giang connectivity restored — 2 checks failed meanwhile'],
-    ['maintenance_end', notification('maintenance_end', { window: 'cutover', riders: [incident(), incident({ check: 'ag-motcua', system: 'provincial' })] }),
+      '[MONITORING NETWORK] Prober an-giang connectivity restored — 2 checks failed meanwhile',
+    ],
+    [
+      'maintenance_end',
+      notification('maintenance_end', { window: 'cutover', riders: [incident(), incident({ check: 'ag-motcua', system: 'provincial' })] }),
       '[HẾT BẢO TRÌ] cutover — còn 2 hệ thống gián đoạn',
-      '[MAINTENANCE OVER] cutover — 2 systems still down'],
-    ['maintenance_end with more checks than systems',
-      notification('maintenance_end', { window: 'cutover', riders: [incident(), incident({ check: 'dvcqg-api' }), incident({ check: 'ag-motcua', system: 'provincial' })] }),
+      '[MAINTENANCE OVER] cutover — 2 systems still down',
+    ],
+    [
+      'maintenance_end with more checks than systems',
+      notification('maintenance_end', {
+        window: 'cutover',
+        riders: [incident(), incident({ check: 'dvcqg-api' }), incident({ check: 'ag-motcua', system: 'provincial' })],
+      }),
       '[HẾT BẢO TRÌ] cutover — còn 2 hệ thống gián đoạn (3 kiểm tra)',
-      '[MAINTENANCE OVER] cutover — 2 systems still down (3 checks)'],
-    ['maintenance_end with nothing down', notification('maintenance_end', { window: 'cutover' }),
+      '[MAINTENANCE OVER] cutover — 2 systems still down (3 checks)',
+    ],
+    [
+      'maintenance_end with nothing down',
+      notification('maintenance_end', { window: 'cutover' }),
       '[HẾT BẢO TRÌ] cutover — các hệ thống hoạt động bình thường',
-      '[MAINTENANCE OVER] cutover — all systems normal'],
-    ['test', notification('test'),
-      '[THỬ NGHIỆM] Thư thử nghiệm từ dvc-sentinel (an-giang)',
-      '[TEST] Test mail from dvc-sentinel (an-giang)'],
+      '[MAINTENANCE OVER] cutover — all systems normal',
+    ],
+    ['test', notification('test'), '[THỬ NGHIỆM] Thư thử nghiệm từ dvc-sentinel (an-giang)', '[TEST] Test mail from dvc-sentinel (an-giang)'],
   ])('%s', (_, single, viSubject, enSubject) => {
     expect(renderEmail([single], vi).subject).toBe(viSubject);
     expect(renderEmail([single], en).subject).toBe(enSubject);
@@ -101,12 +161,21 @@ describe('renderEmail: subject of one notification', () => {
 
   it('leaves the location out of vantage subjects when none is configured', () => {
     const { location: _, ...noLocation } = vi;
-    expect(renderEmail([notification('vantage_down')], noLocation).subject)
-      .toBe('[MẠNG GIÁM SÁT] Điểm giám sát mất kết nối — các cảnh báo khác tạm không kết luận được');
+    expect(renderEmail([notification('vantage_down')], noLocation).subject).toBe(
+      '[MẠNG GIÁM SÁT] Điểm giám sát mất kết nối — các cảnh báo khác tạm không kết luận được',
+    );
   });
 
   it('counts the dependent checks riding along', () => {
-    const mail = renderEmail([notification('firing', { incident: incident({ check: 'dvcqg-dns', lastReason: 'dns', last: { ...incident().last, reason: 'dns', phases: {} } }), riders: [incident(), incident({ check: 'dvcqg-api' })] })], vi);
+    const mail = renderEmail(
+      [
+        notification('firing', {
+          incident: incident({ check: 'dvcqg-dns', lastReason: 'dns', last: { ...incident().last, reason: 'dns', phases: {} } }),
+          riders: [incident(), incident({ check: 'dvcqg-api' })],
+        }),
+      ],
+      vi,
+    );
     expect(mail.subject).toBe('[SỰ CỐ] Cổng DVC quốc gia — dvcqg-dns lỗi phân giải tên miền (dns) (+2 kiểm tra phụ thuộc)');
   });
 });
@@ -134,7 +203,9 @@ describe('renderEmail: subject of a batch', () => {
   it('summarises mixed kinds by count, most urgent tag first', () => {
     const batch = [
       notification('resolved', { incident: resolvedIncident(42, { check: 'ag-motcua' }) }),
-      firing('dvcqg-home'), firing('dvcqg-api'), firing('dvcqg-search'),
+      firing('dvcqg-home'),
+      firing('dvcqg-api'),
+      firing('dvcqg-search'),
     ];
     expect(renderEmail(batch, vi).subject).toBe('[SỰ CỐ] 3 sự cố mới, 1 đã khắc phục: dvcqg-home, dvcqg-api, dvcqg-search, ag-motcua');
     expect(renderEmail(batch, en).subject).toBe('[INCIDENT] 3 new incidents, 1 resolved: dvcqg-home, dvcqg-api, dvcqg-search, ag-motcua');
@@ -349,7 +420,21 @@ describe('renderEmail: HTML', () => {
 
 const TEMPLATE_ELEMENTS = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'body', 'div', 'p', 'ul', 'li', 'table', 'tr', 'th', 'td', 'a', 'span', 'br']);
 // "html" is the word after <!DOCTYPE, which the scanner reads as an attribute.
-const TEMPLATE_ATTRIBUTES = new Set(['lang', 'charset', 'name', 'content', 'style', 'role', 'width', 'cellpadding', 'cellspacing', 'colspan', 'scope', 'href', 'html']);
+const TEMPLATE_ATTRIBUTES = new Set([
+  'lang',
+  'charset',
+  'name',
+  'content',
+  'style',
+  'role',
+  'width',
+  'cellpadding',
+  'cellspacing',
+  'colspan',
+  'scope',
+  'href',
+  'html',
+]);
 
 /** Every element and attribute name in the markup: escaped text can add none beyond the template's own. */
 function markupOf(html: string): { elements: Set<string>; attributes: Set<string> } {
@@ -415,7 +500,10 @@ describe('renderEmail: hostile input', () => {
       renderEmail([notification('firing', { incident: incident({ check: injected, system: 'national-portal\nX-Evil: 1' }) })], vi).subject,
       renderEmail([notification('maintenance_end', { window: 'cutover\r\nBcc: a@b', riders: [incident({ check: injected })] })], vi).subject,
       renderEmail([notification('vantage_down')], { ...vi, location: 'an-giang\r\nBcc: a@b' }).subject,
-      renderEmail([notification('firing', { incident: incident({ check: injected }) }), notification('firing', { incident: incident({ check: 'b\u2028c' }) })], vi).subject,
+      renderEmail(
+        [notification('firing', { incident: incident({ check: injected }) }), notification('firing', { incident: incident({ check: 'b\u2028c' }) })],
+        vi,
+      ).subject,
       renderEmail([notification('test')], { ...vi, location: '\u202eevil\t\vlocation' }).subject,
     ];
     for (const subject of subjects) {
