@@ -1,8 +1,8 @@
 // `dvc-sentinel check --config FILE`: validates a config and prints every problem with its line
 // and path. Reads files only; probes nothing.
-import type { CheckKind } from '../config/config.ts';
 import { ConfigError, countProblems, formatConfigIssue } from '../config/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { KINDS } from '../probes/registry.ts';
 
 export interface CheckIo {
   stdout(line: string): void;
@@ -12,17 +12,12 @@ export interface CheckIo {
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 2;
 
-const KIND_ORDER: readonly CheckKind[] = ['http', 'tls', 'dns', 'tcp'];
-
 /** Returns the exit code: 0 when the config is valid (warnings allowed), 2 when it is not. */
 export function checkCommand(options: { config: string }, io: CheckIo, env: NodeJS.ProcessEnv = process.env): number {
   try {
     const { config, warnings } = loadConfig(options.config, env);
     for (const warning of warnings) io.stderr(`warning: ${formatConfigIssue(warning)}`);
-    // Kinds added later still get counted, after the familiar ones.
-    const kinds = [...new Set<string>([...KIND_ORDER, ...config.checks.map((check) => check.kind)])];
-    const counts = kinds
-      .map((kind) => ({ kind, count: config.checks.filter((check) => check.kind === kind).length }))
+    const counts = KINDS.map((kind) => ({ kind, count: config.checks.filter((check) => check.kind === kind).length }))
       .filter(({ count }) => count > 0)
       .map(({ kind, count }) => `${count} ${kind}`);
     const total = config.checks.length;

@@ -1,6 +1,8 @@
 // The one list of probe kinds, and runProbe: the kind-specific probe, then what every kind shares
-// (latency thresholds). The mapped type makes the compiler insist on an entry per kind.
+// (latency thresholds). The mapped type is keyed by the kinds the config schema accepts, so the
+// compiler insists on an entry per kind; everything else that lists kinds reads KINDS.
 import type { Check, CheckKind, LatencyThresholds } from '../config/config.ts';
+import type { CheckInput } from '../config/schema.ts';
 import { formatSeconds } from './format.ts';
 import { probeDns } from './dns.ts';
 import { probeHttp } from './http.ts';
@@ -11,13 +13,20 @@ import { probeTls } from './tls.ts';
 
 type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
 
-export const probes: { [K in CheckKind]: Probe<CheckOf<K>> } = {
+/** The kinds the schema's discriminated union accepts; resolved checks must have the same ones. */
+type DeclaredKind = CheckInput['kind'];
+type SameKinds = [DeclaredKind] extends [CheckKind] ? ([CheckKind] extends [DeclaredKind] ? DeclaredKind : never) : never;
+
+export const probes: { [K in SameKinds]: Probe<CheckOf<K>> } = {
   http: probeHttp,
   tls: probeTls,
   dns: probeDns,
   tcp: probeTcp,
   sync: probeSync,
 };
+
+/** Every kind, in the registry's order: the order `check`, `once` and the tests list kinds in. */
+export const KINDS: readonly CheckKind[] = Object.keys(probes) as CheckKind[];
 
 /** Resolves even when the target fails; rejects only on a bug in a probe. */
 export async function runProbe(check: Check, context: ProbeContext): Promise<ProbeResult> {

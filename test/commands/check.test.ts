@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../src/commands/check.ts';
+import { KINDS } from '../../src/probes/registry.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/config');
@@ -33,6 +34,27 @@ describe('checkCommand', () => {
       ].join('\n'),
     );
     expect(run(file)).toEqual({ code: 0, stdout: [`${file}: OK, 4 checks (2 http, 1 dns, 1 tcp)`], stderr: [] });
+  });
+
+  it('counts every kind, sync included, in the order of the probe registry', () => {
+    const file = join(scratch, 'every-kind.yaml');
+    const side = (path: string) => `{ url: "http://127.0.0.1/${path}", watermark: "$.at" }`;
+    writeFileSync(
+      file,
+      [
+        'checks:',
+        `  - { name: s, system: s, kind: sync, source: ${side('s')}, target: ${side('t')} }`,
+        '  - { name: t, system: s, kind: tcp, host: 127.0.0.1, port: 1 }',
+        '  - { name: d, system: s, kind: dns, host: example.test }',
+        '  - { name: l, system: s, kind: tls, host: example.test }',
+        '  - { name: h, system: s, kind: http, url: "http://127.0.0.1/" }',
+        '',
+      ].join('\n'),
+    );
+    const { code, stdout, stderr } = run(file);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: [] });
+    expect(stdout).toEqual([`${file}: OK, 5 checks (${KINDS.map((kind) => `1 ${kind}`).join(', ')})`]);
+    expect(stdout[0]).toContain('1 sync');
   });
 
   it('counts the shipped config by kind', () => {

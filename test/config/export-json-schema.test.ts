@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KINDS } from '../../src/probes/registry.ts';
 import { buildJsonSchema, exportJsonSchema, JSON_SCHEMA_FILE } from '../../src/config/export-json-schema.ts';
 
 describe('buildJsonSchema', () => {
@@ -9,7 +10,7 @@ describe('buildJsonSchema', () => {
     expect(readFileSync(JSON_SCHEMA_FILE, 'utf8')).toBe(buildJsonSchema());
   });
 
-  it('describes what a user writes: durations and sizes as text, unknown keys refused, the four kinds', () => {
+  it('describes what a user writes: durations and sizes as text, unknown keys refused, every kind', () => {
     const schema = JSON.parse(buildJsonSchema());
     expect(schema.title).toBe('dvc-sentinel config');
     expect(schema.required).toEqual(['checks']);
@@ -17,7 +18,7 @@ describe('buildJsonSchema', () => {
     expect(schema.properties.defaults.properties.interval.type).toBe('string');
     expect(schema.properties.defaults.properties.maxBodyBytes.anyOf.map((option: { type: string }) => option.type)).toEqual(['integer', 'string']);
     const kinds = schema.properties.checks.items.oneOf.map((option: { properties: { kind: { const: string } } }) => option.properties.kind.const);
-    expect(kinds).toEqual(expect.arrayContaining(['http', 'tls', 'dns', 'tcp']));
+    expect([...kinds].sort()).toEqual([...KINDS].sort());
   });
 
   it('writes the file it builds', () => {

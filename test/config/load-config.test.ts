@@ -7,6 +7,7 @@ import type { DnsCheck, HttpCheck, TcpCheck, TlsCheck } from '../../src/config/c
 import { DEFAULTS } from '../../src/config/config.ts';
 import { ConfigError, type ConfigIssue } from '../../src/config/config-error.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
+import { KINDS } from '../../src/probes/registry.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
 const fixture = (name: string): string => join(FIXTURES, name);
@@ -53,8 +54,8 @@ const INVALID: readonly (readonly [string, number, number, string, string, numbe
   ['invalid-expectation-outside-expect.yaml', 7, 5, 'checks[0].status', 'unknown key "status"; it belongs under "expect:"'],
   ['invalid-ip-family.yaml', 7, 15, 'checks[0].ipFamily', 'expected 4, 6 or "any", got the number 5'],
   ['invalid-json-path.yaml', 12, 17, 'checks[0].expect.json[1].path', 'malformed at character 7'],
-  ['invalid-kind-missing.yaml', 3, 5, 'checks[0].kind', 'missing "kind"; it must be one of http, tls, dns, tcp'],
-  ['invalid-kind.yaml', 5, 11, 'checks[0].kind', 'unknown kind "htpp"; kinds are http, tls, dns, tcp'],
+  ['invalid-kind-missing.yaml', 3, 5, 'checks[0].kind', `missing "kind"; it must be one of ${KINDS.join(', ')}`],
+  ['invalid-kind.yaml', 5, 11, 'checks[0].kind', `unknown kind "htpp"; kinds are ${KINDS.join(', ')}`],
   ['invalid-latency-order.yaml', 8, 24, 'checks[0].expect.latency.warn', 'warn (5s) must be shorter than critical (2s)'],
   ['invalid-listen.yaml', 3, 11, 'server.listen', '"localhost" must be host:port'],
   ['invalid-max-body-bytes.yaml', 8, 21, 'checks[0].expect.maxBodyBytes', '"1 megabyte" is not a size'],

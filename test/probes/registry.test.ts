@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../../src/probes/probe.ts';
-import { judgeLatency } from '../../src/probes/registry.ts';
+import { CheckInput } from '../../src/config/schema.ts';
+import { judgeLatency, KINDS, probes } from '../../src/probes/registry.ts';
 
 const base: ProbeResult = { status: 'ok', message: 'HTTP 200', durationSeconds: 3, phases: { ttfb: 2.9 } };
 
@@ -30,5 +31,14 @@ describe('judgeLatency', () => {
     const warned: ProbeResult = { ...base, status: 'warning', reason: 'tls', message: 'certificate expires in 5 days' };
     expect(judgeLatency(warned, { warnSeconds: 1 })).toBe(warned);
     expect(judgeLatency(warned, { criticalSeconds: 1 }).reason).toBe('latency');
+  });
+});
+
+describe('KINDS, the one list of kinds', () => {
+  it('holds every kind the config schema accepts, each once, with a probe', () => {
+    const declared = CheckInput.options.map((option) => option.shape.kind.value);
+    expect([...KINDS].sort()).toEqual([...declared].sort());
+    expect(new Set(KINDS).size).toBe(KINDS.length);
+    for (const kind of KINDS) expect(typeof probes[kind], kind).toBe('function');
   });
 });
