@@ -1,14 +1,15 @@
 // config/prometheus: the Prometheus config, the rules and the Alertmanager routing are valid for
-// the real tools (promtool, amtool), the rule unit tests pass, and every rule reads only metrics
-// and labels dvc-sentinel really exports. promtool comes from the Debian package `prometheus`,
-// amtool from `prometheus-alertmanager`; without them these tests are skipped on a developer
-// machine and fail under CI.
+// the real tools (promtool, amtool), the rule unit tests pass, every recording rule returns series
+// in the real PromQL engine over what dvc-sentinel exports, and the unit tests feed the rules series
+// shaped like a real scrape. promtool comes from the Debian package `prometheus`, amtool from
+// `prometheus-alertmanager`; without them these tests are skipped on a developer machine and fail
+// under CI.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildMetricCatalog, readRules, type ExportedMetrics } from './support/build-metric-catalog.ts';
-import { checkPromql } from './support/check-promql.ts';
+import { askPromtool, returnsSeries } from './support/ask-promtool.ts';
+import { inputSeriesOf, labelNamesBySample, readExposition, readRules, renderExampleMetrics, RULES_FILE, type Exposition } from './support/example-metrics.ts';
 import { findExecutable, isRunnable, requireExecutable, runExecutable } from './support/run-executable.ts';
 
 const CONFIG_DIR = fileURLToPath(new URL('../config/prometheus/', import.meta.url));
@@ -20,31 +21,63 @@ const alerts = rules.groups.flatMap((group) => group.rules).filter((rule) => rul
   annotations?: Record<string, string>;
 }[];
 const alertNames = [...new Set(alerts.map((rule) => rule.alert))];
+const recordNames = rules.groups.flatMap((group) => group.rules).flatMap((rule) => (rule.record === undefined ? [] : [rule.record]));
 /** Has one a Vietnamese letter (a tone mark, đ, ơ, ư, …)? */
 const VIETNAMESE_LETTER = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/i;
 
-let exported: ExportedMetrics;
+interface AlertCase {
+  alertname: string;
+  exp_alerts?: { exp_labels?: Record<string, string>; exp_annotations?: Record<string, string> }[];
+}
+interface RuleTest {
+  name: string;
+  input_series?: { series: string; values: string }[];
+  alert_rule_test?: AlertCase[];
+}
+const ruleTests = (parse(readFileSync(`${CONFIG_DIR}rules.test.yml`, 'utf8')) as { tests: RuleTest[] }).tests;
+const promtool = findExecutable('promtool');
+
+let exposition: Exposition;
 beforeAll(async () => {
-  exported = await buildMetricCatalog(rules);
+  exposition = readExposition(await renderExampleMetrics());
 });
 
 describe('config/prometheus/rules.yml', () => {
-  it('reads only metric and label names dvc-sentinel exports, and templates only labels its alerts carry', () => {
+  it.skipIf(!isRunnable(promtool))('gives a series for every recording rule in the real PromQL engine over what the code exports', async () => {
+    const answer = await askPromtool(
+      requireExecutable(promtool, 'promtool', 'prometheus'),
+      recordNames.map((record) => returnsSeries(record, [record])),
+      { inputSeries: inputSeriesOf(exposition, 60), interval: '1m', evalTime: '60m', ruleFiles: [fileURLToPath(RULES_FILE)] },
+    );
+    expect(answer).toEqual({ unparsable: [], failed: [] });
+  });
+
+  it('is unit-tested on series shaped like a real scrape: names the code exports (or rules record), with exactly their labels', () => {
+    const stored = labelNamesBySample(exposition);
     const problems: string[] = [];
-    for (const rule of rules.groups.flatMap((group) => group.rules)) {
-      const name = rule.record ?? rule.alert;
-      const result = checkPromql(rule.expr, exported.catalog);
-      problems.push(...result.problems.map((problem) => `${name}: ${problem}`));
-      if (rule.alert === undefined) continue;
-      const carried = new Set([...(result.value.type === 'vector' ? result.value.labels : []), ...Object.keys(rule.labels ?? {})]);
-      const annotations = (rule as { annotations?: Record<string, string> }).annotations ?? {};
-      for (const [key, text] of Object.entries(annotations)) {
-        for (const match of text.matchAll(/\$labels\.(\w+)/g)) {
-          if (!carried.has(match[1]!)) problems.push(`${name} annotation ${key}: $labels.${match[1]} is not a label of the alert`);
-        }
+    for (const test of ruleTests) {
+      for (const input of test.input_series ?? []) {
+        const [, name, labelText] = /^([a-zA-Z_:][\w:]*)\{(.*)\}$/.exec(input.series) ?? [];
+        const labels = [...(labelText ?? '').matchAll(/(\w+)=/g)].map((match) => match[1]!).sort();
+        if (name === undefined) problems.push(`${test.name}: unreadable series ${input.series}`);
+        else if (recordNames.includes(name)) continue;
+        else if (!stored.has(name)) problems.push(`${test.name}: ${name} is not exported`);
+        else if (labels.join() !== [...stored.get(name)!].sort().join())
+          problems.push(`${test.name}: ${name} has labels ${labels.join()}, a scrape has ${[...stored.get(name)!].sort().join()}`);
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('states the annotations of every firing case in rules.test.yml, so promtool checks each $labels template renders', () => {
+    const templated = new Set(
+      alerts.filter((rule) => Object.values(rule.annotations ?? {}).some((text) => text.includes('$labels'))).map((rule) => rule.alert),
+    );
+    const unchecked = ruleTests
+      .flatMap((test) => (test.alert_rule_test ?? []).map((alertCase) => ({ test: test.name, alertCase })))
+      .filter(({ alertCase }) => templated.has(alertCase.alertname) && (alertCase.exp_alerts ?? []).some((alert) => alert.exp_annotations === undefined))
+      .map(({ test, alertCase }) => `${test}: ${alertCase.alertname}`);
+    expect(unchecked).toEqual([]);
   });
 
   it('names recording rules level:metric:operation and alerts Dvc…', () => {
@@ -74,12 +107,7 @@ describe('config/prometheus/rules.yml', () => {
   });
 
   it('is unit-tested in rules.test.yml: every alert has a case where it fires and one where it stays quiet', () => {
-    interface AlertCase {
-      alertname: string;
-      exp_alerts?: unknown[];
-    }
-    const tests = (parse(readFileSync(`${CONFIG_DIR}rules.test.yml`, 'utf8')) as { tests: { alert_rule_test?: AlertCase[] }[] }).tests;
-    const cases = tests.flatMap((test) => test.alert_rule_test ?? []);
+    const cases = ruleTests.flatMap((test) => test.alert_rule_test ?? []);
     for (const name of alertNames) {
       const mine = cases.filter((alertCase) => alertCase.alertname === name);
       expect(
@@ -95,7 +123,6 @@ describe('config/prometheus/rules.yml', () => {
 });
 
 describe('promtool', () => {
-  const promtool = findExecutable('promtool');
   const run = (...args: string[]) => runExecutable(requireExecutable(promtool, 'promtool', 'prometheus'), args, { cwd: CONFIG_DIR });
 
   it.skipIf(!isRunnable(promtool))('accepts prometheus.yml, with its rule file', async () => {

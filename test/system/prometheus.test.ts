@@ -17,10 +17,10 @@ import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
 import { stopChild, startCli, type CliProcess } from '../support/cli-process.ts';
 import { findExecutable, isRunnable, requireExecutable } from '../support/run-executable.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { DASHBOARD_FILES, dashboardQueries, setVariables } from '../support/dashboard-queries.ts';
 import { simulatorConfig } from '../support/simulator-config.ts';
 
 const CONFIG_DIR = fileURLToPath(new URL('../../config/prometheus/', import.meta.url));
-const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboards/', import.meta.url));
 const JOB = 'dvc-sentinel';
 const CHECKS = ['national-home', 'national-tcp', 'national-tls', 'quantricong-login', 'provincial-login', 'hoso-sync'] as const;
 
@@ -33,23 +33,6 @@ interface RuleState {
   readonly name: string;
   readonly health: string;
   readonly lastError?: string;
-}
-
-/** Every query of a dashboard, with its variables set as Grafana would for this daemon. */
-async function dashboardQueries(file: string, variables: Record<string, string>): Promise<{ panel: string; expr: string }[]> {
-  interface Panel {
-    title: string;
-    targets?: { expr: string }[];
-    panels?: Panel[];
-  }
-  const dashboard = JSON.parse(await readFile(path.join(DASHBOARD_DIR, file), 'utf8')) as { panels: Panel[] };
-  const panels = dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
-  return panels.flatMap((panel) =>
-    (panel.targets ?? []).map((target) => ({
-      panel: `${file} "${panel.title}"`,
-      expr: target.expr.replace(/\$(\w+)/g, (whole, name: string) => variables[name] ?? whole),
-    })),
-  );
 }
 
 /** A port free at the time of asking; Prometheus cannot report the port it got for :0. */
@@ -199,17 +182,22 @@ describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel
     expect(await query(`ALERTS{alertname=~"DvcSentinelDown|DvcConfigReloadFailed|DvcSchedulerLagging"}`)).toEqual([]);
   });
 
-  it('runs every dashboard query without error, and the main panels have data', async () => {
+  it('runs every dashboard query without error, the main panels have data, and each series carries its legend labels', async () => {
     const variables = { location: '.*', system: '.*', job: JOB, check: 'national-home', __range: '5m', __interval: '1m', __rate_interval: '1m' };
-    const queries = [...(await dashboardQueries('overview.json', variables)), ...(await dashboardQueries('check.json', variables))];
+    const queries = DASHBOARD_FILES.flatMap(dashboardQueries);
     // A panel has data when one of its queries has: checks on IP addresses have no dns phase.
     const withData = new Set<string>();
     const failed: string[] = [];
-    for (const { panel, expr } of queries) {
+    for (const { where, panel, expr, legendLabels } of queries) {
       try {
-        if ((await query(expr)).length > 0) withData.add(panel);
+        const samples = await query(setVariables(expr, variables));
+        if (samples.length > 0) withData.add(panel);
+        for (const sample of samples) {
+          const missing = legendLabels.filter((label) => sample.metric[label] === undefined);
+          if (missing.length > 0) failed.push(`${where}: legend label ${missing.join(', ')} missing from ${JSON.stringify(sample.metric)}`);
+        }
       } catch (error) {
-        failed.push(`${panel}: ${(error as Error).message}`);
+        failed.push(`${where}: ${(error as Error).message}`);
       }
     }
     expect(failed).toEqual([]);
