@@ -3,19 +3,18 @@
 // extra records are fine and a moved record is not). Latency is judged by the caller.
 import { promises as dns } from 'node:dns';
 import { isIP, SocketAddress } from 'node:net';
+import { raceAbort } from '../cancellation.ts';
 import { monotonicMs } from '../clock.ts';
 import type { DnsCheck, DnsRecordType } from '../config/config.ts';
 import type { Probe, ProbeContext, ProbeResult } from './probe.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
-import { describeDnsError, formatServer } from './resolve-host.ts';
+import { createResolver, describeDnsError, formatServer } from './resolve-host.ts';
 
 /** What one query produced, before any expectation is applied. */
 export type DnsMeasurement =
   | { readonly answer: readonly string[]; readonly querySeconds: number; readonly durationSeconds: number }
   | { readonly failure: ProbeFailure; readonly querySeconds?: number; readonly durationSeconds: number };
 
-const MAX_TRY_MS = 1000;
-const MIN_TRY_MS = 100;
 const MAX_LISTED_VALUES = 5;
 const MAX_VALUE_CHARS = 60;
 
@@ -29,16 +28,8 @@ export async function measureDns(check: DnsCheck, context: ProbeContext): Promis
   if (context.signal.aborted) return { failure: deadlineFailure(label, context.signal), durationSeconds: 0 };
 
   const { pending, cancel } = startQuery(check, context);
-  let onAbort = (): void => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      cancel();
-      reject(deadlineFailure(label, context.signal));
-    };
-    context.signal.addEventListener('abort', onAbort, { once: true });
-  });
   try {
-    const answer = await Promise.race([pending, aborted]);
+    const answer = await raceAbort(pending, context.signal, () => deadlineFailure(label, context.signal), cancel);
     const querySeconds = seconds();
     // c-ares reports an empty answer as ENODATA; an injected lookup may just return nothing.
     if (answer.length === 0)
@@ -51,9 +42,6 @@ export async function measureDns(check: DnsCheck, context: ProbeContext): Promis
     if (typeof (error as { code?: unknown } | null)?.code !== 'string') throw error;
     const querySeconds = seconds();
     return { failure: new ProbeFailure('dns', describeDnsError(label, error), { phase: 'dns', cause: error }), querySeconds, durationSeconds: querySeconds };
-  } finally {
-    context.signal.removeEventListener('abort', onAbort);
-    aborted.catch(() => {});
   }
 }
 
@@ -100,12 +88,7 @@ function startQuery(check: DnsCheck, context: ProbeContext): { pending: Promise<
     const addressesOf = async (): Promise<string[]> => (await lookup(check.host, family)).map((answer) => answer.address);
     return { pending: addressesOf(), cancel: () => {} };
   }
-  const timeoutMs = check.timeoutSeconds * 1000;
-  // Short tries retry a lost UDP packet soon; enough of them that c-ares never gives up before
-  // the deadline, so a silent resolver always ends as timeout, not as a resolver error.
-  const tryMs = Math.max(MIN_TRY_MS, Math.min(MAX_TRY_MS, Math.floor(timeoutMs / 3)));
-  const resolver = new dns.Resolver({ timeout: tryMs, tries: Math.ceil(timeoutMs / tryMs) + 1 });
-  if (check.resolver) resolver.setServers([formatServer(check.resolver)]);
+  const resolver = createResolver(check.timeoutSeconds * 1000, check.resolver);
   return { pending: queryRecords(resolver, check.host, check.recordType), cancel: () => resolver.cancel() };
 }
 

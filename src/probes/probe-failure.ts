@@ -1,5 +1,6 @@
 // A target failure raised inside a probe's measuring code and turned into a result at the probe's
 // boundary. Bugs stay ordinary Errors; only ProbeFailure carries a reason.
+import { isCancelled } from '../cancellation.ts';
 import type { FailureReason, Phase } from './probe.ts';
 
 export class ProbeFailure extends Error {
@@ -17,7 +18,7 @@ export class ProbeFailure extends Error {
 
 /** The deadline (or shutdown) fired: whatever the I/O error looked like, the reason is timeout. */
 export function timeoutFailure(signal: AbortSignal, phase?: Phase): ProbeFailure {
-  // The scheduler cancels runs with a RUN_ABORTED error (stop, reload); a deadline is a TimeoutError.
-  const cancelled = (signal.reason as { code?: string } | undefined)?.code === 'RUN_ABORTED' || (signal.reason as Error | undefined)?.name === 'ShutdownError';
-  return new ProbeFailure('timeout', cancelled ? 'probe aborted by shutdown' : `no answer before the deadline${phase ? ` (during ${phase})` : ''}`, { phase });
+  return new ProbeFailure('timeout', isCancelled(signal) ? 'probe aborted by shutdown' : `no answer before the deadline${phase ? ` (during ${phase})` : ''}`, {
+    phase,
+  });
 }

@@ -3,6 +3,7 @@
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import type { IpFamily, ResolverAddress } from '../config/config.ts';
+import { raceAbort } from '../cancellation.ts';
 import type { Lookup } from './probe.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
 
@@ -26,25 +27,14 @@ export async function resolveHost(host: string, options: ResolveOptions): Promis
   if (options.lookup) {
     pending = options.lookup(bare, family).then((answers) => answers.map((answer) => answer.address));
   } else if (options.resolver) {
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    const tryMs = Math.max(100, Math.min(1000, Math.floor(timeoutMs / 3)));
-    const resolver = new dns.Resolver({ timeout: tryMs, tries: Math.ceil(timeoutMs / tryMs) + 1 });
-    resolver.setServers([formatServer(options.resolver)]);
+    const resolver = createResolver(options.timeoutMs ?? 10_000, options.resolver);
     cancel = () => resolver.cancel();
     pending = resolveWith(resolver, bare, family);
   } else {
     pending = dns.lookup(bare, { all: true, family, verbatim: true }).then((answers) => answers.map((answer) => answer.address));
   }
-  let onAbort = (): void => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      cancel();
-      reject(timeoutFailure(options.signal, 'dns'));
-    };
-    options.signal.addEventListener('abort', onAbort, { once: true });
-  });
   try {
-    const addresses = await Promise.race([pending, aborted]);
+    const addresses = await raceAbort(pending, options.signal, () => timeoutFailure(options.signal, 'dns'), cancel);
     if (addresses.length === 0)
       throw new ProbeFailure('dns', `${bare} has no ${family === 6 ? 'IPv6' : family === 4 ? 'IPv4' : ''} address`.replace('  ', ' '), { phase: 'dns' });
     return addresses;
@@ -52,10 +42,22 @@ export async function resolveHost(host: string, options: ResolveOptions): Promis
     if (error instanceof ProbeFailure) throw error;
     if (options.signal.aborted) throw timeoutFailure(options.signal, 'dns');
     throw new ProbeFailure('dns', describeDnsError(bare, error), { phase: 'dns', cause: error });
-  } finally {
-    options.signal.removeEventListener('abort', onAbort);
-    aborted.catch(() => {});
   }
+}
+
+const MIN_TRY_MS = 100;
+const MAX_TRY_MS = 1000;
+
+/**
+ * A c-ares resolver that keeps asking until the deadline: short tries retry a lost UDP packet
+ * soon, and enough of them that c-ares never gives up first, so a silent server always ends as
+ * timeout, not as a resolver error. Without `server`, it asks the system's name servers.
+ */
+export function createResolver(timeoutMs: number, server?: ResolverAddress): dns.Resolver {
+  const tryMs = Math.max(MIN_TRY_MS, Math.min(MAX_TRY_MS, Math.floor(timeoutMs / 3)));
+  const resolver = new dns.Resolver({ timeout: tryMs, tries: Math.ceil(timeoutMs / tryMs) + 1 });
+  if (server) resolver.setServers([formatServer(server)]);
+  return resolver;
 }
 
 export function formatServer(resolver: ResolverAddress): string {

@@ -10,6 +10,7 @@
 // so a tick touches only the timers that are due and nothing here ever scans idle jobs: the work per due
 // slot is O(1) plus Node's O(log n) insert. A hand-written heap behind a single timer would cost the same
 // and would need its own lazy deletion for reloads, where clearTimeout already does the job.
+import { RunCancelled, type RunCancelCause } from '../cancellation.ts';
 import { createSemaphore } from './semaphore.ts';
 
 export interface Job {
@@ -25,7 +26,7 @@ export interface RunContext {
   readonly scheduledAt: number;
   /** Admission time minus scheduledAt, including the wait for a concurrency permit. */
   readonly lagSeconds: number;
-  /** Aborted by stop(), or when the job is removed or changed by update(); the reason is a RunAbortedError. */
+  /** Aborted by stop(), or when the job is removed or changed by update(); the reason is a RunCancelled. */
   readonly signal: AbortSignal;
 }
 
@@ -81,20 +82,6 @@ export interface Scheduler {
   health(): SchedulerHealth;
   /** Keyed by job name. */
   jobStates(): ReadonlyMap<string, JobState>;
-}
-
-export type RunAbortCause = 'stopped' | 'removed' | 'changed';
-
-/** The reason on a run's signal when the scheduler, not the run's own deadline, ends it. */
-export class RunAbortedError extends Error {
-  readonly code = 'RUN_ABORTED';
-  override readonly name = 'AbortError';
-  constructor(
-    readonly jobName: string,
-    readonly abortCause: RunAbortCause,
-  ) {
-    super(`run of ${jobName} aborted: job ${abortCause}`);
-  }
 }
 
 const DEFAULT_GRACE_MS = 5_000;
@@ -294,10 +281,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
-  function abortEntry(entry: Entry, cause: RunAbortCause): void {
+  function abortEntry(entry: Entry, cause: RunCancelCause): void {
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = undefined;
-    entry.controller?.abort(new RunAbortedError(entry.job.name, cause));
+    entry.controller?.abort(new RunCancelled(entry.job.name, cause));
   }
 
   function start(jobs: readonly Job[]): void {
@@ -337,7 +324,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         entry.job = job;
         continue;
       }
-      entry.controller?.abort(new RunAbortedError(job.name, 'changed'));
+      entry.controller?.abort(new RunCancelled(job.name, 'changed'));
       entry.controller = undefined;
       entry.job = job;
       entry.timeoutMs = job.timeoutSeconds * 1000;

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunCancelled } from '../../src/cancellation.ts';
 import type { DnsCheck, DnsRecordType } from '../../src/config/config.ts';
 import { canonicalAddress, judgeDns, probeDns } from '../../src/probes/dns.ts';
 import type { Lookup, ProbeContext } from '../../src/probes/probe.ts';
@@ -146,8 +147,7 @@ describe('probeDns', () => {
     const controller = new AbortController();
     const waited = probeDns(dnsCheck(server, 'silent.test', 'A', undefined, 30), contextFor(30_000, { signal: controller.signal }));
     await server.nextQuery('silent.test');
-    const shutdown = new Error('daemon stopping');
-    shutdown.name = 'ShutdownError';
+    const shutdown = new RunCancelled('dns', 'stopped');
     const abortedMs = performance.now();
     controller.abort(shutdown);
 

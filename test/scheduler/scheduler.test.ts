@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  RunAbortedError,
-  createScheduler,
-  spreadPhases,
-  type Job,
-  type RunContext,
-  type Scheduler,
-  type SchedulerOptions,
-} from '../../src/scheduler/scheduler.ts';
+import { RunCancelled } from '../../src/cancellation.ts';
+import { createScheduler, spreadPhases, type Job, type RunContext, type Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.ts';
 
 interface Start {
   readonly name: string;
@@ -252,8 +245,8 @@ describe('createScheduler', () => {
       const [aRun, bRun] = [recorder.startsOf('a')[0], recorder.startsOf('b')[0]];
       current.update([createJob('a', 1)]);
       expect(bRun?.signal.aborted).toBe(true);
-      expect(bRun?.signal.reason).toBeInstanceOf(RunAbortedError);
-      expect((bRun?.signal.reason as RunAbortedError).abortCause).toBe('removed');
+      expect(bRun?.signal.reason).toBeInstanceOf(RunCancelled);
+      expect((bRun?.signal.reason as RunCancelled).cancelCause).toBe('removed');
       expect(aRun?.signal.aborted).toBe(false);
       await vi.advanceTimersByTimeAsync(3_000);
       expect(recorder.startsOf('b')).toHaveLength(1);
@@ -278,7 +271,7 @@ describe('createScheduler', () => {
       const current = startScheduler([v1, createJob('b', 1)], { maxConcurrency: 10, run: recorder.run }, recorder.markOrigin);
       await vi.advanceTimersByTimeAsync(100);
       current.update([{ ...v1, key: 'a v2' }, createJob('b', 1)]);
-      expect((recorder.starts[0]?.signal.reason as RunAbortedError).abortCause).toBe('changed');
+      expect((recorder.starts[0]?.signal.reason as RunCancelled).cancelCause).toBe('changed');
       // The old run ignores its signal for a while: the slot at 1 000 must not overlap it.
       await vi.advanceTimersByTimeAsync(1_100);
       expect(recorder.startsOf('a')).toHaveLength(1);
@@ -311,7 +304,7 @@ describe('createScheduler', () => {
       await vi.advanceTimersByTimeAsync(0);
       expect(stopped).toBe(true);
       await stopping;
-      expect((recorder.starts[0]?.signal.reason as RunAbortedError).abortCause).toBe('stopped');
+      expect((recorder.starts[0]?.signal.reason as RunCancelled).cancelCause).toBe('stopped');
       expect(recorder.starts).toHaveLength(1);
       expect(current.health()).toMatchObject({ running: 0, queued: 0, stuck: false });
       expect(vi.getTimerCount()).toBe(0);
