@@ -7,3 +7,8 @@ export const systemClock: Clock = () => new Date();
 export function monotonicMs(): number {
   return performance.now();
 }
+
+/** Seconds from a monotonicMs() mark to now. */
+export function secondsSince(markMs: number): number {
+  return (monotonicMs() - markMs) / 1000;
+}

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Notification } from '../alerting/notification.ts';
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import type { Check } from '../config/config.ts';
-import type { ProbeResult } from '../probes/probe.ts';
+import { carriedSync, type ProbeResult } from '../probes/probe.ts';
 import type { Store } from '../store/store.ts';
 import { initialAlertingState, parseAlertingState, serializeAlertingState, type AlertingState } from '../state/alerting-state.ts';
 import type { CheckState, StatusChange } from '../state/check-state.ts';
@@ -24,20 +24,13 @@ interface Written {
 }
 
 /**
- * The parts of a state a restart needs exactly: status, the streak towards a threshold, and the
- * sync clocks (stalled, mismatch). Everything else (the last result's timings) may be a minute old.
+ * The parts of a state a restart needs exactly: status, the streak towards a threshold, and what a
+ * sync probe carries to the next (watermarks, stall and mismatch clocks). Everything else (the last
+ * result's timings and measures) may be a minute old.
  */
 function persistenceKey(state: CheckState): string {
   const sync = state.lastResult?.sync;
-  return JSON.stringify([
-    state.status,
-    state.since.getTime(),
-    state.recent,
-    sync?.sourceMovedAt,
-    sync?.targetMovedAt,
-    sync?.mismatchSince,
-    sync?.mismatchSinceByKey,
-  ]);
+  return JSON.stringify([state.status, state.since.getTime(), state.recent, sync && carriedSync(sync)]);
 }
 
 export interface IncidentBook {

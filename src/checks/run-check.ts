@@ -2,10 +2,10 @@
 // deadline → probe → metrics → state → log. Never rejects: a bug in a probe is logged and
 // counted as a failed run so one broken check cannot stop the scheduler.
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
+import { monotonicMs, secondsSince, type Clock } from '../clock.ts';
 import type { Check } from '../config/config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import type { Lookup, ProbeResult } from '../probes/probe.ts';
+import { carriedSync, type Lookup, type ProbeResult } from '../probes/probe.ts';
 import { runProbe } from '../probes/registry.ts';
 import { nextCheckState, initialCheckState, type CheckState, type StatusChange } from '../state/check-state.ts';
 
@@ -89,7 +89,7 @@ function deadlineSignal(timeoutMs: number, stop: AbortSignal | undefined): { sig
 }
 
 async function probeWithinDeadline(check: Check, context: Parameters<typeof runProbe>[1], log: Logger): Promise<ProbeResult> {
-  const started = performance.now();
+  const started = monotonicMs();
   let timer: NodeJS.Timeout | undefined;
   const giveUp = new Promise<ProbeResult>((resolve) => {
     timer = setTimeout(
@@ -99,9 +99,9 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
           status: 'critical',
           reason: 'timeout',
           message: 'no answer before the deadline',
-          durationSeconds: (performance.now() - started) / 1000,
+          durationSeconds: secondsSince(started),
           phases: {},
-          sync: carriedSync(context.previous),
+          sync: context.previous?.sync && carriedSync(context.previous.sync),
         });
       },
       check.timeoutSeconds * 1000 + STUCK_PROBE_GRACE_MS,
@@ -115,29 +115,13 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
       status: 'critical',
       reason: 'protocol',
       message: `internal error: ${(error as Error).message}`,
-      durationSeconds: (performance.now() - started) / 1000,
+      durationSeconds: secondsSince(started),
       phases: {},
-      sync: carriedSync(context.previous),
+      sync: context.previous?.sync && carriedSync(context.previous.sync),
     };
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** A forced result knows no new watermarks, but keeps the stall and mismatch clocks running. */
-function carriedSync(previous: ProbeResult | undefined): ProbeResult['sync'] {
-  const sync = previous?.sync;
-  if (!sync) return undefined;
-  return {
-    mode: sync.mode,
-    unit: sync.unit,
-    sourceWatermark: sync.sourceWatermark,
-    targetWatermark: sync.targetWatermark,
-    sourceMovedAt: sync.sourceMovedAt,
-    targetMovedAt: sync.targetMovedAt,
-    mismatchSince: sync.mismatchSince,
-    mismatchSinceByKey: sync.mismatchSinceByKey,
-  };
 }
 
 function round(seconds: number): number {

@@ -4,8 +4,9 @@
 import { promises as dns } from 'node:dns';
 import { isIP, SocketAddress } from 'node:net';
 import { raceAbort } from '../cancellation.ts';
-import { monotonicMs } from '../clock.ts';
+import { monotonicMs, secondsSince } from '../clock.ts';
 import type { DnsCheck, DnsRecordType } from '../config/config.ts';
+import { shorten } from './format.ts';
 import type { Probe, ProbeContext, ProbeResult } from './probe.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
 import { createResolver, describeDnsError, formatServer } from './resolve-host.ts';
@@ -23,7 +24,7 @@ export const probeDns: Probe<DnsCheck> = async (check, context) => judgeDns(chec
 /** Resolves even when the query fails; the failure is in the measurement. */
 export async function measureDns(check: DnsCheck, context: ProbeContext): Promise<DnsMeasurement> {
   const startMs = monotonicMs();
-  const seconds = (): number => (monotonicMs() - startMs) / 1000;
+  const seconds = (): number => secondsSince(startMs);
   const label = check.resolver ? `${check.host} ${check.recordType} via ${formatServer(check.resolver)}` : `${check.host} ${check.recordType}`;
   if (context.signal.aborted) return { failure: deadlineFailure(label, context.signal), durationSeconds: 0 };
 
@@ -136,7 +137,7 @@ function sortValues(values: readonly string[]): string[] {
 function formatValues(values: readonly string[], type: DnsRecordType): string {
   if (values.length === 0) return 'nothing';
   const shown = values.slice(0, MAX_LISTED_VALUES).map((value) => {
-    const cut = value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS - 1)}…` : value;
+    const cut = shorten(value, MAX_VALUE_CHARS);
     return type === 'TXT' ? JSON.stringify(cut) : cut;
   });
   const more = values.length - shown.length;

@@ -2,10 +2,12 @@
 // facts; judgeHttp decides the result from them without I/O. Latency is judged by the caller.
 import { Client, type buildConnector } from 'undici';
 import { isIP } from 'node:net';
+import { monotonicMs, secondsSince } from '../clock.ts';
 import { DEFAULTS, type HttpCheck } from '../config/config.ts';
 import { judgeCertificate, type CertificateVerdict, type TlsFacts } from './certificate.ts';
 import { openConnection } from './open-connection.ts';
 import type { CertificateInfo, Phase, Probe, ProbeContext, ProbeResult } from './probe.ts';
+import { clip } from './format.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
 import { readBody } from './read-body.ts';
 import { readJsonPath } from './json-path.ts';
@@ -68,7 +70,7 @@ const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 
  * may carry secrets) is sent.
  */
 export async function measureHttp(spec: HttpRequestSpec, context: ProbeContext): Promise<HttpMeasurement> {
-  const startedAt = performance.now();
+  const startedAt = monotonicMs();
   const measuredAt = context.clock();
   let url = new URL(spec.url);
   let request: HopRequest = {
@@ -78,7 +80,7 @@ export async function measureHttp(spec: HttpRequestSpec, context: ProbeContext):
   };
   for (let redirects = 0; ; redirects += 1) {
     const hop = await measureHop(url, request, spec, context, startedAt, measuredAt);
-    const durationSeconds = (performance.now() - startedAt) / 1000;
+    const durationSeconds = secondsSince(startedAt);
     if (hop.kind === 'failure') return { ...hop, redirects, durationSeconds };
     const location = firstHeader(hop.headers.location);
     if (!spec.followRedirects || !REDIRECT_STATUS.has(hop.httpStatus) || location === undefined) {
@@ -144,7 +146,7 @@ async function measureHop(
   let httpStatus: number | undefined;
 
   // undici's own timers back up the signal; they must not outlive the deadline.
-  const remainingMs = Math.max(1, Math.round(spec.timeoutSeconds * 1000 - (performance.now() - startedAt)));
+  const remainingMs = Math.max(1, Math.round(spec.timeoutSeconds * 1000 - (monotonicMs() - startedAt)));
   const connect: buildConnector.connector = (_options, callback) => {
     openConnection(
       { host: hostname, port: portOf(url), tls: https ? { servername, policy: spec.tls } : undefined },
@@ -175,7 +177,7 @@ async function measureHop(
           callback(new ProbeFailure('tls', `${url.host}: ${refusal.message}`, { phase: 'tls' }), null);
           return;
         }
-        readyAt = performance.now();
+        readyAt = monotonicMs();
         callback(null, connection.socket);
       },
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
@@ -198,11 +200,11 @@ async function measureHop(
       body: request.body,
       signal: context.signal,
     });
-    headersAt = performance.now();
+    headersAt = monotonicMs();
     httpStatus = response.statusCode;
     phases.ttfb = (headersAt - (readyAt ?? headersAt)) / 1000;
     const body = await readBody(response.body, { maxBodyBytes: spec.expect.maxBodyBytes, signal: context.signal, from: url.host });
-    phases.transfer = (performance.now() - headersAt) / 1000;
+    phases.transfer = secondsSince(headersAt);
     return { ...common, kind: 'response', httpStatus: response.statusCode, headers: response.headers, body };
   } catch (error) {
     const failure = toProbeFailure(error, context.signal, pendingPhase(), url.host);
@@ -327,14 +329,6 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
   }
   if (certificateWarning) return { ...answered, status: 'warning', reason: 'tls', message: `${host}: ${certificateWarning.message}` };
   return { ...answered, status: 'ok', message: `HTTP ${status} from ${host}` };
-}
-
-const CLIP_CHARS = 80;
-
-/** One line, at most CLIP_CHARS characters: messages are read in alerts and tables. */
-function clip(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > CLIP_CHARS ? `${line.slice(0, CLIP_CHARS - 1)}…` : line;
 }
 
 function describeValue(value: unknown): string {

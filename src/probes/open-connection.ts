@@ -2,6 +2,7 @@
 // and tcp probes. Records what the certificate verification said but never judges it: callers do.
 import net from 'node:net';
 import tls from 'node:tls';
+import { monotonicMs, secondsSince } from '../clock.ts';
 import type { IpFamily, ResolverAddress, TlsPolicy } from '../config/config.ts';
 import type { CertificateInfo, Lookup, Phase } from './probe.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
@@ -55,17 +56,17 @@ export interface OpenedConnection {
 export async function openConnection(target: ConnectionTarget, options: ConnectOptions): Promise<OpenedConnection> {
   const phases = options.phases ?? {};
   const bareHost = stripBrackets(target.host);
-  let mark = performance.now();
+  let mark = monotonicMs();
   const addresses = await resolveHost(bareHost, options);
   if (!net.isIP(bareHost)) phases.dns = secondsSince(mark);
 
-  mark = performance.now();
+  mark = monotonicMs();
   const socket = await connectFirst(bareHost, addresses, target.port, options.signal);
   phases.connect = secondsSince(mark);
   const remoteAddress = socket.remoteAddress ?? addresses[0] ?? bareHost;
   if (!target.tls) return { socket, remoteAddress, phases };
 
-  mark = performance.now();
+  mark = monotonicMs();
   const servername = stripBrackets(target.tls.servername ?? bareHost);
   const secure = await handshake(socket, servername, target.tls.policy, options.signal, describeEndpoint(bareHost, remoteAddress, target.port));
   phases.tls = secondsSince(mark);
@@ -96,10 +97,6 @@ export function describeEndpoint(host: string, address: string, port: number): s
 
 function stripBrackets(host: string): string {
   return host.replace(/^\[|\]$/g, '');
-}
-
-function secondsSince(mark: number): number {
-  return (performance.now() - mark) / 1000;
 }
 
 async function connectFirst(host: string, addresses: readonly string[], port: number, signal: AbortSignal): Promise<net.Socket> {

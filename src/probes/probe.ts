@@ -84,5 +84,15 @@ export interface SyncObservation {
   readonly mismatchSinceByKey?: Readonly<Record<string, number>>;
 }
 
+/**
+ * What of a sync observation outlives a probe that learned nothing new (a failed or forced run):
+ * the watermarks and the clocks that run across probes (moved at, mismatch since), never the
+ * measures of the moment (lag, backlog, counts). `as` sets mode and unit when a reload changed them.
+ */
+export function carriedSync(previous: SyncObservation, as: Pick<SyncObservation, 'mode' | 'unit'> = previous): SyncObservation {
+  const { lag: _lag, backlog: _backlog, mismatchSeconds: _seconds, mismatchCount: _count, comparedCount: _compared, ...kept } = previous;
+  return { ...kept, mode: as.mode, unit: as.unit };
+}
+
 /** Probes never reject for target failures; those are results with a reason. */
 export type Probe<C> = (check: C, context: ProbeContext) => Promise<ProbeResult>;

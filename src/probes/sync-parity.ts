@@ -3,6 +3,7 @@
 import type { SyncCheck } from '../config/config.ts';
 import { DOSSIER_STATUSES, toDossierStatusCode } from './dossier-status.ts';
 import { formatAge } from './format-age.ts';
+import { shorten } from './format.ts';
 import type { JsonPath } from './json-path.ts';
 import type { SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
@@ -177,5 +178,5 @@ function stableStringify(value: unknown): string {
 
 function showValue(value: unknown): string {
   const text = JSON.stringify(value) ?? 'absent';
-  return text.length > SHOWN_VALUE_CHARS ? `${text.slice(0, SHOWN_VALUE_CHARS - 1)}…` : text;
+  return shorten(text, SHOWN_VALUE_CHARS);
 }

@@ -39,9 +39,11 @@
 // - result.phases are the source side's. httpStatus is the source's, or when a side failed, that
 //   side's (absent if it never answered). result.tls is whichever side's certificate expires first.
 //   durationSeconds covers the whole probe, both sides.
+import { monotonicMs, secondsSince } from '../clock.ts';
 import type { HttpCheck, SyncCheck, SyncSide } from '../config/config.ts';
 import { judgeHttp, measureHttp, type HttpMeasurement } from './http.ts';
-import type { CertificateInfo, FailureReason, Probe, ProbeContext, ProbeResult, SyncObservation } from './probe.ts';
+import { carriedSync, type CertificateInfo, type FailureReason, type Probe, type ProbeContext, type ProbeResult, type SyncObservation } from './probe.ts';
+import { clip } from './format.ts';
 import { ProbeFailure } from './probe-failure.ts';
 import type { SideAnswer, SideName, SyncVerdict } from './sync-answer.ts';
 import { judgeSyncLag } from './sync-lag.ts';
@@ -49,7 +51,6 @@ import { judgeSyncParity } from './sync-parity.ts';
 
 /** Only 2xx carries a sync status; a redirect here is usually a login page. */
 const SUCCESS_STATUS: readonly number[] = Array.from({ length: 100 }, (_, index) => 200 + index);
-const CLIP_CHARS = 80;
 
 interface SideReading {
   readonly side: SideName;
@@ -61,7 +62,7 @@ interface SideReading {
 }
 
 export const probeSync: Probe<SyncCheck> = async (check, context) => {
-  const startedAt = performance.now();
+  const startedAt = monotonicMs();
   const [source, target] = await Promise.all([
     readSide(check, 'source', check.source, context),
     check.target === undefined ? undefined : readSide(check, 'target', check.target, context),
@@ -70,7 +71,7 @@ export const probeSync: Probe<SyncCheck> = async (check, context) => {
   const previous = previousObservation(check, context.previous);
   const certificate = earliestCertificate(readings);
   const base = {
-    durationSeconds: (performance.now() - startedAt) / 1000,
+    durationSeconds: secondsSince(startedAt),
     phases: source.measurement.phases,
     ...(certificate === undefined ? {} : { tls: certificate }),
   };
@@ -168,8 +169,8 @@ function previousObservation(check: SyncCheck, previous: ProbeResult | undefined
 
 /** What a failed probe reports: what was known before, with the measures that are now unknown left out. */
 function carriedObservation(check: SyncCheck, previous: SyncObservation | undefined): SyncObservation {
-  const { lag: _lag, backlog: _backlog, mismatchSeconds: _mismatchSeconds, mismatchCount: _count, comparedCount: _compared, ...kept } = previous ?? {};
-  return { ...kept, mode: check.mode, unit: unitOf(check) };
+  const as = { mode: check.mode, unit: unitOf(check) };
+  return previous === undefined ? as : carriedSync(previous, as);
 }
 
 function unitOf(check: SyncCheck): SyncObservation['unit'] {
@@ -181,9 +182,4 @@ function earliestCertificate(readings: readonly SideReading[]): CertificateInfo 
     .map((reading) => reading.measurement.certificate)
     .filter((certificate): certificate is CertificateInfo => certificate !== undefined)
     .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())[0];
-}
-
-function clip(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > CLIP_CHARS ? `${line.slice(0, CLIP_CHARS - 1)}…` : line;
 }

@@ -1,11 +1,12 @@
 // The tcp probe: resolve and connect, nothing sent. Succeeds once the port accepts.
+import { monotonicMs, secondsSince } from '../clock.ts';
 import type { TcpCheck } from '../config/config.ts';
 import { describeEndpoint, openConnection } from './open-connection.ts';
 import type { Phase, Probe } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
 
 export const probeTcp: Probe<TcpCheck> = async (check, context) => {
-  const startedAt = performance.now();
+  const startedAt = monotonicMs();
   const phases: Partial<Record<Phase, number>> = {};
   try {
     const connection = await openConnection(
@@ -31,7 +32,3 @@ export const probeTcp: Probe<TcpCheck> = async (check, context) => {
     return { status: 'critical', reason: error.reason, message: error.message, phases, durationSeconds: secondsSince(startedAt) };
   }
 };
-
-function secondsSince(mark: number): number {
-  return (performance.now() - mark) / 1000;
-}

@@ -1,5 +1,6 @@
 // The tls probe: one handshake to host:port, then the certificate judged against the check's
 // policy (dates, name, chain, minDaysLeft). Sends nothing after the handshake.
+import { monotonicMs, secondsSince } from '../clock.ts';
 import type { TlsCheck } from '../config/config.ts';
 import { judgeCertificate } from './certificate.ts';
 import { describeEndpoint, openConnection, type OpenedConnection } from './open-connection.ts';
@@ -7,7 +8,7 @@ import type { Phase, Probe } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
 
 export const probeTls: Probe<TlsCheck> = async (check, context) => {
-  const startedAt = performance.now();
+  const startedAt = monotonicMs();
   const now = context.clock();
   const phases: Partial<Record<Phase, number>> = {};
   const servername = check.tls.serverName ?? check.host;
@@ -47,7 +48,3 @@ export const probeTls: Probe<TlsCheck> = async (check, context) => {
       : `TLS handshake with ${target} succeeded`,
   };
 };
-
-function secondsSince(mark: number): number {
-  return (performance.now() - mark) / 1000;
-}

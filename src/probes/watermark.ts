@@ -13,6 +13,7 @@
 //   plausible watermark is ambiguous. A 14-digit integer is read as yyyyMMddHHmmss (as epoch ms
 //   it would be past the year 2286).
 // Counts: non-negative integers, as numbers or strings of digits, up to 2^53 − 1.
+import { shorten } from './format.ts';
 import { ProbeFailure } from './probe-failure.ts';
 
 export type WatermarkUnit = 'time' | 'count';
@@ -111,5 +112,5 @@ function localSeconds(parts: readonly number[]): number | undefined {
 function showValue(value: unknown): string {
   if (value === undefined) return 'absent';
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS - 1)}…` : text;
+  return shorten(text, MAX_SHOWN_CHARS);
 }
