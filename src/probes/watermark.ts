@@ -13,6 +13,7 @@
 //   plausible watermark is ambiguous. A 14-digit integer is read as yyyyMMddHHmmss (as epoch ms
 //   it would be past the year 2286).
 // Counts: non-negative integers, as numbers or strings of digits, up to 2^53 − 1.
+import { epochSecondsOfWallClock } from '../time-zone.ts';
 import { shorten } from './format.ts';
 import { ProbeFailure } from './probe-failure.ts';
 
@@ -21,7 +22,6 @@ export type WatermarkUnit = 'time' | 'count';
 /** Epoch seconds from here on are taken as milliseconds. */
 export const EPOCH_MS_FROM = 100_000_000_000;
 
-const VIETNAM_OFFSET_SECONDS = 7 * 3600;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 const DISPLAY = /^(\d{2})\/(\d{2})\/(\d{4})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
@@ -77,9 +77,10 @@ function parseIso(text: string): number | undefined {
   const [, year, month, day, hour = '0', minute = '0', second = '0', fraction, zone] = match;
   const local = localSeconds([year, month, day, hour, minute, second].map(Number));
   if (local === undefined) return undefined;
-  const offset = zone === undefined ? VIETNAM_OFFSET_SECONDS : offsetSeconds(zone);
-  if (offset === undefined) return undefined;
   const fractionSeconds = fraction === undefined ? 0 : Number(`0.${fraction}`);
+  if (zone === undefined) return epochSecondsOfWallClock(local) + fractionSeconds;
+  const offset = offsetSeconds(zone);
+  if (offset === undefined) return undefined;
   return local - offset + fractionSeconds;
 }
 
@@ -96,7 +97,7 @@ function offsetSeconds(zone: string): number | undefined {
 
 function vietnamTime(parts: readonly number[]): number | undefined {
   const local = localSeconds(parts);
-  return local === undefined ? undefined : local - VIETNAM_OFFSET_SECONDS;
+  return local === undefined ? undefined : epochSecondsOfWallClock(local);
 }
 
 /** Seconds of a wall-clock time read as if it were UTC; undefined for impossible dates (31/02). */

@@ -1,14 +1,14 @@
-// Renders instants in Vietnam time (UTC+7, no daylight saving), the way provincial systems print them.
-
-const OFFSET_MS = 7 * 3600 * 1000;
+// Renders instants in Vietnam time, the way provincial systems print them; the wall clock itself
+// is src/time-zone.ts's.
+import { toOffsetIso, toWallClock } from '../time-zone.ts';
 
 /** "2026-05-29T22:00:00+07:00" (whole seconds). */
 export function formatVietnamTime(ms: number): string {
-  return `${new Date(ms + OFFSET_MS).toISOString().slice(0, 19)}+07:00`;
+  return toOffsetIso(new Date(ms));
 }
 
 /** "260529": the date part of a dossier code. */
 export function formatDossierDate(ms: number): string {
-  const iso = new Date(ms + OFFSET_MS).toISOString();
-  return `${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
+  const wall = toWallClock(new Date(ms));
+  return `${wall.year.slice(2)}${wall.month}${wall.day}`;
 }

@@ -2,8 +2,7 @@
 // default (decimal comma, thousands dot, "2 giờ 15 phút", 29/05/2026), English alongside. Pure and
 // independent of the machine's TZ; mails and the daily report share it.
 import type { Locale } from '../../config/alerting-config.ts';
-
-export const VIETNAM_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+import { toWallClock, VIETNAM_TIME_ZONE } from '../../time-zone.ts';
 
 const SEPARATORS: Record<Locale, { readonly decimal: string; readonly group: string }> = {
   vi: { decimal: ',', group: '.' },
@@ -63,46 +62,6 @@ export function formatDuration(seconds: number, locale: Locale): string {
 /** Seconds between two instants, never negative. */
 export function secondsBetween(from: Date, to: Date): number {
   return Math.max(0, (to.getTime() - from.getTime()) / 1000);
-}
-
-interface WallClock {
-  readonly year: string;
-  readonly month: string;
-  readonly day: string;
-  readonly hour: string;
-  readonly minute: string;
-  readonly second: string;
-}
-
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The date's calendar fields in timeZone, zero-padded; the process's own TZ plays no part. */
-export function toWallClock(date: Date, timeZone: string = VIETNAM_TIME_ZONE): WallClock {
-  let format = wallClockFormats.get(timeZone);
-  if (format === undefined) {
-    // h23, not hour12:false: the latter prints midnight as "24" in some ICU versions.
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    wallClockFormats.set(timeZone, format);
-  }
-  const fields: Record<string, string> = {};
-  for (const { type, value } of format.formatToParts(date)) fields[type] = value;
-  return {
-    year: fields.year ?? '',
-    month: fields.month ?? '',
-    day: fields.day ?? '',
-    hour: fields.hour ?? '',
-    minute: fields.minute ?? '',
-    second: fields.second ?? '',
-  };
 }
 
 const ENGLISH_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
