@@ -4,7 +4,7 @@
 // carrying its legend's labels, so a renamed metric or label breaks this test, not a night shift.
 // Without promtool those tests are skipped on a developer machine and fail under CI.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { askPromtool, carriesLabel, returnsSeries, type Question } from './support/ask-promtool.ts';
+import { askPromtool, carriesLabel, returnsSeries, type Question } from './support/promtool.ts';
 import { DASHBOARD_FILES, dashboardQueries, readDashboard, setVariables, type DashboardFile } from './support/dashboard-queries.ts';
 import {
   EXAMPLE_CHECK_NAMES,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { askPromtool, returnsSeries } from './support/ask-promtool.ts';
+import { askPromtool, returnsSeries } from './support/promtool.ts';
 import { inputSeriesOf, labelNamesBySample, readExposition, readRules, renderExampleMetrics, RULES_FILE, type Exposition } from './support/example-metrics.ts';
 import { findExecutable, isRunnable, requireExecutable, runExecutable } from './support/run-executable.ts';
 

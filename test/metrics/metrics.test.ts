@@ -3,7 +3,8 @@ import { resolveConfig, type Check } from '../../src/config/config.ts';
 import { ConfigInput } from '../../src/config/schema.ts';
 import { PROBE_DURATION_BUCKETS_SECONDS, SCHEDULER_LAG_BUCKETS_SECONDS, createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 import { FAILURE_REASONS, PHASES, type ProbeResult } from '../../src/probes/probe.ts';
-import { checkMetricsWithPromtool, findPromtool } from '../support/promtool.ts';
+import { checkMetricsWithPromtool } from '../support/promtool.ts';
+import { findExecutable, isRunnable, requireExecutable } from '../support/run-executable.ts';
 
 interface Sample {
   readonly name: string;
@@ -396,14 +397,11 @@ describe('metrics in chunks, as /metrics writes them', () => {
 });
 
 describe('promtool check metrics', () => {
-  const promtool = findPromtool();
+  const promtool = findExecutable('promtool');
   // promtool comes from the Debian package `prometheus`. On a developer machine without it the lint
   // cannot run, so these tests are skipped; CI (CI set) must have it and fails instead.
-  const runnable = promtool !== undefined || process.env.CI !== undefined;
-  const requirePromtool = (): string => {
-    if (promtool === undefined) throw new Error('promtool not found on PATH: apt-get install prometheus');
-    return promtool;
-  };
+  const runnable = isRunnable(promtool);
+  const requirePromtool = (): string => requireExecutable(promtool, 'promtool', 'prometheus');
 
   it.skipIf(!runnable)('passes on the real output, with process metrics and a location', async () => {
     const metrics = createMetrics({ version: '9.9.9', location: 'an-giang-dc' });

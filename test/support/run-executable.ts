@@ -37,10 +37,18 @@ export interface ExecutableResult {
   readonly output: string;
 }
 
-/** Runs to completion; killed (exit code null) after timeoutMs. */
-export function runExecutable(file: string, args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<ExecutableResult> {
+/** Runs to completion, fed `input` on stdin when given; killed (exit code null) after timeoutMs. */
+export function runExecutable(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; timeoutMs?: number; input?: string } = {},
+): Promise<ExecutableResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Without input, stdin is closed at once: the tool reads end of file, as with 'ignore'. A tool
+    // that exits before reading its input breaks the pipe; its exit code tells what happened.
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input);
     let output = '';
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
