@@ -10,7 +10,7 @@ interface Panel {
   readonly panels?: readonly Panel[];
 }
 
-export interface DashboardQuery {
+interface DashboardQuery {
   /** `overview.json "Máy giám sát" A` */
   readonly where: string;
   /** `overview.json "Máy giám sát"` */

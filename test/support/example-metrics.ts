@@ -117,7 +117,7 @@ export async function renderExampleMetrics(): Promise<string> {
   return (await metrics.render()).body;
 }
 
-export interface Sample {
+interface Sample {
   readonly name: string;
   /** Label name → value, as exported (target labels not included). */
   readonly labels: Readonly<Record<string, string>>;
@@ -165,7 +165,7 @@ function isCounterLike(name: string, families: ReadonlyMap<string, string>): boo
 }
 
 /** A label set in PromQL's series notation. */
-export function seriesNotation(name: string, labels: Readonly<Record<string, string>>): string {
+function seriesNotation(name: string, labels: Readonly<Record<string, string>>): string {
   return `${name}{${Object.entries(labels)
     .map(([label, value]) => `${label}=${JSON.stringify(value)}`)
     .join(',')}}`;
@@ -186,7 +186,7 @@ export function inputSeriesOf(exposition: Exposition, steps: number): { series: 
   return [{ series: seriesNotation('up', TARGET), values: `1x${steps}` }, ...series];
 }
 
-export interface RuleFile {
+interface RuleFile {
   groups: { name: string; rules: { record?: string; alert?: string; expr: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
 }
 

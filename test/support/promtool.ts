@@ -35,7 +35,7 @@ export function carriesLabel(name: string, alternatives: readonly string[], labe
   return { name: `${name}: no series carries label "${label}"`, firesWhenNot: alternatives.map(withLabel).join(' and on () ') };
 }
 
-export interface PromtoolAnswer {
+interface PromtoolAnswer {
   /** promtool's own words for each question that does not parse (or for a file it refuses). */
   readonly unparsable: readonly string[];
   /** Names of the questions answered no. */
