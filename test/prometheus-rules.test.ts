@@ -47,7 +47,7 @@ describe('config/prometheus/rules.yml', () => {
     const answer = await askPromtool(
       requireExecutable(promtool, 'promtool', 'prometheus'),
       recordNames.map((record) => returnsSeries(record, [record])),
-      { inputSeries: inputSeriesOf(exposition, 60), interval: '1m', evalTime: '60m', ruleFiles: [fileURLToPath(RULES_FILE)] },
+      { inputSeries: inputSeriesOf(exposition, 20), interval: '1m', evalTime: '20m', ruleFiles: [fileURLToPath(RULES_FILE)] },
     );
     expect(answer).toEqual({ unparsable: [], failed: [] });
   });
