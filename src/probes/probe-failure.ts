@@ -16,9 +16,8 @@ export class ProbeFailure extends Error {
   }
 }
 
-/** The deadline (or shutdown) fired: whatever the I/O error looked like, the reason is timeout. */
+/** The deadline fired, or the run was cancelled (shutdown, reload): whatever the I/O error looked like, the reason is timeout. */
 export function timeoutFailure(signal: AbortSignal, phase?: Phase): ProbeFailure {
-  return new ProbeFailure('timeout', isCancelled(signal) ? 'probe aborted by shutdown' : `no answer before the deadline${phase ? ` (during ${phase})` : ''}`, {
-    phase,
-  });
+  const message = isCancelled(signal) ? 'probe aborted by shutdown' : `no answer before the deadline${phase ? ` (during ${phase})` : ''}`;
+  return new ProbeFailure('timeout', message, { phase });
 }
