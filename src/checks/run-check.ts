@@ -110,10 +110,11 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
   try {
     return await Promise.race([runProbe(check, context), giveUp]);
   } catch (error) {
+    // Our own code threw, not the target: `internal` keeps the blame off the watched system.
     log.error({ err: error }, 'probe crashed; this is a bug in dvc-sentinel');
     return {
       status: 'critical',
-      reason: 'protocol',
+      reason: 'internal',
       message: `internal error: ${(error as Error).message}`,
       durationSeconds: (performance.now() - started) / 1000,
       phases: {},

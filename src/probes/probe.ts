@@ -7,8 +7,12 @@ import type { Clock } from '../clock.ts';
 export type Phase = 'dns' | 'connect' | 'tls' | 'ttfb' | 'transfer';
 export const PHASES: readonly Phase[] = ['dns', 'connect', 'tls', 'ttfb', 'transfer'];
 
+/**
+ * Why a result is not ok. Every reason but `internal` describes the watched system (or the path to
+ * it); `internal` is a fault in the monitor itself (an exception in our own probing code).
+ */
 export type FailureReason =
-  'dns' | 'connect' | 'tls' | 'timeout' | 'http_status' | 'blocked' | 'assertion' | 'body_too_large' | 'latency' | 'protocol' | 'sync_lag';
+  'dns' | 'connect' | 'tls' | 'timeout' | 'http_status' | 'blocked' | 'assertion' | 'body_too_large' | 'latency' | 'protocol' | 'sync_lag' | 'internal';
 export const FAILURE_REASONS: readonly FailureReason[] = [
   'dns',
   'connect',
@@ -21,7 +25,16 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'latency',
   'protocol',
   'sync_lag',
+  'internal',
 ];
+
+/**
+ * The failure is the monitor's own, not the watched system's: it says nothing about the system's
+ * health, so it never counts against the system's availability and is never worded as its outage.
+ */
+export function isOwnFault(reason: FailureReason | undefined): boolean {
+  return reason === 'internal';
+}
 
 export type Status = 'ok' | 'warning' | 'critical';
 

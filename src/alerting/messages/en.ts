@@ -73,6 +73,8 @@ function describeCause(diagnosis: Diagnosis): string {
       return 'invalid response or connection dropped midway (protocol or data format error)';
     case 'sync_lag':
       return 'dossier sync between the province and the National Public Service Portal is slow or stalled';
+    case 'internal':
+      return 'a fault in the monitor itself (dvc-sentinel), not in the watched system — this probe says nothing about the system’s real state';
   }
 }
 
@@ -104,6 +106,8 @@ function suggestAction(diagnosis: Diagnosis): string | undefined {
       return 'check proxies, load balancers and the API version on the server side';
     case 'sync_lag':
       return 'check the sync adapter call log, its login session, and the provincial queue of unsynced dossiers';
+    case 'internal':
+      return 'report it to whoever runs dvc-sentinel with the error log lines; meanwhile check the system by other means';
   }
 }
 
@@ -145,6 +149,8 @@ export const en: MailStrings = {
         return 'returning invalid responses';
       case 'sync_lag':
         return 'sync lagging';
+      case 'internal':
+        return 'not checked: a fault in the monitor itself';
       case undefined:
         return 'failing';
     }

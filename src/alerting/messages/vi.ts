@@ -73,6 +73,8 @@ function describeCause(diagnosis: Diagnosis): string {
       return 'phản hồi không hợp lệ hoặc kết nối bị ngắt giữa chừng (lỗi giao thức hoặc định dạng dữ liệu)';
     case 'sync_lag':
       return 'đồng bộ hồ sơ chậm hoặc ngưng trệ giữa hệ thống của tỉnh và Cổng DVC quốc gia';
+    case 'internal':
+      return 'lỗi của chính hệ thống giám sát (dvc-sentinel), không phải của hệ thống được giám sát — lần kiểm tra này không cho biết tình trạng thực của hệ thống';
   }
 }
 
@@ -104,6 +106,8 @@ function suggestAction(diagnosis: Diagnosis): string | undefined {
       return 'kiểm tra proxy, bộ cân bằng tải và phiên bản API phía máy chủ';
     case 'sync_lag':
       return 'kiểm tra nhật ký gọi dịch vụ đồng bộ (adapter), phiên đăng nhập và hàng đợi hồ sơ chưa đồng bộ phía tỉnh';
+    case 'internal':
+      return 'báo đơn vị vận hành dvc-sentinel kèm nhật ký lỗi (mức error); trong lúc chờ, kiểm tra hệ thống bằng cách khác';
   }
 }
 
@@ -145,6 +149,8 @@ export const vi: MailStrings = {
         return 'phản hồi không hợp lệ';
       case 'sync_lag':
         return 'đồng bộ chậm';
+      case 'internal':
+        return 'chưa kiểm tra được: lỗi của chính hệ thống giám sát';
       case undefined:
         return 'gặp sự cố';
     }
