@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../src/alerting/messages/escape-html.ts';
+import { escapeHtml } from '../../src/text/escape-html.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { createRoutes, HTML_CONTENT_TYPE } from '../../src/server/routes.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/server.ts';

@@ -1,6 +1,6 @@
 // English mail wording (alerting.locale: en), for vendors and readers outside the province.
-import { formatMilliseconds } from './format-vi.ts';
-import type { MailStrings } from './mail-strings.ts';
+import { formatMilliseconds } from './format-number.ts';
+import type { Words } from './locale.ts';
 import type { Diagnosis } from './probable-cause.ts';
 
 const PHASE_WORDS = {
@@ -113,7 +113,7 @@ function suggestAction(diagnosis: Diagnosis): string | undefined {
 
 const HOLD_CAUSES = { parent: 'a check it depends on was down', vantage: 'the monitoring network was down', maintenance: 'planned maintenance' } as const;
 
-export const en: MailStrings = {
+export const en: Words = {
   lang: 'en',
   tag: {
     firing_critical: 'INCIDENT',
@@ -260,4 +260,53 @@ export const en: MailStrings = {
   cause: describeCause,
   remedy: suggestAction,
   unnamedWindow: 'maintenance',
+  page: {
+    title: 'Public Service Portal monitoring — dvc-sentinel',
+    status: { ok: 'Normal', warning: 'Warning', critical: 'Down', unknown: 'Unknown' },
+    kind: { http: 'HTTP', tls: 'TLS', dns: 'DNS', tcp: 'TCP', sync: 'Sync' },
+    columns: {
+      status: 'Status',
+      check: 'Check',
+      since: 'Since',
+      lastResult: 'Last result',
+      latency: 'Latency',
+      http: 'HTTP',
+      certificate: 'Certificate',
+      sync: 'Sync',
+    },
+    noResult: 'No result yet',
+    addresses: (list) => `Addresses: ${list}`,
+    at: (when) => `at ${when}`,
+    age: (duration) => `for ${duration}`,
+    consecutiveFailures: (count) => `${count} failures in a row`,
+    certificateExpires: (date) => `expires ${date}`,
+    certificateDaysLeft: (days) => `${days} days left`,
+    certificateExpiringSoon: (days) => `${days} days left — expiring soon`,
+    certificateExpired: 'expired',
+    syncItems: (count) => `${count} dossiers`,
+    syncLag: (amount) => `behind by ${amount}`,
+    syncBacklog: (count) => `${count} dossiers waiting`,
+    syncMismatch: (count, compared) => `${count}${compared === undefined ? '' : ` / ${compared}`} differ`,
+    noChecks: 'No checks are configured.',
+    summaryLabel: 'Summary',
+    overall: ({ critical, warning, unknown, total }) => {
+      if (total === 0) return 'No checks yet.';
+      if (unknown === total) return 'Waiting for the first results.';
+      const parts = [
+        critical > 0 ? `${plural(critical, 'check', 'checks')} down` : undefined,
+        warning > 0 ? `${plural(warning, 'check', 'checks')} with a warning` : undefined,
+        unknown > 0 ? `${plural(unknown, 'check', 'checks')} not yet known` : undefined,
+      ].filter((part) => part !== undefined);
+      return parts.length === 0 ? 'All checks are normal.' : `${parts.join('; ')}.`;
+    },
+    checksHeading: 'Checks by system',
+    incidentsHeading: (count) => `Open incidents (${count})`,
+    noIncidents: 'No open incidents.',
+    incident: { detectedAt: 'Detected at', downtime: 'Downtime', lastError: 'Last error', failedProbes: 'Failed probes', note: 'Note' },
+    ownFault: 'A fault in the monitor itself, not in the watched system; not counted as the system’s downtime.',
+    updatedAt: { before: 'Updated at', after: '(Vietnam time, UTC+7)' },
+    startedAt: (at) => `started at ${at}`,
+    refresh: (seconds) => `the page refreshes every ${seconds} seconds`,
+    jsonData: 'JSON data',
+  },
 };

@@ -1,7 +1,7 @@
 // Vietnamese mail wording (the default locale), in the terms technicians on duty use: sự cố, đã
 // khắc phục, thời gian gián đoạn, nguyên nhân ban đầu, biện pháp xử lý.
-import { formatMilliseconds } from './format-vi.ts';
-import type { MailStrings } from './mail-strings.ts';
+import { formatMilliseconds } from './format-number.ts';
+import type { Words } from './locale.ts';
 import type { Diagnosis } from './probable-cause.ts';
 
 const PHASE_WORDS = {
@@ -113,7 +113,7 @@ function suggestAction(diagnosis: Diagnosis): string | undefined {
 
 const HOLD_CAUSES = { parent: 'kiểm tra phụ thuộc đang sự cố', vantage: 'mạng giám sát gián đoạn', maintenance: 'bảo trì theo kế hoạch' } as const;
 
-export const vi: MailStrings = {
+export const vi: Words = {
   lang: 'vi',
   tag: {
     firing_critical: 'SỰ CỐ',
@@ -260,4 +260,54 @@ export const vi: MailStrings = {
   cause: describeCause,
   remedy: suggestAction,
   unnamedWindow: 'bảo trì',
+  page: {
+    title: 'Giám sát Cổng Dịch vụ công — dvc-sentinel',
+    status: { ok: 'Bình thường', warning: 'Cảnh báo', critical: 'Sự cố', unknown: 'Chưa rõ' },
+    kind: { http: 'HTTP', tls: 'TLS', dns: 'DNS', tcp: 'TCP', sync: 'Đồng bộ' },
+    columns: {
+      status: 'Tình trạng',
+      check: 'Kiểm tra',
+      since: 'Từ lúc',
+      lastResult: 'Kết quả gần nhất',
+      latency: 'Độ trễ',
+      http: 'HTTP',
+      certificate: 'Chứng chỉ',
+      sync: 'Đồng bộ',
+    },
+    noResult: 'Chưa có kết quả',
+    addresses: (list) => `Địa chỉ: ${list}`,
+    at: (when) => `lúc ${when}`,
+    age: (duration) => `đã ${duration}`,
+    consecutiveFailures: (count) => `${count} lần lỗi liên tiếp`,
+    certificateExpires: (date) => `hết hạn ${date}`,
+    certificateDaysLeft: (days) => `còn ${days} ngày`,
+    certificateExpiringSoon: (days) => `còn ${days} ngày — sắp hết hạn`,
+    certificateExpired: 'đã hết hạn',
+    syncItems: (count) => `${count} hồ sơ`,
+    syncLag: (amount) => `chậm ${amount}`,
+    syncBacklog: (count) => `tồn ${count} hồ sơ`,
+    syncMismatch: (count, compared) => `lệch ${count}${compared === undefined ? '' : ` / ${compared}`}`,
+    noChecks: 'Chưa cấu hình kiểm tra nào.',
+    summaryLabel: 'Tổng hợp',
+    overall: ({ critical, warning, unknown, total }) => {
+      if (total === 0) return 'Chưa có kiểm tra nào.';
+      if (unknown === total) return 'Đang chờ kết quả kiểm tra đầu tiên.';
+      const parts = [
+        critical > 0 ? `${critical} kiểm tra đang gặp sự cố` : undefined,
+        warning > 0 ? `${warning} kiểm tra có cảnh báo` : undefined,
+        unknown > 0 ? `${unknown} kiểm tra chưa rõ tình trạng` : undefined,
+      ].filter((part) => part !== undefined);
+      return parts.length === 0 ? 'Tất cả kiểm tra đều bình thường.' : `${parts.join('; ')}.`;
+    },
+    checksHeading: 'Các kiểm tra theo hệ thống',
+    incidentsHeading: (count) => `Sự cố đang mở (${count})`,
+    noIncidents: 'Không có sự cố nào đang mở.',
+    incident: { detectedAt: 'Phát hiện lúc', downtime: 'Thời gian gián đoạn', lastError: 'Lỗi gần nhất', failedProbes: 'Số lần kiểm tra lỗi', note: 'Ghi chú' },
+    ownFault: 'Lỗi của chính hệ thống giám sát, không phải của hệ thống được giám sát; không tính vào thời gian gián đoạn của hệ thống.',
+    updatedAt: { before: 'Cập nhật lúc', after: '(giờ Việt Nam, UTC+7)' },
+    startedAt: (at) => `khởi động lúc ${at}`,
+    refresh: (seconds) => `trang tự làm mới mỗi ${seconds} giây`,
+    jsonData: 'dữ liệu JSON',
+    aside: { lang: 'en', text: 'Live status of this dvc-sentinel instance, in Vietnamese; machine-readable JSON at /api/status.' },
+  },
 };
