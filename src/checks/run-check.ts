@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Check } from '../config/config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import type { Lookup, ProbeResult } from '../probes/probe.ts';
+import { probeMessage, type Lookup, type ProbeResult } from '../probes/probe.ts';
 import { runProbe } from '../probes/registry.ts';
 import { nextCheckState, initialCheckState, type CheckState, type StatusChange } from '../state/check-state.ts';
 
@@ -99,6 +99,7 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
           status: 'critical',
           reason: 'timeout',
           message: 'no answer before the deadline',
+          detail: probeMessage('timeout', {}),
           durationSeconds: (performance.now() - started) / 1000,
           phases: {},
           sync: carriedSync(context.previous),
@@ -116,6 +117,7 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
       status: 'critical',
       reason: 'internal',
       message: `internal error: ${(error as Error).message}`,
+      detail: probeMessage('internal', {}),
       durationSeconds: (performance.now() - started) / 1000,
       phases: {},
       sync: carriedSync(context.previous),

@@ -59,13 +59,75 @@ export interface CertificateInfo {
   readonly issuer: string;
 }
 
+/**
+ * What a result's message says, as a code and its parameters, so every surface can word it in its
+ * own locale (src/text); the English `message` beside it is for logs. Parameters are facts (hosts,
+ * never URLs; status codes; numbers); some come from the endpoint, so surfaces escape them. Never
+ * secrets.
+ */
+export interface ProbeMessageParams {
+  readonly http_ok: { readonly status: number; readonly host: string };
+  readonly http_status: { readonly status: number; readonly host: string };
+  /** The firewall in front of the host refused the prober; marker = the text on its page that said so. */
+  readonly http_blocked: { readonly status: number; readonly host: string; readonly marker?: string };
+  readonly body_lacks_text: { readonly host: string; readonly text: string };
+  readonly body_has_text: { readonly host: string; readonly text: string };
+  readonly json_invalid: { readonly host: string };
+  readonly json_absent: { readonly host: string; readonly path: string };
+  readonly json_present: { readonly host: string; readonly path: string; readonly value: string };
+  readonly json_differs: { readonly host: string; readonly path: string; readonly value: string; readonly expected: string };
+  readonly too_many_redirects: { readonly host: string; readonly max: number };
+  /** A redirect the prober cannot follow: to an invalid Location, or to a non-web protocol ("ftp:"). */
+  readonly bad_redirect: { readonly host: string; readonly status: number; readonly protocol?: string };
+  readonly connection_closed: { readonly host: string; readonly during: 'answer' | 'body' };
+  /** An HTTP exchange that broke with a low-level code (HPE_* = the answer was not valid HTTP). */
+  readonly http_exchange_failed: { readonly host: string; readonly code: string };
+  readonly body_too_large: { readonly host: string; readonly maxBodyBytes: number };
+  readonly timeout: { readonly phase?: Phase };
+  readonly aborted: Readonly<Record<string, never>>;
+  /** `addresses` is how many addresses were tried, when more than one (all failed). */
+  readonly connect_failed: { readonly endpoint: string; readonly code: string; readonly addresses?: number };
+  readonly tls_handshake_failed: { readonly endpoint: string; readonly code?: string; readonly detail: string };
+  readonly dns_failed: { readonly host: string; readonly code: string };
+  readonly dns_no_address: { readonly host: string; readonly family?: 4 | 6 };
+  readonly dns_timeout: { readonly host: string };
+  readonly dns_answer: { readonly host: string; readonly values: string };
+  readonly dns_lacks: { readonly host: string; readonly values: string; readonly expected: string };
+  readonly tcp_connected: { readonly endpoint: string };
+  readonly tls_ok: { readonly endpoint: string; readonly daysLeft?: number; readonly notAfter?: string };
+  readonly certificate: { readonly host: string; readonly problem: CertificateProblem };
+  readonly slow: { readonly seconds: number; readonly limitSeconds: number; readonly level: 'critical' | 'warning' };
+  readonly internal: Readonly<Record<string, never>>;
+}
+
+/** What is wrong with a certificate; dates are YYYY-MM-DD (UTC), days whole and rounded down. */
+export type CertificateProblem =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'expired'; readonly daysAgo: number; readonly notAfter: string }
+  | { readonly kind: 'not_yet_valid'; readonly daysAway: number; readonly notBefore: string }
+  | { readonly kind: 'wrong_name'; readonly names: string; readonly hostname: string }
+  | { readonly kind: 'untrusted'; readonly code?: string }
+  | { readonly kind: 'expiring'; readonly daysLeft: number; readonly notAfter: string; readonly minDaysLeft: number };
+
+export type ProbeMessageCode = keyof ProbeMessageParams;
+
+/** One code with its own parameters; the compiler pairs them. */
+export type ProbeMessage = { readonly [C in ProbeMessageCode]: { readonly code: C; readonly params: ProbeMessageParams[C] } }[ProbeMessageCode];
+
+/** Builds a coded message; the code picks the parameters' shape. */
+export function probeMessage<C extends ProbeMessageCode>(code: C, params: ProbeMessageParams[C]): ProbeMessage {
+  return { code, params } as ProbeMessage;
+}
+
 export interface ProbeResult {
   /** ok and warning count as success (dvc_probe_success 1); critical as failure. */
   readonly status: Status;
   /** Present iff status is not ok. */
   readonly reason?: FailureReason;
-  /** One human line, e.g. "HTTP 503 from dichvucong.gov.vn". Never contains secrets. */
+  /** One human line in English (logs), e.g. "HTTP 503 from dichvucong.gov.vn". Never contains secrets. */
   readonly message: string;
+  /** The same line as a code and parameters, for mails, the status page and `once`; absent for lines not yet coded. */
+  readonly detail?: ProbeMessage;
   readonly durationSeconds: number;
   /** Seconds per phase; a phase never reached is absent, not 0. */
   readonly phases: Partial<Record<Phase, number>>;

@@ -10,6 +10,7 @@ import { formatDuration, secondsBetween } from '../text/format-duration.ts';
 import { formatMilliseconds, formatNumber } from '../text/format-number.ts';
 import { formatClock, formatDate, formatDateTime, isSameLocalDate } from '../text/format-time.ts';
 import { wordsFor, type Words } from '../text/locale.ts';
+import { describeProbeMessage } from '../text/probe-message.ts';
 import type { CheckStatus } from '../state/check-state.ts';
 import type { Incident } from '../state/incident.ts';
 import type { CheckSnapshot, StatusSnapshot } from '../state/status-snapshot.ts';
@@ -140,7 +141,7 @@ function renderLastResult(last: StatusPageCheck['last'], page: Page): string {
   const headline = describeReason(last.reason, last.httpStatus, page);
   const lines = [
     headline === undefined ? '' : `<strong class="headline">${text(headline)}</strong>`,
-    `<span class="message">${text(last.message)}</span>`,
+    `<span class="message">${text(describeProbeMessage(last.detail, last.message, page.locale))}</span>`,
     last.addresses === undefined || last.addresses.length === 0 ? '' : `<span class="sub">${text(words.addresses(last.addresses.join(', ')))}</span>`,
     `<span class="sub">${text(words.at(formatInstant(last.at, page)))}</span>`,
   ];
@@ -227,7 +228,10 @@ function renderIncident(incident: Incident, checksByName: ReadonlyMap<string, St
   const rows: [string, string][] = [
     [labels.detectedAt, text(formatInstant(incident.openedAt, page))],
     [labels.downtime, text(duration)],
-    [labels.lastError, `${reason === undefined ? '' : `<strong>${text(reason)}</strong> — `}<span class="message">${text(incident.lastMessage)}</span>`],
+    [
+      labels.lastError,
+      `${reason === undefined ? '' : `<strong>${text(reason)}</strong> — `}<span class="message">${text(describeProbeMessage(incident.lastDetail, incident.lastMessage, locale))}</span>`,
+    ],
     [labels.failedProbes, text(words.probeCount(formatNumber(incident.failedProbes, locale), formatNumber(incident.probes, locale)))],
   ];
   // The monitor's own fault: said plainly, so nobody reads it as the system's outage.

@@ -1,6 +1,7 @@
 // English mail wording (alerting.locale: en), for vendors and readers outside the province.
-import { formatMilliseconds } from './format-number.ts';
-import type { Words } from './locale.ts';
+import type { CertificateProblem } from '../probes/probe.ts';
+import { formatMilliseconds, formatNumber } from './format-number.ts';
+import type { ProbeWords, Words } from './locale.ts';
 import type { Diagnosis } from './probable-cause.ts';
 
 const PHASE_WORDS = {
@@ -110,6 +111,105 @@ function suggestAction(diagnosis: Diagnosis): string | undefined {
       return 'report it to whoever runs dvc-sentinel with the error log lines; meanwhile check the system by other means';
   }
 }
+
+function days(count: number): string {
+  return count === 0 ? 'less than a day' : plural(count, 'day', 'days');
+}
+
+function seconds(value: number): string {
+  return value < 1 ? `${formatNumber(value * 1000, 'en')} ms` : `${formatNumber(value, 'en', value < 10 ? 2 : 1)} s`;
+}
+
+const CONNECT_ERRORS: Readonly<Record<string, (endpoint: string) => string>> = {
+  ECONNREFUSED: (endpoint) => `connection refused by ${endpoint}`,
+  ECONNRESET: (endpoint) => `connection reset by ${endpoint}`,
+  EHOSTUNREACH: (endpoint) => `no route to host ${endpoint} (EHOSTUNREACH)`,
+  ENETUNREACH: (endpoint) => `network unreachable for ${endpoint} (ENETUNREACH)`,
+  ETIMEDOUT: (endpoint) => `connecting to ${endpoint} timed out in the operating system (ETIMEDOUT)`,
+  EADDRNOTAVAIL: (endpoint) => `cannot reach ${endpoint} from this machine (EADDRNOTAVAIL)`,
+};
+
+const DNS_ERRORS: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'name not found (NXDOMAIN)',
+  ENODATA: 'no record of that type',
+  ESERVFAIL: 'resolver failed (SERVFAIL)',
+  EREFUSED: 'resolver refused the query',
+  ETIMEOUT: 'resolver did not answer',
+  ECONNREFUSED: 'resolver refused the connection',
+  EAI_AGAIN: 'temporary resolver failure',
+  ECANCELLED: 'query cancelled',
+};
+
+const MISSING_ISSUER = 'certificate chain not trusted — the server may be missing an intermediate, or the issuing CA needs tls.caFile';
+const CHAIN_PROBLEMS: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'certificate is self-signed and not trusted; trust it with tls.caFile or set tls.verify: false',
+  SELF_SIGNED_CERT_IN_CHAIN: 'certificate chain ends in a self-signed root that is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: MISSING_ISSUER,
+  UNABLE_TO_GET_ISSUER_CERT: MISSING_ISSUER,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: MISSING_ISSUER,
+  CERT_HAS_EXPIRED: 'a certificate in the chain has expired',
+  CERT_NOT_YET_VALID: 'a certificate in the chain is not valid yet',
+  CERT_REVOKED: 'certificate has been revoked',
+};
+
+function describeCertificate(problem: CertificateProblem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return 'the server sent no certificate';
+    case 'expired':
+      return `certificate expired ${days(problem.daysAgo)} ago (notAfter ${problem.notAfter})`;
+    case 'not_yet_valid':
+      return `certificate is not valid yet: notBefore ${problem.notBefore} is ${days(problem.daysAway)} away`;
+    case 'wrong_name':
+      return `certificate is for ${problem.names}, not ${problem.hostname}`;
+    case 'untrusted':
+      return problem.code === undefined
+        ? 'certificate chain not trusted'
+        : `${CHAIN_PROBLEMS[problem.code] ?? 'certificate chain not trusted'} (${problem.code})`;
+    case 'expiring':
+      return `certificate expires in ${days(problem.daysLeft)} (notAfter ${problem.notAfter}, minDaysLeft ${problem.minDaysLeft})`;
+  }
+}
+
+const PROBE_WORDS: ProbeWords = {
+  http_ok: ({ status, host }) => `HTTP ${status} from ${host}`,
+  http_status: ({ status, host }) => `HTTP ${status} from ${host}`,
+  http_blocked: ({ status, host, marker }) =>
+    `the firewall in front of ${host} refused the prober (HTTP ${status}${marker === undefined ? '' : `, page says "${marker}"`})`,
+  body_lacks_text: ({ host, text }) => `body from ${host} does not contain "${text}"`,
+  body_has_text: ({ host, text }) => `body from ${host} contains "${text}"`,
+  json_invalid: ({ host }) => `body from ${host} is not valid JSON`,
+  json_absent: ({ host, path }) => `${path} is absent in the JSON from ${host}`,
+  json_present: ({ host, path, value }) => `${path} is present in the JSON from ${host} (found ${value})`,
+  json_differs: ({ host, path, value, expected }) => `${path} in the JSON from ${host} is ${value}, expected ${expected}`,
+  too_many_redirects: ({ host, max }) => `more than ${max} redirects (the last from ${host})`,
+  bad_redirect: ({ host, status, protocol }) =>
+    `HTTP ${status} from ${host} redirects to ${protocol === undefined ? 'an invalid Location' : `a ${protocol} URL`}`,
+  connection_closed: ({ host, during }) =>
+    during === 'body' ? `${host} closed the connection in the middle of the body` : `${host} closed the connection without answering`,
+  http_exchange_failed: ({ host, code }) =>
+    code.startsWith('HPE_') ? `invalid HTTP response from ${host} (${code})` : `HTTP exchange with ${host} failed (${code})`,
+  body_too_large: ({ host, maxBodyBytes }) => `body from ${host} is larger than maxBodyBytes (${formatNumber(maxBodyBytes, 'en')} bytes)`,
+  timeout: ({ phase }) => `no answer before the deadline${phase === undefined ? '' : ` (during ${phase})`}`,
+  aborted: () => 'probe aborted by shutdown or reload',
+  connect_failed: ({ endpoint, code, addresses }) =>
+    `${CONNECT_ERRORS[code]?.(endpoint) ?? `cannot connect to ${endpoint}: ${code}`}${addresses === undefined ? '' : ` (all ${addresses} addresses failed)`}`,
+  tls_handshake_failed: ({ endpoint, detail }) => `TLS handshake with ${endpoint} failed: ${detail}`,
+  dns_failed: ({ host, code }) => `${host}: ${DNS_ERRORS[code] ?? code}`,
+  dns_no_address: ({ host, family }) => `${host} has no ${family === undefined ? '' : family === 6 ? 'IPv6 ' : 'IPv4 '}address`,
+  dns_timeout: ({ host }) => `${host}: no answer before the deadline (during dns)`,
+  dns_answer: ({ host, values }) => `${host} answer ${values}`,
+  dns_lacks: ({ host, values, expected }) => `${host} answer ${values} lacks expected ${expected}`,
+  tcp_connected: ({ endpoint }) => `connected to ${endpoint}`,
+  tls_ok: ({ endpoint, daysLeft, notAfter }) =>
+    daysLeft === undefined || notAfter === undefined
+      ? `TLS handshake with ${endpoint} succeeded`
+      : `certificate of ${endpoint} is valid for ${daysLeft} more days (notAfter ${notAfter})`,
+  certificate: ({ host, problem }) => `${host}: ${describeCertificate(problem)}`,
+  slow: ({ seconds: took, limitSeconds, level }) =>
+    `slow: answered in ${seconds(took)}, over the ${seconds(limitSeconds)} ${level === 'critical' ? 'limit' : 'warning level'}`,
+  internal: () => 'a fault in the monitor itself (dvc-sentinel) while probing; the watched system was not checked this time',
+};
 
 const HOLD_CAUSES = { parent: 'a check it depends on was down', vantage: 'the monitoring network was down', maintenance: 'planned maintenance' } as const;
 
@@ -260,6 +360,7 @@ export const en: Words = {
   cause: describeCause,
   remedy: suggestAction,
   unnamedWindow: 'maintenance',
+  probe: PROBE_WORDS,
   page: {
     title: 'Public Service Portal monitoring — dvc-sentinel',
     status: { ok: 'Normal', warning: 'Warning', critical: 'Down', unknown: 'Unknown' },

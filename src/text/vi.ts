@@ -1,7 +1,8 @@
 // Vietnamese mail wording (the default locale), in the terms technicians on duty use: sự cố, đã
 // khắc phục, thời gian gián đoạn, nguyên nhân ban đầu, biện pháp xử lý.
-import { formatMilliseconds } from './format-number.ts';
-import type { Words } from './locale.ts';
+import type { CertificateProblem } from '../probes/probe.ts';
+import { formatMilliseconds, formatNumber } from './format-number.ts';
+import type { ProbeWords, Words } from './locale.ts';
 import type { Diagnosis } from './probable-cause.ts';
 
 const PHASE_WORDS = {
@@ -110,6 +111,114 @@ function suggestAction(diagnosis: Diagnosis): string | undefined {
       return 'báo đơn vị vận hành dvc-sentinel kèm nhật ký lỗi (mức error); trong lúc chờ, kiểm tra hệ thống bằng cách khác';
   }
 }
+
+/** "2026-06-01" (UTC day) as "01/06/2026". */
+function day(iso: string): string {
+  const [year, month, date] = iso.split('-');
+  return year === undefined || month === undefined || date === undefined ? iso : `${date}/${month}/${year}`;
+}
+
+function days(count: number): string {
+  return count === 0 ? 'chưa đến một ngày' : `${formatNumber(count, 'vi')} ngày`;
+}
+
+function seconds(value: number): string {
+  return value < 1 ? `${formatNumber(value * 1000, 'vi')} ms` : `${formatNumber(value, 'vi', value < 10 ? 2 : 1)} giây`;
+}
+
+const CONNECT_ERRORS: Readonly<Record<string, (endpoint: string) => string>> = {
+  ECONNREFUSED: (endpoint) => `${endpoint} từ chối kết nối`,
+  ECONNRESET: (endpoint) => `${endpoint} ngắt kết nối đột ngột`,
+  EHOSTUNREACH: (endpoint) => `không có đường tới máy chủ ${endpoint} (EHOSTUNREACH)`,
+  ENETUNREACH: (endpoint) => `mạng không tới được ${endpoint} (ENETUNREACH)`,
+  ETIMEDOUT: (endpoint) => `kết nối tới ${endpoint} quá thời gian chờ của hệ điều hành (ETIMEDOUT)`,
+  EADDRNOTAVAIL: (endpoint) => `máy giám sát không kết nối được tới ${endpoint} (EADDRNOTAVAIL)`,
+};
+
+const DNS_ERRORS: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'tên miền không tồn tại (NXDOMAIN)',
+  ENODATA: 'không có bản ghi loại này',
+  ESERVFAIL: 'máy chủ DNS gặp lỗi (SERVFAIL)',
+  EREFUSED: 'máy chủ DNS từ chối truy vấn',
+  ETIMEOUT: 'máy chủ DNS không trả lời',
+  ECONNREFUSED: 'máy chủ DNS từ chối kết nối',
+  EAI_AGAIN: 'máy chủ DNS tạm thời gặp lỗi',
+  ECANCELLED: 'truy vấn bị hủy',
+};
+
+const UNTRUSTED_CHAIN = 'chuỗi chứng chỉ không được tin cậy — máy chủ có thể thiếu chứng chỉ trung gian, hoặc cần khai báo tls.caFile';
+const CHAIN_PROBLEMS: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'chứng chỉ tự ký, không được tin cậy; tin cậy nó bằng tls.caFile hoặc đặt tls.verify: false',
+  SELF_SIGNED_CERT_IN_CHAIN: 'chuỗi chứng chỉ kết thúc ở chứng chỉ gốc tự ký không được tin cậy',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED_CHAIN,
+  UNABLE_TO_GET_ISSUER_CERT: UNTRUSTED_CHAIN,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED_CHAIN,
+  CERT_HAS_EXPIRED: 'một chứng chỉ trong chuỗi đã hết hạn',
+  CERT_NOT_YET_VALID: 'một chứng chỉ trong chuỗi chưa có hiệu lực',
+  CERT_REVOKED: 'chứng chỉ đã bị thu hồi',
+};
+
+function describeCertificate(problem: CertificateProblem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return 'máy chủ không gửi chứng chỉ';
+    case 'expired':
+      return `chứng chỉ đã hết hạn ${days(problem.daysAgo)} trước (ngày hết hạn ${day(problem.notAfter)})`;
+    case 'not_yet_valid':
+      return `chứng chỉ chưa có hiệu lực: bắt đầu từ ${day(problem.notBefore)}, còn ${days(problem.daysAway)} nữa`;
+    case 'wrong_name':
+      return `chứng chỉ cấp cho ${problem.names}, không phải ${problem.hostname}`;
+    case 'untrusted':
+      return problem.code === undefined
+        ? 'chuỗi chứng chỉ không được tin cậy'
+        : `${CHAIN_PROBLEMS[problem.code] ?? 'chuỗi chứng chỉ không được tin cậy'} (${problem.code})`;
+    case 'expiring':
+      return `chứng chỉ sắp hết hạn: còn ${days(problem.daysLeft)} (ngày hết hạn ${day(problem.notAfter)}, ngưỡng ${formatNumber(problem.minDaysLeft, 'vi')} ngày)`;
+  }
+}
+
+const PROBE_WORDS: ProbeWords = {
+  http_ok: ({ status, host }) => `${host} trả lời HTTP ${status}`,
+  http_status: ({ status, host }) => `${host} trả về mã lỗi HTTP ${status}`,
+  http_blocked: ({ status, host, marker }) =>
+    `tường lửa trước ${host} chặn máy giám sát (HTTP ${status}${marker === undefined ? '' : `, trang ghi “${marker}”`})`,
+  body_lacks_text: ({ host, text }) => `nội dung từ ${host} không chứa “${text}”`,
+  body_has_text: ({ host, text }) => `nội dung từ ${host} có chứa “${text}”`,
+  json_invalid: ({ host }) => `nội dung từ ${host} không phải JSON hợp lệ`,
+  json_absent: ({ host, path }) => `không có ${path} trong JSON từ ${host}`,
+  json_present: ({ host, path, value }) => `JSON từ ${host} có ${path} (giá trị ${value}) dù lẽ ra không có`,
+  json_differs: ({ host, path, value, expected }) => `${path} trong JSON từ ${host} là ${value}, mong đợi ${expected}`,
+  too_many_redirects: ({ host, max }) => `chuyển hướng quá ${max} lần (lần cuối từ ${host})`,
+  bad_redirect: ({ host, status, protocol }) =>
+    `HTTP ${status} từ ${host} chuyển hướng tới ${protocol === undefined ? 'một địa chỉ không hợp lệ' : `một địa chỉ ${protocol}`}`,
+  connection_closed: ({ host, during }) => (during === 'body' ? `${host} đóng kết nối khi đang truyền nội dung` : `${host} đóng kết nối mà không trả lời`),
+  http_exchange_failed: ({ host, code }) =>
+    code.startsWith('HPE_') ? `phản hồi HTTP không hợp lệ từ ${host} (${code})` : `trao đổi HTTP với ${host} thất bại (${code})`,
+  body_too_large: ({ host, maxBodyBytes }) => `nội dung từ ${host} lớn hơn giới hạn maxBodyBytes (${formatNumber(maxBodyBytes, 'vi')} byte)`,
+  timeout: ({ phase }) => `không có phản hồi trước thời hạn${phase === undefined ? '' : ` (ở giai đoạn ${PHASE_WORDS[phase]})`}`,
+  aborted: () => 'lần kiểm tra bị hủy do chương trình dừng hoặc nạp lại cấu hình',
+  connect_failed: ({ endpoint, code, addresses }) =>
+    `${CONNECT_ERRORS[code]?.(endpoint) ?? `không kết nối được tới ${endpoint} (${code})`}${addresses === undefined ? '' : ` (cả ${addresses} địa chỉ đều lỗi)`}`,
+  tls_handshake_failed: ({ endpoint, code, detail }) => {
+    if (code === 'ECONNRESET') return `bắt tay TLS với ${endpoint} thất bại: máy chủ đóng kết nối giữa chừng`;
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return `bắt tay TLS với ${endpoint} thất bại: máy chủ không dùng TLS ở cổng này`;
+    return `bắt tay TLS với ${endpoint} thất bại: ${detail}`;
+  },
+  dns_failed: ({ host, code }) => `${host}: ${DNS_ERRORS[code] ?? `lỗi phân giải tên miền (${code})`}`,
+  dns_no_address: ({ host, family }) => `${host} không có địa chỉ${family === undefined ? '' : family === 6 ? ' IPv6' : ' IPv4'}`,
+  dns_timeout: ({ host }) => `${host}: máy chủ DNS không trả lời trước thời hạn`,
+  dns_answer: ({ host, values }) => `${host} trả lời ${values}`,
+  dns_lacks: ({ host, values, expected }) => `${host} trả lời ${values}, thiếu giá trị mong đợi ${expected}`,
+  tcp_connected: ({ endpoint }) => `đã kết nối tới ${endpoint}`,
+  tls_ok: ({ endpoint, daysLeft, notAfter }) =>
+    daysLeft === undefined || notAfter === undefined
+      ? `bắt tay TLS với ${endpoint} thành công`
+      : `chứng chỉ của ${endpoint} còn hiệu lực ${days(daysLeft)} (ngày hết hạn ${day(notAfter)})`,
+  certificate: ({ host, problem }) => `${host}: ${describeCertificate(problem)}`,
+  slow: ({ seconds: took, limitSeconds, level }) =>
+    `phản hồi chậm: ${seconds(took)}, vượt ${level === 'critical' ? 'ngưỡng' : 'mức cảnh báo'} ${seconds(limitSeconds)}`,
+  internal: () => 'lỗi của chính hệ thống giám sát (dvc-sentinel) khi kiểm tra; hệ thống được giám sát chưa được kiểm tra lần này',
+};
 
 const HOLD_CAUSES = { parent: 'kiểm tra phụ thuộc đang sự cố', vantage: 'mạng giám sát gián đoạn', maintenance: 'bảo trì theo kế hoạch' } as const;
 
@@ -260,6 +369,7 @@ export const vi: Words = {
   cause: describeCause,
   remedy: suggestAction,
   unnamedWindow: 'bảo trì',
+  probe: PROBE_WORDS,
   page: {
     title: 'Giám sát Cổng Dịch vụ công — dvc-sentinel',
     status: { ok: 'Bình thường', warning: 'Cảnh báo', critical: 'Sự cố', unknown: 'Chưa rõ' },

@@ -18,6 +18,7 @@ import { formatDuration } from '../../text/format-duration.ts';
 import { formatMilliseconds, formatNumber } from '../../text/format-number.ts';
 import { formatClock, formatDate, formatDateTime, isSameLocalDate } from '../../text/format-time.ts';
 import { wordsFor, type Words } from '../../text/locale.ts';
+import { describeProbeMessage } from '../../text/probe-message.ts';
 import { probableCause, suggestRemedy } from '../../text/probable-cause.ts';
 
 /** Long endpoint messages are cut: a mail is read on a phone during an outage. */
@@ -147,7 +148,7 @@ function incidentRows(incident: Incident, notification: Notification, context: D
     ...incidentTimeRows(incident, notification, context, strings),
     { label: labels.cause, value: probableCause(failure.reason, failure.phases, failure.httpStatus, locale) },
     remedy === undefined ? undefined : { label: labels.remedy, value: remedy },
-    { label: labels.lastError, value: clipMessage(incident.lastMessage) },
+    { label: labels.lastError, value: clipMessage(describeProbeMessage(incident.lastDetail, incident.lastMessage, locale)) },
     last.httpStatus === undefined ? undefined : { label: labels.httpStatus, value: String(last.httpStatus) },
     { label: labels.latency, value: formatMilliseconds(last.durationSeconds * 1000, locale) },
     phases.length === 0 ? undefined : { label: labels.phases, value: phases.join(' · ') },
@@ -219,7 +220,7 @@ function riderLine(rider: Incident, notification: Notification, context: Documen
     ...(rider.resolvedAt === undefined ? {} : { resolvedAt: formatDateTime(rider.resolvedAt, locale) }),
     duration,
     reason: `${strings.headline(failure.reason, failure.httpStatus)}${failure.reason === undefined ? '' : ` (${failure.reason})`}`,
-    message: clipMessage(rider.lastMessage),
+    message: clipMessage(describeProbeMessage(rider.lastDetail, rider.lastMessage, locale)),
     ...(note === undefined ? {} : { note }),
   };
 }
