@@ -7,9 +7,9 @@ export class ProbeFailure extends Error {
   /** The phase that failed, when one did (e.g. tls for a handshake error). */
   readonly phase?: Phase;
   /** The message as a code and parameters, for the surfaces that word it in their own locale. */
-  readonly detail?: ProbeMessage;
+  readonly detail: ProbeMessage;
 
-  constructor(reason: FailureReason, message: string, options: { phase?: Phase; cause?: unknown; detail?: ProbeMessage } = {}) {
+  constructor(reason: FailureReason, message: string, options: { phase?: Phase; cause?: unknown; detail: ProbeMessage }) {
     super(message, { cause: options.cause });
     this.name = 'ProbeFailure';
     this.reason = reason;
@@ -30,5 +30,5 @@ export function timeoutFailure(signal: AbortSignal, phase?: Phase): ProbeFailure
 
 /** What a failure puts into a result: its reason, its English line and, when coded, the code. */
 export function failureFields(failure: ProbeFailure): Pick<ProbeResult, 'reason' | 'message' | 'detail'> {
-  return { reason: failure.reason, message: failure.message, ...(failure.detail === undefined ? {} : { detail: failure.detail }) };
+  return { reason: failure.reason, message: failure.message, detail: failure.detail };
 }

@@ -98,7 +98,54 @@ export interface ProbeMessageParams {
   readonly certificate: { readonly host: string; readonly problem: CertificateProblem };
   readonly slow: { readonly seconds: number; readonly limitSeconds: number; readonly level: 'critical' | 'warning' };
   readonly internal: Readonly<Record<string, never>>;
+  /** One side of a sync check said this (e.g. target: HTTP 503 from host). */
+  readonly sync_side: { readonly side: SyncSideName; readonly detail: ProbeMessage };
+  /** Several findings in one result, read in order (both sides failed; a side's warning and the verdict). */
+  readonly sync_joined: { readonly parts: readonly ProbeMessage[] };
+  /** A value a sync judge read on one side that is missing or not what the check reads. */
+  readonly sync_value: {
+    readonly side: SyncSideName;
+    readonly path: string;
+    readonly host: string;
+    readonly problem: 'absent' | 'null' | 'not_time' | 'not_count' | 'not_status';
+    /** The value as JSON, cut short. */
+    readonly value?: string;
+    /** The item's code when the value belongs to one item of a list. */
+    readonly item?: string;
+    readonly backlog?: boolean;
+  };
+  /** One side lists items by code, the other holds a single value. */
+  readonly sync_shapes_differ: { readonly sourcePath: string; readonly targetPath: string; readonly sourceKeyed: boolean };
+  readonly sync_lag: {
+    readonly unit: 'seconds' | 'items';
+    readonly lag: number;
+    readonly level: Status;
+    /** The threshold reached, when level is not ok. */
+    readonly levelAt?: number;
+    /** The source watermark is empty and the check reads that as nothing waiting. */
+    readonly emptyPath?: string;
+    readonly targetAhead?: number;
+    /** Seconds the source watermark is in the future (a clock or time-zone mismatch). */
+    readonly sourceInFuture?: number;
+    readonly backlog?: { readonly count: number; readonly level: Status; readonly levelAt?: number };
+    readonly stalled?: { readonly frozenSeconds: number; readonly stalledSeconds: number };
+  };
+  readonly sync_parity: {
+    readonly noun: 'dossier' | 'item';
+    readonly keyed: boolean;
+    readonly compared: number;
+    /** The value both hold, for a single value that agrees. */
+    readonly agreed?: string;
+    readonly mismatchSeconds?: number;
+    readonly allowedSeconds?: number;
+    readonly critical: boolean;
+    /** The oldest few differences; `total` counts them all. */
+    readonly differences: readonly { readonly key: string; readonly source: string; readonly target?: string }[];
+    readonly total: number;
+  };
 }
+
+export type SyncSideName = 'source' | 'target';
 
 /** What is wrong with a certificate; dates are YYYY-MM-DD (UTC), days whole and rounded down. */
 export type CertificateProblem =

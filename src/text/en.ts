@@ -1,7 +1,9 @@
 // English mail wording (alerting.locale: en), for vendors and readers outside the province.
-import type { CertificateProblem } from '../probes/probe.ts';
+import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
 import { formatMilliseconds, formatNumber } from './format-number.ts';
-import type { ProbeWords, Words } from './locale.ts';
+import { formatDuration } from './format-duration.ts';
+import type { Words } from './locale.ts';
+import { wordWith, type ProbeWords } from './probe-words.ts';
 import type { Diagnosis } from './probable-cause.ts';
 
 const PHASE_WORDS = {
@@ -171,6 +173,73 @@ function describeCertificate(problem: CertificateProblem): string {
   }
 }
 
+function shape(keyed: boolean): string {
+  return keyed ? 'a list of items with a code' : 'a single value';
+}
+
+function describeSyncValue({ side, path, host, problem, value, item, backlog }: ProbeMessageParams['sync_value']): string {
+  const where = item === undefined ? `${side}: ${path} from ${host}${backlog ? ' (backlog)' : ''}` : `${side}: status of ${item} (${path} from ${host})`;
+  switch (problem) {
+    case 'absent':
+      return `${side}: ${path} is absent in the JSON from ${host}`;
+    case 'null':
+      return `${side}: ${path} is null in the JSON from ${host}`;
+    case 'not_time':
+      return `${where} is ${value ?? '?'}, not a time (ISO-8601, yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, or epoch seconds or milliseconds)`;
+    case 'not_count':
+      return `${where} is ${value ?? '?'}, not a count (a whole number, 0 or more)`;
+    case 'not_status':
+      return `${where} is ${value ?? '?'}, not a dossier status (1-10, or receiving, new, … done)`;
+  }
+}
+
+function levelNote(level: Status, at: number | undefined, amount: (value: number) => string): string {
+  if (at === undefined || level === 'ok') return '';
+  return level === 'critical' ? ` (critical at ${amount(at)})` : ` (warning at ${amount(at)})`;
+}
+
+function describeSyncLag(params: ProbeMessageParams['sync_lag']): string {
+  const amount = (value: number): string => (params.unit === 'items' ? plural(value, 'item', 'items') : formatDuration(value, 'en'));
+  let lag = `sync lag ${amount(params.lag)}${levelNote(params.level, params.levelAt, amount)}`;
+  if (params.emptyPath !== undefined) lag += ` (nothing waiting: ${params.emptyPath || 'the watermark'} is empty)`;
+  else if (params.targetAhead !== undefined) lag += ` (target ahead of source by ${amount(params.targetAhead)})`;
+  else if (params.sourceInFuture !== undefined)
+    lag += ` (the source watermark is ${formatDuration(params.sourceInFuture, 'en')} in the future: a clock or time-zone mismatch?)`;
+  const parts = [lag];
+  const backlog = params.backlog;
+  if (backlog !== undefined) parts.push(`${plural(backlog.count, 'dossier', 'dossiers')} waiting${levelNote(backlog.level, backlog.levelAt, String)}`);
+  const stalled = params.stalled;
+  const stall =
+    stalled === undefined
+      ? ''
+      : `target watermark has not moved for ${formatDuration(stalled.frozenSeconds, 'en')} while the source moved (critical at ${formatDuration(stalled.stalledSeconds, 'en')}); `;
+  return `${stall}${parts.join(', ')}`;
+}
+
+function describeSyncParity(params: ProbeMessageParams['sync_parity']): string {
+  const noun = params.noun;
+  if (params.mismatchSeconds === undefined) {
+    if (!params.keyed) return `source and target agree (${params.agreed ?? 'absent'})`;
+    return params.compared === 0
+      ? `no ${noun}s listed by the source to compare`
+      : `source and target agree on all ${plural(params.compared, noun, `${noun}s`)}`;
+  }
+  const allowed =
+    params.allowedSeconds === undefined
+      ? ''
+      : params.critical
+        ? ` (critical at ${formatDuration(params.allowedSeconds, 'en')})`
+        : ` (allowed ${formatDuration(params.allowedSeconds, 'en')})`;
+  const age = `for ${formatDuration(params.mismatchSeconds, 'en')}${allowed}`;
+  const [only] = params.differences;
+  if (!params.keyed && only !== undefined) return `source and target differ ${age}: source ${only.source}, target ${only.target ?? 'absent'}`;
+  const listed = params.differences.map((difference) =>
+    difference.target === undefined ? `${difference.key} not on target` : `${difference.key} ${difference.source} ≠ ${difference.target}`,
+  );
+  const more = params.total > params.differences.length ? `; ${params.total - params.differences.length} more` : '';
+  return `${params.total} of ${plural(params.compared, noun, `${noun}s`)} differ, the oldest ${age}: ${listed.join('; ')}${more}`;
+}
+
 const PROBE_WORDS: ProbeWords = {
   http_ok: ({ status, host }) => `HTTP ${status} from ${host}`,
   http_status: ({ status, host }) => `HTTP ${status} from ${host}`,
@@ -209,7 +278,18 @@ const PROBE_WORDS: ProbeWords = {
   slow: ({ seconds: took, limitSeconds, level }) =>
     `slow: answered in ${seconds(took)}, over the ${seconds(limitSeconds)} ${level === 'critical' ? 'limit' : 'warning level'}`,
   internal: () => 'a fault in the monitor itself (dvc-sentinel) while probing; the watched system was not checked this time',
+  sync_side: ({ side, detail }) => `${side}: ${word(detail)}`,
+  sync_joined: ({ parts }) => parts.map(word).join('; '),
+  sync_value: describeSyncValue,
+  sync_shapes_differ: ({ sourcePath, targetPath, sourceKeyed }) =>
+    `source ${sourcePath} is ${shape(sourceKeyed)}, target ${targetPath} is ${shape(!sourceKeyed)}: they cannot be compared`,
+  sync_lag: describeSyncLag,
+  sync_parity: describeSyncParity,
 };
+
+function word(message: ProbeMessage): string {
+  return wordWith(PROBE_WORDS, message) ?? message.code;
+}
 
 const HOLD_CAUSES = { parent: 'a check it depends on was down', vantage: 'the monitoring network was down', maintenance: 'planned maintenance' } as const;
 

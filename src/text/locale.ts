@@ -3,11 +3,12 @@
 // with their surface (alerting/messages for mail, server/status-page.ts for the page).
 import type { Locale } from '../config/alerting-config.ts';
 import type { Check } from '../config/config.ts';
-import type { FailureReason, Phase, ProbeMessageCode, ProbeMessageParams } from '../probes/probe.ts';
+import type { FailureReason, Phase } from '../probes/probe.ts';
 import type { CheckStatus } from '../state/check-state.ts';
 import type { Hold, Severity } from '../state/incident.ts';
 import { en } from './en.ts';
 import type { Diagnosis } from './probable-cause.ts';
+import type { ProbeWords } from './probe-words.ts';
 import { vi } from './vi.ts';
 
 /** A notification as a reader tells it apart: type, and for incidents the severity. */
@@ -100,8 +101,6 @@ export interface Words {
   // Probe messages, one wording per code (the compiler checks every code has one).
   readonly probe: ProbeWords;
 }
-
-export type ProbeWords = { readonly [C in ProbeMessageCode]: (params: ProbeMessageParams[C]) => string };
 
 /** The status page's own words; numbers, times and durations arrive already formatted. */
 export interface PageWords {

@@ -1,8 +1,10 @@
 // Vietnamese mail wording (the default locale), in the terms technicians on duty use: sự cố, đã
 // khắc phục, thời gian gián đoạn, nguyên nhân ban đầu, biện pháp xử lý.
-import type { CertificateProblem } from '../probes/probe.ts';
+import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
 import { formatMilliseconds, formatNumber } from './format-number.ts';
-import type { ProbeWords, Words } from './locale.ts';
+import { formatDuration } from './format-duration.ts';
+import type { Words } from './locale.ts';
+import { wordWith, type ProbeWords } from './probe-words.ts';
 import type { Diagnosis } from './probable-cause.ts';
 
 const PHASE_WORDS = {
@@ -177,6 +179,79 @@ function describeCertificate(problem: CertificateProblem): string {
   }
 }
 
+const SIDES = { source: 'bên nguồn', target: 'bên đích' } as const;
+
+function shape(keyed: boolean): string {
+  return keyed ? 'danh sách mục có mã' : 'một giá trị';
+}
+
+function describeSyncValue({ side, path, host, problem, value, item, backlog }: ProbeMessageParams['sync_value']): string {
+  const where =
+    item === undefined
+      ? `${SIDES[side]}: ${path} từ ${host}${backlog ? ' (số hồ sơ tồn)' : ''}`
+      : `${SIDES[side]}: trạng thái của ${item} (${path} từ ${host})`;
+  switch (problem) {
+    case 'absent':
+      return `${SIDES[side]}: không có ${path} trong JSON từ ${host}`;
+    case 'null':
+      return `${SIDES[side]}: ${path} trong JSON từ ${host} là null`;
+    case 'not_time':
+      return `${where} là ${value ?? '?'}, không phải thời điểm (ISO-8601, yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, hoặc epoch giây/mili giây)`;
+    case 'not_count':
+      return `${where} là ${value ?? '?'}, không phải số đếm (số nguyên từ 0 trở lên)`;
+    case 'not_status':
+      return `${where} là ${value ?? '?'}, không phải trạng thái hồ sơ (1-10, hoặc receiving, new, … done)`;
+  }
+}
+
+function levelNote(level: Status, at: number | undefined, amount: (value: number) => string): string {
+  if (at === undefined || level === 'ok') return '';
+  return level === 'critical' ? ` (nghiêm trọng từ ${amount(at)})` : ` (cảnh báo từ ${amount(at)})`;
+}
+
+function describeSyncLag(params: ProbeMessageParams['sync_lag']): string {
+  const amount = (value: number): string => (params.unit === 'items' ? `${formatNumber(value, 'vi')} mục` : formatDuration(value, 'vi'));
+  let lag = `đồng bộ chậm ${amount(params.lag)}${levelNote(params.level, params.levelAt, amount)}`;
+  if (params.emptyPath !== undefined) lag += ` (không có hồ sơ chờ: ${params.emptyPath || 'mốc đồng bộ'} trống)`;
+  else if (params.targetAhead !== undefined) lag += ` (bên đích đi trước bên nguồn ${amount(params.targetAhead)})`;
+  else if (params.sourceInFuture !== undefined)
+    lag += ` (mốc bên nguồn ở tương lai ${formatDuration(params.sourceInFuture, 'vi')}: lệch đồng hồ hoặc múi giờ?)`;
+  const parts = [lag];
+  const backlog = params.backlog;
+  if (backlog !== undefined)
+    parts.push(`${formatNumber(backlog.count, 'vi')} hồ sơ đang chờ${levelNote(backlog.level, backlog.levelAt, (value) => formatNumber(value, 'vi'))}`);
+  const stalled = params.stalled;
+  const stall =
+    stalled === undefined
+      ? ''
+      : `mốc bên đích không đổi trong ${formatDuration(stalled.frozenSeconds, 'vi')} dù bên nguồn đã thay đổi (nghiêm trọng từ ${formatDuration(stalled.stalledSeconds, 'vi')}); `;
+  return `${stall}${parts.join(', ')}`;
+}
+
+function describeSyncParity(params: ProbeMessageParams['sync_parity']): string {
+  const noun = params.noun === 'dossier' ? 'hồ sơ' : 'mục';
+  if (params.mismatchSeconds === undefined) {
+    if (!params.keyed) return `bên nguồn và bên đích khớp nhau (${params.agreed ?? 'không có'})`;
+    return params.compared === 0
+      ? `bên nguồn không liệt kê ${noun} nào để so sánh`
+      : `bên nguồn và bên đích khớp nhau ở cả ${formatNumber(params.compared, 'vi')} ${noun}`;
+  }
+  const allowed =
+    params.allowedSeconds === undefined
+      ? ''
+      : params.critical
+        ? ` (nghiêm trọng từ ${formatDuration(params.allowedSeconds, 'vi')})`
+        : ` (cho phép ${formatDuration(params.allowedSeconds, 'vi')})`;
+  const age = `đã ${formatDuration(params.mismatchSeconds, 'vi')}${allowed}`;
+  const [only] = params.differences;
+  if (!params.keyed && only !== undefined) return `bên nguồn và bên đích lệch nhau ${age}: nguồn ${only.source}, đích ${only.target ?? 'không có'}`;
+  const listed = params.differences.map((difference) =>
+    difference.target === undefined ? `${difference.key} không có ở bên đích` : `${difference.key} ${difference.source} ≠ ${difference.target}`,
+  );
+  const more = params.total > params.differences.length ? `; và ${formatNumber(params.total - params.differences.length, 'vi')} ${noun} khác` : '';
+  return `${formatNumber(params.total, 'vi')} trên ${formatNumber(params.compared, 'vi')} ${noun} lệch nhau, lâu nhất ${age}: ${listed.join('; ')}${more}`;
+}
+
 const PROBE_WORDS: ProbeWords = {
   http_ok: ({ status, host }) => `${host} trả lời HTTP ${status}`,
   http_status: ({ status, host }) => `${host} trả về mã lỗi HTTP ${status}`,
@@ -218,7 +293,18 @@ const PROBE_WORDS: ProbeWords = {
   slow: ({ seconds: took, limitSeconds, level }) =>
     `phản hồi chậm: ${seconds(took)}, vượt ${level === 'critical' ? 'ngưỡng' : 'mức cảnh báo'} ${seconds(limitSeconds)}`,
   internal: () => 'lỗi của chính hệ thống giám sát (dvc-sentinel) khi kiểm tra; hệ thống được giám sát chưa được kiểm tra lần này',
+  sync_side: ({ side, detail }) => `${SIDES[side]}: ${word(detail)}`,
+  sync_joined: ({ parts }) => parts.map(word).join('; '),
+  sync_value: describeSyncValue,
+  sync_shapes_differ: ({ sourcePath, targetPath, sourceKeyed }) =>
+    `bên nguồn ${sourcePath} là ${shape(sourceKeyed)}, bên đích ${targetPath} là ${shape(!sourceKeyed)}: không so sánh được`,
+  sync_lag: describeSyncLag,
+  sync_parity: describeSyncParity,
 };
+
+function word(message: ProbeMessage): string {
+  return wordWith(PROBE_WORDS, message) ?? message.code;
+}
 
 const HOLD_CAUSES = { parent: 'kiểm tra phụ thuộc đang sự cố', vantage: 'mạng giám sát gián đoạn', maintenance: 'bảo trì theo kế hoạch' } as const;
 
