@@ -145,7 +145,7 @@ export interface ProbeMessageParams {
   };
 }
 
-export type SyncSideName = 'source' | 'target';
+type SyncSideName = 'source' | 'target';
 
 /** What is wrong with a certificate; dates are YYYY-MM-DD (UTC), days whole and rounded down. */
 export type CertificateProblem =

@@ -436,6 +436,25 @@ describe('renderStatusPage', () => {
     expect(page).toContain(`Đã bị tạm hoãn thông báo từ 22:10:05 ${why}`);
   });
 
+  it('says plainly that an incident caused by the monitor itself is not the system’s outage', () => {
+    const own = incident({
+      check: 'national-home',
+      system: 'national-portal',
+      firstReason: 'internal',
+      lastReason: 'internal',
+      lastMessage: "internal error: Cannot read properties of undefined (reading 'statusCode')",
+      lastDetail: { code: 'internal', params: {} },
+    });
+    const page = renderStatusPage(snapshot({ incidents: [own, incident({ check: 'national-tls', system: 'national-portal' })] }));
+    const home = /<li class="incident"[^>]*data-check="national-home">.*?<\/li>/.exec(page)?.[0] ?? '';
+    expect(home).toContain('<strong>chưa kiểm tra được: lỗi của chính hệ thống giám sát</strong>');
+    expect(home).toContain('<dt>Ghi chú</dt><dd><strong class="own-fault">Lỗi của chính hệ thống giám sát, không phải của hệ thống được giám sát;');
+    expect(home).not.toContain('Cannot read properties');
+    const other = /<li class="incident"[^>]*data-check="national-tls">.*?<\/li>/.exec(page)?.[0] ?? '';
+    expect(other).not.toContain('Ghi chú');
+    expect(renderStatusPage(snapshot({ incidents: [own] }), 'en')).toContain('A fault in the monitor itself, not in the watched system');
+  });
+
   it('says so when there are no checks, no incidents or no result yet', () => {
     const empty = renderStatusPage(
       snapshot({ checks: [], summary: { ok: 0, warning: 0, critical: 0, unknown: 0 }, incidents: undefined, location: undefined }),
