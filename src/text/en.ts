@@ -1,4 +1,5 @@
-// English mail wording (alerting.locale: en), for vendors and readers outside the province.
+// English words (alerting.locale: en) for mails, the status page and probe messages, for vendors
+// and readers outside the province.
 import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
 import { formatMilliseconds, formatNumber } from './format-number.ts';
 import { formatDuration } from './format-duration.ts';

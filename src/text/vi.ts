@@ -1,5 +1,5 @@
-// Vietnamese mail wording (the default locale), in the terms technicians on duty use: sự cố, đã
-// khắc phục, thời gian gián đoạn, nguyên nhân ban đầu, biện pháp xử lý.
+// Vietnamese words (the default locale) for mails, the status page and probe messages, in the terms
+// technicians on duty use: sự cố, đã khắc phục, thời gian gián đoạn, nguyên nhân ban đầu, biện pháp xử lý.
 import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
 import { formatMilliseconds, formatNumber } from './format-number.ts';
 import { formatDuration } from './format-duration.ts';
