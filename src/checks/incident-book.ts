@@ -161,6 +161,8 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
         ...incident,
         resolvedAt: now,
         lastMessage: `${incident.lastMessage} (check removed from the configuration)`,
+        // The note about the removal has no code yet: the text (with the note) is what mails show.
+        lastDetail: undefined,
       }));
       const notifications: Notification[] = closed
         .filter((incident) => incident.announced)

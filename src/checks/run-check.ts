@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { monotonicMs, secondsSince, type Clock } from '../clock.ts';
 import type { Check } from '../config/config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { carriedSync, type Lookup, type ProbeResult } from '../probes/probe.ts';
+import { carriedSync, probeMessage, type Lookup, type ProbeResult } from '../probes/probe.ts';
 import { runProbe } from '../probes/registry.ts';
 import { nextCheckState, initialCheckState, type CheckState, type StatusChange } from '../state/check-state.ts';
 
@@ -99,6 +99,7 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
           status: 'critical',
           reason: 'timeout',
           message: 'no answer before the deadline',
+          detail: probeMessage('timeout', {}),
           durationSeconds: secondsSince(started),
           phases: {},
           sync: context.previous?.sync && carriedSync(context.previous.sync),
@@ -110,11 +111,13 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
   try {
     return await Promise.race([runProbe(check, context), giveUp]);
   } catch (error) {
+    // Our own code threw, not the target: `internal` keeps the blame off the watched system.
     log.error({ err: error }, 'probe crashed; this is a bug in dvc-sentinel');
     return {
       status: 'critical',
-      reason: 'protocol',
+      reason: 'internal',
       message: `internal error: ${(error as Error).message}`,
+      detail: probeMessage('internal', {}),
       durationSeconds: secondsSince(started),
       phases: {},
       sync: context.previous?.sync && carriedSync(context.previous.sync),

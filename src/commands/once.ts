@@ -1,6 +1,9 @@
 // `once`: probe every check one time and print what was seen — what a technician runs on
-// cut-over night. Exit 1 when any check is critical, 2 when the config is invalid.
+// cut-over night. Exit 1 when any check is critical, 2 when the config is invalid. The message
+// column is in the config's locale (alerting.locale, Vietnamese by default); --json carries the
+// English text and the message's code and parameters.
 import type { Logger } from 'pino';
+import type { Locale } from '../config/alerting-config.ts';
 import { systemClock } from '../clock.ts';
 import { recordInMap, runCheck } from '../checks/run-check.ts';
 import type { Check } from '../config/config.ts';
@@ -11,6 +14,7 @@ import { PHASES, type Lookup, type ProbeResult } from '../probes/probe.ts';
 import { createSemaphore } from '../scheduler/semaphore.ts';
 import type { CheckState } from '../state/check-state.ts';
 import { describeTarget } from '../state/status-snapshot.ts';
+import { describeProbeMessage } from '../text/probe-message.ts';
 
 export interface OnceOptions {
   readonly config: string;
@@ -52,7 +56,7 @@ export async function onceCommand(
   if (options.json) {
     io.stdout(JSON.stringify(rows.map(toJson), null, 2));
   } else {
-    for (const line of renderOnceTable(rows)) io.stdout(line);
+    for (const line of renderOnceTable(rows, config.alerting.locale)) io.stdout(line);
   }
   return rows.some((row) => row.result.status === 'critical') ? 1 : 0;
 }
@@ -66,6 +70,8 @@ function toJson({ check, result }: OnceRow) {
     status: result.status,
     reason: result.reason ?? null,
     message: result.message,
+    code: result.detail?.code ?? null,
+    params: result.detail?.params ?? null,
     durationSeconds: result.durationSeconds,
     phases: result.phases,
     httpStatus: result.httpStatus ?? null,
@@ -99,8 +105,8 @@ export function describeSync(result: ProbeResult): string {
 const PHASE_SHORT: Record<string, string> = { dns: 'dns', connect: 'tcp', tls: 'tls', ttfb: 'ttfb', transfer: 'body' };
 const STATUS_TEXT: Record<string, string> = { ok: 'OK', warning: 'WARN', critical: 'CRIT' };
 
-/** Plain-text table, widest cell per column; the message column is last so it may run long. */
-export function renderOnceTable(rows: readonly OnceRow[]): string[] {
+/** Plain-text table, widest cell per column; the message column is last so it may run long, in the reader's locale. */
+export function renderOnceTable(rows: readonly OnceRow[], locale: Locale = 'vi'): string[] {
   const header = ['CHECK', 'SYSTEM', 'KIND', 'STATUS', 'LATENCY', 'SYNC LAG', 'PHASES', 'REASON', 'MESSAGE'];
   const body = rows.map(({ check, result }) => [
     check.name,
@@ -113,7 +119,8 @@ export function renderOnceTable(rows: readonly OnceRow[]): string[] {
       .map((phase) => `${PHASE_SHORT[phase]} ${formatSeconds(result.phases[phase]!)}`)
       .join(' · ') || '-',
     result.reason ?? '-',
-    result.message,
+    // A terminal prints it as is: control characters from an endpoint must not move the cursor.
+    describeProbeMessage(result.detail, result.message, locale).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' '),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
   const line = (cells: string[]) =>

@@ -2,7 +2,7 @@
 // Pure: the connection layer records what the handshake saw, this decides what it means.
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { TlsPolicy } from '../config/config.ts';
-import type { CertificateInfo } from './probe.ts';
+import type { CertificateInfo, CertificateProblem } from './probe.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -21,6 +21,8 @@ export interface CertificateVerdict {
   readonly status: 'warning' | 'critical';
   readonly reason: 'tls';
   readonly message: string;
+  /** The same problem as facts, for the surfaces that word it in their own locale. */
+  readonly problem: CertificateProblem;
 }
 
 /** daysLeft is whole days, rounded down: 9.7 days left is 9; expired is negative. */
@@ -42,41 +44,54 @@ export function certificateInfo(peer: PeerFacts, now: Date): CertificateInfo {
 export function judgeCertificate(policy: TlsPolicy, facts: TlsFacts, hostname: string, now: Date): CertificateVerdict | undefined {
   const peer = facts.peer;
   if (!peer) {
-    return policy.verify || policy.minDaysLeft !== undefined ? critical('the server sent no certificate') : undefined;
+    return policy.verify || policy.minDaysLeft !== undefined ? critical('the server sent no certificate', { kind: 'missing' }) : undefined;
   }
   const notBefore = new Date(peer.valid_from);
   const notAfter = new Date(peer.valid_to);
   const expired = now.getTime() > notAfter.getTime();
   if (policy.verify) {
-    if (expired) return critical(describeExpired(notAfter, now));
+    if (expired) return expiredVerdict(notAfter, now);
     if (now.getTime() < notBefore.getTime()) {
-      return critical(`certificate is not valid yet: notBefore ${formatDay(notBefore)} is ${describeDays(notBefore.getTime() - now.getTime())} away`);
+      const away = notBefore.getTime() - now.getTime();
+      return critical(`certificate is not valid yet: notBefore ${formatDay(notBefore)} is ${describeDays(away)} away`, {
+        kind: 'not_yet_valid',
+        daysAway: Math.floor(away / DAY_MS),
+        notBefore: formatDay(notBefore),
+      });
     }
     const mismatch = checkServerIdentity(hostname.replace(/^\[|\]$/g, ''), peer as PeerCertificate);
-    if (mismatch) return critical(`certificate is for ${listNames(peer)}, not ${hostname}`);
-    if (facts.authorized !== true) return critical(describeChainProblem(facts.authorizationError));
+    if (mismatch) return critical(`certificate is for ${listNames(peer)}, not ${hostname}`, { kind: 'wrong_name', names: listNames(peer), hostname });
+    if (facts.authorized !== true) {
+      const code = facts.authorizationError;
+      return critical(describeChainProblem(code), code === undefined ? { kind: 'untrusted' } : { kind: 'untrusted', code });
+    }
   }
   if (policy.minDaysLeft !== undefined) {
-    if (expired) return critical(describeExpired(notAfter, now));
+    if (expired) return expiredVerdict(notAfter, now);
     const daysLeft = certificateInfo(peer, now).daysLeft;
     if (daysLeft < policy.minDaysLeft) {
       return {
         status: 'warning',
         reason: 'tls',
         message: `certificate expires in ${daysLeft === 0 ? 'less than a day' : plural(daysLeft, 'day')} (notAfter ${formatDay(notAfter)}, minDaysLeft ${policy.minDaysLeft})`,
+        problem: { kind: 'expiring', daysLeft, notAfter: formatDay(notAfter), minDaysLeft: policy.minDaysLeft },
       };
     }
   }
   return undefined;
 }
 
-function critical(message: string): CertificateVerdict {
-  return { status: 'critical', reason: 'tls', message };
+function critical(message: string, problem: CertificateProblem): CertificateVerdict {
+  return { status: 'critical', reason: 'tls', message, problem };
 }
 
-function describeExpired(notAfter: Date, now: Date): string {
+function expiredVerdict(notAfter: Date, now: Date): CertificateVerdict {
   const ago = now.getTime() - notAfter.getTime();
-  return `certificate expired ${describeDays(ago)} ago (notAfter ${formatDay(notAfter)})`;
+  return critical(`certificate expired ${describeDays(ago)} ago (notAfter ${formatDay(notAfter)})`, {
+    kind: 'expired',
+    daysAgo: Math.floor(ago / DAY_MS),
+    notAfter: formatDay(notAfter),
+  });
 }
 
 const MISSING_ISSUER = ' — the server may be missing an intermediate, or the issuing CA needs tls.caFile';

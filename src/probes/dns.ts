@@ -7,9 +7,9 @@ import { raceAbort } from '../cancellation.ts';
 import { monotonicMs, secondsSince } from '../clock.ts';
 import type { DnsCheck, DnsRecordType } from '../config/config.ts';
 import { shorten } from './format.ts';
-import type { Probe, ProbeContext, ProbeResult } from './probe.ts';
-import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
-import { createResolver, describeDnsError, formatServer } from './resolve-host.ts';
+import { probeMessage, type Probe, type ProbeContext, type ProbeResult } from './probe.ts';
+import { failureFields, ProbeFailure, timeoutFailure } from './probe-failure.ts';
+import { createResolver, describeDnsError, dnsFailureMessage, formatServer } from './resolve-host.ts';
 
 /** What one query produced, before any expectation is applied. */
 export type DnsMeasurement =
@@ -34,7 +34,14 @@ export async function measureDns(check: DnsCheck, context: ProbeContext): Promis
     const querySeconds = seconds();
     // c-ares reports an empty answer as ENODATA; an injected lookup may just return nothing.
     if (answer.length === 0)
-      return { failure: new ProbeFailure('dns', `${label}: no record of that type`, { phase: 'dns' }), querySeconds, durationSeconds: querySeconds };
+      return {
+        failure: new ProbeFailure('dns', `${label}: no record of that type`, {
+          phase: 'dns',
+          detail: probeMessage('dns_failed', { host: label, code: 'ENODATA' }),
+        }),
+        querySeconds,
+        durationSeconds: querySeconds,
+      };
     return { answer, querySeconds, durationSeconds: querySeconds };
   } catch (error) {
     if (error instanceof ProbeFailure) return { failure: error, durationSeconds: seconds() };
@@ -42,7 +49,11 @@ export async function measureDns(check: DnsCheck, context: ProbeContext): Promis
     // Errors without a code are bugs, not answers from a resolver.
     if (typeof (error as { code?: unknown } | null)?.code !== 'string') throw error;
     const querySeconds = seconds();
-    return { failure: new ProbeFailure('dns', describeDnsError(label, error), { phase: 'dns', cause: error }), querySeconds, durationSeconds: querySeconds };
+    return {
+      failure: new ProbeFailure('dns', describeDnsError(label, error), { phase: 'dns', cause: error, detail: dnsFailureMessage(label, error) }),
+      querySeconds,
+      durationSeconds: querySeconds,
+    };
   }
 }
 
@@ -52,8 +63,7 @@ export function judgeDns(check: DnsCheck, measurement: DnsMeasurement): ProbeRes
   if ('failure' in measurement) {
     return {
       status: 'critical',
-      reason: measurement.failure.reason,
-      message: measurement.failure.message,
+      ...failureFields(measurement.failure),
       durationSeconds: measurement.durationSeconds,
       phases,
     };
@@ -64,10 +74,19 @@ export function judgeDns(check: DnsCheck, measurement: DnsMeasurement): ProbeRes
   const base = { durationSeconds: measurement.durationSeconds, phases, dns: { addresses } };
   if (missing.length > 0) {
     const expected = sortValues(missing.map((value) => (check.recordType === 'TXT' ? value : value.trim())));
-    const message = `${check.host} ${check.recordType} answer ${formatValues(addresses, check.recordType)} lacks expected ${formatValues(expected, check.recordType)}`;
-    return { ...base, status: 'critical', reason: 'assertion', message };
+    const values = formatValues(addresses, check.recordType);
+    const wanted = formatValues(expected, check.recordType);
+    const message = `${check.host} ${check.recordType} answer ${values} lacks expected ${wanted}`;
+    const detail = probeMessage('dns_lacks', { host: `${check.host} ${check.recordType}`, values, expected: wanted });
+    return { ...base, status: 'critical', reason: 'assertion', message, detail };
   }
-  return { ...base, status: 'ok', message: `${check.host} ${check.recordType} answer ${formatValues(addresses, check.recordType)}` };
+  const values = formatValues(addresses, check.recordType);
+  return {
+    ...base,
+    status: 'ok',
+    message: `${check.host} ${check.recordType} answer ${values}`,
+    detail: probeMessage('dns_answer', { host: `${check.host} ${check.recordType}`, values }),
+  };
 }
 
 /** IPv6 in RFC 5952 form ("2001:DB8:0::1" → "2001:db8::1"); anything else trimmed. */
@@ -113,7 +132,10 @@ async function queryRecords(resolver: dns.Resolver, host: string, type: DnsRecor
 
 function deadlineFailure(label: string, signal: AbortSignal): ProbeFailure {
   const failure = timeoutFailure(signal, 'dns');
-  return new ProbeFailure('timeout', `${label}: ${failure.message}`, { phase: 'dns' });
+  return new ProbeFailure('timeout', `${label}: ${failure.message}`, {
+    phase: 'dns',
+    detail: failure.detail?.code === 'aborted' ? failure.detail : probeMessage('dns_timeout', { host: label }),
+  });
 }
 
 function displayValue(value: string, type: DnsRecordType): string {

@@ -6,9 +6,9 @@ import { monotonicMs, secondsSince } from '../clock.ts';
 import { DEFAULTS, type HttpCheck } from '../config/config.ts';
 import { judgeCertificate, type CertificateVerdict, type TlsFacts } from './certificate.ts';
 import { openConnection } from './open-connection.ts';
-import type { CertificateInfo, Phase, Probe, ProbeContext, ProbeResult } from './probe.ts';
 import { clip } from './format.ts';
-import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
+import { probeMessage, type CertificateInfo, type Phase, type Probe, type ProbeContext, type ProbeMessage, type ProbeResult } from './probe.ts';
+import { failureFields, ProbeFailure, timeoutFailure } from './probe-failure.ts';
 import { readBody } from './read-body.ts';
 import { readJsonPath } from './json-path.ts';
 
@@ -87,22 +87,33 @@ export async function measureHttp(spec: HttpRequestSpec, context: ProbeContext):
       return { ...hop, redirects, durationSeconds };
     }
     const { kind: _kind, headers: _headers, body: _body, ...facts } = hop;
-    const fail = (message: string): HttpFailureFacts => ({
+    const fail = (message: string, detail: ProbeMessage): HttpFailureFacts => ({
       ...facts,
       kind: 'failure',
-      failure: new ProbeFailure('protocol', message),
+      failure: new ProbeFailure('protocol', message, { detail }),
       redirects,
       durationSeconds,
     });
-    if (redirects === DEFAULTS.maxRedirects) return fail(`more than ${DEFAULTS.maxRedirects} redirects (the last from ${url.host})`);
+    if (redirects === DEFAULTS.maxRedirects) {
+      return fail(
+        `more than ${DEFAULTS.maxRedirects} redirects (the last from ${url.host})`,
+        probeMessage('too_many_redirects', { host: url.host, max: DEFAULTS.maxRedirects }),
+      );
+    }
     let next: URL;
     try {
       next = new URL(location, url);
     } catch {
-      return fail(`HTTP ${hop.httpStatus} from ${url.host} redirects to an invalid Location`);
+      return fail(
+        `HTTP ${hop.httpStatus} from ${url.host} redirects to an invalid Location`,
+        probeMessage('bad_redirect', { host: url.host, status: hop.httpStatus }),
+      );
     }
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      return fail(`HTTP ${hop.httpStatus} from ${url.host} redirects to a ${next.protocol} URL`);
+      return fail(
+        `HTTP ${hop.httpStatus} from ${url.host} redirects to a ${next.protocol} URL`,
+        probeMessage('bad_redirect', { host: url.host, status: hop.httpStatus, protocol: next.protocol }),
+      );
     }
     request = redirectedRequest(request, hop.httpStatus, next.origin !== url.origin);
     url = next;
@@ -174,7 +185,13 @@ async function measureHop(
         const refusal = tls && spec.tls.verify ? judgeCertificate(spec.tls, tls, servername, measuredAt) : undefined;
         if (refusal?.status === 'critical') {
           connection.socket.destroy();
-          callback(new ProbeFailure('tls', `${url.host}: ${refusal.message}`, { phase: 'tls' }), null);
+          callback(
+            new ProbeFailure('tls', `${url.host}: ${refusal.message}`, {
+              phase: 'tls',
+              detail: probeMessage('certificate', { host: url.host, problem: refusal.problem }),
+            }),
+            null,
+          );
           return;
         }
         readyAt = monotonicMs();
@@ -248,13 +265,13 @@ function toProbeFailure(error: unknown, signal: AbortSignal, phase: Phase, host:
       return new ProbeFailure(
         'protocol',
         phase === 'transfer' ? `${host} closed the connection in the middle of the body` : `${host} closed the connection without answering`,
-        { phase, cause: error },
+        { phase, cause: error, detail: probeMessage('connection_closed', { host, during: phase === 'transfer' ? 'body' : 'answer' }) },
       );
     default:
       return new ProbeFailure(
         'protocol',
         code.startsWith('HPE_') ? `invalid HTTP response from ${host} (${code})` : `HTTP exchange with ${host} failed (${code})`,
-        { phase, cause: error },
+        { phase, cause: error, detail: probeMessage('http_exchange_failed', { host, code }) },
       );
   }
 }
@@ -276,59 +293,87 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
       ...base,
       ...(measurement.httpStatus === undefined ? {} : { httpStatus: measurement.httpStatus }),
       status: 'critical',
-      reason: measurement.failure.reason,
-      message: measurement.failure.message,
+      ...failureFields(measurement.failure),
     };
   }
   const host = measurement.host;
   const status = measurement.httpStatus;
   const answered = { ...base, httpStatus: status };
-  const fail = (reason: ProbeResult['reason'], message: string): ProbeResult => ({ ...answered, status: 'critical', reason, message });
+  const fail = (reason: ProbeResult['reason'], message: string, detail: ProbeMessage): ProbeResult => ({
+    ...answered,
+    status: 'critical',
+    reason,
+    message,
+    detail,
+  });
 
   let certificateWarning: CertificateVerdict | undefined;
   if (measurement.tls) {
     const verdict = judgeCertificate(check.tls, measurement.tls, measurement.tls.servername, measurement.measuredAt);
-    if (verdict?.status === 'critical') return fail('tls', `${host}: ${verdict.message}`);
+    if (verdict?.status === 'critical') return fail('tls', `${host}: ${verdict.message}`, probeMessage('certificate', { host, problem: verdict.problem }));
     certificateWarning = verdict;
   }
 
   const text = measurement.body.toString('utf8');
   if (check.blocked.status.includes(status) && !check.expect.status.includes(status)) {
-    return fail('blocked', `the firewall in front of ${host} refused the prober (HTTP ${status})`);
+    return fail('blocked', `the firewall in front of ${host} refused the prober (HTTP ${status})`, probeMessage('http_blocked', { status, host }));
   }
   const lowerText = text.toLowerCase();
   const marker = check.blocked.markers.find((candidate) => lowerText.includes(candidate.toLowerCase()));
   if (marker !== undefined) {
-    return fail('blocked', `the firewall in front of ${host} refused the prober (HTTP ${status}, page says "${clip(marker)}")`);
+    return fail(
+      'blocked',
+      `the firewall in front of ${host} refused the prober (HTTP ${status}, page says "${clip(marker)}")`,
+      probeMessage('http_blocked', { status, host, marker: clip(marker) }),
+    );
   }
-  if (!check.expect.status.includes(status)) return fail('http_status', `HTTP ${status} from ${host}`);
+  if (!check.expect.status.includes(status)) return fail('http_status', `HTTP ${status} from ${host}`, probeMessage('http_status', { status, host }));
   if (check.expect.bodyContains !== undefined && !text.includes(check.expect.bodyContains)) {
-    return fail('assertion', `body from ${host} does not contain "${clip(check.expect.bodyContains)}"`);
+    const wanted = clip(check.expect.bodyContains);
+    return fail('assertion', `body from ${host} does not contain "${wanted}"`, probeMessage('body_lacks_text', { host, text: wanted }));
   }
   if (check.expect.bodyNotContains !== undefined && text.includes(check.expect.bodyNotContains)) {
-    return fail('assertion', `body from ${host} contains "${clip(check.expect.bodyNotContains)}"`);
+    const unwanted = clip(check.expect.bodyNotContains);
+    return fail('assertion', `body from ${host} contains "${unwanted}"`, probeMessage('body_has_text', { host, text: unwanted }));
   }
   if (check.expect.json.length > 0) {
     let document: unknown;
     try {
       document = JSON.parse(text);
     } catch (error) {
-      return fail('protocol', `body from ${host} is not valid JSON (${clip((error as Error).message)})`);
+      return fail('protocol', `body from ${host} is not valid JSON (${clip((error as Error).message)})`, probeMessage('json_invalid', { host }));
     }
     for (const expectation of check.expect.json) {
       const value = readJsonPath(expectation.path, document);
       const path = expectation.path.source;
-      if (expectation.exists === true && value === undefined) return fail('assertion', `${path} is absent in the JSON from ${host}`);
+      if (expectation.exists === true && value === undefined) {
+        return fail('assertion', `${path} is absent in the JSON from ${host}`, probeMessage('json_absent', { host, path }));
+      }
       if (expectation.exists === false && value !== undefined) {
-        return fail('assertion', `${path} is present in the JSON from ${host} (found ${describeValue(value)})`);
+        const found = describeValue(value);
+        return fail('assertion', `${path} is present in the JSON from ${host} (found ${found})`, probeMessage('json_present', { host, path, value: found }));
       }
       if (expectation.equals !== undefined && value !== expectation.equals) {
-        return fail('assertion', `${path} in the JSON from ${host} is ${describeValue(value)}, expected ${describeValue(expectation.equals)}`);
+        const found = describeValue(value);
+        const expected = describeValue(expectation.equals);
+        return fail(
+          'assertion',
+          `${path} in the JSON from ${host} is ${found}, expected ${expected}`,
+          probeMessage('json_differs', { host, path, value: found, expected }),
+        );
       }
     }
   }
-  if (certificateWarning) return { ...answered, status: 'warning', reason: 'tls', message: `${host}: ${certificateWarning.message}` };
-  return { ...answered, status: 'ok', message: `HTTP ${status} from ${host}` };
+  if (certificateWarning) {
+    return {
+      ...answered,
+      status: 'warning',
+      reason: 'tls',
+      message: `${host}: ${certificateWarning.message}`,
+      detail: probeMessage('certificate', { host, problem: certificateWarning.problem }),
+    };
+  }
+  return { ...answered, status: 'ok', message: `HTTP ${status} from ${host}`, detail: probeMessage('http_ok', { status, host }) };
 }
 
 function describeValue(value: unknown): string {

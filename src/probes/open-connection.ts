@@ -4,7 +4,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { monotonicMs, secondsSince } from '../clock.ts';
 import type { IpFamily, ResolverAddress, TlsPolicy } from '../config/config.ts';
-import type { CertificateInfo, Lookup, Phase } from './probe.ts';
+import { probeMessage, type CertificateInfo, type Lookup, type Phase } from './probe.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
 import { resolveHost } from './resolve-host.ts';
 import { certificateInfo } from './certificate.ts';
@@ -111,7 +111,13 @@ async function connectFirst(host: string, addresses: readonly string[], port: nu
   }
   if (!lastFailure) throw new Error('connectFirst needs at least one address');
   if (addresses.length === 1) throw lastFailure;
-  throw new ProbeFailure('connect', `${lastFailure.message} (all ${addresses.length} addresses failed)`, { phase: 'connect', cause: lastFailure.cause });
+  const last = lastFailure.detail;
+  const detail = last?.code === 'connect_failed' ? probeMessage('connect_failed', { ...last.params, addresses: addresses.length }) : last;
+  throw new ProbeFailure('connect', `${lastFailure.message} (all ${addresses.length} addresses failed)`, {
+    phase: 'connect',
+    cause: lastFailure.cause,
+    detail,
+  });
 }
 
 function connectOne(host: string, address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
@@ -131,7 +137,9 @@ function connectOne(host: string, address: string, port: number, signal: AbortSi
     const onError = (error: NodeJS.ErrnoException): void => {
       settle();
       socket.destroy();
-      reject(new ProbeFailure('connect', describeConnectError(describeEndpoint(host, address, port), error), { phase: 'connect', cause: error }));
+      const endpoint = describeEndpoint(host, address, port);
+      const detail = probeMessage('connect_failed', { endpoint, code: error.code ?? 'unknown' });
+      reject(new ProbeFailure('connect', describeConnectError(endpoint, error), { phase: 'connect', cause: error, detail }));
     };
     const onConnect = (): void => {
       settle();
@@ -215,7 +223,9 @@ function handshake(socket: net.Socket, servername: string, policy: TlsPolicy, si
       settle();
       secure.destroy();
       socket.destroy();
-      reject(new ProbeFailure('tls', `TLS handshake with ${endpoint} failed: ${describeHandshakeError(error)}`, { phase: 'tls', cause: error }));
+      const described = describeHandshakeError(error);
+      const detail = probeMessage('tls_handshake_failed', { endpoint, ...(error.code === undefined ? {} : { code: error.code }), detail: described });
+      reject(new ProbeFailure('tls', `TLS handshake with ${endpoint} failed: ${described}`, { phase: 'tls', cause: error, detail }));
     };
     const onSecure = (): void => {
       settle();

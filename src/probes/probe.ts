@@ -7,8 +7,12 @@ import type { Clock } from '../clock.ts';
 export type Phase = 'dns' | 'connect' | 'tls' | 'ttfb' | 'transfer';
 export const PHASES: readonly Phase[] = ['dns', 'connect', 'tls', 'ttfb', 'transfer'];
 
+/**
+ * Why a result is not ok. Every reason but `internal` describes the watched system (or the path to
+ * it); `internal` is a fault in the monitor itself (an exception in our own probing code).
+ */
 export type FailureReason =
-  'dns' | 'connect' | 'tls' | 'timeout' | 'http_status' | 'blocked' | 'assertion' | 'body_too_large' | 'latency' | 'protocol' | 'sync_lag';
+  'dns' | 'connect' | 'tls' | 'timeout' | 'http_status' | 'blocked' | 'assertion' | 'body_too_large' | 'latency' | 'protocol' | 'sync_lag' | 'internal';
 export const FAILURE_REASONS: readonly FailureReason[] = [
   'dns',
   'connect',
@@ -21,7 +25,16 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'latency',
   'protocol',
   'sync_lag',
+  'internal',
 ];
+
+/**
+ * The failure is the monitor's own, not the watched system's: it says nothing about the system's
+ * health, so it never counts against the system's availability and is never worded as its outage.
+ */
+export function isOwnFault(reason: FailureReason | undefined): boolean {
+  return reason === 'internal';
+}
 
 export type Status = 'ok' | 'warning' | 'critical';
 
@@ -46,13 +59,122 @@ export interface CertificateInfo {
   readonly issuer: string;
 }
 
+/**
+ * What a result's message says, as a code and its parameters, so every surface can word it in its
+ * own locale (src/text); the English `message` beside it is for logs. Parameters are facts (hosts,
+ * never URLs; status codes; numbers); some come from the endpoint, so surfaces escape them. Never
+ * secrets.
+ */
+export interface ProbeMessageParams {
+  readonly http_ok: { readonly status: number; readonly host: string };
+  readonly http_status: { readonly status: number; readonly host: string };
+  /** The firewall in front of the host refused the prober; marker = the text on its page that said so. */
+  readonly http_blocked: { readonly status: number; readonly host: string; readonly marker?: string };
+  readonly body_lacks_text: { readonly host: string; readonly text: string };
+  readonly body_has_text: { readonly host: string; readonly text: string };
+  readonly json_invalid: { readonly host: string };
+  readonly json_absent: { readonly host: string; readonly path: string };
+  readonly json_present: { readonly host: string; readonly path: string; readonly value: string };
+  readonly json_differs: { readonly host: string; readonly path: string; readonly value: string; readonly expected: string };
+  readonly too_many_redirects: { readonly host: string; readonly max: number };
+  /** A redirect the prober cannot follow: to an invalid Location, or to a non-web protocol ("ftp:"). */
+  readonly bad_redirect: { readonly host: string; readonly status: number; readonly protocol?: string };
+  readonly connection_closed: { readonly host: string; readonly during: 'answer' | 'body' };
+  /** An HTTP exchange that broke with a low-level code (HPE_* = the answer was not valid HTTP). */
+  readonly http_exchange_failed: { readonly host: string; readonly code: string };
+  readonly body_too_large: { readonly host: string; readonly maxBodyBytes: number };
+  readonly timeout: { readonly phase?: Phase };
+  readonly aborted: Readonly<Record<string, never>>;
+  /** `addresses` is how many addresses were tried, when more than one (all failed). */
+  readonly connect_failed: { readonly endpoint: string; readonly code: string; readonly addresses?: number };
+  readonly tls_handshake_failed: { readonly endpoint: string; readonly code?: string; readonly detail: string };
+  readonly dns_failed: { readonly host: string; readonly code: string };
+  readonly dns_no_address: { readonly host: string; readonly family?: 4 | 6 };
+  readonly dns_timeout: { readonly host: string };
+  readonly dns_answer: { readonly host: string; readonly values: string };
+  readonly dns_lacks: { readonly host: string; readonly values: string; readonly expected: string };
+  readonly tcp_connected: { readonly endpoint: string };
+  readonly tls_ok: { readonly endpoint: string; readonly daysLeft?: number; readonly notAfter?: string };
+  readonly certificate: { readonly host: string; readonly problem: CertificateProblem };
+  readonly slow: { readonly seconds: number; readonly limitSeconds: number; readonly level: 'critical' | 'warning' };
+  readonly internal: Readonly<Record<string, never>>;
+  /** One side of a sync check said this (e.g. target: HTTP 503 from host). */
+  readonly sync_side: { readonly side: SyncSideName; readonly detail: ProbeMessage };
+  /** Several findings in one result, read in order (both sides failed; a side's warning and the verdict). */
+  readonly sync_joined: { readonly parts: readonly ProbeMessage[] };
+  /** A value a sync judge read on one side that is missing or not what the check reads. */
+  readonly sync_value: {
+    readonly side: SyncSideName;
+    readonly path: string;
+    readonly host: string;
+    readonly problem: 'absent' | 'null' | 'not_time' | 'not_count' | 'not_status';
+    /** The value as JSON, cut short. */
+    readonly value?: string;
+    /** The item's code when the value belongs to one item of a list. */
+    readonly item?: string;
+    readonly backlog?: boolean;
+  };
+  /** One side lists items by code, the other holds a single value. */
+  readonly sync_shapes_differ: { readonly sourcePath: string; readonly targetPath: string; readonly sourceKeyed: boolean };
+  readonly sync_lag: {
+    readonly unit: 'seconds' | 'items';
+    readonly lag: number;
+    readonly level: Status;
+    /** The threshold reached, when level is not ok. */
+    readonly levelAt?: number;
+    /** The source watermark is empty and the check reads that as nothing waiting. */
+    readonly emptyPath?: string;
+    readonly targetAhead?: number;
+    /** Seconds the source watermark is in the future (a clock or time-zone mismatch). */
+    readonly sourceInFuture?: number;
+    readonly backlog?: { readonly count: number; readonly level: Status; readonly levelAt?: number };
+    readonly stalled?: { readonly frozenSeconds: number; readonly stalledSeconds: number };
+  };
+  readonly sync_parity: {
+    readonly noun: 'dossier' | 'item';
+    readonly keyed: boolean;
+    readonly compared: number;
+    /** The value both hold, for a single value that agrees. */
+    readonly agreed?: string;
+    readonly mismatchSeconds?: number;
+    readonly allowedSeconds?: number;
+    readonly critical: boolean;
+    /** The oldest few differences; `total` counts them all. */
+    readonly differences: readonly { readonly key: string; readonly source: string; readonly target?: string }[];
+    readonly total: number;
+  };
+}
+
+type SyncSideName = 'source' | 'target';
+
+/** What is wrong with a certificate; dates are YYYY-MM-DD (UTC), days whole and rounded down. */
+export type CertificateProblem =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'expired'; readonly daysAgo: number; readonly notAfter: string }
+  | { readonly kind: 'not_yet_valid'; readonly daysAway: number; readonly notBefore: string }
+  | { readonly kind: 'wrong_name'; readonly names: string; readonly hostname: string }
+  | { readonly kind: 'untrusted'; readonly code?: string }
+  | { readonly kind: 'expiring'; readonly daysLeft: number; readonly notAfter: string; readonly minDaysLeft: number };
+
+export type ProbeMessageCode = keyof ProbeMessageParams;
+
+/** One code with its own parameters; the compiler pairs them. */
+export type ProbeMessage = { readonly [C in ProbeMessageCode]: { readonly code: C; readonly params: ProbeMessageParams[C] } }[ProbeMessageCode];
+
+/** Builds a coded message; the code picks the parameters' shape. */
+export function probeMessage<C extends ProbeMessageCode>(code: C, params: ProbeMessageParams[C]): ProbeMessage {
+  return { code, params } as ProbeMessage;
+}
+
 export interface ProbeResult {
   /** ok and warning count as success (dvc_probe_success 1); critical as failure. */
   readonly status: Status;
   /** Present iff status is not ok. */
   readonly reason?: FailureReason;
-  /** One human line, e.g. "HTTP 503 from dichvucong.gov.vn". Never contains secrets. */
+  /** One human line in English (logs), e.g. "HTTP 503 from dichvucong.gov.vn". Never contains secrets. */
   readonly message: string;
+  /** The same line as a code and parameters, for mails, the status page and `once`; absent for lines not yet coded. */
+  readonly detail?: ProbeMessage;
   readonly durationSeconds: number;
   /** Seconds per phase; a phase never reached is absent, not 0. */
   readonly phases: Partial<Record<Phase, number>>;

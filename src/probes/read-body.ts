@@ -1,6 +1,7 @@
 // Reads a response body into memory up to a cap, honouring the deadline. Memory stays bounded:
 // at most maxBodyBytes plus the one chunk that crossed the cap is ever held.
 import type { Readable } from 'node:stream';
+import { probeMessage } from './probe.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
 
 export interface ReadBodyOptions {
@@ -29,6 +30,7 @@ export async function readBody(stream: Readable, options: ReadBodyOptions): Prom
       if (totalBytes > options.maxBodyBytes) {
         stream.destroy();
         throw new ProbeFailure('body_too_large', `body from ${options.from} is larger than maxBodyBytes (${options.maxBodyBytes} bytes)`, {
+          detail: probeMessage('body_too_large', { host: options.from, maxBodyBytes: options.maxBodyBytes }),
           phase: 'transfer',
         });
       }

@@ -6,7 +6,7 @@ import type { CheckInput } from '../config/schema.ts';
 import { formatSeconds } from './format.ts';
 import { probeDns } from './dns.ts';
 import { probeHttp } from './http.ts';
-import type { Probe, ProbeContext, ProbeResult } from './probe.ts';
+import { probeMessage, type Probe, type ProbeContext, type ProbeResult } from './probe.ts';
 import { probeSync } from './sync.ts';
 import { probeTcp } from './tcp.ts';
 import { probeTls } from './tls.ts';
@@ -48,6 +48,7 @@ export function judgeLatency(result: ProbeResult, latency: LatencyThresholds | u
       status: 'critical',
       reason: 'latency',
       message: `slow: answered in ${formatSeconds(took)}, over the ${formatSeconds(latency.criticalSeconds)} limit`,
+      detail: probeMessage('slow', { seconds: took, limitSeconds: latency.criticalSeconds, level: 'critical' }),
     };
   }
   if (result.status === 'ok' && latency.warnSeconds !== undefined && took > latency.warnSeconds) {
@@ -56,6 +57,7 @@ export function judgeLatency(result: ProbeResult, latency: LatencyThresholds | u
       status: 'warning',
       reason: 'latency',
       message: `slow: answered in ${formatSeconds(took)}, over the ${formatSeconds(latency.warnSeconds)} warning level`,
+      detail: probeMessage('slow', { seconds: took, limitSeconds: latency.warnSeconds, level: 'warning' }),
     };
   }
   return result;

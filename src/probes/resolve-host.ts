@@ -4,7 +4,7 @@ import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import type { IpFamily, ResolverAddress } from '../config/config.ts';
 import { raceAbort } from '../cancellation.ts';
-import type { Lookup } from './probe.ts';
+import { probeMessage, type Lookup, type ProbeMessage } from './probe.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
 
 export interface ResolveOptions {
@@ -36,12 +36,15 @@ export async function resolveHost(host: string, options: ResolveOptions): Promis
   try {
     const addresses = await raceAbort(pending, options.signal, () => timeoutFailure(options.signal, 'dns'), cancel);
     if (addresses.length === 0)
-      throw new ProbeFailure('dns', `${bare} has no ${family === 6 ? 'IPv6' : family === 4 ? 'IPv4' : ''} address`.replace('  ', ' '), { phase: 'dns' });
+      throw new ProbeFailure('dns', `${bare} has no ${family === 6 ? 'IPv6' : family === 4 ? 'IPv4' : ''} address`.replace('  ', ' '), {
+        phase: 'dns',
+        detail: probeMessage('dns_no_address', family === 0 ? { host: bare } : { host: bare, family }),
+      });
     return addresses;
   } catch (error) {
     if (error instanceof ProbeFailure) throw error;
     if (options.signal.aborted) throw timeoutFailure(options.signal, 'dns');
-    throw new ProbeFailure('dns', describeDnsError(bare, error), { phase: 'dns', cause: error });
+    throw new ProbeFailure('dns', describeDnsError(bare, error), { phase: 'dns', cause: error, detail: dnsFailureMessage(bare, error) });
   }
 }
 
@@ -73,6 +76,12 @@ async function resolveWith(resolver: dns.Resolver, host: string, family: 0 | 4 |
   // "No record" on one family must not hide a real failure (SERVFAIL) on the other.
   if (addresses.length === 0 && reasons.length > 0) throw reasons.find((error) => (error as { code?: string }).code !== 'ENODATA') ?? reasons[0];
   return addresses;
+}
+
+/** The same failure as a code: the resolver's error code (ENOTFOUND, ESERVFAIL, …), or "unknown". */
+export function dnsFailureMessage(host: string, error: unknown): ProbeMessage {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return probeMessage('dns_failed', { host, code: typeof code === 'string' && code !== '' ? code : 'unknown' });
 }
 
 /** "dichvucong.gov.vn: name not found (NXDOMAIN)" — the code, said plainly. */

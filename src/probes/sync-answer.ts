@@ -1,7 +1,7 @@
 // What the sync judges work from: each side's parsed JSON answer, and what they hand back.
 // Reading a path that is not there is an `assertion` failure naming the side, path and host.
 import { readJsonPath, type JsonPath } from './json-path.ts';
-import type { FailureReason, Status, SyncObservation } from './probe.ts';
+import { probeMessage, type FailureReason, type ProbeMessage, type ProbeMessageParams, type Status, type SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
 
 export type SideName = 'source' | 'target';
@@ -17,13 +17,25 @@ export interface SyncVerdict {
   readonly status: Status;
   readonly reason?: FailureReason;
   readonly message: string;
+  readonly detail: ProbeMessage;
   readonly sync: SyncObservation;
+}
+
+/** Where a value was read, as message parameters: side, path and host. */
+export type ValuePlace = Pick<ProbeMessageParams['sync_value'], 'side' | 'path' | 'host' | 'item' | 'backlog'>;
+
+export function placeOf(answer: SideAnswer, path: JsonPath): ValuePlace {
+  return { side: answer.side, path: path.source, host: answer.host };
 }
 
 /** The value at the path; absent throws ProbeFailure 'assertion'. null is a value, returned as is. */
 export function readAnswerPath(answer: SideAnswer, path: JsonPath): unknown {
   const value = readJsonPath(path, answer.document);
-  if (value === undefined) throw new ProbeFailure('assertion', `${answer.side}: ${path.source} is absent in the JSON from ${answer.host}`);
+  if (value === undefined) {
+    throw new ProbeFailure('assertion', `${answer.side}: ${path.source} is absent in the JSON from ${answer.host}`, {
+      detail: probeMessage('sync_value', { ...placeOf(answer, path), problem: 'absent' }),
+    });
+  }
   return value;
 }
 

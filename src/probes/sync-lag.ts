@@ -3,9 +3,9 @@
 import type { SyncCheck, SyncLevels } from '../config/config.ts';
 import { formatAge } from './format-age.ts';
 import { readJsonPath, type JsonPath } from './json-path.ts';
-import type { Status, SyncObservation } from './probe.ts';
+import { probeMessage, type Status, type SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
-import { describeWhere, plural, readAnswerPath, worstOf, type SideAnswer, type SyncVerdict } from './sync-answer.ts';
+import { describeWhere, placeOf, plural, readAnswerPath, worstOf, type SideAnswer, type SyncVerdict } from './sync-answer.ts';
 import { parseWatermark } from './watermark.ts';
 
 /** A source watermark in the future by more than this hints at a clock or time-zone mismatch. */
@@ -59,9 +59,24 @@ export function judgeSyncLag(
     ? `target watermark has not moved for ${formatAge(frozenSeconds)} while the source moved (critical at ${formatAge(stalledSeconds)}); `
     : '';
 
+  const lagAt = levelAt(lagLevel, check.expect.lag);
+  const backlogAt = levelAt(backlogLevel, check.expect.backlog);
+  const detail = probeMessage('sync_lag', {
+    unit: count ? 'items' : 'seconds',
+    lag,
+    level: lagLevel,
+    ...(lagAt === undefined ? {} : { levelAt: lagAt }),
+    ...(sourceWatermark === undefined ? { emptyPath: check.source.watermark?.source ?? '' } : {}),
+    ...(sourceWatermark !== undefined && targetAhead >= 1 ? { targetAhead } : {}),
+    ...(sourceWatermark !== undefined && targetAhead < 1 && sourceAhead > FUTURE_HINT_SECONDS ? { sourceInFuture: sourceAhead } : {}),
+    ...(backlog === undefined ? {} : { backlog: { count: backlog, level: backlogLevel, ...(backlogAt === undefined ? {} : { levelAt: backlogAt }) } }),
+    ...(stalled && stalledSeconds !== undefined ? { stalled: { frozenSeconds, stalledSeconds } } : {}),
+  });
+
   return {
     ...worstOf([lagLevel, backlogLevel, stalled ? 'critical' : 'ok']),
     message: `${stallText}${parts.join(', ')}`,
+    detail,
     sync: {
       mode: 'lag',
       unit: count ? 'items' : 'seconds',
@@ -85,15 +100,19 @@ function readSourceWatermark(check: SyncCheck, source: SideAnswer): number | und
 
 function readWatermark(check: SyncCheck, answer: SideAnswer, path: JsonPath): number {
   const value = readAnswerPath(answer, path);
-  if (value === null) throw new ProbeFailure('assertion', `${answer.side}: ${path.source} is null in the JSON from ${answer.host}`);
-  return parseWatermark(value, check.unit, describeWhere(answer, path));
+  if (value === null) {
+    throw new ProbeFailure('assertion', `${answer.side}: ${path.source} is null in the JSON from ${answer.host}`, {
+      detail: probeMessage('sync_value', { ...placeOf(answer, path), problem: 'null' }),
+    });
+  }
+  return parseWatermark(value, check.unit, describeWhere(answer, path), placeOf(answer, path));
 }
 
 /** A count, or a list whose length is the count. */
 function readBacklog(source: SideAnswer, path: JsonPath): number {
   const value = readAnswerPath(source, path);
   if (Array.isArray(value)) return value.length;
-  return parseWatermark(value, 'count', `${describeWhere(source, path)} (backlog)`);
+  return parseWatermark(value, 'count', `${describeWhere(source, path)} (backlog)`, { ...placeOf(source, path), backlog: true });
 }
 
 function isEmpty(value: unknown): boolean {
@@ -112,6 +131,13 @@ export function levelOf(value: number, levels: SyncLevels | undefined): Status {
   if (levels?.critical !== undefined && value >= levels.critical) return 'critical';
   if (levels?.warn !== undefined && value >= levels.warn) return 'warning';
   return 'ok';
+}
+
+/** The threshold a level was reached at; undefined for ok. */
+function levelAt(level: Status, levels: SyncLevels | undefined): number | undefined {
+  if (level === 'critical') return levels?.critical;
+  if (level === 'warning') return levels?.warn;
+  return undefined;
 }
 
 function levelNote(level: Status, levels: SyncLevels | undefined, render: (value: number) => string): string {

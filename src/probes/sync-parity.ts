@@ -5,9 +5,9 @@ import { DOSSIER_STATUSES, toDossierStatusCode } from './dossier-status.ts';
 import { formatAge } from './format-age.ts';
 import { shorten } from './format.ts';
 import type { JsonPath } from './json-path.ts';
-import type { SyncObservation } from './probe.ts';
+import { probeMessage, type ProbeMessage, type SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
-import { plural, readAnswerPath, worstOf, type SideAnswer, type SyncVerdict } from './sync-answer.ts';
+import { placeOf, plural, readAnswerPath, worstOf, type SideAnswer, type SyncVerdict, type ValuePlace } from './sync-answer.ts';
 
 /** The key of a value compared whole (not a list of items by code). */
 export const WHOLE_VALUE_KEY = '$';
@@ -53,6 +53,7 @@ export function judgeSyncParity(check: SyncCheck, source: SideAnswer, target: Si
     throw new ProbeFailure(
       'protocol',
       `${describe(sourceValues, sourcePath, 'source')}, ${describe(targetValues, targetPath, 'target')}: they cannot be compared`,
+      { detail: probeMessage('sync_shapes_differ', { sourcePath: sourcePath.source, targetPath: targetPath.source, sourceKeyed: sourceValues.keyed }) },
     );
   }
 
@@ -75,6 +76,7 @@ export function judgeSyncParity(check: SyncCheck, source: SideAnswer, target: Si
   return {
     ...worstOf([critical ? 'critical' : 'ok']),
     message: describeParity(sourceValues, sourceValues.items.size, differences, mismatchSeconds, mismatchForSeconds, critical, noun),
+    detail: parityMessage(sourceValues, differences, mismatchSeconds, mismatchForSeconds, critical, noun),
     sync: {
       mode: 'parity',
       unit: 'seconds',
@@ -89,6 +91,33 @@ export function judgeSyncParity(check: SyncCheck, source: SideAnswer, target: Si
           }),
     },
   };
+}
+
+/** The same verdict as describeParity, as a code and parameters. */
+function parityMessage(
+  sourceValues: SideValues,
+  differences: readonly Difference[],
+  mismatchSeconds: number | undefined,
+  mismatchForSeconds: number | undefined,
+  critical: boolean,
+  noun: 'dossier' | 'item',
+): ProbeMessage {
+  const agreed = sourceValues.keyed || mismatchSeconds !== undefined ? undefined : (sourceValues.items.get(WHOLE_VALUE_KEY)?.shown ?? 'absent');
+  return probeMessage('sync_parity', {
+    noun,
+    keyed: sourceValues.keyed,
+    compared: sourceValues.items.size,
+    ...(agreed === undefined ? {} : { agreed }),
+    ...(mismatchSeconds === undefined ? {} : { mismatchSeconds }),
+    ...(mismatchForSeconds === undefined ? {} : { allowedSeconds: mismatchForSeconds }),
+    critical,
+    differences: differences.slice(0, LISTED_DIFFERENCES).map((difference) => ({
+      key: difference.key,
+      source: difference.source.shown,
+      ...(difference.target === undefined ? {} : { target: difference.target.shown }),
+    })),
+    total: differences.length,
+  });
 }
 
 function describeParity(
@@ -131,12 +160,16 @@ function readSideValues(check: SyncCheck, answer: SideAnswer, path: JsonPath): S
       const code = String(item.code);
       items.set(
         code,
-        toComparable(check, item.status, () => `${answer.side}: status of ${code} (${path.source} from ${answer.host})`),
+        toComparable(check, item.status, () => `${answer.side}: status of ${code} (${path.source} from ${answer.host})`, {
+          ...placeOf(answer, path),
+          item: code,
+        }),
       );
     }
     return { keyed: true, items };
   }
-  return { keyed: false, items: new Map([[WHOLE_VALUE_KEY, toComparable(check, value, () => `${answer.side}: ${path.source} from ${answer.host}`)]]) };
+  const whole = toComparable(check, value, () => `${answer.side}: ${path.source} from ${answer.host}`, placeOf(answer, path));
+  return { keyed: false, items: new Map([[WHOLE_VALUE_KEY, whole]]) };
 }
 
 function hasCode(item: unknown): item is { code: string | number; status?: unknown } {
@@ -150,11 +183,13 @@ function hasCode(item: unknown): item is { code: string | number; status?: unkno
  * name. exact: the same JSON value, except that a number and its decimal text are the same
  * (systems disagree on quoting numbers); object keys may come in any order.
  */
-function toComparable(check: SyncCheck, value: unknown, where: () => string): Comparable {
+function toComparable(check: SyncCheck, value: unknown, where: () => string, place: ValuePlace): Comparable {
   if (check.compare === 'dossierStatus') {
     const code = toDossierStatusCode(value);
     if (code === undefined) {
-      throw new ProbeFailure('protocol', `${where()} is ${showValue(value)}, not a dossier status (1-10, or receiving, new, … done)`);
+      throw new ProbeFailure('protocol', `${where()} is ${showValue(value)}, not a dossier status (1-10, or receiving, new, … done)`, {
+        detail: probeMessage('sync_value', { ...place, problem: 'not_status', value: showValue(value) }),
+      });
     }
     return { canonical: String(code), shown: DOSSIER_STATUSES[code].national };
   }

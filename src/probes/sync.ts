@@ -42,12 +42,26 @@
 import { monotonicMs, secondsSince } from '../clock.ts';
 import type { HttpCheck, SyncCheck, SyncSide } from '../config/config.ts';
 import { judgeHttp, measureHttp, type HttpMeasurement } from './http.ts';
-import { carriedSync, type CertificateInfo, type FailureReason, type Probe, type ProbeContext, type ProbeResult, type SyncObservation } from './probe.ts';
+import {
+  carriedSync,
+  probeMessage,
+  type CertificateInfo,
+  type FailureReason,
+  type Probe,
+  type ProbeContext,
+  type ProbeMessage,
+  type ProbeResult,
+  type SyncObservation,
+} from './probe.ts';
 import { clip } from './format.ts';
-import { ProbeFailure } from './probe-failure.ts';
+import { failureFields, ProbeFailure } from './probe-failure.ts';
 import type { SideAnswer, SideName, SyncVerdict } from './sync-answer.ts';
 import { judgeSyncLag } from './sync-lag.ts';
 import { judgeSyncParity } from './sync-parity.ts';
+
+function withDetail(detail: ProbeMessage | undefined): { detail?: ProbeMessage } {
+  return detail === undefined ? {} : { detail };
+}
 
 /** Only 2xx carries a sync status; a redirect here is usually a login page. */
 const SUCCESS_STATUS: readonly number[] = Array.from({ length: 100 }, (_, index) => 200 + index);
@@ -58,7 +72,19 @@ interface SideReading {
   /** The http judgement: ok, or a certificate warning (failures are in `failure`). */
   readonly judged: ProbeResult;
   readonly answer?: SideAnswer;
-  readonly failure?: { readonly reason: FailureReason; readonly message: string };
+  readonly failure?: { readonly reason: FailureReason; readonly message: string; readonly detail?: ProbeMessage };
+}
+
+/** A side's message as its own: "target: HTTP 503 from host". Uncoded stays uncoded. */
+function onSide(side: SideName, detail: ProbeMessage | undefined): ProbeMessage | undefined {
+  return detail && probeMessage('sync_side', { side, detail });
+}
+
+/** Several coded findings read in order; one missing code leaves the whole line uncoded. */
+function joined(parts: readonly (ProbeMessage | undefined)[]): ProbeMessage | undefined {
+  if (parts.some((part) => part === undefined)) return undefined;
+  const coded = parts as readonly ProbeMessage[];
+  return coded.length === 1 ? coded[0] : probeMessage('sync_joined', { parts: coded });
 }
 
 export const probeSync: Probe<SyncCheck> = async (check, context) => {
@@ -80,12 +106,14 @@ export const probeSync: Probe<SyncCheck> = async (check, context) => {
   if (failed.length > 0) {
     const first = failed[0]!;
     const status = first.judged.httpStatus;
+    const detail = joined(failed.map((reading) => reading.failure!.detail));
     return {
       ...base,
       ...(status === undefined ? {} : { httpStatus: status }),
       status: 'critical',
       reason: first.failure!.reason,
       message: failed.map((reading) => reading.failure!.message).join('; '),
+      ...(detail === undefined ? {} : { detail }),
       sync: carriedObservation(check, previous),
     };
   }
@@ -96,7 +124,7 @@ export const probeSync: Probe<SyncCheck> = async (check, context) => {
     verdict = judgeAnswers(check, source.answer!, target?.answer, previous, context.clock());
   } catch (error) {
     if (!(error instanceof ProbeFailure)) throw error;
-    return { ...answered, status: 'critical', reason: error.reason, message: error.message, sync: carriedObservation(check, previous) };
+    return { ...answered, status: 'critical', ...failureFields(error), sync: carriedObservation(check, previous) };
   }
   const warned = readings.find((reading) => reading.judged.status === 'warning');
   if (verdict.status === 'ok' && warned !== undefined) {
@@ -105,6 +133,7 @@ export const probeSync: Probe<SyncCheck> = async (check, context) => {
       status: 'warning',
       reason: warned.judged.reason,
       message: `${warned.side}: ${warned.judged.message}; ${verdict.message}`,
+      ...withDetail(joined([onSide(warned.side, warned.judged.detail), verdict.detail])),
       sync: verdict.sync,
     };
   }
@@ -122,7 +151,8 @@ async function readSide(check: SyncCheck, side: SideName, spec: SyncSide, contex
   const measurement = await measureHttp(request, context);
   const judged = judgeHttp(request, measurement);
   if (judged.status === 'critical') {
-    return { side, measurement, judged, failure: { reason: judged.reason ?? 'protocol', message: `${side}: ${judged.message}` } };
+    const detail = onSide(side, judged.detail);
+    return { side, measurement, judged, failure: { reason: judged.reason ?? 'protocol', message: `${side}: ${judged.message}`, ...withDetail(detail) } };
   }
   if (measurement.kind !== 'response') throw new Error('judgeHttp passed a failed measurement');
   try {
@@ -130,7 +160,12 @@ async function readSide(check: SyncCheck, side: SideName, spec: SyncSide, contex
     return { side, measurement, judged, answer: { side, host: measurement.host, document } };
   } catch (error) {
     const message = `${side}: body from ${measurement.host} is not valid JSON (${clip((error as Error).message)})`;
-    return { side, measurement, judged, failure: { reason: 'protocol', message } };
+    return {
+      side,
+      measurement,
+      judged,
+      failure: { reason: 'protocol', message, ...withDetail(onSide(side, probeMessage('json_invalid', { host: measurement.host }))) },
+    };
   }
 }
 

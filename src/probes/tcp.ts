@@ -2,8 +2,8 @@
 import { monotonicMs, secondsSince } from '../clock.ts';
 import type { TcpCheck } from '../config/config.ts';
 import { describeEndpoint, openConnection } from './open-connection.ts';
-import type { Phase, Probe } from './probe.ts';
-import { ProbeFailure } from './probe-failure.ts';
+import { probeMessage, type Phase, type Probe } from './probe.ts';
+import { failureFields, ProbeFailure } from './probe-failure.ts';
 
 export const probeTcp: Probe<TcpCheck> = async (check, context) => {
   const startedAt = monotonicMs();
@@ -21,14 +21,16 @@ export const probeTcp: Probe<TcpCheck> = async (check, context) => {
       },
     );
     connection.socket.destroy();
+    const endpoint = describeEndpoint(check.host, connection.remoteAddress, check.port);
     return {
       status: 'ok',
-      message: `connected to ${describeEndpoint(check.host, connection.remoteAddress, check.port)}`,
+      message: `connected to ${endpoint}`,
+      detail: probeMessage('tcp_connected', { endpoint }),
       phases,
       durationSeconds: secondsSince(startedAt),
     };
   } catch (error) {
     if (!(error instanceof ProbeFailure)) throw error;
-    return { status: 'critical', reason: error.reason, message: error.message, phases, durationSeconds: secondsSince(startedAt) };
+    return { status: 'critical', ...failureFields(error), phases, durationSeconds: secondsSince(startedAt) };
   }
 };

@@ -4,8 +4,8 @@ import { monotonicMs, secondsSince } from '../clock.ts';
 import type { TlsCheck } from '../config/config.ts';
 import { judgeCertificate } from './certificate.ts';
 import { describeEndpoint, openConnection, type OpenedConnection } from './open-connection.ts';
-import type { Phase, Probe } from './probe.ts';
-import { ProbeFailure } from './probe-failure.ts';
+import { probeMessage, type Phase, type Probe } from './probe.ts';
+import { failureFields, ProbeFailure } from './probe-failure.ts';
 
 export const probeTls: Probe<TlsCheck> = async (check, context) => {
   const startedAt = monotonicMs();
@@ -29,7 +29,7 @@ export const probeTls: Probe<TlsCheck> = async (check, context) => {
     );
   } catch (error) {
     if (!(error instanceof ProbeFailure)) throw error;
-    return { status: 'critical', reason: error.reason, message: error.message, phases, durationSeconds: secondsSince(startedAt) };
+    return { status: 'critical', ...failureFields(error), phases, durationSeconds: secondsSince(startedAt) };
   }
   connection.socket.destroy();
   const base = {
@@ -38,13 +38,23 @@ export const probeTls: Probe<TlsCheck> = async (check, context) => {
     ...(connection.certificate ? { tls: connection.certificate } : {}),
   };
   const verdict = judgeCertificate(check.tls, connection, servername, now);
-  if (verdict) return { ...base, status: verdict.status, reason: verdict.reason, message: `${target}: ${verdict.message}` };
+  if (verdict) {
+    return {
+      ...base,
+      status: verdict.status,
+      reason: verdict.reason,
+      message: `${target}: ${verdict.message}`,
+      detail: probeMessage('certificate', { host: target, problem: verdict.problem }),
+    };
+  }
   const certificate = connection.certificate;
+  const notAfter = certificate?.expiresAt.toISOString().slice(0, 10);
   return {
     ...base,
     status: 'ok',
     message: certificate
-      ? `certificate of ${target} is valid for ${certificate.daysLeft} more days (notAfter ${certificate.expiresAt.toISOString().slice(0, 10)})`
+      ? `certificate of ${target} is valid for ${certificate.daysLeft} more days (notAfter ${notAfter})`
       : `TLS handshake with ${target} succeeded`,
+    detail: probeMessage('tls_ok', certificate ? { endpoint: target, daysLeft: certificate.daysLeft, notAfter } : { endpoint: target }),
   };
 };

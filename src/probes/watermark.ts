@@ -15,7 +15,9 @@
 // Counts: non-negative integers, as numbers or strings of digits, up to 2^53 − 1.
 import { epochSecondsOfWallClock } from '../time-zone.ts';
 import { shorten } from './format.ts';
+import { probeMessage } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
+import type { ValuePlace } from './sync-answer.ts';
 
 export type WatermarkUnit = 'time' | 'count';
 
@@ -33,12 +35,13 @@ const MAX_SHOWN_CHARS = 60;
  * read for the message, e.g. "$.data.lastUpdated from igate.example". Throws ProbeFailure
  * 'protocol' naming it and the value (truncated) when the value is not one of the formats above.
  */
-export function parseWatermark(value: unknown, unit: WatermarkUnit, where: string): number {
+export function parseWatermark(value: unknown, unit: WatermarkUnit, where: string, place: ValuePlace): number {
   const parsed = unit === 'time' ? parseTimeWatermark(value) : parseCountWatermark(value);
   if (parsed !== undefined) return parsed;
   const expected =
     unit === 'time' ? 'a time (ISO-8601, yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, or epoch seconds or milliseconds)' : 'a count (a whole number, 0 or more)';
-  throw new ProbeFailure('protocol', `${where} is ${showValue(value)}, not ${expected}`);
+  const detail = probeMessage('sync_value', { ...place, problem: unit === 'time' ? 'not_time' : 'not_count', value: showValue(value) });
+  throw new ProbeFailure('protocol', `${where} is ${showValue(value)}, not ${expected}`, { detail });
 }
 
 /** Epoch seconds, or undefined when the value is in none of the time formats. */

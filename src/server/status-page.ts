@@ -1,21 +1,16 @@
-// The status page at "/": the live snapshot as one server-rendered Vietnamese HTML page for the duty
-// team, readable on a phone and without colour. Pure (snapshot → string); no script, no external
-// asset. Everything taken from the snapshot is escaped here, because check messages quote what
-// probed endpoints said.
-import { displaySystemName } from '../alerting/messages/display-system-name.ts';
-import { escapeHtml } from '../alerting/messages/escape-html.ts';
-import {
-  formatClock,
-  formatDate,
-  formatDateTime,
-  formatDuration,
-  formatMilliseconds,
-  formatNumber,
-  isSameLocalDate,
-  secondsBetween,
-} from '../alerting/messages/format-vi.ts';
-import { vi } from '../alerting/messages/vi.ts';
-import { FAILURE_REASONS, PHASES, type FailureReason, type SyncObservation } from '../probes/probe.ts';
+// The status page at "/": the live snapshot as one server-rendered HTML page for the duty team
+// (Vietnamese by default), readable on a phone and without colour. Pure (snapshot → string); no
+// script, no external asset. The layout is here, every word comes from src/text. Everything taken
+// from the snapshot is escaped here, because check messages quote what probed endpoints said.
+import type { Locale } from '../config/alerting-config.ts';
+import { FAILURE_REASONS, isOwnFault, PHASES, type FailureReason, type SyncObservation } from '../probes/probe.ts';
+import { displaySystemName } from '../text/display-system-name.ts';
+import { escapeHtml } from '../text/escape-html.ts';
+import { formatDuration, secondsBetween } from '../text/format-duration.ts';
+import { formatMilliseconds, formatNumber } from '../text/format-number.ts';
+import { formatClock, formatDate, formatDateTime, isSameLocalDate } from '../text/format-time.ts';
+import { wordsFor, type Words } from '../text/locale.ts';
+import { describeProbeMessage } from '../text/probe-message.ts';
 import type { CheckStatus } from '../state/check-state.ts';
 import type { Incident } from '../state/incident.ts';
 import type { CheckSnapshot, StatusSnapshot } from '../state/status-snapshot.ts';
@@ -31,22 +26,28 @@ export type StatusPageSnapshot = Omit<StatusSnapshot, 'checks'> & {
   readonly incidents?: readonly Incident[];
 };
 
-export const STATUS_PAGE_TITLE = 'Giám sát Cổng Dịch vụ công — dvc-sentinel';
+/** The default (Vietnamese) page's title. */
+export const STATUS_PAGE_TITLE = wordsFor('vi').page.title;
 export const STATUS_PAGE_REFRESH_SECONDS = 30;
 /** Certificates with fewer days left are highlighted; the usual renewal lead time. */
 export const CERTIFICATE_WARN_DAYS = 14;
 
-const STATUS_WORDS: Readonly<Record<CheckStatus, string>> = {
-  ok: 'Bình thường',
-  warning: 'Cảnh báo',
-  critical: 'Sự cố',
-  unknown: 'Chưa rõ',
-};
+const CHECK_STATUSES: readonly CheckStatus[] = ['ok', 'warning', 'critical', 'unknown'];
 // Summary order: what needs attention first.
 const SUMMARY_ORDER: readonly CheckStatus[] = ['critical', 'warning', 'unknown', 'ok'];
-const KIND_WORDS: Readonly<Record<CheckSnapshot['kind'], string>> = { http: 'HTTP', tls: 'TLS', dns: 'DNS', tcp: 'TCP', sync: 'Đồng bộ' };
-const COLUMNS = ['Tình trạng', 'Kiểm tra', 'Từ lúc', 'Kết quả gần nhất', 'Độ trễ', 'HTTP', 'Chứng chỉ', 'Đồng bộ'] as const;
+const COLUMN_ORDER = ['status', 'check', 'since', 'lastResult', 'latency', 'http', 'certificate', 'sync'] as const;
 const NONE = '—';
+
+/** What every part of one rendering needs: the locale, its words, and the page's own moment. */
+interface Page {
+  readonly locale: Locale;
+  readonly words: Words;
+  readonly now: Date | undefined;
+}
+
+function columnsOf(page: Page): string[] {
+  return COLUMN_ORDER.map((column) => page.words.page.columns[column]);
+}
 
 /** Anything that came from outside, as HTML text. */
 function text(value: unknown): string {
@@ -55,16 +56,17 @@ function text(value: unknown): string {
 
 /** A status the page knows, so that an unexpected value can reach neither a class name nor a lookup. */
 function knownStatus(status: unknown): CheckStatus {
-  return typeof status === 'string' && Object.hasOwn(STATUS_WORDS, status) ? (status as CheckStatus) : 'unknown';
+  return typeof status === 'string' && (CHECK_STATUSES as readonly string[]).includes(status) ? (status as CheckStatus) : 'unknown';
 }
 
-function describeKind(kind: string): string {
-  return Object.hasOwn(KIND_WORDS, kind) ? KIND_WORDS[kind as CheckSnapshot['kind']] : kind;
+function describeKind(kind: string, page: Page): string {
+  const words = page.words.page.kind;
+  return Object.hasOwn(words, kind) ? words[kind as CheckSnapshot['kind']] : kind;
 }
 
-function badge(status: unknown): string {
+function badge(status: unknown, page: Page): string {
   const known = knownStatus(status);
-  return `<span class="badge s-${known}">${text(STATUS_WORDS[known])}</span>`;
+  return `<span class="badge s-${known}">${text(page.words.page.status[known])}</span>`;
 }
 
 function toDate(value: Date | string | undefined): Date | undefined {
@@ -74,92 +76,100 @@ function toDate(value: Date | string | undefined): Date | undefined {
 }
 
 /** "22:10:05" on the page's own day, "22:10:05 ngày 28/05/2026" otherwise; Vietnam time. */
-function formatInstant(value: Date | string | undefined, now: Date | undefined): string {
+function formatInstant(value: Date | string | undefined, page: Page): string {
   const date = toDate(value);
   if (date === undefined) return NONE;
   const clock = formatClock(date, { seconds: true });
-  return vi.clockOnDate(clock, now !== undefined && isSameLocalDate(date, now) ? undefined : formatDate(date, 'vi'));
+  return page.words.clockOnDate(clock, page.now !== undefined && isSameLocalDate(date, page.now) ? undefined : formatDate(date, page.locale));
 }
 
-function formatAge(value: Date | string | undefined, now: Date | undefined): string | undefined {
+function formatAge(value: Date | string | undefined, page: Page): string | undefined {
   const date = toDate(value);
-  return date === undefined || now === undefined ? undefined : `đã ${formatDuration(secondsBetween(date, now), 'vi')}`;
+  return date === undefined || page.now === undefined ? undefined : page.words.page.age(formatDuration(secondsBetween(date, page.now), page.locale));
 }
 
 function isFailureReason(reason: unknown): reason is FailureReason {
   return typeof reason === 'string' && (FAILURE_REASONS as readonly string[]).includes(reason);
 }
 
-/** The mails' short words for a reason ("không truy cập được"); an unknown reason shows as it is. */
-function describeReason(reason: unknown, httpStatus: number | undefined): string | undefined {
+/** The short words for a reason ("không truy cập được"), shared with the mails; an unknown reason shows as it is. */
+function describeReason(reason: unknown, httpStatus: number | undefined, page: Page): string | undefined {
   if (reason === undefined || reason === null) return undefined;
-  return isFailureReason(reason) ? vi.headline(reason, httpStatus) : String(reason);
+  return isFailureReason(reason) ? page.words.headline(reason, httpStatus) : String(reason);
 }
 
-function formatMs(seconds: unknown): string {
-  return typeof seconds === 'number' && Number.isFinite(seconds) ? formatMilliseconds(seconds * 1000, 'vi') : NONE;
+function formatMs(seconds: unknown, page: Page): string {
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? formatMilliseconds(seconds * 1000, page.locale) : NONE;
 }
 
-function formatPhases(phases: Readonly<Record<string, number>> | undefined): string {
+function formatPhases(phases: Readonly<Record<string, number>> | undefined, page: Page): string {
   if (phases === undefined) return '';
   return PHASES.filter((phase) => typeof phases[phase] === 'number')
-    .map((phase) => `${vi.phaseShort[phase]} ${formatMs(phases[phase])}`)
+    .map((phase) => `${page.words.phaseShort[phase]} ${formatMs(phases[phase], page)}`)
     .join(' · ');
 }
 
-function renderCertificate(last: StatusPageCheck['last']): string {
+function renderCertificate(last: StatusPageCheck['last'], page: Page): string {
+  const words = page.words.page;
   const daysLeft = last?.certificateDaysLeft;
   if (typeof daysLeft !== 'number') return NONE;
   const expires = toDate(last?.certificateExpiresAt);
-  const until = expires === undefined ? '' : `<span class="sub">hết hạn ${text(formatDate(expires, 'vi'))}</span>`;
-  if (daysLeft >= CERTIFICATE_WARN_DAYS) return `${text(`còn ${formatNumber(daysLeft, 'vi')} ngày`)}${until}`;
-  const words = daysLeft < 0 ? 'đã hết hạn' : `còn ${formatNumber(daysLeft, 'vi')} ngày — sắp hết hạn`;
-  return `<strong class="cert-low">${text(words)}</strong>${until}`;
+  const until = expires === undefined ? '' : `<span class="sub">${text(words.certificateExpires(formatDate(expires, page.locale)))}</span>`;
+  const days = formatNumber(daysLeft, page.locale);
+  if (daysLeft >= CERTIFICATE_WARN_DAYS) return `${text(words.certificateDaysLeft(days))}${until}`;
+  const warning = daysLeft < 0 ? words.certificateExpired : words.certificateExpiringSoon(days);
+  return `<strong class="cert-low">${text(warning)}</strong>${until}`;
 }
 
-function renderSync(sync: StatusPageSync | undefined): string {
+function renderSync(sync: StatusPageSync | undefined, page: Page): string {
   if (sync === undefined) return NONE;
-  const amount = (value: number): string => (sync.unit === 'seconds' ? formatDuration(value, 'vi') : `${formatNumber(value, 'vi')} hồ sơ`);
+  const words = page.words.page;
+  const count = (value: number): string => formatNumber(value, page.locale);
+  const amount = (value: number): string => (sync.unit === 'seconds' ? formatDuration(value, page.locale) : words.syncItems(count(value)));
   const parts: string[] = [];
-  if (typeof sync.lag === 'number') parts.push(`chậm ${amount(sync.lag)}`);
-  if (typeof sync.backlog === 'number') parts.push(`tồn ${formatNumber(sync.backlog, 'vi')} hồ sơ`);
+  if (typeof sync.lag === 'number') parts.push(words.syncLag(amount(sync.lag)));
+  if (typeof sync.backlog === 'number') parts.push(words.syncBacklog(count(sync.backlog)));
   if (typeof sync.mismatchCount === 'number') {
-    const of = typeof sync.comparedCount === 'number' ? ` / ${formatNumber(sync.comparedCount, 'vi')}` : '';
-    parts.push(`lệch ${formatNumber(sync.mismatchCount, 'vi')}${of}`);
+    parts.push(words.syncMismatch(count(sync.mismatchCount), typeof sync.comparedCount === 'number' ? count(sync.comparedCount) : undefined));
   }
   return parts.length === 0 ? NONE : parts.map(text).join('<br>');
 }
 
-function renderLastResult(last: StatusPageCheck['last'], now: Date | undefined): string {
-  if (last === undefined) return '<span class="muted">Chưa có kết quả</span>';
-  const headline = describeReason(last.reason, last.httpStatus);
+function renderLastResult(last: StatusPageCheck['last'], page: Page): string {
+  const words = page.words.page;
+  if (last === undefined) return `<span class="muted">${text(words.noResult)}</span>`;
+  const headline = describeReason(last.reason, last.httpStatus, page);
   const lines = [
     headline === undefined ? '' : `<strong class="headline">${text(headline)}</strong>`,
-    `<span class="message">${text(last.message)}</span>`,
-    last.addresses === undefined || last.addresses.length === 0 ? '' : `<span class="sub">Địa chỉ: ${text(last.addresses.join(', '))}</span>`,
-    `<span class="sub">lúc ${text(formatInstant(last.at, now))}</span>`,
+    `<span class="message">${text(describeProbeMessage(last.detail, last.message, page.locale))}</span>`,
+    last.addresses === undefined || last.addresses.length === 0 ? '' : `<span class="sub">${text(words.addresses(last.addresses.join(', ')))}</span>`,
+    `<span class="sub">${text(words.at(formatInstant(last.at, page)))}</span>`,
   ];
   return lines.filter((line) => line !== '').join('');
 }
 
-function renderCheckRow(check: StatusPageCheck, now: Date | undefined): string {
+function renderCheckRow(check: StatusPageCheck, page: Page): string {
   const last = check.last;
-  const age = formatAge(check.since, now);
-  const failures = check.consecutiveFailures > 0 ? `<span class="sub">${text(`${check.consecutiveFailures} lần lỗi liên tiếp`)}</span>` : '';
-  const phases = formatPhases(last?.phases);
+  const age = formatAge(check.since, page);
+  const failures =
+    check.consecutiveFailures > 0
+      ? `<span class="sub">${text(page.words.page.consecutiveFailures(formatNumber(check.consecutiveFailures, page.locale)))}</span>`
+      : '';
+  const phases = formatPhases(last?.phases, page);
   const cells = [
-    `${badge(check.status)}${failures}`,
-    `<strong class="name">${text(check.name)}</strong><span class="sub target">${text(`${describeKind(check.kind)} · ${check.target}`)}</span>`,
-    `${text(formatInstant(check.since, now))}${age === undefined ? '' : `<span class="sub">${text(age)}</span>`}`,
-    renderLastResult(last, now),
-    last === undefined ? NONE : `${text(formatMs(last.durationSeconds))}${phases === '' ? '' : `<span class="sub">${text(phases)}</span>`}`,
+    `${badge(check.status, page)}${failures}`,
+    `<strong class="name">${text(check.name)}</strong><span class="sub target">${text(`${describeKind(check.kind, page)} · ${check.target}`)}</span>`,
+    `${text(formatInstant(check.since, page))}${age === undefined ? '' : `<span class="sub">${text(age)}</span>`}`,
+    renderLastResult(last, page),
+    last === undefined ? NONE : `${text(formatMs(last.durationSeconds, page))}${phases === '' ? '' : `<span class="sub">${text(phases)}</span>`}`,
     typeof last?.httpStatus === 'number' ? text(last.httpStatus) : NONE,
-    renderCertificate(last),
-    renderSync(last?.sync),
+    renderCertificate(last, page),
+    renderSync(last?.sync, page),
   ];
+  const columns = columnsOf(page);
   // One wrapper per cell: on a phone the cell is a two-column grid of its label and this wrapper.
   // Cells with nothing to say are left out of the phone's cards.
-  const tds = cells.map((cell, index) => `<td data-label="${text(COLUMNS[index])}"${cell === NONE ? ' class="none"' : ''}><div>${cell}</div></td>`).join('');
+  const tds = cells.map((cell, index) => `<td data-label="${text(columns[index])}"${cell === NONE ? ' class="none"' : ''}><div>${cell}</div></td>`).join('');
   return `<tr class="check s-${knownStatus(check.status)}-row" data-check="${text(check.name)}" data-status="${knownStatus(check.status)}">${tds}</tr>`;
 }
 
@@ -174,81 +184,82 @@ export function groupChecksBySystem(checks: readonly StatusPageCheck[]): { syste
   return [...groups].map(([system, members]) => ({ system, checks: members }));
 }
 
-function renderChecks(checks: readonly StatusPageCheck[], now: Date | undefined): string {
-  if (checks.length === 0) return '<p class="empty">Chưa cấu hình kiểm tra nào.</p>';
-  const head = `<thead><tr>${COLUMNS.map((column) => `<th scope="col">${text(column)}</th>`).join('')}</tr></thead>`;
+function renderChecks(checks: readonly StatusPageCheck[], page: Page): string {
+  if (checks.length === 0) return `<p class="empty">${text(page.words.page.noChecks)}</p>`;
+  const columns = columnsOf(page);
+  const head = `<thead><tr>${columns.map((column) => `<th scope="col">${text(column)}</th>`).join('')}</tr></thead>`;
   const bodies = groupChecksBySystem(checks).map(({ system, checks: members }) => {
-    const name = displaySystemName(system, 'vi', undefined);
+    const name = displaySystemName(system, page.locale, undefined);
     const label = name === system ? '' : ` <span class="sub-inline">(${text(system)})</span>`;
-    const caption = `<tr class="system"><th colspan="${COLUMNS.length}" scope="rowgroup">${text(name)}${label}</th></tr>`;
-    return `<tbody data-system="${text(system)}">${caption}${members.map((check) => renderCheckRow(check, now)).join('')}</tbody>`;
+    const caption = `<tr class="system"><th colspan="${columns.length}" scope="rowgroup">${text(name)}${label}</th></tr>`;
+    return `<tbody data-system="${text(system)}">${caption}${members.map((check) => renderCheckRow(check, page)).join('')}</tbody>`;
   });
   return `<table class="checks">${head}${bodies.join('')}</table>`;
 }
 
-function renderSummary(summary: StatusSnapshot['summary'] | undefined): string {
+function renderSummary(summary: StatusSnapshot['summary'] | undefined, page: Page): string {
   const items = SUMMARY_ORDER.map((status) => {
     const count = summary?.[status] ?? 0;
-    return `<li class="s-${status}${count > 0 ? ' nonzero' : ''}" data-status="${status}"><span class="count">${text(count)}</span> <span class="word">${text(STATUS_WORDS[status])}</span></li>`;
+    return `<li class="s-${status}${count > 0 ? ' nonzero' : ''}" data-status="${status}"><span class="count">${text(count)}</span> <span class="word">${text(page.words.page.status[status])}</span></li>`;
   });
-  return `<ul class="summary" aria-label="Tổng hợp">${items.join('')}</ul>`;
+  return `<ul class="summary" aria-label="${text(page.words.page.summaryLabel)}">${items.join('')}</ul>`;
 }
 
-function describeOverall(summary: StatusSnapshot['summary'] | undefined): string {
+function describeOverall(summary: StatusSnapshot['summary'] | undefined, page: Page): string {
   const critical = summary?.critical ?? 0;
   const warning = summary?.warning ?? 0;
   const unknown = summary?.unknown ?? 0;
-  const total = critical + warning + unknown + (summary?.ok ?? 0);
-  if (total === 0) return 'Chưa có kiểm tra nào.';
-  if (unknown === total) return 'Đang chờ kết quả kiểm tra đầu tiên.';
-  const parts = [
-    critical > 0 ? `${critical} kiểm tra đang gặp sự cố` : undefined,
-    warning > 0 ? `${warning} kiểm tra có cảnh báo` : undefined,
-    unknown > 0 ? `${unknown} kiểm tra chưa rõ tình trạng` : undefined,
-  ].filter((part) => part !== undefined);
-  return parts.length === 0 ? 'Tất cả kiểm tra đều bình thường.' : `${parts.join('; ')}.`;
+  return page.words.page.overall({ critical, warning, unknown, total: critical + warning + unknown + (summary?.ok ?? 0) });
 }
 
 function severityRank(severity: string): number {
   return severity === 'critical' ? 0 : severity === 'warning' ? 1 : 2;
 }
 
-function renderIncident(incident: Incident, checksByName: ReadonlyMap<string, StatusPageCheck>, now: Date | undefined): string {
+function renderIncident(incident: Incident, checksByName: ReadonlyMap<string, StatusPageCheck>, page: Page): string {
+  const { words, locale, now } = page;
   const severity = incident.severity === 'critical' || incident.severity === 'warning' ? incident.severity : 'warning';
   const severityClass = severity === 'critical' ? 's-critical' : 's-warning';
-  const system = displaySystemName(incident.system, 'vi', undefined);
+  const system = displaySystemName(incident.system, locale, undefined);
   const openedAt = toDate(incident.openedAt);
-  const duration = openedAt === undefined || now === undefined ? NONE : formatDuration(secondsBetween(openedAt, now), 'vi');
-  const reason = describeReason(incident.lastReason, incident.last?.httpStatus);
+  const duration = openedAt === undefined || now === undefined ? NONE : formatDuration(secondsBetween(openedAt, now), locale);
+  const reason = describeReason(incident.lastReason, incident.last?.httpStatus, page);
+  const labels = words.page.incident;
   const rows: [string, string][] = [
-    ['Phát hiện lúc', text(formatInstant(incident.openedAt, now))],
-    ['Thời gian gián đoạn', text(duration)],
-    ['Lỗi gần nhất', `${reason === undefined ? '' : `<strong>${text(reason)}</strong> — `}<span class="message">${text(incident.lastMessage)}</span>`],
-    ['Số lần kiểm tra lỗi', text(vi.probeCount(formatNumber(incident.failedProbes, 'vi'), formatNumber(incident.probes, 'vi')))],
+    [labels.detectedAt, text(formatInstant(incident.openedAt, page))],
+    [labels.downtime, text(duration)],
+    [
+      labels.lastError,
+      `${reason === undefined ? '' : `<strong>${text(reason)}</strong> — `}<span class="message">${text(describeProbeMessage(incident.lastDetail, incident.lastMessage, locale))}</span>`,
+    ],
+    [labels.failedProbes, text(words.probeCount(formatNumber(incident.failedProbes, locale), formatNumber(incident.probes, locale)))],
   ];
+  // The monitor's own fault: said plainly, so nobody reads it as the system's outage.
+  if (isFailureReason(incident.lastReason) && isOwnFault(incident.lastReason))
+    rows.push([labels.note, `<strong class="own-fault">${text(words.page.ownFault)}</strong>`]);
   if (incident.hold !== undefined) {
-    const note = vi.holdNote(incident.hold, formatInstant(incident.hold.since, now));
-    rows.push([vi.labels.hold, `<strong class="held">${text(note.charAt(0).toUpperCase() + note.slice(1))}</strong>`]);
+    const note = words.holdNote(incident.hold, formatInstant(incident.hold.since, page));
+    rows.push([words.labels.hold, `<strong class="held">${text(note.charAt(0).toUpperCase() + note.slice(1))}</strong>`]);
   }
   const target = checksByName.get(incident.check)?.target;
   return [
     `<li class="incident" data-incident="${text(incident.id)}" data-check="${text(incident.check)}">`,
-    `<h3><span class="badge ${severityClass}">${text(vi.severity[severity])}</span> <span class="name">${text(incident.check)}</span>`,
+    `<h3><span class="badge ${severityClass}">${text(words.severity[severity])}</span> <span class="name">${text(incident.check)}</span>`,
     ` <span class="sub-inline">${text(system)}${target === undefined ? '' : ` · ${target}`}</span></h3>`,
     `<dl>${rows.map(([label, value]) => `<dt>${text(label)}</dt><dd>${value}</dd>`).join('')}</dl>`,
     '</li>',
   ].join('');
 }
 
-function renderIncidents(incidents: readonly Incident[], checks: readonly StatusPageCheck[], now: Date | undefined): string {
-  const heading = `<h2 id="incidents">Sự cố đang mở (${text(incidents.length)})</h2>`;
-  if (incidents.length === 0) return `${heading}<p class="empty">Không có sự cố nào đang mở.</p>`;
+function renderIncidents(incidents: readonly Incident[], checks: readonly StatusPageCheck[], page: Page): string {
+  const heading = `<h2 id="incidents">${text(page.words.page.incidentsHeading(formatNumber(incidents.length, page.locale)))}</h2>`;
+  if (incidents.length === 0) return `${heading}<p class="empty">${text(page.words.page.noIncidents)}</p>`;
   const checksByName = new Map(checks.map((check) => [check.name, check]));
   // Critical first, then the oldest: the longest outage is the one to read first.
   const sorted = [...incidents].sort(
     (a, b) => severityRank(a.severity) - severityRank(b.severity) || (toDate(a.openedAt)?.getTime() ?? 0) - (toDate(b.openedAt)?.getTime() ?? 0),
   );
-  return `${heading}<ul class="incidents">${sorted.map((incident) => renderIncident(incident, checksByName, now)).join('')}</ul>`;
+  return `${heading}<ul class="incidents">${sorted.map((incident) => renderIncident(incident, checksByName, page)).join('')}</ul>`;
 }
 
 const STYLE = `
@@ -285,6 +296,7 @@ table.checks{width:100%;border-collapse:collapse;background:#fff;border:1px soli
 .incident dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0}
 .incident dt{color:#374151}.incident dd{margin:0}
 .held{color:#1d4ed8}
+.own-fault{color:#6b21a8}
 footer{margin:24px 0 0;color:#6b7280;font-size:12px}
 @media (max-width:600px){
 body{padding:8px}
@@ -301,42 +313,45 @@ table.checks{border:0;background:none}
 @media print{body{background:#fff}.badge{color:#000;border-color:#000;background:none}}
 `;
 
-/** The whole page. Times are Vietnam wall-clock (UTC+7), whatever the machine's time zone. */
-export function renderStatusPage(snapshot: StatusPageSnapshot): string {
+/** The whole page, Vietnamese unless told otherwise. Times are Vietnam wall-clock (UTC+7), whatever the machine's time zone. */
+export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 'vi'): string {
   const now = toDate(snapshot.generatedAt);
+  const page: Page = { locale, words: wordsFor(locale), now };
+  const words = page.words.page;
   const checks = snapshot.checks;
-  const generated = now === undefined ? NONE : formatDateTime(now, 'vi');
+  const generated = now === undefined ? NONE : formatDateTime(now, locale);
   const started = toDate(snapshot.startedAt);
   const meta = [
-    snapshot.location === undefined ? undefined : `${vi.labels.location}: <strong>${text(snapshot.location)}</strong>`,
-    `Cập nhật lúc <strong>${text(generated)}</strong> (giờ Việt Nam, UTC+7)`,
+    snapshot.location === undefined ? undefined : `${text(page.words.labels.location)}: <strong>${text(snapshot.location)}</strong>`,
+    `${text(words.updatedAt.before)} <strong>${text(generated)}</strong> ${text(words.updatedAt.after)}`,
   ].filter((part) => part !== undefined);
   const footer = [
     `dvc-sentinel ${text(snapshot.version)}`,
-    started === undefined ? undefined : `khởi động lúc ${text(formatDateTime(started, 'vi'))}`,
-    `trang tự làm mới mỗi ${STATUS_PAGE_REFRESH_SECONDS} giây`,
-    'dữ liệu JSON: <a href="/api/status">/api/status</a>',
+    started === undefined ? undefined : text(words.startedAt(formatDateTime(started, locale))),
+    text(words.refresh(formatNumber(STATUS_PAGE_REFRESH_SECONDS, locale))),
+    `${text(words.jsonData)}: <a href="/api/status">/api/status</a>`,
   ].filter((part) => part !== undefined);
+  const aside = words.aside === undefined ? '' : `<p lang="${text(words.aside.lang)}">${text(words.aside.text)}</p>`;
   return [
     '<!DOCTYPE html>',
-    '<html lang="vi">',
+    `<html lang="${text(page.words.lang)}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta http-equiv="refresh" content="${STATUS_PAGE_REFRESH_SECONDS}">`,
-    `<title>${text(STATUS_PAGE_TITLE)}</title>`,
+    `<title>${text(words.title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
     '<main>',
-    `<h1>${text(STATUS_PAGE_TITLE)}</h1>`,
+    `<h1>${text(words.title)}</h1>`,
     `<p class="meta">${meta.join(' · ')}</p>`,
-    `<p class="overall">${text(describeOverall(snapshot.summary))}</p>`,
-    renderSummary(snapshot.summary),
-    '<h2 id="checks">Các kiểm tra theo hệ thống</h2>',
-    renderChecks(checks, now),
-    renderIncidents(snapshot.incidents ?? [], checks, now),
-    `<footer><p>${footer.join(' · ')}</p><p lang="en">Live status of this dvc-sentinel instance, in Vietnamese; machine-readable JSON at /api/status.</p></footer>`,
+    `<p class="overall">${text(describeOverall(snapshot.summary, page))}</p>`,
+    renderSummary(snapshot.summary, page),
+    `<h2 id="checks">${text(words.checksHeading)}</h2>`,
+    renderChecks(checks, page),
+    renderIncidents(snapshot.incidents ?? [], checks, page),
+    `<footer><p>${footer.join(' · ')}</p>${aside}</footer>`,
     '</main>',
     '</body>',
     '</html>',

@@ -1,14 +1,11 @@
 // HTML the simulated systems serve: pages with the words a technician and the probes look for
 // ("Dịch vụ công", "Đăng nhập", "Request Rejected"). Markup only; no scripts or external assets.
+import { escapeHtml } from '../text/escape-html.ts';
 import { PROCEDURES } from './procedures.ts';
 
 export const NATIONAL_PORTAL_NAME = 'Cổng Dịch vụ công quốc gia';
 export const COORDINATION_SYSTEM_NAME = 'Hệ thống điều phối giải quyết TTHC';
 export const PROVINCIAL_SYSTEM_NAME = 'Hệ thống thông tin giải quyết thủ tục hành chính tỉnh An Giang';
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 function renderPage(title: string, body: string): string {
   return `<!DOCTYPE html>

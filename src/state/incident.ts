@@ -1,6 +1,6 @@
 // What an incident is. Types only; the rules that open, hold, remind and resolve incidents live
 // in incidents.ts (pure), and the store persists them.
-import type { FailureReason, Phase } from '../probes/probe.ts';
+import type { FailureReason, Phase, ProbeMessage } from '../probes/probe.ts';
 
 export type Severity = 'warning' | 'critical';
 
@@ -24,6 +24,8 @@ export interface ResultSnapshot {
   readonly status: 'ok' | 'warning' | 'critical';
   readonly reason?: FailureReason;
   readonly message: string;
+  /** The message as a code and parameters; absent in snapshots stored before codes existed. */
+  readonly detail?: ProbeMessage;
   readonly durationSeconds: number;
   readonly phases: Partial<Record<Phase, number>>;
   readonly httpStatus?: number;
@@ -41,6 +43,13 @@ export interface Incident {
   readonly firstMessage: string;
   readonly lastReason?: FailureReason;
   readonly lastMessage: string;
+  /**
+   * The first and last messages as codes and parameters, so each surface words them in its own
+   * locale. Stored in the incident's JSON (no column of their own); incidents stored before codes
+   * existed have none and show their English text.
+   */
+  readonly firstDetail?: ProbeMessage;
+  readonly lastDetail?: ProbeMessage;
   /** Probes while open, and how many of them failed. */
   readonly probes: number;
   readonly failedProbes: number;

@@ -235,6 +235,7 @@ function snapshotOf(result: ProbeResult, at: Date): ResultSnapshot {
     status: result.status,
     ...(result.reason === undefined ? {} : { reason: result.reason }),
     message: result.message,
+    ...(result.detail === undefined ? {} : { detail: result.detail }),
     durationSeconds: result.durationSeconds,
     phases: result.phases,
     ...(result.httpStatus === undefined ? {} : { httpStatus: result.httpStatus }),
@@ -252,6 +253,7 @@ function openIncident(check: string, system: string, severity: Severity, result:
     firstMessage: result.message,
     lastReason: result.reason,
     lastMessage: result.message,
+    ...(result.detail === undefined ? {} : { firstDetail: result.detail, lastDetail: result.detail }),
     probes: 1,
     failedProbes: result.status === 'ok' ? 0 : 1,
     last: snapshotOf(result, now),
@@ -266,7 +268,7 @@ function recordResult(incident: Incident, result: ProbeResult, now: Date): Incid
     probes: incident.probes + 1,
     failedProbes: incident.failedProbes + (failed ? 1 : 0),
     last: snapshotOf(result, now),
-    ...(failed ? { lastReason: result.reason, lastMessage: result.message } : {}),
+    ...(failed ? { lastReason: result.reason, lastMessage: result.message, lastDetail: result.detail } : {}),
   };
 }
 

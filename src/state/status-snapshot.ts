@@ -1,6 +1,7 @@
 // The live picture served at /api/status: every check's status and last result. Pure; holds no
 // secrets (no URLs with credentials, no headers), only names, hosts and measured facts.
 import type { Check, Config } from '../config/config.ts';
+import type { ProbeMessage } from '../probes/probe.ts';
 import type { CheckState } from './check-state.ts';
 
 export interface CheckSnapshot {
@@ -17,6 +18,8 @@ export interface CheckSnapshot {
     readonly status: string;
     readonly reason?: string;
     readonly message: string;
+    /** The message as a code and parameters (the page words it in its locale). */
+    readonly detail?: ProbeMessage;
     readonly durationSeconds: number;
     readonly phases: Readonly<Record<string, number>>;
     readonly httpStatus?: number;
@@ -90,6 +93,7 @@ export function buildStatusSnapshot(
               status: result.status,
               reason: result.reason,
               message: result.message,
+              detail: result.detail,
               durationSeconds: result.durationSeconds,
               phases: result.phases,
               httpStatus: result.httpStatus,

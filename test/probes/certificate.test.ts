@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TlsPolicy } from '../../src/config/config.ts';
 import { certificateInfo, judgeCertificate, type TlsFacts } from '../../src/probes/certificate.ts';
+import { describeProbeMessage } from '../../src/text/probe-message.ts';
 import { createLeafCertificate, fakePeer } from '../support/certificates.ts';
 import { X509Certificate } from 'node:crypto';
 
@@ -129,7 +130,12 @@ describe('judgeCertificate', () => {
       'certificate expired 10 days ago (notAfter 2026-11-15)',
     ],
   ] as const)('fails critical when %s', (_, policy, facts, hostname, message) => {
-    expect(judgeCertificate(policy, facts, hostname, NOW)).toEqual({ status: 'critical', reason: 'tls', message });
+    const verdict = judgeCertificate(policy, facts, hostname, NOW);
+    expect(verdict).toMatchObject({ status: 'critical', reason: 'tls', message });
+    // The same problem as facts, worded in Vietnamese for mails and the status page.
+    const vietnamese = describeProbeMessage({ code: 'certificate', params: { host: hostname, problem: verdict!.problem } }, message, 'vi');
+    expect(vietnamese).toMatch(/chứng chỉ/);
+    expect(vietnamese).not.toMatch(/certificate|server/);
   });
 
   it('checks dates before the name, and the name before the chain', () => {
@@ -156,7 +162,8 @@ describe('judgeCertificate', () => {
     [0.5, 'certificate expires in less than a day (notAfter 2026-11-26, minDaysLeft 14)'],
   ])('warns when %s days are left under minDaysLeft 14', (days, message) => {
     const peer = fakePeer({ names: ['portal.test'], notBefore: at(-60), notAfter: at(days) });
-    expect(judgeCertificate({ verify: true, minDaysLeft: 14 }, trustedFacts(peer), 'portal.test', NOW)).toEqual({ status: 'warning', reason: 'tls', message });
+    const verdict = judgeCertificate({ verify: true, minDaysLeft: 14 }, trustedFacts(peer), 'portal.test', NOW);
+    expect(verdict).toMatchObject({ status: 'warning', reason: 'tls', message, problem: { kind: 'expiring', daysLeft: Math.floor(days), minDaysLeft: 14 } });
   });
 
   it('ignores chain, name and dates when verify is off and no minDaysLeft is set', () => {

@@ -273,6 +273,7 @@ describe('judgeDns', () => {
       status: 'critical',
       reason: 'assertion',
       message: 'dichvucong.gov.vn A answer 203.0.113.99 lacks expected 203.0.113.10',
+      detail: { code: 'dns_lacks', params: { host: 'dichvucong.gov.vn A', values: '203.0.113.99', expected: '203.0.113.10' } },
       durationSeconds: 0.02,
       phases: { dns: 0.02 },
       dns: { addresses: ['203.0.113.99'] },
@@ -294,6 +295,7 @@ describe('judgeDns', () => {
     expect(result).toEqual({
       status: 'ok',
       message: 'angiang.gov.vn TXT answer "anything"',
+      detail: { code: 'dns_answer', params: { host: 'angiang.gov.vn TXT', values: '"anything"' } },
       durationSeconds: 0.02,
       phases: { dns: 0.01 },
       dns: { addresses: ['anything'] },

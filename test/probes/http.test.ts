@@ -502,7 +502,9 @@ describe('judgeHttp', () => {
         durationSeconds: 0.4,
         measuredAt: NOW,
         redirects: 0,
-        failure: new ProbeFailure('connect', 'connection refused by portal.test (10.0.0.1:443)'),
+        failure: new ProbeFailure('connect', 'connection refused by portal.test (10.0.0.1:443)', {
+          detail: { code: 'connect_failed', params: { endpoint: 'portal.test (10.0.0.1:443)', code: 'ECONNREFUSED' } },
+        }),
       } satisfies HttpMeasurement,
       'critical',
       'connect',

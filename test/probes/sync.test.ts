@@ -15,6 +15,7 @@ import { runProbe } from '../../src/probes/registry.ts';
 import { probeSync } from '../../src/probes/sync.ts';
 import { serveHandlers, type ServedHandlers } from '../../src/sim/serve-handlers.ts';
 import { SAMPLE_DOSSIER_CODE } from '../../src/sim/dossier-flow.ts';
+import { describeProbeMessage } from '../../src/text/probe-message.ts';
 import { createLeafCertificate, type IssuedCertificate } from '../support/certificates.ts';
 import { createFakeClock, startTestSimulator, type TestSimulator } from '../sim/sim-fixture.ts';
 
@@ -128,6 +129,10 @@ describe('probeSync, two-sided lag', () => {
     expect(result.status).toBe('critical');
     expect(result.reason).toBe('sync_lag');
     expect(result.message).toBe('sync lag 17 min (critical at 15 min), 612 dossiers waiting (critical at 500)');
+    // Mails and the status page word the same finding from its code.
+    expect(describeProbeMessage(result.detail, result.message, 'vi')).toBe(
+      'đồng bộ chậm 17 phút (nghiêm trọng từ 15 phút), 612 hồ sơ đang chờ (nghiêm trọng từ 500)',
+    );
     expect(result.sync).toEqual({
       mode: 'lag',
       unit: 'seconds',
@@ -157,6 +162,7 @@ describe('probeSync, two-sided lag', () => {
     answerWatermarks(minutesBefore(0), minutesBefore(lagMinutes), pending);
     const result = await probeSync(twoSided(), contextAt(NOW));
     expect([result.status, result.reason, result.message]).toEqual([status, status === 'ok' ? undefined : 'sync_lag', message]);
+    expect(describeProbeMessage(result.detail, result.message, 'vi')).toMatch(/^đồng bộ chậm .*hồ sơ đang chờ/);
   });
 
   it('reports lag 0 and no error when the target is ahead of the source', async () => {
@@ -420,6 +426,9 @@ describe('probeSync, parity', () => {
       expect(third.status).toBe('critical');
       expect(third.reason).toBe('sync_lag');
       expect(third.message).toBe('source and target differ for 15 min (critical at 15 min): source 1234, target 1230');
+      expect(describeProbeMessage(third.detail, third.message, 'vi')).toBe(
+        'bên nguồn và bên đích lệch nhau đã 15 phút (nghiêm trọng từ 15 phút): nguồn 1234, đích 1230',
+      );
 
       target.answer(() => HttpResponse.json({ total: 1234 }));
       const fourth = await probeAt(check(), 16, third);
@@ -573,6 +582,7 @@ describe('probeSync, failures', () => {
     expect(result.status).toBe('critical');
     expect(result.reason).toBe('http_status');
     expect(result.message).toBe(`target: HTTP 503 from ${hostOf(target)}`);
+    expect(describeProbeMessage(result.detail, result.message, 'vi')).toBe(`bên đích: ${hostOf(target)} trả về mã lỗi HTTP 503`);
     expect(result.httpStatus).toBe(503);
     expect(result.phases.ttfb).toBeGreaterThan(0);
     expect(result.sync).toEqual({ mode: 'lag', unit: 'seconds' });
@@ -593,6 +603,9 @@ describe('probeSync, failures', () => {
     const result = await probeSync(twoSided(), contextAt(NOW));
     expect(result.reason).toBe('http_status');
     expect(result.message).toMatch(new RegExp(`^source: HTTP 500 from ${hostOf(source)}; target: .*refused`));
+    expect(describeProbeMessage(result.detail, result.message, 'vi')).toMatch(
+      new RegExp(`^bên nguồn: ${hostOf(source)} trả về mã lỗi HTTP 500; bên đích: .* từ chối kết nối`),
+    );
   });
 
   it('recognises the portal firewall on a side as blocked', async () => {

@@ -3,6 +3,8 @@ import { ProbeFailure } from '../../src/probes/probe-failure.ts';
 import { EPOCH_MS_FROM, parseCountWatermark, parseTimeWatermark, parseWatermark } from '../../src/probes/watermark.ts';
 
 // 22:00 on 29/05/2026 in Vietnam, the cut-over hour: 15:00 UTC.
+/** Where the value was read, for the coded message. */
+const PLACE = { side: 'source', path: '$.data.lastUpdated', host: 'igate.example' } as const;
 const CUTOVER_SECONDS = Date.parse('2026-05-29T15:00:00Z') / 1000;
 
 describe('parseTimeWatermark', () => {
@@ -79,12 +81,12 @@ describe('parseCountWatermark', () => {
 
 describe('parseWatermark', () => {
   it('returns the parsed value for the unit', () => {
-    expect(parseWatermark('20260529220000', 'time', 'x')).toBe(CUTOVER_SECONDS);
-    expect(parseWatermark('20260529220000', 'count', 'x')).toBe(20260529220000);
+    expect(parseWatermark('20260529220000', 'time', 'x', PLACE)).toBe(CUTOVER_SECONDS);
+    expect(parseWatermark('20260529220000', 'count', 'x', PLACE)).toBe(20260529220000);
   });
 
   it('throws a protocol failure naming where and the value', () => {
-    const read = () => parseWatermark('hôm qua', 'time', 'source: $.data.lastUpdated from igate.example');
+    const read = () => parseWatermark('hôm qua', 'time', 'source: $.data.lastUpdated from igate.example', PLACE);
     expect(read).toThrow(ProbeFailure);
     expect(read).toThrow(
       'source: $.data.lastUpdated from igate.example is "hôm qua", not a time (ISO-8601, yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, or epoch seconds or milliseconds)',
@@ -93,18 +95,19 @@ describe('parseWatermark', () => {
       read();
     } catch (error) {
       expect((error as ProbeFailure).reason).toBe('protocol');
+      expect((error as ProbeFailure).detail).toEqual({ code: 'sync_value', params: { ...PLACE, problem: 'not_time', value: '"hôm qua"' } });
     }
   });
 
   it('says a count was wanted with unit count', () => {
-    expect(() => parseWatermark(-3, 'count', '$.seq')).toThrow('$.seq is -3, not a count (a whole number, 0 or more)');
+    expect(() => parseWatermark(-3, 'count', '$.seq', PLACE)).toThrow('$.seq is -3, not a count (a whole number, 0 or more)');
   });
 
   it('truncates a long value in the message', () => {
     const long = 'x'.repeat(500);
     let message = '';
     try {
-      parseWatermark(long, 'time', '$.at');
+      parseWatermark(long, 'time', '$.at', PLACE);
     } catch (error) {
       message = (error as Error).message;
     }

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../src/alerting/messages/escape-html.ts';
+import { escapeHtml } from '../../src/text/escape-html.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { createRoutes, HTML_CONTENT_TYPE } from '../../src/server/routes.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/server.ts';
@@ -434,6 +434,25 @@ describe('renderStatusPage', () => {
       snapshot({ incidents: [incident({ check: 'national-home', system: 'national-portal', hold: { ...hold, since: new Date(NOW) } })] }),
     );
     expect(page).toContain(`Đã bị tạm hoãn thông báo từ 22:10:05 ${why}`);
+  });
+
+  it('says plainly that an incident caused by the monitor itself is not the system’s outage', () => {
+    const own = incident({
+      check: 'national-home',
+      system: 'national-portal',
+      firstReason: 'internal',
+      lastReason: 'internal',
+      lastMessage: "internal error: Cannot read properties of undefined (reading 'statusCode')",
+      lastDetail: { code: 'internal', params: {} },
+    });
+    const page = renderStatusPage(snapshot({ incidents: [own, incident({ check: 'national-tls', system: 'national-portal' })] }));
+    const home = /<li class="incident"[^>]*data-check="national-home">.*?<\/li>/.exec(page)?.[0] ?? '';
+    expect(home).toContain('<strong>chưa kiểm tra được: lỗi của chính hệ thống giám sát</strong>');
+    expect(home).toContain('<dt>Ghi chú</dt><dd><strong class="own-fault">Lỗi của chính hệ thống giám sát, không phải của hệ thống được giám sát;');
+    expect(home).not.toContain('Cannot read properties');
+    const other = /<li class="incident"[^>]*data-check="national-tls">.*?<\/li>/.exec(page)?.[0] ?? '';
+    expect(other).not.toContain('Ghi chú');
+    expect(renderStatusPage(snapshot({ incidents: [own] }), 'en')).toContain('A fault in the monitor itself, not in the watched system');
   });
 
   it('says so when there are no checks, no incidents or no result yet', () => {

@@ -14,9 +14,12 @@ import {
   windowNameOf,
   type NoticeContext,
 } from './describe-notice.ts';
-import { formatClock, formatDate, formatDateTime, formatDuration, formatMilliseconds, formatNumber, isSameLocalDate } from './format-vi.ts';
-import { stringsFor, type MailStrings } from './mail-strings.ts';
-import { probableCause, suggestRemedy } from './probable-cause.ts';
+import { formatDuration } from '../../text/format-duration.ts';
+import { formatMilliseconds, formatNumber } from '../../text/format-number.ts';
+import { formatClock, formatDate, formatDateTime, isSameLocalDate } from '../../text/format-time.ts';
+import { wordsFor, type Words } from '../../text/locale.ts';
+import { describeProbeMessage } from '../../text/probe-message.ts';
+import { probableCause, suggestRemedy } from '../../text/probable-cause.ts';
 
 /** Long endpoint messages are cut: a mail is read on a phone during an outage. */
 const MESSAGE_MAX_CHARS = 500;
@@ -62,7 +65,7 @@ export interface MailDocument {
   readonly lang: string;
   readonly intro?: { readonly text: string; readonly items: readonly string[] };
   readonly sections: readonly MailSection[];
-  readonly riderColumns: MailStrings['riderColumns'];
+  readonly riderColumns: Words['riderColumns'];
   readonly ongoing: string;
   readonly footer: string;
 }
@@ -73,7 +76,7 @@ export interface DocumentContext extends NoticeContext {
 }
 
 export function buildMailDocument(batch: readonly Notification[], context: DocumentContext): MailDocument {
-  const strings = stringsFor(context.locale);
+  const strings = wordsFor(context.locale);
   const ordered = orderByUrgency(batch);
   const sections = ordered.map((notification) => buildSection(notification, context, strings));
   const location = context.location === undefined ? undefined : toSingleLine(context.location);
@@ -87,7 +90,7 @@ export function buildMailDocument(batch: readonly Notification[], context: Docum
   };
 }
 
-function buildSection(notification: Notification, context: DocumentContext, strings: MailStrings): MailSection {
+function buildSection(notification: Notification, context: DocumentContext, strings: Words): MailSection {
   const line = describeNotice(notification, context);
   const title = `[${line.tag}] ${line.text}`;
   const riderGroups = groupRiders(notification, context, strings);
@@ -120,7 +123,7 @@ function buildSection(notification: Notification, context: DocumentContext, stri
   }
 }
 
-function incidentRows(incident: Incident, notification: Notification, context: DocumentContext, strings: MailStrings): MailRow[] {
+function incidentRows(incident: Incident, notification: Notification, context: DocumentContext, strings: Words): MailRow[] {
   const { locale } = context;
   const labels = strings.labels;
   const resolved = notification.type === 'resolved';
@@ -145,7 +148,7 @@ function incidentRows(incident: Incident, notification: Notification, context: D
     ...incidentTimeRows(incident, notification, context, strings),
     { label: labels.cause, value: probableCause(failure.reason, failure.phases, failure.httpStatus, locale) },
     remedy === undefined ? undefined : { label: labels.remedy, value: remedy },
-    { label: labels.lastError, value: clipMessage(incident.lastMessage) },
+    { label: labels.lastError, value: clipMessage(describeProbeMessage(incident.lastDetail, incident.lastMessage, locale)) },
     last.httpStatus === undefined ? undefined : { label: labels.httpStatus, value: String(last.httpStatus) },
     { label: labels.latency, value: formatMilliseconds(last.durationSeconds * 1000, locale) },
     phases.length === 0 ? undefined : { label: labels.phases, value: phases.join(' · ') },
@@ -158,7 +161,7 @@ function incidentRows(incident: Incident, notification: Notification, context: D
 }
 
 /** Detected at, resolved at, and the downtime — total once resolved, else so far with its "as of". */
-function incidentTimeRows(incident: Incident, notification: Notification, context: DocumentContext, strings: MailStrings): MailRow[] {
+function incidentTimeRows(incident: Incident, notification: Notification, context: DocumentContext, strings: Words): MailRow[] {
   const { locale } = context;
   const duration = formatDuration(downtimeSecondsOf(incident, notification.createdAt), locale);
   const rows: MailRow[] = [{ label: strings.labels.detectedAt, value: formatDateTime(incident.openedAt, locale) }];
@@ -171,7 +174,7 @@ function incidentTimeRows(incident: Incident, notification: Notification, contex
   return rows;
 }
 
-function describeHold(incident: Incident, reference: Date, context: DocumentContext, strings: MailStrings): string | undefined {
+function describeHold(incident: Incident, reference: Date, context: DocumentContext, strings: Words): string | undefined {
   if (incident.hold !== undefined) return strings.holdNote(sanitizeHold(incident.hold), clockNear(incident.hold.since, reference, context.locale, strings));
   if (incident.wasHeldBy !== undefined && incident.wasHeldBy.length > 0) return strings.heldEarlier(incident.wasHeldBy);
   return undefined;
@@ -182,11 +185,11 @@ function sanitizeHold(hold: Hold): Hold {
 }
 
 /** "22:10" on the mail's own day, else with the date. */
-function clockNear(at: Date, reference: Date, locale: Locale, strings: MailStrings): string {
+function clockNear(at: Date, reference: Date, locale: Locale, strings: Words): string {
   return strings.clockOnDate(formatClock(at), isSameLocalDate(at, reference) ? undefined : formatDate(at, locale));
 }
 
-function groupRiders(notification: Notification, context: DocumentContext, strings: MailStrings): RiderGroup[] {
+function groupRiders(notification: Notification, context: DocumentContext, strings: Words): RiderGroup[] {
   const groups = new Map<Hold['by'], RiderLine[]>([
     ['parent', []],
     ['vantage', []],
@@ -203,7 +206,7 @@ function riderGroupOf(notification: Notification, rider: Incident): Hold['by'] {
   return rider.hold?.by ?? rider.wasHeldBy?.at(-1) ?? 'parent';
 }
 
-function riderLine(rider: Incident, notification: Notification, context: DocumentContext, strings: MailStrings): RiderLine {
+function riderLine(rider: Incident, notification: Notification, context: DocumentContext, strings: Words): RiderLine {
   const { locale } = context;
   const failure = failureOf(rider);
   const duration = formatDuration(downtimeSecondsOf(rider, notification.createdAt), locale);
@@ -217,12 +220,12 @@ function riderLine(rider: Incident, notification: Notification, context: Documen
     ...(rider.resolvedAt === undefined ? {} : { resolvedAt: formatDateTime(rider.resolvedAt, locale) }),
     duration,
     reason: `${strings.headline(failure.reason, failure.httpStatus)}${failure.reason === undefined ? '' : ` (${failure.reason})`}`,
-    message: clipMessage(rider.lastMessage),
+    message: clipMessage(describeProbeMessage(rider.lastDetail, rider.lastMessage, locale)),
     ...(note === undefined ? {} : { note }),
   };
 }
 
-function linkRows(context: DocumentContext, strings: MailStrings): MailRow[] {
+function linkRows(context: DocumentContext, strings: Words): MailRow[] {
   const rows: MailRow[] = [];
   const add = (label: string, url: string | undefined): void => {
     if (url === undefined || url.trim() === '') return;

@@ -4,9 +4,9 @@ import type { Locale } from '../../config/alerting-config.ts';
 import type { FailureReason } from '../../probes/probe.ts';
 import type { Incident, ResultSnapshot } from '../../state/incident.ts';
 import type { Notification } from '../notification.ts';
-import { displaySystemName } from './display-system-name.ts';
-import { formatDuration, secondsBetween } from './format-vi.ts';
-import { stringsFor, type NoticeKind } from './mail-strings.ts';
+import { displaySystemName } from '../../text/display-system-name.ts';
+import { formatDuration, secondsBetween } from '../../text/format-duration.ts';
+import { wordsFor, type NoticeKind } from '../../text/locale.ts';
 
 /** Most urgent first: the order of sections in a mail and of names in a batch subject. */
 export const NOTICE_KINDS_BY_URGENCY: readonly NoticeKind[] = [
@@ -92,7 +92,7 @@ export function systemNameOf(incident: Incident, context: NoticeContext): string
 }
 
 export function describeNotice(notification: Notification, context: NoticeContext): NoticeLine {
-  const strings = stringsFor(context.locale);
+  const strings = wordsFor(context.locale);
   const kind = noticeKindOf(notification);
   const location = context.location === undefined ? undefined : toSingleLine(context.location);
   const incident = notification.incident;
@@ -124,5 +124,5 @@ export function describeNotice(notification: Notification, context: NoticeContex
 
 export function windowNameOf(notification: Notification, context: NoticeContext): string {
   const name = notification.window === undefined ? '' : toSingleLine(notification.window);
-  return name === '' ? stringsFor(context.locale).unnamedWindow : name;
+  return name === '' ? wordsFor(context.locale).unnamedWindow : name;
 }

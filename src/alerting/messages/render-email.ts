@@ -7,8 +7,6 @@ import { renderMailHtml } from './render-mail-html.ts';
 import { renderMailText } from './render-mail-text.ts';
 import { renderSubject } from './render-subject.ts';
 
-export { DEFAULT_SYSTEM_NAMES } from './display-system-name.ts';
-
 export interface MailContext {
   readonly locale: Locale;
   /** The prober's location label, shown in the footer ("Điểm giám sát: an-giang"). */

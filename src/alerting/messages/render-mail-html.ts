@@ -1,7 +1,7 @@
 // The text/html part: one table per notification, inline styles only and no external assets, so
 // it looks the same in webmail and desktop clients. Every piece of text is escaped right here.
 import type { MailDocument, MailSection, RiderGroup, Tone } from './build-mail-document.ts';
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../../text/escape-html.ts';
 
 const TONE_COLOURS: Readonly<Record<Tone, string>> = {
   critical: '#b91c1c',

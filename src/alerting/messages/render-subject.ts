@@ -2,7 +2,7 @@
 // with as many check names as fit. Always one line (no CR/LF can reach the header) and short.
 import type { Notification } from '../notification.ts';
 import { describeNotice, NOTICE_KINDS_BY_URGENCY, noticeKindOf, orderByUrgency, toSingleLine, windowNameOf, type NoticeContext } from './describe-notice.ts';
-import { stringsFor, type NoticeKind } from './mail-strings.ts';
+import { wordsFor, type NoticeKind } from '../../text/locale.ts';
 
 /** Longer subjects are cut by many mail clients and phone notifications. */
 export const SUBJECT_MAX_CHARS = 150;
@@ -14,7 +14,7 @@ export function renderSubject(batch: readonly Notification[], context: NoticeCon
     const line = describeNotice(first, context);
     return clip(toSingleLine(`[${line.tag}] ${line.text}`));
   }
-  const strings = stringsFor(context.locale);
+  const strings = wordsFor(context.locale);
   const counts = new Map<NoticeKind, number>();
   for (const notification of batch) {
     const kind = noticeKindOf(notification);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SYSTEM_NAMES, renderEmail, type MailContext } from '../../../src/alerting/messages/render-email.ts';
+import { renderEmail, type MailContext } from '../../../src/alerting/messages/render-email.ts';
+import { DEFAULT_SYSTEM_NAMES } from '../../../src/text/display-system-name.ts';
 import type { Notification, NotificationType } from '../../../src/alerting/notification.ts';
 import type { Incident } from '../../../src/state/incident.ts';
 

@@ -1,9 +1,9 @@
 // Turns a failure reason, the phases a probe got through and its HTTP status into one sentence of
 // probable cause (and a suggested action). The diagnosis is here; the wording is in vi.ts / en.ts.
-import type { Locale } from '../../config/alerting-config.ts';
-import type { FailureReason, Phase } from '../../probes/probe.ts';
-import type { ResultSnapshot } from '../../state/incident.ts';
-import { stringsFor } from './mail-strings.ts';
+import type { Locale } from '../config/alerting-config.ts';
+import type { FailureReason, Phase } from '../probes/probe.ts';
+import type { ResultSnapshot } from '../state/incident.ts';
+import { wordsFor } from './locale.ts';
 
 /**
  * How far a timed-out probe got. A phase never reached is absent from the result, so the first
@@ -43,7 +43,7 @@ function timeoutStageOf(phases: ResultSnapshot['phases']): TimeoutStage {
 
 /** One sentence, lower-case start, for "Nguyên nhân ban đầu: …". An absent reason reads as "not determined". */
 export function probableCause(reason: FailureReason | undefined, phases: ResultSnapshot['phases'], httpStatus: number | undefined, locale: Locale): string {
-  return stringsFor(locale).cause(diagnose(reason, phases, httpStatus));
+  return wordsFor(locale).cause(diagnose(reason, phases, httpStatus));
 }
 
 /** A short practical first step for "Biện pháp xử lý: …"; undefined when there is nothing specific to say. */
@@ -53,5 +53,5 @@ export function suggestRemedy(
   httpStatus: number | undefined,
   locale: Locale,
 ): string | undefined {
-  return stringsFor(locale).remedy(diagnose(reason, phases, httpStatus));
+  return wordsFor(locale).remedy(diagnose(reason, phases, httpStatus));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, probableCause, suggestRemedy } from '../../../src/alerting/messages/probable-cause.ts';
-import { FAILURE_REASONS, type FailureReason, type Phase } from '../../../src/probes/probe.ts';
+import { diagnose, probableCause, suggestRemedy } from '../../src/text/probable-cause.ts';
+import { FAILURE_REASONS, type FailureReason, type Phase } from '../../src/probes/probe.ts';
 
 type Phases = Partial<Record<Phase, number>>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../../src/alerting/messages/escape-html.ts';
+import { escapeHtml } from '../../src/text/escape-html.ts';
 
 describe('escapeHtml', () => {
   it.each([

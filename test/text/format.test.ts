@@ -1,16 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  formatClock,
-  formatClockWords,
-  formatDate,
-  formatDateTime,
-  formatDuration,
-  formatMilliseconds,
-  formatNumber,
-  formatPercent,
-  isSameLocalDate,
-  secondsBetween,
-} from '../../../src/alerting/messages/format-vi.ts';
+import { formatDuration, secondsBetween } from '../../src/text/format-duration.ts';
+import { formatMilliseconds, formatNumber, formatPercent } from '../../src/text/format-number.ts';
+import { formatClock, formatClockWords, formatDate, formatDateTime, isSameLocalDate } from '../../src/text/format-time.ts';
 
 describe('formatDuration', () => {
   it.each([

@@ -1,6 +1,6 @@
-// What a system label (`system:` in a check) is called in mails: the config's own display names
+// What a system label (`system:` in a check) is called in mails, on the status page and in reports: the config's own display names
 // first, then these defaults, then the raw label.
-import type { Locale } from '../../config/alerting-config.ts';
+import type { Locale } from '../config/alerting-config.ts';
 
 export const DEFAULT_SYSTEM_NAMES: Record<string, { vi: string; en: string }> = {
   'national-portal': { vi: 'Cổng DVC quốc gia', en: 'National Public Service Portal' },

@@ -1,17 +1,22 @@
-// The shape of one locale's mail wording and the choice between them. The words live in vi.ts and
-// en.ts, the layout in render-email.ts.
-import type { Locale } from '../../config/alerting-config.ts';
-import type { FailureReason, Phase } from '../../probes/probe.ts';
-import type { Hold, Severity } from '../../state/incident.ts';
+// The shape of one locale's words and the choice between them: every word a person reads in a mail,
+// on the status page or in `once`. The words live in vi.ts (the default) and en.ts; layouts live
+// with their surface (alerting/messages for mail, server/status-page.ts for the page).
+import type { Locale } from '../config/alerting-config.ts';
+import type { Check } from '../config/config.ts';
+import type { FailureReason, Phase } from '../probes/probe.ts';
+import type { CheckStatus } from '../state/check-state.ts';
+import type { Hold, Severity } from '../state/incident.ts';
 import { en } from './en.ts';
 import type { Diagnosis } from './probable-cause.ts';
+import type { ProbeWords } from './probe-words.ts';
 import { vi } from './vi.ts';
 
 /** A notification as a reader tells it apart: type, and for incidents the severity. */
 export type NoticeKind =
   'firing_critical' | 'firing_warning' | 'reminder_critical' | 'reminder_warning' | 'resolved' | 'vantage_down' | 'vantage_up' | 'maintenance_end' | 'test';
 
-export interface MailStrings {
+export interface Words {
+  // Mail.
   /** The html lang attribute. */
   readonly lang: string;
   /** The bracketed subject tag, without brackets: "SỰ CỐ". */
@@ -91,10 +96,65 @@ export interface MailStrings {
   readonly remedy: (diagnosis: Diagnosis) => string | undefined;
   /** A window notification without a window name. */
   readonly unnamedWindow: string;
+  // Status page.
+  readonly page: PageWords;
+  // Probe messages, one wording per code (the compiler checks every code has one).
+  readonly probe: ProbeWords;
 }
 
-const STRINGS: Readonly<Record<Locale, MailStrings>> = { vi, en };
+/** The status page's own words; numbers, times and durations arrive already formatted. */
+export interface PageWords {
+  readonly title: string;
+  readonly status: Readonly<Record<CheckStatus, string>>;
+  readonly kind: Readonly<Record<Check['kind'], string>>;
+  readonly columns: {
+    readonly status: string;
+    readonly check: string;
+    readonly since: string;
+    readonly lastResult: string;
+    readonly latency: string;
+    readonly http: string;
+    readonly certificate: string;
+    readonly sync: string;
+  };
+  readonly noResult: string;
+  readonly addresses: (list: string) => string;
+  readonly at: (when: string) => string;
+  readonly age: (duration: string) => string;
+  readonly consecutiveFailures: (count: string) => string;
+  readonly certificateExpires: (date: string) => string;
+  readonly certificateDaysLeft: (days: string) => string;
+  readonly certificateExpiringSoon: (days: string) => string;
+  readonly certificateExpired: string;
+  readonly syncItems: (count: string) => string;
+  readonly syncLag: (amount: string) => string;
+  readonly syncBacklog: (count: string) => string;
+  readonly syncMismatch: (count: string, compared: string | undefined) => string;
+  readonly noChecks: string;
+  readonly summaryLabel: string;
+  readonly overall: (counts: { readonly critical: number; readonly warning: number; readonly unknown: number; readonly total: number }) => string;
+  readonly checksHeading: string;
+  readonly incidentsHeading: (count: string) => string;
+  readonly noIncidents: string;
+  readonly incident: {
+    readonly detectedAt: string;
+    readonly downtime: string;
+    readonly lastError: string;
+    readonly failedProbes: string;
+    readonly note: string;
+  };
+  /** Said of an incident whose failures are the monitor's own. */
+  readonly ownFault: string;
+  readonly updatedAt: { readonly before: string; readonly after: string };
+  readonly startedAt: (at: string) => string;
+  readonly refresh: (seconds: string) => string;
+  readonly jsonData: string;
+  /** A line for readers of another language, with its lang; absent when the page is already in it. */
+  readonly aside?: { readonly lang: string; readonly text: string };
+}
 
-export function stringsFor(locale: Locale): MailStrings {
+const STRINGS: Readonly<Record<Locale, Words>> = { vi, en };
+
+export function wordsFor(locale: Locale): Words {
   return STRINGS[locale];
 }

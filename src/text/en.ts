@@ -1,0 +1,494 @@
+// English words (alerting.locale: en) for mails, the status page and probe messages, for vendors
+// and readers outside the province.
+import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
+import { formatMilliseconds, formatNumber } from './format-number.ts';
+import { formatDuration } from './format-duration.ts';
+import type { Words } from './locale.ts';
+import { wordWith, type ProbeWords } from './probe-words.ts';
+import type { Diagnosis } from './probable-cause.ts';
+
+const PHASE_WORDS = {
+  dns: 'DNS resolution',
+  connect: 'TCP connect',
+  tls: 'TLS handshake',
+  ttfb: 'waiting for the first byte (TTFB)',
+  transfer: 'body transfer',
+} as const;
+
+const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+
+function describeHttpStatus(status: number | undefined): string {
+  if (status === undefined) return 'unexpected HTTP status';
+  const code = `HTTP ${status}`;
+  if (status === 502 || status === 504) return `the server answered ${code} — a gateway/proxy got no answer from the application behind it (server-side error)`;
+  if (status === 503) return `the server answered ${code} — service unavailable or overloaded (server-side error)`;
+  if (status >= 500) return `the server answered ${code} — server-side error (application or a system behind it)`;
+  if (status === 404) return `${code} — address not found, the path may have changed`;
+  if (status === 429) return `${code} — the prober is being rate-limited`;
+  if (status === 401 || status === 403) return `${code} — access refused (firewall or changed permissions)`;
+  if (status >= 400) return `${code} — the server refused the request`;
+  if (status >= 300) return `${code} — unexpected redirect, the address may have changed`;
+  return `unexpected status ${code}`;
+}
+
+function describeTimeout(diagnosis: Diagnosis): string {
+  switch (diagnosis.timeoutStage) {
+    case 'connect':
+      return 'could not establish a TCP connection in time — the server or the network path may be failing';
+    case 'response':
+      return 'connected, but the server did not answer in time — the application may be hung or overloaded';
+    case 'transfer':
+      return 'the server started answering but did not send the whole body in time — slow network or overloaded server';
+    case 'late':
+      return 'the request did not complete in time although every phase ran — the response is too slow';
+    default:
+      return 'could not establish a TCP connection in time (or name resolution did not finish) — the server, the network path or the DNS server may be failing';
+  }
+}
+
+function describeSlowest(diagnosis: Diagnosis): string {
+  const slowest = diagnosis.slowest;
+  return slowest === undefined ? '' : ` — slowest phase: ${PHASE_WORDS[slowest.phase]}, ${formatMilliseconds(slowest.seconds * 1000, 'en')}`;
+}
+
+function describeCause(diagnosis: Diagnosis): string {
+  switch (diagnosis.reason) {
+    case undefined:
+      return 'cause not determined';
+    case 'dns':
+      return 'DNS resolution failed — check the DNS records, especially around the move to the National Data Center';
+    case 'connect':
+      return 'could not connect to the server (TCP connection refused or no route) — the service may be down or the network failing';
+    case 'tls':
+      return 'SSL/TLS certificate problem (expired, wrong name, missing intermediate) or a failed TLS handshake';
+    case 'timeout':
+      return describeTimeout(diagnosis);
+    case 'http_status':
+      return describeHttpStatus(diagnosis.httpStatus);
+    case 'blocked':
+      return "the portal's firewall is refusing the prober (the portal is not necessarily down)";
+    case 'assertion':
+      return 'unexpected response content — the page or API returned wrong or missing data';
+    case 'body_too_large':
+      return 'response body over the size limit — possibly an error page or abnormal data';
+    case 'latency':
+      return `slow responses, over the threshold${describeSlowest(diagnosis)}`;
+    case 'protocol':
+      return 'invalid response or connection dropped midway (protocol or data format error)';
+    case 'sync_lag':
+      return 'dossier sync between the province and the National Public Service Portal is slow or stalled';
+    case 'internal':
+      return 'a fault in the monitor itself (dvc-sentinel), not in the watched system — this probe says nothing about the system’s real state';
+  }
+}
+
+function suggestAction(diagnosis: Diagnosis): string | undefined {
+  switch (diagnosis.reason) {
+    case undefined:
+      return undefined;
+    case 'dns':
+      return "check the A/AAAA records with the DNS provider and the prober's DNS server";
+    case 'connect':
+      return 'check that the service runs, the server-side firewall, and the network path to the data center';
+    case 'tls':
+      return "check the certificate's expiry, names and chain (intermediates included) on the server";
+    case 'timeout':
+      return 'check server load and the network path; try from another network to narrow it down';
+    case 'http_status':
+      return diagnosis.httpStatus !== undefined && diagnosis.httpStatus >= 500
+        ? 'check the application logs and the systems behind it (proxy, database), and tell the operator'
+        : 'check the path and access rights against the latest integration documents';
+    case 'blocked':
+      return "ask the portal's operator to allow the prober's IP address; probe less often if needed";
+    case 'assertion':
+      return 'open the page or API to see the actual content; look for layout or data-format changes';
+    case 'body_too_large':
+      return "look at the returned body; if the new size is normal, raise the check's maxBodyBytes";
+    case 'latency':
+      return 'watch server load and the network; tell the operator if it persists';
+    case 'protocol':
+      return 'check proxies, load balancers and the API version on the server side';
+    case 'sync_lag':
+      return 'check the sync adapter call log, its login session, and the provincial queue of unsynced dossiers';
+    case 'internal':
+      return 'report it to whoever runs dvc-sentinel with the error log lines; meanwhile check the system by other means';
+  }
+}
+
+function days(count: number): string {
+  return count === 0 ? 'less than a day' : plural(count, 'day', 'days');
+}
+
+function seconds(value: number): string {
+  return value < 1 ? `${formatNumber(value * 1000, 'en')} ms` : `${formatNumber(value, 'en', value < 10 ? 2 : 1)} s`;
+}
+
+const CONNECT_ERRORS: Readonly<Record<string, (endpoint: string) => string>> = {
+  ECONNREFUSED: (endpoint) => `connection refused by ${endpoint}`,
+  ECONNRESET: (endpoint) => `connection reset by ${endpoint}`,
+  EHOSTUNREACH: (endpoint) => `no route to host ${endpoint} (EHOSTUNREACH)`,
+  ENETUNREACH: (endpoint) => `network unreachable for ${endpoint} (ENETUNREACH)`,
+  ETIMEDOUT: (endpoint) => `connecting to ${endpoint} timed out in the operating system (ETIMEDOUT)`,
+  EADDRNOTAVAIL: (endpoint) => `cannot reach ${endpoint} from this machine (EADDRNOTAVAIL)`,
+};
+
+const DNS_ERRORS: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'name not found (NXDOMAIN)',
+  ENODATA: 'no record of that type',
+  ESERVFAIL: 'resolver failed (SERVFAIL)',
+  EREFUSED: 'resolver refused the query',
+  ETIMEOUT: 'resolver did not answer',
+  ECONNREFUSED: 'resolver refused the connection',
+  EAI_AGAIN: 'temporary resolver failure',
+  ECANCELLED: 'query cancelled',
+};
+
+const MISSING_ISSUER = 'certificate chain not trusted — the server may be missing an intermediate, or the issuing CA needs tls.caFile';
+const CHAIN_PROBLEMS: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'certificate is self-signed and not trusted; trust it with tls.caFile or set tls.verify: false',
+  SELF_SIGNED_CERT_IN_CHAIN: 'certificate chain ends in a self-signed root that is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: MISSING_ISSUER,
+  UNABLE_TO_GET_ISSUER_CERT: MISSING_ISSUER,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: MISSING_ISSUER,
+  CERT_HAS_EXPIRED: 'a certificate in the chain has expired',
+  CERT_NOT_YET_VALID: 'a certificate in the chain is not valid yet',
+  CERT_REVOKED: 'certificate has been revoked',
+};
+
+function describeCertificate(problem: CertificateProblem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return 'the server sent no certificate';
+    case 'expired':
+      return `certificate expired ${days(problem.daysAgo)} ago (notAfter ${problem.notAfter})`;
+    case 'not_yet_valid':
+      return `certificate is not valid yet: notBefore ${problem.notBefore} is ${days(problem.daysAway)} away`;
+    case 'wrong_name':
+      return `certificate is for ${problem.names}, not ${problem.hostname}`;
+    case 'untrusted':
+      return problem.code === undefined
+        ? 'certificate chain not trusted'
+        : `${CHAIN_PROBLEMS[problem.code] ?? 'certificate chain not trusted'} (${problem.code})`;
+    case 'expiring':
+      return `certificate expires in ${days(problem.daysLeft)} (notAfter ${problem.notAfter}, minDaysLeft ${problem.minDaysLeft})`;
+  }
+}
+
+function shape(keyed: boolean): string {
+  return keyed ? 'a list of items with a code' : 'a single value';
+}
+
+function describeSyncValue({ side, path, host, problem, value, item, backlog }: ProbeMessageParams['sync_value']): string {
+  const where = item === undefined ? `${side}: ${path} from ${host}${backlog ? ' (backlog)' : ''}` : `${side}: status of ${item} (${path} from ${host})`;
+  switch (problem) {
+    case 'absent':
+      return `${side}: ${path} is absent in the JSON from ${host}`;
+    case 'null':
+      return `${side}: ${path} is null in the JSON from ${host}`;
+    case 'not_time':
+      return `${where} is ${value ?? '?'}, not a time (ISO-8601, yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, or epoch seconds or milliseconds)`;
+    case 'not_count':
+      return `${where} is ${value ?? '?'}, not a count (a whole number, 0 or more)`;
+    case 'not_status':
+      return `${where} is ${value ?? '?'}, not a dossier status (1-10, or receiving, new, … done)`;
+  }
+}
+
+function levelNote(level: Status, at: number | undefined, amount: (value: number) => string): string {
+  if (at === undefined || level === 'ok') return '';
+  return level === 'critical' ? ` (critical at ${amount(at)})` : ` (warning at ${amount(at)})`;
+}
+
+function describeSyncLag(params: ProbeMessageParams['sync_lag']): string {
+  const amount = (value: number): string => (params.unit === 'items' ? plural(value, 'item', 'items') : formatDuration(value, 'en'));
+  let lag = `sync lag ${amount(params.lag)}${levelNote(params.level, params.levelAt, amount)}`;
+  if (params.emptyPath !== undefined) lag += ` (nothing waiting: ${params.emptyPath || 'the watermark'} is empty)`;
+  else if (params.targetAhead !== undefined) lag += ` (target ahead of source by ${amount(params.targetAhead)})`;
+  else if (params.sourceInFuture !== undefined)
+    lag += ` (the source watermark is ${formatDuration(params.sourceInFuture, 'en')} in the future: a clock or time-zone mismatch?)`;
+  const parts = [lag];
+  const backlog = params.backlog;
+  if (backlog !== undefined) parts.push(`${plural(backlog.count, 'dossier', 'dossiers')} waiting${levelNote(backlog.level, backlog.levelAt, String)}`);
+  const stalled = params.stalled;
+  const stall =
+    stalled === undefined
+      ? ''
+      : `target watermark has not moved for ${formatDuration(stalled.frozenSeconds, 'en')} while the source moved (critical at ${formatDuration(stalled.stalledSeconds, 'en')}); `;
+  return `${stall}${parts.join(', ')}`;
+}
+
+function describeSyncParity(params: ProbeMessageParams['sync_parity']): string {
+  const noun = params.noun;
+  if (params.mismatchSeconds === undefined) {
+    if (!params.keyed) return `source and target agree (${params.agreed ?? 'absent'})`;
+    return params.compared === 0
+      ? `no ${noun}s listed by the source to compare`
+      : `source and target agree on all ${plural(params.compared, noun, `${noun}s`)}`;
+  }
+  const allowed =
+    params.allowedSeconds === undefined
+      ? ''
+      : params.critical
+        ? ` (critical at ${formatDuration(params.allowedSeconds, 'en')})`
+        : ` (allowed ${formatDuration(params.allowedSeconds, 'en')})`;
+  const age = `for ${formatDuration(params.mismatchSeconds, 'en')}${allowed}`;
+  const [only] = params.differences;
+  if (!params.keyed && only !== undefined) return `source and target differ ${age}: source ${only.source}, target ${only.target ?? 'absent'}`;
+  const listed = params.differences.map((difference) =>
+    difference.target === undefined ? `${difference.key} not on target` : `${difference.key} ${difference.source} ≠ ${difference.target}`,
+  );
+  const more = params.total > params.differences.length ? `; ${params.total - params.differences.length} more` : '';
+  return `${params.total} of ${plural(params.compared, noun, `${noun}s`)} differ, the oldest ${age}: ${listed.join('; ')}${more}`;
+}
+
+const PROBE_WORDS: ProbeWords = {
+  http_ok: ({ status, host }) => `HTTP ${status} from ${host}`,
+  http_status: ({ status, host }) => `HTTP ${status} from ${host}`,
+  http_blocked: ({ status, host, marker }) =>
+    `the firewall in front of ${host} refused the prober (HTTP ${status}${marker === undefined ? '' : `, page says "${marker}"`})`,
+  body_lacks_text: ({ host, text }) => `body from ${host} does not contain "${text}"`,
+  body_has_text: ({ host, text }) => `body from ${host} contains "${text}"`,
+  json_invalid: ({ host }) => `body from ${host} is not valid JSON`,
+  json_absent: ({ host, path }) => `${path} is absent in the JSON from ${host}`,
+  json_present: ({ host, path, value }) => `${path} is present in the JSON from ${host} (found ${value})`,
+  json_differs: ({ host, path, value, expected }) => `${path} in the JSON from ${host} is ${value}, expected ${expected}`,
+  too_many_redirects: ({ host, max }) => `more than ${max} redirects (the last from ${host})`,
+  bad_redirect: ({ host, status, protocol }) =>
+    `HTTP ${status} from ${host} redirects to ${protocol === undefined ? 'an invalid Location' : `a ${protocol} URL`}`,
+  connection_closed: ({ host, during }) =>
+    during === 'body' ? `${host} closed the connection in the middle of the body` : `${host} closed the connection without answering`,
+  http_exchange_failed: ({ host, code }) =>
+    code.startsWith('HPE_') ? `invalid HTTP response from ${host} (${code})` : `HTTP exchange with ${host} failed (${code})`,
+  body_too_large: ({ host, maxBodyBytes }) => `body from ${host} is larger than maxBodyBytes (${formatNumber(maxBodyBytes, 'en')} bytes)`,
+  timeout: ({ phase }) => `no answer before the deadline${phase === undefined ? '' : ` (during ${phase})`}`,
+  aborted: () => 'probe aborted by shutdown or reload',
+  connect_failed: ({ endpoint, code, addresses }) =>
+    `${CONNECT_ERRORS[code]?.(endpoint) ?? `cannot connect to ${endpoint}: ${code}`}${addresses === undefined ? '' : ` (all ${addresses} addresses failed)`}`,
+  tls_handshake_failed: ({ endpoint, detail }) => `TLS handshake with ${endpoint} failed: ${detail}`,
+  dns_failed: ({ host, code }) => `${host}: ${DNS_ERRORS[code] ?? code}`,
+  dns_no_address: ({ host, family }) => `${host} has no ${family === undefined ? '' : family === 6 ? 'IPv6 ' : 'IPv4 '}address`,
+  dns_timeout: ({ host }) => `${host}: no answer before the deadline (during dns)`,
+  dns_answer: ({ host, values }) => `${host} answer ${values}`,
+  dns_lacks: ({ host, values, expected }) => `${host} answer ${values} lacks expected ${expected}`,
+  tcp_connected: ({ endpoint }) => `connected to ${endpoint}`,
+  tls_ok: ({ endpoint, daysLeft, notAfter }) =>
+    daysLeft === undefined || notAfter === undefined
+      ? `TLS handshake with ${endpoint} succeeded`
+      : `certificate of ${endpoint} is valid for ${daysLeft} more days (notAfter ${notAfter})`,
+  certificate: ({ host, problem }) => `${host}: ${describeCertificate(problem)}`,
+  slow: ({ seconds: took, limitSeconds, level }) =>
+    `slow: answered in ${seconds(took)}, over the ${seconds(limitSeconds)} ${level === 'critical' ? 'limit' : 'warning level'}`,
+  internal: () => 'a fault in the monitor itself (dvc-sentinel) while probing; the watched system was not checked this time',
+  sync_side: ({ side, detail }) => `${side}: ${word(detail)}`,
+  sync_joined: ({ parts }) => parts.map(word).join('; '),
+  sync_value: describeSyncValue,
+  sync_shapes_differ: ({ sourcePath, targetPath, sourceKeyed }) =>
+    `source ${sourcePath} is ${shape(sourceKeyed)}, target ${targetPath} is ${shape(!sourceKeyed)}: they cannot be compared`,
+  sync_lag: describeSyncLag,
+  sync_parity: describeSyncParity,
+};
+
+function word(message: ProbeMessage): string {
+  return wordWith(PROBE_WORDS, message) ?? message.code;
+}
+
+const HOLD_CAUSES = { parent: 'a check it depends on was down', vantage: 'the monitoring network was down', maintenance: 'planned maintenance' } as const;
+
+export const en: Words = {
+  lang: 'en',
+  tag: {
+    firing_critical: 'INCIDENT',
+    firing_warning: 'WARNING',
+    reminder_critical: 'STILL DOWN',
+    reminder_warning: 'STILL WARNING',
+    resolved: 'RESOLVED',
+    vantage_down: 'MONITORING NETWORK',
+    vantage_up: 'MONITORING NETWORK',
+    maintenance_end: 'MAINTENANCE OVER',
+    test: 'TEST',
+  },
+  headline: (reason, httpStatus) => {
+    switch (reason) {
+      case 'connect':
+      case 'timeout':
+        return 'unreachable';
+      case 'dns':
+        return 'DNS resolution failing';
+      case 'tls':
+        return 'SSL/TLS certificate error';
+      case 'http_status':
+        return httpStatus === undefined ? 'returning HTTP errors' : `returning HTTP ${httpStatus}`;
+      case 'blocked':
+        return 'blocking the prober';
+      case 'assertion':
+        return 'returning unexpected content';
+      case 'body_too_large':
+        return 'returning an oversized body';
+      case 'latency':
+        return 'slow to respond';
+      case 'protocol':
+        return 'returning invalid responses';
+      case 'sync_lag':
+        return 'sync lagging';
+      case 'internal':
+        return 'not checked: a fault in the monitor itself';
+      case undefined:
+        return 'failing';
+    }
+  },
+  backToNormal: (duration) => `back to normal after ${duration}`,
+  vantageDown: (location) => `Prober${location ? ` ${location}` : ''} lost connectivity — other alerts are inconclusive for now`,
+  vantageUp: (location, failedChecks) =>
+    `Prober${location ? ` ${location}` : ''} connectivity restored${failedChecks > 0 ? ` — ${plural(failedChecks, 'check', 'checks')} failed meanwhile` : ''}`,
+  maintenanceEnd: (window, systemsDown, checksDown) =>
+    checksDown === 0
+      ? `${window} — all systems normal`
+      : `${window} — ${plural(systemsDown, 'system', 'systems')} still down${checksDown === systemsDown ? '' : ` (${plural(checksDown, 'check', 'checks')})`}`,
+  testSubject: (location) => `Test mail from dvc-sentinel${location ? ` (${location})` : ''}`,
+  ridersSuffix: (count) => `(+${plural(count, 'dependent check', 'dependent checks')})`,
+  batchUniform: {
+    firing_critical: (count) => `${plural(count, 'check', 'checks')} down`,
+    firing_warning: (count) => `${plural(count, 'check', 'checks')} warning`,
+    reminder_critical: (count) => `${plural(count, 'check', 'checks')} still down`,
+    reminder_warning: (count) => `${plural(count, 'check', 'checks')} still warning`,
+    resolved: (count) => `${plural(count, 'check', 'checks')} back to normal`,
+    vantage_down: (count) => `${plural(count, 'notice', 'notices')}: monitoring network down`,
+    vantage_up: (count) => `${plural(count, 'notice', 'notices')}: monitoring network back`,
+    maintenance_end: (count) => `${plural(count, 'maintenance window', 'maintenance windows')} over`,
+    test: (count) => plural(count, 'test mail', 'test mails'),
+  },
+  batchCount: {
+    firing_critical: (count) => plural(count, 'new incident', 'new incidents'),
+    firing_warning: (count) => plural(count, 'new warning', 'new warnings'),
+    reminder_critical: (count) => `${count} still down`,
+    reminder_warning: (count) => `${count} still warning`,
+    resolved: (count) => `${count} resolved`,
+    vantage_down: () => 'monitoring network down',
+    vantage_up: () => 'monitoring network back',
+    maintenance_end: (count) => `${plural(count, 'maintenance window', 'maintenance windows')} over`,
+    test: (count) => plural(count, 'test mail', 'test mails'),
+  },
+  batchIntro: (count) => `This mail carries ${count} notifications:`,
+  severity: { critical: 'Critical', warning: 'Medium' },
+  labels: {
+    system: 'System',
+    check: 'Check',
+    severity: 'Severity',
+    status: 'Status',
+    detectedAt: 'Detected at',
+    resolvedAt: 'Resolved at',
+    downtime: 'Downtime',
+    totalDowntime: 'Total downtime',
+    cause: 'Probable cause',
+    remedy: 'Suggested action',
+    lastError: 'Last error',
+    latency: 'Latency',
+    phases: 'Phases',
+    httpStatus: 'HTTP status',
+    failedProbes: 'Failed probes',
+    hold: 'Notifications held',
+    maintenance: 'Maintenance',
+    dashboard: 'Dashboard',
+    statusPage: 'Status page',
+    since: 'Since',
+    endedAt: 'Ended at',
+    location: 'Location',
+    sentAt: 'Sent at',
+  },
+  riderColumns: {
+    check: 'Check',
+    system: 'System',
+    severity: 'Severity',
+    detectedAt: 'Detected',
+    resolvedAt: 'Resolved',
+    duration: 'Downtime',
+    reason: 'Reason',
+    note: 'Note',
+  },
+  statusValue: { critical: 'Down', warning: 'Warning', resolved: 'Resolved' },
+  ongoing: 'ongoing',
+  asOf: (at) => `(as of ${at})`,
+  probeCount: (failed, total) => `${failed} of ${total} probes`,
+  phaseShort: { dns: 'DNS', connect: 'TCP', tls: 'TLS', ttfb: 'TTFB', transfer: 'Body' },
+  riderGroup: {
+    parent: 'Dependent checks affected',
+    vantage: 'Inconclusive (monitoring network down)',
+    maintenance: 'Still down after maintenance',
+  },
+  clockOnDate: (clock, date) => (date === undefined ? clock : `${clock} on ${date}`),
+  holdNote: (hold, at) => {
+    switch (hold.by) {
+      case 'parent':
+        return `notifications held since ${at} because ${hold.name} is down`;
+      case 'vantage':
+        return `notifications held since ${at} because the monitoring network is down (inconclusive)`;
+      case 'maintenance':
+        return `notifications held since ${at} during planned maintenance “${hold.name}”`;
+    }
+  },
+  heldEarlier: (by) => `notifications were held earlier: ${[...new Set(by)].map((cause) => HOLD_CAUSES[cause]).join(', ')}`,
+  duringWindow: (window) => `during maintenance window “${window}”`,
+  leads: {
+    vantageDown: (since) =>
+      `Every connectivity check of the prober itself has failed since ${since}. Failures of other checks during this time cannot be blamed on the monitored systems.`,
+    vantageUp: (at) => `The prober's network has been working again since ${at}.`,
+    maintenanceEnd: (window, at, stillDown) =>
+      `Maintenance window “${window}” ended at ${at}. ${stillDown > 0 ? 'The checks below are still down.' : 'No check is down.'}`,
+    test: 'This is a test mail from dvc-sentinel. Receiving it means mail delivery works.',
+  },
+  vantageRemedy: "check the prober's Internet link, gateway and DNS server",
+  footer: (location, at) => `Sent automatically by dvc-sentinel${location ? ` · Location: ${location}` : ''} · Generated ${at} (Vietnam time, UTC+7)`,
+  cause: describeCause,
+  remedy: suggestAction,
+  unnamedWindow: 'maintenance',
+  probe: PROBE_WORDS,
+  page: {
+    title: 'Public Service Portal monitoring — dvc-sentinel',
+    status: { ok: 'Normal', warning: 'Warning', critical: 'Down', unknown: 'Unknown' },
+    kind: { http: 'HTTP', tls: 'TLS', dns: 'DNS', tcp: 'TCP', sync: 'Sync' },
+    columns: {
+      status: 'Status',
+      check: 'Check',
+      since: 'Since',
+      lastResult: 'Last result',
+      latency: 'Latency',
+      http: 'HTTP',
+      certificate: 'Certificate',
+      sync: 'Sync',
+    },
+    noResult: 'No result yet',
+    addresses: (list) => `Addresses: ${list}`,
+    at: (when) => `at ${when}`,
+    age: (duration) => `for ${duration}`,
+    consecutiveFailures: (count) => `${count} failures in a row`,
+    certificateExpires: (date) => `expires ${date}`,
+    certificateDaysLeft: (days) => `${days} days left`,
+    certificateExpiringSoon: (days) => `${days} days left — expiring soon`,
+    certificateExpired: 'expired',
+    syncItems: (count) => `${count} dossiers`,
+    syncLag: (amount) => `behind by ${amount}`,
+    syncBacklog: (count) => `${count} dossiers waiting`,
+    syncMismatch: (count, compared) => `${count}${compared === undefined ? '' : ` / ${compared}`} differ`,
+    noChecks: 'No checks are configured.',
+    summaryLabel: 'Summary',
+    overall: ({ critical, warning, unknown, total }) => {
+      if (total === 0) return 'No checks yet.';
+      if (unknown === total) return 'Waiting for the first results.';
+      const parts = [
+        critical > 0 ? `${plural(critical, 'check', 'checks')} down` : undefined,
+        warning > 0 ? `${plural(warning, 'check', 'checks')} with a warning` : undefined,
+        unknown > 0 ? `${plural(unknown, 'check', 'checks')} not yet known` : undefined,
+      ].filter((part) => part !== undefined);
+      return parts.length === 0 ? 'All checks are normal.' : `${parts.join('; ')}.`;
+    },
+    checksHeading: 'Checks by system',
+    incidentsHeading: (count) => `Open incidents (${count})`,
+    noIncidents: 'No open incidents.',
+    incident: { detectedAt: 'Detected at', downtime: 'Downtime', lastError: 'Last error', failedProbes: 'Failed probes', note: 'Note' },
+    ownFault: 'A fault in the monitor itself, not in the watched system; not counted as the system’s downtime.',
+    updatedAt: { before: 'Updated at', after: '(Vietnam time, UTC+7)' },
+    startedAt: (at) => `started at ${at}`,
+    refresh: (seconds) => `the page refreshes every ${seconds} seconds`,
+    jsonData: 'JSON data',
+  },
+};

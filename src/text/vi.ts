@@ -1,0 +1,509 @@
+// Vietnamese words (the default locale) for mails, the status page and probe messages, in the terms
+// technicians on duty use: sự cố, đã khắc phục, thời gian gián đoạn, nguyên nhân ban đầu, biện pháp xử lý.
+import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
+import { formatMilliseconds, formatNumber } from './format-number.ts';
+import { formatDuration } from './format-duration.ts';
+import type { Words } from './locale.ts';
+import { wordWith, type ProbeWords } from './probe-words.ts';
+import type { Diagnosis } from './probable-cause.ts';
+
+const PHASE_WORDS = {
+  dns: 'phân giải tên miền (DNS)',
+  connect: 'kết nối TCP',
+  tls: 'bắt tay TLS',
+  ttfb: 'chờ phản hồi đầu tiên (TTFB)',
+  transfer: 'tải nội dung',
+} as const;
+
+function describeHttpStatus(status: number | undefined): string {
+  const code = status === undefined ? 'HTTP' : `HTTP ${status}`;
+  if (status === undefined) return 'mã trạng thái HTTP không như mong đợi';
+  if (status === 502 || status === 504)
+    return `máy chủ trả về ${code} — cổng kết nối/proxy không nhận được phản hồi từ máy chủ ứng dụng phía sau (lỗi phía máy chủ)`;
+  if (status === 503) return `máy chủ trả về ${code} — dịch vụ tạm ngừng hoặc quá tải (lỗi phía máy chủ)`;
+  if (status >= 500) return `máy chủ trả về ${code} — lỗi phía máy chủ (ứng dụng hoặc hệ thống phía sau)`;
+  if (status === 404) return `${code} — không tìm thấy địa chỉ, đường dẫn có thể đã thay đổi`;
+  if (status === 429) return `${code} — máy giám sát bị giới hạn tần suất truy cập`;
+  if (status === 401 || status === 403) return `${code} — bị từ chối truy cập (tường lửa hoặc thay đổi phân quyền)`;
+  if (status >= 400) return `${code} — yêu cầu bị máy chủ từ chối`;
+  if (status >= 300) return `${code} — chuyển hướng không như mong đợi, địa chỉ có thể đã thay đổi`;
+  return `mã trạng thái ${code} không như mong đợi`;
+}
+
+function describeTimeout(diagnosis: Diagnosis): string {
+  switch (diagnosis.timeoutStage) {
+    case 'connect':
+      return 'không thiết lập được kết nối TCP trong thời hạn — có thể máy chủ hoặc đường truyền gặp sự cố';
+    case 'response':
+      return 'đã kết nối được nhưng máy chủ không phản hồi trong thời hạn — ứng dụng có thể bị treo hoặc quá tải';
+    case 'transfer':
+      return 'máy chủ đã bắt đầu phản hồi nhưng không truyền hết nội dung trong thời hạn — đường truyền chậm hoặc máy chủ quá tải';
+    case 'late':
+      return 'không hoàn tất yêu cầu trong thời hạn dù các giai đoạn đều đã diễn ra — phản hồi quá chậm';
+    default:
+      return 'không thiết lập được kết nối TCP trong thời hạn (hoặc chưa phân giải xong tên miền) — có thể máy chủ, đường truyền hoặc máy chủ DNS gặp sự cố';
+  }
+}
+
+function describeSlowest(diagnosis: Diagnosis): string {
+  const slowest = diagnosis.slowest;
+  return slowest === undefined ? '' : ` — chậm nhất ở giai đoạn ${PHASE_WORDS[slowest.phase]}: ${formatMilliseconds(slowest.seconds * 1000, 'vi')}`;
+}
+
+function describeCause(diagnosis: Diagnosis): string {
+  switch (diagnosis.reason) {
+    case undefined:
+      return 'chưa xác định được nguyên nhân';
+    case 'dns':
+      return 'lỗi phân giải tên miền (DNS) — kiểm tra bản ghi DNS, nhất là khi chuyển đổi sang Trung tâm Dữ liệu quốc gia';
+    case 'connect':
+      return 'không kết nối được tới máy chủ (kết nối TCP bị từ chối hoặc không có đường tới máy chủ) — dịch vụ có thể đã ngừng hoặc đường truyền gặp sự cố';
+    case 'tls':
+      return 'lỗi chứng chỉ SSL/TLS (hết hạn, sai tên miền, thiếu chứng chỉ trung gian) hoặc lỗi bắt tay TLS';
+    case 'timeout':
+      return describeTimeout(diagnosis);
+    case 'http_status':
+      return describeHttpStatus(diagnosis.httpStatus);
+    case 'blocked':
+      return 'tường lửa của Cổng từ chối máy giám sát (không phải Cổng ngừng hoạt động)';
+    case 'assertion':
+      return 'nội dung phản hồi không như mong đợi — trang hoặc API trả về dữ liệu sai hoặc thiếu';
+    case 'body_too_large':
+      return 'nội dung phản hồi lớn vượt giới hạn — có thể là trang lỗi hoặc dữ liệu bất thường';
+    case 'latency':
+      return `phản hồi chậm, vượt ngưỡng cho phép${describeSlowest(diagnosis)}`;
+    case 'protocol':
+      return 'phản hồi không hợp lệ hoặc kết nối bị ngắt giữa chừng (lỗi giao thức hoặc định dạng dữ liệu)';
+    case 'sync_lag':
+      return 'đồng bộ hồ sơ chậm hoặc ngưng trệ giữa hệ thống của tỉnh và Cổng DVC quốc gia';
+    case 'internal':
+      return 'lỗi của chính hệ thống giám sát (dvc-sentinel), không phải của hệ thống được giám sát — lần kiểm tra này không cho biết tình trạng thực của hệ thống';
+  }
+}
+
+function suggestAction(diagnosis: Diagnosis): string | undefined {
+  switch (diagnosis.reason) {
+    case undefined:
+      return undefined;
+    case 'dns':
+      return 'kiểm tra bản ghi A/AAAA với nhà cung cấp DNS và máy chủ DNS mà điểm giám sát sử dụng';
+    case 'connect':
+      return 'kiểm tra dịch vụ đang chạy, tường lửa phía máy chủ và đường truyền tới trung tâm dữ liệu';
+    case 'tls':
+      return 'kiểm tra hạn, tên miền và chuỗi chứng chỉ (đủ chứng chỉ trung gian) trên máy chủ';
+    case 'timeout':
+      return 'kiểm tra tải máy chủ và đường truyền; thử truy cập từ mạng khác để khoanh vùng';
+    case 'http_status':
+      return diagnosis.httpStatus !== undefined && diagnosis.httpStatus >= 500
+        ? 'kiểm tra nhật ký ứng dụng, máy chủ phía sau (proxy, cơ sở dữ liệu) và báo đơn vị vận hành'
+        : 'kiểm tra đường dẫn và quyền truy cập, đối chiếu tài liệu tích hợp mới nhất';
+    case 'blocked':
+      return 'liên hệ đơn vị vận hành Cổng để cho phép địa chỉ IP của điểm giám sát; giảm tần suất kiểm tra nếu cần';
+    case 'assertion':
+      return 'mở trang hoặc API để xem nội dung thực tế; kiểm tra thay đổi giao diện hoặc định dạng dữ liệu';
+    case 'body_too_large':
+      return 'xem nội dung trả về; nếu kích thước mới là bình thường, tăng maxBodyBytes của kiểm tra';
+    case 'latency':
+      return 'theo dõi tải máy chủ và đường truyền; báo đơn vị vận hành nếu tình trạng kéo dài';
+    case 'protocol':
+      return 'kiểm tra proxy, bộ cân bằng tải và phiên bản API phía máy chủ';
+    case 'sync_lag':
+      return 'kiểm tra nhật ký gọi dịch vụ đồng bộ (adapter), phiên đăng nhập và hàng đợi hồ sơ chưa đồng bộ phía tỉnh';
+    case 'internal':
+      return 'báo đơn vị vận hành dvc-sentinel kèm nhật ký lỗi (mức error); trong lúc chờ, kiểm tra hệ thống bằng cách khác';
+  }
+}
+
+/** "2026-06-01" (UTC day) as "01/06/2026". */
+function day(iso: string): string {
+  const [year, month, date] = iso.split('-');
+  return year === undefined || month === undefined || date === undefined ? iso : `${date}/${month}/${year}`;
+}
+
+function days(count: number): string {
+  return count === 0 ? 'chưa đến một ngày' : `${formatNumber(count, 'vi')} ngày`;
+}
+
+function seconds(value: number): string {
+  return value < 1 ? `${formatNumber(value * 1000, 'vi')} ms` : `${formatNumber(value, 'vi', value < 10 ? 2 : 1)} giây`;
+}
+
+const CONNECT_ERRORS: Readonly<Record<string, (endpoint: string) => string>> = {
+  ECONNREFUSED: (endpoint) => `${endpoint} từ chối kết nối`,
+  ECONNRESET: (endpoint) => `${endpoint} ngắt kết nối đột ngột`,
+  EHOSTUNREACH: (endpoint) => `không có đường tới máy chủ ${endpoint} (EHOSTUNREACH)`,
+  ENETUNREACH: (endpoint) => `mạng không tới được ${endpoint} (ENETUNREACH)`,
+  ETIMEDOUT: (endpoint) => `kết nối tới ${endpoint} quá thời gian chờ của hệ điều hành (ETIMEDOUT)`,
+  EADDRNOTAVAIL: (endpoint) => `máy giám sát không kết nối được tới ${endpoint} (EADDRNOTAVAIL)`,
+};
+
+const DNS_ERRORS: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'tên miền không tồn tại (NXDOMAIN)',
+  ENODATA: 'không có bản ghi loại này',
+  ESERVFAIL: 'máy chủ DNS gặp lỗi (SERVFAIL)',
+  EREFUSED: 'máy chủ DNS từ chối truy vấn',
+  ETIMEOUT: 'máy chủ DNS không trả lời',
+  ECONNREFUSED: 'máy chủ DNS từ chối kết nối',
+  EAI_AGAIN: 'máy chủ DNS tạm thời gặp lỗi',
+  ECANCELLED: 'truy vấn bị hủy',
+};
+
+const UNTRUSTED_CHAIN = 'chuỗi chứng chỉ không được tin cậy — máy chủ có thể thiếu chứng chỉ trung gian, hoặc cần khai báo tls.caFile';
+const CHAIN_PROBLEMS: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'chứng chỉ tự ký, không được tin cậy; tin cậy nó bằng tls.caFile hoặc đặt tls.verify: false',
+  SELF_SIGNED_CERT_IN_CHAIN: 'chuỗi chứng chỉ kết thúc ở chứng chỉ gốc tự ký không được tin cậy',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED_CHAIN,
+  UNABLE_TO_GET_ISSUER_CERT: UNTRUSTED_CHAIN,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED_CHAIN,
+  CERT_HAS_EXPIRED: 'một chứng chỉ trong chuỗi đã hết hạn',
+  CERT_NOT_YET_VALID: 'một chứng chỉ trong chuỗi chưa có hiệu lực',
+  CERT_REVOKED: 'chứng chỉ đã bị thu hồi',
+};
+
+function describeCertificate(problem: CertificateProblem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return 'máy chủ không gửi chứng chỉ';
+    case 'expired':
+      return `chứng chỉ đã hết hạn ${days(problem.daysAgo)} trước (ngày hết hạn ${day(problem.notAfter)})`;
+    case 'not_yet_valid':
+      return `chứng chỉ chưa có hiệu lực: bắt đầu từ ${day(problem.notBefore)}, còn ${days(problem.daysAway)} nữa`;
+    case 'wrong_name':
+      return `chứng chỉ cấp cho ${problem.names}, không phải ${problem.hostname}`;
+    case 'untrusted':
+      return problem.code === undefined
+        ? 'chuỗi chứng chỉ không được tin cậy'
+        : `${CHAIN_PROBLEMS[problem.code] ?? 'chuỗi chứng chỉ không được tin cậy'} (${problem.code})`;
+    case 'expiring':
+      return `chứng chỉ sắp hết hạn: còn ${days(problem.daysLeft)} (ngày hết hạn ${day(problem.notAfter)}, ngưỡng ${formatNumber(problem.minDaysLeft, 'vi')} ngày)`;
+  }
+}
+
+const SIDES = { source: 'bên nguồn', target: 'bên đích' } as const;
+
+function shape(keyed: boolean): string {
+  return keyed ? 'danh sách mục có mã' : 'một giá trị';
+}
+
+function describeSyncValue({ side, path, host, problem, value, item, backlog }: ProbeMessageParams['sync_value']): string {
+  const where =
+    item === undefined
+      ? `${SIDES[side]}: ${path} từ ${host}${backlog ? ' (số hồ sơ tồn)' : ''}`
+      : `${SIDES[side]}: trạng thái của ${item} (${path} từ ${host})`;
+  switch (problem) {
+    case 'absent':
+      return `${SIDES[side]}: không có ${path} trong JSON từ ${host}`;
+    case 'null':
+      return `${SIDES[side]}: ${path} trong JSON từ ${host} là null`;
+    case 'not_time':
+      return `${where} là ${value ?? '?'}, không phải thời điểm (ISO-8601, yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, hoặc epoch giây/mili giây)`;
+    case 'not_count':
+      return `${where} là ${value ?? '?'}, không phải số đếm (số nguyên từ 0 trở lên)`;
+    case 'not_status':
+      return `${where} là ${value ?? '?'}, không phải trạng thái hồ sơ (1-10, hoặc receiving, new, … done)`;
+  }
+}
+
+function levelNote(level: Status, at: number | undefined, amount: (value: number) => string): string {
+  if (at === undefined || level === 'ok') return '';
+  return level === 'critical' ? ` (nghiêm trọng từ ${amount(at)})` : ` (cảnh báo từ ${amount(at)})`;
+}
+
+function describeSyncLag(params: ProbeMessageParams['sync_lag']): string {
+  const amount = (value: number): string => (params.unit === 'items' ? `${formatNumber(value, 'vi')} mục` : formatDuration(value, 'vi'));
+  let lag = `đồng bộ chậm ${amount(params.lag)}${levelNote(params.level, params.levelAt, amount)}`;
+  if (params.emptyPath !== undefined) lag += ` (không có hồ sơ chờ: ${params.emptyPath || 'mốc đồng bộ'} trống)`;
+  else if (params.targetAhead !== undefined) lag += ` (bên đích đi trước bên nguồn ${amount(params.targetAhead)})`;
+  else if (params.sourceInFuture !== undefined)
+    lag += ` (mốc bên nguồn ở tương lai ${formatDuration(params.sourceInFuture, 'vi')}: lệch đồng hồ hoặc múi giờ?)`;
+  const parts = [lag];
+  const backlog = params.backlog;
+  if (backlog !== undefined)
+    parts.push(`${formatNumber(backlog.count, 'vi')} hồ sơ đang chờ${levelNote(backlog.level, backlog.levelAt, (value) => formatNumber(value, 'vi'))}`);
+  const stalled = params.stalled;
+  const stall =
+    stalled === undefined
+      ? ''
+      : `mốc bên đích không đổi trong ${formatDuration(stalled.frozenSeconds, 'vi')} dù bên nguồn đã thay đổi (nghiêm trọng từ ${formatDuration(stalled.stalledSeconds, 'vi')}); `;
+  return `${stall}${parts.join(', ')}`;
+}
+
+function describeSyncParity(params: ProbeMessageParams['sync_parity']): string {
+  const noun = params.noun === 'dossier' ? 'hồ sơ' : 'mục';
+  if (params.mismatchSeconds === undefined) {
+    if (!params.keyed) return `bên nguồn và bên đích khớp nhau (${params.agreed ?? 'không có'})`;
+    return params.compared === 0
+      ? `bên nguồn không liệt kê ${noun} nào để so sánh`
+      : `bên nguồn và bên đích khớp nhau ở cả ${formatNumber(params.compared, 'vi')} ${noun}`;
+  }
+  const allowed =
+    params.allowedSeconds === undefined
+      ? ''
+      : params.critical
+        ? ` (nghiêm trọng từ ${formatDuration(params.allowedSeconds, 'vi')})`
+        : ` (cho phép ${formatDuration(params.allowedSeconds, 'vi')})`;
+  const age = `đã ${formatDuration(params.mismatchSeconds, 'vi')}${allowed}`;
+  const [only] = params.differences;
+  if (!params.keyed && only !== undefined) return `bên nguồn và bên đích lệch nhau ${age}: nguồn ${only.source}, đích ${only.target ?? 'không có'}`;
+  const listed = params.differences.map((difference) =>
+    difference.target === undefined ? `${difference.key} không có ở bên đích` : `${difference.key} ${difference.source} ≠ ${difference.target}`,
+  );
+  const more = params.total > params.differences.length ? `; và ${formatNumber(params.total - params.differences.length, 'vi')} ${noun} khác` : '';
+  return `${formatNumber(params.total, 'vi')} trên ${formatNumber(params.compared, 'vi')} ${noun} lệch nhau, lâu nhất ${age}: ${listed.join('; ')}${more}`;
+}
+
+const PROBE_WORDS: ProbeWords = {
+  http_ok: ({ status, host }) => `${host} trả lời HTTP ${status}`,
+  http_status: ({ status, host }) => `${host} trả về mã lỗi HTTP ${status}`,
+  http_blocked: ({ status, host, marker }) =>
+    `tường lửa trước ${host} chặn máy giám sát (HTTP ${status}${marker === undefined ? '' : `, trang ghi “${marker}”`})`,
+  body_lacks_text: ({ host, text }) => `nội dung từ ${host} không chứa “${text}”`,
+  body_has_text: ({ host, text }) => `nội dung từ ${host} có chứa “${text}”`,
+  json_invalid: ({ host }) => `nội dung từ ${host} không phải JSON hợp lệ`,
+  json_absent: ({ host, path }) => `không có ${path} trong JSON từ ${host}`,
+  json_present: ({ host, path, value }) => `JSON từ ${host} có ${path} (giá trị ${value}) dù lẽ ra không có`,
+  json_differs: ({ host, path, value, expected }) => `${path} trong JSON từ ${host} là ${value}, mong đợi ${expected}`,
+  too_many_redirects: ({ host, max }) => `chuyển hướng quá ${max} lần (lần cuối từ ${host})`,
+  bad_redirect: ({ host, status, protocol }) =>
+    `HTTP ${status} từ ${host} chuyển hướng tới ${protocol === undefined ? 'một địa chỉ không hợp lệ' : `một địa chỉ ${protocol}`}`,
+  connection_closed: ({ host, during }) => (during === 'body' ? `${host} đóng kết nối khi đang truyền nội dung` : `${host} đóng kết nối mà không trả lời`),
+  http_exchange_failed: ({ host, code }) =>
+    code.startsWith('HPE_') ? `phản hồi HTTP không hợp lệ từ ${host} (${code})` : `trao đổi HTTP với ${host} thất bại (${code})`,
+  body_too_large: ({ host, maxBodyBytes }) => `nội dung từ ${host} lớn hơn giới hạn maxBodyBytes (${formatNumber(maxBodyBytes, 'vi')} byte)`,
+  timeout: ({ phase }) => `không có phản hồi trước thời hạn${phase === undefined ? '' : ` (ở giai đoạn ${PHASE_WORDS[phase]})`}`,
+  aborted: () => 'lần kiểm tra bị hủy do chương trình dừng hoặc nạp lại cấu hình',
+  connect_failed: ({ endpoint, code, addresses }) =>
+    `${CONNECT_ERRORS[code]?.(endpoint) ?? `không kết nối được tới ${endpoint} (${code})`}${addresses === undefined ? '' : ` (cả ${addresses} địa chỉ đều lỗi)`}`,
+  tls_handshake_failed: ({ endpoint, code, detail }) => {
+    if (code === 'ECONNRESET') return `bắt tay TLS với ${endpoint} thất bại: máy chủ đóng kết nối giữa chừng`;
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return `bắt tay TLS với ${endpoint} thất bại: máy chủ không dùng TLS ở cổng này`;
+    return `bắt tay TLS với ${endpoint} thất bại: ${detail}`;
+  },
+  dns_failed: ({ host, code }) => `${host}: ${DNS_ERRORS[code] ?? `lỗi phân giải tên miền (${code})`}`,
+  dns_no_address: ({ host, family }) => `${host} không có địa chỉ${family === undefined ? '' : family === 6 ? ' IPv6' : ' IPv4'}`,
+  dns_timeout: ({ host }) => `${host}: máy chủ DNS không trả lời trước thời hạn`,
+  dns_answer: ({ host, values }) => `${host} trả lời ${values}`,
+  dns_lacks: ({ host, values, expected }) => `${host} trả lời ${values}, thiếu giá trị mong đợi ${expected}`,
+  tcp_connected: ({ endpoint }) => `đã kết nối tới ${endpoint}`,
+  tls_ok: ({ endpoint, daysLeft, notAfter }) =>
+    daysLeft === undefined || notAfter === undefined
+      ? `bắt tay TLS với ${endpoint} thành công`
+      : `chứng chỉ của ${endpoint} còn hiệu lực ${days(daysLeft)} (ngày hết hạn ${day(notAfter)})`,
+  certificate: ({ host, problem }) => `${host}: ${describeCertificate(problem)}`,
+  slow: ({ seconds: took, limitSeconds, level }) =>
+    `phản hồi chậm: ${seconds(took)}, vượt ${level === 'critical' ? 'ngưỡng' : 'mức cảnh báo'} ${seconds(limitSeconds)}`,
+  internal: () => 'lỗi của chính hệ thống giám sát (dvc-sentinel) khi kiểm tra; hệ thống được giám sát chưa được kiểm tra lần này',
+  sync_side: ({ side, detail }) => `${SIDES[side]}: ${word(detail)}`,
+  sync_joined: ({ parts }) => parts.map(word).join('; '),
+  sync_value: describeSyncValue,
+  sync_shapes_differ: ({ sourcePath, targetPath, sourceKeyed }) =>
+    `bên nguồn ${sourcePath} là ${shape(sourceKeyed)}, bên đích ${targetPath} là ${shape(!sourceKeyed)}: không so sánh được`,
+  sync_lag: describeSyncLag,
+  sync_parity: describeSyncParity,
+};
+
+function word(message: ProbeMessage): string {
+  return wordWith(PROBE_WORDS, message) ?? message.code;
+}
+
+const HOLD_CAUSES = { parent: 'kiểm tra phụ thuộc đang sự cố', vantage: 'mạng giám sát gián đoạn', maintenance: 'bảo trì theo kế hoạch' } as const;
+
+export const vi: Words = {
+  lang: 'vi',
+  tag: {
+    firing_critical: 'SỰ CỐ',
+    firing_warning: 'CẢNH BÁO',
+    reminder_critical: 'VẪN ĐANG SỰ CỐ',
+    reminder_warning: 'VẪN ĐANG CẢNH BÁO',
+    resolved: 'ĐÃ KHẮC PHỤC',
+    vantage_down: 'MẠNG GIÁM SÁT',
+    vantage_up: 'MẠNG GIÁM SÁT',
+    maintenance_end: 'HẾT BẢO TRÌ',
+    test: 'THỬ NGHIỆM',
+  },
+  headline: (reason, httpStatus) => {
+    switch (reason) {
+      case 'connect':
+      case 'timeout':
+        return 'không truy cập được';
+      case 'dns':
+        return 'lỗi phân giải tên miền';
+      case 'tls':
+        return 'lỗi chứng chỉ SSL/TLS';
+      case 'http_status':
+        return httpStatus === undefined ? 'báo lỗi HTTP' : `báo lỗi HTTP ${httpStatus}`;
+      case 'blocked':
+        return 'chặn máy giám sát';
+      case 'assertion':
+        return 'trả về nội dung không đúng';
+      case 'body_too_large':
+        return 'trả về nội dung quá lớn';
+      case 'latency':
+        return 'phản hồi chậm';
+      case 'protocol':
+        return 'phản hồi không hợp lệ';
+      case 'sync_lag':
+        return 'đồng bộ chậm';
+      case 'internal':
+        return 'chưa kiểm tra được: lỗi của chính hệ thống giám sát';
+      case undefined:
+        return 'gặp sự cố';
+    }
+  },
+  backToNormal: (duration) => `hoạt động bình thường trở lại sau ${duration}`,
+  vantageDown: (location) => `Điểm giám sát${location ? ` ${location}` : ''} mất kết nối — các cảnh báo khác tạm không kết luận được`,
+  vantageUp: (location, failedChecks) =>
+    `Điểm giám sát${location ? ` ${location}` : ''} đã kết nối lại${failedChecks > 0 ? ` — ${failedChecks} kiểm tra lỗi trong lúc gián đoạn` : ''}`,
+  maintenanceEnd: (window, systemsDown, checksDown) =>
+    checksDown === 0
+      ? `${window} — các hệ thống hoạt động bình thường`
+      : `${window} — còn ${systemsDown} hệ thống gián đoạn${checksDown === systemsDown ? '' : ` (${checksDown} kiểm tra)`}`,
+  testSubject: (location) => `Thư thử nghiệm từ dvc-sentinel${location ? ` (${location})` : ''}`,
+  ridersSuffix: (count) => `(+${count} kiểm tra phụ thuộc)`,
+  batchUniform: {
+    firing_critical: (count) => `${count} kiểm tra gặp sự cố`,
+    firing_warning: (count) => `${count} kiểm tra có cảnh báo`,
+    reminder_critical: (count) => `${count} kiểm tra vẫn đang sự cố`,
+    reminder_warning: (count) => `${count} kiểm tra vẫn đang cảnh báo`,
+    resolved: (count) => `${count} kiểm tra hoạt động bình thường trở lại`,
+    vantage_down: (count) => `${count} thông báo mạng giám sát mất kết nối`,
+    vantage_up: (count) => `${count} thông báo mạng giám sát kết nối lại`,
+    maintenance_end: (count) => `${count} đợt bảo trì kết thúc`,
+    test: (count) => `${count} thư thử nghiệm`,
+  },
+  batchCount: {
+    firing_critical: (count) => `${count} sự cố mới`,
+    firing_warning: (count) => `${count} cảnh báo mới`,
+    reminder_critical: (count) => `${count} vẫn đang sự cố`,
+    reminder_warning: (count) => `${count} vẫn đang cảnh báo`,
+    resolved: (count) => `${count} đã khắc phục`,
+    vantage_down: () => 'mạng giám sát mất kết nối',
+    vantage_up: () => 'mạng giám sát kết nối lại',
+    maintenance_end: (count) => `${count} đợt bảo trì kết thúc`,
+    test: (count) => `${count} thư thử nghiệm`,
+  },
+  batchIntro: (count) => `Thư này gồm ${count} thông báo:`,
+  severity: { critical: 'Nghiêm trọng', warning: 'Trung bình' },
+  labels: {
+    system: 'Hệ thống',
+    check: 'Kiểm tra',
+    severity: 'Mức độ',
+    status: 'Tình trạng',
+    detectedAt: 'Thời điểm phát hiện',
+    resolvedAt: 'Thời điểm khắc phục',
+    downtime: 'Thời gian gián đoạn',
+    totalDowntime: 'Tổng thời gian gián đoạn',
+    cause: 'Nguyên nhân ban đầu',
+    remedy: 'Biện pháp xử lý',
+    lastError: 'Lỗi gần nhất',
+    latency: 'Độ trễ',
+    phases: 'Các giai đoạn',
+    httpStatus: 'Mã trạng thái HTTP',
+    failedProbes: 'Số lần kiểm tra lỗi',
+    hold: 'Tạm hoãn thông báo',
+    maintenance: 'Bảo trì',
+    dashboard: 'Bảng điều khiển',
+    statusPage: 'Trang trạng thái',
+    since: 'Từ lúc',
+    endedAt: 'Kết thúc lúc',
+    location: 'Điểm giám sát',
+    sentAt: 'Thời điểm gửi',
+  },
+  riderColumns: {
+    check: 'Kiểm tra',
+    system: 'Hệ thống',
+    severity: 'Mức độ',
+    detectedAt: 'Phát hiện',
+    resolvedAt: 'Khắc phục',
+    duration: 'Gián đoạn',
+    reason: 'Nguyên nhân',
+    note: 'Ghi chú',
+  },
+  statusValue: { critical: 'Đang sự cố', warning: 'Đang cảnh báo', resolved: 'Đã khắc phục' },
+  ongoing: 'đang diễn ra',
+  asOf: (at) => `(tính đến ${at})`,
+  probeCount: (failed, total) => `${failed} / ${total} lần kiểm tra`,
+  phaseShort: { dns: 'DNS', connect: 'TCP', tls: 'TLS', ttfb: 'TTFB', transfer: 'Tải nội dung' },
+  riderGroup: {
+    parent: 'Kiểm tra phụ thuộc bị ảnh hưởng',
+    vantage: 'Chưa kết luận (mạng giám sát gián đoạn)',
+    maintenance: 'Còn gián đoạn sau bảo trì',
+  },
+  clockOnDate: (clock, date) => (date === undefined ? clock : `${clock} ngày ${date}`),
+  holdNote: (hold, at) => {
+    switch (hold.by) {
+      case 'parent':
+        return `đã bị tạm hoãn thông báo từ ${at} do ${hold.name} đang sự cố`;
+      case 'vantage':
+        return `đã bị tạm hoãn thông báo từ ${at} do mạng giám sát gián đoạn (chưa kết luận)`;
+      case 'maintenance':
+        return `đã bị tạm hoãn thông báo từ ${at} do bảo trì theo kế hoạch “${hold.name}”`;
+    }
+  },
+  heldEarlier: (by) => `trước đó đã bị tạm hoãn thông báo do ${[...new Set(by)].map((cause) => HOLD_CAUSES[cause]).join(', ')}`,
+  duringWindow: (window) => `trong đợt bảo trì “${window}”`,
+  leads: {
+    vantageDown: (since) =>
+      `Tất cả các kiểm tra kết nối của chính điểm giám sát đều lỗi từ ${since}. Lỗi của các kiểm tra khác trong thời gian này chưa kết luận được là do hệ thống được giám sát.`,
+    vantageUp: (at) => `Mạng của điểm giám sát đã hoạt động trở lại lúc ${at}.`,
+    maintenanceEnd: (window, at, stillDown) =>
+      `Đợt bảo trì “${window}” đã kết thúc lúc ${at}. ${stillDown > 0 ? 'Các kiểm tra dưới đây vẫn còn gián đoạn.' : 'Không còn kiểm tra nào gián đoạn.'}`,
+    test: 'Đây là thư thử nghiệm của dvc-sentinel. Nhận được thư này nghĩa là cấu hình gửi thư hoạt động.',
+  },
+  vantageRemedy: 'kiểm tra đường truyền Internet, cổng ra (gateway) và máy chủ DNS của điểm giám sát',
+  footer: (location, at) => `Thư gửi tự động từ dvc-sentinel${location ? ` · Điểm giám sát: ${location}` : ''} · Tạo lúc ${at} (giờ Việt Nam, UTC+7)`,
+  cause: describeCause,
+  remedy: suggestAction,
+  unnamedWindow: 'bảo trì',
+  probe: PROBE_WORDS,
+  page: {
+    title: 'Giám sát Cổng Dịch vụ công — dvc-sentinel',
+    status: { ok: 'Bình thường', warning: 'Cảnh báo', critical: 'Sự cố', unknown: 'Chưa rõ' },
+    kind: { http: 'HTTP', tls: 'TLS', dns: 'DNS', tcp: 'TCP', sync: 'Đồng bộ' },
+    columns: {
+      status: 'Tình trạng',
+      check: 'Kiểm tra',
+      since: 'Từ lúc',
+      lastResult: 'Kết quả gần nhất',
+      latency: 'Độ trễ',
+      http: 'HTTP',
+      certificate: 'Chứng chỉ',
+      sync: 'Đồng bộ',
+    },
+    noResult: 'Chưa có kết quả',
+    addresses: (list) => `Địa chỉ: ${list}`,
+    at: (when) => `lúc ${when}`,
+    age: (duration) => `đã ${duration}`,
+    consecutiveFailures: (count) => `${count} lần lỗi liên tiếp`,
+    certificateExpires: (date) => `hết hạn ${date}`,
+    certificateDaysLeft: (days) => `còn ${days} ngày`,
+    certificateExpiringSoon: (days) => `còn ${days} ngày — sắp hết hạn`,
+    certificateExpired: 'đã hết hạn',
+    syncItems: (count) => `${count} hồ sơ`,
+    syncLag: (amount) => `chậm ${amount}`,
+    syncBacklog: (count) => `tồn ${count} hồ sơ`,
+    syncMismatch: (count, compared) => `lệch ${count}${compared === undefined ? '' : ` / ${compared}`}`,
+    noChecks: 'Chưa cấu hình kiểm tra nào.',
+    summaryLabel: 'Tổng hợp',
+    overall: ({ critical, warning, unknown, total }) => {
+      if (total === 0) return 'Chưa có kiểm tra nào.';
+      if (unknown === total) return 'Đang chờ kết quả kiểm tra đầu tiên.';
+      const parts = [
+        critical > 0 ? `${critical} kiểm tra đang gặp sự cố` : undefined,
+        warning > 0 ? `${warning} kiểm tra có cảnh báo` : undefined,
+        unknown > 0 ? `${unknown} kiểm tra chưa rõ tình trạng` : undefined,
+      ].filter((part) => part !== undefined);
+      return parts.length === 0 ? 'Tất cả kiểm tra đều bình thường.' : `${parts.join('; ')}.`;
+    },
+    checksHeading: 'Các kiểm tra theo hệ thống',
+    incidentsHeading: (count) => `Sự cố đang mở (${count})`,
+    noIncidents: 'Không có sự cố nào đang mở.',
+    incident: { detectedAt: 'Phát hiện lúc', downtime: 'Thời gian gián đoạn', lastError: 'Lỗi gần nhất', failedProbes: 'Số lần kiểm tra lỗi', note: 'Ghi chú' },
+    ownFault: 'Lỗi của chính hệ thống giám sát, không phải của hệ thống được giám sát; không tính vào thời gian gián đoạn của hệ thống.',
+    updatedAt: { before: 'Cập nhật lúc', after: '(giờ Việt Nam, UTC+7)' },
+    startedAt: (at) => `khởi động lúc ${at}`,
+    refresh: (seconds) => `trang tự làm mới mỗi ${seconds} giây`,
+    jsonData: 'dữ liệu JSON',
+    aside: { lang: 'en', text: 'Live status of this dvc-sentinel instance, in Vietnamese; machine-readable JSON at /api/status.' },
+  },
+};
