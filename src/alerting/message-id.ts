@@ -9,7 +9,7 @@
 // follow-up about (reminder, resolved…); a mail that only announces (firing) has none, so no client
 // shows the opening mail as "a reply to a missing message".
 import { randomBytes } from 'node:crypto';
-import type { Notification } from './notification.ts';
+import type { Notification } from '../state/notification.ts';
 
 export interface ThreadHeaders {
   /** Anchor ids, each `<…>`, in the order the mail carries them. */

@@ -21,7 +21,8 @@ import { smtpErrorFields } from './explain-smtp-error.ts';
 import { planGroups } from './grouping.ts';
 import { renderEmail } from './messages/render-email.ts';
 import { createMessageId, mailDomainOf, threadHeadersOf } from './message-id.ts';
-import { routeKey, type Notification, type NotificationType } from './notification.ts';
+import type { Notification, NotificationType } from '../state/notification.ts';
+import { normalizeAddress } from '../state/recipients.ts';
 
 export type DeliveryResult = 'sent' | 'failed';
 
@@ -292,7 +293,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
 function recipientsOf(batch: readonly Notification[]): string[] {
   const byKey = new Map<string, string>();
   for (const address of batch.flatMap((notification) => notification.to)) {
-    const key = routeKey([address]);
+    const key = normalizeAddress(address);
     if (key !== '' && !byKey.has(key)) byKey.set(key, address.trim());
   }
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, address]) => address);

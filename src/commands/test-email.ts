@@ -9,7 +9,7 @@ import { addressOf, composeMail, createEmailChannel, smtpTransportOptions, type 
 import { explainSmtpError } from '../alerting/explain-smtp-error.ts';
 import { renderEmail } from '../alerting/messages/render-email.ts';
 import { createMessageId, mailDomainOf } from '../alerting/message-id.ts';
-import type { Notification } from '../alerting/notification.ts';
+import type { Notification } from '../state/notification.ts';
 import type { SmtpConfig } from '../config/alerting-config.ts';
 import { ConfigError, countProblems, formatConfigIssue } from '../config/config-error.ts';
 import type { Config } from '../config/config.ts';

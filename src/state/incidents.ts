@@ -69,12 +69,13 @@
 // Restart safety: what the rules remember lives in the incidents and in AlertingState; a window's
 // start and end and the vantage transitions are found by comparing that state with the present.
 import type { AlertingConfig, MaintenanceWindow } from '../config/alerting-config.ts';
-import type { Notification, NotificationType } from '../alerting/notification.ts';
+import type { Notification, NotificationType } from './notification.ts';
 import type { ProbeResult } from '../probes/probe.ts';
 import type { AlertingState } from './alerting-state.ts';
 import type { CheckState, CheckStatus, StatusChange } from './check-state.ts';
 import { incidentId, type Hold, type Incident, type ResultSnapshot, type Severity } from './incident.ts';
-import { coversCheck, findWindowTransitions, matchesCheckPattern, type WindowOccurrence } from './maintenance.ts';
+import { coversCheck, findWindowTransitions, type WindowOccurrence } from './maintenance.ts';
+import { checkRecipients, normalizeAddresses, ordinaryRecipients, routeKey } from './recipients.ts';
 
 export { initialAlertingState, type AlertingState } from './alerting-state.ts';
 
@@ -128,14 +129,6 @@ export function isAlerting(status: CheckStatus, alertOn: IncidentPolicy['alertOn
 /** Every vantage check is critical, and there is at least one. */
 export function isVantageDown(vantage: readonly string[], states: ReadonlyMap<string, CheckState>): boolean {
   return vantage.length > 0 && vantage.every((check) => states.get(check)?.status === 'critical');
-}
-
-/** email.to ∪ the to of every matching route: sorted, lower-cased, without duplicates. */
-export function ordinaryRecipients(config: AlertingConfig, check: string, system: string): string[] {
-  const routes = config.email.routes.filter(
-    ({ match }) => (match.system === undefined || match.system === system) && (match.check === undefined || matchesCheckPattern(match.check, check)),
-  );
-  return normalizeAddresses([...config.email.to, ...routes.flatMap((route) => route.to)]);
 }
 
 export function decideOnResult(check: string, result: ProbeResult, change: StatusChange | undefined, view: AlertingView): Decision {
@@ -485,18 +478,13 @@ function endWindow(draft: Draft, name: string, window: MaintenanceWindow | undef
 
 // ---- recipients and notifications ------------------------------------------------------------
 
-function normalizeAddresses(addresses: readonly string[]): string[] {
-  return [...new Set(addresses.map((address) => address.trim().toLowerCase()))].filter((address) => address !== '').sort();
-}
-
 function ordinaryRecipientsOf(draft: Draft, incident: Incident): string[] {
   return ordinaryRecipients(draft.config, incident.check, incident.system);
 }
 
 /** A window's own `to` replaces the ordinary recipients while it covers the check. */
 function recipientsOf(draft: Draft, incident: Incident): string[] {
-  const windows = activeWindowsOf(draft).filter((window) => window.to !== undefined && coversCheck(window, incident.check));
-  return windows.length > 0 ? normalizeAddresses(windows.flatMap((window) => window.to ?? [])) : ordinaryRecipientsOf(draft, incident);
+  return checkRecipients(draft.config, activeWindowsOf(draft), incident.check, incident.system);
 }
 
 function mergeRecipients(draft: Draft, base: readonly string[], riders: readonly Incident[], of: (draft: Draft, incident: Incident) => string[]): string[] {

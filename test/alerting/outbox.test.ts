@@ -6,10 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { createEmailChannel, type EmailChannel } from '../../src/alerting/email.ts';
 import { incidentAnchorId } from '../../src/alerting/message-id.ts';
-import type { Notification, NotificationType } from '../../src/alerting/notification.ts';
+import type { Notification, NotificationType } from '../../src/state/notification.ts';
 import { createOutbox, type Outbox, type OutboxOptions } from '../../src/alerting/outbox.ts';
 import type { AlertingConfig } from '../../src/config/alerting-config.ts';
 import type { Incident } from '../../src/state/incident.ts';
+import { routeKey } from '../../src/state/recipients.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { captureLog, makeAlerting, makeIncident, makeNotification, plainSmtp, type CapturedLog } from '../support/alerting-fixtures.ts';
 import { findClosedPort } from '../support/http-servers.ts';
@@ -79,7 +80,7 @@ function startOutbox(store: Store, channel: EmailChannel, log: CapturedLog, aler
     delivered,
     queued,
     enqueue(notification) {
-      store.transaction(() => store.outbox.enqueue('email', notification));
+      store.transaction(() => store.outbox.enqueue('email', notification, routeKey(notification.to)));
       outbox.wake();
     },
     waitForAttempts(predicate, timeoutMs = 15_000) {
@@ -292,7 +293,7 @@ describe('createOutbox: restart', () => {
     });
     crashed = first;
     first.start();
-    store.transaction(() => store.outbox.enqueue('email', firing(makeIncident())));
+    store.transaction(() => store.outbox.enqueue('email', firing(makeIncident()), routeKey(TRUCBAN)));
     first.wake();
     const [sent] = await server.waitForMails(1);
     await first.stop();
@@ -321,7 +322,7 @@ describe('createOutbox: damaged stored mail', () => {
     const store = openTestStore(await tempStorePath(), log);
     const other = ['vnpt-ag@example.vn'];
     const damaged = store.transaction(() => {
-      const rowId = store.outbox.enqueue('email', firing(makeIncident({ check: 'dvcqg-home' })));
+      const rowId = store.outbox.enqueue('email', firing(makeIncident({ check: 'dvcqg-home' })), routeKey(TRUCBAN));
       return store.outbox.createDelivery({
         channel: 'email',
         route: 'trucban@angiang.gov.vn',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Notification } from '../../src/alerting/notification.ts';
+import type { Notification } from '../../src/state/notification.ts';
 import type { AlertingConfig, MaintenanceWindow } from '../../src/config/alerting-config.ts';
 import type { ProbeResult, Status } from '../../src/probes/probe.ts';
 import { parseAlertingState, serializeAlertingState } from '../../src/state/alerting-state.ts';
@@ -10,12 +10,12 @@ import {
   decideOnTick,
   holdKey,
   initialAlertingState,
-  ordinaryRecipients,
   type AlertingState,
   type AlertingView,
   type CheckAlerting,
   type Decision,
 } from '../../src/state/incidents.ts';
+import { ordinaryRecipients } from '../../src/state/recipients.ts';
 
 const T0 = new Date('2026-05-29T08:00:00+07:00');
 const TRUCBAN = 'trucban@angiang.gov.vn';

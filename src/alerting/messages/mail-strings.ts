@@ -3,13 +3,29 @@
 import type { Locale } from '../../config/alerting-config.ts';
 import type { FailureReason, Phase } from '../../probes/probe.ts';
 import type { Hold, Severity } from '../../state/incident.ts';
+import type { NoticeKind as MonitorNoticeKind, NoticeSeverity } from '../../state/notification.ts';
 import { en } from './en.ts';
 import type { Diagnosis } from './probable-cause.ts';
 import { vi } from './vi.ts';
 
 /** A notification as a reader tells it apart: type, and for incidents the severity. */
 export type NoticeKind =
-  'firing_critical' | 'firing_warning' | 'reminder_critical' | 'reminder_warning' | 'resolved' | 'vantage_down' | 'vantage_up' | 'maintenance_end' | 'test';
+  | 'firing_critical'
+  | 'firing_warning'
+  | 'reminder_critical'
+  | 'reminder_warning'
+  | 'resolved'
+  | 'vantage_down'
+  | 'vantage_up'
+  | 'maintenance_end'
+  | 'notice'
+  | 'test';
+
+/** A notice's words: `param` reads one of its parameters as text ("—" when absent). */
+export interface NoticeWords {
+  readonly title: (param: (name: string) => string) => string;
+  readonly body: (param: (name: string) => string) => string;
+}
 
 export interface MailStrings {
   /** The html lang attribute. */
@@ -91,6 +107,9 @@ export interface MailStrings {
   readonly remedy: (diagnosis: Diagnosis) => string | undefined;
   /** A window notification without a window name. */
   readonly unnamedWindow: string;
+  /** Notices about the monitor itself, by kind (state/notification.ts NOTICE_KINDS). */
+  readonly notices: Readonly<Record<MonitorNoticeKind, NoticeWords>>;
+  readonly noticeSeverity: Readonly<Record<NoticeSeverity, string>>;
 }
 
 const STRINGS: Readonly<Record<Locale, MailStrings>> = { vi, en };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SYSTEM_NAMES, renderEmail, type MailContext } from '../../../src/alerting/messages/render-email.ts';
-import type { Notification, NotificationType } from '../../../src/alerting/notification.ts';
+import type { Notification, NotificationType } from '../../../src/state/notification.ts';
 import type { Incident } from '../../../src/state/incident.ts';
 
 // 15:10:05 UTC = 22:10:05 in Vietnam. The machine running the tests is on UTC.
