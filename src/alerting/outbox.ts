@@ -21,7 +21,7 @@ import { smtpErrorFields } from './explain-smtp-error.ts';
 import { planGroups } from './grouping.ts';
 import { renderEmail } from './messages/render-email.ts';
 import { createMessageId, mailDomainOf, threadHeadersOf } from './message-id.ts';
-import type { Notification, NotificationType } from '../state/notification.ts';
+import { groupWaitStartOf, type Notification, type NotificationType } from '../state/notification.ts';
 import { normalizeAddress } from '../state/recipients.ts';
 
 export type DeliveryResult = 'sent' | 'failed';
@@ -137,7 +137,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         }
       }
       const plan = planGroups({
-        pending: store.outbox.pending(CHANNEL),
+        pending: store.outbox.pending(CHANNEL).map((row) => ({ ...row, groupWaitFrom: groupWaitStartOf(row.notification, row.createdAt) })),
         lastDeliveredAt: (route) => store.outbox.lastDeliveredAt(CHANNEL, route),
         blockedRoutes: blocked,
         groupWaitSeconds: options.alerting.groupWaitSeconds,

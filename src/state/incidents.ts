@@ -22,6 +22,13 @@
 //   before anything is announced: children found meanwhile ride in the parent's firing, failures
 //   found while the prober's network goes down become inconclusive. An incident that resolves
 //   while settling gets its firing and its resolved mail together; an outage is never silent.
+// - This is the ONE groupWait a firing waits: the outbox counts a firing's groupWait from the
+//   incident's opening too (state/notification.ts groupWaitStartOf), so it sends it the moment it
+//   is queued. The wait lives here because only here can it sort a cascade out (holds, riders,
+//   inconclusive failures); the outbox could only batch mails. When the oldest incident settling
+//   for a recipient set has waited groupWait, every incident settling for that set fires with it,
+//   so checks that fail together still go out as one mail; one that opened later settles for less
+//   than groupWait then (parents and vantage checks should fail no later than their dependents).
 // - Recipients of a check: `email.to` ∪ the `to` of every route whose match fits (system equal,
 //   check glob with *). While windows with their own `to` cover the check, their `to` REPLACES
 //   that. A mail with riders also goes to the riders' recipients.
@@ -392,15 +399,24 @@ function release(draft: Draft, held: readonly Incident[]): void {
   }
 }
 
-/** New incidents: take a hold if one applies, else fire once they have waited groupWait. */
+/**
+ * New incidents: take a hold if one applies, else fire once they have waited groupWait. When the
+ * oldest incident settling for a recipient set has waited groupWait, every incident settling for
+ * that set fires with it (as Alertmanager's group_wait does): checks that fail together are
+ * announced in ONE mail, and the outbox, which waits no more for a firing, sends it at once.
+ */
 function settle(draft: Draft): void {
-  const due: Incident[] = [];
+  const settling: Incident[] = [];
   for (const incident of listOpen(draft)) {
     if (incident.announced || incident.hold !== undefined) continue;
     const hold = findHold(draft, incident);
     if (hold) put(draft, withHold(incident, hold));
-    else if (draft.now.getTime() - incident.openedAt.getTime() >= draft.config.groupWaitSeconds * 1000) due.push(incident);
+    else settling.push(incident);
   }
+  const waitMs = draft.config.groupWaitSeconds * 1000;
+  const routeOf = (incident: Incident): string => routeKey(recipientsOf(draft, incident));
+  const dueRoutes = new Set(settling.filter((incident) => draft.now.getTime() - incident.openedAt.getTime() >= waitMs).map(routeOf));
+  const due = settling.filter((incident) => dueRoutes.has(routeOf(incident)));
   for (const incident of due) put(draft, { ...incident, announced: true, lastNotifiedAt: draft.now });
   for (const { check } of due) queueIncidentMail(draft, 'firing', draft.open.get(check)!);
 }

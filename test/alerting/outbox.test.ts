@@ -133,11 +133,11 @@ describe('createOutbox: grouping', () => {
     const harness = startOutbox(store, smtpChannel(server.port, log, alerting), log, alerting);
 
     const checks = ['dvcqg-home', 'dvcqg-search', 'dvcqg-login', 'dvcqg-payment', 'dvcqg-api'];
-    const incidents = checks.map((check, index) => makeIncident({ check, openedAt: new Date(Date.now() - index * 1000) }));
+    const incidents = checks.map((check, index) => makeIncident({ check, openedAt: new Date(Date.now() - 600_000 - index * 1000) }));
     const firstEnqueuedAt = Date.now();
-    // A cascade: the checks fail one after another, all within groupWait of the first.
+    // A cascade of recoveries: the checks come back one after another, all within groupWait of the first.
     for (const incident of incidents) {
-      harness.enqueue(firing(incident));
+      harness.enqueue(makeNotification('resolved', { incident: { ...incident, resolvedAt: new Date() }, to: TRUCBAN, createdAt: new Date() }));
       await pause(100);
     }
 
@@ -149,18 +149,37 @@ describe('createOutbox: grouping', () => {
     expect(first!.envelope.to).toEqual(TRUCBAN);
     expect(referencesOf(first!.parsed)).toEqual(incidents.map((incident) => incidentAnchorId(incident.id, DOMAIN)));
 
-    harness.enqueue(makeNotification('resolved', { incident: { ...incidents[0]!, resolvedAt: new Date() }, to: TRUCBAN, createdAt: new Date() }));
+    const later = makeIncident({ check: 'sync-hoso', openedAt: new Date(Date.now() - 60_000) });
+    harness.enqueue(makeNotification('resolved', { incident: { ...later, resolvedAt: new Date() }, to: TRUCBAN, createdAt: new Date() }));
     const [, second] = await server.waitForMails(2);
     await harness.outbox.idle();
     expect(server.mails).toHaveLength(2);
     expect(second!.receivedAt.getTime() - first!.receivedAt.getTime()).toBeGreaterThanOrEqual(1150);
-    expect(second!.parsed.text).toContain('dvcqg-home');
+    expect(second!.parsed.text).toContain('sync-hoso');
     expect(second!.parsed.text).not.toContain('dvcqg-search');
 
     expect(store.outbox.countQueued('email')).toBe(0);
     expect(store.outbox.undelivered('email')).toEqual([]);
     expect(harness.queued.at(-1)).toBe(0);
-    expect(harness.delivered.map(({ type, result }) => `${type}:${result}`)).toEqual([...checks.map(() => 'firing:sent'), 'resolved:sent']);
+    expect(harness.delivered.map(({ type, result }) => `${type}:${result}`)).toEqual([...checks.map(() => 'resolved:sent'), 'resolved:sent']);
+  });
+
+  it('sends a firing the moment it is queued: the incident rules already waited its groupWait while it settled', async () => {
+    const server = await smtpServer();
+    const log = captureLog();
+    const alerting = makeAlerting({ groupWaitSeconds: 5, groupIntervalSeconds: 60 });
+    const store = openTestStore(await tempStorePath(), log);
+    const harness = startOutbox(store, smtpChannel(server.port, log, alerting), log, alerting);
+    // Settled: opened groupWait ago, announced now. Its short outage's resolution rides in the same mail.
+    const incident = makeIncident({ openedAt: new Date(Date.now() - 5000) });
+    const enqueuedAt = Date.now();
+    harness.enqueue(firing(incident));
+    harness.enqueue(makeNotification('resolved', { incident: { ...incident, resolvedAt: new Date() }, to: TRUCBAN, createdAt: new Date() }));
+    const [mail] = await server.waitForMails(1);
+    expect(mail!.receivedAt.getTime() - enqueuedAt).toBeLessThan(2000);
+    await harness.outbox.idle();
+    expect(server.mails).toHaveLength(1);
+    expect(harness.delivered.map(({ type }) => type)).toEqual(['firing', 'resolved']);
   });
 
   it('keeps routes apart: each recipient set gets its own mail', async () => {
