@@ -4,8 +4,8 @@
 // Alerting): the first firing reaches every channel no later than
 // failureThreshold × interval + groupWait + 1 s after the outage begins. groupWait is waited once.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startAlertmanagerLoop, type AlertmanagerChannel } from '../../src/alerting/alertmanager.ts';
-import type { EmailChannel, OutgoingMail } from '../../src/alerting/email.ts';
+import { startAlertmanagerLoop, type AlertmanagerPoster } from '../../src/alerting/channels/alertmanager.ts';
+import { createEmailChannel, type MailSender, type OutgoingMail } from '../../src/alerting/channels/email.ts';
 import { createOutbox } from '../../src/alerting/outbox.ts';
 import { createIncidentBook } from '../../src/checks/incident-book.ts';
 import { systemClock } from '../../src/clock.ts';
@@ -76,7 +76,7 @@ async function firstFiring(timing: Timing): Promise<Outcome> {
 
   const handed: { email?: number; alertmanager?: number } = {};
   const secondsNow = () => (Date.now() - START.getTime()) / 1000;
-  const email: EmailChannel = {
+  const email: MailSender = {
     target: 'story',
     async send(mail: OutgoingMail) {
       if (handed.email === undefined && mail.subject.includes('dvcqg-home')) handed.email = secondsNow();
@@ -85,13 +85,13 @@ async function firstFiring(timing: Timing): Promise<Outcome> {
     async verify() {},
     close() {},
   };
-  const alertmanager: AlertmanagerChannel = {
+  const alertmanager: AlertmanagerPoster = {
     async push(firing: readonly Incident[]) {
       if (handed.alertmanager === undefined && firing.some((incident) => incident.check === 'dvcqg-home')) handed.alertmanager = secondsNow();
       return { delivered: ['story'], failed: [] };
     },
   };
-  const outbox = createOutbox({ store, alerting, clock: systemClock, log, channels: { email } });
+  const outbox = createOutbox({ store, alerting, clock: systemClock, log, channels: [createEmailChannel({ sender: email, alerting, log })] });
   outbox.start();
   closers.push(() => outbox.stop());
   const loop = startAlertmanagerLoop({ channel: alertmanager, store, intervalSeconds: 60, log, clock: systemClock });

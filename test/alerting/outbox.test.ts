@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
-import { createEmailChannel, type EmailChannel } from '../../src/alerting/email.ts';
+import { createEmailChannel, createMailSender, type MailSender } from '../../src/alerting/channels/email.ts';
 import { incidentAnchorId } from '../../src/alerting/message-id.ts';
 import type { Notification, NotificationType } from '../../src/state/notification.ts';
 import { createOutbox, type Outbox, type OutboxOptions } from '../../src/alerting/outbox.ts';
@@ -53,17 +53,16 @@ interface Harness {
   waitForAttempts(predicate: (attempts: Harness['delivered']) => boolean, timeoutMs?: number): Promise<void>;
 }
 
-function startOutbox(store: Store, channel: EmailChannel, log: CapturedLog, alerting: AlertingConfig, extra: Partial<OutboxOptions> = {}): Harness {
+function startOutbox(store: Store, channel: MailSender, log: CapturedLog, alerting: AlertingConfig, extra: Partial<OutboxOptions> = {}): Harness {
   const delivered: Harness['delivered'] = [];
   const queued: number[] = [];
   const waiters = new Set<() => void>();
   const outbox = createOutbox({
     store,
     alerting,
-    location: 'an-giang',
     clock: systemClock,
     log: log.log,
-    channels: { email: channel },
+    channels: [createEmailChannel({ sender: channel, alerting, location: 'an-giang', log: log.log })],
     onQueued: (_channel, count) => queued.push(count),
     onDelivered: (_channel, type, result) => {
       delivered.push({ type, result, at: performance.now() });
@@ -102,8 +101,8 @@ function startOutbox(store: Store, channel: EmailChannel, log: CapturedLog, aler
   };
 }
 
-function smtpChannel(port: number, log: CapturedLog, alerting: AlertingConfig): EmailChannel {
-  const channel = createEmailChannel({
+function smtpChannel(port: number, log: CapturedLog, alerting: AlertingConfig): MailSender {
+  const channel = createMailSender({
     smtp: plainSmtp(port, { timeoutSeconds: 2 }),
     from: alerting.email.from,
     outboxDir: alerting.email.outboxDir,
@@ -268,7 +267,7 @@ describe('createOutbox: mail server down', () => {
     const log = captureLog();
     const alerting = makeAlerting({ groupWaitSeconds: 0.05 });
     const store = openTestStore(await tempStorePath(), log);
-    const channel = createEmailChannel({
+    const channel = createMailSender({
       smtp: plainSmtp(server.port, { auth: { user: 'giamsat', pass: 'wrong-pass-1234' } }),
       from: alerting.email.from,
       outboxDir: alerting.email.outboxDir,
@@ -308,7 +307,7 @@ describe('createOutbox: restart', () => {
       alerting,
       clock: systemClock,
       log: log.log,
-      channels: { email: smtpChannel(server.port, log, alerting) },
+      channels: [createEmailChannel({ sender: smtpChannel(server.port, log, alerting), alerting, log: log.log })],
     });
     crashed = first;
     first.start();
@@ -401,7 +400,7 @@ describe('createOutbox: without smtp', () => {
     const log = captureLog();
     const alerting = makeAlerting({ groupWaitSeconds: 0.05, email: { outboxDir: join(dir, 'outbox-mail') } });
     const store = openTestStore(join(dir, 'sentinel.db'), log);
-    const channel = createEmailChannel({ from: alerting.email.from, outboxDir: alerting.email.outboxDir, log: log.log });
+    const channel = createMailSender({ from: alerting.email.from, outboxDir: alerting.email.outboxDir, log: log.log });
     const harness = startOutbox(store, channel, log, alerting);
     harness.enqueue(firing(makeIncident()));
     await harness.waitForAttempts((attempts) => attempts.length === 1);
