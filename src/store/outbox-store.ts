@@ -7,7 +7,8 @@ import type { Clock } from '../clock.ts';
 import type { Notification } from '../state/notification.ts';
 import { deserialize, serialize, toEpochMs } from './serialize.ts';
 
-export type Channel = 'email' | 'alertmanager';
+/** A delivery channel's name (alerting/channels/registry.ts): email, alertmanager. */
+export type Channel = string;
 
 export interface OutboxRow {
   readonly id: number;

@@ -5,8 +5,8 @@
 // its config schema; the outbox and the store do not change.
 import type { Notification, NotificationType } from '../../state/notification.ts';
 
-/** The `channel` label of dvc_notifications_total / dvc_notifications_queued, and the store's channel column. */
-export type ChannelName = 'email' | 'alertmanager';
+/** The `channel` label of dvc_notifications_total / dvc_notifications_queued, and the store's channel column: "email", "alertmanager". */
+export type ChannelName = string;
 
 /** What a failed attempt leads to: another attempt after the backoff, or none (the delivery is closed). */
 export type FailureVerdict = 'retry' | 'give_up';
