@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createAlertmanagerPoster, startAlertmanagerLoop, type AlertmanagerLoop } from './alerting/channels/alertmanager.ts';
-import type { DeliveryChannel } from './alerting/channels/channel.ts';
+import type { DeliveryChannel } from './alerting/channel.ts';
 import { createChannels } from './alerting/channels/registry.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
 import { systemClock, type Clock } from './clock.ts';

@@ -7,7 +7,7 @@
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import { noticeNotification, noticeRouteKey, type NoticeInput } from '../state/notice.ts';
 import type { Store } from '../store/store.ts';
-import { configuredChannels } from './channels/registry.ts';
+import { configuredChannels } from './channel.ts';
 
 export type NoticeStore = Pick<Store, 'outbox' | 'transaction'>;
 

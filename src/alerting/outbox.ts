@@ -21,7 +21,7 @@ import type { Logger } from '../log.ts';
 import { groupWaitStartOf, type Notification, type NotificationType } from '../state/notification.ts';
 import type { DeliveryRow, Store } from '../store/store.ts';
 import { backoffSeconds, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
-import type { ChannelName, DeliveryChannel } from './channels/channel.ts';
+import type { ChannelName, DeliveryChannel } from './channel.ts';
 import { planGroups } from './grouping.ts';
 
 export type DeliveryResult = 'sent' | 'failed';

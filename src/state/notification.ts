@@ -35,7 +35,7 @@ export type NoticeSeverity = 'info' | 'warning' | 'critical';
  * chosen by the surface from `kind` and `params` (codes, not sentences), in the reader's locale.
  */
 export interface Notice {
-  /** What happened, from NOTICE_KINDS: the message table keys on it, routes match it. */
+  /** What happened: the message tables key their words on it (messages/vi.ts, en.ts `notices`). */
   readonly kind: NoticeKind;
   /** Tells apart notices of one kind (a report's date, a token's name); part of the Message-ID. */
   readonly key: string;
@@ -44,9 +44,8 @@ export interface Notice {
   readonly params: Readonly<Record<string, string | number>>;
 }
 
-/** Every notice kind. A new one is added here and in the message tables (vi.ts, en.ts). */
-export const NOTICE_KINDS = ['report_late', 'token_renewal_failed', 'catalogue_changed', 'store_unwritable'] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
+/** Every notice kind. A new one is added here and in the message tables (the compiler asks for both). */
+export type NoticeKind = 'report_late' | 'token_renewal_failed' | 'catalogue_changed' | 'store_unwritable';
 
 /**
  * When this notification's groupWait starts. groupWait is counted ONCE per notification, from the

@@ -1,13 +1,14 @@
 // The Alertmanager channel. Two doors, one medium:
 // - createAlertmanagerChannel is the outbox's door (channel.ts): notices, and any incident
 //   notification queued for this channel, are frozen as alerts and posted once to every URL,
-//   retried by the outbox like mail; an answer 4xx (but 408/429) is final.
-// - createAlertmanagerPoster + startAlertmanagerLoop post incidents to every `{url}/api/v2/alerts`,
-//   and a loop re-posts the whole picture every resendInterval. State, not events: each round sends every
-// open incident and every one resolved lately, so several instances can post side by side
-// (Alertmanager dedups by labels), a lost post is repaired by the next round, and a resolution
-// during an Alertmanager outage still arrives. A firing alert carries an endsAt a few rounds ahead:
-// if this daemon dies, Alertmanager lets the alert expire rather than fire forever.
+//   retried by the outbox like mail; an answer 4xx (but 408/429) is final, since the same alert
+//   would be refused again.
+// - createAlertmanagerPoster + startAlertmanagerLoop post incidents to every `{url}/api/v2/alerts`
+//   at once on change and again every resendInterval. State, not events: each round sends every
+//   open incident and every one resolved lately, so several instances can post side by side
+//   (Alertmanager dedups by labels), a lost post is repaired by the next round, and a resolution
+//   during an Alertmanager outage still arrives. A firing alert carries an endsAt a few rounds
+//   ahead: if this daemon dies, Alertmanager lets the alert expire rather than fire forever.
 //
 // What is posted is what the mail announced: incidents not yet announced (settling for groupWait,
 // or held since opening by a parent, the vantage rule or maintenance) are left out, as in mail.
@@ -21,11 +22,11 @@ import type { Notification, NotificationType } from '../../state/notification.ts
 import type { Store } from '../../store/store.ts';
 import { noticeLines } from '../notice-mail.ts';
 import type { DeliveryResult } from '../outbox.ts';
-import { isFrozenContent, type DeliveryChannel, type FrozenContent } from './channel.ts';
+import { isFrozenContent, type DeliveryChannel, type FrozenContent } from '../channel.ts';
 
 export const ALERT_NAME = 'DvcCheckFailing';
 /** The alertname of notices (state/notification.ts): about the monitor, not a check's outage. */
-export const NOTICE_ALERT_NAME = 'DvcNotice';
+const NOTICE_ALERT_NAME = 'DvcNotice';
 /** Firing alerts stay valid this many resend intervals without a new post. */
 const FIRING_VALIDITY_ROUNDS = 4;
 /** Resolved incidents are re-posted for this many rounds, so one outage of Alertmanager does not lose them. */
@@ -247,7 +248,7 @@ export interface AlertmanagerChannelOptions {
 }
 
 /** Some URL did not take the post; `status` is each failed URL's HTTP status, when it answered. */
-export class AlertmanagerPostError extends Error {
+class AlertmanagerPostError extends Error {
   constructor(readonly failures: readonly { readonly url: string; readonly status?: number; readonly error: string }[]) {
     super(failures.map((failure) => `${failure.url}: ${failure.error}`).join('; '));
     this.name = 'AlertmanagerPostError';

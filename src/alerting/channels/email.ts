@@ -21,7 +21,7 @@ import { smtpErrorFields } from '../explain-smtp-error.ts';
 import { renderEmail } from '../messages/render-email.ts';
 import { createMessageId, mailDomainOf, noticeAnchorId, noticeMessageId, threadHeadersOf } from '../message-id.ts';
 import { renderNoticeMail } from '../notice-mail.ts';
-import { isFrozenContent, type DeliveryChannel } from './channel.ts';
+import { isFrozenContent, type DeliveryChannel } from '../channel.ts';
 
 /** Everything that makes a mail. Stored frozen in the delivery, so a re-send is byte-for-byte the same mail. */
 export interface OutgoingMail {

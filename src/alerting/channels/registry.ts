@@ -1,9 +1,10 @@
 // The channels the outbox delivers on, built from the alerting config: the one list. A new channel
-// is its own file in this folder (implementing channel.ts), its config schema, and one entry here.
+// is its own file in this folder (implementing ../channel.ts), its config schema, and one entry
+// here (and its name in ../channel.ts configuredChannels, which a test holds equal to this list).
 import type { AlertingConfig } from '../../config/alerting-config.ts';
 import type { Logger } from '../../log.ts';
 import { createAlertmanagerChannel } from './alertmanager.ts';
-import type { ChannelName, DeliveryChannel } from './channel.ts';
+import type { DeliveryChannel } from '../channel.ts';
 import { createEmailChannel, createMailSender } from './email.ts';
 
 export interface ChannelsOptions {
@@ -24,9 +25,4 @@ export function createChannels(options: ChannelsOptions): DeliveryChannel[] {
     channels.push(createAlertmanagerChannel({ urls, resendIntervalSeconds, timeoutSeconds, locale: alerting.locale, location, links: alerting.links }));
   }
   return channels;
-}
-
-/** The channels createChannels builds for this config, by name: where a notice is queued. */
-export function configuredChannels(alerting: AlertingConfig): ChannelName[] {
-  return alerting.alertmanager ? ['email', 'alertmanager'] : ['email'];
 }

@@ -1,9 +1,11 @@
 // The one door between the outbox and a way of telling people. The outbox owns grouping, order per
 // route, freezing, retries and the delivery marks; a channel only knows its own medium: how a batch
 // of notifications reads there (render), how a frozen delivery goes out (send), and whether a
-// failure is worth another try (classify). A new channel is one file here implementing this, plus
-// its config schema; the outbox and the store do not change.
-import type { Notification, NotificationType } from '../../state/notification.ts';
+// failure is worth another try (classify). A new channel is one file in channels/ implementing
+// this, its config schema, and its entry in channels/registry.ts; the outbox and the store do not
+// change. (channels/ import from here, never the other way: alerting is the base they build on.)
+import type { AlertingConfig } from '../config/alerting-config.ts';
+import type { Notification, NotificationType } from '../state/notification.ts';
 
 /** The `channel` label of dvc_notifications_total / dvc_notifications_queued, and the store's channel column: "email", "alertmanager". */
 export type ChannelName = string;
@@ -62,4 +64,12 @@ export interface DeliveryChannel<C extends FrozenContent = FrozenContent> {
 export function isFrozenContent(value: unknown): value is FrozenContent {
   const content = value as Partial<FrozenContent> | undefined;
   return typeof content === 'object' && content !== null && typeof content.version === 'number' && Array.isArray(content.types);
+}
+
+/**
+ * The names of the channels channels/registry.ts builds for this config, in its order: where a
+ * notice is queued. Here rather than in the registry, so queuing needs none of the channels.
+ */
+export function configuredChannels(alerting: Pick<AlertingConfig, 'alertmanager'>): ChannelName[] {
+  return alerting.alertmanager ? ['email', 'alertmanager'] : ['email'];
 }
