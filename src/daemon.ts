@@ -2,8 +2,9 @@
 // The only module (with commands/) that imports from everywhere.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { createAlertmanagerChannel, startAlertmanagerLoop, type AlertmanagerLoop } from './alerting/alertmanager.ts';
-import { createEmailChannel, type EmailChannel } from './alerting/email.ts';
+import { createAlertmanagerPoster, startAlertmanagerLoop, type AlertmanagerLoop } from './alerting/channels/alertmanager.ts';
+import type { DeliveryChannel } from './alerting/channel.ts';
+import { createChannels } from './alerting/channels/registry.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createIncidentBook } from './checks/incident-book.ts';
@@ -61,21 +62,20 @@ export function jobOf(check: Check): Job {
 
 /** Delivery parts built from the alerting config; rebuilt when a reload changes it. */
 interface Delivery {
-  readonly email: EmailChannel;
+  readonly channels: readonly DeliveryChannel[];
   readonly outbox: Outbox;
   readonly alertmanager?: AlertmanagerLoop;
 }
 
 function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, log: Logger): Delivery {
   const { alerting } = config;
-  const email = createEmailChannel({ smtp: alerting.email.smtp, from: alerting.email.from, outboxDir: alerting.email.outboxDir, log });
+  const channels = createChannels({ alerting, location: config.location, log });
   const outbox = createOutbox({
     store,
     alerting,
-    location: config.location,
     clock,
     log,
-    channels: { email },
+    channels,
     backoff: alerting.email.retry,
     onQueued: (channel, count) => metrics.setNotificationsQueued(channel, count),
     onDelivered: (channel, type, result) => metrics.recordNotification(channel, type, result),
@@ -83,7 +83,7 @@ function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Cl
   outbox.start();
   const alertmanager = alerting.alertmanager
     ? startAlertmanagerLoop({
-        channel: createAlertmanagerChannel({
+        channel: createAlertmanagerPoster({
           urls: alerting.alertmanager.urls,
           resendIntervalSeconds: alerting.alertmanager.resendIntervalSeconds,
           timeoutSeconds: alerting.alertmanager.timeoutSeconds,
@@ -99,14 +99,14 @@ function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Cl
         clock,
       })
     : undefined;
-  log.info({ email: email.target, alertmanager: alerting.alertmanager?.urls.length ?? 0 }, 'alert delivery ready');
-  return { email, outbox, alertmanager };
+  log.info({ email: channels[0]?.target, alertmanager: alerting.alertmanager?.urls.length ?? 0 }, 'alert delivery ready');
+  return { channels, outbox, alertmanager };
 }
 
 async function stopDelivery(delivery: Delivery): Promise<void> {
   await delivery.alertmanager?.stop();
   await delivery.outbox.stop();
-  delivery.email.close();
+  for (const channel of delivery.channels) channel.close();
 }
 
 function deliveryKey(config: Config): string {

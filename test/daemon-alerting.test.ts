@@ -45,6 +45,8 @@ interface Setup {
   readonly smtpPort: number;
   readonly checks: readonly string[];
   readonly alerting?: string;
+  readonly groupWait?: string;
+  readonly failureThreshold?: number;
 }
 
 function writeConfig(dir: string, setup: Setup): string {
@@ -54,9 +56,9 @@ function writeConfig(dir: string, setup: Setup): string {
     [
       'server: { listen: "127.0.0.1:0" }',
       `storage: { path: "${join(dir, 'state', 'sentinel.db')}" }`,
-      'defaults: { interval: 200ms, timeout: 150ms, failureThreshold: 1, successThreshold: 1 }',
+      `defaults: { interval: 200ms, timeout: 150ms, failureThreshold: ${setup.failureThreshold ?? 1}, successThreshold: 1 }`,
       'alerting:',
-      '  groupWait: 300ms',
+      `  groupWait: ${setup.groupWait ?? '300ms'}`,
       '  groupInterval: 400ms',
       '  email:',
       `    smtp: { host: 127.0.0.1, port: ${setup.smtpPort}, timeout: 2s }`,
@@ -115,6 +117,23 @@ describe('alert mail from the daemon', () => {
     const references = [mails[1]!.parsed.references ?? []].flat();
     const firingIds = [firing!.parsed.messageId, ...[firing!.parsed.references ?? []].flat()];
     expect(references.some((id) => firingIds.includes(id))).toBe(true);
+  });
+
+  it('hands the first firing to the mail server within failureThreshold × interval + groupWait + 1 s of the outage', async () => {
+    const smtp = await startSmtpServer();
+    smtpServers.push(smtp);
+    const dir = mkdtempSync(join(tmpdir(), 'dvc-alert-'));
+    // groupWait well above the interval: waiting it twice (settling, then the outbox) would show.
+    const [intervalSeconds, failureThreshold, groupWaitSeconds] = [0.2, 2, 3];
+    const daemon = startDaemon(writeConfig(dir, { smtpPort: smtp.port, checks: [http('dvcqg-home', '/home')], groupWait: '3s', failureThreshold }));
+    await started(daemon);
+    const outageBegan = Date.now();
+    statusOf.set('/home', 503);
+    const [mail] = await smtp.waitForMails(1, 15_000);
+    const delaySeconds = (mail!.receivedAt.getTime() - outageBegan) / 1000;
+    expect(mail!.parsed.subject).toMatch(/^\[SỰ CỐ\] .*dvcqg-home/);
+    expect(delaySeconds).toBeGreaterThanOrEqual(groupWaitSeconds);
+    expect(delaySeconds).toBeLessThanOrEqual(failureThreshold * intervalSeconds + groupWaitSeconds + 1);
   });
 
   it('groups a five-check cascade into one mail', async () => {

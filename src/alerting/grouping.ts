@@ -2,7 +2,11 @@
 // the pending rows, what the store knows of earlier mails, and the time.
 //
 // - Notifications of one route that arise within groupWait go out as ONE mail: a route becomes
-//   ready groupWait after its oldest pending notification.
+//   ready groupWait after its oldest pending notification's groupWaitFrom. groupWait is counted
+//   once per notification, from the moment the thing it reports happened (state/notification.ts
+//   groupWaitStartOf): a firing's groupWait was spent settling the incident (state/incidents.ts),
+//   so a firing is ready when queued; resolved, reminder, vantage, window and notice mails wait
+//   here, so that five checks recovering together are one mail.
 // - After a mail to a route, the next one waits until groupInterval after it was delivered.
 // - A route that still has a mail on its way (frozen, not yet delivered) makes no new one: its
 //   pending notifications wait and then go out together, so the order per route stays strict.
@@ -10,7 +14,8 @@
 export interface PendingRow {
   readonly id: number;
   readonly route: string;
-  readonly createdAt: Date;
+  /** When this row's groupWait began (not necessarily when it was queued). */
+  readonly groupWaitFrom: Date;
 }
 
 export interface GroupingInput<R extends PendingRow> {
@@ -61,7 +66,7 @@ export function routeDueAt(
   lastDeliveredAt: Date | undefined,
   timing: { readonly groupWaitSeconds: number; readonly groupIntervalSeconds: number },
 ): Date {
-  const oldestMs = Math.min(...rows.map((row) => row.createdAt.getTime()));
+  const oldestMs = Math.min(...rows.map((row) => row.groupWaitFrom.getTime()));
   const afterWaitMs = oldestMs + timing.groupWaitSeconds * 1000;
   const afterIntervalMs = lastDeliveredAt === undefined ? -Infinity : lastDeliveredAt.getTime() + timing.groupIntervalSeconds * 1000;
   return new Date(Math.max(afterWaitMs, afterIntervalMs));

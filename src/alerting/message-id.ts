@@ -8,8 +8,13 @@
 // under the same parent. `In-Reply-To` names the anchor of the first incident the mail is a
 // follow-up about (reminder, resolved…); a mail that only announces (firing) has none, so no client
 // shows the opening mail as "a reply to a missing message".
+//
+// Notices (state/notification.ts) have their own scheme: each mail's Message-ID is
+// <notice.{kind}.{seed}.{16 hex}@{domain}>, and its References name the anchor
+// <notice.{kind}.{key}@{domain}>, so notices of one kind about one thing (one report, one token)
+// thread together and never into an incident's thread.
 import { randomBytes } from 'node:crypto';
-import type { Notification } from './notification.ts';
+import type { Notification } from '../state/notification.ts';
 
 export interface ThreadHeaders {
   /** Anchor ids, each `<…>`, in the order the mail carries them. */
@@ -30,6 +35,16 @@ export function mailDomainOf(from: string): string {
 /** Unique per delivery: `<dvc.{seed}.{16 hex}@{domain}>`. `seed` is a number that never repeats (an outbox row id). */
 export function createMessageId(seed: number | string, domain: string, random: (bytes: number) => Buffer = randomBytes): string {
   return `<dvc.${toIdText(String(seed))}.${random(8).toString('hex')}@${domain}>`;
+}
+
+/** Unique per notice mail: `<notice.{kind}.{seed}.{16 hex}@{domain}>`. */
+export function noticeMessageId(kind: string, seed: number | string, domain: string, random: (bytes: number) => Buffer = randomBytes): string {
+  return `<notice.${toIdText(kind)}.${toIdText(String(seed))}.${random(8).toString('hex')}@${domain}>`;
+}
+
+/** The thread of notices of one kind about one thing. */
+export function noticeAnchorId(kind: string, key: string, domain: string): string {
+  return `<notice.${toIdText(kind)}.${toIdText(key)}@${domain}>`;
 }
 
 export function incidentAnchorId(incidentId: string, domain: string): string {

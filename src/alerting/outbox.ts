@@ -1,27 +1,28 @@
-// Delivers the queued mail notifications: groups them per route (grouping.ts), freezes each mail
-// in the store before its first attempt, sends it, marks it delivered, or backs off and tries again,
-// forever. Nothing here decides WHAT to send (state/incidents.ts) or how it reads (messages/).
+// Delivers the queued notifications on every channel: groups them per route (grouping.ts), has
+// the channel render each batch and freezes the result in the store before its first attempt,
+// hands it to the channel, marks it delivered, or backs off and tries again (until the channel
+// says a failure is final). Nothing here decides WHAT to send or to whom (src/state/), how it
+// reads, or how a medium works (channels/: one file per channel, one interface).
 //
 // Guarantees, and how:
 // - Nothing lost: notifications sit in the store until a delivery holding them is marked delivered.
-// - Nothing twice: a mail is frozen (Message-ID, Date, MIME boundary, every byte of text) in the
-//   store before it is first sent, and only that frozen mail is ever sent for those notifications.
+// - Nothing twice: a delivery is frozen (Message-ID, Date, MIME boundary, every byte of text) in the
+//   store before it is first sent, and only that frozen delivery is ever sent for those notifications.
 //   The one possible repeat is a crash between the server's "250" and the delivery mark: the same
 //   mail, same Message-ID, goes again after the restart.
-// - Order per route: a route with a mail still on its way makes no new mail, and only its oldest
-//   undelivered mail is attempted; one send per route at a time. Different routes go in parallel.
-import { randomBytes } from 'node:crypto';
+// - Order per route: a route with a delivery still on its way makes no new one, and only its oldest
+//   undelivered delivery is attempted; one send per channel and route at a time. Different routes
+//   and channels go in parallel.
+// - groupWait is counted once per notification, from when what it reports happened (grouping.ts):
+//   a firing was already settled for groupWait by the incident rules and goes out when queued.
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
+import { groupWaitStartOf, type Notification, type NotificationType } from '../state/notification.ts';
 import type { DeliveryRow, Store } from '../store/store.ts';
 import { backoffSeconds, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
-import type { EmailChannel, OutgoingMail } from './email.ts';
-import { smtpErrorFields } from './explain-smtp-error.ts';
+import type { ChannelName, DeliveryChannel } from './channel.ts';
 import { planGroups } from './grouping.ts';
-import { renderEmail } from './messages/render-email.ts';
-import { createMessageId, mailDomainOf, threadHeadersOf } from './message-id.ts';
-import { routeKey, type Notification, type NotificationType } from './notification.ts';
 
 export type DeliveryResult = 'sent' | 'failed';
 
@@ -30,66 +31,49 @@ export type OutboxStore = Pick<Store, 'outbox'>;
 
 export interface OutboxOptions {
   readonly store: OutboxStore;
-  readonly alerting: AlertingConfig;
-  /** The prober's location label, shown in mail footers. */
-  readonly location?: string;
+  /** groupWait and groupInterval. */
+  readonly alerting: Pick<AlertingConfig, 'groupWaitSeconds' | 'groupIntervalSeconds'>;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly channels: { readonly email: EmailChannel };
+  readonly channels: readonly DeliveryChannel[];
   /** After every pass and every attempt: notifications not yet delivered (dvc_notifications_queued). */
-  readonly onQueued?: (channel: 'email', count: number) => void;
-  /** Once per notification in a mail, after each attempt (dvc_notifications_total). */
-  readonly onDelivered?: (channel: 'email', type: NotificationType, result: DeliveryResult) => void;
+  readonly onQueued?: (channel: ChannelName, count: number) => void;
+  /** Once per notification in a delivery, after each attempt (dvc_notifications_total). */
+  readonly onDelivered?: (channel: ChannelName, type: NotificationType, result: DeliveryResult) => void;
   /** Default: first retry after about 5 s, doubling up to 5 min. */
   readonly backoff?: BackoffPolicy;
-  /** Routes sent to at the same time; default 4. */
+  /** Routes sent to at the same time, per channel; default 4. */
   readonly maxParallelRoutes?: number;
-  readonly systemNames?: Readonly<Record<string, string>>;
 }
 
 export interface Outbox {
   /** Something was enqueued: look now rather than at the next timer. */
   wake(): void;
-  /** Resumes frozen undelivered mails first (restart recovery), then delivers as things fall due. */
+  /** Resumes frozen undelivered deliveries first (restart recovery), then delivers as things fall due. */
   start(): void;
-  /** No new attempts; waits for sends in flight (bounded by the SMTP timeouts) so they get marked. */
+  /** No new attempts; waits for sends in flight (bounded by the channels' timeouts) so they get marked. */
   stop(): Promise<void>;
   /** Resolves when nothing is in flight and nothing is due right now (for tests). */
   idle(): Promise<void>;
 }
 
-const CHANNEL = 'email';
-const FROZEN_MAIL_VERSION = 1;
 /** setTimeout's limit; later due times are re-planned when the timer fires. */
 const MAX_TIMER_MS = 2_147_483_647;
 const MAX_IDLE_ROUNDS = 10_000;
-
-/** What a delivery's `content` holds: the mail exactly as it goes out, and what it carries. */
-interface FrozenMail {
-  readonly version: number;
-  readonly to: readonly string[];
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  /** ISO-8601; JSON has no dates. */
-  readonly date: string;
-  readonly boundary: string;
-  readonly references: readonly string[];
-  readonly inReplyTo?: string;
-  readonly types: readonly NotificationType[];
-}
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const { store, clock, log } = options;
   const policy = options.backoff ?? DEFAULT_BACKOFF;
   const maxParallel = options.maxParallelRoutes ?? 4;
-  const domain = mailDomainOf(options.alerting.email.from);
-  const inFlight = new Map<string, Promise<void>>();
-  /** Routes whose mail could not even be made (a bug); retried after the backoff cap, not on every pass. */
-  const unrenderable = new Map<string, number>();
+  /** Keyed by channel, then route. */
+  const inFlight = new Map<ChannelName, Map<string, Promise<void>>>(options.channels.map((channel) => [channel.name, new Map()]));
+  /** Routes whose batch could not even be rendered (a bug); retried after the backoff cap, not on every pass. */
+  const unrenderable = new Map<ChannelName, Map<string, number>>(options.channels.map((channel) => [channel.name, new Map()]));
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let passQueued = false;
+
+  const allInFlight = (): Promise<void>[] => [...inFlight.values()].flatMap((routes) => [...routes.values()]);
 
   const queuePass = (): void => {
     if (!running || passQueued) return;
@@ -109,155 +93,144 @@ export function createOutbox(options: OutboxOptions): Outbox {
     timer.unref();
   };
 
-  /** Synchronous: reads the store, freezes new mails, starts sends; the sends finish later. */
+  /** Synchronous: reads the store, freezes new deliveries, starts sends; the sends finish later. */
   const runPass = (): void => {
     if (!running) return;
     const now = clock();
     let nextDueMs: number | undefined;
     const due = (ms: number) => (nextDueMs = nextDueMs === undefined ? ms : Math.min(nextDueMs, ms));
-    try {
-      const blocked = new Set(inFlight.keys());
-      const oldestPerRoute = new Map<string, DeliveryRow>();
-      for (const delivery of store.outbox.undelivered(CHANNEL)) {
-        blocked.add(delivery.route);
-        if (!oldestPerRoute.has(delivery.route)) oldestPerRoute.set(delivery.route, delivery);
+    for (const channel of options.channels) {
+      try {
+        passChannel(channel, now, due);
+      } catch (error) {
+        // The store failed (disk full, closed while stopping): look again later rather than spin.
+        log.error({ err: error, channel: channel.name }, 'outbox pass failed; will look again');
+        due(now.getTime() + policy.firstSeconds * 1000);
       }
-      for (const delivery of oldestPerRoute.values()) {
-        if (inFlight.has(delivery.route)) continue;
-        if (delivery.nextAttemptAt.getTime() > now.getTime()) due(delivery.nextAttemptAt.getTime());
-        else if (inFlight.size < maxParallel) startSend(delivery);
-      }
-      for (const [route, untilMs] of unrenderable) {
-        if (untilMs > now.getTime()) {
-          blocked.add(route);
-          due(untilMs);
-        } else {
-          unrenderable.delete(route);
-        }
-      }
-      const plan = planGroups({
-        pending: store.outbox.pending(CHANNEL),
-        lastDeliveredAt: (route) => store.outbox.lastDeliveredAt(CHANNEL, route),
-        blockedRoutes: blocked,
-        groupWaitSeconds: options.alerting.groupWaitSeconds,
-        groupIntervalSeconds: options.alerting.groupIntervalSeconds,
-        now,
-      });
-      if (plan.nextDueAt) due(plan.nextDueAt.getTime());
-      // A ready route left over for lack of a free slot is picked up when a send finishes.
-      for (const ready of plan.ready) {
-        if (inFlight.size >= maxParallel) break;
-        const delivery = freeze(ready.route, ready.rows, now);
-        if (delivery) startSend(delivery);
-        else due(unrenderable.get(ready.route)!);
-      }
-      options.onQueued?.(CHANNEL, store.outbox.countQueued(CHANNEL));
-    } catch (error) {
-      // The store failed (disk full, closed while stopping): look again later rather than spin.
-      log.error({ err: error }, 'outbox pass failed; will look again');
-      due(now.getTime() + policy.firstSeconds * 1000);
     }
     schedule(nextDueMs);
   };
 
-  const freeze = (route: string, rows: readonly { readonly id: number; readonly notification: Notification }[], now: Date): DeliveryRow | undefined => {
-    const batch = rows.map((row) => row.notification);
+  const passChannel = (channel: DeliveryChannel, now: Date, due: (ms: number) => void): void => {
+    const flying = inFlight.get(channel.name)!;
+    const broken = unrenderable.get(channel.name)!;
+    const blocked = new Set(flying.keys());
+    const oldestPerRoute = new Map<string, DeliveryRow>();
+    for (const delivery of store.outbox.undelivered(channel.name)) {
+      blocked.add(delivery.route);
+      if (!oldestPerRoute.has(delivery.route)) oldestPerRoute.set(delivery.route, delivery);
+    }
+    for (const delivery of oldestPerRoute.values()) {
+      if (flying.has(delivery.route)) continue;
+      if (delivery.nextAttemptAt.getTime() > now.getTime()) due(delivery.nextAttemptAt.getTime());
+      else if (flying.size < maxParallel) startSend(channel, delivery);
+    }
+    for (const [route, untilMs] of broken) {
+      if (untilMs > now.getTime()) {
+        blocked.add(route);
+        due(untilMs);
+      } else {
+        broken.delete(route);
+      }
+    }
+    const plan = planGroups({
+      pending: store.outbox.pending(channel.name).map((row) => ({ ...row, groupWaitFrom: groupWaitStartOf(row.notification, row.createdAt) })),
+      lastDeliveredAt: (route) => store.outbox.lastDeliveredAt(channel.name, route),
+      blockedRoutes: blocked,
+      groupWaitSeconds: options.alerting.groupWaitSeconds,
+      groupIntervalSeconds: options.alerting.groupIntervalSeconds,
+      now,
+    });
+    if (plan.nextDueAt) due(plan.nextDueAt.getTime());
+    // A ready route left over for lack of a free slot is picked up when a send finishes.
+    for (const ready of plan.ready) {
+      if (flying.size >= maxParallel) break;
+      const delivery = freeze(channel, ready.route, ready.rows, now);
+      if (delivery) startSend(channel, delivery);
+      else due(broken.get(ready.route)!);
+    }
+    options.onQueued?.(channel.name, store.outbox.countQueued(channel.name));
+  };
+
+  const freeze = (
+    channel: DeliveryChannel,
+    route: string,
+    rows: readonly { readonly id: number; readonly notification: Notification }[],
+    now: Date,
+  ): DeliveryRow | undefined => {
     try {
-      const rendered = renderEmail(batch, {
-        locale: options.alerting.locale,
-        location: options.location,
-        links: options.alerting.links,
+      // Row ids are never reused and each row joins one delivery only, so the first one seeds a unique id.
+      const rendered = channel.render(
+        rows.map((row) => row.notification),
+        { now, seed: rows[0]!.id },
+      );
+      return store.outbox.createDelivery({
+        channel: channel.name,
+        route,
+        rowIds: rows.map((row) => row.id),
+        messageId: rendered.id,
+        content: rendered.content,
         now,
-        systemNames: options.systemNames,
       });
-      const thread = threadHeadersOf(batch, domain);
-      const content: FrozenMail = {
-        version: FROZEN_MAIL_VERSION,
-        to: recipientsOf(batch),
-        ...rendered,
-        date: now.toISOString(),
-        boundary: randomBytes(12).toString('hex'),
-        references: thread.references,
-        ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
-        types: batch.map((notification) => notification.type),
-      };
-      // Row ids are never reused and each row joins one delivery only, so the first one makes the id unique.
-      const messageId = createMessageId(rows[0]!.id, domain);
-      return store.outbox.createDelivery({ channel: CHANNEL, route, rowIds: rows.map((row) => row.id), messageId, content, now });
     } catch (error) {
-      unrenderable.set(route, now.getTime() + policy.capSeconds * 1000);
-      log.error({ err: error, route, rows: rows.map((row) => row.id) }, 'could not make a mail from queued notifications; will try again later');
+      unrenderable.get(channel.name)!.set(route, now.getTime() + policy.capSeconds * 1000);
+      log.error(
+        { err: error, channel: channel.name, route, rows: rows.map((row) => row.id) },
+        `could not make a ${channel.noun} from queued notifications; will try again later`,
+      );
       return undefined;
     }
   };
 
-  const startSend = (delivery: DeliveryRow): void => {
-    const attempt = send(delivery)
+  const startSend = (channel: DeliveryChannel, delivery: DeliveryRow): void => {
+    const flying = inFlight.get(channel.name)!;
+    const attempt = send(channel, delivery)
       .catch((error: unknown) => {
         // The store failed around the send; the delivery stays undelivered and is tried again.
-        log.error({ err: error, deliveryId: delivery.id }, 'could not record a mail attempt');
+        log.error({ err: error, channel: channel.name, deliveryId: delivery.id }, `could not record a ${channel.noun} attempt`);
       })
       .finally(() => {
-        inFlight.delete(delivery.route);
+        flying.delete(delivery.route);
         queuePass();
       });
-    inFlight.set(delivery.route, attempt);
+    flying.set(delivery.route, attempt);
   };
 
-  const send = async (delivery: DeliveryRow): Promise<void> => {
-    const frozen = readFrozenMail(delivery.content);
-    if (frozen === undefined) {
+  const send = async (channel: DeliveryChannel, delivery: DeliveryRow): Promise<void> => {
+    const content = channel.read(delivery.content);
+    if (content === undefined) {
       // Written by a newer version, or damaged: keep it (nothing is dropped), retry slowly, say so.
-      log.error({ deliveryId: delivery.id }, 'stored mail unreadable; will try again later');
-      store.outbox.markAttemptFailed(delivery.id, 'stored mail unreadable', new Date(clock().getTime() + policy.capSeconds * 1000));
+      log.error({ channel: channel.name, deliveryId: delivery.id }, `stored ${channel.noun} unreadable; will try again later`);
+      store.outbox.markAttemptFailed(delivery.id, `stored ${channel.noun} unreadable`, new Date(clock().getTime() + policy.capSeconds * 1000));
       return;
     }
-    const mail: OutgoingMail = {
-      id: delivery.id,
-      messageId: delivery.messageId,
-      to: frozen.to,
-      subject: frozen.subject,
-      text: frozen.text,
-      html: frozen.html,
-      date: new Date(frozen.date),
-      boundary: frozen.boundary,
-      references: frozen.references,
-      ...(frozen.inReplyTo ? { inReplyTo: frozen.inReplyTo } : {}),
+    const count = (result: DeliveryResult) => {
+      for (const type of content.types) options.onDelivered?.(channel.name, type, result);
     };
     const attempt = delivery.attempts + 1;
+    const names = { deliveryId: delivery.id, messageId: delivery.messageId, ...channel.describe(content), attempt };
     let receipt;
     try {
-      receipt = await options.channels.email.send(mail);
+      receipt = await channel.send({ deliveryId: delivery.id, id: delivery.messageId, content });
     } catch (error) {
-      const delaySeconds = backoffSeconds(attempt, policy);
-      const nextAttemptAt = new Date(clock().getTime() + delaySeconds * 1000);
-      const fields = smtpErrorFields(error);
-      log.warn(
-        { deliveryId: delivery.id, messageId: delivery.messageId, to: frozen.to, attempt, retryInSeconds: Math.round(delaySeconds * 10) / 10, ...fields },
-        'mail not delivered; will retry',
-      );
-      store.outbox.markAttemptFailed(delivery.id, String(fields.response ?? fields.error), nextAttemptAt);
-      for (const type of frozen.types) options.onDelivered?.(CHANNEL, type, 'failed');
+      const fields = channel.describeFailure(error);
+      const reason = String(fields.response ?? fields.error ?? (error as Error).message ?? error);
+      if (channel.classify(error) === 'give_up') {
+        // Final: trying again would fail the same way. The delivery is closed with its reason kept.
+        log.error({ ...names, ...fields }, `${channel.noun} refused for good; not retried`);
+        store.outbox.markAttemptFailed(delivery.id, reason, clock());
+        store.outbox.markDelivered(delivery.id, clock());
+      } else {
+        const delaySeconds = backoffSeconds(attempt, policy);
+        log.warn({ ...names, retryInSeconds: Math.round(delaySeconds * 10) / 10, ...fields }, `${channel.noun} not delivered; will retry`);
+        store.outbox.markAttemptFailed(delivery.id, reason, new Date(clock().getTime() + delaySeconds * 1000));
+      }
+      count('failed');
       return;
     }
     store.outbox.markDelivered(delivery.id, clock());
-    if (receipt.rejected && receipt.rejected.length > 0) {
-      // Sent to the others; sending again would repeat it to them, so this is reported, not retried.
-      log.warn({ deliveryId: delivery.id, messageId: delivery.messageId, rejected: receipt.rejected }, 'mail server refused some recipients');
-    }
-    log.info(
-      {
-        deliveryId: delivery.id,
-        messageId: delivery.messageId,
-        to: frozen.to,
-        subject: frozen.subject,
-        attempt,
-        notifications: frozen.types.length,
-        ...receipt,
-      },
-      'mail delivered',
-    );
-    for (const type of frozen.types) options.onDelivered?.(CHANNEL, type, 'sent');
+    log.info({ ...names, notifications: content.types.length, ...receipt }, `${channel.noun} delivered`);
+    count('sent');
   };
 
   return {
@@ -265,51 +238,27 @@ export function createOutbox(options: OutboxOptions): Outbox {
     start() {
       if (running) return;
       running = true;
-      const resumed = store.outbox.undelivered(CHANNEL).length;
-      if (resumed > 0) log.info({ deliveries: resumed }, 'resuming mails frozen before the last stop');
+      for (const channel of options.channels) {
+        const resumed = store.outbox.undelivered(channel.name).length;
+        if (resumed > 0) log.info({ channel: channel.name, deliveries: resumed }, `resuming ${channel.noun}s frozen before the last stop`);
+      }
       runPass();
     },
     async stop() {
       running = false;
       schedule(undefined);
-      await Promise.allSettled([...inFlight.values()]);
+      await Promise.allSettled(allInFlight());
     },
     async idle() {
       for (let round = 0; round < MAX_IDLE_ROUNDS; round += 1) {
         if (!running) return;
-        if (inFlight.size === 0) {
+        if (allInFlight().length === 0) {
           runPass();
-          if (inFlight.size === 0) return;
+          if (allInFlight().length === 0) return;
         }
-        await Promise.allSettled([...inFlight.values()]);
+        await Promise.allSettled(allInFlight());
       }
       throw new Error(`outbox still busy after ${MAX_IDLE_ROUNDS} rounds`);
     },
   };
-}
-
-/** The route's addresses, de-duplicated the way routeKey compares them, first spelling kept. */
-function recipientsOf(batch: readonly Notification[]): string[] {
-  const byKey = new Map<string, string>();
-  for (const address of batch.flatMap((notification) => notification.to)) {
-    const key = routeKey([address]);
-    if (key !== '' && !byKey.has(key)) byKey.set(key, address.trim());
-  }
-  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, address]) => address);
-}
-
-function readFrozenMail(content: unknown): FrozenMail | undefined {
-  const value = (typeof content === 'string' ? safeParse(content) : content) as Partial<FrozenMail> | undefined;
-  if (!value || value.version !== FROZEN_MAIL_VERSION) return undefined;
-  const fields = [value.subject, value.text, value.html, value.date, value.boundary];
-  if (fields.some((field) => typeof field !== 'string') || !Array.isArray(value.to) || !Array.isArray(value.types)) return undefined;
-  return { references: [], ...value } as FrozenMail;
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

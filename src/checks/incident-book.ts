@@ -3,7 +3,7 @@
 // alerting state commit together or not at all. That is the "nothing lost, nothing twice" rule.
 // The rules themselves are pure (state/incidents.ts); this module only feeds and persists them.
 import type { Logger } from 'pino';
-import type { Notification } from '../alerting/notification.ts';
+import type { Notification } from '../state/notification.ts';
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import type { Check } from '../config/config.ts';
 import { carriedSync, type ProbeResult } from '../probes/probe.ts';
@@ -11,7 +11,8 @@ import type { Store } from '../store/store.ts';
 import { initialAlertingState, parseAlertingState, serializeAlertingState, type AlertingState } from '../state/alerting-state.ts';
 import type { CheckState, StatusChange } from '../state/check-state.ts';
 import type { Incident } from '../state/incident.ts';
-import { decideOnResult, decideOnTick, ordinaryRecipients, type AlertingView, type CheckAlerting, type Decision } from '../state/incidents.ts';
+import { decideOnResult, decideOnTick, type AlertingView, type CheckAlerting, type Decision } from '../state/incidents.ts';
+import { ordinaryRecipients, routeKey } from '../state/recipients.ts';
 
 const ALERTING_STATE_KEY = 'alerting-state';
 /** A steady check's state is rewritten at least this often, so a restart shows a recent result. */
@@ -97,7 +98,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     store.transaction(() => {
       if (stateWrite) store.checkStates.save(stateWrite.check, stateWrite.state);
       for (const incident of decision.incidents) store.incidents.upsert(incident);
-      for (const notification of decision.notifications) store.outbox.enqueue('email', notification);
+      for (const notification of decision.notifications) store.outbox.enqueue('email', notification, routeKey(notification.to));
       if (stateChanged) store.meta.set(ALERTING_STATE_KEY, serializeAlertingState(decision.alertingState));
     });
     if (stateWrite) states.set(stateWrite.check, stateWrite.state);
@@ -170,7 +171,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       store.transaction(() => {
         for (const incident of closed) store.incidents.upsert(incident);
         for (const name of orphans.map((incident) => incident.check)) store.checkStates.remove(name);
-        for (const notification of notifications) if (notification.to.length > 0) store.outbox.enqueue('email', notification);
+        for (const notification of notifications) if (notification.to.length > 0) store.outbox.enqueue('email', notification, routeKey(notification.to));
       });
       for (const incident of closed) open.delete(incident.check);
       log.info({ checks: closed.map((incident) => incident.check) }, 'incidents of removed checks closed');

@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { addressOf, composeMail, createEmailChannel, smtpTransportOptions, type OutgoingMail } from '../alerting/email.ts';
+import { addressOf, composeMail, createMailSender, smtpTransportOptions, type OutgoingMail } from '../alerting/channels/email.ts';
 import { explainSmtpError } from '../alerting/explain-smtp-error.ts';
 import { renderEmail } from '../alerting/messages/render-email.ts';
 import { createMessageId, mailDomainOf } from '../alerting/message-id.ts';
-import type { Notification } from '../alerting/notification.ts';
+import type { Notification } from '../state/notification.ts';
 import type { SmtpConfig } from '../config/alerting-config.ts';
 import { ConfigError, countProblems, formatConfigIssue } from '../config/config-error.ts';
 import type { Config } from '../config/config.ts';
@@ -42,7 +42,7 @@ export async function testEmailCommand(options: { config: string }, io: TestEmai
   }
   const mail = buildTestMail(config, new Date());
   if (email.smtp === undefined) {
-    const channel = createEmailChannel({ from: email.from, outboxDir: email.outboxDir, log });
+    const channel = createMailSender({ from: email.from, outboxDir: email.outboxDir, log });
     try {
       const receipt = await channel.send(mail);
       io.stdout(`no alerting.email.smtp configured: the test mail to ${mail.to.join(', ')} was written to ${receipt.file}`);

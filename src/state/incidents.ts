@@ -22,6 +22,13 @@
 //   before anything is announced: children found meanwhile ride in the parent's firing, failures
 //   found while the prober's network goes down become inconclusive. An incident that resolves
 //   while settling gets its firing and its resolved mail together; an outage is never silent.
+// - This is the ONE groupWait a firing waits: the outbox counts a firing's groupWait from the
+//   incident's opening too (state/notification.ts groupWaitStartOf), so it sends it the moment it
+//   is queued. The wait lives here because only here can it sort a cascade out (holds, riders,
+//   inconclusive failures); the outbox could only batch mails. When the oldest incident settling
+//   for a recipient set has waited groupWait, every incident settling for that set fires with it,
+//   so checks that fail together still go out as one mail; one that opened later settles for less
+//   than groupWait then (parents and vantage checks should fail no later than their dependents).
 // - Recipients of a check: `email.to` ∪ the `to` of every route whose match fits (system equal,
 //   check glob with *). While windows with their own `to` cover the check, their `to` REPLACES
 //   that. A mail with riders also goes to the riders' recipients.
@@ -69,12 +76,13 @@
 // Restart safety: what the rules remember lives in the incidents and in AlertingState; a window's
 // start and end and the vantage transitions are found by comparing that state with the present.
 import type { AlertingConfig, MaintenanceWindow } from '../config/alerting-config.ts';
-import type { Notification, NotificationType } from '../alerting/notification.ts';
+import type { Notification, NotificationType } from './notification.ts';
 import type { ProbeResult } from '../probes/probe.ts';
 import type { AlertingState } from './alerting-state.ts';
 import type { CheckState, CheckStatus, StatusChange } from './check-state.ts';
 import { incidentId, type Hold, type Incident, type ResultSnapshot, type Severity } from './incident.ts';
-import { coversCheck, findWindowTransitions, matchesCheckPattern, type WindowOccurrence } from './maintenance.ts';
+import { coversCheck, findWindowTransitions, type WindowOccurrence } from './maintenance.ts';
+import { checkRecipients, normalizeAddresses, ordinaryRecipients, routeKey } from './recipients.ts';
 
 export { initialAlertingState, type AlertingState } from './alerting-state.ts';
 
@@ -128,14 +136,6 @@ export function isAlerting(status: CheckStatus, alertOn: IncidentPolicy['alertOn
 /** Every vantage check is critical, and there is at least one. */
 export function isVantageDown(vantage: readonly string[], states: ReadonlyMap<string, CheckState>): boolean {
   return vantage.length > 0 && vantage.every((check) => states.get(check)?.status === 'critical');
-}
-
-/** email.to ∪ the to of every matching route: sorted, lower-cased, without duplicates. */
-export function ordinaryRecipients(config: AlertingConfig, check: string, system: string): string[] {
-  const routes = config.email.routes.filter(
-    ({ match }) => (match.system === undefined || match.system === system) && (match.check === undefined || matchesCheckPattern(match.check, check)),
-  );
-  return normalizeAddresses([...config.email.to, ...routes.flatMap((route) => route.to)]);
 }
 
 export function decideOnResult(check: string, result: ProbeResult, change: StatusChange | undefined, view: AlertingView): Decision {
@@ -401,15 +401,24 @@ function release(draft: Draft, held: readonly Incident[]): void {
   }
 }
 
-/** New incidents: take a hold if one applies, else fire once they have waited groupWait. */
+/**
+ * New incidents: take a hold if one applies, else fire once they have waited groupWait. When the
+ * oldest incident settling for a recipient set has waited groupWait, every incident settling for
+ * that set fires with it (as Alertmanager's group_wait does): checks that fail together are
+ * announced in ONE mail, and the outbox, which waits no more for a firing, sends it at once.
+ */
 function settle(draft: Draft): void {
-  const due: Incident[] = [];
+  const settling: Incident[] = [];
   for (const incident of listOpen(draft)) {
     if (incident.announced || incident.hold !== undefined) continue;
     const hold = findHold(draft, incident);
     if (hold) put(draft, withHold(incident, hold));
-    else if (draft.now.getTime() - incident.openedAt.getTime() >= draft.config.groupWaitSeconds * 1000) due.push(incident);
+    else settling.push(incident);
   }
+  const waitMs = draft.config.groupWaitSeconds * 1000;
+  const routeOf = (incident: Incident): string => routeKey(recipientsOf(draft, incident));
+  const dueRoutes = new Set(settling.filter((incident) => draft.now.getTime() - incident.openedAt.getTime() >= waitMs).map(routeOf));
+  const due = settling.filter((incident) => dueRoutes.has(routeOf(incident)));
   for (const incident of due) put(draft, { ...incident, announced: true, lastNotifiedAt: draft.now });
   for (const { check } of due) queueIncidentMail(draft, 'firing', draft.open.get(check)!);
 }
@@ -487,18 +496,13 @@ function endWindow(draft: Draft, name: string, window: MaintenanceWindow | undef
 
 // ---- recipients and notifications ------------------------------------------------------------
 
-function normalizeAddresses(addresses: readonly string[]): string[] {
-  return [...new Set(addresses.map((address) => address.trim().toLowerCase()))].filter((address) => address !== '').sort();
-}
-
 function ordinaryRecipientsOf(draft: Draft, incident: Incident): string[] {
   return ordinaryRecipients(draft.config, incident.check, incident.system);
 }
 
 /** A window's own `to` replaces the ordinary recipients while it covers the check. */
 function recipientsOf(draft: Draft, incident: Incident): string[] {
-  const windows = activeWindowsOf(draft).filter((window) => window.to !== undefined && coversCheck(window, incident.check));
-  return windows.length > 0 ? normalizeAddresses(windows.flatMap((window) => window.to ?? [])) : ordinaryRecipientsOf(draft, incident);
+  return checkRecipients(draft.config, activeWindowsOf(draft), incident.check, incident.system);
 }
 
 function mergeRecipients(draft: Draft, base: readonly string[], riders: readonly Incident[], of: (draft: Draft, incident: Incident) => string[]): string[] {

@@ -4,10 +4,11 @@
 // After a crash, undelivered deliveries are re-sent as they were frozen, never re-rendered.
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
-import { routeKey, type Notification } from '../alerting/notification.ts';
+import type { Notification } from '../state/notification.ts';
 import { deserialize, serialize, toEpochMs } from './serialize.ts';
 
-export type Channel = 'email' | 'alertmanager';
+/** A delivery channel's name (alerting/channels/registry.ts): email, alertmanager. */
+export type Channel = string;
 
 export interface OutboxRow {
   readonly id: number;
@@ -43,8 +44,11 @@ export interface CreateDeliveryInput {
 }
 
 export interface OutboxStore {
-  /** Returns the row id; the route is routeKey(notification.to). */
-  enqueue(channel: Channel, notification: Notification): number;
+  /**
+   * Returns the row id. `route` is the recipient set the rows are grouped and ordered by
+   * (state/recipients.ts routeKey); who is told is decided before the store sees it.
+   */
+  enqueue(channel: Channel, notification: Notification, route: string): number;
   /** Rows not yet in a delivery, oldest first. */
   pending(channel: string): OutboxRow[];
   /**
@@ -159,10 +163,10 @@ export function createOutboxStore(db: Database.Database, clock: Clock): OutboxSt
   });
 
   return {
-    enqueue(channel, notification) {
+    enqueue(channel, notification, route) {
       const { lastInsertRowid } = insertRow.run(
         channel,
-        routeKey(notification.to),
+        route,
         notification.type,
         notification.incident?.id ?? null,
         serialize(notification),

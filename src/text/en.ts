@@ -305,6 +305,7 @@ export const en: Words = {
     vantage_down: 'MONITORING NETWORK',
     vantage_up: 'MONITORING NETWORK',
     maintenance_end: 'MAINTENANCE OVER',
+    notice: 'NOTICE',
     test: 'TEST',
   },
   headline: (reason, httpStatus) => {
@@ -355,6 +356,7 @@ export const en: Words = {
     vantage_down: (count) => `${plural(count, 'notice', 'notices')}: monitoring network down`,
     vantage_up: (count) => `${plural(count, 'notice', 'notices')}: monitoring network back`,
     maintenance_end: (count) => `${plural(count, 'maintenance window', 'maintenance windows')} over`,
+    notice: (count) => plural(count, 'notice', 'notices'),
     test: (count) => plural(count, 'test mail', 'test mails'),
   },
   batchCount: {
@@ -366,6 +368,7 @@ export const en: Words = {
     vantage_down: () => 'monitoring network down',
     vantage_up: () => 'monitoring network back',
     maintenance_end: (count) => `${plural(count, 'maintenance window', 'maintenance windows')} over`,
+    notice: (count) => plural(count, 'notice', 'notices'),
     test: (count) => plural(count, 'test mail', 'test mails'),
   },
   batchIntro: (count) => `This mail carries ${count} notifications:`,
@@ -441,6 +444,26 @@ export const en: Words = {
   cause: describeCause,
   remedy: suggestAction,
   unnamedWindow: 'maintenance',
+  notices: {
+    report_late: {
+      title: (param) => `Report ${param('report')} not sent by its deadline ${param('deadline')}`,
+      body: (param) =>
+        `The report “${param('report')}” was due before ${param('deadline')} but has not been sent. Check the report settings and the mail queue.`,
+    },
+    token_renewal_failed: {
+      title: (param) => `Access token ${param('token')} could not be renewed`,
+      body: (param) => `The access token “${param('token')}” could not be renewed (${param('error')}). Checks that use it may fail until a new one is issued.`,
+    },
+    catalogue_changed: {
+      title: (param) => `Procedure catalogue changed (${param('changed')} procedures)`,
+      body: (param) => `Since the last comparison: ${param('added')} added, ${param('removed')} removed, ${param('changed')} changed.`,
+    },
+    store_unwritable: {
+      title: () => 'Monitoring data cannot be written',
+      body: (param) => `Writing to the store ${param('path')} failed (${param('error')}). New state and notifications may be lost if the monitor restarts.`,
+    },
+  },
+  noticeSeverity: { info: 'Information', warning: 'Warning', critical: 'Critical' },
   probe: PROBE_WORDS,
   page: {
     title: 'Public Service Portal monitoring — dvc-sentinel',

@@ -6,6 +6,7 @@ import type { Check } from '../config/config.ts';
 import type { FailureReason, Phase } from '../probes/probe.ts';
 import type { CheckStatus } from '../state/check-state.ts';
 import type { Hold, Severity } from '../state/incident.ts';
+import type { NoticeKind as MonitorNoticeKind, NoticeSeverity } from '../state/notification.ts';
 import { en } from './en.ts';
 import type { Diagnosis } from './probable-cause.ts';
 import type { ProbeWords } from './probe-words.ts';
@@ -13,7 +14,22 @@ import { vi } from './vi.ts';
 
 /** A notification as a reader tells it apart: type, and for incidents the severity. */
 export type NoticeKind =
-  'firing_critical' | 'firing_warning' | 'reminder_critical' | 'reminder_warning' | 'resolved' | 'vantage_down' | 'vantage_up' | 'maintenance_end' | 'test';
+  | 'firing_critical'
+  | 'firing_warning'
+  | 'reminder_critical'
+  | 'reminder_warning'
+  | 'resolved'
+  | 'vantage_down'
+  | 'vantage_up'
+  | 'maintenance_end'
+  | 'notice'
+  | 'test';
+
+/** A notice's words: `param` reads one of its parameters as text ("—" when absent). */
+export interface NoticeWords {
+  readonly title: (param: (name: string) => string) => string;
+  readonly body: (param: (name: string) => string) => string;
+}
 
 export interface Words {
   // Mail.
@@ -96,6 +112,9 @@ export interface Words {
   readonly remedy: (diagnosis: Diagnosis) => string | undefined;
   /** A window notification without a window name. */
   readonly unnamedWindow: string;
+  /** Notices about the monitor itself, by kind (state/notification.ts NOTICE_KINDS). */
+  readonly notices: Readonly<Record<MonitorNoticeKind, NoticeWords>>;
+  readonly noticeSeverity: Readonly<Record<NoticeSeverity, string>>;
   // Status page.
   readonly page: PageWords;
   // Probe messages, one wording per code (the compiler checks every code has one).

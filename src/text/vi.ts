@@ -319,6 +319,7 @@ export const vi: Words = {
     vantage_down: 'MẠNG GIÁM SÁT',
     vantage_up: 'MẠNG GIÁM SÁT',
     maintenance_end: 'HẾT BẢO TRÌ',
+    notice: 'THÔNG BÁO',
     test: 'THỬ NGHIỆM',
   },
   headline: (reason, httpStatus) => {
@@ -369,6 +370,7 @@ export const vi: Words = {
     vantage_down: (count) => `${count} thông báo mạng giám sát mất kết nối`,
     vantage_up: (count) => `${count} thông báo mạng giám sát kết nối lại`,
     maintenance_end: (count) => `${count} đợt bảo trì kết thúc`,
+    notice: (count) => `${count} thông báo về hệ thống giám sát`,
     test: (count) => `${count} thư thử nghiệm`,
   },
   batchCount: {
@@ -380,6 +382,7 @@ export const vi: Words = {
     vantage_down: () => 'mạng giám sát mất kết nối',
     vantage_up: () => 'mạng giám sát kết nối lại',
     maintenance_end: (count) => `${count} đợt bảo trì kết thúc`,
+    notice: (count) => `${count} thông báo`,
     test: (count) => `${count} thư thử nghiệm`,
   },
   batchIntro: (count) => `Thư này gồm ${count} thông báo:`,
@@ -455,6 +458,27 @@ export const vi: Words = {
   cause: describeCause,
   remedy: suggestAction,
   unnamedWindow: 'bảo trì',
+  notices: {
+    report_late: {
+      title: (param) => `Báo cáo ${param('report')} chưa gửi được trước hạn ${param('deadline')}`,
+      body: (param) => `Báo cáo “${param('report')}” phải gửi trước ${param('deadline')} nhưng chưa gửi được. Cần kiểm tra cấu hình báo cáo và hàng đợi thư.`,
+    },
+    token_renewal_failed: {
+      title: (param) => `Không gia hạn được mã truy cập ${param('token')}`,
+      body: (param) =>
+        `Mã truy cập “${param('token')}” không gia hạn được (${param('error')}). Các kiểm tra dùng mã này có thể báo lỗi cho đến khi mã được cấp lại.`,
+    },
+    catalogue_changed: {
+      title: (param) => `Danh mục thủ tục thay đổi (${param('changed')} thủ tục)`,
+      body: (param) => `So với lần đối chiếu trước: thêm ${param('added')}, bỏ ${param('removed')}, thay đổi ${param('changed')} thủ tục.`,
+    },
+    store_unwritable: {
+      title: () => 'Không ghi được dữ liệu giám sát',
+      body: (param) =>
+        `Không ghi được vào kho dữ liệu ${param('path')} (${param('error')}). Trạng thái và thông báo mới có thể mất nếu hệ thống giám sát khởi động lại.`,
+    },
+  },
+  noticeSeverity: { info: 'Thông tin', warning: 'Cảnh báo', critical: 'Nghiêm trọng' },
   probe: PROBE_WORDS,
   page: {
     title: 'Giám sát Cổng Dịch vụ công — dvc-sentinel',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmailChannel } from '../../src/alerting/email.ts';
+import { createMailSender } from '../../src/alerting/channels/email.ts';
 import { explainSmtpError, smtpErrorFields } from '../../src/alerting/explain-smtp-error.ts';
 import { captureLog, plainSmtp } from '../support/alerting-fixtures.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.ts';
@@ -53,7 +53,7 @@ describe('explainSmtpError on a real server', () => {
   it('says when secure: true meets a server that starts in plain text', async () => {
     server = await startSmtpServer();
     const config = plainSmtp(server.port, { secure: true });
-    const channel = createEmailChannel({ smtp: config, from: 'giamsat@angiang.gov.vn', outboxDir: '/nonexistent', log: captureLog().log });
+    const channel = createMailSender({ smtp: config, from: 'giamsat@angiang.gov.vn', outboxDir: '/nonexistent', log: captureLog().log });
     const failure = await channel
       .send({
         id: 1,

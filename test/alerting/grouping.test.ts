@@ -3,7 +3,7 @@ import { planGroups, routeDueAt, type PendingRow } from '../../src/alerting/grou
 
 const T0 = new Date('2026-05-29T15:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
-const row = (id: number, route: string, createdSeconds: number): PendingRow => ({ id, route, createdAt: at(createdSeconds) });
+const row = (id: number, route: string, createdSeconds: number): PendingRow => ({ id, route, groupWaitFrom: at(createdSeconds) });
 const timing = { groupWaitSeconds: 10, groupIntervalSeconds: 60 };
 
 function plan(pending: PendingRow[], nowSeconds: number, last: Record<string, number> = {}, blocked: string[] = []) {
@@ -47,6 +47,11 @@ describe('planGroups', () => {
 
   it('makes no mail for a route that still has one on its way, and gives it no due time', () => {
     expect(plan([row(1, 'a', 0)], 100, {}, ['a'])).toEqual({ ready: [] });
+  });
+
+  it("counts groupWait from when each row's wait began, so a settled firing is ready when queued", () => {
+    // Queued at 50, but its wait began when its incident opened at 40 (the rules settled it meanwhile).
+    expect(plan([row(1, 'a', 40)], 50).ready).toHaveLength(1);
   });
 
   it('routeDueAt is the later of the two rules', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMessageId, incidentAnchorId, mailDomainOf, threadHeadersOf } from '../../src/alerting/message-id.ts';
+import { createMessageId, incidentAnchorId, mailDomainOf, noticeAnchorId, noticeMessageId, threadHeadersOf } from '../../src/alerting/message-id.ts';
 import { makeIncident, makeNotification } from '../support/alerting-fixtures.ts';
 
 describe('mailDomainOf', () => {
@@ -48,5 +48,14 @@ describe('threadHeadersOf', () => {
 
   it('keeps ids to characters a msg-id allows', () => {
     expect(incidentAnchorId('a b<c>@d', domain)).toBe('<incident.a-b-c--d@angiang.gov.vn>');
+  });
+});
+
+describe('notice ids', () => {
+  it('are <notice.{kind}.{seed}.{random}@{domain}>, threaded under <notice.{kind}.{key}@{domain}>, apart from incidents', () => {
+    const random = (bytes: number) => Buffer.alloc(bytes, 0xab);
+    expect(noticeMessageId('report_late', 42, 'angiang.gov.vn', random)).toBe('<notice.report_late.42.abababababababab@angiang.gov.vn>');
+    expect(noticeAnchorId('token_renewal_failed', 'igate <prod>', 'angiang.gov.vn')).toBe('<notice.token_renewal_failed.igate--prod-@angiang.gov.vn>');
+    expect(noticeAnchorId('report_late', 'x', 'd')).not.toBe(incidentAnchorId('x', 'd'));
   });
 });

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
-import { createEmailChannel, type EmailChannel } from '../../src/alerting/email.ts';
+import { createEmailChannel, createMailSender, type MailSender } from '../../src/alerting/channels/email.ts';
 import { incidentAnchorId } from '../../src/alerting/message-id.ts';
-import type { Notification, NotificationType } from '../../src/alerting/notification.ts';
+import type { Notification, NotificationType } from '../../src/state/notification.ts';
 import { createOutbox, type Outbox, type OutboxOptions } from '../../src/alerting/outbox.ts';
 import type { AlertingConfig } from '../../src/config/alerting-config.ts';
 import type { Incident } from '../../src/state/incident.ts';
+import { routeKey } from '../../src/state/recipients.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { captureLog, makeAlerting, makeIncident, makeNotification, plainSmtp, type CapturedLog } from '../support/alerting-fixtures.ts';
 import { findClosedPort } from '../support/http-servers.ts';
@@ -52,17 +53,16 @@ interface Harness {
   waitForAttempts(predicate: (attempts: Harness['delivered']) => boolean, timeoutMs?: number): Promise<void>;
 }
 
-function startOutbox(store: Store, channel: EmailChannel, log: CapturedLog, alerting: AlertingConfig, extra: Partial<OutboxOptions> = {}): Harness {
+function startOutbox(store: Store, channel: MailSender, log: CapturedLog, alerting: AlertingConfig, extra: Partial<OutboxOptions> = {}): Harness {
   const delivered: Harness['delivered'] = [];
   const queued: number[] = [];
   const waiters = new Set<() => void>();
   const outbox = createOutbox({
     store,
     alerting,
-    location: 'an-giang',
     clock: systemClock,
     log: log.log,
-    channels: { email: channel },
+    channels: [createEmailChannel({ sender: channel, alerting, location: 'an-giang', log: log.log })],
     onQueued: (_channel, count) => queued.push(count),
     onDelivered: (_channel, type, result) => {
       delivered.push({ type, result, at: performance.now() });
@@ -79,7 +79,7 @@ function startOutbox(store: Store, channel: EmailChannel, log: CapturedLog, aler
     delivered,
     queued,
     enqueue(notification) {
-      store.transaction(() => store.outbox.enqueue('email', notification));
+      store.transaction(() => store.outbox.enqueue('email', notification, routeKey(notification.to)));
       outbox.wake();
     },
     waitForAttempts(predicate, timeoutMs = 15_000) {
@@ -101,8 +101,8 @@ function startOutbox(store: Store, channel: EmailChannel, log: CapturedLog, aler
   };
 }
 
-function smtpChannel(port: number, log: CapturedLog, alerting: AlertingConfig): EmailChannel {
-  const channel = createEmailChannel({
+function smtpChannel(port: number, log: CapturedLog, alerting: AlertingConfig): MailSender {
+  const channel = createMailSender({
     smtp: plainSmtp(port, { timeoutSeconds: 2 }),
     from: alerting.email.from,
     outboxDir: alerting.email.outboxDir,
@@ -132,11 +132,11 @@ describe('createOutbox: grouping', () => {
     const harness = startOutbox(store, smtpChannel(server.port, log, alerting), log, alerting);
 
     const checks = ['dvcqg-home', 'dvcqg-search', 'dvcqg-login', 'dvcqg-payment', 'dvcqg-api'];
-    const incidents = checks.map((check, index) => makeIncident({ check, openedAt: new Date(Date.now() - index * 1000) }));
+    const incidents = checks.map((check, index) => makeIncident({ check, openedAt: new Date(Date.now() - 600_000 - index * 1000) }));
     const firstEnqueuedAt = Date.now();
-    // A cascade: the checks fail one after another, all within groupWait of the first.
+    // A cascade of recoveries: the checks come back one after another, all within groupWait of the first.
     for (const incident of incidents) {
-      harness.enqueue(firing(incident));
+      harness.enqueue(makeNotification('resolved', { incident: { ...incident, resolvedAt: new Date() }, to: TRUCBAN, createdAt: new Date() }));
       await pause(100);
     }
 
@@ -148,18 +148,37 @@ describe('createOutbox: grouping', () => {
     expect(first!.envelope.to).toEqual(TRUCBAN);
     expect(referencesOf(first!.parsed)).toEqual(incidents.map((incident) => incidentAnchorId(incident.id, DOMAIN)));
 
-    harness.enqueue(makeNotification('resolved', { incident: { ...incidents[0]!, resolvedAt: new Date() }, to: TRUCBAN, createdAt: new Date() }));
+    const later = makeIncident({ check: 'sync-hoso', openedAt: new Date(Date.now() - 60_000) });
+    harness.enqueue(makeNotification('resolved', { incident: { ...later, resolvedAt: new Date() }, to: TRUCBAN, createdAt: new Date() }));
     const [, second] = await server.waitForMails(2);
     await harness.outbox.idle();
     expect(server.mails).toHaveLength(2);
     expect(second!.receivedAt.getTime() - first!.receivedAt.getTime()).toBeGreaterThanOrEqual(1150);
-    expect(second!.parsed.text).toContain('dvcqg-home');
+    expect(second!.parsed.text).toContain('sync-hoso');
     expect(second!.parsed.text).not.toContain('dvcqg-search');
 
     expect(store.outbox.countQueued('email')).toBe(0);
     expect(store.outbox.undelivered('email')).toEqual([]);
     expect(harness.queued.at(-1)).toBe(0);
-    expect(harness.delivered.map(({ type, result }) => `${type}:${result}`)).toEqual([...checks.map(() => 'firing:sent'), 'resolved:sent']);
+    expect(harness.delivered.map(({ type, result }) => `${type}:${result}`)).toEqual([...checks.map(() => 'resolved:sent'), 'resolved:sent']);
+  });
+
+  it('sends a firing the moment it is queued: the incident rules already waited its groupWait while it settled', async () => {
+    const server = await smtpServer();
+    const log = captureLog();
+    const alerting = makeAlerting({ groupWaitSeconds: 5, groupIntervalSeconds: 60 });
+    const store = openTestStore(await tempStorePath(), log);
+    const harness = startOutbox(store, smtpChannel(server.port, log, alerting), log, alerting);
+    // Settled: opened groupWait ago, announced now. Its short outage's resolution rides in the same mail.
+    const incident = makeIncident({ openedAt: new Date(Date.now() - 5000) });
+    const enqueuedAt = Date.now();
+    harness.enqueue(firing(incident));
+    harness.enqueue(makeNotification('resolved', { incident: { ...incident, resolvedAt: new Date() }, to: TRUCBAN, createdAt: new Date() }));
+    const [mail] = await server.waitForMails(1);
+    expect(mail!.receivedAt.getTime() - enqueuedAt).toBeLessThan(2000);
+    await harness.outbox.idle();
+    expect(server.mails).toHaveLength(1);
+    expect(harness.delivered.map(({ type }) => type)).toEqual(['firing', 'resolved']);
   });
 
   it('keeps routes apart: each recipient set gets its own mail', async () => {
@@ -248,7 +267,7 @@ describe('createOutbox: mail server down', () => {
     const log = captureLog();
     const alerting = makeAlerting({ groupWaitSeconds: 0.05 });
     const store = openTestStore(await tempStorePath(), log);
-    const channel = createEmailChannel({
+    const channel = createMailSender({
       smtp: plainSmtp(server.port, { auth: { user: 'giamsat', pass: 'wrong-pass-1234' } }),
       from: alerting.email.from,
       outboxDir: alerting.email.outboxDir,
@@ -288,11 +307,11 @@ describe('createOutbox: restart', () => {
       alerting,
       clock: systemClock,
       log: log.log,
-      channels: { email: smtpChannel(server.port, log, alerting) },
+      channels: [createEmailChannel({ sender: smtpChannel(server.port, log, alerting), alerting, log: log.log })],
     });
     crashed = first;
     first.start();
-    store.transaction(() => store.outbox.enqueue('email', firing(makeIncident())));
+    store.transaction(() => store.outbox.enqueue('email', firing(makeIncident()), routeKey(TRUCBAN)));
     first.wake();
     const [sent] = await server.waitForMails(1);
     await first.stop();
@@ -321,7 +340,7 @@ describe('createOutbox: damaged stored mail', () => {
     const store = openTestStore(await tempStorePath(), log);
     const other = ['vnpt-ag@example.vn'];
     const damaged = store.transaction(() => {
-      const rowId = store.outbox.enqueue('email', firing(makeIncident({ check: 'dvcqg-home' })));
+      const rowId = store.outbox.enqueue('email', firing(makeIncident({ check: 'dvcqg-home' })), routeKey(TRUCBAN));
       return store.outbox.createDelivery({
         channel: 'email',
         route: 'trucban@angiang.gov.vn',
@@ -381,7 +400,7 @@ describe('createOutbox: without smtp', () => {
     const log = captureLog();
     const alerting = makeAlerting({ groupWaitSeconds: 0.05, email: { outboxDir: join(dir, 'outbox-mail') } });
     const store = openTestStore(join(dir, 'sentinel.db'), log);
-    const channel = createEmailChannel({ from: alerting.email.from, outboxDir: alerting.email.outboxDir, log: log.log });
+    const channel = createMailSender({ from: alerting.email.from, outboxDir: alerting.email.outboxDir, log: log.log });
     const harness = startOutbox(store, channel, log, alerting);
     harness.enqueue(firing(makeIncident()));
     await harness.waitForAttempts((attempts) => attempts.length === 1);

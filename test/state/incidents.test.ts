@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Notification } from '../../src/alerting/notification.ts';
+import type { Notification } from '../../src/state/notification.ts';
 import type { AlertingConfig, MaintenanceWindow } from '../../src/config/alerting-config.ts';
 import type { ProbeResult, Status } from '../../src/probes/probe.ts';
 import { parseAlertingState, serializeAlertingState } from '../../src/state/alerting-state.ts';
@@ -10,12 +10,12 @@ import {
   decideOnTick,
   holdKey,
   initialAlertingState,
-  ordinaryRecipients,
   type AlertingState,
   type AlertingView,
   type CheckAlerting,
   type Decision,
 } from '../../src/state/incidents.ts';
+import { ordinaryRecipients } from '../../src/state/recipients.ts';
 
 const T0 = new Date('2026-05-29T08:00:00+07:00');
 const TRUCBAN = 'trucban@angiang.gov.vn';
@@ -201,6 +201,24 @@ describe('one outage', () => {
     expect(world.result(10, 'dvcqg-home', 'critical')).toEqual([]);
     expect(world.result(20, 'dvcqg-home', 'ok')).toEqual(['firing dvcqg-home', 'resolved dvcqg-home']);
     expect(world.tick(100)).toEqual([]);
+  });
+
+  it('announces checks of one recipient set that fail together in one decision, when the first has settled', () => {
+    const thresholds = { failureThreshold: 1, successThreshold: 1 };
+    const world = createWorld(
+      { 'dvcqg-home': { thresholds }, 'dvcqg-search': { thresholds }, 'sync-hoso': { system: 'sync', thresholds } },
+      alertingConfig({}, { routes: [{ match: { system: 'sync' }, to: ['vnpt-ag@example.vn'] }] }),
+    );
+    world.result(0, 'dvcqg-home', 'critical');
+    world.result(4, 'dvcqg-search', 'critical');
+    world.result(5, 'sync-hoso', 'critical');
+    expect(world.tick(9)).toEqual([]);
+    // dvcqg-search has settled only 6 s, but it goes to the same people as dvcqg-home: one mail.
+    // sync-hoso has other recipients and waits its own groupWait.
+    expect(world.tick(10)).toEqual(['firing dvcqg-home', 'firing dvcqg-search']);
+    expect(world.sent.map((notification) => notification.createdAt)).toEqual([at(10), at(10)]);
+    expect(world.tick(14)).toEqual([]);
+    expect(world.tick(15)).toEqual(['firing sync-hoso']);
   });
 
   it('sends nothing for flapping that never reaches the thresholds', () => {

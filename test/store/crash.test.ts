@@ -30,7 +30,7 @@ const WRITER = `
       store.checkStates.save('check-' + (step % 10), {
         status: 'critical', since: new Date(step), consecutiveFailures: step, consecutiveSuccesses: 0, recent: [2, 2],
       });
-      store.outbox.enqueue('email', { type: 'firing', riders: [], to: ['trucban@angiang.gov.vn'], createdAt: new Date(step) });
+      store.outbox.enqueue('email', { type: 'firing', riders: [], to: ['trucban@angiang.gov.vn'], createdAt: new Date(step) }, 'trucban@angiang.gov.vn');
       store.meta.set('step', step);
     });
     writeSync(1, step + '\\n');

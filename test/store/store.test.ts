@@ -1,10 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Notification } from '../../src/alerting/notification.ts';
+import type { Notification } from '../../src/state/notification.ts';
 import type { ProbeResult } from '../../src/probes/probe.ts';
 import type { CheckState } from '../../src/state/check-state.ts';
 import { incidentId, type Incident } from '../../src/state/incident.ts';
+import { routeKey } from '../../src/state/recipients.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { createCapturedLog, createTempDatabaseDir, type TempDatabaseDir } from '../support/temp-database.ts';
+
+/** As the incident book queues: the route is the recipient set. */
+function enqueueRow(store: Store, channel: 'email' | 'alertmanager', notification: Notification): number {
+  return store.outbox.enqueue(channel, notification, routeKey(notification.to));
+}
 
 const T0 = new Date('2026-05-29T15:00:00.000Z');
 const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
@@ -158,7 +164,7 @@ describe('transaction', () => {
       store.transaction(() => {
         store.checkStates.save('dvcqg-home', checkState);
         store.incidents.upsert(opened);
-        store.outbox.enqueue('email', notification(opened));
+        enqueueRow(store, 'email', notification(opened));
         throw new Error('rendering bug');
       }),
     ).toThrow('rendering bug');
@@ -172,7 +178,7 @@ describe('transaction', () => {
     const opened = incident('dvcqg-home', at(0));
     const rowId = store.transaction(() => {
       store.checkStates.save('dvcqg-home', checkState);
-      return store.outbox.enqueue('email', notification(opened));
+      return enqueueRow(store, 'email', notification(opened));
     });
     reopen();
     expect(store.outbox.pending('email').map((row) => row.id)).toEqual([rowId]);
@@ -206,10 +212,10 @@ describe('transaction', () => {
 
 describe('outbox', () => {
   it('keeps pending rows in FIFO order per channel with the route key of the recipients', () => {
-    const ids = [0, 1, 2].map((n) => store.outbox.enqueue('email', notification(incident(`check-${n}`, at(n)))));
-    const alertmanagerId = store.outbox.enqueue('alertmanager', notification(incident('check-9', at(9)), []));
+    const ids = [0, 1, 2].map((n) => enqueueRow(store, 'email', notification(incident(`check-${n}`, at(n)))));
+    const alertmanagerId = enqueueRow(store, 'alertmanager', notification(incident('check-9', at(9)), []));
     clockNow = at(10);
-    const lastId = store.outbox.enqueue('email', notification(incident('check-3', at(3)), ['b@x.vn', 'a@x.vn']));
+    const lastId = enqueueRow(store, 'email', notification(incident('check-3', at(3)), ['b@x.vn', 'a@x.vn']));
     const pending = reopen().outbox.pending('email');
     expect(pending.map((row) => row.id)).toEqual([...ids, lastId]);
     expect(pending[0]).toMatchObject({ channel: 'email', route: 'ops@example.vn,trucban@angiang.gov.vn', createdAt: T0 });
@@ -221,7 +227,7 @@ describe('outbox', () => {
 
   it('freezes a delivery so that content and Message-ID are identical after a reopen', () => {
     const n = notification(incident('dvcqg-home', at(0)));
-    const rows = [store.outbox.enqueue('email', n), store.outbox.enqueue('email', n)];
+    const rows = [enqueueRow(store, 'email', n), enqueueRow(store, 'email', n)];
     const route = store.outbox.pending('email')[0]!.route;
     const content = {
       subject: '[SỰ CỐ] Cổng DVC quốc gia — dvcqg-home không truy cập được (timeout)',
@@ -251,8 +257,8 @@ describe('outbox', () => {
   });
 
   it('refuses rows already in a delivery or of another route, and changes nothing then', () => {
-    const first = store.outbox.enqueue('email', notification(incident('a', at(0)), ['a@x.vn']));
-    const other = store.outbox.enqueue('email', notification(incident('b', at(0)), ['b@x.vn']));
+    const first = enqueueRow(store, 'email', notification(incident('a', at(0)), ['a@x.vn']));
+    const other = enqueueRow(store, 'email', notification(incident('b', at(0)), ['b@x.vn']));
     const freeze = (rowIds: number[]) =>
       store.outbox.createDelivery({ channel: 'email', route: 'a@x.vn', rowIds, messageId: '<m@x>', content: {}, now: at(1) });
     freeze([first]);
@@ -263,8 +269,8 @@ describe('outbox', () => {
   });
 
   it('counts queued rows until their delivery is marked delivered, through failed attempts', () => {
-    const rows = [1, 2, 3].map((n) => store.outbox.enqueue('email', notification(incident(`c${n}`, at(n)), ['a@x.vn'])));
-    store.outbox.enqueue('alertmanager', notification(incident('c9', at(9)), []));
+    const rows = [1, 2, 3].map((n) => enqueueRow(store, 'email', notification(incident(`c${n}`, at(n)), ['a@x.vn'])));
+    enqueueRow(store, 'alertmanager', notification(incident('c9', at(9)), []));
     expect(store.outbox.countQueued('email')).toBe(3);
     const delivery = store.outbox.createDelivery({
       channel: 'email',
@@ -291,7 +297,7 @@ describe('outbox', () => {
   });
 
   it('lists undelivered deliveries oldest first and refuses unknown delivery ids', () => {
-    const row = (route: string) => store.outbox.enqueue('email', notification(incident(route, at(0)), [route]));
+    const row = (route: string) => enqueueRow(store, 'email', notification(incident(route, at(0)), [route]));
     const freeze = (route: string, rowId: number) =>
       store.outbox.createDelivery({ channel: 'email', route, rowIds: [rowId], messageId: `<${route}>`, content: route, now: at(1) });
     const a = freeze('a@x.vn', row('a@x.vn'));
@@ -304,9 +310,9 @@ describe('outbox', () => {
   });
 
   it('prunes delivered deliveries older than a date with their rows', () => {
-    const old = store.outbox.enqueue('email', notification(incident('a', at(0)), ['a@x.vn']));
-    const recent = store.outbox.enqueue('email', notification(incident('b', at(0)), ['a@x.vn']));
-    const waiting = store.outbox.enqueue('email', notification(incident('c', at(0)), ['a@x.vn']));
+    const old = enqueueRow(store, 'email', notification(incident('a', at(0)), ['a@x.vn']));
+    const recent = enqueueRow(store, 'email', notification(incident('b', at(0)), ['a@x.vn']));
+    const waiting = enqueueRow(store, 'email', notification(incident('c', at(0)), ['a@x.vn']));
     const freeze = (rowId: number) =>
       store.outbox.createDelivery({ channel: 'email', route: 'a@x.vn', rowIds: [rowId], messageId: `<${rowId}>`, content: '', now: at(1) });
     store.outbox.markDelivered(freeze(old).id, at(10));

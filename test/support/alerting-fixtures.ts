@@ -1,7 +1,7 @@
 // Incidents, notifications, an alerting config and a log capture for the delivery tests.
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/log.ts';
-import type { Notification, NotificationType } from '../../src/alerting/notification.ts';
+import type { Notification, NotificationType } from '../../src/state/notification.ts';
 import type { AlertingConfig, SmtpConfig } from '../../src/config/alerting-config.ts';
 import type { Incident } from '../../src/state/incident.ts';
 

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_NAME } from '../../src/alerting/alertmanager.ts';
+import { ALERT_NAME } from '../../src/alerting/channels/alertmanager.ts';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
 import { stopChild, startCli, type CliProcess } from '../support/cli-process.ts';
 import { findExecutable, isRunnable, requireExecutable } from '../support/run-executable.ts';

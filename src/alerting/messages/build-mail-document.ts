@@ -3,7 +3,7 @@
 import type { Locale } from '../../config/alerting-config.ts';
 import { PHASES } from '../../probes/probe.ts';
 import type { Hold, Incident } from '../../state/incident.ts';
-import type { Notification } from '../notification.ts';
+import type { Notification } from '../../state/notification.ts';
 import {
   describeNotice,
   downtimeSecondsOf,

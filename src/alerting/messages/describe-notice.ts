@@ -3,7 +3,7 @@
 import type { Locale } from '../../config/alerting-config.ts';
 import type { FailureReason } from '../../probes/probe.ts';
 import type { Incident, ResultSnapshot } from '../../state/incident.ts';
-import type { Notification } from '../notification.ts';
+import type { Notification } from '../../state/notification.ts';
 import { displaySystemName } from '../../text/display-system-name.ts';
 import { formatDuration, secondsBetween } from '../../text/format-duration.ts';
 import { wordsFor, type NoticeKind } from '../../text/locale.ts';

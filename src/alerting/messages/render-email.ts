@@ -1,7 +1,7 @@
 // A batch of notifications (one route, one mail) → subject, plain text and HTML. Pure: no I/O,
 // no clock of its own, no machine time zone; the caller groups, addresses and sends.
 import type { Locale } from '../../config/alerting-config.ts';
-import type { Notification } from '../notification.ts';
+import type { Notification } from '../../state/notification.ts';
 import { buildMailDocument } from './build-mail-document.ts';
 import { renderMailHtml } from './render-mail-html.ts';
 import { renderMailText } from './render-mail-text.ts';

@@ -1,6 +1,6 @@
 // The subject of one mail: a single notification's own line, or for a batch a summary by kind
 // with as many check names as fit. Always one line (no CR/LF can reach the header) and short.
-import type { Notification } from '../notification.ts';
+import type { Notification } from '../../state/notification.ts';
 import { describeNotice, NOTICE_KINDS_BY_URGENCY, noticeKindOf, orderByUrgency, toSingleLine, windowNameOf, type NoticeContext } from './describe-notice.ts';
 import { wordsFor, type NoticeKind } from '../../text/locale.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderEmail, type MailContext } from '../../../src/alerting/messages/render-email.ts';
 import { DEFAULT_SYSTEM_NAMES } from '../../../src/text/display-system-name.ts';
-import type { Notification, NotificationType } from '../../../src/alerting/notification.ts';
+import type { Notification, NotificationType } from '../../../src/state/notification.ts';
 import type { Incident } from '../../../src/state/incident.ts';
 
 // 15:10:05 UTC = 22:10:05 in Vietnam. The machine running the tests is on UTC.

@@ -1,20 +1,32 @@
-// The Alertmanager channel: posts incidents as alerts to every `{url}/api/v2/alerts`, and a loop
-// that re-posts the whole picture every resendInterval. State, not events: each round sends every
-// open incident and every one resolved lately, so several instances can post side by side
-// (Alertmanager dedups by labels), a lost post is repaired by the next round, and a resolution
-// during an Alertmanager outage still arrives. A firing alert carries an endsAt a few rounds ahead:
-// if this daemon dies, Alertmanager lets the alert expire rather than fire forever.
+// The Alertmanager channel. Two doors, one medium:
+// - createAlertmanagerChannel is the outbox's door (channel.ts): notices, and any incident
+//   notification queued for this channel, are frozen as alerts and posted once to every URL,
+//   retried by the outbox like mail; an answer 4xx (but 408/429) is final, since the same alert
+//   would be refused again.
+// - createAlertmanagerPoster + startAlertmanagerLoop post incidents to every `{url}/api/v2/alerts`
+//   at once on change and again every resendInterval. State, not events: each round sends every
+//   open incident and every one resolved lately, so several instances can post side by side
+//   (Alertmanager dedups by labels), a lost post is repaired by the next round, and a resolution
+//   during an Alertmanager outage still arrives. A firing alert carries an endsAt a few rounds
+//   ahead: if this daemon dies, Alertmanager lets the alert expire rather than fire forever.
 //
 // What is posted is what the mail announced: incidents not yet announced (settling for groupWait,
 // or held since opening by a parent, the vantage rule or maintenance) are left out, as in mail.
+import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
-import type { Clock } from '../clock.ts';
-import type { Logger } from '../log.ts';
-import type { Incident } from '../state/incident.ts';
-import type { Store } from '../store/store.ts';
-import type { DeliveryResult } from './outbox.ts';
+import type { Clock } from '../../clock.ts';
+import type { Locale } from '../../config/alerting-config.ts';
+import type { Logger } from '../../log.ts';
+import type { Incident } from '../../state/incident.ts';
+import type { Notification, NotificationType } from '../../state/notification.ts';
+import type { Store } from '../../store/store.ts';
+import { noticeLines } from '../messages/notice-mail.ts';
+import type { DeliveryResult } from '../outbox.ts';
+import { isFrozenContent, type DeliveryChannel, type FrozenContent } from '../channel.ts';
 
 export const ALERT_NAME = 'DvcCheckFailing';
+/** The alertname of notices (state/notification.ts): about the monitor, not a check's outage. */
+const NOTICE_ALERT_NAME = 'DvcNotice';
 /** Firing alerts stay valid this many resend intervals without a new post. */
 const FIRING_VALIDITY_ROUNDS = 4;
 /** Resolved incidents are re-posted for this many rounds, so one outage of Alertmanager does not lose them. */
@@ -29,7 +41,7 @@ export interface AlertmanagerAlert {
   readonly generatorURL?: string;
 }
 
-export interface AlertmanagerChannelOptions {
+export interface AlertmanagerPosterOptions {
   /** Base URLs of Alertmanager instances, e.g. http://127.0.0.1:9093. */
   readonly urls: readonly string[];
   readonly resendIntervalSeconds: number;
@@ -49,12 +61,12 @@ export interface PushOutcome {
   readonly failed: readonly { readonly url: string; readonly error: string }[];
 }
 
-export interface AlertmanagerChannel {
+export interface AlertmanagerPoster {
   /** Posts to every URL; never rejects (failures are logged, counted and returned). */
   push(firing: readonly Incident[], resolved: readonly Incident[]): Promise<PushOutcome>;
 }
 
-export function createAlertmanagerChannel(options: AlertmanagerChannelOptions): AlertmanagerChannel {
+export function createAlertmanagerPoster(options: AlertmanagerPosterOptions): AlertmanagerPoster {
   const { log } = options;
   const endpoints = options.urls.map((url) => ({ url, endpoint: alertsEndpointOf(url) }));
   return {
@@ -90,7 +102,7 @@ export function createAlertmanagerChannel(options: AlertmanagerChannelOptions): 
 export function buildAlerts(
   firing: readonly Incident[],
   resolved: readonly Incident[],
-  options: Pick<AlertmanagerChannelOptions, 'location' | 'links' | 'resendIntervalSeconds' | 'clock'>,
+  options: Pick<AlertmanagerPosterOptions, 'location' | 'links' | 'resendIntervalSeconds' | 'clock'>,
 ): { readonly firing: readonly AlertmanagerAlert[]; readonly resolved: readonly AlertmanagerAlert[] } {
   const now = options.clock();
   const firingEndsAt = new Date(now.getTime() + FIRING_VALIDITY_ROUNDS * options.resendIntervalSeconds * 1000);
@@ -137,7 +149,7 @@ export interface AlertmanagerLoop {
 
 /** Posts at once, then every intervalSeconds (the resend interval), and on wake(). One post at a time. */
 export function startAlertmanagerLoop(options: {
-  readonly channel: AlertmanagerChannel;
+  readonly channel: AlertmanagerPoster;
   readonly store: AlertmanagerLoopStore;
   readonly intervalSeconds: number;
   readonly log: Logger;
@@ -192,7 +204,7 @@ export function startAlertmanagerLoop(options: {
   };
 }
 
-function count(options: AlertmanagerChannelOptions, counts: { firing: number; resolved: number }, result: DeliveryResult): void {
+function count(options: AlertmanagerPosterOptions, counts: { firing: number; resolved: number }, result: DeliveryResult): void {
   for (let index = 0; index < counts.firing; index += 1) options.onDelivered?.('alertmanager', 'firing', result);
   for (let index = 0; index < counts.resolved; index += 1) options.onDelivered?.('alertmanager', 'resolved', result);
 }
@@ -206,11 +218,117 @@ async function post(endpoint: string, body: string, timeoutSeconds: number): Pro
   });
   const text = await response.body.text();
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    throw new Error(`HTTP ${response.statusCode} from ${endpoint}: ${text.slice(0, ERROR_BODY_MAX_CHARS).trim()}`);
+    throw Object.assign(new Error(`HTTP ${response.statusCode} from ${endpoint}: ${text.slice(0, ERROR_BODY_MAX_CHARS).trim()}`), {
+      statusCode: response.statusCode,
+    });
   }
 }
 
 /** `{url}/api/v2/alerts`, keeping a path prefix (Alertmanager behind a proxy at /alertmanager/). */
 export function alertsEndpointOf(url: string): string {
   return new URL('api/v2/alerts', url.endsWith('/') ? url : `${url}/`).toString();
+}
+
+// ---- the outbox's door -----------------------------------------------------------------------
+
+const FROZEN_ALERTS_VERSION = 1;
+
+/** What an Alertmanager delivery's `content` holds: the alerts exactly as posted. */
+export interface FrozenAlerts extends FrozenContent {
+  readonly alerts: readonly AlertmanagerAlert[];
+}
+
+export interface AlertmanagerChannelOptions {
+  readonly urls: readonly string[];
+  readonly resendIntervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly locale: Locale;
+  readonly location?: string;
+  readonly links: { readonly statusPage?: string; readonly dashboard?: string };
+}
+
+/** Some URL did not take the post; `status` is each failed URL's HTTP status, when it answered. */
+class AlertmanagerPostError extends Error {
+  constructor(readonly failures: readonly { readonly url: string; readonly status?: number; readonly error: string }[]) {
+    super(failures.map((failure) => `${failure.url}: ${failure.error}`).join('; '));
+    this.name = 'AlertmanagerPostError';
+  }
+}
+
+export function createAlertmanagerChannel(options: AlertmanagerChannelOptions): DeliveryChannel<FrozenAlerts> {
+  const endpoints = options.urls.map((url) => ({ url, endpoint: alertsEndpointOf(url) }));
+  return {
+    name: 'alertmanager',
+    noun: 'alertmanager post',
+    target: options.urls.join(', '),
+    render(batch, { now, seed }) {
+      const content: FrozenAlerts = {
+        version: FROZEN_ALERTS_VERSION,
+        types: batch.map((notification) => notification.type),
+        alerts: batch.flatMap((notification) => alertsOf(notification, now, options)),
+      };
+      return { id: `<alertmanager.${seed}.${randomBytes(8).toString('hex')}@dvc-sentinel>`, content };
+    },
+    read(content) {
+      if (!isFrozenContent(content) || content.version !== FROZEN_ALERTS_VERSION) return undefined;
+      return Array.isArray((content as Partial<FrozenAlerts>).alerts) ? (content as FrozenAlerts) : undefined;
+    },
+    async send({ content }) {
+      // Vantage and window summaries have no alert of their own: nothing to post, nothing lost.
+      if (content.alerts.length === 0) return { alerts: 0 };
+      const body = JSON.stringify(content.alerts);
+      const outcomes = await Promise.all(
+        endpoints.map(async ({ url, endpoint }) => {
+          try {
+            await post(endpoint, body, options.timeoutSeconds);
+            return undefined;
+          } catch (error) {
+            const status = (error as { statusCode?: number }).statusCode;
+            return { url, ...(status === undefined ? {} : { status }), error: (error as Error).message ?? String(error) };
+          }
+        }),
+      );
+      const failures = outcomes.filter((outcome) => outcome !== undefined);
+      // Alertmanager deduplicates by labels, so posting again to the ones that took it is harmless.
+      if (failures.length > 0) throw new AlertmanagerPostError(failures);
+      return { alerts: content.alerts.length, urls: options.urls.length };
+    },
+    classify(error) {
+      const failures = error instanceof AlertmanagerPostError ? error.failures : [];
+      const final = (status: number | undefined) => status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+      return failures.length > 0 && failures.every((failure) => final(failure.status)) ? 'give_up' : 'retry';
+    },
+    describe: (content) => ({ alerts: content.alerts.length, names: [...new Set(content.alerts.map((alert) => alert.labels.alertname))] }),
+    describeFailure: (error) => ({ error: (error as Error).message ?? String(error) }),
+    close() {},
+  };
+}
+
+const INCIDENT_ALERT_TYPES: ReadonlySet<NotificationType> = new Set(['firing', 'reminder', 'resolved']);
+
+function alertsOf(notification: Notification, now: Date, options: AlertmanagerChannelOptions): AlertmanagerAlert[] {
+  const firingEndsAt = new Date(now.getTime() + FIRING_VALIDITY_ROUNDS * options.resendIntervalSeconds * 1000);
+  const { notice, incident } = notification;
+  if (notice) {
+    const lines = noticeLines(notice, options.locale);
+    return [
+      {
+        labels: {
+          alertname: NOTICE_ALERT_NAME,
+          kind: notice.kind,
+          key: notice.key,
+          severity: notice.severity,
+          ...(options.location ? { location: options.location } : {}),
+        },
+        annotations: { summary: lines.title, description: lines.body },
+        startsAt: notification.createdAt.toISOString(),
+        // A notice tells of a moment: it shows for a few rounds, then Alertmanager lets it resolve.
+        endsAt: firingEndsAt.toISOString(),
+        ...(options.links.statusPage ? { generatorURL: options.links.statusPage } : {}),
+      },
+    ];
+  }
+  if (incident === undefined || !INCIDENT_ALERT_TYPES.has(notification.type)) return [];
+  const built = buildAlerts(incident.resolvedAt ? [] : [incident], incident.resolvedAt ? [incident] : [], { ...options, clock: () => now });
+  return [...built.firing, ...built.resolved];
 }

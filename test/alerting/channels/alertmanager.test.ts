@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   alertsEndpointOf,
-  createAlertmanagerChannel,
+  createAlertmanagerPoster,
   startAlertmanagerLoop,
   type AlertmanagerAlert,
-  type AlertmanagerChannelOptions,
-} from '../../src/alerting/alertmanager.ts';
-import { openStore } from '../../src/store/store.ts';
-import { captureLog, makeIncident } from '../support/alerting-fixtures.ts';
-import { findClosedPort } from '../support/http-servers.ts';
+  type AlertmanagerPosterOptions,
+} from '../../../src/alerting/channels/alertmanager.ts';
+import { openStore } from '../../../src/store/store.ts';
+import { captureLog, makeIncident } from '../../support/alerting-fixtures.ts';
+import { findClosedPort } from '../../support/http-servers.ts';
 
 const NOW = new Date('2026-05-29T16:00:00Z');
 
@@ -76,7 +76,7 @@ async function startFakeAlertmanager(options: { port?: number; status?: number; 
   return fake;
 }
 
-function channelOptions(urls: string[], extra: Partial<AlertmanagerChannelOptions> = {}): AlertmanagerChannelOptions {
+function channelOptions(urls: string[], extra: Partial<AlertmanagerPosterOptions> = {}): AlertmanagerPosterOptions {
   return {
     urls,
     resendIntervalSeconds: 60,
@@ -89,7 +89,7 @@ function channelOptions(urls: string[], extra: Partial<AlertmanagerChannelOption
   };
 }
 
-describe('createAlertmanagerChannel', () => {
+describe('createAlertmanagerPoster', () => {
   const open = makeIncident({ check: 'dvcqg-home', openedAt: new Date('2026-05-29T15:10:05Z') });
   const resolved = makeIncident({
     check: 'tthc-tinh',
@@ -104,7 +104,7 @@ describe('createAlertmanagerChannel', () => {
   it('posts labels, annotations and times to every Alertmanager', async () => {
     const first = await startFakeAlertmanager();
     const second = await startFakeAlertmanager({ prefix: '/alertmanager' });
-    const outcome = await createAlertmanagerChannel(channelOptions([first.url, `${second.url}/`])).push([open], [resolved]);
+    const outcome = await createAlertmanagerPoster(channelOptions([first.url, `${second.url}/`])).push([open], [resolved]);
     expect(outcome).toEqual({ delivered: [first.url, `${second.url}/`], failed: [] });
     expect(second.posts.map((post) => post.path)).toEqual(['/alertmanager/api/v2/alerts']);
     expect(second.posts[0]!.alerts).toEqual(first.posts[0]!.alerts);
@@ -138,7 +138,7 @@ describe('createAlertmanagerChannel', () => {
 
   it('leaves out the location label and generatorURL when not configured', async () => {
     const alertmanager = await startFakeAlertmanager();
-    await createAlertmanagerChannel(channelOptions([alertmanager.url], { location: undefined, links: {} })).push([open], []);
+    await createAlertmanagerPoster(channelOptions([alertmanager.url], { location: undefined, links: {} })).push([open], []);
     const [alert] = alertmanager.posts[0]!.alerts;
     expect(Object.keys(alert!.labels).sort()).toEqual(['alertname', 'check', 'severity', 'system']);
     expect(alert!.generatorURL).toBeUndefined();
@@ -147,7 +147,7 @@ describe('createAlertmanagerChannel', () => {
   it('sends only the open incident of a check whose earlier incident also resolved lately', async () => {
     const alertmanager = await startFakeAlertmanager();
     const earlier = makeIncident({ check: 'dvcqg-home', openedAt: new Date('2026-05-29T15:00:00Z'), resolvedAt: new Date('2026-05-29T15:05:00Z') });
-    await createAlertmanagerChannel(channelOptions([alertmanager.url])).push([open], [earlier]);
+    await createAlertmanagerPoster(channelOptions([alertmanager.url])).push([open], [earlier]);
     expect(alertmanager.posts[0]!.alerts.map((alert) => alert.startsAt)).toEqual([open.openedAt.toISOString()]);
   });
 
@@ -157,7 +157,7 @@ describe('createAlertmanagerChannel', () => {
     const healthy = await startFakeAlertmanager();
     const log = captureLog();
     const counted: string[] = [];
-    const channel = createAlertmanagerChannel(
+    const channel = createAlertmanagerPoster(
       channelOptions([unhappy.url, closedUrl, healthy.url], { log: log.log, onDelivered: (_channel, type, result) => counted.push(`${type}:${result}`) }),
     );
     const outcome = await channel.push([open], [resolved]);
@@ -196,7 +196,7 @@ describe('startAlertmanagerLoop', () => {
     let failures = 0;
     let wakeOnFailure: (() => void) | undefined;
     const intervalSeconds = 0.2;
-    const channel = createAlertmanagerChannel(
+    const channel = createAlertmanagerPoster(
       channelOptions([`http://127.0.0.1:${port}`], {
         resendIntervalSeconds: intervalSeconds,
         log: log.log,
@@ -233,7 +233,7 @@ describe('startAlertmanagerLoop', () => {
     const store = openStore(join(dir, 'sentinel.db'), { log: log.log });
     cleanups.push(() => store.close());
     const alertmanager = await startFakeAlertmanager();
-    const channel = createAlertmanagerChannel(channelOptions([alertmanager.url], { log: log.log }));
+    const channel = createAlertmanagerPoster(channelOptions([alertmanager.url], { log: log.log }));
     const loop = startAlertmanagerLoop({ channel, store, intervalSeconds: 3600, log: log.log, clock: () => NOW });
     cleanups.push(() => loop.stop());
     store.transaction(() => store.incidents.upsert(makeIncident()));

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { composeMail, createEmailChannel, emlFileName, type OutgoingMail } from '../../src/alerting/email.ts';
-import { explainSmtpError } from '../../src/alerting/explain-smtp-error.ts';
-import { createAuthority, createLeafCertificate, type Authority, type IssuedCertificate } from '../support/certificates.ts';
-import { captureLog, plainSmtp } from '../support/alerting-fixtures.ts';
-import { startSilentServer } from '../support/http-servers.ts';
-import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.ts';
+import { composeMail, createMailSender, emlFileName, type OutgoingMail } from '../../../src/alerting/channels/email.ts';
+import { explainSmtpError } from '../../../src/alerting/explain-smtp-error.ts';
+import { createAuthority, createLeafCertificate, type Authority, type IssuedCertificate } from '../../support/certificates.ts';
+import { captureLog, plainSmtp } from '../../support/alerting-fixtures.ts';
+import { startSilentServer } from '../../support/http-servers.ts';
+import { startSmtpServer, type TestSmtpServer } from '../../support/smtp-server.ts';
 
 const FROM = 'dvc-sentinel <giamsat@angiang.gov.vn>';
 
@@ -63,11 +63,11 @@ describe('composeMail', () => {
   });
 });
 
-describe('createEmailChannel over SMTP', () => {
+describe('createMailSender over SMTP', () => {
   it('sends one message to every recipient and returns the server answer', async () => {
     const server = await smtpServer();
     const { log } = captureLog();
-    const channel = createEmailChannel({ smtp: plainSmtp(server.port), from: FROM, outboxDir: '/nonexistent', log });
+    const channel = createMailSender({ smtp: plainSmtp(server.port), from: FROM, outboxDir: '/nonexistent', log });
     const receipt = await channel.send(mail());
     channel.close();
     expect(receipt.response).toMatch(/^250 /);
@@ -79,7 +79,7 @@ describe('createEmailChannel over SMTP', () => {
 
   it('reports recipients the server refused while it accepted others', async () => {
     const server = await smtpServer({ refuseRecipients: ['vnpt-ag@example.vn'] });
-    const channel = createEmailChannel({ smtp: plainSmtp(server.port), from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
+    const channel = createMailSender({ smtp: plainSmtp(server.port), from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
     expect(await channel.send(mail())).toMatchObject({ rejected: ['vnpt-ag@example.vn'] });
     expect((await server.waitForMails(1))[0]!.envelope.to).toEqual(['trucban@angiang.gov.vn']);
   });
@@ -87,7 +87,7 @@ describe('createEmailChannel over SMTP', () => {
   it("gives up on a server that never greets within timeoutSeconds, not nodemailer's minutes", async () => {
     const silent = await startSilentServer();
     closers.push(() => silent.close());
-    const channel = createEmailChannel({ smtp: plainSmtp(silent.port, { timeoutSeconds: 0.5 }), from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
+    const channel = createMailSender({ smtp: plainSmtp(silent.port, { timeoutSeconds: 0.5 }), from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
     const started = performance.now();
     const error = await channel.send(mail()).catch((failure: unknown) => failure);
     expect(performance.now() - started).toBeLessThan(5000);
@@ -109,7 +109,7 @@ describe('createEmailChannel over SMTP', () => {
     it('upgrades and verifies the certificate against tls.ca', async () => {
       const server = await smtpServer({ tls: leaf });
       const smtp = plainSmtp(server.port, { requireTLS: true, tls: { verify: true, ca: authority.certPem, serverName: 'localhost' } });
-      const channel = createEmailChannel({ smtp, from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
+      const channel = createMailSender({ smtp, from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
       await channel.send(mail());
       const [received] = await server.waitForMails(1);
       expect(received!.secure).toBe(true);
@@ -118,7 +118,7 @@ describe('createEmailChannel over SMTP', () => {
     it('refuses a certificate no configured CA signed', async () => {
       const server = await smtpServer({ tls: leaf });
       const smtp = plainSmtp(server.port, { requireTLS: true, tls: { verify: true, serverName: 'localhost' } });
-      const channel = createEmailChannel({ smtp, from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
+      const channel = createMailSender({ smtp, from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
       const error = await channel.send(mail()).catch((failure: unknown) => failure);
       expect(explainSmtpError(error, smtp)).toMatchObject({ kind: 'tls_untrusted', explanation: expect.stringContaining('tls.caFile') });
       expect(server.mails).toHaveLength(0);
@@ -127,7 +127,7 @@ describe('createEmailChannel over SMTP', () => {
     it('fails clearly with requireTLS against a server that offers no STARTTLS', async () => {
       const server = await smtpServer();
       const smtp = plainSmtp(server.port, { requireTLS: true });
-      const channel = createEmailChannel({ smtp, from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
+      const channel = createMailSender({ smtp, from: FROM, outboxDir: '/nonexistent', log: captureLog().log });
       const error = await channel.send(mail()).catch((failure: unknown) => failure);
       expect(error).toMatchObject({ code: 'ETLS' });
       expect(explainSmtpError(error, smtp).explanation).toMatch(/^STARTTLS is required \(requireTLS: true\) but 127\.0\.0\.1:\d+ does not offer it/);
@@ -136,7 +136,7 @@ describe('createEmailChannel over SMTP', () => {
   });
 });
 
-describe('createEmailChannel without smtp', () => {
+describe('createMailSender without smtp', () => {
   let directory: string;
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'dvc-eml-'));
@@ -148,7 +148,7 @@ describe('createEmailChannel without smtp', () => {
   it('writes a parseable .eml file named by date and delivery id, creating the directory, and logs where', async () => {
     const outboxDir = join(directory, 'outbox-mail');
     const { log, lines } = captureLog();
-    const channel = createEmailChannel({ from: FROM, outboxDir, log });
+    const channel = createMailSender({ from: FROM, outboxDir, log });
     const receipt = await channel.send(mail());
     expect(receipt.file).toBe(join(outboxDir, '20260529-151015-17.eml'));
     expect(await readdir(outboxDir)).toEqual(['20260529-151015-17.eml']);

@@ -1,6 +1,11 @@
-// The email channel: turns one frozen mail into MIME bytes and hands them to the SMTP server, or,
-// without `smtp`, writes them as an .eml file under outboxDir. Knows nothing of grouping or retries
-// (the outbox owns those); a failed send rejects with nodemailer's error (code, response…).
+// The email channel. createEmailChannel is the outbox's door (channel.ts): it renders a batch into
+// one mail (messages/: render-email.ts for incidents, notice-mail.ts for notices), freezes it with its Message-ID,
+// Date and MIME boundary, and sends the frozen mail. createMailSender turns one frozen mail into
+// MIME bytes and hands them to the SMTP server, or, without `smtp`, writes them as an .eml file
+// under outboxDir. Knows nothing of grouping or retries (the outbox owns those); a failed send
+// rejects with nodemailer's error (code, response…). Mail is retried forever: a refusal today is
+// usually a setting fixed tomorrow, and the queue shows it (dvc_notifications_queued).
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile, access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -8,8 +13,15 @@ import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import type { SmtpConfig } from '../config/alerting-config.ts';
-import type { Logger } from '../log.ts';
+import type { AlertingConfig, SmtpConfig } from '../../config/alerting-config.ts';
+import type { Logger } from '../../log.ts';
+import type { Notification, NotificationType } from '../../state/notification.ts';
+import { normalizeAddress } from '../../state/recipients.ts';
+import { smtpErrorFields } from '../explain-smtp-error.ts';
+import { renderEmail } from '../messages/render-email.ts';
+import { createMessageId, mailDomainOf, noticeAnchorId, noticeMessageId, threadHeadersOf } from '../message-id.ts';
+import { renderNoticeMail } from '../messages/notice-mail.ts';
+import { isFrozenContent, type DeliveryChannel } from '../channel.ts';
 
 /** Everything that makes a mail. Stored frozen in the delivery, so a re-send is byte-for-byte the same mail. */
 export interface OutgoingMail {
@@ -37,7 +49,7 @@ export interface SendReceipt {
   readonly rejected?: readonly string[];
 }
 
-export interface EmailChannel {
+export interface MailSender {
   /** "smtp mail.example:587" or "files in /var/lib/…/outbox-mail": for logs and messages. */
   readonly target: string;
   send(mail: OutgoingMail): Promise<SendReceipt>;
@@ -46,7 +58,7 @@ export interface EmailChannel {
   close(): void;
 }
 
-export interface EmailChannelOptions {
+export interface MailSenderOptions {
   readonly smtp?: SmtpConfig;
   /** "Name <address>" or a bare address. */
   readonly from: string;
@@ -59,7 +71,7 @@ export interface EmailChannelOptions {
 /** Headers every alert mail carries, so autoresponders and "out of office" stay quiet. */
 const AUTOMATED_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } as const;
 
-export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
+export function createMailSender(options: MailSenderOptions): MailSender {
   const envelopeFrom = addressOf(options.from);
   if (options.smtp === undefined && options.transport === undefined) return createFileChannel(options);
   const smtp = options.smtp;
@@ -81,7 +93,7 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
   };
 }
 
-function createFileChannel(options: EmailChannelOptions): EmailChannel {
+function createFileChannel(options: MailSenderOptions): MailSender {
   const directory = options.outboxDir;
   return {
     target: `files in ${directory}`,
@@ -168,4 +180,116 @@ export function addressOf(mailbox: string): string {
   const address = first?.address;
   if (!address) throw new Error(`not a mail address: "${mailbox}"`);
   return address;
+}
+
+const FROZEN_MAIL_VERSION = 1;
+
+/** What an email delivery's `content` holds: the mail exactly as it goes out, and what it carries. */
+export interface FrozenMail {
+  readonly version: number;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** ISO-8601; JSON has no dates. */
+  readonly date: string;
+  readonly boundary: string;
+  readonly references: readonly string[];
+  readonly inReplyTo?: string;
+  readonly types: readonly NotificationType[];
+}
+
+export interface EmailChannelOptions {
+  readonly sender: MailSender;
+  readonly alerting: Pick<AlertingConfig, 'locale' | 'links'> & { readonly email: Pick<AlertingConfig['email'], 'from'> };
+  /** The prober's location label, shown in mail footers. */
+  readonly location?: string;
+  readonly systemNames?: Readonly<Record<string, string>>;
+  readonly log: Logger;
+}
+
+export function createEmailChannel(options: EmailChannelOptions): DeliveryChannel<FrozenMail> {
+  const { sender, alerting, log } = options;
+  const domain = mailDomainOf(alerting.email.from);
+  const context = (now: Date) => ({ locale: alerting.locale, location: options.location, links: alerting.links, now, systemNames: options.systemNames });
+  return {
+    name: 'email',
+    noun: 'mail',
+    target: sender.target,
+    render(batch, { now, seed }) {
+      const notices = batch.filter((notification) => notification.type === 'notice');
+      // Notices have routes of their own (alerting/notices.ts), so a batch is all one or all the other.
+      if (notices.length > 0 && notices.length < batch.length) throw new Error('a mail cannot mix notices with incident notifications');
+      const rendered = notices.length > 0 ? renderNoticeMail(batch, context(now)) : renderEmail(batch, context(now));
+      const thread =
+        notices.length > 0
+          ? { references: [...new Set(notices.flatMap(({ notice }) => (notice ? [noticeAnchorId(notice.kind, notice.key, domain)] : [])))] }
+          : threadHeadersOf(batch, domain);
+      const content: FrozenMail = {
+        version: FROZEN_MAIL_VERSION,
+        to: recipientsOf(batch),
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        date: now.toISOString(),
+        boundary: randomBytes(12).toString('hex'),
+        references: thread.references,
+        ...('inReplyTo' in thread && thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
+        types: batch.map((notification) => notification.type),
+      };
+      const first = notices[0]?.notice;
+      return { id: first ? noticeMessageId(first.kind, seed, domain) : createMessageId(seed, domain), content };
+    },
+    read: readFrozenMail,
+    async send({ deliveryId, id, content }) {
+      const receipt = await sender.send({
+        id: deliveryId,
+        messageId: id,
+        to: content.to,
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        date: new Date(content.date),
+        boundary: content.boundary,
+        references: content.references,
+        ...(content.inReplyTo ? { inReplyTo: content.inReplyTo } : {}),
+      });
+      if (receipt.rejected && receipt.rejected.length > 0) {
+        // Sent to the others; sending again would repeat it to them, so this is reported, not retried.
+        log.warn({ deliveryId, messageId: id, rejected: receipt.rejected }, 'mail server refused some recipients');
+      }
+      return { ...receipt };
+    },
+    classify: () => 'retry',
+    describe: (content) => ({ to: content.to, subject: content.subject }),
+    describeFailure: smtpErrorFields,
+    close: () => sender.close(),
+  };
+}
+
+/** The route's addresses, de-duplicated the way routes compare them, first spelling kept. */
+function recipientsOf(batch: readonly Notification[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const address of batch.flatMap((notification) => notification.to)) {
+    const key = normalizeAddress(address);
+    if (key !== '' && !byKey.has(key)) byKey.set(key, address.trim());
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, address]) => address);
+}
+
+function readFrozenMail(content: unknown): FrozenMail | undefined {
+  const value = typeof content === 'string' ? safeParse(content) : content;
+  if (!isFrozenContent(value) || value.version !== FROZEN_MAIL_VERSION) return undefined;
+  const mail = value as Partial<FrozenMail>;
+  const fields = [mail.subject, mail.text, mail.html, mail.date, mail.boundary];
+  if (fields.some((field) => typeof field !== 'string') || !Array.isArray(mail.to)) return undefined;
+  return { references: [], ...mail } as FrozenMail;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

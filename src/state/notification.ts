@@ -1,0 +1,59 @@
+// The notification record: what the incident rules (and the notices of the monitor itself) ask to
+// be told, and to whom. State decides it; the outbox (src/alerting/) only delivers it. A
+// notification is queued in the outbox in the same transaction as the state change that caused it.
+import type { Incident } from './incident.ts';
+
+export type NotificationType =
+  | 'firing' // an incident opened (or was released from a hold while still open)
+  | 'reminder' // still open after repeatInterval; also sent at once when a warning escalates to critical
+  | 'resolved' // an incident ended; riders list children / held incidents that ended under it
+  | 'vantage_down' // every vantage check fails: the prober's own network is down
+  | 'vantage_up' // the prober's network is back; riders list what failed meanwhile
+  | 'maintenance_end' // a window ended; riders list what is still down
+  | 'notice' // about the monitor itself or something that is not a check's outage (see notice.ts)
+  | 'test'; // `dvc-sentinel test-email`
+
+export interface Notification {
+  readonly type: NotificationType;
+  /** The incident this is about (absent for vantage/maintenance/notice/test notifications). */
+  readonly incident?: Incident;
+  /** Incidents that ride along: inhibited children, inconclusive failures, still-down checks. */
+  readonly riders: readonly Incident[];
+  /** Who gets it: sorted, de-duplicated e-mail addresses (see recipients.ts). */
+  readonly to: readonly string[];
+  readonly createdAt: Date;
+  /** A maintenance window's name, for maintenance_end and window-routed mail. */
+  readonly window?: string;
+  /** What a `notice` says; present exactly when type is 'notice'. */
+  readonly notice?: Notice;
+}
+
+export type NoticeSeverity = 'info' | 'warning' | 'critical';
+
+/**
+ * A message about the monitor itself or about something that is not a check's outage. Words are
+ * chosen by the surface from `kind` and `params` (codes, not sentences), in the reader's locale.
+ */
+export interface Notice {
+  /** What happened: the message tables key their words on it (messages/vi.ts, en.ts `notices`). */
+  readonly kind: NoticeKind;
+  /** Tells apart notices of one kind (a report's date, a token's name); part of the Message-ID. */
+  readonly key: string;
+  readonly severity: NoticeSeverity;
+  /** Values the words are filled with; shown escaped, never interpreted. */
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+/** Every notice kind. A new one is added here and in the message tables (the compiler asks for both). */
+export type NoticeKind = 'report_late' | 'token_renewal_failed' | 'catalogue_changed' | 'store_unwritable';
+
+/**
+ * When this notification's groupWait starts. groupWait is counted ONCE per notification, from the
+ * moment the thing it reports happened: a firing reports the incident's opening, and the incident
+ * rules have already spent groupWait settling it (state/incidents.ts), so a firing is due the
+ * moment it is queued. Everything else reports the moment it was queued.
+ */
+export function groupWaitStartOf(notification: Notification, queuedAt: Date): Date {
+  if (notification.type === 'firing' && notification.incident) return notification.incident.openedAt;
+  return queuedAt;
+}
