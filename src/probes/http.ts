@@ -8,7 +8,7 @@ import { openConnection } from './open-connection.ts';
 import type { CertificateInfo, Phase, Probe, ProbeContext, ProbeResult } from './probe.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
 import { readBody } from './read-body.ts';
-import { readJsonPath } from './json-path.ts';
+import { readJsonPath } from '../config/json-path.ts';
 
 /** What measureHttp needs; an HttpCheck is one, and the sync probe builds its own. */
 export type HttpRequestSpec = Pick<

@@ -3,7 +3,7 @@
 import type { SyncCheck } from '../config/config.ts';
 import { DOSSIER_STATUSES, toDossierStatusCode } from './dossier-status.ts';
 import { formatAge } from './format-age.ts';
-import type { JsonPath } from './json-path.ts';
+import type { JsonPath } from '../config/json-path.ts';
 import type { SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
 import { plural, readAnswerPath, worstOf, type SideAnswer, type SyncVerdict } from './sync-answer.ts';
