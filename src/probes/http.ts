@@ -339,5 +339,5 @@ function clip(text: string): string {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'absent';
-  return clip(JSON.stringify(value) ?? String(value));
+  return clip(JSON.stringify(value) ?? typeof value);
 }

@@ -110,6 +110,6 @@ function localSeconds(parts: readonly number[]): number | undefined {
 
 function showValue(value: unknown): string {
   if (value === undefined) return 'absent';
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? typeof value);
   return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS - 1)}…` : text;
 }

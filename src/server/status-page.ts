@@ -93,7 +93,7 @@ function isFailureReason(reason: unknown): reason is FailureReason {
 /** The mails' short words for a reason ("không truy cập được"); an unknown reason shows as it is. */
 function describeReason(reason: unknown, httpStatus: number | undefined): string | undefined {
   if (reason === undefined || reason === null) return undefined;
-  return isFailureReason(reason) ? vi.headline(reason, httpStatus) : String(reason);
+  return isFailureReason(reason) ? vi.headline(reason, httpStatus) : typeof reason === 'string' ? reason : JSON.stringify(reason);
 }
 
 function formatMs(seconds: unknown): string {
