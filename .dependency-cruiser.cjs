@@ -1,19 +1,21 @@
 // The layers of src/, as the README's layout section draws them. `npm run lint` fails on any
-// violation, and each message names the importing file and the file it imports.
+// violation; a layer rule's message names the importing file and the file it imports, a folder
+// cycle's message the folders around the cycle.
 //
-// Base modules, importable from every layer: src/clock.ts, src/log.ts, src/text/ (words) and the
-// result vocabulary src/probes/probe.ts. Above them, each layer imports only layers below it:
-//   config                     nothing of ours (the bottom)
-//   probes                     config
-//   metrics, scheduler         config, probes (the scheduler: nothing)
-//   state                      config, probes
-//   store                      state, config
-//   alerting                   state, store, config, probes, metrics
-//   server                     state, alerting, metrics; of probes only probe.ts
-//   checks                     one check run: probes, state, store, alerting, metrics
-//   sim                        config, probes (the portal simulator stands apart)
-//   daemon.ts, commands/, cli.ts   wire the parts together; nothing imports them
-// Per-layer rules name the importing file; no-folder-cycle is the backstop for folders added later.
+// Base modules, importable from every layer: src/clock.ts, src/log.ts, src/text/ (words; imports only
+// config types and probes/probe.ts) and the result vocabulary src/probes/probe.ts. Above them, top down:
+//   cli.ts, commands/, daemon.ts   wire the parts together; nothing imports them
+//   checks                         one check run: probes, state, store, alerting, metrics, config
+//   server                         state, alerting, metrics, config; of probes only probe.ts
+//   alerting                       state, store, metrics, probes, config
+//   store                          only state and config
+//   state                          probes, config
+//   metrics                        probes, config
+//   scheduler                      nothing but the base
+//   probes                         config
+//   config                         nothing of ours (the bottom)
+//   sim (the portal simulator)     stands apart: config and probes
+// Each layer's rule names the importing file; no-folder-cycle is the backstop for folders added later.
 
 const BASE = ['^src/clock\\.ts$', '^src/log\\.ts$', '^src/text/', '^src/probes/probe\\.ts$'];
 
