@@ -89,7 +89,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       // Runs on the finished JSON line, so it also covers messages, error stacks and child bindings.
       ...(scrub === undefined ? {} : { hooks: { streamWrite: scrub } }),
     },
-    destination as DestinationStream,
+    destination,
   );
 }
 

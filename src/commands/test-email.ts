@@ -71,10 +71,10 @@ function buildTestMail(config: Config, now: Date): OutgoingMail {
 
 async function sendOverSmtp(mail: OutgoingMail, from: string, smtp: SmtpConfig, io: TestEmailIo): Promise<number> {
   const server = `${smtp.host}:${smtp.port}`;
-  const connection = new SMTPConnection(smtpTransportOptions(smtp) as SMTPConnection.Options);
+  const connection = new SMTPConnection(smtpTransportOptions(smtp));
   // Errors arrive as events too; without a listener one would crash the process.
   let lateError: Error | undefined;
-  connection.on('error', (error) => (lateError = error));
+  connection.on('error', (error: Error) => (lateError = error));
   try {
     await new Promise<void>((resolve, reject) => {
       connection.once('error', reject);

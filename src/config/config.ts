@@ -1,6 +1,6 @@
 // The validated, defaults-applied config every other module reads. Built once per load by
 // resolveConfig (pure); frozen so a running daemon never sees it change under it.
-import type { JsonPath } from '../probes/json-path.ts';
+import type { JsonPath } from './json-path.ts';
 import { resolveAlerting, type AlertingConfig } from './alerting-config.ts';
 import type { CheckInput, ConfigInput, SyncSideInput } from './schema.ts';
 

@@ -17,7 +17,7 @@ interface DefLike {
   readonly values?: readonly unknown[];
 }
 
-const defOf = (schema: AnySchema): DefLike => schema._zod.def as unknown as DefLike;
+const defOf = (schema: AnySchema): DefLike => schema._zod.def;
 
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional', 'catch']);
 

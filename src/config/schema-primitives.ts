@@ -1,6 +1,6 @@
 // Building blocks shared by every part of the config schema: durations, sizes, JSON paths, names.
 import { z } from 'zod';
-import { compileJsonPath } from '../probes/json-path.ts';
+import { compileJsonPath } from './json-path.ts';
 import { parseBytes, parseDuration } from './units.ts';
 
 export const Duration = z

@@ -3,7 +3,7 @@
 // durations become seconds, sizes become bytes, JSON paths become compiled paths.
 import { z } from 'zod';
 
-export { Bytes, CheckName, Duration, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
+export { Bytes, Duration, PositiveDuration } from './schema-primitives.ts';
 import { Bytes, CheckName, Duration, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
 import { AlertingInput, checkAlertingKeys } from './alerting-schema.ts';
 

@@ -10,7 +10,7 @@ import { clip } from './format.ts';
 import { probeMessage, type CertificateInfo, type Phase, type Probe, type ProbeContext, type ProbeMessage, type ProbeResult } from './probe.ts';
 import { failureFields, ProbeFailure, timeoutFailure } from './probe-failure.ts';
 import { readBody } from './read-body.ts';
-import { readJsonPath } from './json-path.ts';
+import { readJsonPath } from '../config/json-path.ts';
 
 /** What measureHttp needs; an HttpCheck is one, and the sync probe builds its own. */
 export type HttpRequestSpec = Pick<
@@ -378,5 +378,5 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'absent';
-  return clip(JSON.stringify(value) ?? String(value));
+  return clip(JSON.stringify(value) ?? typeof value);
 }

@@ -1,6 +1,6 @@
 // What the sync judges work from: each side's parsed JSON answer, and what they hand back.
 // Reading a path that is not there is an `assertion` failure naming the side, path and host.
-import { readJsonPath, type JsonPath } from './json-path.ts';
+import { readJsonPath, type JsonPath } from '../config/json-path.ts';
 import { probeMessage, type FailureReason, type ProbeMessage, type ProbeMessageParams, type Status, type SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
 

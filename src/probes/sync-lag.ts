@@ -2,7 +2,7 @@
 // Pure (no I/O, time from the caller); the rules are written out atop sync.ts.
 import type { SyncCheck, SyncLevels } from '../config/config.ts';
 import { formatAge } from './format-age.ts';
-import { readJsonPath, type JsonPath } from './json-path.ts';
+import { readJsonPath, type JsonPath } from '../config/json-path.ts';
 import { probeMessage, type Status, type SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
 import { describeWhere, placeOf, plural, readAnswerPath, worstOf, type SideAnswer, type SyncVerdict } from './sync-answer.ts';

@@ -4,7 +4,7 @@ import type { SyncCheck } from '../config/config.ts';
 import { DOSSIER_STATUSES, toDossierStatusCode } from './dossier-status.ts';
 import { formatAge } from './format-age.ts';
 import { shorten } from './format.ts';
-import type { JsonPath } from './json-path.ts';
+import type { JsonPath } from '../config/json-path.ts';
 import { probeMessage, type ProbeMessage, type SyncObservation } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
 import { placeOf, plural, readAnswerPath, worstOf, type SideAnswer, type SyncVerdict, type ValuePlace } from './sync-answer.ts';

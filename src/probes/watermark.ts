@@ -115,6 +115,6 @@ function localSeconds(parts: readonly number[]): number | undefined {
 
 function showValue(value: unknown): string {
   if (value === undefined) return 'absent';
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? typeof value);
   return shorten(text, MAX_SHOWN_CHARS);
 }

@@ -95,7 +95,7 @@ function isFailureReason(reason: unknown): reason is FailureReason {
 /** The short words for a reason ("không truy cập được"), shared with the mails; an unknown reason shows as it is. */
 function describeReason(reason: unknown, httpStatus: number | undefined, page: Page): string | undefined {
   if (reason === undefined || reason === null) return undefined;
-  return isFailureReason(reason) ? page.words.headline(reason, httpStatus) : String(reason);
+  return isFailureReason(reason) ? page.words.headline(reason, httpStatus) : typeof reason === 'string' ? reason : JSON.stringify(reason);
 }
 
 function formatMs(seconds: unknown, page: Page): string {

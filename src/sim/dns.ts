@@ -2,7 +2,6 @@
 // sees an answer change when the portal "moves" (the dns-changed scenario), without ever asking a
 // real resolver. A records only; other types get an empty NOERROR, unknown names NXDOMAIN.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket } from 'dns-packet';
 
@@ -59,7 +58,7 @@ export async function startSimDns(options: { host: string; port: number; isChang
       resolve();
     });
   });
-  const { port } = socket.address() as AddressInfo;
+  const { port } = socket.address();
   return {
     host: options.host,
     port,

@@ -106,6 +106,6 @@ async function answer(handlers: readonly RequestHandler[], scheme: string, req: 
     method: req.method,
     headers,
     ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
-  } as RequestInit);
+  });
   return (await getResponse([...handlers], request)) ?? new Response('no simulator handler for this request', { status: 404 });
 }

@@ -13,8 +13,7 @@ import { createOutboxStore, type OutboxStore } from './outbox-store.ts';
 export type { CheckStateStore } from './check-state-store.ts';
 export type { IncidentStore } from './incident-store.ts';
 export type { MetaStore } from './meta-store.ts';
-export type { Channel, CreateDeliveryInput, DeliveryRow, OutboxRow, OutboxStore } from './outbox-store.ts';
-export { StoreError, type StoreErrorCode } from './database.ts';
+export type { DeliveryRow, OutboxStore } from './outbox-store.ts';
 
 export interface Store {
   /**

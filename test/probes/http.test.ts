@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, type HttpCheck } from '../../src/config/config.ts';
 import { judgeHttp, probeHttp, type HttpMeasurement, type HttpResponseFacts } from '../../src/probes/http.ts';
 import { ProbeFailure } from '../../src/probes/probe-failure.ts';
-import { compileJsonPath } from '../../src/probes/json-path.ts';
+import { compileJsonPath } from '../../src/config/json-path.ts';
 import type { Lookup } from '../../src/probes/probe.ts';
 import { createAuthority, createLeafCertificate, daysFromNow, fakePeer, type Authority, type IssuedCertificate } from '../support/certificates.ts';
 import { startDnsServer } from '../support/dns-server.ts';

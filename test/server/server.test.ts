@@ -248,6 +248,7 @@ describe('HttpServer.close', () => {
     let renderStarted!: () => void;
     const rendering = new Promise<void>((resolve) => (renderStarted = resolve));
     const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    // eslint-disable-next-line require-yield -- a body whose first chunk never comes
     async function* never(): AsyncGenerator<Uint8Array> {
       renderStarted();
       await new Promise(() => {});

@@ -28,7 +28,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProces
   const parsed: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
   let pending = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
     pending += chunk.toString();
     const lines = pending.split('\n');
@@ -42,7 +42,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProces
     }
     for (const wake of waiters) wake();
   });
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     err += chunk.toString();
   });
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));

@@ -2,7 +2,6 @@
 // failure modes, answers that change at runtime (a DNS move) and a log of what was asked.
 // UDP only: c-ares falls back to TCP only for truncated answers, and test answers stay small.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket, Question } from 'dns-packet';
 import type { DnsRecordType, ResolverAddress } from '../../src/config/config.ts';
@@ -98,7 +97,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Te
       resolve();
     });
   });
-  const { port } = socket.address() as AddressInfo;
+  const { port } = socket.address();
 
   return {
     host,
@@ -149,8 +148,6 @@ function recordsOfType(owner: string, records: DnsRecords, type: string): Answer
       return (records.MX ?? []).map((mx) => ({ ...base, type: 'MX', data: { exchange: mx.exchange, preference: mx.preference } }));
     case 'TXT':
       return (records.TXT ?? []).map((text) => ({ ...base, type: 'TXT', data: typeof text === 'string' ? text : [...text] }));
-    default:
-      return [];
   }
 }
 

@@ -86,8 +86,8 @@ async function startAlertmanager(binary: string, dir: string, configFile: string
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
     // It logs the address it really bound, port included.
     const address = await waitFor(
@@ -109,7 +109,7 @@ async function startAlertmanager(binary: string, dir: string, configFile: string
     return { child, url, output: () => output };
   } catch (error) {
     await stopChild(child);
-    throw new Error(`prometheus-alertmanager did not start: ${(error as Error).message}\n${output.slice(-3000)}`);
+    throw new Error(`prometheus-alertmanager did not start: ${(error as Error).message}\n${output.slice(-3000)}`, { cause: error });
   }
 }
 

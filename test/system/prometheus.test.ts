@@ -113,8 +113,8 @@ describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       prometheus = child;
-      child.stdout!.on('data', (chunk: Buffer) => (prometheusOutput += chunk.toString()));
-      child.stderr!.on('data', (chunk: Buffer) => (prometheusOutput += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => (prometheusOutput += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (prometheusOutput += chunk.toString()));
       const ready = await waitFor(
         'Prometheus ready',
         async () => (child.exitCode !== null ? 'exited' : (await request(`${prometheusUrl}/-/ready`)).statusCode === 200 ? 'ready' : 'starting'),

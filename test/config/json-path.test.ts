@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileJsonPath, readJsonPath } from '../../src/probes/json-path.ts';
+import { compileJsonPath, readJsonPath } from '../../src/config/json-path.ts';
 
 describe('compileJsonPath', () => {
   it.each([

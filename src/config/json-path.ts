@@ -1,4 +1,4 @@
-// A JSONPath subset: `$`, `.name`, `['name']`, `[0]`. Compiled once when config loads, read many times.
+// A JSONPath subset: `$`, `.name`, `['name']`, `[0]`. Compiled once when config loads (the schema checks it), read many times by the probes.
 
 export interface JsonPath {
   readonly source: string;
