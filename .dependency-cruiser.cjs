@@ -2,8 +2,9 @@
 // violation; a layer rule's message names the importing file and the file it imports, a folder
 // cycle's message the folders around the cycle.
 //
-// Base modules, importable from every layer: src/clock.ts, src/log.ts, src/text/ (words; imports only
-// config types and probes/probe.ts) and the result vocabulary src/probes/probe.ts. Above them, top down:
+// Base modules, importable from every layer: src/clock.ts, src/log.ts, src/cancellation.ts,
+// src/time-zone.ts, src/text/ (words; imports only the base, config and state types and
+// probes/probe.ts) and the result vocabulary src/probes/probe.ts. Above them, top down:
 //   cli.ts, commands/, daemon.ts   wire the parts together; nothing imports them
 //   checks                         one check run: probes, state, store, alerting, metrics, config
 //   server                         state, alerting, metrics, config; of probes only probe.ts
@@ -17,7 +18,8 @@
 //   sim (the portal simulator)     stands apart: config and probes
 // Each layer's rule names the importing file; no-folder-cycle is the backstop for folders added later.
 
-const BASE = ['^src/clock\\.ts$', '^src/log\\.ts$', '^src/text/', '^src/probes/probe\\.ts$'];
+const BASE_MODULES = ['^src/clock\\.ts$', '^src/log\\.ts$', '^src/cancellation\\.ts$', '^src/time-zone\\.ts$'];
+const BASE = [...BASE_MODULES, '^src/text/', '^src/probes/probe\\.ts$'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -41,9 +43,9 @@ module.exports = {
     },
     {
       name: 'base-imports-nothing',
-      comment: 'The clock and the logger sit under every layer, so they import nothing of ours.',
+      comment: 'The clock, the logger, cancellation and the time-zone wall clock sit under every layer, so they import nothing of ours.',
       severity: 'error',
-      from: { path: '^src/(clock|log)\\.ts$' },
+      from: { path: '^src/(clock|log|cancellation|time-zone)\\.ts$' },
       to: { path: '^src/' },
     },
     {
@@ -51,14 +53,22 @@ module.exports = {
       comment: 'probes/probe.ts is read by every layer, so it imports only the base modules and config types.',
       severity: 'error',
       from: { path: '^src/probes/probe\\.ts$' },
-      to: { path: '^src/', pathNot: ['^src/clock\\.ts$', '^src/log\\.ts$', '^src/config/'] },
+      to: { path: '^src/', pathNot: [...BASE_MODULES, '^src/config/'] },
     },
     {
       name: 'text-imports-config-types-and-probe-vocabulary',
-      comment: 'src/text/ is the home of words, read by every layer: it imports only itself, the base modules, config types and probes/probe.ts.',
+      comment:
+        'src/text/ is the home of words, read by every layer: it imports only itself, the base modules, config and state types and probes/probe.ts.',
       severity: 'error',
       from: { path: '^src/text/' },
-      to: { path: '^src/', pathNot: ['^src/text/', '^src/clock\\.ts$', '^src/log\\.ts$', '^src/probes/probe\\.ts$', '^src/config/'] },
+      to: { path: '^src/', pathNot: ['^src/text/', ...BASE_MODULES, '^src/probes/probe\\.ts$', '^src/config/', '^src/state/'] },
+    },
+    {
+      name: 'text-imports-state-types-only',
+      comment: 'Words may name the records state decides (Incident, Notification) but never run a decision.',
+      severity: 'error',
+      from: { path: '^src/text/' },
+      to: { path: '^src/state/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'text-imports-config-types-only',
@@ -93,7 +103,7 @@ module.exports = {
       comment: 'The scheduler knows timing only, nothing of checks, probes or their outcome.',
       severity: 'error',
       from: { path: '^src/scheduler/' },
-      to: { path: '^src/', pathNot: ['^src/scheduler/', '^src/clock\\.ts$', '^src/log\\.ts$'] },
+      to: { path: '^src/', pathNot: ['^src/scheduler/', ...BASE_MODULES] },
     },
     {
       name: 'state-not-upward',

@@ -214,7 +214,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
       receipt = await channel.send({ deliveryId: delivery.id, id: delivery.messageId, content });
     } catch (error) {
       const fields = channel.describeFailure(error);
-      const reason = String(fields.response ?? fields.error ?? (error as Error).message ?? error);
+      const said: unknown = fields.response ?? fields.error ?? (error instanceof Error ? error.message : undefined);
+      const reason = typeof said === 'string' ? said : said === undefined ? String(error) : JSON.stringify(said);
       if (channel.classify(error) === 'give_up') {
         // Final: trying again would fail the same way. The delivery is closed with its reason kept.
         log.error({ ...names, ...fields }, `${channel.noun} refused for good; not retried`);
