@@ -87,6 +87,7 @@ function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Cl
           urls: alerting.alertmanager.urls,
           resendIntervalSeconds: alerting.alertmanager.resendIntervalSeconds,
           timeoutSeconds: alerting.alertmanager.timeoutSeconds,
+          locale: alerting.locale,
           location: config.location,
           links: alerting.links,
           log,

@@ -444,6 +444,7 @@ export const en: Words = {
   cause: describeCause,
   remedy: suggestAction,
   unnamedWindow: 'maintenance',
+  alertSummary: (check, system, ended, headline) => `${check} (${system}) ${ended ? 'was failing' : 'is failing'}: ${headline}`,
   notices: {
     report_late: {
       title: (param) => `Report ${param('report')} not sent by its deadline ${param('deadline')}`,

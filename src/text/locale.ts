@@ -112,6 +112,8 @@ export interface Words {
   readonly remedy: (diagnosis: Diagnosis) => string | undefined;
   /** A window notification without a window name. */
   readonly unnamedWindow: string;
+  /** An Alertmanager alert's summary: which check, which system, and the headline of its failure. */
+  readonly alertSummary: (check: string, system: string, ended: boolean, headline: string) => string;
   /** Notices about the monitor itself, by kind (state/notification.ts NOTICE_KINDS). */
   readonly notices: Readonly<Record<MonitorNoticeKind, NoticeWords>>;
   readonly noticeSeverity: Readonly<Record<NoticeSeverity, string>>;

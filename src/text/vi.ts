@@ -458,6 +458,7 @@ export const vi: Words = {
   cause: describeCause,
   remedy: suggestAction,
   unnamedWindow: 'bảo trì',
+  alertSummary: (check, system, ended, headline) => `${check} (${system}) ${ended ? 'đã gặp sự cố' : 'đang gặp sự cố'}: ${headline}`,
   notices: {
     report_late: {
       title: (param) => `Báo cáo ${param('report')} chưa gửi được trước hạn ${param('deadline')}`,

@@ -20,6 +20,8 @@ import type { Logger } from '../../log.ts';
 import type { Incident } from '../../state/incident.ts';
 import type { Notification, NotificationType } from '../../state/notification.ts';
 import type { Store } from '../../store/store.ts';
+import { wordsFor } from '../../text/locale.ts';
+import { describeProbeMessage } from '../../text/probe-message.ts';
 import { noticeLines } from '../messages/notice-mail.ts';
 import type { DeliveryResult } from '../outbox.ts';
 import { isFrozenContent, type DeliveryChannel, type FrozenContent } from '../channel.ts';
@@ -46,6 +48,8 @@ export interface AlertmanagerPosterOptions {
   readonly urls: readonly string[];
   readonly resendIntervalSeconds: number;
   readonly timeoutSeconds: number;
+  /** The language of each alert's summary and description (alerting.locale). */
+  readonly locale: Locale;
   readonly location?: string;
   readonly links: { readonly statusPage?: string; readonly dashboard?: string };
   readonly log: Logger;
@@ -102,9 +106,10 @@ export function createAlertmanagerPoster(options: AlertmanagerPosterOptions): Al
 export function buildAlerts(
   firing: readonly Incident[],
   resolved: readonly Incident[],
-  options: Pick<AlertmanagerPosterOptions, 'location' | 'links' | 'resendIntervalSeconds' | 'clock'>,
+  options: Pick<AlertmanagerPosterOptions, 'locale' | 'location' | 'links' | 'resendIntervalSeconds' | 'clock'>,
 ): { readonly firing: readonly AlertmanagerAlert[]; readonly resolved: readonly AlertmanagerAlert[] } {
   const now = options.clock();
+  const words = wordsFor(options.locale);
   const firingEndsAt = new Date(now.getTime() + FIRING_VALIDITY_ROUNDS * options.resendIntervalSeconds * 1000);
   const alertOf = (incident: Incident, endsAt: Date): AlertmanagerAlert => ({
     labels: {
@@ -115,8 +120,13 @@ export function buildAlerts(
       ...(options.location ? { location: options.location } : {}),
     },
     annotations: {
-      summary: `${incident.check} (${incident.system}) ${incident.resolvedAt ? 'was failing' : 'is failing'}: ${incident.lastReason ?? incident.firstReason ?? 'failure'}`,
-      description: incident.lastMessage,
+      summary: words.alertSummary(
+        incident.check,
+        incident.system,
+        incident.resolvedAt !== undefined,
+        words.headline(incident.lastReason ?? incident.firstReason, incident.last.httpStatus),
+      ),
+      description: describeProbeMessage(incident.lastDetail, incident.lastMessage, options.locale),
       ...((incident.lastReason ?? incident.firstReason) ? { reason: (incident.lastReason ?? incident.firstReason)! } : {}),
       incident: incident.id,
     },

@@ -1,3 +1,4 @@
+import { probeMessage } from '../../../src/probes/probe.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,6 +82,7 @@ function channelOptions(urls: string[], extra: Partial<AlertmanagerPosterOptions
     urls,
     resendIntervalSeconds: 60,
     timeoutSeconds: 2,
+    locale: 'vi',
     location: 'an-giang',
     links: { statusPage: 'https://status.angiang.example/' },
     log: captureLog().log,
@@ -112,7 +114,7 @@ describe('createAlertmanagerPoster', () => {
       {
         labels: { alertname: 'DvcCheckFailing', check: 'dvcqg-home', system: 'national-portal', severity: 'critical', location: 'an-giang' },
         annotations: {
-          summary: 'dvcqg-home (national-portal) is failing: timeout',
+          summary: 'dvcqg-home (national-portal) đang gặp sự cố: không truy cập được',
           description: 'no answer before the deadline (during connect)',
           reason: 'timeout',
           incident: open.id,
@@ -124,7 +126,7 @@ describe('createAlertmanagerPoster', () => {
       {
         labels: { alertname: 'DvcCheckFailing', check: 'tthc-tinh', system: 'province', severity: 'warning', location: 'an-giang' },
         annotations: {
-          summary: 'tthc-tinh (province) was failing: latency',
+          summary: 'tthc-tinh (province) đã gặp sự cố: phản hồi chậm',
           description: 'latency 4.2 s over warn 3 s',
           reason: 'latency',
           incident: resolved.id,
@@ -134,6 +136,29 @@ describe('createAlertmanagerPoster', () => {
         generatorURL: 'https://status.angiang.example/',
       },
     ]);
+  });
+
+  it('words the summary and a coded description in the configured locale, falling back to the text of an uncoded one', async () => {
+    const coded = makeIncident({
+      check: 'tthc-tinh',
+      system: 'province',
+      lastReason: 'http_status',
+      lastMessage: 'HTTP 503 from tthc.angiang.example',
+      lastDetail: probeMessage('http_status', { status: 503, host: 'tthc.angiang.example' }),
+      last: { ...open.last, httpStatus: 503 },
+    });
+    const vietnamese = await startFakeAlertmanager();
+    await createAlertmanagerPoster(channelOptions([vietnamese.url])).push([coded], []);
+    const [vi] = vietnamese.posts[0]!.alerts;
+    expect(vi!.annotations.summary).toMatch(/^tthc-tinh \(province\) đang gặp sự cố: /);
+    expect(vi!.annotations.description).not.toBe('HTTP 503 from tthc.angiang.example');
+    expect(vi!.annotations.description).toContain('503');
+    const english = await startFakeAlertmanager();
+    await createAlertmanagerPoster(channelOptions([english.url], { locale: 'en' })).push([coded, open], []);
+    const [en, uncoded] = english.posts[0]!.alerts;
+    expect(en!.annotations.summary).toMatch(/^tthc-tinh \(province\) is failing: /);
+    expect(en!.annotations.description).toContain('503');
+    expect(uncoded!.annotations.description).toBe('no answer before the deadline (during connect)');
   });
 
   it('leaves out the location label and generatorURL when not configured', async () => {
