@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createAlertmanagerChannel, startAlertmanagerLoop, type AlertmanagerLoop } from './alerting/alertmanager.ts';
 import { createEmailChannel, type EmailChannel } from './alerting/email.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
 import { createIncidentBook } from './checks/incident-book.ts';
 import { runCheck } from './checks/run-check.ts';
 import type { AlertingConfig } from './config/alerting-config.ts';
@@ -19,6 +19,7 @@ import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
 import { activeWindows } from './state/maintenance.ts';
 import { buildStatusSnapshot } from './state/status-snapshot.ts';
+import { startPruner } from './store/prune.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface DaemonOptions {
@@ -26,6 +27,8 @@ export interface DaemonOptions {
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
   readonly clock?: Clock;
+  /** Every wait and duration inside the daemon; default performance.now(). */
+  readonly monotonic?: MonotonicClock;
   readonly lookup?: Lookup;
   /** A corrupt store is moved aside and a fresh one started, instead of refusing to start. */
   readonly freshStore?: boolean;
@@ -120,6 +123,7 @@ function deliveryKey(config: Config): string {
  */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const clock = options.clock ?? systemClock;
+  const monotonic = options.monotonic ?? systemMonotonic;
   const log = options.log;
   const loaded = loadConfig(options.configFile, options.env);
   options.onSecrets?.(loaded.secrets);
@@ -159,7 +163,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       if (!check) return;
       metrics.setInFlight(++inFlight);
       try {
-        await runCheck(check, { clock, log, metrics, lookup: options.lookup, states: book.states, record: book.record }, context.signal);
+        await runCheck(
+          check,
+          { clock, monotonic, log, metrics, lookup: options.lookup, states: book.states, decide: book.decide, record: book.record },
+          context.signal,
+        );
       } finally {
         metrics.setInFlight(--inFlight);
       }
@@ -172,6 +180,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       log.debug({ check: job.name }, 'previous run still going; slot skipped');
     },
     onError: (error, job) => log.error({ err: error, check: job.name }, 'scheduled run failed'),
+    now: monotonic,
   });
 
   let server: HttpServer | undefined;
@@ -209,6 +218,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   tick();
   const ticker = setInterval(tick, ALERTING_TICK_MS);
   scheduler.start(config.checks.map(jobOf));
+  const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });
   log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION, store: config.storagePath }, 'dvc-sentinel started');
 
   return {
@@ -253,6 +263,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await scheduler.stop(graceMs);
       clearInterval(ticker);
       if (delivery) await stopDelivery(delivery);
+      await pruner.stop();
       await server.close();
       store.close();
       log.info('dvc-sentinel stopped');
