@@ -103,7 +103,7 @@ export function createPruneStore(db: Database.Database): PruneStore {
 }
 
 /** Rows per DELETE statement: a few milliseconds of work, even on a slow disk. */
-export const BATCH_ROWS = 500;
+const BATCH_ROWS = 500;
 
 export interface PruneOptions {
   readonly batchRows?: number;
