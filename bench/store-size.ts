@@ -202,6 +202,27 @@ function sample(day: number): Sample {
 }
 const round = (value: number): number => Math.round(value * 100) / 100;
 
+/**
+ * The longest synchronous piece of pruning (one batch, the last empty one included), per retention:
+ * how long it holds the event loop. Wall time, and CPU time (which a busy machine does not inflate).
+ */
+const longestPruneBatch: Record<string, { wallMs: number; cpuMs: number; batches: number }> = {};
+const timedPrune = {
+  prune: {
+    deleteBatch: (...args: Parameters<typeof store.prune.deleteBatch>): number => {
+      const wallStarted = performance.now();
+      const cpuStarted = process.cpuUsage();
+      const deleted = store.prune.deleteBatch(...args);
+      const cpu = process.cpuUsage(cpuStarted);
+      const longest = (longestPruneBatch[args[0]] ??= { wallMs: 0, cpuMs: 0, batches: 0 });
+      longest.wallMs = Math.max(longest.wallMs, round(performance.now() - wallStarted));
+      longest.cpuMs = Math.max(longest.cpuMs, round((cpu.user + cpu.system) / 1000));
+      longest.batches += 1;
+      return deleted;
+    },
+  },
+};
+
 const started = performance.now();
 const endMs = startMs + DAYS * DAY_S * 1000;
 let nextPruneMs = startMs + 3600_000;
@@ -234,7 +255,7 @@ for (; nowMs < endMs; nowMs += STEP_S * 1000) {
     nextDeliveryMs += 60_000;
   }
   if (stepEndMs >= nextPruneMs) {
-    await pruneExpired(store, config.retentionSeconds, new Date(stepEndMs));
+    await pruneExpired(timedPrune, config.retentionSeconds, new Date(stepEndMs));
     nextPruneMs += 3600_000;
   }
   const day = (stepEndMs - startMs) / (DAY_S * 1000);
@@ -260,6 +281,7 @@ console.log(
       samples,
       afterClose,
       firstMonthMB: perMonth && round(perMonth.fileMB + perMonth.walMB),
+      longestPruneBatch,
     },
     null,
     2,
