@@ -94,13 +94,12 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
   });
 
   /** Writes one decision (plus an optional state) atomically, then mirrors it in memory. */
-  const commit = (decision: Decision, stateWrite?: { check: string; state: CheckState }, now?: Date): void => {
+  const commit = (decision: Decision, stateWrite?: { check: string; state: CheckState; now: Date }): void => {
     const stateChanged = serializeAlertingState(decision.alertingState) !== serializeAlertingState(alertingState);
     if (stateWrite && decision.incidents.length === 0 && decision.notifications.length === 0 && !stateChanged) {
       const key = persistenceKey(stateWrite.state);
       const last = written.get(stateWrite.check);
-      const nowMs = now?.getTime() ?? Date.now();
-      if (last && last.key === key && nowMs - last.at < STEADY_STATE_WRITE_MS) {
+      if (last && last.key === key && stateWrite.now.getTime() - last.at < STEADY_STATE_WRITE_MS) {
         states.set(stateWrite.check, stateWrite.state);
         return;
       }
@@ -112,7 +111,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       if (stateChanged) store.meta.set(ALERTING_STATE_KEY, serializeAlertingState(decision.alertingState));
     });
     // Only after the commit: a write that failed must not count as written.
-    if (stateWrite) written.set(stateWrite.check, { at: now?.getTime() ?? Date.now(), key: persistenceKey(stateWrite.state) });
+    if (stateWrite) written.set(stateWrite.check, { at: stateWrite.now.getTime(), key: persistenceKey(stateWrite.state) });
     if (stateWrite) states.set(stateWrite.check, stateWrite.state);
     const regraded = decision.incidents.some((incident) => {
       const before = open.get(incident.check);
@@ -151,7 +150,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     record(check, state, decision, now) {
       // A run that outlived a reload removing its check: keep the state out of the picture.
       if (decision === undefined || !checks.has(check.name)) return;
-      commit(decision, { check: check.name, state }, now);
+      commit(decision, { check: check.name, state, now });
     },
 
     tick(now) {
