@@ -6,20 +6,21 @@ import { createAlertmanagerPoster, startAlertmanagerLoop, type AlertmanagerLoop 
 import type { DeliveryChannel } from './alerting/channel.ts';
 import { createChannels } from './alerting/channels/registry.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
+import { createAlertingTicker } from './checks/alerting-ticker.ts';
 import { createIncidentBook } from './checks/incident-book.ts';
 import { runCheck } from './checks/run-check.ts';
-import type { AlertingConfig } from './config/alerting-config.ts';
 import { VERSION, type Check, type Config } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
+import { planReload } from './config/reload-plan.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
-import { activeWindows } from './state/maintenance.ts';
 import { buildStatusSnapshot } from './state/status-snapshot.ts';
+import { startPruner } from './store/prune.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface DaemonOptions {
@@ -27,6 +28,8 @@ export interface DaemonOptions {
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
   readonly clock?: Clock;
+  /** Every wait and duration inside the daemon; default performance.now(). */
+  readonly monotonic?: MonotonicClock;
   readonly lookup?: Lookup;
   /** A corrupt store is moved aside and a fresh one started, instead of refusing to start. */
   readonly freshStore?: boolean;
@@ -41,9 +44,6 @@ export interface Daemon {
   /** Stops probing, delivers what is in flight, stops serving, closes the store. */
   stop(graceMs?: number): Promise<void>;
 }
-
-/** How often time-driven alerting rules run: settled firings, reminders, windows, vantage. */
-const ALERTING_TICK_MS = 1000;
 
 export function jobOf(check: Check): Job {
   let key: string | undefined;
@@ -110,17 +110,13 @@ async function stopDelivery(delivery: Delivery): Promise<void> {
   for (const channel of delivery.channels) channel.close();
 }
 
-function deliveryKey(config: Config): string {
-  const { email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds } = config.alerting satisfies AlertingConfig;
-  return JSON.stringify({ email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds, location: config.location });
-}
-
 /**
  * Throws before anything starts when the config is invalid or the store cannot be opened:
  * nothing half-starts. Once it resolves, probes run and mail is delivered.
  */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const clock = options.clock ?? systemClock;
+  const monotonic = options.monotonic ?? systemMonotonic;
   const log = options.log;
   const loaded = loadConfig(options.configFile, options.env);
   options.onSecrets?.(loaded.secrets);
@@ -160,7 +156,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       if (!check) return;
       metrics.setInFlight(++inFlight);
       try {
-        await runCheck(check, { clock, log, metrics, lookup: options.lookup, states: book.states, record: book.record }, context.signal);
+        await runCheck(
+          check,
+          { clock, monotonic, log, metrics, lookup: options.lookup, states: book.states, decide: book.decide, record: book.record },
+          context.signal,
+        );
       } finally {
         metrics.setInFlight(--inFlight);
       }
@@ -173,6 +173,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       log.debug({ check: job.name }, 'previous run still going; slot skipped');
     },
     onError: (error, job) => log.error({ err: error, check: job.name }, 'scheduled run failed'),
+    now: monotonic,
   });
 
   let server: HttpServer | undefined;
@@ -195,21 +196,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     throw error;
   }
   delivery = startDelivery(config, store, metrics, clock, log);
-  let deliveryConfigKey = deliveryKey(config);
 
-  const tick = () => {
-    const now = clock();
-    try {
-      book.tick(now);
-    } catch (error) {
-      log.error({ err: error }, 'alerting rules failed; retrying on the next tick');
-    }
-    const windows = config.alerting.maintenance;
-    metrics.setMaintenance(new Map(config.checks.map((check) => [check.name, activeWindows(windows, check.name, now).length > 0])));
-  };
-  tick();
-  const ticker = setInterval(tick, ALERTING_TICK_MS);
+  const checkNames = (): string[] => config.checks.map((check) => check.name);
+  const ticker = createAlertingTicker({ book, metrics, windows: config.alerting.maintenance, checks: checkNames(), clock, monotonic, log });
+  ticker.start();
   scheduler.start(config.checks.map(jobOf));
+  const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });
   log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION, store: config.storagePath }, 'dvc-sentinel started');
 
   return {
@@ -218,27 +210,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         const next = loadConfig(options.configFile, options.env);
         options.onSecrets?.(next.secrets);
-        if (next.config.listen.host !== config.listen.host || next.config.listen.port !== config.listen.port) {
-          log.warn({ listen: next.config.listen }, 'server.listen changed; it takes effect after a restart');
-        }
-        if (next.config.storagePath !== config.storagePath)
-          log.warn({ path: next.config.storagePath }, 'storage.path changed; it takes effect after a restart');
-        if (next.config.maxConcurrency !== config.maxConcurrency) {
-          log.warn({ maxConcurrency: next.config.maxConcurrency }, 'defaults.maxConcurrency changed; it takes effect after a restart');
-        }
+        const plan = planReload(config, next.config);
+        for (const change of plan.waitForRestart) log.warn(change.fields, `${change.key} changed; it takes effect after a restart`);
         config = next.config;
         checksByName = new Map(config.checks.map((check) => [check.name, check]));
         book.configure(config.alerting, config.checks, clock());
         metrics.setChecks(config.checks);
         scheduler.update(config.checks.map(jobOf));
-        const key = deliveryKey(config);
-        if (key !== deliveryConfigKey && delivery) {
+        ticker.configure(config.alerting.maintenance, checkNames());
+        if (plan.restartDelivery && delivery) {
           await stopDelivery(delivery);
           delivery = startDelivery(config, store, metrics, clock, log);
-          deliveryConfigKey = key;
         }
         metrics.recordConfigReload(true, clock());
-        log.info({ checks: config.checks.length }, 'config reloaded');
+        log.info({ checks: config.checks.length, added: plan.checksAdded, removed: plan.checksRemoved }, 'config reloaded');
         return true;
       } catch (error) {
         metrics.recordConfigReload(false, clock());
@@ -252,8 +237,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     async stop(graceMs = 5000) {
       await scheduler.stop(graceMs);
-      clearInterval(ticker);
+      ticker.stop();
       if (delivery) await stopDelivery(delivery);
+      await pruner.stop();
       await server.close();
       store.close();
       log.info('dvc-sentinel stopped');

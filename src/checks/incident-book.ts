@@ -38,8 +38,13 @@ export interface IncidentBook {
   /** Latest state per check name (restored from the store at start). */
   readonly states: ReadonlyMap<string, CheckState>;
   openIncidents(): readonly Incident[];
-  /** After a probe: persists the state and what the rules decide, in one transaction. */
-  record(check: Check, state: CheckState, result: ProbeResult, change: StatusChange | undefined, now: Date): void;
+  /**
+   * After a probe: what the rules decide, seen with the new state. Changes nothing; undefined
+   * when the check left the config (a run that outlived a reload).
+   */
+  decide(check: Check, state: CheckState, result: ProbeResult, change: StatusChange | undefined, now: Date): Decision | undefined;
+  /** Persists the state and that decision in one transaction, then mirrors them in memory. */
+  record(check: Check, state: CheckState, decision: Decision | undefined, now: Date): void;
   /** Time-driven rules: settled firings, reminders, windows, vantage. */
   tick(now: Date): void;
   /** Reload: new rules and checks; incidents of removed checks are closed. */
@@ -83,24 +88,24 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
   });
 
   /** Writes one decision (plus an optional state) atomically, then mirrors it in memory. */
-  const commit = (decision: Decision, stateWrite?: { check: string; state: CheckState }, now?: Date): void => {
+  const commit = (decision: Decision, stateWrite?: { check: string; state: CheckState; now: Date }): void => {
     const stateChanged = serializeAlertingState(decision.alertingState) !== serializeAlertingState(alertingState);
     if (stateWrite && decision.incidents.length === 0 && decision.notifications.length === 0 && !stateChanged) {
       const key = persistenceKey(stateWrite.state);
       const last = written.get(stateWrite.check);
-      const nowMs = now?.getTime() ?? Date.now();
-      if (last && last.key === key && nowMs - last.at < STEADY_STATE_WRITE_MS) {
+      if (last && last.key === key && stateWrite.now.getTime() - last.at < STEADY_STATE_WRITE_MS) {
         states.set(stateWrite.check, stateWrite.state);
         return;
       }
     }
-    if (stateWrite) written.set(stateWrite.check, { at: now?.getTime() ?? Date.now(), key: persistenceKey(stateWrite.state) });
     store.transaction(() => {
       if (stateWrite) store.checkStates.save(stateWrite.check, stateWrite.state);
       for (const incident of decision.incidents) store.incidents.upsert(incident);
       for (const notification of decision.notifications) store.outbox.enqueue('email', notification, routeKey(notification.to));
       if (stateChanged) store.meta.set(ALERTING_STATE_KEY, serializeAlertingState(decision.alertingState));
     });
+    // Only after the commit: a write that failed must not count as written.
+    if (stateWrite) written.set(stateWrite.check, { at: stateWrite.now.getTime(), key: persistenceKey(stateWrite.state) });
     if (stateWrite) states.set(stateWrite.check, stateWrite.state);
     const regraded = decision.incidents.some((incident) => {
       const before = open.get(incident.check);
@@ -122,22 +127,24 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     states,
     openIncidents: () => [...open.values()],
 
-    record(check, state, result, change, now) {
-      if (!checks.has(check.name)) {
-        // A run that outlived a reload removing its check: keep the state out of the picture.
-        return;
-      }
-      // The rules read the new state from `states`; if deciding or committing fails, the last
-      // committed state comes back so the next run sees the same change again and decides anew.
+    decide(check, state, result, change, now) {
+      if (!checks.has(check.name)) return undefined;
+      // The rules read the new state from `states`; it is put back before returning, so only
+      // record() changes the picture, and only once its transaction has committed.
       const before = states.get(check.name);
       states.set(check.name, state);
       try {
-        commit(decideOnResult(check.name, result, change, view(now)), { check: check.name, state }, now);
-      } catch (error) {
+        return decideOnResult(check.name, result, change, view(now));
+      } finally {
         if (before === undefined) states.delete(check.name);
         else states.set(check.name, before);
-        throw error;
       }
+    },
+
+    record(check, state, decision, now) {
+      // A run that outlived a reload removing its check: keep the state out of the picture.
+      if (decision === undefined || !checks.has(check.name)) return;
+      commit(decision, { check: check.name, state, now });
     },
 
     tick(now) {

@@ -1,23 +1,35 @@
-// One run of one check, the whole pipeline on one screen:
-// deadline → probe → metrics → state → log. Never rejects: a bug in a probe is logged and
-// counted as a failed run so one broken check cannot stop the scheduler.
+// One run of one check, the whole pipeline on one screen, in order:
+//   1. probe, within the deadline      4. state (pure: thresholds)
+//   2. judge latency                   5. incidents and notifications (pure: the incident rules)
+//   3. metrics                         6. one transaction: state + incidents + notifications
+// Never rejects: a bug in a probe is logged and counted as a failed run, so one broken check
+// cannot stop the scheduler. Without a store (`once`), step 5 is skipped and step 6 keeps the
+// state in a map.
 import type { Logger } from 'pino';
-import { monotonicMs, secondsSince, type Clock } from '../clock.ts';
+import { systemMonotonic, type Clock, type MonotonicClock } from '../clock.ts';
 import type { Check } from '../config/config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { carriedSync, probeMessage, type Lookup, type ProbeResult } from '../probes/probe.ts';
-import { runProbe } from '../probes/registry.ts';
+import { carriedSync, probeMessage, type Lookup, type Probe, type ProbeContext, type ProbeResult } from '../probes/probe.ts';
+import { judgeLatency, probes } from '../probes/registry.ts';
 import { nextCheckState, initialCheckState, type CheckState, type StatusChange } from '../state/check-state.ts';
+import type { Decision } from '../state/incidents.ts';
 
 export interface RunCheckDeps {
   readonly clock: Clock;
+  /** Measures how long a probe that crashed or ignored its deadline took; default performance.now(). */
+  readonly monotonic?: MonotonicClock;
   readonly log: Logger;
   readonly metrics?: Metrics;
   readonly lookup?: Lookup;
   /** Latest state per check name. */
   readonly states: ReadonlyMap<string, CheckState>;
-  /** Keeps the new state (and, in the daemon, persists it with the incidents it causes). */
-  readonly record: (check: Check, state: CheckState, result: ProbeResult, change: StatusChange | undefined, now: Date) => void;
+  /**
+   * Step 5: what the incident rules make of the new state and result. Reads, never writes;
+   * undefined when the check is no longer configured. Absent without a store (`once`).
+   */
+  readonly decide?: (check: Check, state: CheckState, result: ProbeResult, change: StatusChange | undefined, now: Date) => Decision | undefined;
+  /** Step 6: keeps the new state and, in the daemon, commits it with the decision in one transaction. */
+  readonly record: (check: Check, state: CheckState, decision: Decision | undefined, now: Date) => void;
 }
 
 /** For callers without a store (`once`): states live in the map alone. */
@@ -32,28 +44,44 @@ const STUCK_PROBE_GRACE_MS = 1000;
 
 export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSignal): Promise<ProbeResult> {
   const log = deps.log.child({ check: check.name, kind: check.kind });
-  const { signal, dispose } = deadlineSignal(check.timeoutSeconds * 1000, stop);
   const previous = deps.states.get(check.name);
-  let result: ProbeResult;
+
+  // 1. probe, within the deadline
+  const { signal, dispose } = deadlineSignal(check.timeoutSeconds * 1000, stop);
+  const monotonic = deps.monotonic ?? systemMonotonic;
+  const giveUp = forceTimeoutAfterGrace(check, previous?.lastResult, monotonic, log);
+  let measured: ProbeResult;
   try {
-    result = await probeWithinDeadline(check, { signal, clock: deps.clock, log, lookup: deps.lookup, previous: previous?.lastResult }, log);
+    const context = { signal, clock: deps.clock, log, lookup: deps.lookup, previous: previous?.lastResult };
+    measured = await Promise.race([probeWithinDeadline(check, context, monotonic, log), giveUp.result]);
   } finally {
+    giveUp.cancel();
     dispose();
   }
   if (stop?.aborted) {
     // Cancelled by shutdown or reload, not failed: recording it would open a false outage.
     log.debug({ cause: String((stop.reason as Error | undefined)?.message ?? stop.reason) }, 'run cancelled');
-    return result;
+    return measured;
   }
+
+  // 2. judge latency: shared by every kind; a probe that already failed keeps its own reason
+  const result = judgeLatency(measured, check.latency);
+
+  // 3. metrics
   const now = deps.clock();
   deps.metrics?.recordProbe(check, result, now);
 
+  // 4. state
   const { state, change } = nextCheckState(previous ?? initialCheckState(now), result, check, now);
+
   try {
-    deps.record(check, state, result, change, now);
+    // 5. incidents and notifications
+    const decision = deps.decide?.(check, state, result, change, now);
+    // 6. one transaction
+    deps.record(check, state, decision, now);
   } catch (error) {
-    // The store refused the write (disk full, I/O error): nothing of this run was committed, so
-    // the next run decides again from the last state that was.
+    // The store refused the write (disk full, I/O error) or the rules failed: nothing of this
+    // run was committed, so the next run decides again from the last state that was.
     log.error({ err: error }, 'could not record the result; it will be decided again on the next run');
     return result;
   }
@@ -66,6 +94,12 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
     log.debug({ ...fields, message: result.message }, 'probe finished');
   }
   return result;
+}
+
+/** The kind's own probe, without the latency judging runProbe adds: step 2 does that here. */
+function probeKind(check: Check, context: ProbeContext): Promise<ProbeResult> {
+  // TS cannot correlate check.kind with probes[check.kind]; the registry's mapped type guarantees it.
+  return (probes[check.kind] as Probe<Check>)(check, context);
 }
 
 /**
@@ -88,10 +122,19 @@ function deadlineSignal(timeoutMs: number, stop: AbortSignal | undefined): { sig
   };
 }
 
-async function probeWithinDeadline(check: Check, context: Parameters<typeof runProbe>[1], log: Logger): Promise<ProbeResult> {
-  const started = monotonicMs();
+/**
+ * A probe that ignores its signal is given up on a grace after the deadline, with a timeout
+ * result. The wait is a process timer; the forced result's duration is read on `monotonic`.
+ */
+function forceTimeoutAfterGrace(
+  check: Check,
+  previous: ProbeResult | undefined,
+  monotonic: MonotonicClock,
+  log: Logger,
+): { result: Promise<ProbeResult>; cancel: () => void } {
+  const started = monotonic();
   let timer: NodeJS.Timeout | undefined;
-  const giveUp = new Promise<ProbeResult>((resolve) => {
+  const result = new Promise<ProbeResult>((resolve) => {
     timer = setTimeout(
       () => {
         log.error({ timeoutSeconds: check.timeoutSeconds }, 'probe ignored its deadline; result forced to timeout');
@@ -100,16 +143,21 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
           reason: 'timeout',
           message: 'no answer before the deadline',
           detail: probeMessage('timeout', {}),
-          durationSeconds: secondsSince(started),
+          durationSeconds: (monotonic() - started) / 1000,
           phases: {},
-          sync: context.previous?.sync && carriedSync(context.previous.sync),
+          sync: previous?.sync && carriedSync(previous.sync),
         });
       },
       check.timeoutSeconds * 1000 + STUCK_PROBE_GRACE_MS,
     );
   });
+  return { result, cancel: () => clearTimeout(timer) };
+}
+
+async function probeWithinDeadline(check: Check, context: ProbeContext, monotonic: MonotonicClock, log: Logger): Promise<ProbeResult> {
+  const started = monotonic();
   try {
-    return await Promise.race([runProbe(check, context), giveUp]);
+    return await probeKind(check, context);
   } catch (error) {
     // Our own code threw, not the target: `internal` keeps the blame off the watched system.
     log.error({ err: error }, 'probe crashed; this is a bug in dvc-sentinel');
@@ -118,12 +166,10 @@ async function probeWithinDeadline(check: Check, context: Parameters<typeof runP
       reason: 'internal',
       message: `internal error: ${(error as Error).message}`,
       detail: probeMessage('internal', {}),
-      durationSeconds: secondsSince(started),
+      durationSeconds: (monotonic() - started) / 1000,
       phases: {},
       sync: context.previous?.sync && carriedSync(context.previous.sync),
     };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -9,6 +9,7 @@ export const VERSION = '0.1.0';
 export const DEFAULTS = {
   listen: '127.0.0.1:9464',
   storagePath: './data/sentinel.db',
+  retentionSeconds: { notifications: 30 * 86400, incidents: 400 * 86400 },
   intervalSeconds: 60,
   timeoutSeconds: 10,
   failureThreshold: 2,
@@ -27,6 +28,14 @@ export const DEFAULTS = {
 } as const;
 
 export type IpFamily = 4 | 6 | 'any';
+
+/** One entry per storage.retention key. */
+export interface RetentionSeconds {
+  /** Delivered notifications and their frozen mails. */
+  readonly notifications: number;
+  /** Resolved incidents, with the notifications that name them. */
+  readonly incidents: number;
+}
 export type DnsRecordType = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'NS' | 'TXT';
 
 export interface LatencyThresholds {
@@ -167,6 +176,8 @@ export interface Config {
   readonly location?: string;
   readonly listen: { readonly host: string; readonly port: number };
   readonly storagePath: string;
+  /** storage.retention.*: how long the store keeps each kind of row; see store/prune.ts. */
+  readonly retentionSeconds: RetentionSeconds;
   readonly maxConcurrency: number;
   readonly alerting: AlertingConfig;
   readonly checks: readonly Check[];
@@ -306,6 +317,10 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     location: input.location,
     listen: splitHostPort(input.server?.listen ?? DEFAULTS.listen, 9464),
     storagePath: input.storage?.path ?? DEFAULTS.storagePath,
+    retentionSeconds: {
+      notifications: input.storage?.retention?.notifications ?? DEFAULTS.retentionSeconds.notifications,
+      incidents: input.storage?.retention?.incidents ?? DEFAULTS.retentionSeconds.incidents,
+    },
     maxConcurrency: defaults.maxConcurrency ?? DEFAULTS.maxConcurrency,
     alerting: resolveAlerting(input.alerting, input.storage?.path ?? DEFAULTS.storagePath, readCa),
     checks: input.checks.map(resolveCheck),

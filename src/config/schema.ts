@@ -253,6 +253,25 @@ export const Defaults = z.strictObject({
   blocked: Blocked.optional(),
 });
 
+/** A retention of at least `minimum` seconds, written as a duration. */
+const retentionOf = (minimum: number, minimumText: string, why: string) =>
+  Duration.refine((seconds) => seconds >= minimum, { message: `must be at least ${minimumText} (${why})` });
+
+export const StorageInput = z.strictObject({
+  path: z.string().min(1).optional(),
+  retention: z
+    .strictObject({
+      notifications: retentionOf(3600, '1h', 'grouping reads when each route last got a mail')
+        .optional()
+        .describe('Delivered notifications (and their frozen mails) older than this are deleted; default 30d. Undelivered ones are never deleted'),
+      incidents: retentionOf(86400, '1d', 'a day of incidents is what a daily report reads')
+        .optional()
+        .describe('Resolved incidents older than this are deleted with their notifications; default 400d. Open ones are never deleted'),
+    })
+    .optional()
+    .describe('How long the store keeps what it no longer needs; pruned in small batches in the background'),
+});
+
 export const ConfigInput = z.strictObject({
   location: z
     .string()
@@ -260,7 +279,7 @@ export const ConfigInput = z.strictObject({
     .optional()
     .describe('Where this instance probes from; a constant label on every metric'),
   server: z.strictObject({ listen: Listen.optional() }).optional(),
-  storage: z.strictObject({ path: z.string().min(1).optional() }).optional(),
+  storage: StorageInput.optional(),
   defaults: Defaults.optional(),
   alerting: AlertingInput.optional(),
   checks: z.array(CheckInput).min(1, 'needs at least one check'),

@@ -96,6 +96,27 @@ export function findWindowTransitions(
   return { ended, started, active };
 }
 
+/** How far ahead nextWindowBoundary looks for a recurring window's next start. */
+const BOUNDARY_HORIZON_MS = 400 * 86_400_000;
+
+/**
+ * The first instant after `now` at which the window can start or end; until then, whether it is
+ * in progress cannot change. For a recurring window that starts less often than the horizon, the
+ * horizon itself (look again then). Undefined for an absolute window that is over.
+ */
+export function nextWindowBoundary(window: MaintenanceWindow, now: Date): Date | undefined {
+  if (window.kind === 'absolute') {
+    if (now < window.start) return window.start;
+    return now < window.end ? window.end : undefined;
+  }
+  const horizon = new Date(now.getTime() + BOUNDARY_HORIZON_MS);
+  const end = windowOccurrenceAt(window, now)?.end;
+  // A start within the current occurrence extends it (overlapping recurrences); that is a
+  // boundary too, since the end moves.
+  const start = findNextCronMatch(window.cron, window.timezone, now, end ?? horizon) ?? horizon;
+  return end !== undefined && end < start ? end : start;
+}
+
 // ---- cron matching -------------------------------------------------------------------------
 
 const parsedExpressions = new Map<string, ParsedFields>();
@@ -164,6 +185,52 @@ export function findPreviousCronMatch(expression: string, timeZone: string, notA
           if (instantMs === undefined || instantMs > latestMs) continue;
           // Descending order: the first candidate not after notAfter is the latest one.
           return instantMs > earliestMs ? new Date(instantMs) : undefined;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The earliest instant in (notBefore, notAfter] at which `expression` matches in `timeZone`, to the
+ * second; undefined when there is none. The mirror of findPreviousCronMatch.
+ */
+export function findNextCronMatch(expression: string, timeZone: string, notBefore: Date, notAfter: Date): Date | undefined {
+  const fields = parseCronExpression(expression);
+  const earliestMs = notBefore.getTime();
+  const latestMs = Math.floor(notAfter.getTime() / 1000) * 1000;
+  if (latestMs <= earliestMs) return undefined;
+  const hours = [...fields.hour].sort((a, b) => a - b);
+  const minutes = [...fields.minute].sort((a, b) => a - b);
+  const seconds = [...fields.second].sort((a, b) => a - b);
+
+  // Walk local calendar days forwards, from the day of notBefore (with a day to spare for offsets)
+  // to the day of notAfter.
+  const first = localParts(earliestMs, timeZone);
+  const last = localParts(latestMs, timeZone);
+  const lastDayMs = Date.UTC(last.year, last.month - 1, last.day) + DAY_MS;
+  for (let dayMs = Date.UTC(first.year, first.month - 1, first.day) - DAY_MS; dayMs <= lastDayMs; dayMs += DAY_MS) {
+    const day = new Date(dayMs);
+    const year = day.getUTCFullYear();
+    const month = day.getUTCMonth() + 1;
+    const date = day.getUTCDate();
+    if (!fields.month.includes(month) || !matchesDayOfMonth(fields.dayOfMonth, year, month, date)) continue;
+    if (!matchesDayOfWeek(fields.dayOfWeek, year, month, date, day.getUTCDay())) continue;
+
+    const offsetStart = offsetOfWallMs(dayMs, timeZone);
+    const steadyOffset = offsetStart === offsetOfWallMs(dayMs + DAY_MS - 1000, timeZone) ? offsetStart : undefined;
+    for (const hour of hours) {
+      // With a steady offset, whole hours and minutes before notBefore are skipped without converting.
+      if (steadyOffset !== undefined && dayMs + (hour + 1) * HOUR_MS - steadyOffset <= earliestMs) continue;
+      for (const minute of minutes) {
+        if (steadyOffset !== undefined && dayMs + hour * HOUR_MS + (minute + 1) * MINUTE_MS - steadyOffset <= earliestMs) continue;
+        for (const second of seconds) {
+          const wallMs = dayMs + hour * HOUR_MS + minute * MINUTE_MS + second * 1000;
+          const instantMs = steadyOffset === undefined ? instantOfWallMs(wallMs, timeZone) : wallMs - steadyOffset;
+          if (instantMs === undefined || instantMs <= earliestMs) continue;
+          // Ascending order: the first candidate after notBefore is the earliest one.
+          return instantMs <= latestMs ? new Date(instantMs) : undefined;
         }
       }
     }

@@ -67,8 +67,6 @@ export interface OutboxStore {
   lastDeliveredAt(channel: string, route: string): Date | undefined;
   /** Rows not delivered: pending ones and those in undelivered deliveries. */
   countQueued(channel: string): number;
-  /** Deletes deliveries delivered before `before`, with their rows; returns how many rows went. */
-  pruneDelivered(before: Date): number;
 }
 
 interface OutboxTableRow {
@@ -123,8 +121,6 @@ export function createOutboxStore(db: Database.Database, clock: Clock): OutboxSt
     'SELECT max(delivered_at) AS at FROM deliveries WHERE channel = ? AND route = ? AND delivered_at IS NOT NULL',
   );
   const selectQueued = db.prepare<[string], { count: number }>('SELECT count(*) AS count FROM outbox WHERE channel = ? AND delivered_at IS NULL');
-  const deleteDeliveredRows = db.prepare<[number]>('DELETE FROM outbox WHERE delivery_id IN (SELECT id FROM deliveries WHERE delivered_at < ?)');
-  const deleteDelivered = db.prepare<[number]>('DELETE FROM deliveries WHERE delivered_at < ?');
 
   const readDelivery = (id: number): DeliveryRow => {
     const row = selectDelivery.get(id);
@@ -154,12 +150,6 @@ export function createOutboxStore(db: Database.Database, clock: Clock): OutboxSt
       return;
     }
     markRowsDelivered.run(atMs, deliveryId);
-  });
-  const pruneDelivered = db.transaction((before: Date): number => {
-    const beforeMs = toEpochMs(before, 'pruneDelivered before');
-    const rows = deleteDeliveredRows.run(beforeMs).changes;
-    deleteDelivered.run(beforeMs);
-    return rows;
   });
 
   return {
@@ -195,7 +185,6 @@ export function createOutboxStore(db: Database.Database, clock: Clock): OutboxSt
       return at === null ? undefined : new Date(at);
     },
     countQueued: (channel) => selectQueued.get(channel)!.count,
-    pruneDelivered: (before) => pruneDelivered(before),
   };
 }
 

@@ -9,6 +9,7 @@ import { closeDatabase, openDatabase } from './database.ts';
 import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 import { createMetaStore, type MetaStore } from './meta-store.ts';
 import { createOutboxStore, type OutboxStore } from './outbox-store.ts';
+import { createPruneStore, type PruneStore } from './prune.ts';
 
 export type { CheckStateStore } from './check-state-store.ts';
 export type { IncidentStore } from './incident-store.ts';
@@ -25,6 +26,8 @@ export interface Store {
   readonly incidents: IncidentStore;
   readonly outbox: OutboxStore;
   readonly meta: MetaStore;
+  /** Deletes what the retentions no longer keep; driven by prune.ts's pruneExpired. */
+  readonly prune: PruneStore;
   /** Closes the file and releases the lock; idempotent. */
   close(): void;
 }
@@ -55,6 +58,7 @@ export function createStore(db: Database.Database, options: CreateStoreOptions =
     incidents: createIncidentStore(db),
     outbox: createOutboxStore(db, clock),
     meta: createMetaStore(db, clock),
+    prune: createPruneStore(db),
     close: () => closeDatabase(db),
   };
 }

@@ -120,7 +120,7 @@ async function firstFiring(timing: Timing): Promise<Outcome> {
         : { status: 'ok', message: 'HTTP 200', durationSeconds: 0.05, phases: {}, httpStatus: 200 };
       const now = new Date();
       const next = nextCheckState(book.states.get(check.name) ?? initialCheckState(START), result, check, now);
-      book.record(check, next.state, result, next.change, now);
+      book.record(check, next.state, book.decide(check, next.state, result, next.change, now), now);
     }
     book.tick(new Date());
     await vi.advanceTimersByTimeAsync(1000);

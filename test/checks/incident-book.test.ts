@@ -42,7 +42,7 @@ function setup(onIncidentsChanged?: () => void) {
       httpStatus: status === 'ok' ? 200 : 503,
     };
     const next = nextCheckState(book.states.get(check.name) ?? state, result, check, new Date(at));
-    book.record(check, next.state, result, next.change, new Date(at));
+    book.record(check, next.state, book.decide(check, next.state, result, next.change, new Date(at)), new Date(at));
     state = next.state;
   };
   return { store, book, probe, check, dir, log };

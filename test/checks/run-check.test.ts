@@ -1,97 +1,85 @@
-// A fault in our own probing code is the monitor's, not the portal's: the run ends with reason
-// `internal`, the log says so loudly (error, with the stack), the metric counts it under its own
-// reason, and the words people read say "lỗi của chính hệ thống giám sát" instead of blaming the
-// watched system.
-import { describe, expect, it, vi } from 'vitest';
-import { renderEmail } from '../../src/alerting/messages/render-email.ts';
-import { recordInMap, runCheck } from '../../src/checks/run-check.ts';
-import { resolveConfig } from '../../src/config/config.ts';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordInMap, runCheck, type RunCheckDeps } from '../../src/checks/run-check.ts';
+import { resolveConfig, type Check } from '../../src/config/config.ts';
 import { ConfigInput } from '../../src/config/schema.ts';
-import { createMetrics } from '../../src/metrics/metrics.ts';
-import { isOwnFault } from '../../src/probes/probe.ts';
-import { renderStatusPage } from '../../src/server/status-page.ts';
 import type { CheckState } from '../../src/state/check-state.ts';
-import { buildStatusSnapshot } from '../../src/state/status-snapshot.ts';
-import { captureLog, makeIncident, makeNotification } from '../support/alerting-fixtures.ts';
+import type { Decision } from '../../src/state/incidents.ts';
+import { startHttpServer, type RunningServer } from '../support/http-servers.ts';
+import { createTestClocks } from '../support/test-clocks.ts';
 
-// The one seam: a probe kind whose code throws, as a bug in it would.
-vi.mock('../../src/probes/registry.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/probes/registry.ts')>();
-  return {
-    ...original,
-    runProbe: (check: { name: string }, context: Parameters<typeof original.runProbe>[1]) =>
-      check.name === 'crashing-home'
-        ? Promise.reject(new TypeError("Cannot read properties of undefined (reading 'statusCode')"))
-        : original.runProbe(check as never, context),
-  };
+let slow: RunningServer;
+beforeAll(async () => {
+  slow = await startHttpServer((_request, response) => setTimeout(() => response.end('ok'), 40));
 });
+afterAll(() => slow.close());
 
-const NOW = new Date('2026-05-29T15:10:05Z');
-const config = resolveConfig(
-  'run-check.test.yaml',
-  ConfigInput.parse({ checks: [{ name: 'crashing-home', system: 'national-portal', kind: 'http', url: 'http://127.0.0.1:9/', failureThreshold: 1 }] }),
-  () => '',
-);
-const check = config.checks[0]!;
-
-async function runCrashingCheck() {
-  const captured = captureLog('info');
-  const metrics = createMetrics({ version: 'test', collectProcessMetrics: false });
-  metrics.setChecks(config.checks);
-  const states = new Map<string, CheckState>();
-  const before = (await metrics.render()).body;
-  const result = await runCheck(check, { clock: () => NOW, log: captured.log, metrics, states, record: recordInMap(states) });
-  return { captured, metrics, states, before, result, after: (await metrics.render()).body };
+function checkOf(extra: Record<string, unknown> = {}): Check {
+  const input = ConfigInput.parse({
+    checks: [{ name: 'slow-home', system: 'national-portal', kind: 'http', url: `${slow.url}/`, failureThreshold: 1, successThreshold: 1, ...extra }],
+  });
+  return resolveConfig('run-check.yaml', input, () => '').checks[0]!;
 }
 
-const failuresLine = (body: string): string | undefined =>
-  body.split('\n').find((line) => line.startsWith('dvc_probe_failures_total{') && line.includes('reason="internal"'));
+const NO_DECISION: Decision = { incidents: [], notifications: [], alertingState: { windowsActive: {} } };
 
-describe('a probe that throws', () => {
-  it('ends as reason internal, not protocol', async () => {
-    const { result } = await runCrashingCheck();
-    expect(result.status).toBe('critical');
-    expect(result.reason).toBe('internal');
-    expect(isOwnFault(result.reason)).toBe(true);
-    expect(isOwnFault('protocol')).toBe(false);
-  });
-
-  it('is logged at error level with the stack', async () => {
-    const { captured } = await runCrashingCheck();
-    const line = captured.lines().find((entry) => entry.msg === 'probe crashed; this is a bug in dvc-sentinel');
-    expect(line?.level).toBe(50);
-    expect(line?.check).toBe('crashing-home');
-    expect(String((line?.err as { stack?: string } | undefined)?.stack)).toMatch(/TypeError: Cannot read properties of undefined[\s\S]*\n\s+at /);
-  });
-
-  it('is counted under reason="internal", a series present from the first scrape', async () => {
-    const { before, after } = await runCrashingCheck();
-    expect(failuresLine(before)).toMatch(/ 0$/);
-    expect(failuresLine(after)).toMatch(/ 1$/);
-    expect(after).not.toMatch(/dvc_probe_failures_total\{[^}]*reason="protocol"[^}]*\} 1/);
-  });
-
-  it('reads as a fault of the monitor itself on the status page and in the mail', async () => {
-    const { result, states } = await runCrashingCheck();
-    const page = renderStatusPage({
-      ...buildStatusSnapshot(config, states, { version: 'test', startedAt: NOW, now: NOW }),
-      incidents: [],
-    });
-    expect(page).toContain('lỗi của chính hệ thống giám sát');
-
-    const last = {
-      at: NOW,
-      status: result.status,
-      reason: result.reason,
-      message: result.message,
-      durationSeconds: result.durationSeconds,
-      phases: result.phases,
+describe('runCheck', () => {
+  it('runs the steps in order: probe, latency judged, state, incident rules, then one record with their decision', async () => {
+    const clocks = createTestClocks();
+    const states = new Map<string, CheckState>();
+    const steps: string[] = [];
+    const deps: RunCheckDeps = {
+      clock: clocks.clock,
+      monotonic: clocks.monotonic,
+      log: pino({ level: 'silent' }),
+      states,
+      decide: (check, state, result, change, now) => {
+        steps.push(`decide ${result.status}/${result.reason} ${change?.from}→${change?.to} at ${now.toISOString()}`);
+        return NO_DECISION;
+      },
+      record: (check, state, decision) => {
+        steps.push(`record ${state.status} ${decision === NO_DECISION ? 'with the decision' : 'without it'}`);
+        states.set(check.name, state);
+      },
     };
-    const incident = makeIncident({ check: check.name, firstReason: result.reason, lastReason: result.reason, lastMessage: result.message, last });
-    const mail = renderEmail([makeNotification('firing', { incident, createdAt: NOW })], { locale: 'vi', links: {}, now: NOW });
-    for (const part of [mail.subject, mail.text, mail.html]) expect(part).toContain('lỗi của chính hệ thống giám sát');
-    expect(mail.text).not.toContain('phản hồi không hợp lệ');
-    const english = renderEmail([makeNotification('firing', { incident, createdAt: NOW })], { locale: 'en', links: {}, now: NOW });
-    expect(english.text).toContain('a fault in the monitor itself');
+    const result = await runCheck(checkOf({ expect: { latency: { warn: '10ms' } } }), deps);
+    expect(result).toMatchObject({ status: 'warning', reason: 'latency', httpStatus: 200 });
+    expect(steps).toEqual(['decide warning/latency unknown→warning at 2026-05-29T15:00:00.000Z', 'record warning with the decision']);
+    expect(states.get('slow-home')?.status).toBe('warning');
+  });
+
+  it('keeps the state in a map when there is no store (once)', async () => {
+    const states = new Map<string, CheckState>();
+    const result = await runCheck(checkOf(), { clock: () => new Date(), log: pino({ level: 'silent' }), states, record: recordInMap(states) });
+    expect(result.status).toBe('ok');
+    expect(states.get('slow-home')?.status).toBe('ok');
+  });
+
+  it('leaves the state as it was when the record fails, so the next run decides again', async () => {
+    const states = new Map<string, CheckState>();
+    const result = await runCheck(checkOf(), {
+      clock: () => new Date(),
+      log: pino({ level: 'silent' }),
+      states,
+      decide: () => NO_DECISION,
+      record: () => {
+        throw new Error('SQLITE_FULL: database or disk is full');
+      },
+    });
+    expect(result.status).toBe('ok');
+    expect(states.size).toBe(0);
+  });
+
+  it('records nothing for a run cancelled by shutdown', async () => {
+    const stop = new AbortController();
+    const recorded: string[] = [];
+    const running = runCheck(
+      checkOf(),
+      { clock: () => new Date(), log: pino({ level: 'silent' }), states: new Map(), record: (check) => recorded.push(check.name) },
+      stop.signal,
+    );
+    stop.abort(new Error('stopping'));
+    await running;
+    expect(recorded).toEqual([]);
   });
 });

@@ -67,6 +67,7 @@ const INVALID: readonly (readonly [string, number, number, string, string, numbe
   ['invalid-port-range.yaml', 3, 92, 'checks[0].port', 'must be at most 65535'],
   ['invalid-record-type.yaml', 7, 17, 'checks[0].recordType', '"SRV" is not allowed; use one of "A", "AAAA", "CNAME", "MX", "NS", "TXT"'],
   ['invalid-resolver.yaml', 7, 15, 'checks[0].resolver', '"dns.google:53" must be an IP address'],
+  ['invalid-retention-too-short.yaml', 4, 20, 'storage.retention.notifications', 'must be at least 1h'],
   ['invalid-root-list.yaml', 2, 1, '', 'expected a map of settings with at least "checks:", got a list'],
   ['invalid-status-code.yaml', 8, 21, 'checks[0].expect.status[1]', 'must be at most 599'],
   ['invalid-timeout-over-default-interval.yaml', 9, 14, 'checks[0].timeout', 'timeout 1m30s is longer than interval 1m (from defaults)'],
@@ -110,6 +111,7 @@ describe('loadConfig on valid files', () => {
     expect(warnings).toEqual([]);
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(config.storagePath).toBe(DEFAULTS.storagePath);
+    expect(config.retentionSeconds).toEqual({ notifications: 30 * 86400, incidents: 400 * 86400 });
     const check = config.checks[0] as HttpCheck;
     expect(check).toMatchObject({
       name: 'portal-home',
@@ -153,6 +155,19 @@ describe('loadConfig on valid files', () => {
     expect(config.checks[4] as TcpCheck).toMatchObject({ host: '127.0.0.1', port: 587, timeoutSeconds: 5 });
 
     expect([...secrets].sort()).toEqual(['fixture-token-123', 'sync.example.test', '8443'].sort());
+  });
+
+  it('reads storage.retention as durations, each key on its own', () => {
+    const checks = 'checks: [{ name: a, system: s, kind: tcp, host: 127.0.0.1, port: 1 }]\n';
+    const both = loadConfig(writeConfig(`storage: { retention: { notifications: 7d, incidents: 730d } }\n${checks}`), {});
+    expect(both.config.retentionSeconds).toEqual({ notifications: 7 * 86400, incidents: 730 * 86400 });
+    const one = loadConfig(writeConfig(`storage: { path: ./x.db, retention: { incidents: 1d } }\n${checks}`), {});
+    expect(one.config.retentionSeconds).toEqual({ notifications: 30 * 86400, incidents: 86400 });
+    expect(issuesOf(writeConfig(`storage: { retention: { incidents: 12h } }\n${checks}`))[0]).toMatchObject({
+      line: 1,
+      path: 'storage.retention.incidents',
+      message: expect.stringContaining('must be at least 1d'),
+    });
   });
 
   it('returns a frozen config', () => {

@@ -5,9 +5,11 @@ import {
   activeWindows,
   coversCheck,
   describeCronProblem,
+  findNextCronMatch,
   findPreviousCronMatch,
   findWindowTransitions,
   matchesCheckPattern,
+  nextWindowBoundary,
   parseCronExpression,
   windowOccurrenceAt,
 } from '../../src/state/maintenance.ts';
@@ -157,6 +159,59 @@ describe('findPreviousCronMatch against node-cron', () => {
       expect(findPreviousCronMatch(cron, timezone, new Date(run.getTime() - 1000), previous)).toBeUndefined();
       previous = run;
     }
+  });
+});
+
+describe('findNextCronMatch against node-cron', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it.each([
+    ['0 1 * * *', HCM],
+    ['*/20 22-23,0-2 * * mon-fri', HCM],
+    ['15 4 * * sun', 'Europe/Berlin'],
+    ['0 30 2 * * *', 'Europe/Berlin'],
+    ['0 9 * jan,jul 1#1', 'America/New_York'],
+  ])('finds each start node-cron would run %s at (%s), and nothing in between', (cron, timezone) => {
+    vi.useFakeTimers({ now: new Date('2026-03-01T00:00:00Z'), toFake: ['Date'] });
+    const task = createTask(cron, () => undefined, { timezone });
+    const runs = task.getNextRuns(40);
+    void task.destroy();
+    const far = new Date('2050-01-01T00:00:00Z');
+    let previous = new Date('2026-03-01T00:00:00Z');
+    for (const run of runs) {
+      expect(iso(findNextCronMatch(cron, timezone, previous, far))).toBe(iso(run));
+      expect(iso(findNextCronMatch(cron, timezone, new Date(run.getTime() - 999), far))).toBe(iso(run));
+      expect(findNextCronMatch(cron, timezone, previous, new Date(run.getTime() - 1000))).toBeUndefined();
+      previous = run;
+    }
+  });
+});
+
+describe('nextWindowBoundary', () => {
+  it('is the start, then the end, of an absolute window, and nothing once it is over', () => {
+    expect(iso(nextWindowBoundary(cutover, at('2026-05-29T12:00:00+07:00')))).toBe(iso(cutover.start));
+    expect(iso(nextWindowBoundary(cutover, cutover.start))).toBe(iso(cutover.end));
+    expect(nextWindowBoundary(cutover, cutover.end)).toBeUndefined();
+  });
+
+  it('is the end of the occurrence in progress, else the next start, of a recurring window', () => {
+    const nightly = recurring('0 1 * * *', 1800);
+    expect(iso(nextWindowBoundary(nightly, at('2026-05-30T00:59:59+07:00')))).toBe(iso(at('2026-05-30T01:00:00+07:00')));
+    expect(iso(nextWindowBoundary(nightly, at('2026-05-30T01:00:00+07:00')))).toBe(iso(at('2026-05-30T01:30:00+07:00')));
+    expect(iso(nextWindowBoundary(nightly, at('2026-05-30T01:30:00+07:00')))).toBe(iso(at('2026-05-31T01:00:00+07:00')));
+  });
+
+  it('is the next start when recurrences overlap, since it moves the end', () => {
+    const hourly = recurring('0 * * * *', 5400);
+    expect(iso(nextWindowBoundary(hourly, at('2026-05-30T03:20:00+07:00')))).toBe(iso(at('2026-05-30T04:00:00+07:00')));
+  });
+
+  it('looks again at the horizon for a window that starts less often', () => {
+    const leapDay = recurring('0 1 29 2 *', 3600);
+    const now = at('2026-03-01T00:00:00+07:00');
+    expect(nextWindowBoundary(leapDay, now)!.getTime() - now.getTime()).toBe(400 * 86_400_000);
   });
 });
 

@@ -308,19 +308,6 @@ describe('outbox', () => {
     expect(() => store.outbox.markDelivered(9999, at(2))).toThrow('no outbox delivery with id 9999');
     expect(() => store.outbox.markAttemptFailed(9999, 'x', at(2))).toThrow('no outbox delivery with id 9999');
   });
-
-  it('prunes delivered deliveries older than a date with their rows', () => {
-    const old = enqueueRow(store, 'email', notification(incident('a', at(0)), ['a@x.vn']));
-    const recent = enqueueRow(store, 'email', notification(incident('b', at(0)), ['a@x.vn']));
-    const waiting = enqueueRow(store, 'email', notification(incident('c', at(0)), ['a@x.vn']));
-    const freeze = (rowId: number) =>
-      store.outbox.createDelivery({ channel: 'email', route: 'a@x.vn', rowIds: [rowId], messageId: `<${rowId}>`, content: '', now: at(1) });
-    store.outbox.markDelivered(freeze(old).id, at(10));
-    store.outbox.markDelivered(freeze(recent).id, at(1000));
-    expect(store.outbox.pruneDelivered(at(500))).toBe(1);
-    expect(store.outbox.pending('email').map((row) => row.id)).toEqual([waiting]);
-    expect(store.outbox.lastDeliveredAt('email', 'a@x.vn')).toEqual(at(1000));
-  });
 });
 
 describe('meta', () => {
