@@ -57,8 +57,7 @@ module.exports = {
     },
     {
       name: 'text-imports-config-types-and-probe-vocabulary',
-      comment:
-        'src/text/ is the home of words, read by every layer: it imports only itself, the base modules, config and state types and probes/probe.ts.',
+      comment: 'src/text/ is the home of words, read by every layer: it imports only itself, the base modules, config and state types and probes/probe.ts.',
       severity: 'error',
       from: { path: '^src/text/' },
       to: { path: '^src/', pathNot: ['^src/text/', ...BASE_MODULES, '^src/probes/probe\\.ts$', '^src/config/', '^src/state/'] },
