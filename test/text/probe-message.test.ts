@@ -92,7 +92,15 @@ async function throughThePipeline() {
   const book = createIncidentBook({ store, alerting: makeAlerting({ groupWaitSeconds: 0 }), checks: config.checks, log });
   const results = [];
   for (const check of config.checks) {
-    results.push(await runCheck(check, { clock: () => NOW, log: silent, states: book.states, record: (...args) => book.record(...args) }));
+    results.push(
+      await runCheck(check, {
+        clock: () => NOW,
+        log: silent,
+        states: book.states,
+        decide: (...args) => book.decide(...args),
+        record: (...args) => book.record(...args),
+      }),
+    );
   }
   book.tick(new Date(NOW.getTime() + 1000));
   const notifications = store.outbox.pending('email').map((row) => row.notification);
