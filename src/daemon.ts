@@ -189,6 +189,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ...buildStatusSnapshot(config, book.states, { version: VERSION, startedAt, now: clock() }),
         incidents: book.openIncidents(),
       }),
+      locale: () => config.alerting.locale,
     });
     server = await startHttpServer({ host: config.listen.host, port: config.listen.port, routes, log });
   } catch (error) {

@@ -1,6 +1,7 @@
 // The HTTP endpoints of the daemon: /metrics, /healthz, /api/status and the status page at /. Each handler turns one
 // dependency into a response; sockets, 404/405/HEAD and failures are the server's job.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Locale } from '../config/alerting-config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { isStatusPageSnapshot, renderStatusPage } from './status-page.ts';
 
@@ -43,6 +44,8 @@ export interface RouteDependencies {
   readonly health: () => Health;
   /** A JSON-serialisable snapshot of every check's last result and state. */
   readonly status: () => unknown;
+  /** The status page's language (alerting.locale, read anew so a reload changes it); Vietnamese when absent. */
+  readonly locale?: () => Locale;
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -89,7 +92,7 @@ export function createRoutes(deps: RouteDependencies): Routes {
           const snapshot = deps.status();
           // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
           if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
-          return { status: 200, contentType: HTML_CONTENT_TYPE, body: renderStatusPage(snapshot), headers: NO_STORE };
+          return { status: 200, contentType: HTML_CONTENT_TYPE, body: renderStatusPage(snapshot, deps.locale?.() ?? 'vi'), headers: NO_STORE };
         },
       },
     ],

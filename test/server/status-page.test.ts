@@ -1,3 +1,4 @@
+import type { Locale } from '../../src/config/alerting-config.ts';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -504,11 +505,12 @@ describe('GET / on the daemon server', () => {
     await Promise.all(servers.splice(0).map((server) => server.close()));
   });
 
-  async function serve(status: () => unknown): Promise<HttpServer> {
+  async function serve(status: () => unknown, locale?: () => Locale): Promise<HttpServer> {
     const routes = createRoutes({
       metrics: createMetrics({ version: '9.9.9', collectProcessMetrics: false }),
       health: () => ({ ok: true, reasons: [] }),
       status,
+      ...(locale ? { locale } : {}),
     });
     const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes, log: pino({ level: 'silent' }) });
     servers.push(server);
@@ -530,6 +532,19 @@ describe('GET / on the daemon server', () => {
     expect(head.statusCode).toBe(200);
     expect(head.headers['content-type']).toBe(HTML_CONTENT_TYPE);
     expect(await head.body.text()).toBe('');
+  });
+
+  it('speaks the configured locale, read on every request so a reload changes it', async () => {
+    let locale: Locale = 'en';
+    const server = await serve(
+      () => snapshot(),
+      () => locale,
+    );
+    const english = await (await request(`${server.url}/`)).body.text();
+    expect(english).toContain('<html lang="en">');
+    expect(english).not.toContain('Giám sát Cổng Dịch vụ công');
+    locale = 'vi';
+    expect(await (await request(`${server.url}/`)).body.text()).toContain('Giám sát Cổng Dịch vụ công');
   });
 
   it('answers 500 rather than a half page when status() returns something else', async () => {
