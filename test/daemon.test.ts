@@ -172,10 +172,10 @@ describe('dvc-sentinel once', () => {
     const { code, stdout } = await runCli(['once', '--config', file]);
     expect(code).toBe(1);
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^CHECK\s+SYSTEM\s+KIND\s+STATUS\s+LATENCY\s+SYNC LAG\s+PHASES\s+REASON\s+MESSAGE$/);
-    expect(lines.find((line) => line.startsWith('home'))).toMatch(/national-portal\s+http\s+OK\s+\d+ ms\s+-\s+.*tcp \d+ ms/);
-    expect(lines.find((line) => line.startsWith('down'))).toMatch(/CRIT.*http_status/);
-    expect(stdout).toContain('2 checks: 1 ok, 0 warning, 1 critical');
+    expect(lines[0]).toMatch(/^KIỂM TRA\s+HỆ THỐNG\s+LOẠI\s+TÌNH TRẠNG\s+ĐỘ TRỄ\s+ĐỒNG BỘ\s+CÁC BƯỚC\s+LÝ DO\s+DIỄN GIẢI$/);
+    expect(lines.find((line) => line.startsWith('home'))).toMatch(/national-portal\s+http\s+BÌNH THƯỜNG\s+\d+ ms\s+-\s+.*tcp \d+ ms/);
+    expect(lines.find((line) => line.startsWith('down'))).toMatch(/SỰ CỐ.*http_status/);
+    expect(stdout).toContain('2 kiểm tra: 1 bình thường, 0 cảnh báo, 1 sự cố');
   });
 
   it('exits 0 with --json when every check passes', async () => {

@@ -1,19 +1,21 @@
 // `once`: probe every check one time and print what was seen — what a technician runs on
-// cut-over night. Exit 1 when any check is critical, 2 when the config is invalid. The message
-// column is in the config's locale (alerting.locale, Vietnamese by default); --json carries the
-// English text and the message's code and parameters.
+// cut-over night. Exit 1 when any check is critical, 2 when the config is invalid. The table is in
+// the config's locale (alerting.locale, Vietnamese by default); --json, for scripts, keeps stable
+// keys and values and carries the English text with the message's code and parameters.
 import type { Logger } from 'pino';
 import type { Locale } from '../config/alerting-config.ts';
 import { systemClock } from '../clock.ts';
 import { recordInMap, runCheck } from '../checks/run-check.ts';
 import type { Check } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { formatAge } from '../probes/format-age.ts';
 import { formatSeconds } from '../probes/format.ts';
 import { PHASES, type Lookup, type ProbeResult } from '../probes/probe.ts';
 import { createSemaphore } from '../scheduler/semaphore.ts';
 import type { CheckState } from '../state/check-state.ts';
 import { describeTarget } from '../state/status-snapshot.ts';
+import { formatDuration } from '../text/format-duration.ts';
+import { formatNumber } from '../text/format-number.ts';
+import { wordsFor } from '../text/locale.ts';
 import { describeProbeMessage } from '../text/probe-message.ts';
 
 export interface OnceOptions {
@@ -89,32 +91,44 @@ function toJson({ check, result }: OnceRow) {
   };
 }
 
-/** The LAG cell: sync lag (time or items) and backlog, or how long parity has differed. */
-export function describeSync(result: ProbeResult): string {
+/** The sync cell: sync lag (time or items) and backlog, or how long parity has differed, in the reader's locale. */
+export function describeSync(result: ProbeResult, locale: Locale = 'vi'): string {
   const sync = result.sync;
   if (!sync) return '-';
+  const words = wordsFor(locale).once;
   if (sync.mode === 'parity') {
     if (sync.mismatchCount === undefined) return '?';
-    return sync.mismatchCount === 0 ? 'equal' : `differs ${formatAge(sync.mismatchSeconds ?? 0)}`;
+    return sync.mismatchCount === 0 ? words.syncEqual : words.syncDiffers(formatDuration(sync.mismatchSeconds ?? 0, locale));
   }
   if (sync.lag === undefined) return '?';
-  const lag = sync.unit === 'items' ? `${sync.lag} items` : formatAge(sync.lag);
-  return sync.backlog === undefined ? lag : `${lag}, ${sync.backlog} waiting`;
+  const lag = sync.unit === 'items' ? words.syncItems(formatNumber(sync.lag, locale)) : formatDuration(sync.lag, locale);
+  return sync.backlog === undefined ? lag : words.syncWaiting(lag, formatNumber(sync.backlog, locale));
 }
 
 const PHASE_SHORT: Record<string, string> = { dns: 'dns', connect: 'tcp', tls: 'tls', ttfb: 'ttfb', transfer: 'body' };
-const STATUS_TEXT: Record<string, string> = { ok: 'OK', warning: 'WARN', critical: 'CRIT' };
 
-/** Plain-text table, widest cell per column; the message column is last so it may run long, in the reader's locale. */
+/** Plain-text table in the reader's locale, widest cell per column; the message column is last so it may run long. */
 export function renderOnceTable(rows: readonly OnceRow[], locale: Locale = 'vi'): string[] {
-  const header = ['CHECK', 'SYSTEM', 'KIND', 'STATUS', 'LATENCY', 'SYNC LAG', 'PHASES', 'REASON', 'MESSAGE'];
+  const words = wordsFor(locale).once;
+  const { columns } = words;
+  const header = [
+    columns.check,
+    columns.system,
+    columns.kind,
+    columns.status,
+    columns.latency,
+    columns.syncLag,
+    columns.phases,
+    columns.reason,
+    columns.message,
+  ];
   const body = rows.map(({ check, result }) => [
     check.name,
     check.system,
     check.kind,
-    STATUS_TEXT[result.status] ?? result.status,
+    words.status[result.status],
     formatSeconds(result.durationSeconds),
-    describeSync(result),
+    describeSync(result, locale),
     PHASES.filter((phase) => result.phases[phase] !== undefined)
       .map((phase) => `${PHASE_SHORT[phase]} ${formatSeconds(result.phases[phase]!)}`)
       .join(' · ') || '-',
@@ -130,5 +144,5 @@ export function renderOnceTable(rows: readonly OnceRow[], locale: Locale = 'vi')
       .trimEnd();
   const counts = { ok: 0, warning: 0, critical: 0 };
   for (const { result } of rows) counts[result.status] += 1;
-  return [line(header), ...body.map(line), '', `${rows.length} checks: ${counts.ok} ok, ${counts.warning} warning, ${counts.critical} critical`];
+  return [line(header), ...body.map(line), '', words.summary({ total: rows.length, ...counts })];
 }

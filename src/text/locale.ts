@@ -119,8 +119,31 @@ export interface Words {
   readonly noticeSeverity: Readonly<Record<NoticeSeverity, string>>;
   // Status page.
   readonly page: PageWords;
+  // `once`, the table a technician reads in a terminal.
+  readonly once: OnceWords;
   // Probe messages, one wording per code (the compiler checks every code has one).
   readonly probe: ProbeWords;
+}
+
+/** The `once` table's words; durations and counts arrive already formatted. */
+export interface OnceWords {
+  readonly columns: {
+    readonly check: string;
+    readonly system: string;
+    readonly kind: string;
+    readonly status: string;
+    readonly latency: string;
+    readonly syncLag: string;
+    readonly phases: string;
+    readonly reason: string;
+    readonly message: string;
+  };
+  readonly status: Readonly<Record<'ok' | 'warning' | 'critical', string>>;
+  readonly syncEqual: string;
+  readonly syncDiffers: (duration: string) => string;
+  readonly syncItems: (count: string) => string;
+  readonly syncWaiting: (lag: string, count: string) => string;
+  readonly summary: (counts: { readonly total: number; readonly ok: number; readonly warning: number; readonly critical: number }) => string;
 }
 
 /** The status page's own words; numbers, times and durations arrive already formatted. */

@@ -220,6 +220,16 @@ describe('once', () => {
     expect(en.stdout).toContain(`HTTP 503 from 127.0.0.1:${portal.port}`);
     expect(en.stdout).toContain(`connection refused by 127.0.0.1:${refusedPort}`);
   });
+
+  it('words the table headings, statuses and totals in the config locale too', async () => {
+    const vi = (await once(false)).stdout.split('\n');
+    expect(vi[0]).toMatch(/^KIỂM TRA\s+HỆ THỐNG\s+LOẠI\s+TÌNH TRẠNG\s+ĐỘ TRỄ\s+ĐỒNG BỘ\s+CÁC BƯỚC\s+LÝ DO\s+DIỄN GIẢI$/);
+    expect(vi.find((line) => line.startsWith('dvcqg-home'))).toMatch(/national-portal\s+http\s+SỰ CỐ\s/);
+    expect(vi.at(-1)).toBe('2 kiểm tra: 0 bình thường, 0 cảnh báo, 2 sự cố');
+    const en = (await once(false, 'en')).stdout.split('\n');
+    expect(en[0]).toMatch(/^CHECK\s+SYSTEM\s+KIND\s+STATUS\s+LATENCY\s+SYNC LAG\s+PHASES\s+REASON\s+MESSAGE$/);
+    expect(en.at(-1)).toBe('2 checks: 0 ok, 0 warning, 2 critical');
+  });
 });
 
 describe('describeProbeMessage', () => {
