@@ -21,6 +21,13 @@ export type RetentionTarget = keyof RetentionSeconds;
 /** Order of work: notifications first, so incidents whose mails just went have nothing left naming them. */
 const TARGETS: readonly RetentionTarget[] = ['notifications', 'incidents'];
 
+/** Delivered mails older than the cut-off that no longer carry any row: every rule that deletes rows leaves these. */
+const EMPTIED_DELIVERIES = `DELETE FROM deliveries WHERE id IN (
+  SELECT d.id FROM deliveries d
+  WHERE d.delivered_at IS NOT NULL AND d.delivered_at < @cutoff
+    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_id = d.id)
+  LIMIT @limit)`;
+
 /** Each statement deletes at most `limit` rows stamped before `cutoff` (epoch ms) and says how many went. */
 type Statement = (cutoff: number, limit: number) => number;
 
@@ -36,14 +43,7 @@ const RULES: { readonly [T in RetentionTarget]: (db: Database.Database) => reado
          WHERE o.delivery_id IN (SELECT d.id FROM deliveries d WHERE d.delivered_at IS NOT NULL AND d.delivered_at < @cutoff)
          LIMIT @limit)`,
     ),
-    deleting(
-      db,
-      `DELETE FROM deliveries WHERE id IN (
-         SELECT d.id FROM deliveries d
-         WHERE d.delivered_at IS NOT NULL AND d.delivered_at < @cutoff
-           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_id = d.id)
-         LIMIT @limit)`,
-    ),
+    deleting(db, EMPTIED_DELIVERIES),
   ],
   incidents: (db) => {
     // An incident goes when it is resolved before the cut-off, holds nothing back (no hold in
@@ -58,14 +58,7 @@ const RULES: { readonly [T in RetentionTarget]: (db: Database.Database) => reado
            WHERE ${expired} AND o.delivered_at IS NOT NULL LIMIT @limit)`,
       ),
       // The mails that carried only those rows; a delivery still carrying another incident's row stays.
-      deleting(
-        db,
-        `DELETE FROM deliveries WHERE id IN (
-           SELECT d.id FROM deliveries d
-           WHERE d.delivered_at IS NOT NULL AND d.delivered_at < @cutoff
-             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_id = d.id)
-           LIMIT @limit)`,
-      ),
+      deleting(db, EMPTIED_DELIVERIES),
       deleting(
         db,
         `DELETE FROM incidents WHERE id IN (

@@ -248,14 +248,8 @@ export interface FrozenAlerts extends FrozenContent {
   readonly alerts: readonly AlertmanagerAlert[];
 }
 
-export interface AlertmanagerChannelOptions {
-  readonly urls: readonly string[];
-  readonly resendIntervalSeconds: number;
-  readonly timeoutSeconds: number;
-  readonly locale: Locale;
-  readonly location?: string;
-  readonly links: { readonly statusPage?: string; readonly dashboard?: string };
-}
+/** The poster's settings without its logger and clock: the outbox brings those. */
+export type AlertmanagerChannelOptions = Pick<AlertmanagerPosterOptions, 'urls' | 'resendIntervalSeconds' | 'timeoutSeconds' | 'locale' | 'location' | 'links'>;
 
 /** Some URL did not take the post; `status` is each failed URL's HTTP status, when it answered. */
 class AlertmanagerPostError extends Error {
