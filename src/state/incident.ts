@@ -63,6 +63,14 @@ export interface Incident {
   /** When the last firing/reminder was queued; reminders are due repeatInterval after it. */
   readonly lastNotifiedAt?: Date;
   /**
+   * Down time's true bounds, which thresholds never shorten: the first failed probe of the run of
+   * failures that opened the incident, and the first passing probe of the run that closed it.
+   * Absent on incidents stored before they were kept (openedAt and resolvedAt stand in), and
+   * recoveredAt while the incident is open.
+   */
+  readonly failingSince?: Date;
+  readonly recoveredAt?: Date;
+  /**
    * The check recovered while dependents it holds were still failing: the incident waits up to
    * groupWait for them before it resolves (as of this time), so they end in its resolved mail
    * instead of firing on their own a moment before they recover too.

@@ -1,0 +1,122 @@
+// The report as data: what build-report computes from history and incidents, and what every
+// renderer (JSON, CSV, text, HTML, docx) reads. Field names in CheckFigures, SystemFigures,
+// ReportIncident and Report.window are a contract with users' scripts (`report --format json`).
+// Times are Dates here and ISO-8601 in JSON; every duration is in seconds.
+import type { Locale } from '../config/alerting-config.ts';
+import type { FailureReason } from '../probes/probe.ts';
+import type { Incident } from '../state/incident.ts';
+import type { MinuteFigures } from '../state/history.ts';
+
+export interface ReportWindow {
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/** Seconds; a figure is absent when nothing was measured. */
+export interface LatencyFigures {
+  readonly p50?: number;
+  readonly p95?: number;
+  readonly max?: number;
+}
+
+/** The availability arithmetic every row shares (README, "Availability rules"). */
+export interface AvailabilityFigures {
+  /** 100 × (observed − down) / observed; absent when nothing was observed. */
+  readonly availabilityPercent?: number;
+  readonly downSeconds: number;
+  /** The window less excluded and not-observed time. */
+  readonly observedSeconds: number;
+  /** Maintenance: neither up nor down. */
+  readonly excludedSeconds: number;
+  /** The monitor's own fault (reason internal, its network down per the vantage checks, not running). */
+  readonly notObservedSeconds: number;
+}
+
+export interface SyncFigures {
+  readonly unit: 'seconds' | 'items';
+  readonly lagMax?: number;
+  readonly lagP95?: number;
+  readonly backlogMax?: number;
+}
+
+export interface CheckFigures extends AvailabilityFigures {
+  readonly name: string;
+  readonly system: string;
+  readonly kind: string;
+  readonly probes: number;
+  /** Failed probes, all reasons. */
+  readonly failures: number;
+  readonly failuresByReason: Readonly<Partial<Record<FailureReason, number>>>;
+  readonly latency: LatencyFigures;
+  readonly sync?: SyncFigures;
+  /** The fewest days left on a certificate seen in the window. */
+  readonly tlsDaysLeft?: number;
+}
+
+export interface SystemFigures extends AvailabilityFigures {
+  readonly name: string;
+  readonly probes: number;
+  readonly failures: number;
+  readonly latency: LatencyFigures;
+}
+
+export interface ReportIncident {
+  readonly id: string;
+  readonly check: string;
+  readonly system: string;
+  readonly severity: Incident['severity'];
+  /** The first failed probe of the run that opened it. */
+  readonly startedAt: Date;
+  /** The first passing probe of the run that closed it; absent while it goes on ("đang diễn ra"). */
+  readonly endedAt?: Date;
+  /** Inside the window only. */
+  readonly durationSeconds: number;
+  readonly reason?: FailureReason;
+  /** The checks it held (dependents, inconclusive failures), by name. */
+  readonly heldChecks: readonly string[];
+  readonly notificationsSent: number;
+}
+
+/** One cell per local hour of the window: the worst that happened in it. */
+export type HourState = 'up' | 'down' | 'excluded' | 'not_observed';
+
+export interface HourStrip {
+  readonly system: string;
+  /** Local (Asia/Ho_Chi_Minh) start of each hour, and what it was. */
+  readonly hours: readonly { readonly start: Date; readonly state: HourState }[];
+}
+
+export interface MaintenanceSpan {
+  readonly name: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly checks: readonly string[];
+}
+
+export type Verdict = 'normal' | 'degraded' | 'outage';
+
+export interface Report {
+  /** The report's config name ("daily"); absent for an ad-hoc window. */
+  readonly name?: string;
+  readonly unit?: string;
+  readonly signer?: string;
+  readonly locale: Locale;
+  readonly generatedAt: Date;
+  readonly window: ReportWindow;
+  /** Sent after its scheduled time because the monitor was not running then. */
+  readonly lateFor?: Date;
+  readonly verdict: Verdict;
+  readonly checks: readonly CheckFigures[];
+  readonly systems: readonly SystemFigures[];
+  readonly incidents: readonly ReportIncident[];
+  readonly maintenance: readonly MaintenanceSpan[];
+  readonly hours: readonly HourStrip[];
+}
+
+/** What build-report reads; the store implements it, tests build it in memory. */
+export interface ReportSource {
+  /** Every stored minute of every check with minute in [from, to). */
+  minutes(window: ReportWindow): Iterable<MinuteFigures>;
+  /** Incidents whose interval overlaps the window, open or resolved. */
+  incidents(window: ReportWindow): readonly Incident[];
+}
