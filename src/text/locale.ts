@@ -121,8 +121,63 @@ export interface Words {
   readonly page: PageWords;
   // `once`, the table a technician reads in a terminal.
   readonly once: OnceWords;
+  // The daily report, in every format (HTML mail, text, CSV headings, docx).
+  readonly report: ReportWords;
   // Probe messages, one wording per code (the compiler checks every code has one).
   readonly probe: ProbeWords;
+}
+
+/**
+ * The report's words, laid out as an administrative status report: operation, incidents, causes,
+ * what was done, proposals. Numbers, times and durations arrive already formatted.
+ */
+export interface ReportWords {
+  /** "BÁO CÁO": the document type line of the title. */
+  readonly title: string;
+  /** The title's second line, for the window: "Tình hình vận hành … từ 15 giờ 30 ngày 02/12/2026 đến 15 giờ 30 ngày 03/12/2026". */
+  readonly subtitle: (from: string, to: string) => string;
+  readonly sections: {
+    readonly operation: string;
+    readonly incidents: string;
+    readonly causes: string;
+    readonly results: string;
+    readonly proposals: string;
+    readonly maintenance: string;
+    readonly rules: string;
+  };
+  readonly verdict: Readonly<Record<'normal' | 'degraded' | 'outage', string>>;
+  readonly columns: {
+    readonly system: string;
+    readonly check: string;
+    readonly availability: string;
+    readonly downtime: string;
+    readonly probes: string;
+    readonly failures: string;
+    readonly latencyP50: string;
+    readonly latencyP95: string;
+    readonly latencyMax: string;
+    readonly syncLag: string;
+    readonly backlog: string;
+    readonly tlsDaysLeft: string;
+    readonly startedAt: string;
+    readonly endedAt: string;
+    readonly duration: string;
+    readonly reason: string;
+    readonly probableCause: string;
+    readonly heldChecks: string;
+    readonly notifications: string;
+  };
+  readonly hourState: Readonly<Record<'up' | 'down' | 'excluded' | 'not_observed', string>>;
+  /** An incident still open at the window's end. */
+  readonly ongoing: string;
+  readonly noIncidents: string;
+  readonly noMaintenance: string;
+  readonly notObserved: string;
+  readonly excluded: string;
+  /** Said when the report goes out after its time because the monitor was not running then. */
+  readonly late: (scheduledFor: string) => string;
+  /** The footer's availability rules, one sentence each. */
+  readonly rules: readonly string[];
 }
 
 /** The `once` table's words; durations and counts arrive already formatted. */
