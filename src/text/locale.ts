@@ -136,6 +136,8 @@ export interface ReportWords {
   readonly title: string;
   /** The title's second line, for the window: "Tình hình vận hành … từ 15 giờ 30 ngày 02/12/2026 đến 15 giờ 30 ngày 03/12/2026". */
   readonly subtitle: (from: string, to: string) => string;
+  /** The frame of the administrative document (.docx): Decree 30/2020/NĐ-CP's lines around the content. */
+  readonly frame: ReportFrameWords;
   readonly sections: {
     readonly operation: string;
     readonly incidents: string;
@@ -178,6 +180,33 @@ export interface ReportWords {
   readonly late: (scheduledFor: string) => string;
   /** The footer's availability rules, one sentence each. */
   readonly rules: readonly string[];
+}
+
+/** The lines an administrative document carries around its content; what they hold arrives already formatted. */
+export interface ReportFrameWords {
+  /** The national emblem line, in capitals. */
+  readonly nation: string;
+  readonly motto: string;
+  /** "Số: 12/BC-SKHCN"; an empty number leaves room to write one in. */
+  readonly number: (number: string, symbol: string) => string;
+  /** "An Giang, ngày 03 tháng 12 năm 2026": local calendar fields zero-padded, and the date as formatDate writes it. */
+  readonly placeAndDate: (place: string, date: { readonly day: string; readonly month: string; readonly year: string; readonly formatted: string }) => string;
+  readonly addressee: (to: string) => string;
+  /** Who the report goes to when the unit names nobody. */
+  readonly defaultAddressee: string;
+  readonly bySystem: string;
+  readonly byCheck: string;
+  /** A system's time that counts neither way, durations already formatted. */
+  readonly uncounted: (system: string, excluded: string, notObserved: string) => string;
+  readonly restored: (check: string, at: string, duration: string) => string;
+  readonly stillOngoing: (check: string, since: string) => string;
+  /** A line left for the technicians to complete where the monitor knows nothing. */
+  readonly fillIn: string;
+  readonly recipients: string;
+  readonly asAbove: string;
+  readonly archive: string;
+  readonly signerTitle: string;
+  readonly signHint: string;
 }
 
 /** The `once` table's words; durations and counts arrive already formatted. */
