@@ -162,7 +162,7 @@ function operation(context: Context): (Paragraph | Table)[] {
       ]),
     );
   const checkHeads = [columns.check, ...figureHeads, columns.syncLag, columns.tlsDaysLeft];
-  const checkWidths = [1400, 850, 850, 750, 650, 1150, 1150, 1150, 1000, 600];
+  const checkWidths = [1300, 850, 800, 700, 600, 1080, 1080, 1080, 1050, 850];
   const checkRows: string[][] = [];
   const groupRows = new Set<number>();
   for (const system of systemsOf(report.checks)) {

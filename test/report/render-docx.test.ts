@@ -142,7 +142,8 @@ const pdftotext = findExecutable('pdftotext');
 
 describe.skipIf(!isRunnable(soffice) || !isRunnable(pdftotext))('the .docx report in LibreOffice', () => {
   let directory: string;
-  const text: Record<'vi' | 'en', string> = { vi: '', en: '' };
+  // The sample in both locales, and a quiet day rendered with no unit, signer or layout options.
+  const text: Record<'vi' | 'en' | 'quiet', string> = { vi: '', en: '', quiet: '' };
   let pageInfo = '';
 
   beforeAll(async () => {
@@ -159,6 +160,9 @@ describe.skipIf(!isRunnable(soffice) || !isRunnable(pdftotext))('the .docx repor
       }),
     );
     await writeFile(path.join(directory, 'en.docx'), await renderReportDocx(sampleReport('en'), { place: 'An Giang', number: '12' }));
+    const { unit: _unit, signer: _signer, ...unnamed } = sampleReport('vi');
+    const quiet: Report = { ...unnamed, verdict: 'normal', incidents: [], maintenance: [] };
+    await writeFile(path.join(directory, 'quiet.docx'), await renderReportDocx(quiet));
     // Its own profile: parallel runs (and a desktop LibreOffice) would otherwise share one and collide.
     const profile = pathToFileURL(path.join(directory, 'profile')).href;
     const converted = await runExecutable(
@@ -170,14 +174,13 @@ describe.skipIf(!isRunnable(soffice) || !isRunnable(pdftotext))('the .docx repor
         'pdf',
         '--outdir',
         directory,
-        path.join(directory, 'vi.docx'),
-        path.join(directory, 'en.docx'),
+        ...['vi', 'en', 'quiet'].map((name) => path.join(directory, `${name}.docx`)),
       ],
       { timeoutMs: 90_000 },
     );
     expect(converted.exitCode, converted.output).toBe(0);
-    expect((await readdir(directory)).filter((name) => name.endsWith('.pdf')).sort()).toEqual(['en.pdf', 'vi.pdf']);
-    for (const locale of ['vi', 'en'] as const) {
+    expect((await readdir(directory)).filter((name) => name.endsWith('.pdf')).sort()).toEqual(['en.pdf', 'quiet.pdf', 'vi.pdf']);
+    for (const locale of ['vi', 'en', 'quiet'] as const) {
       const read = await runExecutable(toText, [path.join(directory, `${locale}.pdf`), '-']);
       expect(read.exitCode, read.output).toBe(0);
       text[locale] = read.stdout;
@@ -250,6 +253,21 @@ describe.skipIf(!isRunnable(soffice) || !isRunnable(pdftotext))('the .docx repor
     expectText(vi).toContain('national-home: sự cố đang diễn ra từ 03/12/2026 15:10:00');
     expectText(vi).toContain('(Đơn vị bổ sung nội dung.)');
     expectText(vi).toContain('Tỷ lệ sẵn sàng = 100 × (thời gian quan sát − thời gian gián đoạn) / thời gian quan sát');
+  });
+
+  it('leaves the unit, place, number and signer for the unit to fill in, and says when nothing happened', () => {
+    const quiet = text.quiet;
+    expectText(quiet).toContain('……………');
+    expectText(quiet).toContain('……………, ngày 03 tháng 12 năm 2026');
+    expect(quiet).toMatch(/Số:\s/);
+    expectText(quiet).toContain('/BC');
+    expectText(quiet).toContain('Kính gửi: Công an tỉnh');
+    expectText(quiet).toContain('Các hệ thống hoạt động bình thường trong kỳ báo cáo.');
+    expectText(quiet).toContain('Không có sự cố nào trong kỳ báo cáo.');
+    expectText(quiet).toContain('Không có đợt bảo trì nào trong kỳ báo cáo.');
+    expectText(quiet).toContain('- Như trên; - Lưu: VT.');
+    expectText(quiet).toContain('NGƯỜI BÁO CÁO');
+    expectText(quiet).not.toContain('đang diễn ra');
   });
 
   it('speaks English with locale en, frame words included', () => {
