@@ -55,8 +55,9 @@ const MARGIN = { top: Math.round(20 * MM), bottom: Math.round(20 * MM), left: Ma
 const TEXT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
 const HEAD_LEFT = Math.round(TEXT_WIDTH * 0.4);
 const HEAD_RIGHT = TEXT_WIDTH - HEAD_LEFT;
-// Half-points: 13 pt body, 12 pt tables and the recipients list (a status table of ten columns needs it smaller still).
+// Half-points: 13 pt body, 14 pt title, 12 pt emblem line, rules and recipients, 10 pt in the figure tables (ten columns on A4).
 const BODY_SIZE = 26;
+const TITLE_SIZE = 28;
 const SMALL_SIZE = 24;
 const TABLE_SIZE = 20;
 const FONT = 'Times New Roman';
@@ -127,7 +128,7 @@ function heading({ report, words, layout }: Context): Table {
 function title({ report, words, locale, layout }: Context): Paragraph[] {
   const subtitle = words.report.subtitle(formatDateTime(report.window.from, locale), formatDateTime(report.window.to, locale));
   const lines = [
-    centred([text(words.report.title, { bold: true, size: 28 })], { before: 360 }),
+    centred([text(words.report.title, { bold: true, size: TITLE_SIZE })], { before: 360 }),
     centred([text(subtitle, { bold: true })], { after: 240 }),
     centred([text(words.report.frame.addressee(layout.addressee?.trim() || words.report.frame.defaultAddressee))], { after: 240 }),
   ];

@@ -159,7 +159,10 @@ describe.skipIf(!isRunnable(soffice) || !isRunnable(pdftotext))('the .docx repor
         recipients: ['Như trên', 'Công an tỉnh (PC06)'],
       }),
     );
-    await writeFile(path.join(directory, 'en.docx'), await renderReportDocx(sampleReport('en'), { place: 'An Giang', number: '12' }));
+    await writeFile(
+      path.join(directory, 'en.docx'),
+      await renderReportDocx({ ...sampleReport('en'), lateFor: new Date('2026-12-03T08:30:00Z') }, { place: 'An Giang', number: '12' }),
+    );
     const { unit: _unit, signer: _signer, ...unnamed } = sampleReport('vi');
     const quiet: Report = { ...unnamed, verdict: 'normal', incidents: [], maintenance: [] };
     await writeFile(path.join(directory, 'quiet.docx'), await renderReportDocx(quiet));
@@ -279,6 +282,7 @@ describe.skipIf(!isRunnable(soffice) || !isRunnable(pdftotext))('the .docx repor
     expectText(en).toContain('REPORT');
     expectText(en).toContain('To: Provincial Police');
     expectText(en).toContain('I. OPERATION');
+    expectText(en).toContain('This report is late: it was due at 3 Dec 2026 15:30:00, when the monitor was not running.');
     expectText(en).toContain('98.61%');
     expectText(en).toContain('1,500.0 ms');
     expectText(en).toContain('ongoing');
