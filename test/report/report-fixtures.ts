@@ -1,5 +1,7 @@
 // Days of history in memory for the report tests: minutes as the store keeps them, incidents as
 // state opens and closes them, and a ReportSource over both.
+import { resolveConfig, type Config } from '../../src/config/config.ts';
+import { ConfigInput } from '../../src/config/schema.ts';
 import type { ReportSource, ReportWindow } from '../../src/report/report-model.ts';
 import type { MinuteFigures } from '../../src/state/history.ts';
 import type { Incident } from '../../src/state/incident.ts';
@@ -74,4 +76,23 @@ export function memorySource(minutes: readonly MinuteFigures[], incidents: reado
     incidents: ({ from, to }: ReportWindow) =>
       incidents.filter((incident) => (incident.failingSince ?? incident.openedAt) < to && (incident.recoveredAt ?? incident.resolvedAt ?? to) > from),
   };
+}
+
+/** Two systems: the national portal (two pages) and the province's sync. */
+export function reportConfig(extra: Record<string, unknown> = {}): Config {
+  const input = ConfigInput.parse({
+    checks: [
+      { name: 'dvcqg-home', system: 'dvcqg', kind: 'http', url: 'https://dichvucong.gov.vn/' },
+      { name: 'dvcqg-search', system: 'dvcqg', kind: 'http', url: 'https://dichvucong.gov.vn/tra-cuu' },
+      {
+        name: 'sync-hoso',
+        system: 'tthc-angiang',
+        kind: 'sync',
+        source: { url: 'https://dichvucong.angiang.gov.vn/api/last', watermark: '$.lastUpdated' },
+        backlog: '$.waiting',
+      },
+    ],
+    ...extra,
+  });
+  return resolveConfig('monitor.yaml', input, () => '');
 }
