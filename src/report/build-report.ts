@@ -9,6 +9,7 @@ import type { MinuteFigures } from '../state/history.ts';
 import type { Incident } from '../state/incident.ts';
 import { createSketch, mergeSketch, sketchQuantile, type LatencySketch } from '../state/latency-sketch.ts';
 import { coversCheck, findPreviousCronMatch } from '../state/maintenance.ts';
+import { diagnose } from '../text/probable-cause.ts';
 import { epochSecondsOfWallClock, toWallClock, utcOffsetSeconds, VIETNAM_TIME_ZONE } from '../time-zone.ts';
 import {
   availabilityOf,
@@ -170,6 +171,8 @@ function describeIncidents(incidents: readonly Incident[], window: ReportWindow,
         endedAt: ended !== undefined && ended <= now ? ended : undefined,
         durationSeconds: totalSeconds(intersect([interval], [range])),
         reason: incident.firstReason,
+        cause: diagnose(incident.firstReason, incident.last.phases, incident.last.httpStatus),
+        ownFault: isOwnFaultIncident(incident),
         heldChecks: incidents
           .filter((other) => other.hold?.by === 'parent' && other.hold.incidentId === incident.id)
           .map((other) => other.check)
