@@ -64,7 +64,7 @@ export function renderReportHtml(report: Report): string {
 function table({ header, rows }: Table): string {
   const head = `<tr>${header.map((title) => `<th style="${HEAD_CELL}">${escapeHtml(title)}</th>`).join('')}</tr>`;
   const body = rows.map((row) => `<tr>${row.map((cell) => `<td style="${CELL}">${escapeHtml(cell)}</td>`).join('')}</tr>`).join('');
-  return `<table role="presentation" cellpadding="0" cellspacing="0" style="${TABLE}">${head}${body}</table>`;
+  return `<table cellpadding="0" cellspacing="0" style="${TABLE}">${head}${body}</table>`;
 }
 
 /** One row per system: its name, then one coloured cell per hour with the hour above every sixth. */

@@ -128,11 +128,17 @@ describe('report', () => {
     expect(existsSync(temp.path('absent.db'))).toBe(false);
   });
 
-  it('the real CLI prints the report while the daemon holds the store', async () => {
-    const cli = startCli(['report', '--config', configFile, '--date', '2026-12-02', '--format', 'json']);
-    const { code } = await cli.exited;
-    expect(cli.stderr()).toBe('');
-    expect(code).toBe(0);
-    expect((JSON.parse(cli.stdout()) as { checks: unknown[] }).checks).toHaveLength(2);
+  it('the real CLI prints the report while the daemon holds the store, the same whatever the machine time zone', async () => {
+    const args = ['report', '--config', configFile, '--date', '2026-12-02', '--format', 'csv'];
+    const outputs: string[] = [];
+    for (const zone of ['UTC', 'America/Los_Angeles']) {
+      const cli = startCli(args, { TZ: zone });
+      const { code } = await cli.exited;
+      expect(cli.stderr()).toBe('');
+      expect(code).toBe(0);
+      outputs.push(cli.stdout());
+    }
+    expect(outputs[0]!.split('\r\n')[1]).toBe('national-portal,dvcqg-home,98.58,1230,0,0,0,0,,,,,,');
+    expect(outputs[1]).toBe(outputs[0]);
   });
 });
