@@ -150,8 +150,10 @@ function parseInstant(text: string): Date | undefined {
  */
 function incidentSource(db: Database.Database): ReportSource {
   const incidents = createIncidentStore(db);
+  const delivered = db.prepare<[string], { count: number }>('SELECT count(*) AS count FROM outbox WHERE incident_id = ? AND delivered_at IS NOT NULL');
   return {
     minutes: () => [],
+    notificationsSent: (ids) => new Map(ids.map((id) => [id, delivered.get(id)?.count ?? 0])),
     // An incident opens a few failed probes after its first failure: look a little past the window's end.
     incidents: ({ from, to }) => incidents.listBetween(from, new Date(to.getTime() + OPENED_AFTER_MARGIN_MS)),
   };

@@ -100,7 +100,7 @@ export function buildReport(config: Pick<Config, 'checks' | 'alerting'>, source:
     };
   });
 
-  const reportIncidents = describeIncidents(incidents, window, options.now);
+  const reportIncidents = describeIncidents(incidents, window, options.now, source.notificationsSent?.(incidents.map((incident) => incident.id)));
   return {
     name: options.name,
     unit: options.unit,
@@ -154,7 +154,7 @@ function latencyFigures(sketch: LatencySketch): LatencyFigures {
 
 // ---- incidents, maintenance, verdict ------------------------------------------------------
 
-function describeIncidents(incidents: readonly Incident[], window: ReportWindow, now: Date): ReportIncident[] {
+function describeIncidents(incidents: readonly Incident[], window: ReportWindow, now: Date, sent: ReadonlyMap<string, number> | undefined): ReportIncident[] {
   const range = intervalOf(window);
   return incidents
     .map((incident) => ({ incident, interval: incidentInterval(incident, range.end) }))
@@ -177,8 +177,8 @@ function describeIncidents(incidents: readonly Incident[], window: ReportWindow,
           .filter((other) => other.hold?.by === 'parent' && other.hold.incidentId === incident.id)
           .map((other) => other.check)
           .sort(),
-        // The count of mails sent is the store's to tell; an incident that was announced had at least its firing one.
-        notificationsSent: incident.announced ? 1 : 0,
+        // Without the store's count, an incident that was announced had at least its firing notification.
+        notificationsSent: sent === undefined ? (incident.announced ? 1 : 0) : (sent.get(incident.id) ?? 0),
       };
     });
 }

@@ -124,4 +124,6 @@ export interface ReportSource {
   minutes(window: ReportWindow): Iterable<MinuteFigures>;
   /** Incidents whose interval overlaps the window, open or resolved. */
   incidents(window: ReportWindow): readonly Incident[];
+  /** How many notifications about each incident were delivered (all channels); absent = not known. */
+  notificationsSent?(incidentIds: readonly string[]): ReadonlyMap<string, number>;
 }

@@ -6,6 +6,7 @@ import { openStore, type Store } from '../../src/store/store.ts';
 import { startCli } from '../support/cli-process.ts';
 import { createCapturedLog, createTempDatabaseDir } from '../support/temp-database.ts';
 import { at, outage } from '../report/report-fixtures.ts';
+import { makeNotification } from '../support/alerting-fixtures.ts';
 
 // A store the "daemon" (this test) holds open and locked, with a day of incidents, and a config
 // pointing at it. The command must read it beside the lock.
@@ -30,7 +31,23 @@ checks:
 `,
   );
   store = openStore(temp.path(), { log: createCapturedLog().log });
-  store.incidents.upsert(outage('dvcqg-home', '2026-12-01T23:50:00+07:00', '2026-12-02T00:20:30+07:00', { system: 'national-portal' }));
+  const overMidnight = outage('dvcqg-home', '2026-12-01T23:50:00+07:00', '2026-12-02T00:20:30+07:00', { system: 'national-portal' });
+  store.incidents.upsert(overMidnight);
+  // Its firing and resolved mails were delivered; a third one (a reminder) still waits.
+  const rows = (['firing', 'resolved', 'reminder'] as const).map((type) =>
+    store.outbox.enqueue('email', makeNotification(type, { incident: overMidnight, createdAt: overMidnight.openedAt }), 'trucban@angiang.gov.vn'),
+  );
+  for (const [index, rowId] of rows.slice(0, 2).entries()) {
+    const delivery = store.outbox.createDelivery({
+      channel: 'email',
+      route: 'trucban@angiang.gov.vn',
+      rowIds: [rowId],
+      messageId: `<m${index}@test>`,
+      content: {},
+      now: overMidnight.openedAt,
+    });
+    store.outbox.markDelivered(delivery.id, overMidnight.openedAt);
+  }
   store.incidents.upsert(outage('tthc-home', '2026-12-02T15:00:00+07:00', undefined, { system: 'provincial', firstReason: 'http_status' }));
   store.incidents.upsert(
     outage('tthc-home', '2026-12-02T09:00:00+07:00', '2026-12-02T09:10:00+07:00', { system: 'provincial', firstReason: 'internal', lastReason: 'internal' }),
@@ -72,10 +89,10 @@ describe('report', () => {
       // Down from 15:00 to midnight; the internal failure 09:00–09:10 is not observed, not down.
       ['tthc-home', 32_400, 600, 62.2378],
     ]);
-    expect(json.incidents.map((incident: Record<string, unknown>) => [incident.check, incident.reason, incident.endedAt])).toEqual([
-      ['dvcqg-home', 'timeout', '2026-12-01T17:20:30.000Z'],
-      ['tthc-home', 'internal', '2026-12-02T02:10:00.000Z'],
-      ['tthc-home', 'http_status', null],
+    expect(json.incidents.map((incident: Record<string, unknown>) => [incident.check, incident.reason, incident.endedAt, incident.notificationsSent])).toEqual([
+      ['dvcqg-home', 'timeout', '2026-12-01T17:20:30.000Z', 2],
+      ['tthc-home', 'internal', '2026-12-02T02:10:00.000Z', 0],
+      ['tthc-home', 'http_status', null, 0],
     ]);
   });
 
