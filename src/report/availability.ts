@@ -7,7 +7,8 @@
 // - excluded     = maintenance occurrences that cover the check, inside the window;
 // - not observed = (minutes without a probe, beyond the check's interval after the last one;
 //                   minutes whose every probe failed with reason internal; incidents whose first
-//                   reason is internal) less excluded;
+//                   reason is internal; for checks other than the vantage checks, the time every
+//                   vantage check was failing: our own network was down) less excluded;
 // - observed     = window less excluded less not observed;
 // - down         = union of its other incidents' intervals, [failingSince ?? openedAt,
 //                  recoveredAt ?? resolvedAt ?? window end), inside observed.
@@ -141,6 +142,8 @@ export interface CheckTimelineInput {
    * only own-fault incidents mark time as not observed.
    */
   readonly minutes?: readonly MinuteFigures[];
+  /** When the monitor's own network was down (vantageDown), for checks other than the vantage checks. */
+  readonly blind?: readonly Interval[];
 }
 
 export function checkTimeline(input: CheckTimelineInput): Timeline {
@@ -158,7 +161,7 @@ export function checkTimeline(input: CheckTimelineInput): Timeline {
   const incidents = input.incidents.filter((incident) => incident.check === input.check.name);
   const ownFault = incidents.filter(isOwnFaultIncident).map((incident) => incidentInterval(incident, window.end));
   const unseen = input.minutes === undefined ? [] : unseenMinutes(input.minutes, input.check.intervalSeconds, window);
-  const notObserved = subtract(intersect(unionOf([...ownFault, ...unseen]), whole), excluded);
+  const notObserved = subtract(intersect(unionOf([...ownFault, ...unseen, ...(input.blind ?? [])]), whole), excluded);
   const observed = subtract(subtract(whole, excluded), notObserved);
   const failing = incidents.filter((incident) => !isOwnFaultIncident(incident)).map((incident) => incidentInterval(incident, window.end));
   const down = intersect(unionOf(failing), observed);
@@ -189,6 +192,19 @@ function ownFaultFailures(minute: MinuteFigures): number {
     if (isOwnFault(reason as keyof MinuteFigures['failuresByReason'])) count += failures ?? 0;
   }
   return count;
+}
+
+/**
+ * When the monitor's own network was down: every vantage check failing at once (the intersection
+ * of their incidents, own-fault ones included). Empty without vantage checks.
+ */
+export function vantageDown(vantage: readonly string[], incidents: readonly Incident[], window: Interval): Interval[] {
+  if (vantage.length === 0) return [];
+  return vantage.reduce<Interval[]>(
+    (common, check) =>
+      intersect(common, unionOf(incidents.filter((incident) => incident.check === check).map((incident) => incidentInterval(incident, window.end)))),
+    [window],
+  );
 }
 
 /** A system's timeline from its checks': down and observed are the unions. */

@@ -22,6 +22,7 @@ import {
   systemTimeline,
   totalSeconds,
   intersect,
+  vantageDown,
   type Timeline,
 } from './availability.ts';
 import type {
@@ -68,9 +69,18 @@ export function buildReport(config: Pick<Config, 'checks' | 'alerting'>, source:
   const incidents = window.to > window.from ? source.incidents(window) : [];
 
   const timelines = new Map<string, Timeline>();
+  const vantage = config.alerting.vantage;
+  const blind = vantageDown(vantage, incidents, intervalOf(window));
   const checks = config.checks.map((check): CheckFigures => {
     const minutes = minutesByCheck.get(check.name) ?? [];
-    const timeline = checkTimeline({ check, window, incidents, maintenance, minutes: history ? minutes : undefined });
+    const timeline = checkTimeline({
+      check,
+      window,
+      incidents,
+      maintenance,
+      minutes: history ? minutes : undefined,
+      blind: vantage.includes(check.name) ? [] : blind,
+    });
     timelines.set(check.name, timeline);
     return { name: check.name, system: check.system, kind: check.kind, ...availabilityOf(timeline), ...minuteFigures(check, minutes) };
   });

@@ -105,6 +105,30 @@ describe('buildReport', () => {
   });
 });
 
+describe('buildReport and our own network', () => {
+  it('time when every vantage check failed is not observed for the other checks', () => {
+    const config = reportConfig({
+      alerting: { vantage: ['vantage-gw', 'vantage-dns'] },
+      checks: [
+        { name: 'dvcqg-home', system: 'dvcqg', kind: 'http', url: 'https://dichvucong.gov.vn/' },
+        { name: 'vantage-gw', system: 'vantage', kind: 'tcp', host: '10.0.0.1', port: 443 },
+        { name: 'vantage-dns', system: 'vantage', kind: 'dns', host: 'gov.vn' },
+      ],
+    });
+    const incidents = [
+      outage('vantage-gw', '2026-12-02T08:00:00+07:00', '2026-12-02T08:30:00+07:00', { system: 'vantage', firstReason: 'connect' }),
+      outage('vantage-dns', '2026-12-02T08:10:00+07:00', '2026-12-02T08:40:00+07:00', { system: 'vantage', firstReason: 'dns' }),
+      outage('dvcqg-home', '2026-12-02T08:00:00+07:00', '2026-12-02T09:00:00+07:00', { system: 'dvcqg' }),
+    ];
+    const report = buildReport(config, memorySource([], incidents), DAY, { locale: 'vi', now: NOW, history: false });
+    const home = report.checks.find((check) => check.name === 'dvcqg-home')!;
+    // Both vantage checks failed 08:10–08:30: those 20 minutes of the hour's outage are not the portal's.
+    expect(home).toMatchObject({ downSeconds: 2400, notObservedSeconds: 1200, observedSeconds: 85_200 });
+    expect(Math.round(home.availabilityPercent! * 100) / 100).toBe(97.18);
+    expect(report.checks.find((check) => check.name === 'vantage-gw')).toMatchObject({ downSeconds: 1800, notObservedSeconds: 0 });
+  });
+});
+
 describe('report windows in Vietnamese time on a UTC machine', () => {
   it('a day is local midnight to midnight', () => {
     expect(dayWindow('2026-12-02')).toEqual({ from: at('2026-12-01T17:00:00Z'), to: at('2026-12-02T17:00:00Z') });
