@@ -52,6 +52,25 @@ export function unionOf(intervals: Iterable<Interval>): Interval[] {
   return merged;
 }
 
+/** The union of sets that are each sorted and disjoint, merged two at a time in linear passes (no sort). */
+export function unionOfSets(sets: readonly (readonly Interval[])[]): Interval[] {
+  return sets.reduce<Interval[]>((merged, set) => mergeTwo(merged, set), []);
+}
+
+function mergeTwo(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const result: Interval[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i]!.start <= b[j]!.start) ? a[i++]! : b[j++]!;
+    const last = result.at(-1);
+    if (last !== undefined && next.start <= last.end) {
+      if (next.end > last.end) result[result.length - 1] = { start: last.start, end: next.end };
+    } else result.push(next);
+  }
+  return result;
+}
+
 export function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
   const result: Interval[] = [];
   let i = 0;
@@ -66,12 +85,33 @@ export function intersect(a: readonly Interval[], b: readonly Interval[]): Inter
   return result;
 }
 
+/** intersect(intervals, [range]) for a sorted set, found by bisection: a month of hours stays quick. */
+function clip(intervals: readonly Interval[], range: Interval): Interval[] {
+  let low = 0;
+  let high = intervals.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (intervals[middle]!.end <= range.start) low = middle + 1;
+    else high = middle;
+  }
+  const result: Interval[] = [];
+  for (let index = low; index < intervals.length && intervals[index]!.start < range.end; index += 1) {
+    const interval = intervals[index]!;
+    result.push({ start: Math.max(interval.start, range.start), end: Math.min(interval.end, range.end) });
+  }
+  return result;
+}
+
+/** Both sorted and disjoint (as unionOf leaves them); one pass over each. */
 export function subtract(from: readonly Interval[], remove: readonly Interval[]): Interval[] {
   const result: Interval[] = [];
+  let first = 0;
   for (const interval of from) {
+    // Cuts that end before this interval end before every later one too.
+    while (first < remove.length && remove[first]!.end <= interval.start) first += 1;
     let start = interval.start;
-    for (const cut of remove) {
-      if (cut.end <= start) continue;
+    for (let index = first; index < remove.length; index += 1) {
+      const cut = remove[index]!;
       if (cut.start >= interval.end) break;
       if (cut.start > start) result.push({ start, end: cut.start });
       start = Math.max(start, cut.end);
@@ -137,6 +177,8 @@ export interface CheckTimelineInput {
   /** The check's incidents that overlap the window (others are ignored). */
   readonly incidents: readonly Incident[];
   readonly maintenance: readonly MaintenanceWindow[];
+  /** maintenanceOccurrences(maintenance, window), when the caller computed them once for many checks. */
+  readonly occurrences?: readonly MaintenanceOccurrence[];
   /**
    * The check's stored minutes in the window. Undefined when the store keeps no history: then
    * only own-fault incidents mark time as not observed.
@@ -149,15 +191,9 @@ export interface CheckTimelineInput {
 export function checkTimeline(input: CheckTimelineInput): Timeline {
   const window = intervalOf(input.window);
   const whole = [window];
-  const excluded = intersect(
-    unionOf(
-      maintenanceOccurrences(
-        input.maintenance.filter((candidate) => coversCheck(candidate, input.check.name)),
-        window,
-      ).map((occurrence) => occurrence.interval),
-    ),
-    whole,
-  );
+  const occurrences = input.occurrences ?? maintenanceOccurrences(input.maintenance, window);
+  const covering = occurrences.filter((occurrence) => coversCheck(occurrence.window, input.check.name));
+  const excluded = intersect(unionOf(covering.map((occurrence) => occurrence.interval)), whole);
   const incidents = input.incidents.filter((incident) => incident.check === input.check.name);
   const ownFault = incidents.filter(isOwnFaultIncident).map((incident) => incidentInterval(incident, window.end));
   const unseen = input.minutes === undefined ? [] : unseenMinutes(input.minutes, input.check.intervalSeconds, window);
@@ -210,16 +246,16 @@ export function vantageDown(vantage: readonly string[], incidents: readonly Inci
 /** A system's timeline from its checks': down and observed are the unions. */
 export function systemTimeline(window: ReportWindow, checks: readonly Timeline[]): Timeline {
   const whole = [intervalOf(window)];
-  const observed = unionOf(checks.flatMap((timeline) => timeline.observed));
-  const down = unionOf(checks.flatMap((timeline) => timeline.down));
-  const excluded = subtract(unionOf(checks.flatMap((timeline) => timeline.excluded)), observed);
+  const observed = unionOfSets(checks.map((timeline) => timeline.observed));
+  const down = unionOfSets(checks.map((timeline) => timeline.down));
+  const excluded = subtract(unionOfSets(checks.map((timeline) => timeline.excluded)), observed);
   const notObserved = subtract(subtract(whole, observed), excluded);
   return { window: whole[0]!, down, observed, excluded, notObserved };
 }
 
 /** The same timeline seen through a narrower range (one hour of the strip). */
 export function clipTimeline(timeline: Timeline, range: Interval): Timeline {
-  const only = (intervals: readonly Interval[]) => intersect(intervals, [range]);
+  const only = (intervals: readonly Interval[]) => clip(intervals, range);
   return {
     window: range,
     down: only(timeline.down),

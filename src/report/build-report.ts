@@ -2,7 +2,7 @@
 // renderer prints, nothing worded. Pure: the source is read, never written, and the clock is given.
 // Also the windows a report can cover (a local day, since the previous scheduled time, a week, a
 // month), computed in the report's time zone whatever the machine's.
-import type { Locale, MaintenanceWindow } from '../config/alerting-config.ts';
+import type { Locale } from '../config/alerting-config.ts';
 import type { Check, Config } from '../config/config.ts';
 import type { FailureReason } from '../probes/probe.ts';
 import type { MinuteFigures } from '../state/history.ts';
@@ -23,6 +23,7 @@ import {
   totalSeconds,
   intersect,
   vantageDown,
+  type MaintenanceOccurrence,
   type Timeline,
 } from './availability.ts';
 import type {
@@ -71,6 +72,7 @@ export function buildReport(config: Pick<Config, 'checks' | 'alerting'>, source:
   const timelines = new Map<string, Timeline>();
   const vantage = config.alerting.vantage;
   const blind = vantageDown(vantage, incidents, intervalOf(window));
+  const occurrences = maintenanceOccurrences(maintenance, intervalOf(window));
   const checks = config.checks.map((check): CheckFigures => {
     const minutes = minutesByCheck.get(check.name) ?? [];
     const timeline = checkTimeline({
@@ -78,6 +80,7 @@ export function buildReport(config: Pick<Config, 'checks' | 'alerting'>, source:
       window,
       incidents,
       maintenance,
+      occurrences,
       minutes: history ? minutes : undefined,
       blind: vantage.includes(check.name) ? [] : blind,
     });
@@ -123,7 +126,7 @@ export function buildReport(config: Pick<Config, 'checks' | 'alerting'>, source:
     checks,
     systems,
     incidents: reportIncidents,
-    maintenance: maintenanceSpans(maintenance, config.checks, window),
+    maintenance: maintenanceSpans(occurrences, config.checks, window),
     hours: systemNames.map((system) => hourStrip(system, systemTimelines.get(system)!, options.timeZone ?? VIETNAM_TIME_ZONE)),
   };
 }
@@ -193,9 +196,9 @@ function describeIncidents(incidents: readonly Incident[], window: ReportWindow,
     });
 }
 
-function maintenanceSpans(windows: readonly MaintenanceWindow[], checks: readonly Check[], window: ReportWindow): MaintenanceSpan[] {
+function maintenanceSpans(occurrences: readonly MaintenanceOccurrence[], checks: readonly Check[], window: ReportWindow): MaintenanceSpan[] {
   const range = intervalOf(window);
-  return maintenanceOccurrences(windows, range)
+  return occurrences
     .map(({ window: maintenance, interval }) => ({
       name: maintenance.name,
       from: new Date(Math.max(interval.start, range.start)),
