@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MaintenanceWindow } from '../../src/config/alerting-config.ts';
-import { availabilityOf, checkTimeline, maintenanceOccurrences, subtract, systemTimeline, unionOf } from '../../src/report/availability.ts';
+import { availabilityOf, checkTimeline, maintenanceOccurrences, subtract, systemTimeline, unionOf, unionOfSets } from '../../src/report/availability.ts';
 import type { ReportWindow } from '../../src/report/report-model.ts';
 import { at, minutesOf, outage } from './report-fixtures.ts';
 
@@ -183,6 +183,43 @@ describe('interval sets', () => {
     ).toEqual([
       { start: 0, end: 2 },
       { start: 3, end: 5 },
+    ]);
+    // Several intervals cut by cuts that straddle them.
+    expect(
+      subtract(
+        [
+          { start: 0, end: 4 },
+          { start: 6, end: 12 },
+          { start: 14, end: 16 },
+        ],
+        [
+          { start: 1, end: 2 },
+          { start: 3, end: 7 },
+          { start: 11, end: 15 },
+        ],
+      ),
+    ).toEqual([
+      { start: 0, end: 1 },
+      { start: 2, end: 3 },
+      { start: 7, end: 11 },
+      { start: 15, end: 16 },
+    ]);
+    expect(
+      unionOfSets([
+        [
+          { start: 0, end: 2 },
+          { start: 8, end: 9 },
+        ],
+        [
+          { start: 1, end: 3 },
+          { start: 5, end: 6 },
+        ],
+        [{ start: 3, end: 4 }],
+      ]),
+    ).toEqual([
+      { start: 0, end: 4 },
+      { start: 5, end: 6 },
+      { start: 8, end: 9 },
     ]);
   });
 });
