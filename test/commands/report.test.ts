@@ -126,6 +126,27 @@ describe('report', () => {
     expect(text).toContain('98,58%');
   });
 
+  it('without reports: in the config, today so far in alerting.locale', () => {
+    const bare = temp.path('bare.yaml');
+    writeFileSync(
+      bare,
+      `storage: { path: ${JSON.stringify(temp.path())} }
+alerting: { locale: en }
+checks:
+  - { name: dvcqg-home, system: national-portal, kind: http, url: "http://127.0.0.1:9/" }
+`,
+    );
+    const stdout: string[] = [];
+    const code = reportCommand({ config: bare, format: 'json' }, { stdout: (line) => stdout.push(line), stderr: () => {} }, createCapturedLog().log, {
+      env: {},
+      clock: () => at('2026-12-02T00:20:00+07:00'),
+    });
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout.join('\n')) as Record<string, any>;
+    expect(json).toMatchObject({ name: null, locale: 'en', window: { from: '2026-12-01T17:00:00.000Z', to: '2026-12-01T17:20:00.000Z' } });
+    expect(json.checks[0]).toMatchObject({ downSeconds: 1200, observedSeconds: 1200, availabilityPercent: 0 });
+  });
+
   it('says what is wrong with the arguments, exit 2', () => {
     expect(run({ name: 'monthly' })).toMatchObject({ code: 2, stderr: 'no report named "monthly" in reports:; known: daily, weekly' });
     expect(run({ date: '2026-13-01' })).toMatchObject({ code: 2, stderr: '--date: "2026-13-01" is not a calendar date (YYYY-MM-DD)' });
