@@ -134,6 +134,22 @@ describe('renderReportHtml', () => {
     expect(cells[47]![1]).toBe(HOUR_COLOURS.down);
   });
 
+  it("an incident of the monitor's own fault is listed as such, never as the system's outage", () => {
+    const internal = outage('dvcqg-home', '2026-12-02T09:00:00+07:00', '2026-12-02T09:10:00+07:00', {
+      system: 'dvcqg',
+      firstReason: 'internal',
+      lastReason: 'internal',
+    });
+    const report = buildReport(reportConfig(), memorySource([], [internal]), DAY, { locale: 'vi', now: at('2026-12-03T15:30:00+07:00'), history: false });
+    expect(report.verdict).toBe('normal');
+    const html = renderReportHtml(report);
+    expect(html).toContain(`dvcqg-home: ${viWords.report.ownFault}`);
+    expect(html).toContain(viWords.report.noProposals);
+    const strip = report.hours.find((hours) => hours.system === 'dvcqg')!.hours;
+    // The portal's other check watched through that hour: up, not down.
+    expect(strip[9]!.state).toBe('up');
+  });
+
   it('an empty day says there were no incidents', () => {
     const report = buildReport(reportConfig(), memorySource([], []), DAY, { locale: 'vi', now: at('2026-12-03T15:30:00+07:00'), history: false });
     const html = renderReportHtml(report);
