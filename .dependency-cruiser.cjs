@@ -7,6 +7,7 @@
 // probes/probe.ts) and the result vocabulary src/probes/probe.ts. Above them, top down:
 //   cli.ts, commands/, daemon.ts   wire the parts together; nothing imports them
 //   checks                         one check run: probes, state, store, alerting, metrics, config
+//   report                         history and incidents → figures → words: config, state, text, probes/probe.ts
 //   server                         state, alerting, metrics, config; of probes only probe.ts
 //   alerting                       state, store, metrics, probes, config
 //   store                          only state and config
@@ -118,6 +119,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/store/' },
       to: { path: '^src/', pathNot: ['^src/store/', '^src/state/', '^src/config/', ...BASE] },
+    },
+    {
+      name: 'report-reads-state-and-config',
+      comment:
+        'The report computes and words figures from what it is given (a ReportSource): it imports config, state, text, probes/probe.ts and the base ' +
+        'modules, never the store, alerting, the server or the check pipeline.',
+      severity: 'error',
+      from: { path: '^src/report/' },
+      to: { path: '^src/', pathNot: ['^src/report/', '^src/state/', '^src/config/', ...BASE] },
     },
     {
       name: 'alerting-not-upward',

@@ -15,6 +15,8 @@ Usage:
   dvc-sentinel test-email [--config FILE]                                send one test mail, print the SMTP outcome
   dvc-sentinel check    [--config FILE]                                  validate the config; no network I/O
   dvc-sentinel once     [--config FILE] [--json] [--check NAME]...       probe every check once, print a table
+  dvc-sentinel report   [--config FILE] [--name NAME] [--date YYYY-MM-DD | --from ISO --to ISO]
+                        [--format html|text|csv|json] [--out FILE]       the report for a window, from the store
   dvc-sentinel simulate [--base-port 18080] [--timeline demo]            local simulator of the portals
   dvc-sentinel demo                                                      simulator + daemon on config/demo.yaml
   dvc-sentinel version
@@ -42,17 +44,24 @@ async function main(argv: string[]): Promise<number | undefined> {
       'base-port': { type: 'string' },
       timeline: { type: 'string' },
       host: { type: 'string' },
+      name: { type: 'string' },
+      date: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
   });
   let secrets: readonly string[] = [];
+  // `once` and `report` print their output on stdout; their log lines go to stderr so the two never mix.
+  const printsOutput = command === 'once' || command === 'test-email' || command === 'report';
   const log = createLogger({
-    level: values['log-level'] ?? (command === 'once' || command === 'test-email' ? 'warn' : 'info'),
+    level: values['log-level'] ?? (printsOutput ? 'warn' : 'info'),
     pretty: values.pretty,
     secrets: () => secrets,
-    // `once` prints a table on stdout; its log lines go to stderr so the two never mix.
-    destination: command === 'once' || command === 'test-email' ? process.stderr : undefined,
+    destination: printsOutput ? process.stderr : undefined,
   });
   switch (command) {
     case 'run': {
@@ -71,6 +80,14 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'once': {
       const { onceCommand } = await import('./commands/once.ts');
       return onceCommand({ config: values.config, json: values.json, only: values.check }, io, log);
+    }
+    case 'report': {
+      const { reportCommand } = await import('./commands/report.ts');
+      return reportCommand(
+        { config: values.config, name: values.name, date: values.date, from: values.from, to: values.to, format: values.format, out: values.out },
+        io,
+        log,
+      );
     }
     case 'demo': {
       const { demoCommand } = await import('./commands/demo.ts');

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CheckName, PositiveDuration } from './schema-primitives.ts';
 
-const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address such as trucban@angiang.gov.vn');
+export const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address such as trucban@angiang.gov.vn');
 /** `Name <address>` or a bare address. */
 const Mailbox = z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address, or "Name <address>"');
 /** A check name, or a pattern with * (e.g. "dvcqg-*"). */

@@ -2,6 +2,7 @@
 // resolveConfig (pure); frozen so a running daemon never sees it change under it.
 import type { JsonPath } from './json-path.ts';
 import { resolveAlerting, type AlertingConfig } from './alerting-config.ts';
+import { resolveReports, type ReportConfig } from './report-config.ts';
 import type { CheckInput, ConfigInput, SyncSideInput } from './schema.ts';
 
 export const VERSION = '0.1.0';
@@ -180,6 +181,8 @@ export interface Config {
   readonly retentionSeconds: RetentionSeconds;
   readonly maxConcurrency: number;
   readonly alerting: AlertingConfig;
+  /** reports:, in file order. */
+  readonly reports: readonly ReportConfig[];
   readonly checks: readonly Check[];
 }
 
@@ -323,6 +326,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     },
     maxConcurrency: defaults.maxConcurrency ?? DEFAULTS.maxConcurrency,
     alerting: resolveAlerting(input.alerting, input.storage?.path ?? DEFAULTS.storagePath, readCa),
+    reports: resolveReports(input.reports),
     checks: input.checks.map(resolveCheck),
   });
 }

@@ -6,6 +6,7 @@ import type { Locale } from '../config/alerting-config.ts';
 import type { FailureReason } from '../probes/probe.ts';
 import type { Incident } from '../state/incident.ts';
 import type { MinuteFigures } from '../state/history.ts';
+import type { Diagnosis } from '../text/probable-cause.ts';
 
 export interface ReportWindow {
   readonly from: Date;
@@ -72,6 +73,10 @@ export interface ReportIncident {
   /** Inside the window only. */
   readonly durationSeconds: number;
   readonly reason?: FailureReason;
+  /** What the incident's failures point to, for the probable-cause words; from its first reason and last result. */
+  readonly cause?: Diagnosis;
+  /** The monitor's own fault (reason internal): listed, never counted as down time. */
+  readonly ownFault?: boolean;
   /** The checks it held (dependents, inconclusive failures), by name. */
   readonly heldChecks: readonly string[];
   readonly notificationsSent: number;
@@ -119,4 +124,6 @@ export interface ReportSource {
   minutes(window: ReportWindow): Iterable<MinuteFigures>;
   /** Incidents whose interval overlaps the window, open or resolved. */
   incidents(window: ReportWindow): readonly Incident[];
+  /** How many notifications about each incident were delivered (all channels); absent = not known. */
+  notificationsSent?(incidentIds: readonly string[]): ReadonlyMap<string, number>;
 }

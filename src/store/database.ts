@@ -9,7 +9,7 @@ import type { Logger } from '../log.ts';
 import { acquireLockFile } from './lock-file.ts';
 import { APPLICATION_ID, migrations, type Migration } from './migrations/migrations.ts';
 
-export type StoreErrorCode = 'STORE_CORRUPT' | 'STORE_TOO_NEW' | 'STORE_UNWRITABLE' | 'STORE_LOCKED';
+export type StoreErrorCode = 'STORE_CORRUPT' | 'STORE_TOO_NEW' | 'STORE_UNWRITABLE' | 'STORE_LOCKED' | 'STORE_MISSING';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
@@ -53,6 +53,25 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Databa
   } catch (error) {
     release();
     throw error;
+  }
+}
+
+/**
+ * Opens an existing store for reading only, beside a running daemon (`report`): takes no lock,
+ * applies no migration and writes nothing; in WAL mode the reader never waits for the writer. A
+ * store of a newer or of another application is refused as openDatabase would refuse it.
+ */
+export function openDatabaseReadOnly(path: string): Database.Database {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new StoreError('STORE_MISSING', file, `store ${file} does not exist; check storage.path, or run the daemon first`);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    checkOwnership(db, file);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw classifyError(error, file);
   }
 }
 

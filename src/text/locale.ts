@@ -180,6 +180,30 @@ export interface ReportWords {
   readonly late: (scheduledFor: string) => string;
   /** The footer's availability rules, one sentence each. */
   readonly rules: readonly string[];
+  /** A moment in formal writing: vi "15 giờ 30 ngày 02/12/2026"; clock and date already formatted. */
+  readonly instant: (clock: string, date: string) => string;
+  /** The last line: who made the report and when. */
+  readonly generated: (at: string) => string;
+  readonly bySystem: string;
+  readonly byCheck: string;
+  /** The heading of the per-hour strips, and what a cell is. */
+  readonly hours: string;
+  readonly hoursLegend: string;
+  /** A CSV heading whose values are in seconds. */
+  readonly inSeconds: (heading: string) => string;
+  /** A CSV heading whose values are percentages. */
+  readonly inPercent: (heading: string) => string;
+  /** What was done, per incident: back to normal at, or still being handled. */
+  readonly recovered: (check: string, at: string) => string;
+  readonly stillDown: (check: string, since: string) => string;
+  /** An incident the monitor caused itself: listed, never counted as down time. */
+  readonly ownFault: string;
+  readonly noResults: string;
+  readonly renewCertificate: (check: string, days: string) => string;
+  readonly followUp: (check: string) => string;
+  readonly noProposals: string;
+  /** Before a check's failures by reason: "Lỗi theo loại". */
+  readonly failuresByReason: string;
 }
 
 /** The lines an administrative document carries around its content; what they hold arrives already formatted. */

@@ -66,6 +66,12 @@ const INVALID: readonly (readonly [string, number, number, string, string, numbe
   ['invalid-name-chars.yaml', 3, 11, 'checks[0].name', '"Portal_Home" must be 1-63 characters of a-z, 0-9 and "-"'],
   ['invalid-port-range.yaml', 3, 92, 'checks[0].port', 'must be at most 65535'],
   ['invalid-record-type.yaml', 7, 17, 'checks[0].recordType', '"SRV" is not allowed; use one of "A", "AAAA", "CNAME", "MX", "NS", "TXT"'],
+  ['invalid-report-deadline.yaml', 5, 15, 'reports[0].deadline', '"4pm" must be a local time "HH:MM"'],
+  ['invalid-report-duplicate-name.yaml', 4, 13, 'reports[1].name', 'duplicate report name "daily" (also reports[0])'],
+  ['invalid-report-missing-to.yaml', 3, 5, 'reports[0].to', 'missing required key "to"'],
+  ['invalid-report-schedule.yaml', 4, 15, 'reports[0].schedule', '"75 15 * * *" is not a cron expression'],
+  ['invalid-report-timezone.yaml', 5, 15, 'reports[0].timezone', 'unknown time zone "Asia/Saigon_City"'],
+  ['invalid-report-window.yaml', 5, 13, 'reports[0].window', '"yesterday" is not allowed; use one of "sincePrevious", "day", "week", "month"'],
   ['invalid-resolver.yaml', 7, 15, 'checks[0].resolver', '"dns.google:53" must be an IP address'],
   ['invalid-retention-too-short.yaml', 4, 20, 'storage.retention.notifications', 'must be at least 1h'],
   ['invalid-root-list.yaml', 2, 1, '', 'expected a map of settings with at least "checks:", got a list'],
@@ -124,6 +130,54 @@ describe('loadConfig on valid files', () => {
       followRedirects: false,
     });
     expect(check.expect.maxBodyBytes).toBe(1024 * 1024);
+  });
+
+  it('reads reports with their defaults', () => {
+    const file = writeConfig(`reports:
+  - name: daily
+    schedule: "30 15 * * *"
+    deadline: "15:55"
+    to: [pc06@angiang.gov.vn, trucban@angiang.gov.vn]
+    unit: "Sở Khoa học và Công nghệ tỉnh An Giang"
+  - { name: weekly, schedule: "0 8 * * 1", timezone: UTC, window: week, to: [pc06@angiang.gov.vn], cc: [so@angiang.gov.vn], unit: "Sở KH&CN", signer: "Nguyễn Văn A", locale: en }
+checks:
+  - { name: portal-home, system: national-portal, kind: http, url: "https://dichvucong.gov.vn/" }
+`);
+    const { config, warnings } = loadConfig(file, {});
+    expect(warnings).toEqual([]);
+    expect(config.reports).toEqual([
+      {
+        name: 'daily',
+        schedule: '30 15 * * *',
+        timezone: 'Asia/Ho_Chi_Minh',
+        deadline: '15:55',
+        window: 'sincePrevious',
+        to: ['pc06@angiang.gov.vn', 'trucban@angiang.gov.vn'],
+        cc: [],
+        unit: 'Sở Khoa học và Công nghệ tỉnh An Giang',
+        signer: undefined,
+        locale: 'vi',
+      },
+      {
+        name: 'weekly',
+        schedule: '0 8 * * 1',
+        timezone: 'UTC',
+        deadline: undefined,
+        window: 'week',
+        to: ['pc06@angiang.gov.vn'],
+        cc: ['so@angiang.gov.vn'],
+        unit: 'Sở KH&CN',
+        signer: 'Nguyễn Văn A',
+        locale: 'en',
+      },
+    ]);
+    expect(loadConfig(fixture('valid-minimal.yaml'), {}).config.reports).toEqual([]);
+    const empty = writeConfig(`reports:
+  - { name: daily, schedule: "30 15 * * *", to: [], unit: "Sở KH&CN" }
+checks:
+  - { name: portal-home, system: national-portal, kind: http, url: "https://dichvucong.gov.vn/" }
+`);
+    expect(issuesOf(empty)).toMatchObject([{ line: 2, path: 'reports[0].to', message: expect.stringContaining('needs at least one recipient') }]);
   });
 
   it('reads every kind and option, with env values, CA files and units resolved', () => {

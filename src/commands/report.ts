@@ -1,0 +1,160 @@
+// `report`: builds the report for a window from the store and prints it or writes it to a file, in
+// HTML, plain text, CSV or JSON. Reads the store read-only, so it runs beside a running daemon
+// without taking its lock. Exit 2 on a usage mistake (unknown report name, bad date or window).
+import { writeFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.ts';
+import type { Config } from '../config/config.ts';
+import type { ReportConfig } from '../config/report-config.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { buildReport, dayWindow, previousScheduledSlot, scheduledWindow } from '../report/build-report.ts';
+import { renderReportCsv } from '../report/render-report-csv.ts';
+import { renderReportHtml } from '../report/render-report-html.ts';
+import { renderReportJson } from '../report/render-report-json.ts';
+import { renderReportText } from '../report/render-report-text.ts';
+import type { Report, ReportSource, ReportWindow } from '../report/report-model.ts';
+import { findPreviousCronMatch } from '../state/maintenance.ts';
+import { closeDatabase, openDatabaseReadOnly } from '../store/database.ts';
+import { createIncidentStore } from '../store/incident-store.ts';
+import { toWallClock, VIETNAM_TIME_ZONE } from '../time-zone.ts';
+
+export const REPORT_FORMATS = ['html', 'text', 'csv', 'json', 'docx'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportOptions {
+  readonly config: string;
+  /** A report of the config's `reports:`; default the first one (or none: an ad-hoc report). */
+  readonly name?: string;
+  /** A local calendar day, YYYY-MM-DD. */
+  readonly date?: string;
+  /** An ISO-8601 window, both ends given. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly format?: string;
+  /** Write here instead of stdout. */
+  readonly out?: string;
+}
+
+interface Io {
+  stdout(line: string): void;
+  stderr(line: string): void;
+}
+
+/** How long after a window's end an incident may have opened and still fail inside it (its failure threshold). */
+const OPENED_AFTER_MARGIN_MS = 3_600_000;
+
+export function reportCommand(options: ReportOptions, io: Io, log: Logger, extra: { env?: NodeJS.ProcessEnv; clock?: Clock } = {}): number {
+  const { config } = loadConfig(options.config, extra.env);
+  const now = (extra.clock ?? systemClock)();
+  const format = options.format ?? 'html';
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) return usage(io, `--format must be one of ${REPORT_FORMATS.join(', ')}`);
+  const chosen = chooseReport(config, options.name);
+  if (typeof chosen === 'string') return usage(io, chosen);
+  const window = chooseWindow(options, chosen, now);
+  if (typeof window === 'string') return usage(io, window);
+
+  const db = openDatabaseReadOnly(config.storagePath);
+  let report: Report;
+  try {
+    report = buildReport(config, incidentSource(db), window, {
+      name: chosen?.name,
+      unit: chosen?.unit,
+      signer: chosen?.signer,
+      locale: chosen?.locale ?? config.alerting.locale,
+      now,
+      timeZone: chosen?.timezone ?? VIETNAM_TIME_ZONE,
+      history: false,
+    });
+  } finally {
+    closeDatabase(db);
+  }
+  log.debug({ window: { from: report.window.from, to: report.window.to }, format }, 'report built');
+
+  let output: string;
+  switch (format as ReportFormat) {
+    case 'html':
+      output = renderReportHtml(report);
+      break;
+    case 'text':
+      output = renderReportText(report);
+      break;
+    case 'csv':
+      output = renderReportCsv(report);
+      break;
+    case 'json':
+      output = renderReportJson(report);
+      break;
+    case 'docx':
+      // The Word document is rendered by its own module, to be wired here.
+      return usage(io, '--format docx is not available in this version; use html, text, csv or json');
+  }
+  if (options.out === undefined) io.stdout(output.replace(/\n$/, ''));
+  else writeFileSync(options.out, output);
+  return 0;
+}
+
+function usage(io: Io, message: string): number {
+  io.stderr(message);
+  return 2;
+}
+
+function chooseReport(config: Config, name: string | undefined): ReportConfig | undefined | string {
+  if (name === undefined) return config.reports[0];
+  const found = config.reports.find((report) => report.name === name);
+  if (found !== undefined) return found;
+  const known = config.reports.map((report) => report.name);
+  return `no report named "${name}" in reports:${known.length === 0 ? ' (there are none)' : `; known: ${known.join(', ')}`}`;
+}
+
+/**
+ * --date: that local day. --from/--to: exactly that. Neither: what the report covered at its last
+ * scheduled time (without a report in the config, today so far).
+ */
+function chooseWindow(options: ReportOptions, report: ReportConfig | undefined, now: Date): ReportWindow | string {
+  const timeZone = report?.timezone ?? VIETNAM_TIME_ZONE;
+  if (options.date !== undefined && (options.from !== undefined || options.to !== undefined)) return 'give either --date or --from and --to, not both';
+  if (options.date !== undefined) {
+    try {
+      return dayWindow(options.date, timeZone);
+    } catch (error) {
+      return `--date: ${(error as Error).message}`;
+    }
+  }
+  if (options.from !== undefined || options.to !== undefined) {
+    if (options.from === undefined || options.to === undefined) return '--from and --to go together';
+    const from = parseInstant(options.from);
+    const to = parseInstant(options.to);
+    if (from === undefined || to === undefined) return '--from and --to must be ISO-8601 times with an offset, e.g. 2026-12-02T15:30:00+07:00';
+    if (to <= from) return '--to must be after --from';
+    return { from, to };
+  }
+  if (report === undefined) {
+    const today = toWallClock(now, timeZone);
+    return dayWindow(`${today.year}-${today.month}-${today.day}`, timeZone);
+  }
+  const slot = findPreviousCronMatch(report.schedule, report.timezone, now, new Date(now.getTime() - 366 * 86_400_000));
+  if (slot === undefined) return `report "${report.name}" had no scheduled time in the last year; give --date or --from and --to`;
+  return scheduledWindow(report.window, slot, previousScheduledSlot(report.schedule, report.timezone, slot), timeZone);
+}
+
+function parseInstant(text: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * Incidents from the store; no minutes yet (the store keeps no per-minute history in this
+ * version), so the report counts time as observed unless the monitor's own fault says otherwise.
+ */
+function incidentSource(db: Database.Database): ReportSource {
+  const incidents = createIncidentStore(db);
+  const delivered = db.prepare<[string], { count: number }>('SELECT count(*) AS count FROM outbox WHERE incident_id = ? AND delivered_at IS NOT NULL');
+  return {
+    minutes: () => [],
+    notificationsSent: (ids) => new Map(ids.map((id) => [id, delivered.get(id)?.count ?? 0])),
+    // An incident opens a few failed probes after its first failure: look a little past the window's end.
+    incidents: ({ from, to }) => incidents.listBetween(from, new Date(to.getTime() + OPENED_AFTER_MARGIN_MS)),
+  };
+}

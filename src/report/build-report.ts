@@ -1,0 +1,333 @@
+// Builds the report for a window from the config, history minutes and incidents: every figure a
+// renderer prints, nothing worded. Pure: the source is read, never written, and the clock is given.
+// Also the windows a report can cover (a local day, since the previous scheduled time, a week, a
+// month), computed in the report's time zone whatever the machine's.
+import type { Locale } from '../config/alerting-config.ts';
+import type { Check, Config } from '../config/config.ts';
+import type { FailureReason } from '../probes/probe.ts';
+import type { MinuteFigures } from '../state/history.ts';
+import type { Incident } from '../state/incident.ts';
+import { createSketch, mergeSketch, sketchQuantile, type LatencySketch } from '../state/latency-sketch.ts';
+import { coversCheck, findPreviousCronMatch } from '../state/maintenance.ts';
+import { diagnose } from '../text/probable-cause.ts';
+import { epochSecondsOfWallClock, toWallClock, utcOffsetSeconds, VIETNAM_TIME_ZONE } from '../time-zone.ts';
+import {
+  availabilityOf,
+  checkTimeline,
+  clipTimeline,
+  incidentInterval,
+  intervalOf,
+  isOwnFaultIncident,
+  maintenanceOccurrences,
+  systemTimeline,
+  totalSeconds,
+  intersect,
+  vantageDown,
+  type MaintenanceOccurrence,
+  type Timeline,
+} from './availability.ts';
+import type {
+  CheckFigures,
+  HourState,
+  HourStrip,
+  LatencyFigures,
+  MaintenanceSpan,
+  Report,
+  ReportIncident,
+  ReportSource,
+  ReportWindow,
+  SyncFigures,
+  SystemFigures,
+  Verdict,
+} from './report-model.ts';
+
+export interface BuildReportOptions {
+  /** The report's config name; absent for an ad-hoc window. */
+  readonly name?: string;
+  readonly unit?: string;
+  readonly signer?: string;
+  readonly locale: Locale;
+  /** When the report is built; a window reaching past it is cut there. */
+  readonly now: Date;
+  /** The scheduled time it missed, when it goes out late. */
+  readonly lateFor?: Date;
+  /** Of the hour strips; default Asia/Ho_Chi_Minh. */
+  readonly timeZone?: string;
+  /**
+   * Whether the source keeps per-minute history. Without it, time is counted as observed unless an
+   * own-fault incident says otherwise, and probe counts and latencies are absent.
+   */
+  readonly history?: boolean;
+}
+
+const HOUR_MS = 3_600_000;
+
+export function buildReport(config: Pick<Config, 'checks' | 'alerting'>, source: ReportSource, asked: ReportWindow, options: BuildReportOptions): Report {
+  const window: ReportWindow = { from: asked.from, to: asked.to > options.now ? options.now : asked.to };
+  const history = options.history ?? true;
+  const maintenance = config.alerting.maintenance;
+  const minutesByCheck = groupBy(history ? [...source.minutes(window)] : [], (minute) => minute.check);
+  const incidents = window.to > window.from ? source.incidents(window) : [];
+
+  const timelines = new Map<string, Timeline>();
+  const vantage = config.alerting.vantage;
+  const blind = vantageDown(vantage, incidents, intervalOf(window));
+  const occurrences = maintenanceOccurrences(maintenance, intervalOf(window));
+  const checks = config.checks.map((check): CheckFigures => {
+    const minutes = minutesByCheck.get(check.name) ?? [];
+    const timeline = checkTimeline({
+      check,
+      window,
+      incidents,
+      maintenance,
+      occurrences,
+      minutes: history ? minutes : undefined,
+      blind: vantage.includes(check.name) ? [] : blind,
+    });
+    timelines.set(check.name, timeline);
+    return { name: check.name, system: check.system, kind: check.kind, ...availabilityOf(timeline), ...minuteFigures(check, minutes) };
+  });
+
+  const systemNames = [...new Set(config.checks.map((check) => check.system))];
+  const systemTimelines = new Map(
+    systemNames.map((system) => [
+      system,
+      systemTimeline(
+        window,
+        config.checks.filter((check) => check.system === system).map((check) => timelines.get(check.name)!),
+      ),
+    ]),
+  );
+  const systems = systemNames.map((system): SystemFigures => {
+    const members = checks.filter((check) => check.system === system);
+    const latency = createSketch();
+    for (const check of config.checks.filter((candidate) => candidate.system === system)) {
+      for (const minute of minutesByCheck.get(check.name) ?? []) mergeSketch(latency, minute.latency);
+    }
+    return {
+      name: system,
+      ...availabilityOf(systemTimelines.get(system)!),
+      probes: sum(members.map((check) => check.probes)),
+      failures: sum(members.map((check) => check.failures)),
+      latency: latencyFigures(latency),
+    };
+  });
+
+  const reportIncidents = describeIncidents(incidents, window, options.now, source.notificationsSent?.(incidents.map((incident) => incident.id)));
+  return {
+    name: options.name,
+    unit: options.unit,
+    signer: options.signer,
+    locale: options.locale,
+    generatedAt: options.now,
+    window,
+    lateFor: options.lateFor,
+    verdict: verdictOf(checks, reportIncidents, incidents, window),
+    checks,
+    systems,
+    incidents: reportIncidents,
+    maintenance: maintenanceSpans(occurrences, config.checks, window),
+    hours: systemNames.map((system) => hourStrip(system, systemTimelines.get(system)!, options.timeZone ?? VIETNAM_TIME_ZONE)),
+  };
+}
+
+// ---- per-check figures from history ---------------------------------------------------------
+
+function minuteFigures(
+  check: Check,
+  minutes: readonly MinuteFigures[],
+): Omit<CheckFigures, 'name' | 'system' | 'kind' | keyof ReturnType<typeof availabilityOf>> {
+  const failuresByReason: Partial<Record<FailureReason, number>> = {};
+  const latency = createSketch();
+  const syncLag = createSketch();
+  let probes = 0;
+  let lagMax: number | undefined;
+  let backlogMax: number | undefined;
+  let tlsDaysLeft: number | undefined;
+  for (const minute of minutes) {
+    probes += minute.probes;
+    for (const [reason, count] of Object.entries(minute.failuresByReason) as [FailureReason, number][]) {
+      failuresByReason[reason] = (failuresByReason[reason] ?? 0) + count;
+    }
+    mergeSketch(latency, minute.latency);
+    if (minute.syncLag !== undefined) mergeSketch(syncLag, minute.syncLag);
+    lagMax = maxOf(lagMax, minute.syncLagMax);
+    backlogMax = maxOf(backlogMax, minute.backlogMax);
+    if (minute.tlsDaysLeftMin !== undefined) tlsDaysLeft = tlsDaysLeft === undefined ? minute.tlsDaysLeftMin : Math.min(tlsDaysLeft, minute.tlsDaysLeftMin);
+  }
+  const sync: SyncFigures | undefined =
+    check.kind === 'sync' ? { unit: check.unit === 'count' ? 'items' : 'seconds', lagMax, lagP95: sketchQuantile(syncLag, 0.95), backlogMax } : undefined;
+  return { probes, failures: sum(Object.values(failuresByReason)), failuresByReason, latency: latencyFigures(latency), sync, tlsDaysLeft };
+}
+
+function latencyFigures(sketch: LatencySketch): LatencyFigures {
+  if (sketch.count === 0) return {};
+  return { p50: sketchQuantile(sketch, 0.5), p95: sketchQuantile(sketch, 0.95), max: sketch.max };
+}
+
+// ---- incidents, maintenance, verdict ------------------------------------------------------
+
+function describeIncidents(incidents: readonly Incident[], window: ReportWindow, now: Date, sent: ReadonlyMap<string, number> | undefined): ReportIncident[] {
+  const range = intervalOf(window);
+  return incidents
+    .map((incident) => ({ incident, interval: incidentInterval(incident, range.end) }))
+    .filter(({ interval }) => interval.start < range.end && interval.end > range.start)
+    .sort((a, b) => a.interval.start - b.interval.start || a.incident.id.localeCompare(b.incident.id))
+    .map(({ incident, interval }): ReportIncident => {
+      const ended = incident.recoveredAt ?? incident.resolvedAt;
+      return {
+        id: incident.id,
+        check: incident.check,
+        system: incident.system,
+        severity: incident.severity,
+        startedAt: new Date(interval.start),
+        endedAt: ended !== undefined && ended <= now ? ended : undefined,
+        durationSeconds: totalSeconds(intersect([interval], [range])),
+        reason: incident.firstReason,
+        cause: diagnose(incident.firstReason, incident.last.phases, incident.last.httpStatus),
+        ownFault: isOwnFaultIncident(incident),
+        heldChecks: incidents
+          .filter((other) => other.hold?.by === 'parent' && other.hold.incidentId === incident.id)
+          .map((other) => other.check)
+          .sort(),
+        // Without the store's count, an incident that was announced had at least its firing notification.
+        notificationsSent: sent === undefined ? (incident.announced ? 1 : 0) : (sent.get(incident.id) ?? 0),
+      };
+    });
+}
+
+function maintenanceSpans(occurrences: readonly MaintenanceOccurrence[], checks: readonly Check[], window: ReportWindow): MaintenanceSpan[] {
+  const range = intervalOf(window);
+  return occurrences
+    .map(({ window: maintenance, interval }) => ({
+      name: maintenance.name,
+      from: new Date(Math.max(interval.start, range.start)),
+      to: new Date(Math.min(interval.end, range.end)),
+      checks: checks.filter((check) => coversCheck(maintenance, check.name)).map((check) => check.name),
+    }))
+    .sort((a, b) => a.from.getTime() - b.from.getTime());
+}
+
+/** outage: a system is still down at the window's end; degraded: something was down in it. */
+function verdictOf(checks: readonly CheckFigures[], described: readonly ReportIncident[], incidents: readonly Incident[], window: ReportWindow): Verdict {
+  const counted = new Set(incidents.filter((incident) => !isOwnFaultIncident(incident)).map((incident) => incident.id));
+  const stillDown = described.some((incident) => counted.has(incident.id) && (incident.endedAt === undefined || incident.endedAt >= window.to));
+  if (stillDown) return 'outage';
+  return checks.some((check) => check.downSeconds > 0) ? 'degraded' : 'normal';
+}
+
+// ---- per-hour strips ---------------------------------------------------------------------
+
+/** One cell per local hour: down if anything was down in it, else up if anything was watched, else excluded or not observed. */
+function hourStrip(system: string, timeline: Timeline, timeZone: string): HourStrip {
+  const hours: { start: Date; state: HourState }[] = [];
+  for (let start = localHourStart(timeline.window.start, timeZone); start < timeline.window.end; start += HOUR_MS) {
+    const range = { start: Math.max(start, timeline.window.start), end: Math.min(start + HOUR_MS, timeline.window.end) };
+    const hour = clipTimeline(timeline, range);
+    const state: HourState =
+      hour.down.length > 0
+        ? 'down'
+        : hour.observed.length > 0
+          ? 'up'
+          : totalSeconds(hour.excluded) >= totalSeconds(hour.notObserved)
+            ? 'excluded'
+            : 'not_observed';
+    hours.push({ start: new Date(start), state });
+  }
+  return { system, hours };
+}
+
+function localHourStart(ms: number, timeZone: string): number {
+  const offsetMs = utcOffsetSeconds(new Date(ms), timeZone) * 1000;
+  return Math.floor((ms + offsetMs) / HOUR_MS) * HOUR_MS - offsetMs;
+}
+
+// ---- windows -------------------------------------------------------------------------------
+
+export type WindowKind = 'sincePrevious' | 'day' | 'week' | 'month';
+
+/** A local calendar day, "2026-12-02", from its midnight to the next. */
+export function dayWindow(date: string, timeZone: string = VIETNAM_TIME_ZONE): ReportWindow {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [NaN, NaN, NaN];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (!match || probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
+    throw new RangeError(`"${date}" is not a calendar date (YYYY-MM-DD)`);
+  }
+  return { from: localMidnight(year, month, day, timeZone), to: localMidnight(year, month, day + 1, timeZone) };
+}
+
+/** From the previous scheduled time to this one. */
+export function sincePreviousWindow(previousSlot: Date, slot: Date): ReportWindow {
+  return { from: previousSlot, to: slot };
+}
+
+/** The scheduled time before `slot` of a node-cron schedule in timeZone, looking back at most a year (undefined if none). */
+export function previousScheduledSlot(schedule: string, timeZone: string, slot: Date): Date | undefined {
+  return findPreviousCronMatch(schedule, timeZone, new Date(slot.getTime() - 1000), new Date(slot.getTime() - 366 * 86_400_000));
+}
+
+/** The last whole local day before the day of `slot`. */
+export function previousDayWindow(slot: Date, timeZone: string = VIETNAM_TIME_ZONE): ReportWindow {
+  const { year, month, day } = localDate(slot, timeZone);
+  return { from: localMidnight(year, month, day - 1, timeZone), to: localMidnight(year, month, day, timeZone) };
+}
+
+/** The last whole week, Monday to Monday, before the week of `slot`. */
+export function previousWeekWindow(slot: Date, timeZone: string = VIETNAM_TIME_ZONE): ReportWindow {
+  const { year, month, day } = localDate(slot, timeZone);
+  const sinceMonday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;
+  return { from: localMidnight(year, month, day - sinceMonday - 7, timeZone), to: localMidnight(year, month, day - sinceMonday, timeZone) };
+}
+
+/** The last whole calendar month before the month of `slot`. */
+export function previousMonthWindow(slot: Date, timeZone: string = VIETNAM_TIME_ZONE): ReportWindow {
+  const { year, month } = localDate(slot, timeZone);
+  return { from: localMidnight(year, month - 1, 1, timeZone), to: localMidnight(year, month, 1, timeZone) };
+}
+
+/** The window a scheduled report covers at `slot`; previousSlot is needed for sincePrevious only. */
+export function scheduledWindow(kind: WindowKind, slot: Date, previousSlot: Date | undefined, timeZone: string = VIETNAM_TIME_ZONE): ReportWindow {
+  switch (kind) {
+    case 'sincePrevious':
+      return sincePreviousWindow(previousSlot ?? previousDayWindow(slot, timeZone).from, slot);
+    case 'day':
+      return previousDayWindow(slot, timeZone);
+    case 'week':
+      return previousWeekWindow(slot, timeZone);
+    case 'month':
+      return previousMonthWindow(slot, timeZone);
+  }
+}
+
+function localDate(instant: Date, timeZone: string): { year: number; month: number; day: number } {
+  const wall = toWallClock(instant, timeZone);
+  return { year: Number(wall.year), month: Number(wall.month), day: Number(wall.day) };
+}
+
+/** Midnight of a local date; month and day may overflow (day 0, month 13), as Date.UTC allows. */
+function localMidnight(year: number, month: number, day: number, timeZone: string): Date {
+  return new Date(epochSecondsOfWallClock(Date.UTC(year, month - 1, day) / 1000, timeZone) * 1000);
+}
+
+// ---- small helpers ---------------------------------------------------------------------
+
+function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const name = key(item);
+    const group = groups.get(name);
+    if (group === undefined) groups.set(name, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function maxOf(current: number | undefined, value: number | undefined): number | undefined {
+  if (value === undefined) return current;
+  return current === undefined ? value : Math.max(current, value);
+}
