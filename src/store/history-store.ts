@@ -1,5 +1,5 @@
-// Probe history in SQLite (migration 002): every result as a row of small integers, each check's
-// per-minute figures, and the reading side a report needs. Written only by history-writer.ts, in
+// Probe history in SQLite (migration 002): every result, packed a batch to a row
+// (raw-results-codec.ts), each check's per-minute figures, and the reading side a report needs. Written only by history-writer.ts, in
 // one short transaction per batch. Reading implements report-model.ts ReportSource by shape: the
 // store never imports the report.
 import type Database from 'better-sqlite3';
@@ -9,10 +9,11 @@ import type { MinuteFigures } from '../state/history.ts';
 import type { Incident } from '../state/incident.ts';
 import { decodeSketch, encodeSketch } from '../state/latency-sketch.ts';
 import { mergeMinutes, startMinute } from '../state/minute-figures.ts';
+import { packResults, unpackResults, type PackedResult } from './raw-results-codec.ts';
 import { deserialize, toEpochMs } from './serialize.ts';
 
 /**
- * A failure reason's number in history_raw.reason. Append-only: a stored number means what it
+ * A failure reason's number in history_raw's packed results. Append-only: a stored number means what it
  * meant when it was written, so a new reason takes the next number and none is ever reordered.
  */
 const REASON_CODES: readonly FailureReason[] = [
@@ -61,7 +62,7 @@ export interface HistoryStore {
    * overlaps the window, by start.
    */
   incidents(window: HistoryWindow): Incident[];
-  /** One check's raw results with at in [from, to), oldest first: the audit trail (reads the whole raw table). */
+  /** One check's raw results with at in [from, to), as written: the audit trail (reads every batch of the window). */
   raw(check: string, window: HistoryWindow): RawResult[];
 }
 
@@ -77,23 +78,16 @@ interface MinuteRow {
   readonly tls_days_min: number | null;
 }
 
-interface RawRow {
-  readonly at: number;
-  readonly status: number;
-  readonly reason: number | null;
-  readonly duration_ms: number;
-  readonly http_status: number | null;
-  readonly sync_lag: number | null;
-  readonly backlog: number | null;
+interface RawBatchRow {
+  readonly first_at: number;
+  readonly results: Buffer;
 }
 
 export function createHistoryStore(db: Database.Database, clock: Clock): HistoryStore {
   const checkIds = new Map<string, number>();
   const insertCheck = db.prepare<[string]>('INSERT OR IGNORE INTO history_checks (check_name) VALUES (?)');
   const selectCheck = db.prepare<[string], { id: number }>('SELECT id FROM history_checks WHERE check_name = ?');
-  const insertRaw = db.prepare<[number, number, number, number | null, number, number | null, number | null, number | null]>(
-    'INSERT INTO history_raw (at, check_id, status, reason, duration_ms, http_status, sync_lag, backlog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
+  const insertRaw = db.prepare<[number, number, number, Buffer]>('INSERT INTO history_raw (first_at, last_at, count, results) VALUES (?, ?, ?, ?)');
   const minuteColumns = 'minute, check_id, probes, failures, latency, sync_lag_max, sync_lag, backlog_max, tls_days_min';
   const insertMinute = db.prepare<unknown[]>(`INSERT INTO history_minutes (${minuteColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
   const replaceMinute = db.prepare<unknown[]>(`INSERT OR REPLACE INTO history_minutes (${minuteColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -107,10 +101,8 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
   const selectIncidents = db.prepare<[number, number], { incident: string }>(
     `SELECT incident FROM incidents WHERE down_from < ? AND (down_to IS NULL OR down_to > ?) ORDER BY down_from, id`,
   );
-  const selectRaw = db.prepare<[number, number, number], RawRow>(
-    `SELECT at, status, reason, duration_ms, http_status, sync_lag, backlog FROM history_raw
-     WHERE check_id = ? AND at >= ? AND at < ? ORDER BY rowid`,
-  );
+  const selectRaw = db.prepare<[number, number], RawBatchRow>('SELECT first_at, results FROM history_raw WHERE last_at >= ? AND first_at < ? ORDER BY rowid');
+  const nameOfId = db.prepare<[number], { check_name: string }>('SELECT check_name FROM history_checks WHERE id = ?');
 
   const idOf = (check: string): number => {
     let id = checkIds.get(check);
@@ -133,17 +125,15 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
     figures.tlsDaysLeftMin ?? null,
   ];
   const write = db.transaction((raw: readonly RawResult[], minutes: readonly MinuteFigures[]) => {
-    for (const result of raw) {
-      insertRaw.run(
-        result.at.getTime(),
-        idOf(result.check),
-        STATUS_CODES.indexOf(result.status),
-        result.reason === undefined ? null : (REASON_CODE.get(result.reason) ?? REASON_CODE.get('internal')!),
-        result.durationMs,
-        result.httpStatus ?? null,
-        result.syncLag ?? null,
-        result.backlog ?? null,
-      );
+    if (raw.length > 0) {
+      const packed = raw.map((result) => packedOf(result, idOf(result.check)));
+      let firstMs = Infinity;
+      let lastMs = -Infinity;
+      for (const { atMs } of packed) {
+        firstMs = Math.min(firstMs, atMs);
+        lastMs = Math.max(lastMs, atMs);
+      }
+      insertRaw.run(firstMs, lastMs, packed.length, packResults(packed, firstMs));
     }
     for (const figures of minutes) {
       const checkId = idOf(figures.check);
@@ -174,7 +164,13 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
     raw(check, window) {
       const id = checkIds.get(check) ?? selectCheck.get(check)?.id;
       if (id === undefined) return [];
-      return selectRaw.all(id, toEpochMs(window.from, 'history from'), toEpochMs(window.to, 'history to')).map((row) => decodeRaw(check, row));
+      const from = toEpochMs(window.from, 'history from');
+      const to = toEpochMs(window.to, 'history to');
+      return selectRaw
+        .all(from, to)
+        .flatMap((row) => unpackResults(row.results, row.first_at))
+        .filter((result) => result.checkId === id && result.atMs >= from && result.atMs < to)
+        .map((result) => decodeRaw(check, result));
     },
   };
 }
@@ -207,15 +203,28 @@ function decodeMinute(row: MinuteRow): MinuteFigures {
   };
 }
 
-function decodeRaw(check: string, row: RawRow): RawResult {
+function packedOf(result: RawResult, checkId: number): PackedResult {
+  return {
+    checkId,
+    atMs: toEpochMs(result.at, `history result of ${result.check}`),
+    status: STATUS_CODES.indexOf(result.status),
+    ...(result.reason === undefined ? {} : { reason: REASON_CODE.get(result.reason) ?? REASON_CODE.get('internal')! }),
+    durationMs: result.durationMs,
+    ...(result.httpStatus === undefined ? {} : { httpStatus: result.httpStatus }),
+    ...(result.syncLag === undefined ? {} : { syncLag: result.syncLag }),
+    ...(result.backlog === undefined ? {} : { backlog: result.backlog }),
+  };
+}
+
+function decodeRaw(check: string, result: PackedResult): RawResult {
   return {
     check,
-    at: new Date(row.at),
-    status: STATUS_CODES[row.status] ?? 'critical',
-    ...(row.reason === null ? {} : { reason: REASON_CODES[row.reason] ?? 'internal' }),
-    durationMs: row.duration_ms,
-    ...(row.http_status === null ? {} : { httpStatus: row.http_status }),
-    ...(row.sync_lag === null ? {} : { syncLag: row.sync_lag }),
-    ...(row.backlog === null ? {} : { backlog: row.backlog }),
+    at: new Date(result.atMs),
+    status: STATUS_CODES[result.status] ?? 'critical',
+    ...(result.reason === undefined ? {} : { reason: REASON_CODES[result.reason] ?? 'internal' }),
+    durationMs: result.durationMs,
+    ...(result.httpStatus === undefined ? {} : { httpStatus: result.httpStatus }),
+    ...(result.syncLag === undefined ? {} : { syncLag: result.syncLag }),
+    ...(result.backlog === undefined ? {} : { backlog: result.backlog }),
   };
 }

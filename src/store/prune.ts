@@ -9,8 +9,8 @@
 // still in force (it waits to be listed in its holder's closing mail).
 //
 // Probe history is pruned from its front: raw results are appended in time order without an index
-// (rowid order is time order), so a batch looks at the oldest `batchRows` rows only; the minutes
-// are keyed minute first.
+// (rowid order is time order, a row is a second's batch), so a batch looks at the oldest
+// `batchRows` rows only; the minutes are keyed minute first.
 //
 // To prune a new table, add its key to RetentionSeconds in config/config.ts and its statements to
 // RULES below; the compiler asks for the second once the first is there.
@@ -71,13 +71,15 @@ const RULES: { readonly [T in RetentionTarget]: (db: Database.Database) => reado
       ),
     ];
   },
-  // The oldest rows only, never a search of the table: a result written after a wall-clock step
-  // back waits for the rows before it (a few seconds' worth), which is all a step costs.
+  // The oldest rows only, never a search of the table: a batch whose last result is past the
+  // cut-off goes, at most a second after its first one would have. A batch written after a
+  // wall-clock step back waits for the ones before it, which is all a step costs. Counted in
+  // batches (rows), not results.
   raw: (db) => [
     deleting(
       db,
       `DELETE FROM history_raw WHERE rowid IN (
-         SELECT rowid FROM (SELECT rowid, at FROM history_raw ORDER BY rowid LIMIT @limit) WHERE at < @cutoff)`,
+         SELECT rowid FROM (SELECT rowid, last_at FROM history_raw ORDER BY rowid LIMIT @limit) WHERE last_at < @cutoff)`,
     ),
   ],
   aggregates: (db) => [

@@ -10,6 +10,7 @@ import type { ReportSource } from '../../src/report/report-model.ts';
 import { sketchQuantile } from '../../src/state/latency-sketch.ts';
 import { migrateDatabase } from '../../src/store/database.ts';
 import { createHistoryWriter } from '../../src/store/history-writer.ts';
+import { packResults, unpackResults, type PackedResult } from '../../src/store/raw-results-codec.ts';
 import { migrations } from '../../src/store/migrations/migrations.ts';
 import { pruneExpired } from '../../src/store/prune.ts';
 import { createStore, openStore, type Store } from '../../src/store/store.ts';
@@ -135,6 +136,26 @@ describe('probe history, written as the daemon writes it', () => {
     expect(store.history.raw('a', window)).toHaveLength(5);
   });
 
+  it('spreads the minutes that end together over the next flushes', () => {
+    temp = createTempDatabaseDir();
+    const clocks = createTestClocks(T0);
+    const store = open(clocks);
+    const writer = createHistoryWriter({ history: store.history, clock: clocks.clock, log: silent, minutesPerFlush: 2 });
+    const ok: ProbeResult = { status: 'ok', message: 'x', durationSeconds: 0.1, phases: {} };
+    for (const check of ['a', 'b', 'c', 'd', 'e']) writer.record(check, ok, at(10));
+    const stored = () => store.history.minutes({ from: T0, to: at(120) }).length;
+    writer.flush(at(59));
+    expect(stored()).toBe(0);
+    writer.flush(at(60));
+    expect(stored()).toBe(2);
+    writer.flush(at(61));
+    expect(stored()).toBe(4);
+    writer.record('a', ok, at(61.5));
+    writer.stop();
+    expect(stored()).toBe(6); // the last finished one and a's unfinished second minute
+    expect(store.history.raw('a', { from: T0, to: at(120) })).toHaveLength(2);
+  });
+
   it('keeps sync lag, backlog and TLS days left per minute, and only numbers in the raw rows', () => {
     temp = createTempDatabaseDir();
     const clocks = createTestClocks(T0);
@@ -181,7 +202,7 @@ describe('probe history, written as the daemon writes it', () => {
     const now = at(6 * 3600);
     const retention = { notifications: 30 * 86400, incidents: 400 * 86400, raw: 3 * 3600, aggregates: 4 * 3600 };
     const report = await pruneExpired(store, retention, now, { batchRows: 4 });
-    expect(report.deleted).toMatchObject({ raw: 15, aggregates: 2 });
+    expect(report.deleted).toMatchObject({ raw: 3, aggregates: 2 }); // raw: a row per flush, three hours of them
     expect(store.history.raw('a', everything).map((row) => row.at.getTime() >= at(3 * 3600).getTime())).toEqual(Array(15).fill(true));
     expect(store.history.minutes(everything).map((minute) => minute.minute)).toEqual([2, 3, 4, 5].map((hour) => at(hour * 3600)));
     expect((await pruneExpired(store, retention, now)).batches).toBe(0);
@@ -220,5 +241,21 @@ describe('incidents in the store', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('packed raw results', () => {
+  it('round-trips every field, a wall-clock step back and numbers past 32 bits, at a few bytes a result', () => {
+    const base = T0.getTime();
+    const results: PackedResult[] = [
+      { checkId: 1, atMs: base, status: 0, durationMs: 84, httpStatus: 200 },
+      { checkId: 999, atMs: base + 999, status: 2, reason: 3, durationMs: 10_000 },
+      { checkId: 70_000, atMs: base - 250, status: 1, reason: 10, durationMs: 0, httpStatus: 503, syncLag: 2 ** 40, backlog: 0 },
+      { checkId: 0, atMs: base + 5, status: 2, reason: 11, durationMs: 3, backlog: 12 },
+    ];
+    const packed = packResults(results, base);
+    expect(unpackResults(packed, base)).toEqual(results);
+    expect(packResults([results[0]!], base).length).toBe(6);
+    expect(() => unpackResults(packed.subarray(0, packed.length - 1), base)).toThrow(/ends inside a number/);
   });
 });

@@ -2,10 +2,11 @@
 // check for storage.retention.aggregates) and the columns that date an incident's down time.
 // Released: never edit this text; change the schema in a new numbered file.
 //
-// Raw results are the bulk of the file (1,000 checks at 1 s are 172.8 million rows in 48 h), so a
-// row is small integers only: no text, no message (it may quote an endpoint), no index. Rows are
-// appended in time order by one writer, so rowid order is time order and the pruner deletes from
-// the front; each check is a number from history_checks.
+// Raw results are the bulk of the file (1,000 checks at 1 s are 172.8 million results in 48 h), so
+// they are kept as one row per batch the writer flushes (a second's results), packed to about
+// 8 bytes a result (raw-results-codec.ts): no text, no message (it may quote an endpoint), no
+// index. Batches are appended in time order by one writer, so rowid order is time order and the
+// pruner deletes from the front. Each check is a number from history_checks.
 export const version = 2;
 export const name = 'history';
 
@@ -15,17 +16,13 @@ CREATE TABLE history_checks (
   check_name TEXT NOT NULL UNIQUE
 ) STRICT;
 
--- status: 0 ok, 1 warning, 2 critical. reason: a code of history-store.ts REASON_CODES (append-only),
--- NULL when ok. duration_ms: whole milliseconds. sync_lag in the check's unit (seconds or items).
+-- first_at, last_at: the batch's first and last result, epoch ms. results: raw-results-codec.ts,
+-- with status 0 ok, 1 warning, 2 critical and reasons as history-store.ts REASON_CODES (append-only).
 CREATE TABLE history_raw (
-  at          INTEGER NOT NULL,
-  check_id    INTEGER NOT NULL,
-  status      INTEGER NOT NULL,
-  reason      INTEGER,
-  duration_ms INTEGER NOT NULL,
-  http_status INTEGER,
-  sync_lag    INTEGER,
-  backlog     INTEGER
+  first_at INTEGER NOT NULL,
+  last_at  INTEGER NOT NULL,
+  count    INTEGER NOT NULL,
+  results  BLOB NOT NULL
 ) STRICT;
 
 -- One check's probes in one minute (state/history.ts MinuteFigures). Keyed minute first: a
