@@ -102,7 +102,6 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
     `SELECT incident FROM incidents WHERE down_from < ? AND (down_to IS NULL OR down_to > ?) ORDER BY down_from, id`,
   );
   const selectRaw = db.prepare<[number, number], RawBatchRow>('SELECT first_at, results FROM history_raw WHERE last_at >= ? AND first_at < ? ORDER BY rowid');
-  const nameOfId = db.prepare<[number], { check_name: string }>('SELECT check_name FROM history_checks WHERE id = ?');
 
   const idOf = (check: string): number => {
     let id = checkIds.get(check);

@@ -13,7 +13,7 @@ import { createOutboxStore, type OutboxStore } from './outbox-store.ts';
 import { createPruneStore, type PruneStore } from './prune.ts';
 
 export type { CheckStateStore } from './check-state-store.ts';
-export type { HistoryStore, HistoryWindow, RawResult } from './history-store.ts';
+export type { HistoryStore } from './history-store.ts';
 export type { IncidentStore } from './incident-store.ts';
 export type { MetaStore } from './meta-store.ts';
 export type { DeliveryRow, OutboxStore } from './outbox-store.ts';
