@@ -114,13 +114,14 @@ const rawBytes = tableBytes('history_raw');
 const minuteBytes = tableBytes('history_minutes');
 db.close();
 
-// Pruning a minute's raw results from the front, as the hourly pruner does (500 rows a batch).
+// Pruning all but the last minute's raw results from the front, as the hourly pruner does (500
+// rows a batch, a row being one second's results).
 let longestBatchMs = 0;
 let last = performance.now();
 const pruned = await pruneExpired(
   store,
   { notifications: 30 * 86400, incidents: 400 * 86400, raw: 1, aggregates: 400 * 86400 },
-  new Date(startMs + 60_000 + 1000),
+  new Date(startMs + (SECONDS - 60) * 1000),
   {
     yieldToLoop: async () => {
       longestBatchMs = Math.max(longestBatchMs, performance.now() - last);
