@@ -8,13 +8,10 @@ import { ConfigInput } from '../../src/config/schema.ts';
 import type { ProbeResult } from '../../src/probes/probe.ts';
 import type { ReportSource } from '../../src/report/report-model.ts';
 import { createSketch, mergeSketch, sketchQuantile } from '../../src/state/latency-sketch.ts';
-import { migrateDatabase } from '../../src/store/database.ts';
 import { createHistoryWriter } from '../../src/store/history-writer.ts';
-import { packResults, unpackResults, type PackedResult } from '../../src/store/raw-results-codec.ts';
-import { migrations } from '../../src/store/migrations/migrations.ts';
 import { pruneExpired } from '../../src/store/prune.ts';
-import { createStore, openStore, type Store } from '../../src/store/store.ts';
-import { makeAlerting, makeIncident } from '../support/alerting-fixtures.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { makeAlerting } from '../support/alerting-fixtures.ts';
 import { startHttpServer, type RunningServer } from '../support/http-servers.ts';
 import { createCapturedLog, createTempDatabaseDir, type TempDatabaseDir } from '../support/temp-database.ts';
 import { createTestClocks, type TestClocks } from '../support/test-clocks.ts';
@@ -236,56 +233,5 @@ describe('probe history, written as the daemon writes it', () => {
     expect(store.history.raw('a', everything).map((row) => row.at.getTime() >= at(3 * 3600).getTime())).toEqual(Array(15).fill(true));
     expect(store.history.minutes(everything).map((minute) => minute.minute)).toEqual([2, 3, 4, 5].map((hour) => at(hour * 3600)));
     expect((await pruneExpired(store, retention, now)).batches).toBe(0);
-  });
-});
-
-describe('incidents in the store', () => {
-  it('round-trips failingSince and recoveredAt as Dates, and still loads rows stored without them', () => {
-    temp = createTempDatabaseDir();
-    const clocks = createTestClocks(at(3600));
-    const store = open(clocks);
-    const bounded = makeIncident({ openedAt: at(80), failingSince: at(60), resolvedAt: at(110), recoveredAt: at(100) });
-    store.incidents.upsert(bounded);
-    const loaded = store.incidents.get(bounded.id)!;
-    expect(loaded.failingSince).toBeInstanceOf(Date);
-    expect(loaded).toMatchObject({ failingSince: at(60), recoveredAt: at(100) });
-
-    const old = makeIncident({ check: 'old', openedAt: at(200) }); // open, stored before the bounds were kept
-    store.incidents.upsert(old);
-    expect(store.history.incidents({ from: at(250), to: at(300) }).map((incident) => incident.id)).toEqual([old.id]);
-    expect(store.history.incidents({ from: at(7200), to: at(8000) })).toEqual([]); // after now: an open incident ends now
-  });
-
-  it('dates incidents stored before migration 2 by their opening and resolution', () => {
-    const db = new Database(':memory:');
-    try {
-      migrateDatabase(db, undefined, migrations.slice(0, 1));
-      db.prepare(
-        `INSERT INTO incidents (id, check_name, system, severity, opened_at, resolved_at, incident) VALUES ('x', 'a', 's', 'critical', 1000, 5000, ?)`,
-      ).run(JSON.stringify(makeIncident({ check: 'a', openedAt: new Date(1000) })));
-      migrateDatabase(db);
-      expect(db.prepare('SELECT down_from, down_to FROM incidents').get()).toEqual({ down_from: 1000, down_to: 5000 });
-      const store = createStore(db, { clock: () => new Date(10_000) });
-      expect(store.history.incidents({ from: new Date(4000), to: new Date(4500) })).toHaveLength(1);
-      expect(store.history.incidents({ from: new Date(5000), to: new Date(6000) })).toHaveLength(0);
-    } finally {
-      db.close();
-    }
-  });
-});
-
-describe('packed raw results', () => {
-  it('round-trips every field, a wall-clock step back and numbers past 32 bits, at a few bytes a result', () => {
-    const base = T0.getTime();
-    const results: PackedResult[] = [
-      { checkId: 1, atMs: base, status: 0, durationMs: 84, httpStatus: 200 },
-      { checkId: 999, atMs: base + 999, status: 2, reason: 3, durationMs: 10_000 },
-      { checkId: 70_000, atMs: base - 250, status: 1, reason: 10, durationMs: 0, httpStatus: 503, syncLag: 2 ** 40, backlog: 0 },
-      { checkId: 0, atMs: base + 5, status: 2, reason: 11, durationMs: 3, backlog: 12 },
-    ];
-    const packed = packResults(results, base);
-    expect(unpackResults(packed, base)).toEqual(results);
-    expect(packResults([results[0]!], base).length).toBe(6);
-    expect(() => unpackResults(packed.subarray(0, packed.length - 1), base)).toThrow(/ends inside a number/);
   });
 });
