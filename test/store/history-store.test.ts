@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ReportSource } from '../../src/report/report-model.ts';
 import { migrateDatabase } from '../../src/store/database.ts';
 import { migrations } from '../../src/store/migrations/migrations.ts';
 import { createStore, openStore, type Store } from '../../src/store/store.ts';
@@ -25,6 +26,13 @@ function open(clocks: TestClocks): Store {
 }
 
 describe('history incidents', () => {
+  it('makes the store a report source (checked by the compiler: the store does not import the report)', () => {
+    temp = createTempDatabaseDir();
+    const source: ReportSource = open(createTestClocks(at(0))).history;
+    expect([...source.minutes({ from: at(0), to: at(60) })]).toEqual([]);
+    expect(source.incidents({ from: at(0), to: at(60) })).toEqual([]);
+  });
+
   it('round-trips failingSince and recoveredAt as Dates, and still loads rows stored without them', () => {
     temp = createTempDatabaseDir();
     const clocks = createTestClocks(at(3600));
