@@ -1,7 +1,7 @@
 // Probe history in SQLite (migration 002): every result, packed a batch to a row
-// (raw-results-codec.ts), each check's per-minute figures, and the reading side a report needs. Written only by history-writer.ts, in
-// one short transaction per batch. Reading implements report-model.ts ReportSource by shape: the
-// store never imports the report.
+// (raw-results-codec.ts), each check's per-minute figures, and the reading side a report needs.
+// Written only by history-writer.ts, in one short transaction per batch. Reading implements
+// report-model.ts ReportSource by shape: the store never imports the report.
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
 import type { FailureReason, Status } from '../probes/probe.ts';
@@ -13,8 +13,8 @@ import { packResults, unpackResults, type PackedResult } from './raw-results-cod
 import { deserialize, toEpochMs } from './serialize.ts';
 
 /**
- * A failure reason's number in history_raw's packed results. Append-only: a stored number means what it
- * meant when it was written, so a new reason takes the next number and none is ever reordered.
+ * A failure reason's number in history_raw's packed results. Append-only: a stored number means
+ * what it meant when it was written, so a new reason takes the next number and none moves.
  */
 const REASON_CODES: readonly FailureReason[] = [
   'dns',
@@ -120,8 +120,9 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
     encodeSketch(figures.latency),
     figures.syncLagMax ?? null,
     figures.syncLag ? encodeSketch(figures.syncLag) : null,
-    figures.backlogMax ?? null,
-    figures.tlsDaysLeftMin ?? null,
+    // Whole numbers in INTEGER columns: a count read as 3.5 must not refuse the whole batch.
+    figures.backlogMax === undefined ? null : Math.round(figures.backlogMax),
+    figures.tlsDaysLeftMin === undefined ? null : Math.floor(figures.tlsDaysLeftMin),
   ];
   const write = db.transaction((raw: readonly RawResult[], minutes: readonly MinuteFigures[]) => {
     if (raw.length > 0) {
@@ -149,7 +150,14 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
 
   return {
     write(raw, minutes) {
-      if (raw.length > 0 || minutes.length > 0) write(raw, minutes);
+      if (raw.length === 0 && minutes.length === 0) return;
+      try {
+        write(raw, minutes);
+      } catch (error) {
+        // The rollback took back any check ids this batch added.
+        checkIds.clear();
+        throw error;
+      }
     },
     minutes: (window) => selectMinutes.all(toEpochMs(window.from, 'history from'), toEpochMs(window.to, 'history to')).map(decodeMinute),
     incidents(window) {

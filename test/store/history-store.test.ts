@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReportSource } from '../../src/report/report-model.ts';
+import { createSketch } from '../../src/state/latency-sketch.ts';
 import { migrateDatabase } from '../../src/store/database.ts';
 import { migrations } from '../../src/store/migrations/migrations.ts';
 import { createStore, openStore, type Store } from '../../src/store/store.ts';
@@ -64,5 +65,20 @@ describe('history incidents', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('history writes', () => {
+  it('forgets the check ids a failed batch added: the rollback took them back', () => {
+    temp = createTempDatabaseDir();
+    const store = open(createTestClocks(at(0)));
+    const result = (check: string, seconds: number) => ({ check, at: at(seconds), status: 'ok' as const, durationMs: 80, httpStatus: 200 });
+    const broken = { check: 'new', minute: new Date(Number.NaN), probes: 1, failuresByReason: {}, latency: createSketch() };
+    expect(() => store.history.write([result('new', 1)], [broken])).toThrow(/not a valid Date/);
+    store.history.write([result('new', 2)], []);
+    store.history.write([result('other', 3)], []);
+    const window = { from: at(0), to: at(60) };
+    expect(store.history.raw('new', window).map((row) => row.at)).toEqual([at(2)]);
+    expect(store.history.raw('other', window).map((row) => row.at)).toEqual([at(3)]);
   });
 });
