@@ -20,6 +20,7 @@ import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
 import { buildStatusSnapshot } from './state/status-snapshot.ts';
+import { createHistoryWriter } from './store/history-writer.ts';
 import { startPruner } from './store/prune.ts';
 import { openStore, type Store } from './store/store.ts';
 
@@ -142,6 +143,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       delivery?.alertmanager?.wake();
     },
   });
+  const history = createHistoryWriter({ history: store.history, clock, log });
   for (const [name, state] of book.states) {
     const check = checksByName.get(name);
     if (check && state.status !== 'unknown') metrics.recordCheckStatus(check, state.status);
@@ -158,7 +160,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         await runCheck(
           check,
-          { clock, monotonic, log, metrics, lookup: options.lookup, states: book.states, decide: book.decide, record: book.record },
+          { clock, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record },
           context.signal,
         );
       } finally {
@@ -201,6 +203,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const checkNames = (): string[] => config.checks.map((check) => check.name);
   const ticker = createAlertingTicker({ book, metrics, windows: config.alerting.maintenance, checks: checkNames(), clock, monotonic, log });
   ticker.start();
+  history.start();
   scheduler.start(config.checks.map(jobOf));
   const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });
   log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION, store: config.storagePath }, 'dvc-sentinel started');
@@ -238,6 +241,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     async stop(graceMs = 5000) {
       await scheduler.stop(graceMs);
+      // Every result recorded so far, the unfinished minutes too.
+      history.stop();
       ticker.stop();
       if (delivery) await stopDelivery(delivery);
       await pruner.stop();

@@ -5,7 +5,9 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/store.ts';
 import { runCli, startCli, type CliProcess } from './support/cli-process.ts';
 
 const SECRET = 'tok-3f9a1c7e5b2d';
@@ -163,6 +165,20 @@ describe('dvc-sentinel run', () => {
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(daemon.logs().some((line) => line.msg === 'dvc-sentinel stopped')).toBe(true);
+
+    // The stop wrote history: every probe result the daemon logged, and the unfinished minute.
+    const store = openStore(join(dir, 'sentinel.db'), { log: pino({ level: 'silent' }) });
+    try {
+      const window = { from: new Date(started - 3_600_000), to: new Date(Date.now() + 60_000) };
+      const down = store.history.raw('down', window);
+      expect(down.length).toBeGreaterThan(0);
+      expect(down.every((result) => result.status === 'critical' && result.reason === 'http_status' && result.httpStatus === 503)).toBe(true);
+      const minutes = store.history.minutes(window).filter((minute) => minute.check === 'down');
+      expect(minutes.reduce((sum, minute) => sum + minute.probes, 0)).toBe(down.length);
+      expect(minutes.reduce((sum, minute) => sum + (minute.failuresByReason.http_status ?? 0), 0)).toBe(down.length);
+    } finally {
+      store.close();
+    }
   });
 });
 

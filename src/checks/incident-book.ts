@@ -25,13 +25,15 @@ interface Written {
 }
 
 /**
- * The parts of a state a restart needs exactly: status, the streak towards a threshold, and what a
+ * The parts of a state a restart needs exactly: status, the streak towards a threshold, when the
+ * current run of results began (an incident's down time starts there), and what a
  * sync probe carries to the next (watermarks, stall and mismatch clocks). Everything else (the last
  * result's timings and measures) may be a minute old.
  */
 function persistenceKey(state: CheckState): string {
   const sync = state.lastResult?.sync;
-  return JSON.stringify([state.status, state.since.getTime(), state.recent, sync && carriedSync(sync)]);
+  const runSince = state.failingSince ?? state.passingSince;
+  return JSON.stringify([state.status, state.since.getTime(), state.recent, runSince?.getTime(), sync && carriedSync(sync)]);
 }
 
 export interface IncidentBook {

@@ -1,10 +1,10 @@
 // One run of one check, the whole pipeline on one screen, in order:
 //   1. probe, within the deadline      4. state (pure: thresholds)
 //   2. judge latency                   5. incidents and notifications (pure: the incident rules)
-//   3. metrics                         6. one transaction: state + incidents + notifications
+//   3. metrics and history             6. one transaction: state + incidents + notifications
 // Never rejects: a bug in a probe is logged and counted as a failed run, so one broken check
-// cannot stop the scheduler. Without a store (`once`), step 5 is skipped and step 6 keeps the
-// state in a map.
+// cannot stop the scheduler. Without a store (`once`), step 5 is skipped, step 6 keeps the
+// state in a map and no history is written.
 import type { Logger } from 'pino';
 import { systemMonotonic, type Clock, type MonotonicClock } from '../clock.ts';
 import type { Check } from '../config/config.ts';
@@ -13,6 +13,7 @@ import { carriedSync, probeMessage, type Lookup, type Probe, type ProbeContext, 
 import { judgeLatency, probes } from '../probes/registry.ts';
 import { nextCheckState, initialCheckState, type CheckState, type StatusChange } from '../state/check-state.ts';
 import type { Decision } from '../state/incidents.ts';
+import type { HistoryRecorder } from '../store/history-writer.ts';
 
 export interface RunCheckDeps {
   readonly clock: Clock;
@@ -21,6 +22,8 @@ export interface RunCheckDeps {
   readonly log: Logger;
   readonly metrics?: Metrics;
   readonly lookup?: Lookup;
+  /** Step 3: takes every result into probe history (written a second later, in a batch). Absent in `once`. */
+  readonly history?: HistoryRecorder;
   /** Latest state per check name. */
   readonly states: ReadonlyMap<string, CheckState>;
   /**
@@ -67,9 +70,10 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
   // 2. judge latency: shared by every kind; a probe that already failed keeps its own reason
   const result = judgeLatency(measured, check.latency);
 
-  // 3. metrics
+  // 3. metrics and history
   const now = deps.clock();
   deps.metrics?.recordProbe(check, result, now);
+  deps.history?.record(check.name, result, now);
 
   // 4. state
   const { state, change } = nextCheckState(previous ?? initialCheckState(now), result, check, now);

@@ -10,7 +10,7 @@ export const VERSION = '0.1.0';
 export const DEFAULTS = {
   listen: '127.0.0.1:9464',
   storagePath: './data/sentinel.db',
-  retentionSeconds: { notifications: 30 * 86400, incidents: 400 * 86400 },
+  retentionSeconds: { notifications: 30 * 86400, incidents: 400 * 86400, raw: 48 * 3600, aggregates: 400 * 86400 },
   intervalSeconds: 60,
   timeoutSeconds: 10,
   failureThreshold: 2,
@@ -36,6 +36,10 @@ export interface RetentionSeconds {
   readonly notifications: number;
   /** Resolved incidents, with the notifications that name them. */
   readonly incidents: number;
+  /** Probe history: every probe result. */
+  readonly raw: number;
+  /** Probe history: each check's per-minute figures. */
+  readonly aggregates: number;
 }
 export type DnsRecordType = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'NS' | 'TXT';
 
@@ -323,6 +327,8 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     retentionSeconds: {
       notifications: input.storage?.retention?.notifications ?? DEFAULTS.retentionSeconds.notifications,
       incidents: input.storage?.retention?.incidents ?? DEFAULTS.retentionSeconds.incidents,
+      raw: input.storage?.retention?.raw ?? DEFAULTS.retentionSeconds.raw,
+      aggregates: input.storage?.retention?.aggregates ?? DEFAULTS.retentionSeconds.aggregates,
     },
     maxConcurrency: defaults.maxConcurrency ?? DEFAULTS.maxConcurrency,
     alerting: resolveAlerting(input.alerting, input.storage?.path ?? DEFAULTS.storagePath, readCa),

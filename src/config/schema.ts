@@ -268,6 +268,12 @@ export const StorageInput = z.strictObject({
       incidents: retentionOf(86400, '1d', 'a day of incidents is what a daily report reads')
         .optional()
         .describe('Resolved incidents older than this are deleted with their notifications; default 400d. Open ones are never deleted'),
+      raw: retentionOf(3600, '1h', 'the minute being written needs its results')
+        .optional()
+        .describe('Every probe result (time, status, reason, duration, HTTP status, sync lag and backlog) older than this is deleted; default 48h'),
+      aggregates: retentionOf(86400, '1d', 'a day of figures is what a daily report reads')
+        .optional()
+        .describe('Per-minute figures per check (probes, failures by reason, latency and sync lag sketches) older than this are deleted; default 400d'),
     })
     .optional()
     .describe('How long the store keeps what it no longer needs; pruned in small batches in the background'),

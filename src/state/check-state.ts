@@ -9,6 +9,9 @@
 // - De-escalation: when the last `successThreshold` results are all better than the current
 //   status, the check takes the worst of them (critical → two warnings → warning).
 // - `since` changes only with the status; `consecutiveFailures` counts results that were not ok.
+// - `failingSince` and `passingSince` date the current run of not-ok and of ok results: the first
+//   probe of the run, whatever the thresholds make of it, so an incident's down time starts at the
+//   first failure and ends at the first pass.
 import type { ProbeResult, Status } from '../probes/probe.ts';
 
 export type CheckStatus = Status | 'unknown';
@@ -30,6 +33,10 @@ export interface CheckState {
   readonly recent: readonly number[];
   readonly lastResult?: ProbeResult;
   readonly lastResultAt?: Date;
+  /** When the current run of results that were not ok began; absent while the latest result is ok. */
+  readonly failingSince?: Date;
+  /** When the current run of ok results began; absent while the latest result is not ok. */
+  readonly passingSince?: Date;
 }
 
 export interface StatusChange {
@@ -72,6 +79,9 @@ export function nextCheckState(previous: CheckState, result: ProbeResult, thresh
     recent,
     lastResult: result,
     lastResultAt: now,
+    // Each is absent while the other runs, so a run continues exactly when its field is there (a
+    // state stored before they were kept starts its run at this result).
+    ...(failed ? { failingSince: previous.failingSince ?? now } : { passingSince: previous.passingSince ?? now }),
   };
   return next === previous.status || next === 'unknown' ? { state } : { state, change: { from: previous.status, to: next } };
 }

@@ -66,7 +66,7 @@ export interface Incident {
    * Down time's true bounds, which thresholds never shorten: the first failed probe of the run of
    * failures that opened the incident, and the first passing probe of the run that closed it.
    * Absent on incidents stored before they were kept (openedAt and resolvedAt stand in), and
-   * recoveredAt while the incident is open.
+   * recoveredAt while the incident is open, unless it is recovering (waiting for its children).
    */
   readonly failingSince?: Date;
   readonly recoveredAt?: Date;

@@ -11,6 +11,11 @@
 // - It resolves when the status drops below that level (to ok, or to warning with alertOn critical).
 // - Warning → critical while open: severity critical and a `reminder` at once (if it was announced
 //   and is not held). Critical → warning with alertOn warning: severity warning, no mail.
+// - Down time's true bounds: `failingSince` is the first failed probe of the run of failures that
+//   opened the incident (the check state's failingSince), `recoveredAt` the first passing probe of
+//   the run that closed it (the state's passingSince; when it closes on a warning, with alertOn
+//   critical, no ok run began and the resolution's time stands). A recovering parent keeps its
+//   recoveredAt while it waits for its children, and loses it if it fails again.
 // - Every result of the check updates the open incident: probes, failedProbes and `last` always;
 //   lastReason/lastMessage only on failing results, so the resolved mail still names the failure.
 //
@@ -146,15 +151,17 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
 
   const before = draft.open.get(check);
   const incident = before && recordResult(before, result, draft.now);
-  const status = view.states.get(check)?.status ?? change?.to;
+  const state = view.states.get(check);
+  const status = state?.status ?? change?.to;
   const alerting = status !== undefined && isAlerting(status, info.policy.alertOn);
   if (incident !== undefined) {
     if (!alerting) {
+      const recoveredAt = incident.recoveredAt ?? (status === 'ok' ? state?.passingSince : undefined) ?? draft.now;
       if (incident.announced && incident.hold === undefined && heldChildren(draft, incident).length > 0) {
-        put(draft, { ...incident, recoveringSince: incident.recoveringSince ?? draft.now });
+        put(draft, { ...incident, recoveringSince: incident.recoveringSince ?? draft.now, recoveredAt });
       } else {
         put(draft, incident);
-        resolveIncident(draft, withoutRecovery(incident), incident.recoveringSince);
+        resolveIncident(draft, withoutRecovery(incident), incident.recoveringSince, recoveredAt);
       }
     } else {
       const failingAgain = withoutRecovery(incident);
@@ -162,7 +169,7 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
       if (status === 'warning' || status === 'critical') changeSeverity(draft, failingAgain, status);
     }
   } else if (alerting && change !== undefined && (status === 'warning' || status === 'critical')) {
-    put(draft, openIncident(check, info.system, status, result, draft.now));
+    put(draft, openIncident(check, info.system, status, result, draft.now, state?.failingSince));
   }
 
   advanceVantage(draft);
@@ -242,13 +249,14 @@ function snapshotOf(result: ProbeResult, at: Date): ResultSnapshot {
   };
 }
 
-function openIncident(check: string, system: string, severity: Severity, result: ProbeResult, now: Date): Incident {
+function openIncident(check: string, system: string, severity: Severity, result: ProbeResult, now: Date, failingSince: Date = now): Incident {
   return {
     id: incidentId(check, now),
     check,
     system,
     severity,
     openedAt: now,
+    failingSince,
     firstReason: result.reason,
     firstMessage: result.message,
     lastReason: result.reason,
@@ -289,9 +297,10 @@ function heldChildren(draft: Draft, incident: Incident): Incident[] {
   return listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
 }
 
+/** recoveredAt goes too: a check that fails again did not recover then. */
 function withoutRecovery(incident: Incident): Incident {
-  if (incident.recoveringSince === undefined) return incident;
-  const { recoveringSince: _settled, ...rest } = incident;
+  if (incident.recoveringSince === undefined && incident.recoveredAt === undefined) return incident;
+  const { recoveringSince: _settled, recoveredAt: _recovered, ...rest } = incident;
   return rest;
 }
 
@@ -302,13 +311,17 @@ function finishRecoveries(draft: Draft): void {
     const since = incident.recoveringSince;
     if (since === undefined) continue;
     if (heldChildren(draft, incident).length > 0 && draft.now.getTime() - since.getTime() < waitMs) continue;
-    resolveIncident(draft, withoutRecovery(incident), since);
+    resolveIncident(draft, withoutRecovery(incident), since, incident.recoveredAt);
   }
 }
 
-/** `at`: when the check recovered, if earlier than now (a parent that waited for its children). */
-function resolveIncident(draft: Draft, incident: Incident, at?: Date): void {
+/**
+ * `at`: when the check recovered, if earlier than now (a parent that waited for its children);
+ * `recoveredAt`: its first passing probe (the resolution's time when absent).
+ */
+function resolveIncident(draft: Draft, incident: Incident, at?: Date, recoveredAt?: Date): void {
   const now = at ?? draft.now;
+  const recovered = recoveredAt ?? now;
   const endedUnder = findResolvedRiders(draft, 'parent', incident.id);
   if (!incident.announced && incident.hold === undefined) {
     // Still settling: announce it now, so that even a short outage is mailed.
@@ -319,12 +332,12 @@ function resolveIncident(draft: Draft, incident: Incident, at?: Date): void {
   }
   const hold = incident.hold;
   if (incident.announced || hold === undefined) {
-    const resolved: Incident = { ...withoutHold(incident), resolvedAt: now };
+    const resolved: Incident = { ...withoutHold(incident), resolvedAt: now, recoveredAt: recovered };
     put(draft, resolved);
     queueIncidentMail(draft, 'resolved', resolved, endedUnder);
     for (const rider of endedUnder) put(draft, withoutHold(rider));
   } else {
-    put(draft, { ...incident, resolvedAt: now });
+    put(draft, { ...incident, resolvedAt: now, recoveredAt: recovered });
     // Children that ended under a parent nobody heard of go to the parent's own holder.
     for (const rider of endedUnder) put(draft, withHold(rider, { ...hold, since: now }));
   }

@@ -1,5 +1,6 @@
-// Incidents, open and past. The whole Incident is one JSON column; the fields that queries select
-// on (check, times, the holding parent incident) are copied into indexed columns on every upsert.
+// Incidents, open and past. The whole Incident is one JSON column (Dates round-trip through
+// serialize.ts); the fields that queries select on (check, times, down time's bounds, the holding
+// parent incident) are copied into indexed columns on every upsert.
 import type Database from 'better-sqlite3';
 import type { Hold, Incident } from '../state/incident.ts';
 import { holdKey } from '../state/incidents.ts';
@@ -41,16 +42,18 @@ export function createIncidentStore(db: Database.Database): IncidentStore {
     severity: string;
     openedAt: number;
     resolvedAt: number | null;
+    downFrom: number;
+    downTo: number | null;
     holder: string | null;
     holdBy: string | null;
     holdKey: string | null;
     incident: string;
   }>(
-    `INSERT INTO incidents (id, check_name, system, severity, opened_at, resolved_at, holder_incident_id, hold_by, hold_key, incident)
-     VALUES (@id, @check, @system, @severity, @openedAt, @resolvedAt, @holder, @holdBy, @holdKey, @incident)
+    `INSERT INTO incidents (id, check_name, system, severity, opened_at, resolved_at, down_from, down_to, holder_incident_id, hold_by, hold_key, incident)
+     VALUES (@id, @check, @system, @severity, @openedAt, @resolvedAt, @downFrom, @downTo, @holder, @holdBy, @holdKey, @incident)
      ON CONFLICT (id) DO UPDATE SET
        check_name = excluded.check_name, system = excluded.system, severity = excluded.severity,
-       opened_at = excluded.opened_at, resolved_at = excluded.resolved_at,
+       opened_at = excluded.opened_at, resolved_at = excluded.resolved_at, down_from = excluded.down_from, down_to = excluded.down_to,
        holder_incident_id = coalesce(excluded.holder_incident_id, incidents.holder_incident_id),
        hold_by = excluded.hold_by, hold_key = excluded.hold_key,
        incident = excluded.incident`,
@@ -84,6 +87,9 @@ export function createIncidentStore(db: Database.Database): IncidentStore {
         severity: incident.severity,
         openedAt: toEpochMs(incident.openedAt, `incident ${incident.id} openedAt`),
         resolvedAt: incident.resolvedAt === undefined ? null : toEpochMs(incident.resolvedAt, `incident ${incident.id} resolvedAt`),
+        // Down time's bounds (Incident.failingSince, recoveredAt), with their documented fallbacks.
+        downFrom: toEpochMs(incident.failingSince ?? incident.openedAt, `incident ${incident.id} failingSince`),
+        downTo: endOfDownTime(incident),
         holder: incident.hold?.by === 'parent' ? (incident.hold.incidentId ?? null) : null,
         holdBy: incident.hold?.by ?? null,
         holdKey: incident.hold === undefined ? null : holdKey(incident.hold),
@@ -100,4 +106,9 @@ export function createIncidentStore(db: Database.Database): IncidentStore {
     resolvedChildrenOf: (parentIncidentId) => selectResolvedChildren.all(parentIncidentId).map(decode),
     resolvedHeldBy: (by, key) => selectResolvedHeld.all(by, key).map(decode),
   };
+}
+
+function endOfDownTime(incident: Incident): number | null {
+  const end = incident.recoveredAt ?? incident.resolvedAt;
+  return end === undefined ? null : toEpochMs(end, `incident ${incident.id} recoveredAt`);
 }

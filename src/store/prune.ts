@@ -8,9 +8,12 @@
 // an open incident, an incident a queued notification names, and a resolved incident whose hold is
 // still in force (it waits to be listed in its holder's closing mail).
 //
-// To prune a new table (probe history: raw results, aggregates), add its key to RetentionSeconds
-// in config/config.ts and its statements to RULES below; the compiler asks for the second once the
-// first is there.
+// Probe history is pruned from its front: raw results are appended in time order without an index
+// (rowid order is time order, a row is a second's batch), so a batch looks at the oldest
+// `batchRows` rows only; the minutes are keyed minute first.
+//
+// To prune a new table, add its key to RetentionSeconds in config/config.ts and its statements to
+// RULES below; the compiler asks for the second once the first is there.
 import type Database from 'better-sqlite3';
 import { systemMonotonic, type Clock, type MonotonicClock } from '../clock.ts';
 import type { RetentionSeconds } from '../config/config.ts';
@@ -19,7 +22,7 @@ import type { Logger } from '../log.ts';
 export type RetentionTarget = keyof RetentionSeconds;
 
 /** Order of work: notifications first, so incidents whose mails just went have nothing left naming them. */
-const TARGETS: readonly RetentionTarget[] = ['notifications', 'incidents'];
+const TARGETS: readonly RetentionTarget[] = ['notifications', 'incidents', 'raw', 'aggregates'];
 
 /** Delivered mails older than the cut-off that no longer carry any row: every rule that deletes rows leaves these. */
 const EMPTIED_DELIVERIES = `DELETE FROM deliveries WHERE id IN (
@@ -68,6 +71,24 @@ const RULES: { readonly [T in RetentionTarget]: (db: Database.Database) => reado
       ),
     ];
   },
+  // The oldest rows only, never a search of the table: a batch whose last result is past the
+  // cut-off goes, at most a second after its first one would have. A batch written after a
+  // wall-clock step back waits for the ones before it, which is all a step costs. Counted in
+  // batches (rows), not results.
+  raw: (db) => [
+    deleting(
+      db,
+      `DELETE FROM history_raw WHERE rowid IN (
+         SELECT rowid FROM (SELECT rowid, last_at FROM history_raw ORDER BY rowid LIMIT @limit) WHERE last_at < @cutoff)`,
+    ),
+  ],
+  aggregates: (db) => [
+    deleting(
+      db,
+      `DELETE FROM history_minutes WHERE (minute, check_id) IN (
+         SELECT minute, check_id FROM history_minutes WHERE minute < @cutoff ORDER BY minute LIMIT @limit)`,
+    ),
+  ],
 };
 
 function deleting(db: Database.Database, sql: string): Statement {

@@ -6,12 +6,14 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { createCheckStateStore, type CheckStateStore } from './check-state-store.ts';
 import { closeDatabase, openDatabase } from './database.ts';
+import { createHistoryStore, type HistoryStore } from './history-store.ts';
 import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 import { createMetaStore, type MetaStore } from './meta-store.ts';
 import { createOutboxStore, type OutboxStore } from './outbox-store.ts';
 import { createPruneStore, type PruneStore } from './prune.ts';
 
 export type { CheckStateStore } from './check-state-store.ts';
+export type { HistoryStore } from './history-store.ts';
 export type { IncidentStore } from './incident-store.ts';
 export type { MetaStore } from './meta-store.ts';
 export type { DeliveryRow, OutboxStore } from './outbox-store.ts';
@@ -26,6 +28,8 @@ export interface Store {
   readonly incidents: IncidentStore;
   readonly outbox: OutboxStore;
   readonly meta: MetaStore;
+  /** Probe history: written by history-writer.ts; reads as a report's ReportSource. */
+  readonly history: HistoryStore;
   /** Deletes what the retentions no longer keep; driven by prune.ts's pruneExpired. */
   readonly prune: PruneStore;
   /** Closes the file and releases the lock; idempotent. */
@@ -33,7 +37,7 @@ export interface Store {
 }
 
 export interface CreateStoreOptions {
-  /** Stamps updated_at and outbox createdAt; default the system clock. */
+  /** Stamps updated_at and outbox createdAt, and is "now" for history's open incidents; default the system clock. */
   readonly clock?: Clock;
 }
 
@@ -58,6 +62,7 @@ export function createStore(db: Database.Database, options: CreateStoreOptions =
     incidents: createIncidentStore(db),
     outbox: createOutboxStore(db, clock),
     meta: createMetaStore(db, clock),
+    history: createHistoryStore(db, clock),
     prune: createPruneStore(db),
     close: () => closeDatabase(db),
   };

@@ -117,7 +117,7 @@ describe('loadConfig on valid files', () => {
     expect(warnings).toEqual([]);
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(config.storagePath).toBe(DEFAULTS.storagePath);
-    expect(config.retentionSeconds).toEqual({ notifications: 30 * 86400, incidents: 400 * 86400 });
+    expect(config.retentionSeconds).toEqual({ notifications: 30 * 86400, incidents: 400 * 86400, raw: 48 * 3600, aggregates: 400 * 86400 });
     const check = config.checks[0] as HttpCheck;
     expect(check).toMatchObject({
       name: 'portal-home',
@@ -213,14 +213,18 @@ checks:
 
   it('reads storage.retention as durations, each key on its own', () => {
     const checks = 'checks: [{ name: a, system: s, kind: tcp, host: 127.0.0.1, port: 1 }]\n';
-    const both = loadConfig(writeConfig(`storage: { retention: { notifications: 7d, incidents: 730d } }\n${checks}`), {});
-    expect(both.config.retentionSeconds).toEqual({ notifications: 7 * 86400, incidents: 730 * 86400 });
+    const all = loadConfig(writeConfig(`storage: { retention: { notifications: 7d, incidents: 730d, raw: 72h, aggregates: 800d } }\n${checks}`), {});
+    expect(all.config.retentionSeconds).toEqual({ notifications: 7 * 86400, incidents: 730 * 86400, raw: 72 * 3600, aggregates: 800 * 86400 });
     const one = loadConfig(writeConfig(`storage: { path: ./x.db, retention: { incidents: 1d } }\n${checks}`), {});
-    expect(one.config.retentionSeconds).toEqual({ notifications: 30 * 86400, incidents: 86400 });
+    expect(one.config.retentionSeconds).toEqual({ notifications: 30 * 86400, incidents: 86400, raw: 48 * 3600, aggregates: 400 * 86400 });
     expect(issuesOf(writeConfig(`storage: { retention: { incidents: 12h } }\n${checks}`))[0]).toMatchObject({
       line: 1,
       path: 'storage.retention.incidents',
       message: expect.stringContaining('must be at least 1d'),
+    });
+    expect(issuesOf(writeConfig(`storage: { retention: { raw: 30m } }\n${checks}`))[0]).toMatchObject({
+      path: 'storage.retention.raw',
+      message: expect.stringContaining('must be at least 1h'),
     });
   });
 

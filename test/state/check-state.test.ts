@@ -65,4 +65,18 @@ describe('nextCheckState', () => {
     expect(seen).toEqual(['unknown']);
     expect(changes).toEqual([]);
   });
+
+  it('dates the current run of failures and of passes from its first result, whatever the thresholds', () => {
+    const failing = story(['ok', 'ok', 'warning', 'critical', 'critical'], { failureThreshold: 3, successThreshold: 2 }).state;
+    expect(failing.failingSince).toEqual(new Date(3000));
+    expect(failing.passingSince).toBeUndefined();
+    const passing = story(['critical', 'critical', 'ok', 'ok', 'ok']).state;
+    expect(passing.passingSince).toEqual(new Date(3000));
+    expect(passing.failingSince).toBeUndefined();
+  });
+
+  it('starts a run at the next result for a state stored before runs were dated', () => {
+    const { failingSince: _failing, ...stored } = story(['critical', 'critical']).state;
+    expect(nextCheckState(stored, result('critical'), { failureThreshold: 2, successThreshold: 2 }, new Date(9000)).state.failingSince).toEqual(new Date(9000));
+  });
 });

@@ -243,6 +243,51 @@ describe('one outage', () => {
   });
 });
 
+describe('down time bounds', () => {
+  it('starts at the first failure of the run that opened it: a 3-failure threshold does not shorten the outage', () => {
+    const world = createWorld({ 'dvcqg-home': { thresholds: { failureThreshold: 3, successThreshold: 2 } } }, alertingConfig());
+    world.result(0, 'dvcqg-home', 'ok');
+    world.result(30, 'dvcqg-home', 'critical');
+    world.result(60, 'dvcqg-home', 'critical');
+    world.result(90, 'dvcqg-home', 'critical');
+    expect(world.incident('dvcqg-home')).toMatchObject({ openedAt: at(90), failingSince: at(30) });
+    expect(world.incident('dvcqg-home').recoveredAt).toBeUndefined();
+    world.result(120, 'dvcqg-home', 'ok');
+    world.result(150, 'dvcqg-home', 'ok');
+    expect(world.incident('dvcqg-home')).toMatchObject({ failingSince: at(30), resolvedAt: at(150), recoveredAt: at(120) });
+  });
+
+  it('ends at the first pass of the run that closed it (successThreshold 2), and survives a restart', () => {
+    const world = createWorld({ 'dvcqg-home': { thresholds: { failureThreshold: 2, successThreshold: 2 } } }, alertingConfig());
+    world.result(0, 'dvcqg-home', 'critical');
+    world.result(30, 'dvcqg-home', 'critical');
+    world.restart();
+    // A pass that the next failure cancels starts no recovery.
+    world.result(60, 'dvcqg-home', 'ok');
+    world.result(90, 'dvcqg-home', 'critical');
+    world.result(120, 'dvcqg-home', 'ok');
+    world.restart();
+    world.result(150, 'dvcqg-home', 'ok');
+    expect(world.incident('dvcqg-home')).toMatchObject({ openedAt: at(30), failingSince: at(0), resolvedAt: at(150), recoveredAt: at(120) });
+  });
+
+  it('keeps a recovering parent’s first pass while it waits for its children, and drops it when it fails again', () => {
+    const thresholds = { failureThreshold: 1, successThreshold: 2 };
+    const world = createWorld({ portal: { system: 'dvcqg', thresholds }, search: { dependsOn: ['portal'], thresholds } }, alertingConfig());
+    world.round(0, { portal: 'critical', search: 'critical' });
+    world.tick(10);
+    world.round(100, { portal: 'ok' });
+    world.round(102, { portal: 'ok' });
+    expect(world.incident('portal')).toMatchObject({ recoveringSince: at(102), recoveredAt: at(100) });
+    world.round(104, { portal: 'critical' });
+    expect(world.incident('portal').recoveredAt).toBeUndefined();
+    world.round(200, { portal: 'ok' });
+    world.round(205, { portal: 'ok' });
+    world.tick(215);
+    expect(world.incident('portal')).toMatchObject({ failingSince: at(0), resolvedAt: at(205), recoveredAt: at(200) });
+  });
+});
+
 describe('reminders', () => {
   it('reminds every repeatInterval after the last mail, and not before', () => {
     const world = createWorld({ 'dvcqg-home': {} }, alertingConfig());

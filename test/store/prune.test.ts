@@ -10,7 +10,7 @@ import { createTestClocks } from '../support/test-clocks.ts';
 const DAY = 86_400_000;
 const NOW = new Date('2027-06-01T00:00:00.000Z');
 const daysAgo = (days: number): Date => new Date(NOW.getTime() - days * DAY);
-const RETENTION: RetentionSeconds = { notifications: 30 * 86400, incidents: 400 * 86400 };
+const RETENTION: RetentionSeconds = { notifications: 30 * 86400, incidents: 400 * 86400, raw: 48 * 3600, aggregates: 400 * 86400 };
 
 let temp: TempDatabaseDir;
 let store: Store;
@@ -84,9 +84,9 @@ describe('pruneExpired', () => {
     notify(young, daysAgo(500), daysAgo(500));
     notify(waiting, daysAgo(450)); // its resolved mail never went out: the incident must stay to be told
     // Notifications outlive incidents here, so the incidents rule alone removes `old`'s mail.
-    const report = await pruneExpired(store, { notifications: 1000 * 86400, incidents: 400 * 86400 }, NOW);
+    const report = await pruneExpired(store, { ...RETENTION, notifications: 1000 * 86400 }, NOW);
 
-    expect(report.deleted).toEqual({ notifications: 0, incidents: 3 }); // old's row, its delivery, old
+    expect(report.deleted).toEqual({ notifications: 0, incidents: 3, raw: 0, aggregates: 0 }); // old's row, its delivery, old
     expect(store.incidents.get(old.id)).toBeUndefined();
     for (const kept of [young, open, waiting, held]) expect(store.incidents.get(kept.id)?.id).toBe(kept.id);
     expect(count('outbox')).toBe(2);

@@ -2,9 +2,9 @@
 // To change the schema, add the next numbered file and list it here; a released file is never
 // edited, because files already migrated past it would never see the edit.
 //
-// Planned: 002 and later add probe history (raw results, per-minute aggregates, with retention
-// pruning) and the daily report's sent-date records, in this same file.
+// Planned: a later one adds the daily report's sent-date records.
 import * as initial from './001-initial.ts';
+import * as history from './002-history.ts';
 
 export interface Migration {
   readonly version: number;
@@ -12,7 +12,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, history];
 
 /** Marks a file as a dvc-sentinel store ("DVCS"); set by migration 001. */
 export const APPLICATION_ID = 0x44564353;
