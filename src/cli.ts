@@ -16,7 +16,7 @@ Usage:
   dvc-sentinel check    [--config FILE]                                  validate the config; no network I/O
   dvc-sentinel once     [--config FILE] [--json] [--check NAME]...       probe every check once, print a table
   dvc-sentinel report   [--config FILE] [--name NAME] [--date YYYY-MM-DD | --from ISO --to ISO]
-                        [--format html|text|csv|json] [--out FILE]       the report for a window, from the store
+                        [--format html|text|csv|json|docx] [--out FILE]  the report for a window, from the store
   dvc-sentinel simulate [--base-port 18080] [--timeline demo]            local simulator of the portals
   dvc-sentinel demo                                                      simulator + daemon on config/demo.yaml
   dvc-sentinel version

@@ -1,6 +1,7 @@
 // `report`: builds the report for a window from the store and prints it or writes it to a file, in
-// HTML, plain text, CSV or JSON. Reads the store read-only, so it runs beside a running daemon
-// without taking its lock. Exit 2 on a usage mistake (unknown report name, bad date or window).
+// HTML, plain text, CSV, JSON or a .docx document (which needs --out). Reads the store read-only,
+// so it runs beside a running daemon without taking its lock. Exit 2 on a usage mistake (unknown
+// report name, bad date or window).
 import { writeFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -9,6 +10,7 @@ import type { Config } from '../config/config.ts';
 import type { ReportConfig } from '../config/report-config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { buildReport, dayWindow, previousScheduledSlot, scheduledWindow } from '../report/build-report.ts';
+import { renderReportDocx } from '../report/render-docx.ts';
 import { renderReportCsv } from '../report/render-report-csv.ts';
 import { renderReportHtml } from '../report/render-report-html.ts';
 import { renderReportJson } from '../report/render-report-json.ts';
@@ -16,6 +18,7 @@ import { renderReportText } from '../report/render-report-text.ts';
 import type { Report, ReportSource, ReportWindow } from '../report/report-model.ts';
 import { findPreviousCronMatch } from '../state/maintenance.ts';
 import { closeDatabase, openDatabaseReadOnly } from '../store/database.ts';
+import { createHistoryStore } from '../store/history-store.ts';
 import { createIncidentStore } from '../store/incident-store.ts';
 import { toWallClock, VIETNAM_TIME_ZONE } from '../time-zone.ts';
 
@@ -44,7 +47,7 @@ interface Io {
 /** How long after a window's end an incident may have opened and still fail inside it (its failure threshold). */
 const OPENED_AFTER_MARGIN_MS = 3_600_000;
 
-export function reportCommand(options: ReportOptions, io: Io, log: Logger, extra: { env?: NodeJS.ProcessEnv; clock?: Clock } = {}): number {
+export async function reportCommand(options: ReportOptions, io: Io, log: Logger, extra: { env?: NodeJS.ProcessEnv; clock?: Clock } = {}): Promise<number> {
   const { config } = loadConfig(options.config, extra.env);
   const now = (extra.clock ?? systemClock)();
   const format = options.format ?? 'html';
@@ -53,25 +56,28 @@ export function reportCommand(options: ReportOptions, io: Io, log: Logger, extra
   if (typeof chosen === 'string') return usage(io, chosen);
   const window = chooseWindow(options, chosen, now);
   if (typeof window === 'string') return usage(io, window);
+  // A Word document is bytes, not lines: it goes to a file.
+  if (format === 'docx' && options.out === undefined) return usage(io, '--format docx writes a file: give --out FILE.docx');
 
   const db = openDatabaseReadOnly(config.storagePath);
   let report: Report;
   try {
-    report = buildReport(config, incidentSource(db), window, {
+    const { source, history } = storeSource(db, now);
+    report = buildReport(config, source, window, {
       name: chosen?.name,
       unit: chosen?.unit,
       signer: chosen?.signer,
       locale: chosen?.locale ?? config.alerting.locale,
       now,
       timeZone: chosen?.timezone ?? VIETNAM_TIME_ZONE,
-      history: false,
+      history,
     });
   } finally {
     closeDatabase(db);
   }
   log.debug({ window: { from: report.window.from, to: report.window.to }, format }, 'report built');
 
-  let output: string;
+  let output: string | Buffer;
   switch (format as ReportFormat) {
     case 'html':
       output = renderReportHtml(report);
@@ -86,10 +92,10 @@ export function reportCommand(options: ReportOptions, io: Io, log: Logger, extra
       output = renderReportJson(report);
       break;
     case 'docx':
-      // The Word document is rendered by its own module, to be wired here.
-      return usage(io, '--format docx is not available in this version; use html, text, csv or json');
+      output = await renderReportDocx(report);
+      break;
   }
-  if (options.out === undefined) io.stdout(output.replace(/\n$/, ''));
+  if (options.out === undefined) io.stdout(output.toString().replace(/\n$/, ''));
   else writeFileSync(options.out, output);
   return 0;
 }
@@ -145,16 +151,25 @@ function parseInstant(text: string): Date | undefined {
 }
 
 /**
- * Incidents from the store; no minutes yet (the store keeps no per-minute history in this
- * version), so the report counts time as observed unless the monitor's own fault says otherwise.
+ * The store's history as the report's source: minutes, incidents by their down time, and how many
+ * notifications each incident's delivered mails carried. A store last written by a version without
+ * history (opened read-only, so not migrated) has incidents only: time then counts as observed.
  */
-function incidentSource(db: Database.Database): ReportSource {
-  const incidents = createIncidentStore(db);
+function storeSource(db: Database.Database, now: Date): { source: ReportSource; history: boolean } {
   const delivered = db.prepare<[string], { count: number }>('SELECT count(*) AS count FROM outbox WHERE incident_id = ? AND delivered_at IS NOT NULL');
+  const notificationsSent = (ids: readonly string[]) => new Map(ids.map((id) => [id, delivered.get(id)?.count ?? 0]));
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history_minutes'").get() !== undefined) {
+    const history = createHistoryStore(db, () => now);
+    return { history: true, source: { minutes: (window) => history.minutes(window), incidents: (window) => history.incidents(window), notificationsSent } };
+  }
+  const incidents = createIncidentStore(db);
   return {
-    minutes: () => [],
-    notificationsSent: (ids) => new Map(ids.map((id) => [id, delivered.get(id)?.count ?? 0])),
-    // An incident opens a few failed probes after its first failure: look a little past the window's end.
-    incidents: ({ from, to }) => incidents.listBetween(from, new Date(to.getTime() + OPENED_AFTER_MARGIN_MS)),
+    history: false,
+    source: {
+      minutes: () => [],
+      // An incident opens a few failed probes after its first failure: look a little past the window's end.
+      incidents: ({ from, to }) => incidents.listBetween(from, new Date(to.getTime() + OPENED_AFTER_MARGIN_MS)),
+      notificationsSent,
+    },
   };
 }
