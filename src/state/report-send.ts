@@ -18,4 +18,6 @@ export interface ReportSend {
   readonly late: boolean;
   /** The outbox delivery's Message-ID once frozen, so a reader can find the mail. */
   readonly messageId?: string;
+  /** Asked for by hand (`report --send`), not a scheduled slot: it never stands in for one. */
+  readonly manual?: boolean;
 }
