@@ -9,12 +9,13 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
 import type { ReportConfig } from '../config/report-config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { buildReport, dayWindow, previousScheduledSlot, scheduledWindow } from '../report/build-report.ts';
+import { dayWindow, previousScheduledSlot, scheduledWindow } from '../report/build-report.ts';
 import { renderReportDocx } from '../report/render-docx.ts';
 import { renderReportCsv } from '../report/render-report-csv.ts';
 import { renderReportHtml } from '../report/render-report-html.ts';
 import { renderReportJson } from '../report/render-report-json.ts';
 import { renderReportText } from '../report/render-report-text.ts';
+import { buildConfiguredReport } from '../report/report-mail.ts';
 import type { Report, ReportSource, ReportWindow } from '../report/report-model.ts';
 import { findPreviousCronMatch } from '../state/maintenance.ts';
 import { closeDatabase, openDatabaseReadOnly } from '../store/database.ts';
@@ -63,15 +64,7 @@ export async function reportCommand(options: ReportOptions, io: Io, log: Logger,
   let report: Report;
   try {
     const { source, history } = storeSource(db, now);
-    report = buildReport(config, source, window, {
-      name: chosen?.name,
-      unit: chosen?.unit,
-      signer: chosen?.signer,
-      locale: chosen?.locale ?? config.alerting.locale,
-      now,
-      timeZone: chosen?.timezone ?? VIETNAM_TIME_ZONE,
-      history,
-    });
+    report = buildConfiguredReport(config, source, window, chosen, { now, history });
   } finally {
     closeDatabase(db);
   }
