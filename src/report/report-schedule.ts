@@ -36,7 +36,8 @@ const LOOKBACK_MS = 366 * 86_400_000;
 
 /** The slot to send now, or undefined when nothing is due. */
 export function dueSlot(report: ScheduleRules, history: SendHistory, now: Date): DueSlot | undefined {
-  const notBeforeMs = Math.max(history.firstStart.getTime(), history.lastSlot?.getTime() ?? -Infinity, now.getTime() - LOOKBACK_MS);
+  // A slot at the very first start is not before it: it is sent (the search range opens after notBefore).
+  const notBeforeMs = Math.max(history.firstStart.getTime() - 1, history.lastSlot?.getTime() ?? -Infinity, now.getTime() - LOOKBACK_MS);
   const slot = findPreviousCronMatch(report.schedule, report.timezone, now, new Date(notBeforeMs));
   if (slot === undefined) return undefined;
   return { slot, late: now.getTime() - slot.getTime() > LATE_AFTER_MS };

@@ -15,6 +15,10 @@ describe('dueSlot', () => {
     expect(dueSlot(daily, { firstStart }, at('2026-12-04T08:31:00Z'))).toEqual({ slot: at('2026-12-04T08:30:00Z'), late: false });
   });
 
+  it('a first start at the very slot sends it', () => {
+    expect(dueSlot(daily, { firstStart: at('2026-12-04T08:30:00Z') }, at('2026-12-04T08:30:00Z'))).toEqual({ slot: at('2026-12-04T08:30:00Z'), late: false });
+  });
+
   it('nothing is due again once the slot is recorded', () => {
     const history = { firstStart: at('2026-12-01T00:00:00Z'), lastSlot: at('2026-12-04T08:30:00Z') };
     expect(dueSlot(daily, history, at('2026-12-04T08:30:00Z'))).toBeUndefined();
