@@ -18,6 +18,8 @@
 // notice with enqueueNotice: queued on EVERY configured channel (Alertmanager when configured, and
 // email to alerting.email.to on a notice route of its own, not the report's route and recipients),
 // once per slot (the store keeps that it was raised), and counts dvc_report_deadline_missed_total.
+// It is raised at once for a report queued after its deadline (the monitor was down over both), and
+// also for a slot whose mail could not even be made (nothing recorded; remembered for this run).
 import type { Logger } from 'pino';
 import { enqueueNotice } from '../alerting/notices.ts';
 import type { Clock } from '../clock.ts';
@@ -59,6 +61,8 @@ export function createReportScheduler(options: ReportSchedulerOptions): ReportSc
   const building = new Map<string, Promise<void>>();
   /** A report whose mail could not be made waits this long before the next try, so the log is not flooded. */
   const failedUntil = new Map<string, number>();
+  /** Slots past their deadline whose mail could not be made (so not recorded), already raised. */
+  const raisedUnrecorded = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let firstStart: Date | undefined;
 
@@ -76,31 +80,44 @@ export function createReportScheduler(options: ReportSchedulerOptions): ReportSc
       notification,
       route,
     );
+    failedUntil.delete(report.name);
     log.info({ report: report.name, scheduledFor: slot, window: built.window, late, to: report.to, cc: report.cc }, 'report queued');
+    options.wake();
+    // Queued after its deadline (the monitor was down over it): not accepted by then, so said at once.
+    checkDeadlines(report, config.alerting, queuedAt);
+  };
+
+  /**
+   * Queues the report_late notice for a slot and counts it. With a recorded send, the store keeps
+   * that it was raised (in the same transaction); a slot whose mail could not even be made is
+   * remembered here, so it is raised once per run.
+   */
+  const raiseDeadline = (report: ReportConfig, alerting: Config['alerting'], slot: Date, deadline: Date, now: Date, recorded: boolean): void => {
+    const key = `${report.name}.${slot.toISOString()}`;
+    if (raisedUnrecorded.has(key)) {
+      // Raised while its mail could not be made; now recorded: the store keeps that it was.
+      if (recorded) store.reports.markDeadlineMissed(report.name, slot, now);
+      return;
+    }
+    store.transaction(() => {
+      enqueueNotice(
+        store,
+        alerting,
+        { kind: 'report_late', key, severity: 'warning', params: { report: report.name, deadline: formatClock(deadline, { timeZone: report.timezone }) } },
+        now,
+      );
+      if (recorded) store.reports.markDeadlineMissed(report.name, slot, now);
+    });
+    if (!recorded) raisedUnrecorded.add(key);
+    options.metrics.recordReportDeadlineMissed(report.name);
+    log.warn({ report: report.name, scheduledFor: slot, deadline }, 'report not accepted by its deadline; notice queued');
     options.wake();
   };
 
   const checkDeadlines = (report: ReportConfig, alerting: Config['alerting'], now: Date): void => {
     for (const pending of store.reports.unaccepted(report.name)) {
       const deadline = deadlineOf(report, pending.scheduledFor);
-      if (deadline === undefined || now < deadline) continue;
-      store.transaction(() => {
-        enqueueNotice(
-          store,
-          alerting,
-          {
-            kind: 'report_late',
-            key: `${report.name}.${pending.scheduledFor.toISOString()}`,
-            severity: 'warning',
-            params: { report: report.name, deadline: formatClock(deadline, { timeZone: report.timezone }) },
-          },
-          now,
-        );
-        store.reports.markDeadlineMissed(report.name, pending.scheduledFor, now);
-      });
-      options.metrics.recordReportDeadlineMissed(report.name);
-      log.warn({ report: report.name, scheduledFor: pending.scheduledFor, deadline }, 'report not accepted by its deadline; notice queued');
-      options.wake();
+      if (deadline !== undefined && now >= deadline) raiseDeadline(report, alerting, pending.scheduledFor, deadline, now, true);
     }
   };
 
@@ -115,9 +132,15 @@ export function createReportScheduler(options: ReportSchedulerOptions): ReportSc
         const success = store.reports.lastSuccess(report.name);
         if (success) options.metrics.recordReportSuccess(report.name, success);
         checkDeadlines(report, config.alerting, now);
-        if (building.has(report.name) || (failedUntil.get(report.name) ?? 0) > now.getTime()) continue;
+        if (building.has(report.name)) continue;
         const due = dueSlot(report, { lastSlot: store.reports.lastSlot(report.name), firstStart }, now);
         if (due === undefined) continue;
+        // Its mail could not be made (so nothing is recorded) and the deadline has passed.
+        const deadline = deadlineOf(report, due.slot);
+        if (failedUntil.has(report.name) && deadline !== undefined && now >= deadline) {
+          raiseDeadline(report, config.alerting, due.slot, deadline, now, false);
+        }
+        if ((failedUntil.get(report.name) ?? 0) > now.getTime()) continue;
         const job = send(report, due.slot, due.late)
           .catch((error: unknown) => {
             failedUntil.set(report.name, clock().getTime() + RETRY_AFTER_FAILURE_MS);

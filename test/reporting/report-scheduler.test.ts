@@ -155,4 +155,53 @@ describe('report scheduler', () => {
     expect(await metric('dvc_report_deadline_missed_total')).toBe('dvc_report_deadline_missed_total{report="daily"} 1');
     expect(store.reports.lastSuccess('daily')).toBeUndefined();
   });
+
+  it('a report queued after its deadline (the monitor was down over both) raises the notice at once', async () => {
+    clocks.advance(70 * 60_000); // 16:10 local: the first start, after today's slot
+    await scheduler.check();
+    expect(store.reports.recent(5)).toEqual([]);
+
+    await stop();
+    clocks.advance(24 * 60 * 60_000); // the next day, 16:10 local: down over 15:30 and 15:55
+    start();
+    await scheduler.check();
+    expect(store.reports.recent(5)[0]).toMatchObject({ scheduledFor: new Date('2026-12-05T08:30:00Z'), late: true });
+    expect(store.outbox.pending('alertmanager').map((row) => row.notification.notice?.key)).toEqual(['daily.2026-12-05T08:30:00.000Z']);
+    expect(await metric('dvc_report_deadline_missed_total')).toBe('dvc_report_deadline_missed_total{report="daily"} 1');
+  });
+
+  it('a report whose mail cannot be made is tried again a minute later, and its deadline is still watched', async () => {
+    await stop();
+    start();
+    let failing = true;
+    const history = store.history;
+    const flaky: Store = {
+      ...store,
+      history: {
+        ...history,
+        minutes: (window) => {
+          if (failing) throw new Error('disk I/O error');
+          return history.minutes(window);
+        },
+      },
+    };
+    scheduler = createReportScheduler({ store: flaky, config: () => config, clock: clocks.clock, log, metrics, wake: () => outbox.wake() });
+    await scheduler.check();
+    clocks.advance(30 * 60_000);
+    await scheduler.check();
+    expect(store.reports.recent(5)).toEqual([]);
+
+    clocks.advance(25 * 60_000); // 15:55: the deadline, nothing recorded
+    await scheduler.check();
+    await scheduler.check();
+    expect(store.outbox.pending('alertmanager').map((row) => row.notification.notice?.key)).toEqual(['daily.2026-12-04T08:30:00.000Z']);
+
+    failing = false;
+    clocks.advance(60_000);
+    await scheduler.check();
+    await outbox.idle();
+    await smtp.waitForMails(2); // the notice's own mail, and the report
+    expect(store.reports.recent(5)).toHaveLength(1);
+    expect(await metric('dvc_report_deadline_missed_total')).toBe('dvc_report_deadline_missed_total{report="daily"} 1');
+  });
 });
