@@ -20,4 +20,6 @@ export interface ReportSend {
   readonly messageId?: string;
   /** Asked for by hand (`report --send`), not a scheduled slot: it never stands in for one. */
   readonly manual?: boolean;
+  /** When the monitor said the mail was not accepted by the report's deadline (the report_late notice); absent otherwise. */
+  readonly deadlineMissedAt?: Date;
 }

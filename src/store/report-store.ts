@@ -43,13 +43,14 @@ interface ReportSendRow {
   readonly late: number;
   readonly manual: number;
   readonly message_id: string | null;
+  readonly deadline_missed_at: number | null;
 }
 
 const FIRST_START_KEY = 'reports.firstStart';
 
 // message_id: copied at acceptance; before it, the frozen delivery's (if frozen yet).
 const COLUMNS = `r.report, r.scheduled_for, r.window_from, r.window_to, r.queued_at, r.accepted_at, r.to_addresses, r.cc_addresses,
-  r.late, r.manual, coalesce(r.message_id, (SELECT d.message_id FROM outbox o JOIN deliveries d ON d.id = o.delivery_id WHERE o.id = r.outbox_id)) AS message_id`;
+  r.late, r.manual, r.deadline_missed_at, coalesce(r.message_id, (SELECT d.message_id FROM outbox o JOIN deliveries d ON d.id = o.delivery_id WHERE o.id = r.outbox_id)) AS message_id`;
 
 export function createReportStore(db: Database.Database, outbox: OutboxStore, meta: MetaStore): ReportStore {
   const insert = db.prepare<[string, number, number, number, number, string, string, number, number, number]>(
@@ -121,5 +122,6 @@ function decode(row: ReportSendRow): ReportSend {
     late: row.late === 1,
     ...(row.message_id === null ? {} : { messageId: row.message_id }),
     ...(row.manual === 1 ? { manual: true } : {}),
+    ...(row.deadline_missed_at === null ? {} : { deadlineMissedAt: new Date(row.deadline_missed_at) }),
   };
 }

@@ -204,4 +204,20 @@ describe('report scheduler', () => {
     expect(store.reports.recent(5)).toHaveLength(1);
     expect(await metric('dvc_report_deadline_missed_total')).toBe('dvc_report_deadline_missed_total{report="daily"} 1');
   });
+
+  it('follows a reloaded config at the next check: a new schedule, a report added', async () => {
+    await scheduler.check();
+    config = {
+      ...config,
+      reports: resolveReports([
+        { name: 'daily', schedule: '50 14 * * *', to: ['pc06@angiang.gov.vn'], unit: 'Sở KH&CN An Giang' },
+        { name: 'weekly', schedule: '5 15 * * *', window: 'week', to: ['pc06@angiang.gov.vn'], unit: 'Sở KH&CN An Giang' },
+      ]),
+    };
+    clocks.advance(5 * 60_000); // 15:05 local: the new 14:50 slot is before the first start, 15:05 is due
+    await scheduler.check();
+    expect(store.reports.recent(5).map((send) => [send.report, send.scheduledFor])).toEqual([['weekly', new Date('2026-12-04T08:05:00Z')]]);
+    expect(await metric('dvc_report_deadline_missed_total')).toBe('dvc_report_deadline_missed_total{report="daily"} 0');
+    expect((await metrics.render()).body).toContain('dvc_report_deadline_missed_total{report="weekly"} 0');
+  });
 });

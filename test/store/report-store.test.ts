@@ -80,6 +80,7 @@ describe('store.reports', () => {
     store.reports.record(send, mail, 'report:daily');
     store.reports.markDeadlineMissed('daily', slot, new Date('2026-12-04T08:55:00Z'));
     expect(store.reports.unaccepted('daily')).toEqual([]);
+    expect(store.reports.recent(1)[0]?.deadlineMissedAt).toEqual(new Date('2026-12-04T08:55:00Z'));
     const first = new Date('2026-12-01T00:00:00Z');
     expect(store.reports.firstStart(first)).toEqual(first);
     expect(store.reports.firstStart(new Date('2026-12-05T00:00:00Z'))).toEqual(first);
