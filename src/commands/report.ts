@@ -139,7 +139,10 @@ async function sendReport(config: Config, chosen: ReportConfig, window: ReportWi
       return 1;
     }
     const sent = store.reports.recent(20).find((send) => send.manual && send.scheduledFor.getTime() === now.getTime());
-    io.stdout(`report "${chosen.name}" sent to ${[...chosen.to, ...chosen.cc].join(', ')} (Message-ID ${sent?.messageId ?? '?'})`);
+    // The target says where it went: an SMTP server, or .eml files when no smtp is configured.
+    io.stdout(
+      `report "${chosen.name}" to ${[...chosen.to, ...chosen.cc].join(', ')} accepted by ${channels[0]!.target} (Message-ID ${sent?.messageId ?? '?'})`,
+    );
     return 0;
   } finally {
     for (const channel of channels) channel.close();

@@ -53,7 +53,7 @@ describe('report --send', () => {
     const result = await send();
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(
-      /^report "daily" sent to pc06@angiang.gov.vn, lanhdao@angiang.gov.vn \(Message-ID <report\.daily\.\d{12}\.[0-9a-f]{16}@angiang\.gov\.vn>\)$/,
+      /^report "daily" to pc06@angiang.gov.vn, lanhdao@angiang.gov.vn accepted by smtp 127\.0\.0\.1:\d+ \(Message-ID <report\.daily\.\d{12}\.[0-9a-f]{16}@angiang\.gov\.vn>\)$/,
     );
     const [mail] = await smtp.waitForMails(1);
     expect(mail!.envelope.to).toEqual(['pc06@angiang.gov.vn', 'lanhdao@angiang.gov.vn']);
