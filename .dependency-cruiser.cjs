@@ -7,6 +7,7 @@
 // probes/probe.ts) and the result vocabulary src/probes/probe.ts. Above them, top down:
 //   cli.ts, commands/, daemon.ts   wire the parts together; nothing imports them
 //   checks                         one check run: probes, state, store, alerting, metrics, config
+//   reporting                      the report scheduler: report, store, alerting, metrics, state, config
 //   report                         history and incidents → figures → words: config, state, text, probes/probe.ts
 //   server                         state, alerting, metrics, config; of probes only probe.ts
 //   alerting                       state, store, metrics, probes, config
@@ -128,6 +129,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/report/' },
       to: { path: '^src/', pathNot: ['^src/report/', '^src/state/', '^src/config/', ...BASE] },
+    },
+    {
+      name: 'reporting-not-upward',
+      comment: 'The report scheduler queues built reports through the store and the outbox; it never reaches the server, the check pipeline or the simulator.',
+      severity: 'error',
+      from: { path: '^src/reporting/' },
+      to: { path: '^src/(server|checks|scheduler|sim)/' },
     },
     {
       name: 'alerting-not-upward',

@@ -16,7 +16,8 @@ Usage:
   dvc-sentinel check    [--config FILE]                                  validate the config; no network I/O
   dvc-sentinel once     [--config FILE] [--json] [--check NAME]...       probe every check once, print a table
   dvc-sentinel report   [--config FILE] [--name NAME] [--date YYYY-MM-DD | --from ISO --to ISO]
-                        [--format html|text|csv|json|docx] [--out FILE]  the report for a window, from the store
+                        [--format html|text|csv|json|docx] [--out FILE] [--send]  the report for a window, from the store;
+                        --send mails it now (only while the monitor is not running)
   dvc-sentinel simulate [--base-port 18080] [--timeline demo]            local simulator of the portals
   dvc-sentinel demo                                                      simulator + daemon on config/demo.yaml
   dvc-sentinel version
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       to: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
+      send: { type: 'boolean', default: false },
     },
     allowPositionals: false,
     strict: true,
@@ -84,7 +86,16 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'report': {
       const { reportCommand } = await import('./commands/report.ts');
       return reportCommand(
-        { config: values.config, name: values.name, date: values.date, from: values.from, to: values.to, format: values.format, out: values.out },
+        {
+          config: values.config,
+          name: values.name,
+          date: values.date,
+          from: values.from,
+          to: values.to,
+          format: values.format,
+          out: values.out,
+          send: values.send,
+        },
         io,
         log,
       );

@@ -16,6 +16,7 @@ import { loadConfig } from './config/load-config.ts';
 import { planReload } from './config/reload-plan.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
+import { createReportScheduler } from './reporting/report-scheduler.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
@@ -205,6 +206,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   ticker.start();
   history.start();
   scheduler.start(config.checks.map(jobOf));
+  // After delivery: a report missed while the monitor was down is queued now, marked late.
+  const reports = createReportScheduler({ store, config: () => config, clock, log, metrics, wake: () => delivery?.outbox.wake() });
+  reports.start();
   const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });
   log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION, store: config.storagePath }, 'dvc-sentinel started');
 
@@ -227,6 +231,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           delivery = startDelivery(config, store, metrics, clock, log);
         }
         metrics.recordConfigReload(true, clock());
+        // The scheduler reads the running config at every check; look at the new one now.
+        void reports.check();
         log.info({ checks: config.checks.length, added: plan.checksAdded, removed: plan.checksRemoved }, 'config reloaded');
         return true;
       } catch (error) {
@@ -244,6 +250,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // Every result recorded so far, the unfinished minutes too.
       history.stop();
       ticker.stop();
+      await reports.stop();
       if (delivery) await stopDelivery(delivery);
       await pruner.stop();
       await server.close();

@@ -13,6 +13,9 @@
 // <notice.{kind}.{seed}.{16 hex}@{domain}>, and its References name the anchor
 // <notice.{kind}.{key}@{domain}>, so notices of one kind about one thing (one report, one token)
 // thread together and never into an incident's thread.
+//
+// Reports have a third: <report.{name}.{yyyymmddhhmm}.{16 hex}@{domain}>, the slot's time in UTC,
+// one mail per slot (a re-send after a crash is the same frozen mail with the same id).
 import { randomBytes } from 'node:crypto';
 import type { Notification } from '../state/notification.ts';
 
@@ -40,6 +43,12 @@ export function createMessageId(seed: number | string, domain: string, random: (
 /** Unique per notice mail: `<notice.{kind}.{seed}.{16 hex}@{domain}>`. */
 export function noticeMessageId(kind: string, seed: number | string, domain: string, random: (bytes: number) => Buffer = randomBytes): string {
   return `<notice.${toIdText(kind)}.${toIdText(String(seed))}.${random(8).toString('hex')}@${domain}>`;
+}
+
+/** One report mail: `<report.{name}.{yyyymmddhhmm}.{16 hex}@{domain}>`, the slot in UTC. */
+export function reportMessageId(name: string, scheduledFor: Date, domain: string, random: (bytes: number) => Buffer = randomBytes): string {
+  const stamp = scheduledFor.toISOString().replace(/[-:T]/g, '').slice(0, 12);
+  return `<report.${toIdText(name)}.${stamp}.${random(8).toString('hex')}@${domain}>`;
 }
 
 /** The thread of notices of one kind about one thing. */

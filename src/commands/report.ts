@@ -2,6 +2,11 @@
 // HTML, plain text, CSV, JSON or a .docx document (which needs --out). Reads the store read-only,
 // so it runs beside a running daemon without taking its lock. Exit 2 on a usage mistake (unknown
 // report name, bad date or window).
+//
+// --send mails the report for the window now, through the store's outbox like the daemon's own
+// reports (recorded as a send by hand, never standing in for a scheduled one), delivers it once and
+// exits: 0 accepted, 1 not accepted (it stays queued; the daemon delivers it when it starts). It
+// needs the store writable, so it refuses (exit 2) while a running daemon holds the store's lock.
 import { writeFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -9,15 +14,20 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
 import type { ReportConfig } from '../config/report-config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { buildReport, dayWindow, previousScheduledSlot, scheduledWindow } from '../report/build-report.ts';
+import { dayWindow, previousScheduledSlot, scheduledWindow } from '../report/build-report.ts';
 import { renderReportDocx } from '../report/render-docx.ts';
 import { renderReportCsv } from '../report/render-report-csv.ts';
 import { renderReportHtml } from '../report/render-report-html.ts';
 import { renderReportJson } from '../report/render-report-json.ts';
 import { renderReportText } from '../report/render-report-text.ts';
+import { buildConfiguredReport, renderReportMail } from '../report/report-mail.ts';
 import type { Report, ReportSource, ReportWindow } from '../report/report-model.ts';
 import { findPreviousCronMatch } from '../state/maintenance.ts';
-import { closeDatabase, openDatabaseReadOnly } from '../store/database.ts';
+import { closeDatabase, openDatabaseReadOnly, StoreError } from '../store/database.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { createChannels } from '../alerting/channels/registry.ts';
+import { createOutbox } from '../alerting/outbox.ts';
+import type { Notification } from '../state/notification.ts';
 import { createHistoryStore } from '../store/history-store.ts';
 import { createIncidentStore } from '../store/incident-store.ts';
 import { toWallClock, VIETNAM_TIME_ZONE } from '../time-zone.ts';
@@ -37,6 +47,8 @@ export interface ReportOptions {
   readonly format?: string;
   /** Write here instead of stdout. */
   readonly out?: string;
+  /** Mail it to the report's recipients now. */
+  readonly send?: boolean;
 }
 
 interface Io {
@@ -56,6 +68,11 @@ export async function reportCommand(options: ReportOptions, io: Io, log: Logger,
   if (typeof chosen === 'string') return usage(io, chosen);
   const window = chooseWindow(options, chosen, now);
   if (typeof window === 'string') return usage(io, window);
+  if (options.send) {
+    if (chosen === undefined) return usage(io, '--send needs a report in reports: (it names the recipients)');
+    if (options.out !== undefined || options.format !== undefined) return usage(io, '--send mails the report; it takes no --format or --out');
+    return sendReport(config, chosen, window, now, io, log);
+  }
   // A Word document is bytes, not lines: it goes to a file.
   if (format === 'docx' && options.out === undefined) return usage(io, '--format docx writes a file: give --out FILE.docx');
 
@@ -63,15 +80,7 @@ export async function reportCommand(options: ReportOptions, io: Io, log: Logger,
   let report: Report;
   try {
     const { source, history } = storeSource(db, now);
-    report = buildReport(config, source, window, {
-      name: chosen?.name,
-      unit: chosen?.unit,
-      signer: chosen?.signer,
-      locale: chosen?.locale ?? config.alerting.locale,
-      now,
-      timeZone: chosen?.timezone ?? VIETNAM_TIME_ZONE,
-      history,
-    });
+    report = buildConfiguredReport(config, source, window, chosen, { now, history });
   } finally {
     closeDatabase(db);
   }
@@ -98,6 +107,47 @@ export async function reportCommand(options: ReportOptions, io: Io, log: Logger,
   if (options.out === undefined) io.stdout(output.toString().replace(/\n$/, ''));
   else writeFileSync(options.out, output);
   return 0;
+}
+
+async function sendReport(config: Config, chosen: ReportConfig, window: ReportWindow, now: Date, io: Io, log: Logger): Promise<number> {
+  let store: Store;
+  try {
+    store = openStore(config.storagePath, { log });
+  } catch (error) {
+    if (error instanceof StoreError && error.code === 'STORE_LOCKED') {
+      return usage(io, `${error.message}. The running monitor sends its scheduled reports itself; to mail this one by hand, stop it first.`);
+    }
+    throw error;
+  }
+  const channels = createChannels({ alerting: config.alerting, location: config.location, log }).filter((channel) => channel.name === 'email');
+  try {
+    const report = buildConfiguredReport(config, store.history, window, chosen, { now, history: true });
+    const mail = await renderReportMail(report, chosen, now);
+    const notification: Notification = { type: 'report', riders: [], to: [...chosen.to], createdAt: now, report: mail };
+    const rowId = store.reports.record(
+      { report: chosen.name, scheduledFor: now, window: report.window, queuedAt: now, to: [...chosen.to], cc: [...chosen.cc], late: false, manual: true },
+      notification,
+      `report:${chosen.name}:manual:${now.getTime()}`,
+    );
+    const outbox = createOutbox({ store, alerting: config.alerting, clock: systemClock, log, channels });
+    outbox.start();
+    await outbox.idle();
+    await outbox.stop();
+    const waiting = store.outbox.undelivered('email').find((delivery) => delivery.rowIds.includes(rowId));
+    if (waiting !== undefined) {
+      io.stderr(`report not accepted by the mail server (${waiting.lastError ?? 'unknown error'}); it stays queued and goes out when the monitor runs`);
+      return 1;
+    }
+    const sent = store.reports.recent(20).find((send) => send.manual && send.scheduledFor.getTime() === now.getTime());
+    // The target says where it went: an SMTP server, or .eml files when no smtp is configured.
+    io.stdout(
+      `report "${chosen.name}" to ${[...chosen.to, ...chosen.cc].join(', ')} accepted by ${channels[0]!.target} (Message-ID ${sent?.messageId ?? '?'})`,
+    );
+    return 0;
+  } finally {
+    for (const channel of channels) channel.close();
+    store.close();
+  }
 }
 
 function usage(io: Io, message: string): number {

@@ -36,6 +36,12 @@ export interface Metrics {
   setNotificationsQueued(channel: string, count: number): void;
   /** One notification carried by one delivery attempt. */
   recordNotification(channel: string, type: string, result: 'sent' | 'failed'): void;
+  /** Declares the configured reports: their series exist (at 0) from here on; those of removed reports go. */
+  setReports(names: readonly string[]): void;
+  /** The report's mail was accepted by the mail server at `at` (also the value restored from the store at start). */
+  recordReportSuccess(report: string, at: Date): void;
+  /** The report's mail was not accepted by its deadline. */
+  recordReportDeadlineMissed(report: string): void;
   /** Open incidents now, and which checks a maintenance window covers now. */
   setIncidents(open: readonly { readonly system: string; readonly severity: string }[]): void;
   setMaintenance(activeByCheck: ReadonlyMap<string, boolean>): void;
@@ -105,6 +111,19 @@ export function createMetrics(options: MetricsOptions): Metrics {
     labelNames: ['channel', 'type', 'result'],
     registers,
   });
+  const reportLastSuccess = new Gauge<'report'>({
+    name: 'dvc_report_last_success_timestamp_seconds',
+    help: "When the report's mail was last accepted by the mail server, as Unix time; 0 before the first.",
+    labelNames: ['report'],
+    registers,
+  });
+  const reportDeadlineMissed = new Counter<'report'>({
+    name: 'dvc_report_deadline_missed_total',
+    help: "Scheduled reports whose mail was not accepted by the mail server by the report's deadline.",
+    labelNames: ['report'],
+    registers,
+  });
+  let reportNames = new Set<string>();
   let openIncidents: readonly { readonly system: string; readonly severity: string }[] = [];
   const incidentsOpen: Gauge<'system' | 'severity'> = new Gauge<'system' | 'severity'>({
     name: 'dvc_incidents_open',
@@ -206,6 +225,30 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
     recordNotification(channel, type, result) {
       notificationsTotal.inc({ channel, type, result });
+    },
+
+    setReports(names) {
+      for (const gone of reportNames) {
+        if (!names.includes(gone)) {
+          reportLastSuccess.remove({ report: gone });
+          reportDeadlineMissed.remove({ report: gone });
+        }
+      }
+      for (const report of names) {
+        if (!reportNames.has(report)) {
+          reportLastSuccess.set({ report }, 0);
+          reportDeadlineMissed.inc({ report }, 0);
+        }
+      }
+      reportNames = new Set(names);
+    },
+
+    recordReportSuccess(report, at) {
+      if (reportNames.has(report)) reportLastSuccess.set({ report }, at.getTime() / 1000);
+    },
+
+    recordReportDeadlineMissed(report) {
+      if (reportNames.has(report)) reportDeadlineMissed.inc({ report });
     },
 
     setIncidents(open) {

@@ -11,6 +11,7 @@ export type NotificationType =
   | 'vantage_up' // the prober's network is back; riders list what failed meanwhile
   | 'maintenance_end' // a window ended; riders list what is still down
   | 'notice' // about the monitor itself or something that is not a check's outage (see notice.ts)
+  | 'report' // a report mail (scheduled or asked for), rendered whole when queued: see ReportMail
   | 'test'; // `dvc-sentinel test-email`
 
 export interface Notification {
@@ -26,6 +27,33 @@ export interface Notification {
   readonly window?: string;
   /** What a `notice` says; present exactly when type is 'notice'. */
   readonly notice?: Notice;
+  /** The report mail; present exactly when type is 'report'. */
+  readonly report?: ReportMail;
+}
+
+/**
+ * A report mail, rendered whole when it is queued (the report is built from the history of its
+ * window, which does not change afterwards), so the email channel only copies it into the frozen
+ * mail. Goes by email only, on a route of its own, alone in its mail.
+ */
+export interface ReportMail {
+  /** The report's config name ("daily"). */
+  readonly name: string;
+  /** The slot it was sent for (or when it was asked for); its Message-ID carries it. */
+  readonly scheduledFor: Date;
+  /** Copy recipients; `to` is the notification's. */
+  readonly cc: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly attachments: readonly ReportAttachment[];
+}
+
+export interface ReportAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  /** The file's bytes, base64: JSON carries them unchanged into the frozen mail. */
+  readonly contentBase64: string;
 }
 
 export type NoticeSeverity = 'info' | 'warning' | 'critical';
@@ -54,6 +82,8 @@ export type NoticeKind = 'report_late' | 'token_renewal_failed' | 'catalogue_cha
  * moment it is queued. Everything else reports the moment it was queued.
  */
 export function groupWaitStartOf(notification: Notification, queuedAt: Date): Date {
+  // A report is alone on its route and is due on time: it waits for nothing to group with.
+  if (notification.type === 'report') return new Date(0);
   if (notification.type === 'firing' && notification.incident) return notification.incident.openedAt;
   return queuedAt;
 }

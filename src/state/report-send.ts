@@ -18,4 +18,8 @@ export interface ReportSend {
   readonly late: boolean;
   /** The outbox delivery's Message-ID once frozen, so a reader can find the mail. */
   readonly messageId?: string;
+  /** Asked for by hand (`report --send`), not a scheduled slot: it never stands in for one. */
+  readonly manual?: boolean;
+  /** When the monitor said the mail was not accepted by the report's deadline (the report_late notice); absent otherwise. */
+  readonly deadlineMissedAt?: Date;
 }

@@ -115,6 +115,11 @@ export function createOutboxStore(db: Database.Database, clock: Clock): OutboxSt
   );
   const markDeliveryDelivered = db.prepare<[number, number]>('UPDATE deliveries SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL');
   const markRowsDelivered = db.prepare<[number, number]>('UPDATE outbox SET delivered_at = ? WHERE delivery_id = ? AND delivered_at IS NULL');
+  // A report's send is accepted when the delivery carrying its row is (migration 003).
+  const markReportsAccepted = db.prepare<[number, number, number]>(
+    `UPDATE report_sends SET accepted_at = ?, message_id = (SELECT message_id FROM deliveries WHERE id = ?)
+     WHERE outbox_id IN (SELECT id FROM outbox WHERE delivery_id = ?) AND accepted_at IS NULL`,
+  );
   const markFailed = db.prepare<[string, number, number]>('UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?');
   const selectExists = db.prepare<[number], { id: number }>('SELECT id FROM deliveries WHERE id = ?');
   const selectLastDelivered = db.prepare<[string, string], { at: number | null }>(
@@ -150,6 +155,7 @@ export function createOutboxStore(db: Database.Database, clock: Clock): OutboxSt
       return;
     }
     markRowsDelivered.run(atMs, deliveryId);
+    markReportsAccepted.run(atMs, deliveryId, deliveryId);
   });
 
   return {

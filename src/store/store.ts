@@ -11,12 +11,14 @@ import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 import { createMetaStore, type MetaStore } from './meta-store.ts';
 import { createOutboxStore, type OutboxStore } from './outbox-store.ts';
 import { createPruneStore, type PruneStore } from './prune.ts';
+import { createReportStore, type ReportStore } from './report-store.ts';
 
 export type { CheckStateStore } from './check-state-store.ts';
 export type { HistoryStore } from './history-store.ts';
 export type { IncidentStore } from './incident-store.ts';
 export type { MetaStore } from './meta-store.ts';
 export type { DeliveryRow, OutboxStore } from './outbox-store.ts';
+export type { ReportStore } from './report-store.ts';
 
 export interface Store {
   /**
@@ -32,6 +34,8 @@ export interface Store {
   readonly history: HistoryStore;
   /** Deletes what the retentions no longer keep; driven by prune.ts's pruneExpired. */
   readonly prune: PruneStore;
+  /** Reports sent: recorded with their outbox row, accepted with its delivery. */
+  readonly reports: ReportStore;
   /** Closes the file and releases the lock; idempotent. */
   close(): void;
 }
@@ -56,12 +60,15 @@ export function createStore(db: Database.Database, options: CreateStoreOptions =
     }
     return result;
   });
+  const outbox = createOutboxStore(db, clock);
+  const meta = createMetaStore(db, clock);
   return {
     transaction: <T>(fn: () => T): T => run(fn) as T,
     checkStates: createCheckStateStore(db, clock),
     incidents: createIncidentStore(db),
-    outbox: createOutboxStore(db, clock),
-    meta: createMetaStore(db, clock),
+    outbox,
+    meta,
+    reports: createReportStore(db, outbox, meta),
     history: createHistoryStore(db, clock),
     prune: createPruneStore(db),
     close: () => closeDatabase(db),

@@ -529,6 +529,8 @@ export const en: Words = {
     noMaintenance: 'No maintenance in the period.',
     notObserved: 'Not observed',
     excluded: 'Excluded (maintenance)',
+    mailSubject: (unit, from, to, late) => `[REPORT] ${unit}: operation from ${from} to ${to}${late ? ' (late)' : ''}`,
+    fileName: 'report',
     late: (scheduledFor) => `This report is late: it was due at ${scheduledFor}, when the monitor was not running.`,
     rules: [
       "A check's down time is the union of its incidents, each from the first failed probe to the first passing probe.",

@@ -178,6 +178,10 @@ export interface ReportWords {
   readonly excluded: string;
   /** Said when the report goes out after its time because the monitor was not running then. */
   readonly late: (scheduledFor: string) => string;
+  /** The report mail's subject: who reports, the window's ends (formatted), whether it is late. */
+  readonly mailSubject: (unit: string, from: string, to: string, late: boolean) => string;
+  /** The attachments' names, without extension: "bao-cao" + the window's end date. */
+  readonly fileName: string;
   /** The footer's availability rules, one sentence each. */
   readonly rules: readonly string[];
   /** A moment in formal writing: vi "15 giờ 30 ngày 02/12/2026"; clock and date already formatted. */

@@ -544,6 +544,8 @@ export const vi: Words = {
     noMaintenance: 'Không có đợt bảo trì nào trong kỳ báo cáo.',
     notObserved: 'Không quan sát được',
     excluded: 'Loại trừ (bảo trì)',
+    mailSubject: (unit, from, to, late) => `[BÁO CÁO] ${unit}: tình hình vận hành từ ${from} đến ${to}${late ? ' (gửi muộn)' : ''}`,
+    fileName: 'bao-cao',
     late: (scheduledFor) => `Báo cáo này gửi muộn: đến hạn lúc ${scheduledFor} nhưng khi đó hệ thống giám sát không chạy.`,
     rules: [
       'Thời gian gián đoạn của một kiểm tra là hợp các khoảng sự cố, mỗi khoảng từ lần kiểm tra lỗi đầu tiên đến lần kiểm tra đạt đầu tiên.',

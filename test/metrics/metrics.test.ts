@@ -161,6 +161,25 @@ describe('createMetrics', () => {
     expect(select(scraped, 'dvc_sync_backlog')).toEqual([]);
   });
 
+  it('pre-creates the report series per configured report, at 0, and drops those of removed reports', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    metrics.setReports(['daily', 'weekly']);
+    metrics.recordReportSuccess('daily', new Date('2026-12-04T08:30:03Z'));
+    metrics.recordReportDeadlineMissed('weekly');
+    metrics.recordReportDeadlineMissed('unknown');
+    let scraped = await scrape(metrics);
+    expect(valueOf(scraped, 'dvc_report_last_success_timestamp_seconds', { report: 'daily' })).toBe(1_796_373_003);
+    expect(valueOf(scraped, 'dvc_report_last_success_timestamp_seconds', { report: 'weekly' })).toBe(0);
+    expect(valueOf(scraped, 'dvc_report_deadline_missed_total', { report: 'daily' })).toBe(0);
+    expect(valueOf(scraped, 'dvc_report_deadline_missed_total', { report: 'weekly' })).toBe(1);
+    expect(select(scraped, 'dvc_report_deadline_missed_total')).toHaveLength(2);
+
+    metrics.setReports(['daily']);
+    scraped = await scrape(metrics);
+    expect(select(scraped, 'dvc_report_deadline_missed_total').map((sample) => sample.labels)).toEqual([{ report: 'daily' }]);
+    expect(valueOf(scraped, 'dvc_report_last_success_timestamp_seconds', { report: 'daily' })).toBe(1_796_373_003);
+  });
+
   it('publishes every contract metric with its type and labels after a few results', async () => {
     const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
     const [home, tcp] = makeChecks([portalHome, igateTcp]) as [Check, Check];
@@ -202,6 +221,8 @@ describe('createMetrics', () => {
       dvc_notifications_total: 'counter',
       dvc_incidents_open: 'gauge',
       dvc_maintenance_active: 'gauge',
+      dvc_report_last_success_timestamp_seconds: 'gauge',
+      dvc_report_deadline_missed_total: 'counter',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };

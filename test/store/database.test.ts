@@ -44,7 +44,17 @@ describe('openDatabase', () => {
     const path = join(temp.dir, 'nested', 'deeper', 'sentinel.db');
     const { log, lines } = createCapturedLog();
     const db = open(path, { log });
-    expect(tableNames(db)).toEqual(['check_state', 'deliveries', 'history_checks', 'history_minutes', 'history_raw', 'incidents', 'meta', 'outbox']);
+    expect(tableNames(db)).toEqual([
+      'check_state',
+      'deliveries',
+      'history_checks',
+      'history_minutes',
+      'history_raw',
+      'incidents',
+      'meta',
+      'outbox',
+      'report_sends',
+    ]);
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(lines()).toContainEqual(expect.objectContaining({ level: 30, path, msg: 'store file not found; creating a new store' }));
     expect(lines()).toContainEqual(expect.objectContaining({ version: 1, migration: 'initial', msg: 'store migration applied' }));

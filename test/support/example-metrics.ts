@@ -114,6 +114,9 @@ export async function renderExampleMetrics(): Promise<string> {
   metrics.recordNotification('email', 'firing', 'sent');
   metrics.setIncidents([{ system: 'provincial', severity: 'critical' }]);
   metrics.setMaintenance(new Map([['portal-home', true]]));
+  metrics.setReports(['daily']);
+  metrics.recordReportSuccess('daily', finishedAt);
+  metrics.recordReportDeadlineMissed('daily');
   return (await metrics.render()).body;
 }
 

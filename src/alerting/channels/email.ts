@@ -19,9 +19,9 @@ import type { Notification, NotificationType } from '../../state/notification.ts
 import { normalizeAddress } from '../../state/recipients.ts';
 import { smtpErrorFields } from '../explain-smtp-error.ts';
 import { renderEmail } from '../messages/render-email.ts';
-import { createMessageId, mailDomainOf, noticeAnchorId, noticeMessageId, threadHeadersOf } from '../message-id.ts';
+import { createMessageId, mailDomainOf, noticeAnchorId, noticeMessageId, reportMessageId, threadHeadersOf } from '../message-id.ts';
 import { renderNoticeMail } from '../messages/notice-mail.ts';
-import { isFrozenContent, type DeliveryChannel } from '../channel.ts';
+import { isFrozenContent, type DeliveryChannel, type Rendered } from '../channel.ts';
 
 /** Everything that makes a mail. Stored frozen in the delivery, so a re-send is byte-for-byte the same mail. */
 export interface OutgoingMail {
@@ -38,6 +38,16 @@ export interface OutgoingMail {
   readonly boundary: string;
   readonly references?: readonly string[];
   readonly inReplyTo?: string;
+  /** Copy recipients (report mails); they are in the envelope too. */
+  readonly cc?: readonly string[];
+  readonly attachments?: readonly MailAttachment[];
+}
+
+/** A file attached to a mail; base64 so the frozen mail (JSON) carries it unchanged. */
+export interface MailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly contentBase64: string;
 }
 
 export interface SendReceipt {
@@ -80,7 +90,7 @@ export function createMailSender(options: MailSenderOptions): MailSender {
     target: smtp ? `smtp ${smtp.host}:${smtp.port}` : 'smtp (injected transport)',
     async send(mail) {
       const raw = await composeMail(mail, options.from);
-      const info = (await transport.sendMail({ envelope: { from: envelopeFrom, to: [...mail.to] }, raw })) as SMTPTransport.SentMessageInfo;
+      const info = (await transport.sendMail({ envelope: { from: envelopeFrom, to: [...mail.to, ...(mail.cc ?? [])] }, raw })) as SMTPTransport.SentMessageInfo;
       const rejected = (info.rejected ?? []).map((entry: unknown) => (typeof entry === 'string' ? entry : String((entry as { address?: string }).address)));
       return rejected.length > 0 ? { response: info.response, rejected } : { response: info.response };
     },
@@ -122,7 +132,10 @@ function createFileChannel(options: MailSenderOptions): MailSender {
   };
 }
 
-/** The mail as RFC 5322 bytes (CRLF): multipart/alternative, text then HTML, UTF-8. Same input → same bytes. */
+/**
+ * The mail as RFC 5322 bytes (CRLF): multipart/alternative, text then HTML, UTF-8, inside
+ * multipart/mixed with the attachments when there are any. Same input → same bytes.
+ */
 export async function composeMail(mail: OutgoingMail, from: string): Promise<Buffer> {
   const message: Mail.Options & { baseBoundary: string } = {
     from,
@@ -136,6 +149,17 @@ export async function composeMail(mail: OutgoingMail, from: string): Promise<Buf
     headers: { ...AUTOMATED_HEADERS },
     ...(mail.references && mail.references.length > 0 ? { references: [...mail.references] } : {}),
     ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+    ...(mail.cc && mail.cc.length > 0 ? { cc: [...mail.cc] } : {}),
+    ...(mail.attachments && mail.attachments.length > 0
+      ? {
+          attachments: mail.attachments.map((file) => ({
+            filename: file.filename,
+            contentType: file.contentType,
+            content: file.contentBase64,
+            encoding: 'base64',
+          })),
+        }
+      : {}),
     newline: '\r\n',
     // The mail text holds what probed endpoints said; nothing in it may make nodemailer read a file or fetch a URL.
     disableFileAccess: true,
@@ -197,6 +221,9 @@ export interface FrozenMail {
   readonly references: readonly string[];
   readonly inReplyTo?: string;
   readonly types: readonly NotificationType[];
+  /** Report mails only. */
+  readonly cc?: readonly string[];
+  readonly attachments?: readonly MailAttachment[];
 }
 
 export interface EmailChannelOptions {
@@ -217,6 +244,7 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
     noun: 'mail',
     target: sender.target,
     render(batch, { now, seed }) {
+      if (batch.some((notification) => notification.type === 'report')) return renderReport(batch, now, domain);
       const notices = batch.filter((notification) => notification.type === 'notice');
       // Notices have routes of their own (alerting/notices.ts), so a batch is all one or all the other.
       if (notices.length > 0 && notices.length < batch.length) throw new Error('a mail cannot mix notices with incident notifications');
@@ -253,6 +281,8 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
         boundary: content.boundary,
         references: content.references,
         ...(content.inReplyTo ? { inReplyTo: content.inReplyTo } : {}),
+        ...(content.cc ? { cc: content.cc } : {}),
+        ...(content.attachments ? { attachments: content.attachments } : {}),
       });
       if (receipt.rejected && receipt.rejected.length > 0) {
         // Sent to the others; sending again would repeat it to them, so this is reported, not retried.
@@ -265,6 +295,29 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
     describeFailure: smtpErrorFields,
     close: () => sender.close(),
   };
+}
+
+/**
+ * A report mail is rendered when queued (state/notification.ts ReportMail); here it is only copied
+ * into the frozen mail, attachments and all. Each report has a route of its own, so it is alone.
+ */
+function renderReport(batch: readonly Notification[], now: Date, domain: string): Rendered<FrozenMail> {
+  const report = batch[0]?.report;
+  if (batch.length !== 1 || report === undefined) throw new Error('a report mail carries exactly one report');
+  const content: FrozenMail = {
+    version: FROZEN_MAIL_VERSION,
+    to: recipientsOf(batch),
+    cc: [...report.cc],
+    subject: report.subject,
+    text: report.text,
+    html: report.html,
+    date: now.toISOString(),
+    boundary: randomBytes(12).toString('hex'),
+    references: [],
+    types: ['report'],
+    attachments: report.attachments.map((file) => ({ ...file })),
+  };
+  return { id: reportMessageId(report.name, report.scheduledFor, domain), content };
 }
 
 /** The route's addresses, de-duplicated the way routes compare them, first spelling kept. */

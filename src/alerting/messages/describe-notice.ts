@@ -37,6 +37,9 @@ export function noticeKindOf(notification: Notification): NoticeKind {
       return severity === 'critical' ? 'firing_critical' : 'firing_warning';
     case 'reminder':
       return severity === 'critical' ? 'reminder_critical' : 'reminder_warning';
+    case 'report':
+      // A report is its own mail (email.ts); it never reaches an incident mail.
+      throw new Error('a report is not an incident notification');
     default:
       return notification.type;
   }

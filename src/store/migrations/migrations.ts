@@ -1,10 +1,9 @@
 // The store's schema history, oldest first. PRAGMA user_version records how far a file has got.
 // To change the schema, add the next numbered file and list it here; a released file is never
 // edited, because files already migrated past it would never see the edit.
-//
-// Planned: a later one adds the daily report's sent-date records.
 import * as initial from './001-initial.ts';
 import * as history from './002-history.ts';
+import * as reportSends from './003-report-sends.ts';
 
 export interface Migration {
   readonly version: number;
@@ -12,7 +11,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [initial, history];
+export const migrations: readonly Migration[] = [initial, history, reportSends];
 
 /** Marks a file as a dvc-sentinel store ("DVCS"); set by migration 001. */
 export const APPLICATION_ID = 0x44564353;
