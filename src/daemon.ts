@@ -16,6 +16,7 @@ import { loadConfig } from './config/load-config.ts';
 import { planReload } from './config/reload-plan.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
+import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-figures.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
@@ -178,6 +179,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     now: monotonic,
   });
 
+  // The status page's 24 h figures and the objectives, recomputed each minute (report/live-figures.ts).
+  const live = createLiveFigures({ config: () => config, source: store.history, clock });
   let server: HttpServer | undefined;
   try {
     // Only now: a ListenError (port in use) must not leave a store open behind it.
@@ -205,6 +208,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   ticker.start();
   history.start();
   scheduler.start(config.checks.map(jobOf));
+  const liveLoop = startLiveFigures(live, { log, onRefresh: (snapshot) => metrics.setObjectiveBudgets(budgetsOf(snapshot)) });
   const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });
   log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION, store: config.storagePath }, 'dvc-sentinel started');
 
@@ -246,6 +250,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ticker.stop();
       if (delivery) await stopDelivery(delivery);
       await pruner.stop();
+      await liveLoop.stop();
       await server.close();
       store.close();
       log.info('dvc-sentinel stopped');
