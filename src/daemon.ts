@@ -17,6 +17,7 @@ import { planReload } from './config/reload-plan.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
 import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-figures.ts';
+import { reportBuilder } from './report/report-request.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
@@ -195,6 +196,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         incidents: book.openIncidents(),
       }),
       locale: () => config.alerting.locale,
+      recent: () => live.latest(),
+      buildReportFor: reportBuilder(() => config, store.history, clock),
+      // The scheduled reports sent lately: store.reports.recent(10) once the store keeps them.
+      reports: () => [],
     });
     server = await startHttpServer({ host: config.listen.host, port: config.listen.port, routes, log });
   } catch (error) {

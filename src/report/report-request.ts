@@ -82,3 +82,16 @@ export function buildReportFor(
     history: options.history,
   });
 }
+
+/** What the daemon's /api/report and /report call: the named report (default the first) for a window, now, or what is wrong with the name. */
+export function reportBuilder(
+  config: () => Pick<Config, 'checks' | 'alerting' | 'reports'>,
+  source: ReportSource,
+  clock: () => Date,
+): (window: ReportWindow, name: string | undefined) => Report | string {
+  return (window, name) => {
+    const current = config();
+    const chosen = chooseReport(current, name);
+    return typeof chosen === 'string' ? chosen : buildReportFor(current, source, window, chosen, { now: clock(), history: true });
+  };
+}
