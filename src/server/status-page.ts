@@ -180,6 +180,12 @@ function renderRecent(name: string, page: Page): string {
   return `${figure}<ol class="strip" aria-label="${text(words.stripLabel(name))}">${cells.join('')}</ol>`;
 }
 
+/** A target as written: 99.5 → "99,5%", 99 → "99%", 99.95 → "99,95%". */
+function formatTarget(target: number, page: Page): string {
+  const digits = [0, 1, 2, 3].find((count) => Number(target.toFixed(count)) === target) ?? 3;
+  return `${formatNumber(target, page.locale, digits)}%`;
+}
+
 function describeObjective(objective: ObjectiveSnapshot['objective'], page: Page): string {
   const words = page.words.page.objectives;
   return objective.scope === 'system' ? words.system(displaySystemName(objective.name, page.locale, undefined)) : words.check(objective.name);
@@ -197,7 +203,7 @@ function renderObjectives(figures: StatusFigures | undefined, page: Page): strin
     const budget = status.budgetRemainingSeconds;
     const cells = [
       `<th scope="row">${text(describeObjective(status.objective, page))}</th>`,
-      `<td>${text(words.target(`${formatNumber(status.objective.target, page.locale, status.objective.target % 1 === 0 ? 0 : 2)}%`, words.period[status.objective.period]))}</td>`,
+      `<td>${text(words.target(formatTarget(status.objective.target, page), words.period[status.objective.period]))}</td>`,
       `<td>${typeof status.availabilityPercent === 'number' ? text(formatAvailability(status.availabilityPercent, page)) : NONE}</td>`,
       `<td class="${status.met ? 'met' : 'not-met'}">${text(status.met ? words.met : words.notMet)}</td>`,
       `<td>${text(budget >= 0 ? words.budgetLeft(formatDuration(Math.floor(budget), page.locale)) : words.budgetOver(formatDuration(Math.ceil(-budget), page.locale)))}</td>`,
