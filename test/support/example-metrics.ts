@@ -114,6 +114,7 @@ export async function renderExampleMetrics(): Promise<string> {
   metrics.recordNotification('email', 'firing', 'sent');
   metrics.setIncidents([{ system: 'provincial', severity: 'critical' }]);
   metrics.setMaintenance(new Map([['portal-home', true]]));
+  metrics.setObjectiveBudgets([{ scope: 'system', name: 'national-portal', budgetRemainingSeconds: 10_392 }]);
   return (await metrics.render()).body;
 }
 
