@@ -137,7 +137,7 @@ describe('dvc-sentinel run', () => {
 
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 60_000).toISOString();
-    const report = await getJson(`${url}/api/report?${new URLSearchParams({ from, to })}`);
+    const report = await getJson(`${url}/api/report?${new URLSearchParams({ from, to }).toString()}`);
     expect(report.status).toBe(200);
     expect(report.body.checks.map((check: any) => check.name)).toEqual(['home', 'down', 'secure']);
     expect((await getJson(`${url}/api/report?from=yesterday&to=${to}`)).status).toBe(400);

@@ -60,11 +60,20 @@ export function createRoutes(deps: RouteDependencies): Routes {
           const snapshot = deps.status();
           // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
           if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
-          const figures: StatusFigures = { recent: deps.recent?.(), reports: deps.reports?.() ?? [] };
+          const figures: StatusFigures = { recent: deps.recent?.(), reports: readReports(deps) };
           return { status: 200, contentType: HTML_CONTENT_TYPE, body: renderStatusPage({ ...snapshot, figures }, deps.locale?.() ?? 'vi'), headers: NO_STORE };
         },
       },
     ],
     ...createReportRoutes(deps),
   ]);
+}
+
+/** The reports sent lately for the page; a list that cannot be read leaves the rest of the page standing. */
+function readReports(deps: RouteDependencies): StatusFigures['reports'] {
+  try {
+    return deps.reports?.() ?? [];
+  } catch {
+    return [];
+  }
 }
