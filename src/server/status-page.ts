@@ -203,10 +203,10 @@ function renderObjectives(figures: StatusFigures | undefined, page: Page): strin
     const budget = status.budgetRemainingSeconds;
     const cells = [
       `<th scope="row">${text(describeObjective(status.objective, page))}</th>`,
-      `<td>${text(words.target(formatTarget(status.objective.target, page), words.period[status.objective.period]))}</td>`,
-      `<td>${typeof status.availabilityPercent === 'number' ? text(formatAvailability(status.availabilityPercent, page)) : NONE}</td>`,
-      `<td class="${status.met ? 'met' : 'not-met'}">${text(status.met ? words.met : words.notMet)}</td>`,
-      `<td>${text(budget >= 0 ? words.budgetLeft(formatDuration(Math.floor(budget), page.locale)) : words.budgetOver(formatDuration(Math.ceil(-budget), page.locale)))}</td>`,
+      `<td data-label="${text(columns.target)}">${text(words.target(formatTarget(status.objective.target, page), words.period[status.objective.period]))}</td>`,
+      `<td data-label="${text(columns.soFar)}">${typeof status.availabilityPercent === 'number' ? text(formatAvailability(status.availabilityPercent, page)) : NONE}</td>`,
+      `<td data-label="${text(columns.verdict)}" class="${status.met ? 'met' : 'not-met'}">${text(status.met ? words.met : words.notMet)}</td>`,
+      `<td data-label="${text(columns.budget)}">${text(budget >= 0 ? words.budgetLeft(formatDuration(Math.floor(budget), page.locale)) : words.budgetOver(formatDuration(Math.ceil(-budget), page.locale)))}</td>`,
     ];
     return `<tr data-objective="${text(status.objective.name)}" data-scope="${text(status.objective.scope)}" data-met="${status.met}">${cells.join('')}</tr>`;
   });
@@ -234,11 +234,11 @@ function renderReports(reports: readonly ReportSend[], page: Page): string {
     const to = toDate(send.window.to);
     const window = from === undefined || to === undefined ? NONE : `${formatDateTime(from, page.locale)} – ${formatDateTime(to, page.locale)}`;
     const cells = [
-      `<th scope="row"><a href="${text(reportViewHref(send))}">${text(send.report)}</a><span class="sub">${text(words.view)}</span></th>`,
-      `<td>${text(formatInstant(send.queuedAt, page))}${send.late ? ` <span class="late">(${text(words.late)})</span>` : ''}</td>`,
-      `<td>${text(window)}</td>`,
-      `<td class="recipients">${text([...send.to, ...send.cc].join(', '))}</td>`,
-      `<td class="${accepted === undefined ? 'pending' : 'accepted'}">${text(accepted === undefined ? words.pending : words.accepted(formatInstant(accepted, page)))}</td>`,
+      `<th scope="row"><a href="${text(reportViewHref(send))}" title="${text(words.view)}">${text(send.report)}</a></th>`,
+      `<td data-label="${text(columns.sentAt)}">${text(formatInstant(send.queuedAt, page))}${send.late ? ` <span class="late">(${text(words.late)})</span>` : ''}</td>`,
+      `<td data-label="${text(columns.window)}">${text(window)}</td>`,
+      `<td data-label="${text(columns.recipients)}" class="recipients">${text([...send.to, ...send.cc].join(', '))}</td>`,
+      `<td data-label="${text(columns.result)}" class="${accepted === undefined ? 'pending' : 'accepted'}">${text(accepted === undefined ? words.pending : words.accepted(formatInstant(accepted, page)))}</td>`,
     ];
     return `<tr data-report="${text(send.report)}" data-accepted="${accepted !== undefined}">${cells.join('')}</tr>`;
   });
@@ -419,6 +419,11 @@ table.checks{border:0;background:none}
 .checks td.none{display:none}
 .checks td::before{content:attr(data-label);color:#4b5563;font-weight:600}
 .incident dl{grid-template-columns:1fr}
+.plain thead{display:none}
+table.plain,.plain tbody,.plain tr,.plain td,.plain th{display:block;width:100%}
+.plain tr{border-top:1px solid #d1d5db}
+.plain td{display:grid;grid-template-columns:34% 1fr;gap:8px;border-top:1px solid #f3f4f6}
+.plain td::before{content:attr(data-label);color:#4b5563;font-weight:600}
 }
 @media print{body{background:#fff}.badge{color:#000;border-color:#000;background:none}}
 `;

@@ -146,7 +146,9 @@ describe('the status page’s Báo cáo list', () => {
     expect(html).toContain('<a href="#reports">Báo cáo</a>');
     const daily = between(html, '<tr data-report="daily"', '</tr>');
     expect(daily).toContain('data-accepted="true"');
-    expect(daily).toContain(`<a href="/report?from=2026-12-01T08%3A30%3A00.000Z&amp;to=2026-12-02T08%3A30%3A00.000Z&amp;name=daily">daily</a>`);
+    expect(daily).toContain(
+      `<a href="/report?from=2026-12-01T08%3A30%3A00.000Z&amp;to=2026-12-02T08%3A30%3A00.000Z&amp;name=daily" title="Xem báo cáo">daily</a>`,
+    );
     expect(daily).toContain('pc06@angiang.gov.vn, trucban@angiang.gov.vn, so@angiang.gov.vn');
     expect(daily).toContain('Máy chủ thư đã nhận lúc 15:30:03');
     const weekly = between(html, '<tr data-report="weekly"', '</tr>');
