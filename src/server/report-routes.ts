@@ -18,8 +18,11 @@ export interface ReportRouteDependencies {
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 const REPORT_FORMATS = ['json', 'csv'] as const;
-/** A year and a month of minutes is what the store keeps; a longer window only costs time. */
-const MAX_WINDOW_MS = 400 * 86_400_000;
+/**
+ * The report is built on the daemon's event loop, reading every stored minute of the window: a
+ * month (what a monthly report covers) is the most it serves; `report` reads longer ones apart.
+ */
+const MAX_WINDOW_MS = 31 * 86_400_000;
 const EXAMPLE = '2026-12-02T15:30:00+07:00';
 
 /** The query's window and name, or the 400 that says what is wrong. */
@@ -32,7 +35,8 @@ function readReportQuery(url: URL): { window: ReportWindow; name: string | undef
   if (start === undefined) return jsonResponse(400, { error: `from=${from} is not an ISO-8601 time with an offset, e.g. ${EXAMPLE}` });
   if (end === undefined) return jsonResponse(400, { error: `to=${to} is not an ISO-8601 time with an offset, e.g. ${EXAMPLE}` });
   if (end <= start) return jsonResponse(400, { error: 'to must be after from' });
-  if (end.getTime() - start.getTime() > MAX_WINDOW_MS) return jsonResponse(400, { error: 'the window may be at most 400 days' });
+  if (end.getTime() - start.getTime() > MAX_WINDOW_MS)
+    return jsonResponse(400, { error: 'the window may be at most 31 days; use the report command for longer ones' });
   const name = url.searchParams.get('name') ?? undefined;
   return { window: { from: start, to: end }, name };
 }

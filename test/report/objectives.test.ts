@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectiveConfig } from '../../src/config/objective-config.ts';
 import { buildReport } from '../../src/report/build-report.ts';
-import { createLiveFigures } from '../../src/report/live-figures.ts';
+import { pino } from 'pino';
+import { budgetsOf, createLiveFigures, startLiveFigures, type LiveSnapshot } from '../../src/report/live-figures.ts';
 import { evaluateObjective, periodAt } from '../../src/report/objectives.ts';
 import type { ReportSource } from '../../src/report/report-model.ts';
 import { at, memorySource, minutesOf, outage, reportConfig } from './report-fixtures.ts';
@@ -127,5 +128,44 @@ describe('live figures: the last 24 hours and the objectives, hour by hour', () 
     expect(reads() - first).toBe(2);
     expect(snapshot.objectives[0]).toMatchObject({ observedSeconds: 210_600, downSeconds: 3000 });
     expect(live.latest()).toBe(snapshot);
+  });
+
+  it('starts over when the config changes (a reload), so no figure of the old checks is kept', async () => {
+    const { source, reads } = counting(memorySource(minutes, incidents));
+    let current = config;
+    const live = createLiveFigures({ config: () => current, source, clock: () => now, pause: async () => {} });
+    await live.refresh();
+    const first = reads();
+    await live.refresh();
+    expect(reads() - first).toBe(2);
+    current = reportConfig({ objectives: [{ check: 'dvcqg-home', target: '99.9%' }] });
+    const snapshot = await live.refresh();
+    expect(reads() - first - 2).toBe(first);
+    expect(snapshot.objectives.map((status) => status.objective.target)).toEqual([99.9]);
+  });
+
+  it('the loop hands each result to the metric and stops cleanly', async () => {
+    const live = createLiveFigures({ config: () => config, source: memorySource(minutes, incidents), clock: () => now, pause: async () => {} });
+    const results: LiveSnapshot[] = [];
+    let second: () => void = () => {};
+    const twice = new Promise<void>((resolve) => (second = resolve));
+    const loop = startLiveFigures(live, {
+      log: pino({ level: 'silent' }),
+      intervalMs: 1,
+      onRefresh: (snapshot) => {
+        results.push(snapshot);
+        if (results.length === 2) second();
+      },
+    });
+    await twice;
+    await loop.stop();
+    const count = results.length;
+    expect(budgetsOf(results[0]!)).toEqual([
+      { scope: 'check', name: 'dvcqg-home', budgetRemainingSeconds: expect.closeTo(10_392, 6) },
+      { scope: 'system', name: 'dvcqg', budgetRemainingSeconds: expect.closeTo(864 - 1800, 6) },
+    ]);
+    // Absence cannot be awaited: ten times the loop's interval passes with no refresh after stop().
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(results).toHaveLength(count);
   });
 });

@@ -83,7 +83,7 @@ describe('GET /api/report', () => {
     [{ from: '2026-12-02', to: DAY.to }, 'from=2026-12-02 is not an ISO-8601 time with an offset'],
     [{ from: DAY.from, to: 'tomorrow' }, 'to=tomorrow is not an ISO-8601 time with an offset'],
     [{ from: DAY.to, to: DAY.from }, 'to must be after from'],
-    [{ from: '2025-01-01T00:00:00Z', to: DAY.to }, 'at most 400 days'],
+    [{ from: '2026-11-01T00:00:00+07:00', to: '2026-12-02T00:00:01+07:00' }, 'at most 31 days'],
     [{ ...DAY, format: 'docx' }, 'format must be one of json, csv'],
     [{ ...DAY, name: 'weekly' }, 'no report named "weekly" in reports:; known: daily'],
   ])('answers 400 with what is wrong: %o', async (parameters, message) => {
