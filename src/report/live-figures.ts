@@ -48,8 +48,12 @@ export interface LiveFiguresOptions {
 }
 
 export interface LiveFigures {
-  /** Computes the figures for now; a refresh already running is joined, not repeated. */
-  refresh(): Promise<LiveSnapshot>;
+  /**
+   * Computes the figures for now; a refresh already running is joined, not repeated. An aborted
+   * signal stops it between two hours (it then rejects with the signal's reason), so that a stop
+   * never waits for a month to be read.
+   */
+  refresh(signal?: AbortSignal): Promise<LiveSnapshot>;
   /** The last figures computed; undefined before the first refresh ends. */
   latest(): LiveSnapshot | undefined;
 }
@@ -75,6 +79,7 @@ export function createLiveFigures(options: LiveFiguresOptions): LiveFigures {
   let latest: LiveSnapshot | undefined;
   // Unsettled hours computed in this refresh, so the strip and every period share them.
   let fresh = new Map<number, Slice>();
+  let signal: AbortSignal | undefined;
   let running: Promise<LiveSnapshot> | undefined;
 
   async function hourSlice(config: LiveConfig, start: number, now: number): Promise<Slice> {
@@ -95,6 +100,7 @@ export function createLiveFigures(options: LiveFiguresOptions): LiveFigures {
     if (start + HOUR_MS <= now - SETTLE_MS) hours.set(start, slice);
     else fresh.set(start, slice);
     await pause();
+    signal?.throwIfAborted();
     return slice;
   }
 
@@ -162,7 +168,8 @@ export function createLiveFigures(options: LiveFiguresOptions): LiveFigures {
   }
 
   return {
-    refresh() {
+    refresh(given) {
+      signal = given;
       running ??= compute().finally(() => {
         running = undefined;
       });
@@ -182,21 +189,23 @@ export function startLiveFigures(
   options: { readonly log: Logger; readonly intervalMs?: number; readonly onRefresh?: (snapshot: LiveSnapshot) => void },
 ): LiveFiguresLoop {
   let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
   let current: Promise<void> = Promise.resolve();
+  const stopping = new AbortController();
   const tick = (): void => {
     current = figures
-      .refresh()
+      .refresh(stopping.signal)
       .then((snapshot) => options.onRefresh?.(snapshot))
-      .catch((error: unknown) => options.log.error({ err: error }, 'availability figures failed'))
+      .catch((error: unknown) => {
+        if (!stopping.signal.aborted) options.log.error({ err: error }, 'availability figures failed');
+      })
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 60_000);
+        if (!stopping.signal.aborted) timer = setTimeout(tick, options.intervalMs ?? 60_000);
       });
   };
   tick();
   return {
     async stop() {
-      stopped = true;
+      stopping.abort();
       clearTimeout(timer);
       await current;
       clearTimeout(timer);

@@ -168,4 +168,15 @@ describe('live figures: the last 24 hours and the objectives, hour by hour', () 
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(results).toHaveLength(count);
   });
+
+  it('a stop during the first refresh ends it between two hours instead of reading the whole month', async () => {
+    const { source, reads } = counting(memorySource(minutes, incidents));
+    const live = createLiveFigures({ config: () => config, source, clock: () => now, pause: () => new Promise((resolve) => setImmediate(resolve)) });
+    const results: LiveSnapshot[] = [];
+    const loop = startLiveFigures(live, { log: pino({ level: 'silent' }), onRefresh: (snapshot) => results.push(snapshot) });
+    await loop.stop();
+    expect(results).toEqual([]);
+    // One hour read, then the stop was seen: not the 24 + 59 hours of a full first refresh.
+    expect(reads()).toBe(1);
+  });
 });
