@@ -8,8 +8,8 @@
 // and each refresh computes only the unsettled hours (the current one and the one before). The
 // first refresh after start fills the period in, one hour at a time with a turn of the event loop
 // between hours, so probes keep their times. Figures add up across hours because the four kinds
-// of time are disjoint; the only cut is that a probe's cover does not reach across an hour's end
-// (a check probed every five minutes at 09:58 counts 10:00–10:03 as not observed).
+// of time are disjoint; each hour also reads the minutes just before it, so that a probe's cover
+// reaches across the hour's start as it does inside one longer window.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
@@ -86,9 +86,17 @@ export function createLiveFigures(options: LiveFiguresOptions): LiveFigures {
     const kept = hours.get(start) ?? fresh.get(start);
     if (kept !== undefined) return kept;
     const end = Math.min(start + HOUR_MS, now);
+    // A probe before the hour covers the start of it (a check probed every five minutes at 09:58
+    // watches 10:00–10:03): read back by the longest interval, so that no hour's start is unseen.
+    // Only the availability figures are kept, which the earlier minutes cannot otherwise change.
+    const lookBackMs = lookBackOf(config);
+    const source: ReportSource = {
+      ...options.source,
+      minutes: (window) => options.source.minutes({ from: new Date(window.from.getTime() - lookBackMs), to: window.to }),
+    };
     const report = buildReport(
       config,
-      options.source,
+      source,
       { from: new Date(start), to: new Date(end) },
       {
         locale: config.alerting.locale,
@@ -279,6 +287,12 @@ export function hourState(figures: AvailabilityFigures): HourState {
   if (figures.downSeconds > 0) return 'down';
   if (figures.observedSeconds > 0) return 'up';
   return figures.excludedSeconds >= figures.notObservedSeconds && figures.excludedSeconds > 0 ? 'excluded' : 'not_observed';
+}
+
+/** How far before an hour a probe can still cover part of it: the longest interval in whole minutes, less the minute itself. */
+function lookBackOf(config: LiveConfig): number {
+  const longest = config.checks.reduce((most, check) => Math.max(most, check.intervalSeconds), 60);
+  return Math.min(HOUR_MS, Math.ceil(longest / 60) * 60_000 - 60_000);
 }
 
 function localHourStart(ms: number): number {

@@ -179,4 +179,14 @@ describe('live figures: the last 24 hours and the objectives, hour by hour', () 
     // One hour read, then the stop was seen: not the 24 + 59 hours of a full first refresh.
     expect(reads()).toBe(1);
   });
+
+  it('a check probed every five minutes is watched across each hour’s start, as in one long window', async () => {
+    const five = reportConfig({ checks: [{ name: 'five', system: 'dvcqg', kind: 'http', url: 'https://dichvucong.gov.vn/', interval: '5m' }] });
+    // Probes at :03, :08 … :58 of every hour: the one at :58 watches the next hour's first three minutes.
+    const rows = minutesOf({ check: 'five', from: '2026-12-02T03:33:00Z', to: '2026-12-03T03:30:00Z' }).filter((row) => row.minute.getUTCMinutes() % 5 === 3);
+    const live = createLiveFigures({ config: () => five, source: memorySource(rows, []), clock: () => now, pause: async () => {} });
+    const [check] = (await live.refresh()).checks;
+    expect(check).toMatchObject({ observedSeconds: 84_600, notObservedSeconds: 0 });
+    expect(check!.hours.every((hour) => hour.state === 'up')).toBe(true);
+  });
 });
