@@ -26,35 +26,33 @@ export interface WindowRequest {
 }
 
 /**
- * date: that local day. from/to: exactly that. Neither: what the report covered at its last
- * scheduled time (without a report in the config, today so far). A string says what is wrong,
- * naming the options as `--from` and so on (`flag` changes the prefix, e.g. "" for query parameters).
+ * --date: that local day. --from/--to: exactly that. Neither: what the report covered at its last
+ * scheduled time (without a report in the config, today so far). A string says what is wrong.
  */
-export function chooseWindow(request: WindowRequest, report: ReportConfig | undefined, now: Date, flag = '--'): ReportWindow | string {
+export function chooseWindow(request: WindowRequest, report: ReportConfig | undefined, now: Date): ReportWindow | string {
   const timeZone = report?.timezone ?? VIETNAM_TIME_ZONE;
-  const [date, from, to] = [`${flag}date`, `${flag}from`, `${flag}to`];
-  if (request.date !== undefined && (request.from !== undefined || request.to !== undefined)) return `give either ${date} or ${from} and ${to}, not both`;
+  if (request.date !== undefined && (request.from !== undefined || request.to !== undefined)) return 'give either --date or --from and --to, not both';
   if (request.date !== undefined) {
     try {
       return dayWindow(request.date, timeZone);
     } catch (error) {
-      return `${date}: ${(error as Error).message}`;
+      return `--date: ${(error as Error).message}`;
     }
   }
   if (request.from !== undefined || request.to !== undefined) {
-    if (request.from === undefined || request.to === undefined) return `${from} and ${to} go together`;
-    const start = parseInstant(request.from);
-    const end = parseInstant(request.to);
-    if (start === undefined || end === undefined) return `${from} and ${to} must be ISO-8601 times with an offset, e.g. 2026-12-02T15:30:00+07:00`;
-    if (end <= start) return `${to} must be after ${from}`;
-    return { from: start, to: end };
+    if (request.from === undefined || request.to === undefined) return '--from and --to go together';
+    const from = parseInstant(request.from);
+    const to = parseInstant(request.to);
+    if (from === undefined || to === undefined) return '--from and --to must be ISO-8601 times with an offset, e.g. 2026-12-02T15:30:00+07:00';
+    if (to <= from) return '--to must be after --from';
+    return { from, to };
   }
   if (report === undefined) {
     const today = toWallClock(now, timeZone);
     return dayWindow(`${today.year}-${today.month}-${today.day}`, timeZone);
   }
   const slot = findPreviousCronMatch(report.schedule, report.timezone, now, new Date(now.getTime() - 366 * 86_400_000));
-  if (slot === undefined) return `report "${report.name}" had no scheduled time in the last year; give ${date} or ${from} and ${to}`;
+  if (slot === undefined) return `report "${report.name}" had no scheduled time in the last year; give --date or --from and --to`;
   return scheduledWindow(report.window, slot, previousScheduledSlot(report.schedule, report.timezone, slot), timeZone);
 }
 
