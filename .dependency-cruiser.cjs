@@ -9,7 +9,7 @@
 //   checks                         one check run: probes, state, store, alerting, metrics, config
 //   reporting                      the report scheduler: report, store, alerting, metrics, state, config
 //   report                         history and incidents → figures → words: config, state, text, probes/probe.ts
-//   server                         state, alerting, metrics, config; of probes only probe.ts
+//   server                         state, alerting, metrics, config, report (figures and renderers); of probes only probe.ts
 //   alerting                       state, store, metrics, probes, config
 //   store                          only state and config
 //   state                          probes, config

@@ -17,6 +17,8 @@ import { planReload } from './config/reload-plan.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
 import { createReportScheduler } from './reporting/report-scheduler.ts';
+import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-figures.ts';
+import { reportBuilder } from './report/report-request.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
@@ -179,6 +181,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     now: monotonic,
   });
 
+  // The status page's 24 h figures and the objectives, recomputed each minute (report/live-figures.ts).
+  const live = createLiveFigures({ config: () => config, source: store.history, clock });
   let server: HttpServer | undefined;
   try {
     // Only now: a ListenError (port in use) must not leave a store open behind it.
@@ -193,6 +197,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         incidents: book.openIncidents(),
       }),
       locale: () => config.alerting.locale,
+      recent: () => live.latest(),
+      buildReportFor: reportBuilder(() => config, store.history, clock),
+      // The reports sent lately, newest first, for the page's "Báo cáo" list and /api/reports.
+      reports: () => store.reports.recent(10),
     });
     server = await startHttpServer({ host: config.listen.host, port: config.listen.port, routes, log });
   } catch (error) {
@@ -209,6 +217,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // After delivery: a report missed while the monitor was down is queued now, marked late.
   const reports = createReportScheduler({ store, config: () => config, clock, log, metrics, wake: () => delivery?.outbox.wake() });
   reports.start();
+  const liveLoop = startLiveFigures(live, { log, onRefresh: (snapshot) => metrics.setObjectiveBudgets(budgetsOf(snapshot)) });
   const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });
   log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION, store: config.storagePath }, 'dvc-sentinel started');
 
@@ -253,6 +262,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await reports.stop();
       if (delivery) await stopDelivery(delivery);
       await pruner.stop();
+      await liveLoop.stop();
       await server.close();
       store.close();
       log.info('dvc-sentinel stopped');

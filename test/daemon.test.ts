@@ -85,7 +85,7 @@ describe('dvc-sentinel run', () => {
   const config = () => join(dir, 'run.yaml');
 
   beforeAll(async () => {
-    writeConfig('run.yaml', [HOME(), DOWN(), SECURE()]);
+    writeConfig('run.yaml', [HOME(), DOWN(), SECURE()], 'objectives: [{ system: provincial, target: 99.5% }]');
     daemon = startCli(['run', '--config', config()], { DVC_TEST_TOKEN: SECRET });
     const started = await daemon.waitForLog((line) => line.msg === 'dvc-sentinel started');
     url = String(started.url);
@@ -121,6 +121,28 @@ describe('dvc-sentinel run', () => {
     expect(text).toMatch(/location="test-lab"/);
     expect(text).toContain('dvc_scheduler_lag_seconds_bucket');
     expect(text).toMatch(/dvc_build_info\{[^}]*version="/);
+  });
+
+  it('exports the objective’s error budget and serves the report for a window from its own store', async () => {
+    const text = await until(
+      () => getText(`${url}/metrics`),
+      (body) => /dvc_objective_budget_remaining_seconds\{/.test(body),
+    );
+    const budget = /dvc_objective_budget_remaining_seconds\{([^}]*)\} (\S+)/.exec(text)!;
+    expect(budget[1]).toContain('objective="provincial"');
+    expect(budget[1]).toContain('scope="system"');
+    // At most 0.5 % of a month (31 days: 13,392 s).
+    expect(Number(budget[2])).toBeGreaterThan(0);
+    expect(Number(budget[2])).toBeLessThanOrEqual(13_392);
+
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const report = await getJson(`${url}/api/report?${new URLSearchParams({ from, to }).toString()}`);
+    expect(report.status).toBe(200);
+    expect(report.body.checks.map((check: any) => check.name)).toEqual(['home', 'down', 'secure']);
+    expect((await getJson(`${url}/api/report?from=yesterday&to=${to}`)).status).toBe(400);
+    expect((await getJson(`${url}/api/reports`)).body).toEqual({ reports: [] });
+    expect(await getText(`${url}/`)).toContain('<h2 id="reports">Báo cáo</h2>');
   });
 
   it('sends secrets from the environment but never shows them', async () => {

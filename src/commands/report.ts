@@ -11,26 +11,24 @@ import { writeFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.ts';
-import type { Config } from '../config/config.ts';
-import type { ReportConfig } from '../config/report-config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { dayWindow, previousScheduledSlot, scheduledWindow } from '../report/build-report.ts';
 import { renderReportDocx } from '../report/render-docx.ts';
 import { renderReportCsv } from '../report/render-report-csv.ts';
 import { renderReportHtml } from '../report/render-report-html.ts';
 import { renderReportJson } from '../report/render-report-json.ts';
 import { renderReportText } from '../report/render-report-text.ts';
-import { buildConfiguredReport, renderReportMail } from '../report/report-mail.ts';
+import { renderReportMail } from '../report/report-mail.ts';
 import type { Report, ReportSource, ReportWindow } from '../report/report-model.ts';
-import { findPreviousCronMatch } from '../state/maintenance.ts';
+import { buildConfiguredReport, chooseReport, chooseWindow } from '../report/report-request.ts';
 import { closeDatabase, openDatabaseReadOnly, StoreError } from '../store/database.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { createChannels } from '../alerting/channels/registry.ts';
 import { createOutbox } from '../alerting/outbox.ts';
 import type { Notification } from '../state/notification.ts';
+import type { Config } from '../config/config.ts';
+import type { ReportConfig } from '../config/report-config.ts';
 import { createHistoryStore } from '../store/history-store.ts';
 import { createIncidentStore } from '../store/incident-store.ts';
-import { toWallClock, VIETNAM_TIME_ZONE } from '../time-zone.ts';
 
 export const REPORT_FORMATS = ['html', 'text', 'csv', 'json', 'docx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -153,51 +151,6 @@ async function sendReport(config: Config, chosen: ReportConfig, window: ReportWi
 function usage(io: Io, message: string): number {
   io.stderr(message);
   return 2;
-}
-
-function chooseReport(config: Config, name: string | undefined): ReportConfig | undefined | string {
-  if (name === undefined) return config.reports[0];
-  const found = config.reports.find((report) => report.name === name);
-  if (found !== undefined) return found;
-  const known = config.reports.map((report) => report.name);
-  return `no report named "${name}" in reports:${known.length === 0 ? ' (there are none)' : `; known: ${known.join(', ')}`}`;
-}
-
-/**
- * --date: that local day. --from/--to: exactly that. Neither: what the report covered at its last
- * scheduled time (without a report in the config, today so far).
- */
-function chooseWindow(options: ReportOptions, report: ReportConfig | undefined, now: Date): ReportWindow | string {
-  const timeZone = report?.timezone ?? VIETNAM_TIME_ZONE;
-  if (options.date !== undefined && (options.from !== undefined || options.to !== undefined)) return 'give either --date or --from and --to, not both';
-  if (options.date !== undefined) {
-    try {
-      return dayWindow(options.date, timeZone);
-    } catch (error) {
-      return `--date: ${(error as Error).message}`;
-    }
-  }
-  if (options.from !== undefined || options.to !== undefined) {
-    if (options.from === undefined || options.to === undefined) return '--from and --to go together';
-    const from = parseInstant(options.from);
-    const to = parseInstant(options.to);
-    if (from === undefined || to === undefined) return '--from and --to must be ISO-8601 times with an offset, e.g. 2026-12-02T15:30:00+07:00';
-    if (to <= from) return '--to must be after --from';
-    return { from, to };
-  }
-  if (report === undefined) {
-    const today = toWallClock(now, timeZone);
-    return dayWindow(`${today.year}-${today.month}-${today.day}`, timeZone);
-  }
-  const slot = findPreviousCronMatch(report.schedule, report.timezone, now, new Date(now.getTime() - 366 * 86_400_000));
-  if (slot === undefined) return `report "${report.name}" had no scheduled time in the last year; give --date or --from and --to`;
-  return scheduledWindow(report.window, slot, previousScheduledSlot(report.schedule, report.timezone, slot), timeZone);
-}
-
-function parseInstant(text: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return undefined;
-  const date = new Date(text);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /**

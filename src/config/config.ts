@@ -2,6 +2,7 @@
 // resolveConfig (pure); frozen so a running daemon never sees it change under it.
 import type { JsonPath } from './json-path.ts';
 import { resolveAlerting, type AlertingConfig } from './alerting-config.ts';
+import { resolveObjectives, type ObjectiveConfig } from './objective-config.ts';
 import { resolveReports, type ReportConfig } from './report-config.ts';
 import type { CheckInput, ConfigInput, SyncSideInput } from './schema.ts';
 
@@ -187,6 +188,8 @@ export interface Config {
   readonly alerting: AlertingConfig;
   /** reports:, in file order. */
   readonly reports: readonly ReportConfig[];
+  /** objectives:, in file order. */
+  readonly objectives: readonly ObjectiveConfig[];
   readonly checks: readonly Check[];
 }
 
@@ -333,6 +336,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     maxConcurrency: defaults.maxConcurrency ?? DEFAULTS.maxConcurrency,
     alerting: resolveAlerting(input.alerting, input.storage?.path ?? DEFAULTS.storagePath, readCa),
     reports: resolveReports(input.reports),
+    objectives: resolveObjectives(input.objectives),
     checks: input.checks.map(resolveCheck),
   });
 }

@@ -9,6 +9,7 @@ import { expandEnv } from './expand-env.ts';
 import { findConfigWarnings } from './find-config-warnings.ts';
 import { findAlertingIssues } from './find-alerting-issues.ts';
 import { findCrossFieldIssues } from './find-cross-field-issues.ts';
+import { findObjectiveIssues } from './find-objective-issues.ts';
 import { findReportIssues } from './find-report-issues.ts';
 import { createYamlLocator, type YamlLocator } from './locate-yaml-node.ts';
 import { readCaFiles } from './read-ca-files.ts';
@@ -48,7 +49,7 @@ export function loadValidConfigQuickly(file: string, source: string, env: NodeJS
   const { config, issues } = checkSemantics(file, parsed.data, indexes, has, () => 0);
   if (issues.length > 0) return undefined;
   const alerting = findAlertingIssues(parsed.data, config);
-  if (findReportIssues(parsed.data).length > 0) return undefined;
+  if (findReportIssues(parsed.data).length > 0 || findObjectiveIssues(parsed.data).length > 0) return undefined;
   if (alerting.issues.length > 0 || alerting.warnings.length > 0 || findConfigWarnings(config, has).length > 0) return undefined;
   return { config, secrets: expansion.secrets, warnings: [] };
 }
@@ -94,7 +95,7 @@ export function loadConfigWithPositions(file: string, source: string, env: NodeJ
   const { config, issues } = checkSemantics(file, parsed.data, indexes, has, lineOf);
   // Only on a fully valid file: a check that failed validation would read as "no check named …".
   const alerting = findAlertingIssues(parsed.data, config);
-  const reports = findReportIssues(parsed.data);
+  const reports = [...findReportIssues(parsed.data), ...findObjectiveIssues(parsed.data)];
   if (envIssues.length > 0 || issues.length > 0 || alerting.issues.length > 0 || reports.length > 0) {
     throw fail([...envIssues, ...issues, ...alerting.issues, ...reports]);
   }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 export { Bytes, Duration, PositiveDuration } from './schema-primitives.ts';
 import { Bytes, CheckName, Duration, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
 import { AlertingInput, checkAlertingKeys } from './alerting-schema.ts';
+import { ObjectivesInput } from './objective-schema.ts';
 import { ReportsInput } from './report-schema.ts';
 
 export const IpFamily = z.union([z.literal(4), z.literal(6), z.literal('any')]).describe('4 (default), 6 or any');
@@ -290,6 +291,7 @@ export const ConfigInput = z.strictObject({
   defaults: Defaults.optional(),
   alerting: AlertingInput.optional(),
   reports: ReportsInput.optional(),
+  objectives: ObjectivesInput.optional(),
   checks: z.array(CheckInput).min(1, 'needs at least one check'),
 });
 

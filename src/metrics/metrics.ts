@@ -45,6 +45,8 @@ export interface Metrics {
   /** Open incidents now, and which checks a maintenance window covers now. */
   setIncidents(open: readonly { readonly system: string; readonly severity: string }[]): void;
   setMaintenance(activeByCheck: ReadonlyMap<string, boolean>): void;
+  /** Each objective's error budget left in its period (README, "Objectives"); objectives not given lose their series. */
+  setObjectiveBudgets(budgets: readonly { readonly scope: 'system' | 'check'; readonly name: string; readonly budgetRemainingSeconds: number }[]): void;
   /** The whole exposition text at once (tests, tools). */
   render(): Promise<{ contentType: string; body: string }>;
   /**
@@ -134,6 +136,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
       incidentsOpen.reset();
       for (const incident of openIncidents) incidentsOpen.inc({ system: incident.system, severity: incident.severity });
     },
+  });
+  const objectiveBudget = new Gauge<'objective' | 'scope'>({
+    name: 'dvc_objective_budget_remaining_seconds',
+    help: 'Down time still allowed in the objective period, in seconds (negative once the objective is broken); objective is the system or check name.',
+    labelNames: ['objective', 'scope'],
+    registers,
   });
   const buildInfo = new Gauge<'version'>({
     name: 'dvc_build_info',
@@ -253,6 +261,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
     setIncidents(open) {
       openIncidents = open;
+    },
+
+    setObjectiveBudgets(budgets) {
+      objectiveBudget.reset();
+      for (const budget of budgets) objectiveBudget.set({ objective: budget.name, scope: budget.scope }, budget.budgetRemainingSeconds);
     },
 
     setMaintenance(activeByCheck) {

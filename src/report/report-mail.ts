@@ -1,47 +1,16 @@
-// A report as the duty team receives it: built for a configured report (its unit, signer, locale,
-// time zone) and rendered into one mail: the HTML part, the plain-text part, the CSV of the per-check
-// table and the .docx document attached. The daemon's scheduler and `report` both build through
-// here. It never sends: the result is a ReportMail the outbox delivers.
-import type { Config } from '../config/config.ts';
+// A report as the duty team receives it, rendered into one mail: the HTML part, the plain-text part,
+// the CSV of the per-check table and the .docx document attached. The report itself is built by
+// report-request.ts. It never sends: the result is a ReportMail the outbox delivers.
 import type { ReportConfig } from '../config/report-config.ts';
 import type { ReportMail } from '../state/notification.ts';
 import { formatDateTime } from '../text/format-time.ts';
 import { wordsFor } from '../text/locale.ts';
-import { VIETNAM_TIME_ZONE, toWallClock } from '../time-zone.ts';
-import { buildReport } from './build-report.ts';
+import { toWallClock } from '../time-zone.ts';
 import { renderReportDocx } from './render-docx.ts';
 import { renderReportCsv } from './render-report-csv.ts';
 import { renderReportHtml } from './render-report-html.ts';
 import { renderReportText } from './render-report-text.ts';
-import type { Report, ReportSource, ReportWindow } from './report-model.ts';
-
-export interface ConfiguredReportOptions {
-  readonly now: Date;
-  /** Whether the source keeps per-minute history (buildReport's `history`). */
-  readonly history: boolean;
-  /** The slot it missed, when it goes out late. */
-  readonly lateFor?: Date;
-}
-
-/** The report for `window`, as `report` (or, without one, an ad-hoc report in alerting.locale) describes it. */
-export function buildConfiguredReport(
-  config: Pick<Config, 'checks' | 'alerting'>,
-  source: ReportSource,
-  window: ReportWindow,
-  report: ReportConfig | undefined,
-  options: ConfiguredReportOptions,
-): Report {
-  return buildReport(config, source, window, {
-    name: report?.name,
-    unit: report?.unit,
-    signer: report?.signer,
-    locale: report?.locale ?? config.alerting.locale,
-    now: options.now,
-    timeZone: report?.timezone ?? VIETNAM_TIME_ZONE,
-    history: options.history,
-    ...(options.lateFor === undefined ? {} : { lateFor: options.lateFor }),
-  });
-}
+import type { Report } from './report-model.ts';
 
 const CSV_TYPE = 'text/csv; charset=utf-8';
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

@@ -1,37 +1,14 @@
-// The HTTP endpoints of the daemon: /metrics, /healthz, /api/status and the status page at /. Each handler turns one
+// The HTTP endpoints of the daemon: /metrics, /healthz, /api/status, the status page at / and the report routes
+// (report-routes.ts). Each handler turns one
 // dependency into a response; sockets, 404/405/HEAD and failures are the server's job.
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Locale } from '../config/alerting-config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { createReportRoutes, type ReportRouteDependencies } from './report-routes.ts';
+import { HTML_CONTENT_TYPE, jsonResponse, NO_STORE, type RouteMethods, type Routes } from './routes-common.ts';
+import type { StatusFigures } from '../state/status-snapshot.ts';
 import { isStatusPageSnapshot, renderStatusPage } from './status-page.ts';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export interface RouteRequest {
-  readonly method: string;
-  readonly url: URL;
-  readonly headers: IncomingHttpHeaders;
-}
-
-export interface TextResponse {
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-export interface RouteResponse extends Omit<TextResponse, 'body'> {
-  /** A text, or chunks of one written as they come (chunked, no content-length). */
-  readonly body: string | AsyncIterable<Uint8Array>;
-}
-
-export type RouteHandler = (request: RouteRequest) => RouteResponse | Promise<RouteResponse>;
-
-/** The handler of each method one path answers. A GET handler also answers HEAD. */
-export type RouteMethods = Readonly<Partial<Record<Method, RouteHandler>>>;
-
-/** Exact path (no query, no trailing-slash folding) → its methods. */
-export type Routes = ReadonlyMap<string, RouteMethods>;
+export { HTML_CONTENT_TYPE, type Routes } from './routes-common.ts';
 
 export interface Health {
   readonly ok: boolean;
@@ -39,24 +16,15 @@ export interface Health {
   readonly reasons: readonly string[];
 }
 
-export interface RouteDependencies {
+export interface RouteDependencies extends ReportRouteDependencies {
   readonly metrics: Metrics;
   readonly health: () => Health;
   /** A JSON-serialisable snapshot of every check's last result and state. */
   readonly status: () => unknown;
   /** The status page's language (alerting.locale, read anew so a reload changes it); Vietnamese when absent. */
   readonly locale?: () => Locale;
-}
-
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-// Without the charset a browser may guess another encoding and show Vietnamese as mojibake.
-export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
-
-// Live state: a cached copy would mislead whoever is looking at an incident.
-const NO_STORE = { 'cache-control': 'no-store' } as const;
-
-export function jsonResponse(status: number, value: unknown): TextResponse {
-  return { status, contentType: JSON_CONTENT_TYPE, body: `${JSON.stringify(value) ?? 'null'}\n`, headers: NO_STORE };
+  /** The last 24 hours per check and the objectives, as last computed (never computed per request). */
+  readonly recent?: () => StatusFigures['recent'];
 }
 
 export function createRoutes(deps: RouteDependencies): Routes {
@@ -92,9 +60,20 @@ export function createRoutes(deps: RouteDependencies): Routes {
           const snapshot = deps.status();
           // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
           if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
-          return { status: 200, contentType: HTML_CONTENT_TYPE, body: renderStatusPage(snapshot, deps.locale?.() ?? 'vi'), headers: NO_STORE };
+          const figures: StatusFigures = { recent: deps.recent?.(), reports: readReports(deps) };
+          return { status: 200, contentType: HTML_CONTENT_TYPE, body: renderStatusPage({ ...snapshot, figures }, deps.locale?.() ?? 'vi'), headers: NO_STORE };
         },
       },
     ],
+    ...createReportRoutes(deps),
   ]);
+}
+
+/** The reports sent lately for the page; a list that cannot be read leaves the rest of the page standing. */
+function readReports(deps: RouteDependencies): StatusFigures['reports'] {
+  try {
+    return deps.reports?.() ?? [];
+  } catch {
+    return [];
+  }
 }

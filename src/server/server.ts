@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
-import { jsonResponse, type Method, type RouteHandler, type RouteMethods, type RouteResponse, type Routes, type TextResponse } from './routes.ts';
+import { jsonResponse, type Method, type RouteHandler, type RouteMethods, type RouteResponse, type Routes, type TextResponse } from './routes-common.ts';
 
 export interface HttpServer {
   /** Base URL, e.g. http://127.0.0.1:9464 (with the real port when 0 was asked for). */

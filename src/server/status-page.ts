@@ -13,17 +13,19 @@ import { wordsFor, type Words } from '../text/locale.ts';
 import { describeProbeMessage } from '../text/probe-message.ts';
 import type { CheckStatus } from '../state/check-state.ts';
 import type { Incident } from '../state/incident.ts';
-import type { CheckSnapshot, StatusSnapshot } from '../state/status-snapshot.ts';
+import type { ReportSend } from '../state/report-send.ts';
+import type { CheckRecentAvailability, CheckSnapshot, ObjectiveSnapshot, StatusFigures, StatusSnapshot } from '../state/status-snapshot.ts';
 
 /** Sync facts the page shows when a snapshot carries them (the snapshot does not yet; see status-snapshot.ts). */
 export type StatusPageSync = Pick<SyncObservation, 'mode' | 'unit' | 'lag' | 'backlog' | 'mismatchCount' | 'comparedCount'>;
 
 export type StatusPageCheck = CheckSnapshot & { readonly last?: { readonly sync?: StatusPageSync } };
 
-/** What /api/status serves in process: the snapshot plus the open incidents. */
+/** What /api/status serves in process: the snapshot plus the open incidents; the page adds the figures. */
 export type StatusPageSnapshot = Omit<StatusSnapshot, 'checks'> & {
   readonly checks: readonly StatusPageCheck[];
   readonly incidents?: readonly Incident[];
+  readonly figures?: StatusFigures;
 };
 
 /** The default (Vietnamese) page's title. */
@@ -35,7 +37,7 @@ export const CERTIFICATE_WARN_DAYS = 14;
 const CHECK_STATUSES: readonly CheckStatus[] = ['ok', 'warning', 'critical', 'unknown'];
 // Summary order: what needs attention first.
 const SUMMARY_ORDER: readonly CheckStatus[] = ['critical', 'warning', 'unknown', 'ok'];
-const COLUMN_ORDER = ['status', 'check', 'since', 'lastResult', 'latency', 'http', 'certificate', 'sync'] as const;
+const COLUMN_ORDER = ['status', 'check', 'since', 'lastResult', 'latency', 'http', 'certificate', 'sync', 'last24h'] as const;
 const NONE = '—';
 
 /** What every part of one rendering needs: the locale, its words, and the page's own moment. */
@@ -43,6 +45,8 @@ interface Page {
   readonly locale: Locale;
   readonly words: Words;
   readonly now: Date | undefined;
+  /** The last 24 hours by check name; undefined until the daemon has computed them. */
+  readonly recent: ReadonlyMap<string, CheckRecentAvailability> | undefined;
 }
 
 function columnsOf(page: Page): string[] {
@@ -148,6 +152,99 @@ function renderLastResult(last: StatusPageCheck['last'], page: Page): string {
   return lines.filter((line) => line !== '').join('');
 }
 
+const HOUR_STATES = ['up', 'down', 'excluded', 'not_observed'] as const;
+type HourStateName = (typeof HOUR_STATES)[number];
+
+/** Availability to 0.01 %, the locale's decimal mark: "99,95%". */
+function formatAvailability(percent: number, page: Page): string {
+  return `${formatNumber(percent, page.locale, 2)}%`;
+}
+
+/** A check's last 24 hours: the availability and one cell per hour, each titled with its hours and state in words. */
+function renderRecent(name: string, page: Page): string {
+  const words = page.words.page.recent;
+  if (page.recent === undefined) return `<span class="muted">${text(words.notYet)}</span>`;
+  const recent = page.recent.get(name);
+  if (recent === undefined) return NONE;
+  const figure =
+    typeof recent.availabilityPercent === 'number'
+      ? `<strong class="availability">${text(formatAvailability(recent.availabilityPercent, page))}</strong>`
+      : `<span class="muted">${text(words.noneObserved)}</span>`;
+  const cells = recent.hours.map((hour) => {
+    const state: HourStateName = (HOUR_STATES as readonly string[]).includes(hour.state) ? hour.state : 'not_observed';
+    const start = toDate(hour.start);
+    const hours = start === undefined ? NONE : `${formatClock(start)}–${formatClock(new Date(start.getTime() + 3_600_000))} ${formatDate(start, page.locale)}`;
+    const title = words.cell(hours, page.words.report.hourState[state]);
+    return `<li class="h-${state}" title="${text(title)}"><span class="visually-hidden">${text(title)}</span></li>`;
+  });
+  return `${figure}<ol class="strip" aria-label="${text(words.stripLabel(name))}">${cells.join('')}</ol>`;
+}
+
+/** A target as written: 99.5 → "99,5%", 99 → "99%", 99.95 → "99,95%". */
+function formatTarget(target: number, page: Page): string {
+  const digits = [0, 1, 2, 3].find((count) => Number(target.toFixed(count)) === target) ?? 3;
+  return `${formatNumber(target, page.locale, digits)}%`;
+}
+
+function describeObjective(objective: ObjectiveSnapshot['objective'], page: Page): string {
+  const words = page.words.page.objectives;
+  return objective.scope === 'system' ? words.system(displaySystemName(objective.name, page.locale, undefined)) : words.check(objective.name);
+}
+
+function renderObjectives(figures: StatusFigures | undefined, page: Page): string {
+  const words = page.words.page.objectives;
+  const heading = `<h2 id="objectives">${text(words.heading)}</h2>`;
+  if (figures?.recent === undefined) return `${heading}<p class="empty">${text(words.notYet)}</p>`;
+  const columns = words.columns;
+  const head = [columns.objective, columns.target, columns.soFar, columns.verdict, columns.budget]
+    .map((column) => `<th scope="col">${text(column)}</th>`)
+    .join('');
+  const rows = figures.recent.objectives.map((status) => {
+    const budget = status.budgetRemainingSeconds;
+    const cells = [
+      `<th scope="row">${text(describeObjective(status.objective, page))}</th>`,
+      `<td data-label="${text(columns.target)}">${text(words.target(formatTarget(status.objective.target, page), words.period[status.objective.period]))}</td>`,
+      `<td data-label="${text(columns.soFar)}">${typeof status.availabilityPercent === 'number' ? text(formatAvailability(status.availabilityPercent, page)) : NONE}</td>`,
+      `<td data-label="${text(columns.verdict)}" class="${status.met ? 'met' : 'not-met'}">${text(status.met ? words.met : words.notMet)}</td>`,
+      `<td data-label="${text(columns.budget)}">${text(budget >= 0 ? words.budgetLeft(formatDuration(Math.floor(budget), page.locale)) : words.budgetOver(formatDuration(Math.ceil(-budget), page.locale)))}</td>`,
+    ];
+    return `<tr data-objective="${text(status.objective.name)}" data-scope="${text(status.objective.scope)}" data-met="${status.met}">${cells.join('')}</tr>`;
+  });
+  return `${heading}<table class="plain objectives"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The link to a report's HTML view; the query is built from the record, every part encoded. */
+export function reportViewHref(send: Pick<ReportSend, 'report' | 'window'>): string {
+  const from = toDate(send.window.from)?.toISOString() ?? '';
+  const to = toDate(send.window.to)?.toISOString() ?? '';
+  return `/report?${new URLSearchParams({ from, to, name: send.report }).toString()}`;
+}
+
+function renderReports(reports: readonly ReportSend[], page: Page): string {
+  const words = page.words.page.reports;
+  const heading = `<h2 id="reports">${text(words.heading)}</h2>`;
+  if (reports.length === 0) return `${heading}<p class="empty">${text(words.none)}</p><p class="sub"><a href="/api/reports">/api/reports</a></p>`;
+  const columns = words.columns;
+  const head = [columns.report, columns.sentAt, columns.window, columns.recipients, columns.result]
+    .map((column) => `<th scope="col">${text(column)}</th>`)
+    .join('');
+  const rows = reports.map((send) => {
+    const accepted = toDate(send.acceptedAt);
+    const from = toDate(send.window.from);
+    const to = toDate(send.window.to);
+    const window = from === undefined || to === undefined ? NONE : `${formatDateTime(from, page.locale)} – ${formatDateTime(to, page.locale)}`;
+    const cells = [
+      `<th scope="row"><a href="${text(reportViewHref(send))}" title="${text(words.view)}">${text(send.report)}</a></th>`,
+      `<td data-label="${text(columns.sentAt)}">${text(formatInstant(send.queuedAt, page))}${send.late ? ` <span class="late">(${text(words.late)})</span>` : ''}</td>`,
+      `<td data-label="${text(columns.window)}">${text(window)}</td>`,
+      `<td data-label="${text(columns.recipients)}" class="recipients">${text([...send.to, ...send.cc].join(', '))}</td>`,
+      `<td data-label="${text(columns.result)}" class="${accepted === undefined ? 'pending' : 'accepted'}">${text(accepted === undefined ? words.pending : words.accepted(formatInstant(accepted, page)))}</td>`,
+    ];
+    return `<tr data-report="${text(send.report)}" data-accepted="${accepted !== undefined}">${cells.join('')}</tr>`;
+  });
+  return `${heading}<table class="plain reports"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="sub">${text(words.jsonData)}: <a href="/api/reports">/api/reports</a></p>`;
+}
+
 function renderCheckRow(check: StatusPageCheck, page: Page): string {
   const last = check.last;
   const age = formatAge(check.since, page);
@@ -165,6 +262,7 @@ function renderCheckRow(check: StatusPageCheck, page: Page): string {
     typeof last?.httpStatus === 'number' ? text(last.httpStatus) : NONE,
     renderCertificate(last, page),
     renderSync(last?.sync, page),
+    renderRecent(check.name, page),
   ];
   const columns = columnsOf(page);
   // One wrapper per cell: on a phone the cell is a two-column grid of its label and this wrapper.
@@ -297,6 +395,18 @@ table.checks{width:100%;border-collapse:collapse;background:#fff;border:1px soli
 .incident dt{color:#374151}.incident dd{margin:0}
 .held{color:#1d4ed8}
 .own-fault{color:#6b21a8}
+.strip{display:flex;gap:1px;list-style:none;margin:4px 0 0;padding:0}
+.strip li{flex:1 1 0;min-width:4px;max-width:10px;height:14px;border-radius:1px}
+.strip .h-up{background:#15803d}.strip .h-down{background:#b91c1c}
+.strip .h-excluded{background:repeating-linear-gradient(45deg,#93c5fd 0 2px,#fff 2px 4px);border:1px solid #60a5fa}
+.strip .h-not_observed{background:#fff;border:1px solid #9ca3af}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+table.plain{width:100%;border-collapse:collapse;background:#fff;border:1px solid #d1d5db}
+.plain th,.plain td{padding:6px 10px;border-top:1px solid #e5e7eb;text-align:left;vertical-align:top}
+.plain thead th{background:#f9fafb;font-size:13px;color:#374151}
+.met,.accepted{color:#15803d;font-weight:600}.not-met,.pending{color:#b91c1c;font-weight:600}
+.late{color:#b45309}
+.recipients{overflow-wrap:anywhere}
 footer{margin:24px 0 0;color:#6b7280;font-size:12px}
 @media (max-width:600px){
 body{padding:8px}
@@ -309,6 +419,11 @@ table.checks{border:0;background:none}
 .checks td.none{display:none}
 .checks td::before{content:attr(data-label);color:#4b5563;font-weight:600}
 .incident dl{grid-template-columns:1fr}
+.plain thead{display:none}
+table.plain,.plain tbody,.plain tr,.plain td,.plain th{display:block;width:100%}
+.plain tr{border-top:1px solid #d1d5db}
+.plain td{display:grid;grid-template-columns:34% 1fr;gap:8px;border-top:1px solid #f3f4f6}
+.plain td::before{content:attr(data-label);color:#4b5563;font-weight:600}
 }
 @media print{body{background:#fff}.badge{color:#000;border-color:#000;background:none}}
 `;
@@ -316,7 +431,13 @@ table.checks{border:0;background:none}
 /** The whole page, Vietnamese unless told otherwise. Times are Vietnam wall-clock (UTC+7), whatever the machine's time zone. */
 export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 'vi'): string {
   const now = toDate(snapshot.generatedAt);
-  const page: Page = { locale, words: wordsFor(locale), now };
+  const recent = snapshot.figures?.recent;
+  const page: Page = {
+    locale,
+    words: wordsFor(locale),
+    now,
+    recent: recent === undefined ? undefined : new Map(recent.checks.map((check) => [check.name, check])),
+  };
   const words = page.words.page;
   const checks = snapshot.checks;
   const generated = now === undefined ? NONE : formatDateTime(now, locale);
@@ -324,6 +445,7 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
   const meta = [
     snapshot.location === undefined ? undefined : `${text(page.words.labels.location)}: <strong>${text(snapshot.location)}</strong>`,
     `${text(words.updatedAt.before)} <strong>${text(generated)}</strong> ${text(words.updatedAt.after)}`,
+    `<a href="#reports">${text(words.reports.heading)}</a>`,
   ].filter((part) => part !== undefined);
   const footer = [
     `dvc-sentinel ${text(snapshot.version)}`,
@@ -351,6 +473,8 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
     `<h2 id="checks">${text(words.checksHeading)}</h2>`,
     renderChecks(checks, page),
     renderIncidents(snapshot.incidents ?? [], checks, page),
+    renderObjectives(snapshot.figures, page),
+    renderReports(snapshot.figures?.reports ?? [], page),
     `<footer><p>${footer.join(' · ')}</p>${aside}</footer>`,
     '</main>',
     '</body>',

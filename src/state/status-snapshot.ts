@@ -3,6 +3,7 @@
 import type { Check, Config } from '../config/config.ts';
 import type { ProbeMessage } from '../probes/probe.ts';
 import type { CheckState } from './check-state.ts';
+import type { ReportSend } from './report-send.ts';
 
 export interface CheckSnapshot {
   readonly name: string;
@@ -36,6 +37,38 @@ export interface CheckSnapshot {
       readonly mismatchSeconds?: number;
     };
   };
+}
+
+/** One local hour of a check's last 24 hours: the report's rule (down if anything was down, else up if watched, …). */
+export interface HourCell {
+  readonly start: Date | string;
+  readonly state: 'up' | 'down' | 'excluded' | 'not_observed';
+}
+
+/** A check's last 24 hours (the current local hour and the 23 before it), from the daemon's live figures. */
+export interface CheckRecentAvailability {
+  readonly name: string;
+  /** Absent when nothing was observed. */
+  readonly availabilityPercent?: number;
+  readonly downSeconds: number;
+  readonly hours: readonly HourCell[];
+}
+
+/** An objective over its period so far (report/objectives.ts). */
+export interface ObjectiveSnapshot {
+  readonly objective: { readonly scope: 'system' | 'check'; readonly name: string; readonly target: number; readonly period: 'month' | 'week' | 'day' };
+  readonly availabilityPercent?: number;
+  readonly met: boolean;
+  readonly downSeconds: number;
+  readonly allowedDownSeconds: number;
+  readonly budgetRemainingSeconds: number;
+}
+
+/** What the status page shows beyond the live state: the last 24 hours, the objectives and the reports sent. */
+export interface StatusFigures {
+  /** Undefined until the daemon's first computation ends. */
+  readonly recent?: { readonly checks: readonly CheckRecentAvailability[]; readonly objectives: readonly ObjectiveSnapshot[] };
+  readonly reports: readonly ReportSend[];
 }
 
 export interface StatusSnapshot {

@@ -272,6 +272,7 @@ export interface PageWords {
     readonly http: string;
     readonly certificate: string;
     readonly sync: string;
+    readonly last24h: string;
   };
   readonly noResult: string;
   readonly addresses: (list: string) => string;
@@ -305,6 +306,38 @@ export interface PageWords {
   readonly startedAt: (at: string) => string;
   readonly refresh: (seconds: string) => string;
   readonly jsonData: string;
+  /** The last 24 hours of a check: its availability and a strip of one cell per hour. */
+  readonly recent: {
+    readonly notYet: string;
+    readonly noneObserved: string;
+    readonly stripLabel: (check: string) => string;
+    /** A cell's title: "02:00–03:00 ngày 03/12/2026: gián đoạn". */
+    readonly cell: (hours: string, state: string) => string;
+  };
+  readonly objectives: {
+    readonly heading: string;
+    readonly notYet: string;
+    readonly columns: { readonly objective: string; readonly target: string; readonly soFar: string; readonly verdict: string; readonly budget: string };
+    readonly system: (name: string) => string;
+    readonly check: (name: string) => string;
+    readonly period: Readonly<Record<'month' | 'week' | 'day', string>>;
+    readonly target: (percent: string, period: string) => string;
+    readonly met: string;
+    readonly notMet: string;
+    readonly budgetLeft: (duration: string) => string;
+    readonly budgetOver: (duration: string) => string;
+  };
+  readonly reports: {
+    /** The heading and the link to it: "Báo cáo". */
+    readonly heading: string;
+    readonly none: string;
+    readonly columns: { readonly report: string; readonly sentAt: string; readonly window: string; readonly recipients: string; readonly result: string };
+    readonly accepted: (at: string) => string;
+    readonly pending: string;
+    readonly late: string;
+    readonly view: string;
+    readonly jsonData: string;
+  };
   /** A line for readers of another language, with its lang; absent when the page is already in it. */
   readonly aside?: { readonly lang: string; readonly text: string };
 }

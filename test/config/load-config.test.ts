@@ -64,6 +64,14 @@ const INVALID: readonly (readonly [string, number, number, string, string, numbe
   ['invalid-missing-env.yaml', 8, 22, 'checks[0].headers.Authorization', 'environment variable SENTINEL_FIXTURE_UNSET_TOKEN is not set'],
   ['invalid-multiple-documents.yaml', 7, 1, '', 'more than one YAML document'],
   ['invalid-name-chars.yaml', 3, 11, 'checks[0].name', '"Portal_Home" must be 1-63 characters of a-z, 0-9 and "-"'],
+  ['invalid-objective-both.yaml', 3, 32, 'objectives[0].check', 'give either "system" or "check", not both'],
+  ['invalid-objective-duplicate.yaml', 4, 14, 'objectives[1].check', 'a second objective for check "portal-home" (also objectives[0])'],
+  ['invalid-objective-neither.yaml', 3, 5, 'objectives[0]', 'needs "system" or "check"'],
+  ['invalid-objective-period.yaml', 3, 50, 'objectives[0].period', '"year" is not allowed; use one of "month", "week", "day"'],
+  ['invalid-objective-target-range.yaml', 3, 35, 'objectives[0].target', '150 must be above 0% and at most 100%'],
+  ['invalid-objective-target.yaml', 3, 35, 'objectives[0].target', '"99,5%" is not a percentage; write e.g. "99.5%"'],
+  ['invalid-objective-unknown-check.yaml', 3, 14, 'objectives[0].check', 'no check named "portal-hom"'],
+  ['invalid-objective-unknown-system.yaml', 3, 15, 'objectives[0].system', 'no check has system "provincial-portal"'],
   ['invalid-port-range.yaml', 3, 92, 'checks[0].port', 'must be at most 65535'],
   ['invalid-record-type.yaml', 7, 17, 'checks[0].recordType', '"SRV" is not allowed; use one of "A", "AAAA", "CNAME", "MX", "NS", "TXT"'],
   ['invalid-report-deadline.yaml', 5, 15, 'reports[0].deadline', '"4pm" must be a local time "HH:MM"'],
@@ -130,6 +138,20 @@ describe('loadConfig on valid files', () => {
       followRedirects: false,
     });
     expect(check.expect.maxBodyBytes).toBe(1024 * 1024);
+  });
+
+  it('reads objectives: the target as percent, the period defaulted to month', () => {
+    const file = writeConfig(`objectives:
+  - { system: national-portal, target: 99.5% }
+  - { check: portal-home, target: 99, period: week }
+checks:
+  - { name: portal-home, system: national-portal, kind: http, url: "https://dichvucong.gov.vn/" }
+`);
+    expect(loadConfig(file, {}).config.objectives).toEqual([
+      { scope: 'system', name: 'national-portal', target: 99.5, period: 'month' },
+      { scope: 'check', name: 'portal-home', target: 99, period: 'week' },
+    ]);
+    expect(loadConfig(fixture('valid-minimal.yaml'), {}).config.objectives).toEqual([]);
   });
 
   it('reads reports with their defaults', () => {

@@ -102,6 +102,21 @@ describe('createMetrics', () => {
     expect(valueOf(scraped, 'dvc_maintenance_active', { check: 'igate-tcp' })).toBe(0);
   });
 
+  it('publishes each objective’s error budget by name and scope, and drops objectives no longer given', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    metrics.setObjectiveBudgets([
+      { scope: 'system', name: 'national-portal', budgetRemainingSeconds: 10_392 },
+      { scope: 'check', name: 'portal-home', budgetRemainingSeconds: -936 },
+    ]);
+    let scraped = await scrape(metrics);
+    expect(valueOf(scraped, 'dvc_objective_budget_remaining_seconds', { objective: 'national-portal', scope: 'system' })).toBe(10_392);
+    expect(valueOf(scraped, 'dvc_objective_budget_remaining_seconds', { objective: 'portal-home', scope: 'check' })).toBe(-936);
+    metrics.setObjectiveBudgets([{ scope: 'check', name: 'portal-home', budgetRemainingSeconds: 120.5 }]);
+    scraped = await scrape(metrics);
+    expect(select(scraped, 'dvc_objective_budget_remaining_seconds')).toHaveLength(1);
+    expect(valueOf(scraped, 'dvc_objective_budget_remaining_seconds', { objective: 'portal-home', scope: 'check' })).toBe(120.5);
+  });
+
   it('publishes sync lag, backlog and watermarks from the last sync result, and drops them when unknown', async () => {
     const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
     const [sync, counter] = makeChecks([
@@ -223,6 +238,7 @@ describe('createMetrics', () => {
       dvc_maintenance_active: 'gauge',
       dvc_report_last_success_timestamp_seconds: 'gauge',
       dvc_report_deadline_missed_total: 'counter',
+      dvc_objective_budget_remaining_seconds: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };

@@ -237,7 +237,7 @@ describe('renderStatusPage', () => {
         ],
       }),
     );
-    const groups = [...page.matchAll(/<tbody data-system="([^"]*)"><tr class="system"><th colspan="8" scope="rowgroup">(.*?)<\/th><\/tr>(.*?)<\/tbody>/g)].map(
+    const groups = [...page.matchAll(/<tbody data-system="([^"]*)"><tr class="system"><th colspan="9" scope="rowgroup">(.*?)<\/th><\/tr>(.*?)<\/tbody>/g)].map(
       (match) => ({
         system: match[1],
         heading: match[2],
@@ -481,7 +481,7 @@ describe('renderStatusPage', () => {
   it('labels every cell, so that narrow screens can show a row as a card', () => {
     const row = rowOf(renderStatusPage(snapshot()), 'national-home');
     const labels = [...row.matchAll(/<td data-label="([^"]*)"/g)].map((match) => match[1]);
-    expect(labels).toEqual(['Tình trạng', 'Kiểm tra', 'Từ lúc', 'Kết quả gần nhất', 'Độ trễ', 'HTTP', 'Chứng chỉ', 'Đồng bộ']);
+    expect(labels).toEqual(['Tình trạng', 'Kiểm tra', 'Từ lúc', 'Kết quả gần nhất', 'Độ trễ', 'HTTP', 'Chứng chỉ', 'Đồng bộ', '24 giờ qua']);
     expect(renderStatusPage(snapshot())).toMatch(/@media \(max-width:600px\)\{[^]*\.checks td::before\{content:attr\(data-label\)/);
   });
 });

@@ -117,6 +117,7 @@ export async function renderExampleMetrics(): Promise<string> {
   metrics.setReports(['daily']);
   metrics.recordReportSuccess('daily', finishedAt);
   metrics.recordReportDeadlineMissed('daily');
+  metrics.setObjectiveBudgets([{ scope: 'system', name: 'national-portal', budgetRemainingSeconds: 10_392 }]);
   return (await metrics.render()).body;
 }
 

@@ -1,0 +1,42 @@
+// What every route shares: the request and response shapes, the content types and the JSON
+// response. Apart from routes.ts so that route modules can use them without importing each other.
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: IncomingHttpHeaders;
+}
+
+export interface TextResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RouteResponse extends Omit<TextResponse, 'body'> {
+  /** A text, or chunks of one written as they come (chunked, no content-length). */
+  readonly body: string | AsyncIterable<Uint8Array>;
+}
+
+export type RouteHandler = (request: RouteRequest) => RouteResponse | Promise<RouteResponse>;
+
+/** The handler of each method one path answers. A GET handler also answers HEAD. */
+export type RouteMethods = Readonly<Partial<Record<Method, RouteHandler>>>;
+
+/** Exact path (no query, no trailing-slash folding) → its methods. */
+export type Routes = ReadonlyMap<string, RouteMethods>;
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+// Without the charset a browser may guess another encoding and show Vietnamese as mojibake.
+export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
+
+// Live state: a cached copy would mislead whoever is looking at an incident.
+export const NO_STORE = { 'cache-control': 'no-store' } as const;
+
+export function jsonResponse(status: number, value: unknown): TextResponse {
+  return { status, contentType: JSON_CONTENT_TYPE, body: `${JSON.stringify(value) ?? 'null'}\n`, headers: NO_STORE };
+}
