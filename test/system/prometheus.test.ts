@@ -214,6 +214,9 @@ describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel
       'overview.json "Lượt kiểm tra bị bỏ qua"': 'no run overlaps its next slot',
       'overview.json "Hồ sơ lệch trạng thái"': 'the simulator config has no parity check',
       'check.json "Lệch trạng thái hồ sơ"': 'the simulator config has no parity check',
+      'overview.json "Báo cáo gửi gần nhất"': 'the simulator config schedules no report (sending is tested in test/daemon-report.test.ts)',
+      'overview.json "Báo cáo trễ hạn (7 ngày)"': 'no report misses its deadline',
+      'overview.json "Thời gian gián đoạn còn được phép theo mục tiêu"': 'the simulator config sets no objective (the metric is tested in test/daemon.test.ts)',
     };
     const panels = [...new Set(queries.map((query) => query.panel))];
     expect(panels).toEqual(expect.arrayContaining(Object.keys(quietWhileHealthy)));
