@@ -5,6 +5,7 @@ import { matchesCheckPattern } from './check-pattern.ts';
 import type { Config } from './config.ts';
 import type { ConfigInput } from './schema.ts';
 import type { PathIssue } from './translate-zod-issues.ts';
+import { isTimeZone } from './is-time-zone.ts';
 
 export function findAlertingIssues(input: ConfigInput, config: Config): { issues: PathIssue[]; warnings: PathIssue[] } {
   const issues: PathIssue[] = [];
@@ -92,13 +93,4 @@ function findDependencyCycle(config: Config): string[] | undefined {
     if (found) return found;
   }
   return undefined;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,6 +3,7 @@
 import cron from 'node-cron';
 import type { ConfigInput } from './schema.ts';
 import type { PathIssue } from './translate-zod-issues.ts';
+import { isTimeZone } from './is-time-zone.ts';
 
 export function findReportIssues(input: ConfigInput): PathIssue[] {
   const issues: PathIssue[] = [];
@@ -24,13 +25,4 @@ export function findReportIssues(input: ConfigInput): PathIssue[] {
     }
   });
   return issues;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
