@@ -14,23 +14,26 @@ import { deserialize, toEpochMs } from './serialize.ts';
 
 /**
  * A failure reason's number in history_raw's packed results. Append-only: a stored number means
- * what it meant when it was written, so a new reason takes the next number and none moves.
+ * what it meant when it was written, so a new reason takes the next number and none moves. A
+ * Record, so the compiler refuses a reason without a number (it would be stored as another).
  */
-const REASON_CODES: readonly FailureReason[] = [
-  'dns',
-  'connect',
-  'tls',
-  'timeout',
-  'http_status',
-  'blocked',
-  'assertion',
-  'body_too_large',
-  'latency',
-  'protocol',
-  'sync_lag',
-  'internal',
-];
-const REASON_CODE = new Map(REASON_CODES.map((reason, index) => [reason, index]));
+const REASON_CODE: Readonly<Record<FailureReason, number>> = {
+  dns: 0,
+  connect: 1,
+  tls: 2,
+  timeout: 3,
+  http_status: 4,
+  blocked: 5,
+  assertion: 6,
+  body_too_large: 7,
+  latency: 8,
+  protocol: 9,
+  sync_lag: 10,
+  internal: 11,
+};
+const REASON_CODES: readonly FailureReason[] = (Object.entries(REASON_CODE) as [FailureReason, number][])
+  .sort(([, a], [, b]) => a - b)
+  .map(([reason]) => reason);
 const STATUS_CODES: readonly Status[] = ['ok', 'warning', 'critical'];
 
 /** One probe result as history keeps it: no message (it may quote an endpoint), no secrets. */
@@ -215,7 +218,7 @@ function packedOf(result: RawResult, checkId: number): PackedResult {
     checkId,
     atMs: toEpochMs(result.at, `history result of ${result.check}`),
     status: STATUS_CODES.indexOf(result.status),
-    ...(result.reason === undefined ? {} : { reason: REASON_CODE.get(result.reason) ?? REASON_CODE.get('internal')! }),
+    ...(result.reason === undefined ? {} : { reason: REASON_CODE[result.reason] }),
     durationMs: result.durationMs,
     ...(result.httpStatus === undefined ? {} : { httpStatus: result.httpStatus }),
     ...(result.syncLag === undefined ? {} : { syncLag: result.syncLag }),
