@@ -230,6 +230,8 @@ function renderReports(reports: readonly ReportSend[], page: Page): string {
     .join('');
   const rows = reports.map((send) => {
     const accepted = toDate(send.acceptedAt);
+    const missed = accepted === undefined ? toDate(send.deadlineMissedAt) : undefined;
+    const result = accepted === undefined ? words.pending : words.accepted(formatInstant(accepted, page));
     const from = toDate(send.window.from);
     const to = toDate(send.window.to);
     const window = from === undefined || to === undefined ? NONE : `${formatDateTime(from, page.locale)} – ${formatDateTime(to, page.locale)}`;
@@ -238,11 +240,33 @@ function renderReports(reports: readonly ReportSend[], page: Page): string {
       `<td data-label="${text(columns.sentAt)}">${text(formatInstant(send.queuedAt, page))}${send.late ? ` <span class="late">(${text(words.late)})</span>` : ''}</td>`,
       `<td data-label="${text(columns.window)}">${text(window)}</td>`,
       `<td data-label="${text(columns.recipients)}" class="recipients">${text([...send.to, ...send.cc].join(', '))}</td>`,
-      `<td data-label="${text(columns.result)}" class="${accepted === undefined ? 'pending' : 'accepted'}">${text(accepted === undefined ? words.pending : words.accepted(formatInstant(accepted, page)))}</td>`,
+      missed === undefined
+        ? `<td data-label="${text(columns.result)}" class="${accepted === undefined ? 'pending' : 'accepted'}">${text(result)}</td>`
+        : `<td data-label="${text(columns.result)}" class="deadline-missed">${text(result)}<br><strong>${text(words.deadlineMissed(formatInstant(missed, page)))}</strong></td>`,
     ];
-    return `<tr data-report="${text(send.report)}" data-accepted="${accepted !== undefined}">${cells.join('')}</tr>`;
+    const flag = missed === undefined ? '' : ' class="deadline-missed" data-deadline-missed="true"';
+    return `<tr data-report="${text(send.report)}" data-accepted="${accepted !== undefined}"${flag}>${cells.join('')}</tr>`;
   });
   return `${heading}<table class="plain reports"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="sub">${text(words.jsonData)}: <a href="/api/reports">/api/reports</a></p>`;
+}
+
+/** How far back a missed deadline still puts the red line at the top of the page. */
+const DEADLINE_ALERT_MS = 24 * 3_600_000;
+
+/**
+ * The red line under the overall verdict while a report of the last day missed its deadline and
+ * the mail server has still not accepted it; nothing otherwise. One line names every such report.
+ */
+function renderDeadlineAlert(reports: readonly ReportSend[], page: Page): string {
+  const now = page.now?.getTime();
+  if (now === undefined) return '';
+  const names = new Set<string>();
+  for (const send of reports) {
+    const missed = toDate(send.deadlineMissedAt)?.getTime();
+    if (missed !== undefined && toDate(send.acceptedAt) === undefined && missed > now - DEADLINE_ALERT_MS) names.add(send.report);
+  }
+  if (names.size === 0) return '';
+  return `<p class="deadline-alert" role="alert"><a href="#reports">${text(page.words.page.reports.deadlineAlert([...names].join(', ')))}</a></p>`;
 }
 
 function renderCheckRow(check: StatusPageCheck, page: Page): string {
@@ -395,6 +419,8 @@ table.checks{width:100%;border-collapse:collapse;background:#fff;border:1px soli
 .incident dt{color:#374151}.incident dd{margin:0}
 .held{color:#1d4ed8}
 .own-fault{color:#6b21a8}
+.deadline-alert{margin:0 0 12px;padding:8px 12px;background:#fef2f2;border:1px solid #b91c1c;border-left-width:8px;border-radius:6px;font-weight:700}
+.deadline-alert a,.reports .deadline-missed{color:#b91c1c}
 .strip{display:flex;gap:1px;list-style:none;margin:4px 0 0;padding:0}
 .strip li{flex:1 1 0;min-width:4px;max-width:10px;height:14px;border-radius:1px}
 .strip .h-up{background:#15803d}.strip .h-down{background:#b91c1c}
@@ -469,6 +495,7 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
     `<h1>${text(words.title)}</h1>`,
     `<p class="meta">${meta.join(' · ')}</p>`,
     `<p class="overall">${text(describeOverall(snapshot.summary, page))}</p>`,
+    renderDeadlineAlert(snapshot.figures?.reports ?? [], page),
     renderSummary(snapshot.summary, page),
     `<h2 id="checks">${text(words.checksHeading)}</h2>`,
     renderChecks(checks, page),

@@ -650,6 +650,8 @@ export const en: Words = {
       late: 'sent late',
       view: 'View report',
       jsonData: 'JSON list',
+      deadlineMissed: (at) => `Report deadline missed at ${at}`,
+      deadlineAlert: (reports) => `Report deadline missed: ${reports} not yet accepted by the mail server`,
     },
   },
 };

@@ -337,6 +337,10 @@ export interface PageWords {
     readonly late: string;
     readonly view: string;
     readonly jsonData: string;
+    /** In red beside a send the mail server had not accepted by the report's deadline: "Quá hạn gửi báo cáo lúc 15:55:00". */
+    readonly deadlineMissed: (at: string) => string;
+    /** The red line at the top while a report of the last day missed its deadline and is still not accepted; `reports` names them. */
+    readonly deadlineAlert: (reports: string) => string;
   };
   /** A line for readers of another language, with its lang; absent when the page is already in it. */
   readonly aside?: { readonly lang: string; readonly text: string };

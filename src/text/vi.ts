@@ -665,6 +665,8 @@ export const vi: Words = {
       late: 'gửi muộn',
       view: 'Xem báo cáo',
       jsonData: 'danh sách JSON',
+      deadlineMissed: (at) => `Quá hạn gửi báo cáo lúc ${at}`,
+      deadlineAlert: (reports) => `Quá hạn gửi báo cáo: ${reports} chưa được máy chủ thư nhận`,
     },
     aside: { lang: 'en', text: 'Live status of this dvc-sentinel instance, in Vietnamese; machine-readable JSON at /api/status.' },
   },
