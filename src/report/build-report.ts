@@ -1,5 +1,6 @@
 // Builds the report for a window from the config, history minutes and incidents: every figure a
-// renderer prints, nothing worded, and each objective over its period up to the window's end. Pure: the source is read, never written, and the clock is given.
+// renderer prints, nothing worded, and each objective over its period up to the window's end.
+// Pure: the source is read, never written, and the clock is given.
 // Also the windows a report can cover (a local day, since the previous scheduled time, a week, a
 // month), computed in the report's time zone whatever the machine's.
 import type { Locale } from '../config/alerting-config.ts';
