@@ -1,9 +1,11 @@
 // Builds the report for a window from the config, history minutes and incidents: every figure a
-// renderer prints, nothing worded. Pure: the source is read, never written, and the clock is given.
+// renderer prints, nothing worded, and each objective over its period up to the window's end.
+// Pure: the source is read, never written, and the clock is given.
 // Also the windows a report can cover (a local day, since the previous scheduled time, a week, a
 // month), computed in the report's time zone whatever the machine's.
 import type { Locale } from '../config/alerting-config.ts';
 import type { Check, Config } from '../config/config.ts';
+import type { ObjectiveConfig } from '../config/objective-config.ts';
 import type { FailureReason } from '../probes/probe.ts';
 import type { MinuteFigures } from '../state/history.ts';
 import type { Incident } from '../state/incident.ts';
@@ -26,7 +28,9 @@ import {
   type MaintenanceOccurrence,
   type Timeline,
 } from './availability.ts';
+import { evaluateObjective, periodAt } from './objectives.ts';
 import type {
+  AvailabilityFigures,
   CheckFigures,
   HourState,
   HourStrip,
@@ -34,6 +38,7 @@ import type {
   MaintenanceSpan,
   Report,
   ReportIncident,
+  ReportObjective,
   ReportSource,
   ReportWindow,
   SyncFigures,
@@ -58,13 +63,53 @@ export interface BuildReportOptions {
    * own-fault incident says otherwise, and probe counts and latencies are absent.
    */
   readonly history?: boolean;
+  /**
+   * The config's objectives, for the report to show; absent for figures alone (the live figures
+   * build a report per hour and must not recount whole periods inside each).
+   */
+  readonly objectives?: readonly ObjectiveConfig[];
 }
 
 const HOUR_MS = 3_600_000;
 
-export function buildReport(config: Pick<Config, 'checks' | 'alerting'>, source: ReportSource, asked: ReportWindow, options: BuildReportOptions): Report {
+type ReportedConfig = Pick<Config, 'checks' | 'alerting'>;
+
+export function buildReport(config: ReportedConfig, source: ReportSource, asked: ReportWindow, options: BuildReportOptions): Report {
   const window: ReportWindow = { from: asked.from, to: asked.to > options.now ? options.now : asked.to };
-  const history = options.history ?? true;
+  const figures = windowFigures(config, source, window, options.history ?? true);
+  const { checks, systems, incidents, occurrences, systemTimelines } = figures;
+  const reportIncidents = describeIncidents(incidents, window, options.now, source.notificationsSent?.(incidents.map((incident) => incident.id)));
+  const objectives =
+    options.objectives === undefined ? undefined : objectiveFigures(config, options.objectives, source, window, options.history ?? true, figures);
+  return {
+    name: options.name,
+    unit: options.unit,
+    signer: options.signer,
+    locale: options.locale,
+    generatedAt: options.now,
+    window,
+    lateFor: options.lateFor,
+    verdict: verdictOf(checks, reportIncidents, incidents, window),
+    checks,
+    systems,
+    incidents: reportIncidents,
+    maintenance: maintenanceSpans(occurrences, config.checks, window),
+    hours: [...systemTimelines].map(([system, timeline]) => hourStrip(system, timeline, options.timeZone ?? VIETNAM_TIME_ZONE)),
+    ...(objectives === undefined ? {} : { objectives }),
+  };
+}
+
+interface WindowFigures {
+  readonly checks: CheckFigures[];
+  readonly systems: SystemFigures[];
+  readonly incidents: readonly Incident[];
+  readonly occurrences: readonly MaintenanceOccurrence[];
+  /** In the order systems are first named by the checks. */
+  readonly systemTimelines: ReadonlyMap<string, Timeline>;
+}
+
+/** The per-check and per-system figures of a window (already cut at now). */
+function windowFigures(config: ReportedConfig, source: ReportSource, window: ReportWindow, history: boolean): WindowFigures {
   const maintenance = config.alerting.maintenance;
   const minutesByCheck = groupBy(history ? [...source.minutes(window)] : [], (minute) => minute.check);
   const incidents = window.to > window.from ? source.incidents(window) : [];
@@ -112,23 +157,55 @@ export function buildReport(config: Pick<Config, 'checks' | 'alerting'>, source:
       latency: latencyFigures(latency),
     };
   });
+  return { checks, systems, incidents, occurrences, systemTimelines };
+}
 
-  const reportIncidents = describeIncidents(incidents, window, options.now, source.notificationsSent?.(incidents.map((incident) => incident.id)));
-  return {
-    name: options.name,
-    unit: options.unit,
-    signer: options.signer,
-    locale: options.locale,
-    generatedAt: options.now,
-    window,
-    lateFor: options.lateFor,
-    verdict: verdictOf(checks, reportIncidents, incidents, window),
-    checks,
-    systems,
-    incidents: reportIncidents,
-    maintenance: maintenanceSpans(occurrences, config.checks, window),
-    hours: systemNames.map((system) => hourStrip(system, systemTimelines.get(system)!, options.timeZone ?? VIETNAM_TIME_ZONE)),
-  };
+// ---- objectives ------------------------------------------------------------------------------
+
+/**
+ * Each objective over the calendar period holding the window's last instant, from the period's
+ * start to the window's end (so a report of November shows November whole). Periods are local
+ * Vietnamese time, as the status page and the metric count them; the arithmetic is objectives.ts'.
+ */
+function objectiveFigures(
+  config: ReportedConfig,
+  objectives: readonly ObjectiveConfig[],
+  source: ReportSource,
+  window: ReportWindow,
+  history: boolean,
+  own: WindowFigures,
+): ReportObjective[] | undefined {
+  if (objectives.length === 0) return undefined;
+  const last = new Date(Math.max(window.from.getTime(), window.to.getTime() - 1));
+  const byStart = new Map<number, WindowFigures>();
+  return objectives.map((objective): ReportObjective => {
+    const period = periodAt(objective.period, last, VIETNAM_TIME_ZONE);
+    const start = period.from.getTime();
+    let figures = byStart.get(start) ?? (start === window.from.getTime() ? own : undefined);
+    if (figures === undefined) {
+      figures = windowFigures(config, source, { from: period.from, to: window.to }, history);
+      byStart.set(start, figures);
+    }
+    const rows: readonly (AvailabilityFigures & { readonly name: string })[] = objective.scope === 'check' ? figures.checks : figures.systems;
+    const status = evaluateObjective(
+      objective,
+      period,
+      window.to,
+      rows.find((row) => row.name === objective.name),
+    );
+    return {
+      scope: objective.scope,
+      name: objective.name,
+      target: objective.target,
+      period: objective.period,
+      bounds: period,
+      availabilityPercent: status.availabilityPercent,
+      downSeconds: status.downSeconds,
+      met: status.met,
+      budgetRemainingSeconds: status.budgetRemainingSeconds,
+      ...(status.unknown === true ? { unknown: true } : {}),
+    };
+  });
 }
 
 // ---- per-check figures from history ---------------------------------------------------------

@@ -29,6 +29,7 @@ import { wordsFor, type Words } from '../text/locale.ts';
 import { probableCause } from '../text/probable-cause.ts';
 import { toWallClock, VIETNAM_TIME_ZONE } from '../time-zone.ts';
 import type { AvailabilityFigures, CheckFigures, LatencyFigures, Report, ReportIncident, SyncFigures } from './report-model.ts';
+import { objectiveTable } from './report-view.ts';
 
 /** The lines a province sets to match the form its police expect. */
 export interface DocxLayout {
@@ -179,7 +180,8 @@ function operation(context: Context): (Paragraph | Table)[] {
     ...uncounted,
     subHeading('2', reportWords.frame.byCheck),
     figureTable(checkHeads, checkRows, checkWidths, groupRows),
-    subHeading('3', reportWords.sections.maintenance),
+    ...objectives(context),
+    subHeading(report.objectives?.length ? '4' : '3', reportWords.sections.maintenance),
     ...(report.maintenance.length === 0
       ? [body([text(reportWords.noMaintenance)])]
       : report.maintenance.map((span) =>
@@ -187,6 +189,21 @@ function operation(context: Context): (Paragraph | Table)[] {
             `${span.name}: ${formatDateTime(span.from, locale)} – ${formatDateTime(span.to, locale)}${span.checks.length > 0 ? ` (${span.checks.join(', ')})` : ''}`,
           ),
         )),
+  ];
+}
+
+/** I.3, when the config sets objectives: each over its period up to the window's end. */
+function objectives(context: Context): (Paragraph | Table)[] {
+  const { report, words, locale } = context;
+  if (report.objectives === undefined || report.objectives.length === 0) return [];
+  const { header, rows } = objectiveTable(report.objectives, locale, (label) => systemName(context, label));
+  return [
+    subHeading('3', words.report.objectives.heading),
+    figureTable(
+      header,
+      rows.map((row) => [...row]),
+      [1900, 1400, 1800, 1350, 1000, 1940],
+    ),
   ];
 }
 

@@ -36,6 +36,9 @@ export function renderReportHtml(report: Report): string {
   heading(view.sections.operation, 1);
   parts.push(`<h3 style="font-size:14px;margin:8px 0 4px 0">${e(view.bySystem)}</h3>`, table(view.systems));
   parts.push(`<h3 style="font-size:14px;margin:8px 0 4px 0">${e(view.byCheck)}</h3>`, table(view.checks));
+  if (view.objectives !== undefined) {
+    parts.push(`<h3 style="font-size:14px;margin:8px 0 4px 0">${e(view.objectives.heading)}</h3>`, table(view.objectives.table));
+  }
   if (view.strips.length > 0) {
     parts.push(`<h3 style="font-size:14px;margin:8px 0 4px 0">${e(view.hoursHeading)}</h3>`, strips(view), legend(view));
   }

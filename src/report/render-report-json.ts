@@ -1,7 +1,7 @@
-// The report as JSON for scripts (`report --format json`). The names of window, checks, systems
-// and incidents and of their figures are a contract (README, "Reports"): add, never rename. Times
+// The report as JSON for scripts (`report --format json`). The names of window, checks, systems,
+// incidents and objectives and of their figures are a contract (README, "Reports"): add, never rename. Times
 // are ISO-8601 in UTC, durations and latencies in seconds; a figure nothing measured is null.
-import type { CheckFigures, LatencyFigures, Report, ReportIncident, SystemFigures } from './report-model.ts';
+import type { CheckFigures, LatencyFigures, Report, ReportIncident, ReportObjective, SystemFigures } from './report-model.ts';
 
 export function renderReportJson(report: Report): string {
   return `${JSON.stringify(reportToJson(report), null, 2)}\n`;
@@ -22,6 +22,7 @@ export function reportToJson(report: Report): Record<string, unknown> {
     incidents: report.incidents.map(incidentToJson),
     maintenance: report.maintenance.map((span) => ({ name: span.name, from: span.from.toISOString(), to: span.to.toISOString(), checks: span.checks })),
     hours: report.hours.map((strip) => ({ system: strip.system, hours: strip.hours.map((hour) => ({ start: hour.start.toISOString(), state: hour.state })) })),
+    objectives: (report.objectives ?? []).map(objectiveToJson),
   };
 }
 
@@ -71,6 +72,22 @@ function incidentToJson(incident: ReportIncident): Record<string, unknown> {
     ownFault: incident.ownFault ?? false,
     heldChecks: incident.heldChecks,
     notificationsSent: incident.notificationsSent,
+  };
+}
+
+function objectiveToJson(objective: ReportObjective): Record<string, unknown> {
+  return {
+    scope: objective.scope,
+    name: objective.name,
+    targetPercent: objective.target,
+    period: objective.period,
+    periodFrom: objective.bounds.from.toISOString(),
+    periodTo: objective.bounds.to.toISOString(),
+    availabilityPercent: objective.availabilityPercent === undefined ? null : round(objective.availabilityPercent, 4),
+    downSeconds: round(objective.downSeconds, 3),
+    met: objective.met,
+    budgetRemainingSeconds: round(objective.budgetRemainingSeconds, 3),
+    unknown: objective.unknown ?? false,
   };
 }
 

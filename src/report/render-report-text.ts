@@ -19,6 +19,7 @@ export function renderReportText(report: Parameters<typeof viewReport>[0]): stri
 
   heading(1, view.sections.operation);
   lines.push(`${view.bySystem}:`, ...table(view.systems), '', `${view.byCheck}:`, ...table(view.checks));
+  if (view.objectives !== undefined) lines.push('', `${view.objectives.heading}:`, ...table(view.objectives.table));
   if (view.strips.length > 0) {
     const legend = (Object.keys(HOUR_MARK) as HourState[]).map((state) => `${HOUR_MARK[state]} ${view.hourStates[state]}`).join(', ');
     const width = Math.max(...view.strips.map((strip) => strip.system.length));

@@ -3,6 +3,7 @@
 // ReportIncident and Report.window are a contract with users' scripts (`report --format json`).
 // Times are Dates here and ISO-8601 in JSON; every duration is in seconds.
 import type { Locale } from '../config/alerting-config.ts';
+import type { ObjectivePeriod } from '../config/objective-config.ts';
 import type { FailureReason } from '../probes/probe.ts';
 import type { Incident } from '../state/incident.ts';
 import type { MinuteFigures } from '../state/history.ts';
@@ -98,6 +99,25 @@ export interface MaintenanceSpan {
   readonly checks: readonly string[];
 }
 
+/** An availability objective over its period up to the report window's end (README, "Objectives"). */
+export interface ReportObjective {
+  readonly scope: 'system' | 'check';
+  readonly name: string;
+  /** Percent. */
+  readonly target: number;
+  readonly period: ObjectivePeriod;
+  /** The whole calendar period holding the window's last instant, local midnight to local midnight. */
+  readonly bounds: ReportWindow;
+  /** From the period's start to the window's end; absent when nothing was observed. */
+  readonly availabilityPercent?: number;
+  readonly downSeconds: number;
+  readonly met: boolean;
+  /** Down time the target allows over the whole period less the down time so far; negative once broken. */
+  readonly budgetRemainingSeconds: number;
+  /** Its check or system is not in the config any more. */
+  readonly unknown?: boolean;
+}
+
 export type Verdict = 'normal' | 'degraded' | 'outage';
 
 export interface Report {
@@ -116,6 +136,8 @@ export interface Report {
   readonly incidents: readonly ReportIncident[];
   readonly maintenance: readonly MaintenanceSpan[];
   readonly hours: readonly HourStrip[];
+  /** Absent when the config sets none. */
+  readonly objectives?: readonly ReportObjective[];
 }
 
 /** What build-report reads; the store implements it, tests build it in memory. */

@@ -72,7 +72,7 @@ export interface ConfiguredReportOptions {
 
 /** The report for `window`, as `report` (or, without one, an ad-hoc report in alerting.locale) describes it. */
 export function buildConfiguredReport(
-  config: Pick<Config, 'checks' | 'alerting'>,
+  config: Pick<Config, 'checks' | 'alerting'> & { readonly objectives?: Config['objectives'] },
   source: ReportSource,
   window: ReportWindow,
   report: ReportConfig | undefined,
@@ -86,13 +86,14 @@ export function buildConfiguredReport(
     now: options.now,
     timeZone: report?.timezone ?? VIETNAM_TIME_ZONE,
     history: options.history,
+    objectives: config.objectives ?? [],
     ...(options.lateFor === undefined ? {} : { lateFor: options.lateFor }),
   });
 }
 
 /** What the daemon's /api/report and /report call: the named report (default the first) for a window, now, or what is wrong with the name. */
 export function reportBuilder(
-  config: () => Pick<Config, 'checks' | 'alerting' | 'reports'>,
+  config: () => Pick<Config, 'checks' | 'alerting' | 'reports'> & { readonly objectives?: Config['objectives'] },
   source: ReportSource,
   clock: () => Date,
 ): (window: ReportWindow, name: string | undefined) => Report | string {

@@ -9,7 +9,7 @@ import { formatDuration } from '../text/format-duration.ts';
 import { formatMilliseconds, formatNumber } from '../text/format-number.ts';
 import { formatClock, formatClockWords, formatDate, formatDateTime } from '../text/format-time.ts';
 import { wordsFor } from '../text/locale.ts';
-import type { CheckFigures, HourState, LatencyFigures, Report, SystemFigures } from './report-model.ts';
+import type { CheckFigures, HourState, LatencyFigures, Report, ReportObjective, SystemFigures } from './report-model.ts';
 
 /** Below this many days a certificate's renewal is proposed. */
 const CERTIFICATE_WARNING_DAYS = 30;
@@ -41,6 +41,8 @@ export interface ReportView {
   readonly hoursLegend: string;
   readonly hourStates: Readonly<Record<HourState, string>>;
   readonly strips: readonly StripView[];
+  /** Section 1's objectives; absent when the config sets none. */
+  readonly objectives?: { readonly heading: string; readonly table: Table };
   /** Empty when there were none; `noIncidents` says so. */
   readonly incidents: Table;
   readonly noIncidents: string;
@@ -126,6 +128,9 @@ export function viewReport(report: Report): ReportView {
         check.tlsDaysLeft === undefined ? '—' : formatNumber(check.tlsDaysLeft, locale),
       ]),
     },
+    ...(report.objectives === undefined || report.objectives.length === 0
+      ? {}
+      : { objectives: { heading: words.objectives.heading, table: objectiveTable(report.objectives, locale, system) } }),
     hoursHeading: words.hours,
     hoursLegend: words.hoursLegend,
     hourStates: words.hourState,
@@ -165,6 +170,32 @@ export function viewReport(report: Report): ReportView {
     signer: report.signer,
     generated: words.generated(formatDateTime(report.generatedAt, locale)),
   };
+}
+
+/** One row per objective: what, target, period, availability so far, met or not, budget left or exceeded by; docx shares it. */
+export function objectiveTable(objectives: readonly ReportObjective[], locale: Locale, system: (label: string) => string): Table {
+  const words = wordsFor(locale).report.objectives;
+  const columns = words.columns;
+  return {
+    header: [columns.objective, columns.target, columns.period, columns.soFar, columns.verdict, columns.budget],
+    rows: objectives.map((objective) => {
+      const budget = objective.budgetRemainingSeconds;
+      return [
+        objective.scope === 'system' ? words.system(system(objective.name)) : words.check(objective.name),
+        words.target(`${formatNumber(objective.target, locale, targetDigits(objective.target))}%`, objective.period),
+        words.span(formatDate(objective.bounds.from, locale), formatDate(new Date(objective.bounds.to.getTime() - 1), locale)),
+        objective.unknown === true ? words.unknown : percent(objective.availabilityPercent, locale),
+        objective.met ? words.met : words.notMet,
+        // Rounded toward the smaller budget, so what is left is never overstated.
+        budget >= 0 ? words.budgetLeft(formatDuration(Math.floor(budget), locale)) : words.budgetOver(formatDuration(Math.ceil(-budget), locale)),
+      ];
+    }),
+  };
+}
+
+/** A target as written: 99.5 → "99,5", 99 → "99", 99.95 → "99,95". */
+function targetDigits(target: number): number {
+  return [0, 1, 2, 3].find((count) => Number(target.toFixed(count)) === target) ?? 3;
 }
 
 /** Two decimals: the report promises availability to 0.01 %. */

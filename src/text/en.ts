@@ -553,6 +553,26 @@ export const en: Words = {
     followUp: (check) => `Keep following and fixing the incident of ${check}, and report the outcome.`,
     noProposals: 'None.',
     failuresByReason: 'Failures by kind',
+    objectives: {
+      heading: 'Availability objectives',
+      columns: {
+        objective: 'Objective',
+        target: 'Target',
+        period: 'Period',
+        soFar: 'So far (to the end of the report)',
+        verdict: 'Verdict',
+        budget: 'Down time still allowed',
+      },
+      system: (name) => `System ${name}`,
+      check: (name) => `Check ${name}`,
+      target: (percent, period) => `${percent} per ${period}`,
+      span: (first, last) => (first === last ? first : `${first} – ${last}`),
+      met: 'Met',
+      notMet: 'Not met',
+      budgetLeft: (duration) => `${duration} left`,
+      budgetOver: (duration) => `exceeded by ${duration}`,
+      unknown: 'no longer in the config',
+    },
   },
   once: {
     columns: {

@@ -208,6 +208,31 @@ export interface ReportWords {
   readonly noProposals: string;
   /** Before a check's failures by reason: "Lỗi theo loại". */
   readonly failuresByReason: string;
+  /** Section 1's table of availability objectives, each over its period up to the window's end. */
+  readonly objectives: {
+    readonly heading: string;
+    readonly columns: {
+      readonly objective: string;
+      readonly target: string;
+      readonly period: string;
+      readonly soFar: string;
+      readonly verdict: string;
+      readonly budget: string;
+    };
+    readonly system: (name: string) => string;
+    readonly check: (name: string) => string;
+    /** The target and how long its period is: "99,5% mỗi tháng". */
+    readonly target: (percent: string, period: 'month' | 'week' | 'day') => string;
+    /** The period's first and last day, already formatted. */
+    readonly span: (first: string, last: string) => string;
+    readonly met: string;
+    readonly notMet: string;
+    /** Down time the target still allows in the period, or by how much it was exceeded. */
+    readonly budgetLeft: (duration: string) => string;
+    readonly budgetOver: (duration: string) => string;
+    /** Its check or system is not in the config any more. */
+    readonly unknown: string;
+  };
 }
 
 /** The lines an administrative document carries around its content; what they hold arrives already formatted. */

@@ -568,6 +568,26 @@ export const vi: Words = {
     followUp: (check) => `Tiếp tục theo dõi, khắc phục sự cố của ${check} và báo cáo kết quả.`,
     noProposals: 'Không có.',
     failuresByReason: 'Lỗi theo loại',
+    objectives: {
+      heading: 'Mục tiêu khả dụng',
+      columns: {
+        objective: 'Mục tiêu',
+        target: 'Chỉ tiêu',
+        period: 'Kỳ',
+        soFar: 'Đạt được đến cuối kỳ báo cáo',
+        verdict: 'Đánh giá',
+        budget: 'Thời gian gián đoạn còn được phép',
+      },
+      system: (name) => `Hệ thống ${name}`,
+      check: (name) => `Kiểm tra ${name}`,
+      target: (percent, period) => `${percent} mỗi ${{ month: 'tháng', week: 'tuần', day: 'ngày' }[period]}`,
+      span: (first, last) => (first === last ? first : `${first} – ${last}`),
+      met: 'Đạt',
+      notMet: 'Không đạt',
+      budgetLeft: (duration) => `còn ${duration}`,
+      budgetOver: (duration) => `đã vượt ${duration}`,
+      unknown: 'không còn trong cấu hình',
+    },
   },
   once: {
     columns: {

@@ -119,6 +119,30 @@ function sampleReport(locale: Report['locale']): Report {
       },
     ],
     hours: [],
+    objectives: [
+      {
+        scope: 'system',
+        name: 'national-portal',
+        target: 99.5,
+        period: 'month',
+        bounds: { from: new Date('2026-11-30T17:00:00Z'), to: new Date('2026-12-31T17:00:00Z') },
+        availabilityPercent: 99.6377,
+        downSeconds: 600,
+        met: true,
+        budgetRemainingSeconds: 12_756,
+      },
+      {
+        scope: 'check',
+        name: 'provincial-login',
+        target: 99.99,
+        period: 'month',
+        bounds: { from: new Date('2026-11-30T17:00:00Z'), to: new Date('2026-12-31T17:00:00Z') },
+        availabilityPercent: 96.702_898,
+        downSeconds: 2730,
+        met: false,
+        budgetRemainingSeconds: -2462.88,
+      },
+    ],
   };
 }
 
@@ -255,6 +279,13 @@ describe.skipIf(!isRunnable(soffice) || !isRunnable(pdftotext))('the .docx repor
     expectText(vi).toContain('provincial-login: đã khôi phục lúc 03/12/2026 00:25:30, gián đoạn 45 phút.');
     expectText(vi).toContain('national-home: sự cố đang diễn ra từ 03/12/2026 15:10:00');
     expectText(vi).toContain('(Đơn vị bổ sung nội dung.)');
+    // I.3, the objectives: what is left of one budget (rounded down), by how much the other was exceeded (rounded up).
+    // The check's name is cut at its hyphen where the narrow cell wraps.
+    expect(squash(vi).indexOf(squash('3. Mục tiêu khả dụng'))).toBeLessThan(squash(vi).indexOf(squash('4. Bảo trì')));
+    expect(squash(vi).indexOf(squash('4. Bảo trì'))).toBeLessThan(squash(vi).indexOf(squash('II. SỰ CỐ PHÁT SINH')));
+    for (const cell of ['Hệ thống Cổng DVC quốc gia', '99,5% mỗi tháng', '01/12/2026 – 31/12/2026', '99,64%', 'Đạt', 'còn 3 giờ 32 phút'])
+      expectText(vi).toContain(cell);
+    for (const cell of ['Kiểm tra provincial', '99,99% mỗi tháng', 'Không đạt', 'đã vượt 41 phút']) expectText(vi).toContain(cell);
     expectText(vi).toContain('Tỷ lệ sẵn sàng = 100 × (thời gian quan sát − thời gian gián đoạn) / thời gian quan sát');
   });
 
@@ -285,6 +316,8 @@ describe.skipIf(!isRunnable(soffice) || !isRunnable(pdftotext))('the .docx repor
     expectText(en).toContain('This report is late: it was due at 3 Dec 2026 15:30:00, when the monitor was not running.');
     expectText(en).toContain('98.61%');
     expectText(en).toContain('1,500.0 ms');
+    expectText(en).toContain('Availability objectives');
+    expectText(en).toContain('exceeded by 41m');
     expectText(en).toContain('ongoing');
     expectText(en).toContain('Recipients:');
     expectText(en).toContain('- As above; - Filed: Office.');
