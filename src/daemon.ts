@@ -17,6 +17,7 @@ import { planReload } from './config/reload-plan.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
 import { createReportScheduler } from './reporting/report-scheduler.ts';
+import { reportObjectiveOf } from './report/build-report.ts';
 import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-figures.ts';
 import { reportBuilder } from './report/report-request.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
@@ -215,7 +216,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   history.start();
   scheduler.start(config.checks.map(jobOf));
   // After delivery: a report missed while the monitor was down is queued now, marked late.
-  const reports = createReportScheduler({ store, config: () => config, clock, log, metrics, wake: () => delivery?.outbox.wake() });
+  const reports = createReportScheduler({
+    store,
+    config: () => config,
+    clock,
+    log,
+    metrics,
+    wake: () => delivery?.outbox.wake(),
+    // The live figures' objectives, kept hour by hour: a report never recounts a month inside the daemon.
+    objectives: () => live.latest()?.objectives.map(reportObjectiveOf),
+  });
   reports.start();
   const liveLoop = startLiveFigures(live, { log, onRefresh: (snapshot) => metrics.setObjectiveBudgets(budgetsOf(snapshot)) });
   const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });

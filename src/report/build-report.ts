@@ -28,7 +28,7 @@ import {
   type MaintenanceOccurrence,
   type Timeline,
 } from './availability.ts';
-import { evaluateObjective, periodAt } from './objectives.ts';
+import { evaluateObjective, periodAt, type ObjectiveStatus } from './objectives.ts';
 import type {
   AvailabilityFigures,
   CheckFigures,
@@ -68,6 +68,11 @@ export interface BuildReportOptions {
    * build a report per hour and must not recount whole periods inside each).
    */
   readonly objectives?: readonly ObjectiveConfig[];
+  /**
+   * Objectives already evaluated (the daemon's hour-by-hour figures), shown as they are instead of
+   * recounting each period from its minutes, which inside the daemon would block probing.
+   */
+  readonly objectiveFigures?: readonly ReportObjective[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -80,7 +85,13 @@ export function buildReport(config: ReportedConfig, source: ReportSource, asked:
   const { checks, systems, incidents, occurrences, systemTimelines } = figures;
   const reportIncidents = describeIncidents(incidents, window, options.now, source.notificationsSent?.(incidents.map((incident) => incident.id)));
   const objectives =
-    options.objectives === undefined ? undefined : objectiveFigures(config, options.objectives, source, window, options.history ?? true, figures);
+    options.objectiveFigures !== undefined
+      ? options.objectiveFigures.length === 0
+        ? undefined
+        : options.objectiveFigures
+      : options.objectives === undefined
+        ? undefined
+        : objectiveFigures(config, options.objectives, source, window, options.history ?? true, figures);
   return {
     name: options.name,
     unit: options.unit,
@@ -187,25 +198,32 @@ function objectiveFigures(
       byStart.set(start, figures);
     }
     const rows: readonly (AvailabilityFigures & { readonly name: string })[] = objective.scope === 'check' ? figures.checks : figures.systems;
-    const status = evaluateObjective(
-      objective,
-      period,
-      window.to,
-      rows.find((row) => row.name === objective.name),
+    return reportObjectiveOf(
+      evaluateObjective(
+        objective,
+        period,
+        window.to,
+        rows.find((row) => row.name === objective.name),
+      ),
     );
-    return {
-      scope: objective.scope,
-      name: objective.name,
-      target: objective.target,
-      period: objective.period,
-      bounds: period,
-      availabilityPercent: status.availabilityPercent,
-      downSeconds: status.downSeconds,
-      met: status.met,
-      budgetRemainingSeconds: status.budgetRemainingSeconds,
-      ...(status.unknown === true ? { unknown: true } : {}),
-    };
   });
+}
+
+/** An evaluated objective as the report shows it. */
+export function reportObjectiveOf(status: ObjectiveStatus): ReportObjective {
+  const { objective } = status;
+  return {
+    scope: objective.scope,
+    name: objective.name,
+    target: objective.target,
+    period: objective.period,
+    bounds: status.period,
+    availabilityPercent: status.availabilityPercent,
+    downSeconds: status.downSeconds,
+    met: status.met,
+    budgetRemainingSeconds: status.budgetRemainingSeconds,
+    ...(status.unknown === true ? { unknown: true } : {}),
+  };
 }
 
 // ---- per-check figures from history ---------------------------------------------------------

@@ -6,7 +6,7 @@ import type { ReportConfig } from '../config/report-config.ts';
 import { findPreviousCronMatch } from '../state/maintenance.ts';
 import { toWallClock, VIETNAM_TIME_ZONE } from '../time-zone.ts';
 import { buildReport, dayWindow, previousScheduledSlot, scheduledWindow } from './build-report.ts';
-import type { Report, ReportSource, ReportWindow } from './report-model.ts';
+import type { Report, ReportObjective, ReportSource, ReportWindow } from './report-model.ts';
 
 /** A report of `reports:` by name; default the first one (or none: an ad-hoc report). A string says what is wrong. */
 export function chooseReport(config: Pick<Config, 'reports'>, name: string | undefined): ReportConfig | undefined | string {
@@ -68,6 +68,12 @@ export interface ConfiguredReportOptions {
   readonly history: boolean;
   /** The slot it missed, when it goes out late. */
   readonly lateFor?: Date;
+  /**
+   * The objectives to show: counted from the source's minutes over each period ('count', the
+   * default: the `report` command, a process of its own), already evaluated (the daemon's live
+   * figures), or none ('omit').
+   */
+  readonly objectives?: 'count' | 'omit' | readonly ReportObjective[];
 }
 
 /** The report for `window`, as `report` (or, without one, an ad-hoc report in alerting.locale) describes it. */
@@ -86,7 +92,11 @@ export function buildConfiguredReport(
     now: options.now,
     timeZone: report?.timezone ?? VIETNAM_TIME_ZONE,
     history: options.history,
-    objectives: config.objectives ?? [],
+    ...(options.objectives === undefined || options.objectives === 'count'
+      ? { objectives: config.objectives ?? [] }
+      : options.objectives === 'omit'
+        ? {}
+        : { objectiveFigures: options.objectives }),
     ...(options.lateFor === undefined ? {} : { lateFor: options.lateFor }),
   });
 }
@@ -100,6 +110,13 @@ export function reportBuilder(
   return (window, name) => {
     const current = config();
     const chosen = chooseReport(current, name);
-    return typeof chosen === 'string' ? chosen : buildConfiguredReport(current, source, window, chosen, { now: clock(), history: true });
+    return typeof chosen === 'string'
+      ? chosen
+      : buildConfiguredReport(current, source, window, chosen, {
+          now: clock(),
+          history: true,
+          // A past window's objectives would mean recounting whole periods inside the daemon.
+          objectives: 'omit',
+        });
   };
 }

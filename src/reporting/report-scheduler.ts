@@ -27,6 +27,7 @@ import type { Config } from '../config/config.ts';
 import type { ReportConfig } from '../config/report-config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { renderReportMail } from '../report/report-mail.ts';
+import type { ReportObjective } from '../report/report-model.ts';
 import { buildConfiguredReport } from '../report/report-request.ts';
 import { deadlineOf, dueSlot, windowOfSlot } from '../report/report-schedule.ts';
 import type { Notification } from '../state/notification.ts';
@@ -45,6 +46,11 @@ export interface ReportSchedulerOptions {
   readonly wake: () => void;
   /** Default 1000. */
   readonly intervalMs?: number;
+  /**
+   * The objectives as the daemon last evaluated them (hour by hour), for the report to show;
+   * undefined while the first evaluation is still on its way (the report then goes without them).
+   */
+  readonly objectives?: () => readonly ReportObjective[] | undefined;
 }
 
 export interface ReportScheduler {
@@ -70,7 +76,13 @@ export function createReportScheduler(options: ReportSchedulerOptions): ReportSc
   const send = async (report: ReportConfig, slot: Date, late: boolean): Promise<void> => {
     const config = options.config();
     const window = windowOfSlot(report, slot);
-    const built = buildConfiguredReport(config, store.history, window, report, { now: clock(), history: true, ...(late ? { lateFor: slot } : {}) });
+    const objectives = options.objectives?.() ?? 'omit';
+    const built = buildConfiguredReport(config, store.history, window, report, {
+      now: clock(),
+      history: true,
+      objectives,
+      ...(late ? { lateFor: slot } : {}),
+    });
     const mail = await renderReportMail(built, report, slot);
     const queuedAt = clock();
     const notification: Notification = { type: 'report', riders: [], to: [...report.to], createdAt: queuedAt, report: mail };

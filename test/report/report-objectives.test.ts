@@ -146,3 +146,25 @@ describe('objectives in the report', () => {
     expect(renderReportCsv(withObjectives)).toBe(renderReportCsv(without));
   });
 });
+
+describe('where the objectives come from', () => {
+  it('shows figures already evaluated as they are, without reading a period of minutes, and none when told to omit them', () => {
+    const config = reportConfig({ objectives: OBJECTIVES });
+    const counted = dayReport().objectives!;
+    // A source whose minutes outside the window would throw: handed figures, the report must not look.
+    const source = history();
+    const guarded = {
+      ...source,
+      minutes: (window: { from: Date; to: Date }) => {
+        if (window.from < DAY.from) throw new Error('read minutes before the window');
+        return source.minutes(window);
+      },
+    };
+    const given = buildConfiguredReport(config, guarded, DAY, undefined, { now: NOW, history: true, objectives: counted });
+    expect(given.objectives).toEqual(counted);
+    expect(() => buildConfiguredReport(config, guarded, DAY, undefined, { now: NOW, history: true })).toThrow('read minutes before the window');
+    const omitted = buildConfiguredReport(config, guarded, DAY, undefined, { now: NOW, history: true, objectives: 'omit' });
+    expect(omitted.objectives).toBeUndefined();
+    expect(JSON.parse(renderReportJson(omitted)).objectives).toEqual([]);
+  });
+});
