@@ -165,15 +165,8 @@ export function findPreviousCronMatch(expression: string, timeZone: string, notA
   const first = localParts(earliestMs, timeZone);
   const firstDayMs = Date.UTC(first.year, first.month - 1, first.day) - DAY_MS;
   for (let dayMs = Date.UTC(last.year, last.month - 1, last.day); dayMs >= firstDayMs; dayMs -= DAY_MS) {
-    const day = new Date(dayMs);
-    const year = day.getUTCFullYear();
-    const month = day.getUTCMonth() + 1;
-    const date = day.getUTCDate();
-    if (!fields.month.includes(month) || !matchesDayOfMonth(fields.dayOfMonth, year, month, date)) continue;
-    if (!matchesDayOfWeek(fields.dayOfWeek, year, month, date, day.getUTCDay())) continue;
-
-    const offsetStart = offsetOfWallMs(dayMs, timeZone);
-    const steadyOffset = offsetStart === offsetOfWallMs(dayMs + DAY_MS - 1000, timeZone) ? offsetStart : undefined;
+    if (!matchesCalendarDay(fields, dayMs)) continue;
+    const steadyOffset = steadyOffsetOf(dayMs, timeZone);
     for (const hour of hours) {
       // With a steady offset, whole hours and minutes after notAfter are skipped without converting.
       if (steadyOffset !== undefined && dayMs + hour * HOUR_MS - steadyOffset > latestMs) continue;
@@ -190,6 +183,25 @@ export function findPreviousCronMatch(expression: string, timeZone: string, notA
     }
   }
   return undefined;
+}
+
+/** Whether the local calendar day starting at dayMs (its wall time read as UTC) matches the expression's month and days. */
+function matchesCalendarDay(fields: ParsedFields, dayMs: number): boolean {
+  const day = new Date(dayMs);
+  const year = day.getUTCFullYear();
+  const month = day.getUTCMonth() + 1;
+  const date = day.getUTCDate();
+  return (
+    fields.month.includes(month) &&
+    matchesDayOfMonth(fields.dayOfMonth, year, month, date) &&
+    matchesDayOfWeek(fields.dayOfWeek, year, month, date, day.getUTCDay())
+  );
+}
+
+/** The zone's offset on that local day when it holds all day (no transition), else undefined. */
+function steadyOffsetOf(dayMs: number, timeZone: string): number | undefined {
+  const offsetStart = offsetOfWallMs(dayMs, timeZone);
+  return offsetStart === offsetOfWallMs(dayMs + DAY_MS - 1000, timeZone) ? offsetStart : undefined;
 }
 
 /**
@@ -211,15 +223,8 @@ export function findNextCronMatch(expression: string, timeZone: string, notBefor
   const last = localParts(latestMs, timeZone);
   const lastDayMs = Date.UTC(last.year, last.month - 1, last.day) + DAY_MS;
   for (let dayMs = Date.UTC(first.year, first.month - 1, first.day) - DAY_MS; dayMs <= lastDayMs; dayMs += DAY_MS) {
-    const day = new Date(dayMs);
-    const year = day.getUTCFullYear();
-    const month = day.getUTCMonth() + 1;
-    const date = day.getUTCDate();
-    if (!fields.month.includes(month) || !matchesDayOfMonth(fields.dayOfMonth, year, month, date)) continue;
-    if (!matchesDayOfWeek(fields.dayOfWeek, year, month, date, day.getUTCDay())) continue;
-
-    const offsetStart = offsetOfWallMs(dayMs, timeZone);
-    const steadyOffset = offsetStart === offsetOfWallMs(dayMs + DAY_MS - 1000, timeZone) ? offsetStart : undefined;
+    if (!matchesCalendarDay(fields, dayMs)) continue;
+    const steadyOffset = steadyOffsetOf(dayMs, timeZone);
     for (const hour of hours) {
       // With a steady offset, whole hours and minutes before notBefore are skipped without converting.
       if (steadyOffset !== undefined && dayMs + (hour + 1) * HOUR_MS - steadyOffset <= earliestMs) continue;
