@@ -4,40 +4,29 @@ import type { ReportSource } from '../../src/report/report-model.ts';
 import { createSketch } from '../../src/state/latency-sketch.ts';
 import { migrateDatabase } from '../../src/store/database.ts';
 import { migrations } from '../../src/store/migrations/migrations.ts';
-import { createStore, openStore, type Store } from '../../src/store/store.ts';
+import { createStore } from '../../src/store/store.ts';
 import { makeIncident } from '../support/alerting-fixtures.ts';
-import { createCapturedLog, createTempDatabaseDir, type TempDatabaseDir } from '../support/temp-database.ts';
-import { createTestClocks, type TestClocks } from '../support/test-clocks.ts';
+import { createStoreHarness } from '../support/temp-database.ts';
+import { createTestClocks } from '../support/test-clocks.ts';
 
 const T0 = new Date('2026-12-01T08:00:00.000Z');
 const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
 
-let temp: TempDatabaseDir;
-let stores: Store[] = [];
-afterEach(() => {
-  for (const store of stores) store.close();
-  stores = [];
-  temp?.remove();
-});
-
-function open(clocks: TestClocks): Store {
-  const store = openStore(temp.path(), { log: createCapturedLog().log, clock: clocks.clock });
-  stores.push(store);
-  return store;
-}
+const harness = createStoreHarness();
+afterEach(() => harness.close());
 
 describe('history incidents', () => {
   it('makes the store a report source (checked by the compiler: the store does not import the report)', () => {
-    temp = createTempDatabaseDir();
-    const source: ReportSource = open(createTestClocks(at(0))).history;
+    harness.fresh();
+    const source: ReportSource = harness.open(createTestClocks(at(0))).history;
     expect([...source.minutes({ from: at(0), to: at(60) })]).toEqual([]);
     expect(source.incidents({ from: at(0), to: at(60) })).toEqual([]);
   });
 
   it('round-trips failingSince and recoveredAt as Dates, and still loads rows stored without them', () => {
-    temp = createTempDatabaseDir();
+    harness.fresh();
     const clocks = createTestClocks(at(3600));
-    const store = open(clocks);
+    const store = harness.open(clocks);
     const bounded = makeIncident({ openedAt: at(80), failingSince: at(60), resolvedAt: at(110), recoveredAt: at(100) });
     store.incidents.upsert(bounded);
     const loaded = store.incidents.get(bounded.id)!;
@@ -70,8 +59,8 @@ describe('history incidents', () => {
 
 describe('history writes', () => {
   it('forgets the check ids a failed batch added: the rollback took them back', () => {
-    temp = createTempDatabaseDir();
-    const store = open(createTestClocks(at(0)));
+    harness.fresh();
+    const store = harness.open(createTestClocks(at(0)));
     const result = (check: string, seconds: number) => ({ check, at: at(seconds), status: 'ok' as const, durationMs: 80, httpStatus: 200 });
     const broken = { check: 'new', minute: new Date(Number.NaN), probes: 1, failuresByReason: {}, latency: createSketch() };
     expect(() => store.history.write([result('new', 1)], [broken])).toThrow(/not a valid Date/);

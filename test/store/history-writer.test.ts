@@ -10,11 +10,10 @@ import type { ReportSource } from '../../src/report/report-model.ts';
 import { createSketch, mergeSketch, sketchQuantile } from '../../src/state/latency-sketch.ts';
 import { createHistoryWriter } from '../../src/store/history-writer.ts';
 import { pruneExpired } from '../../src/store/prune.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
 import { makeAlerting } from '../support/alerting-fixtures.ts';
 import { startHttpServer, type RunningServer } from '../support/http-servers.ts';
-import { createCapturedLog, createTempDatabaseDir, type TempDatabaseDir } from '../support/temp-database.ts';
-import { createTestClocks, type TestClocks } from '../support/test-clocks.ts';
+import { createStoreHarness } from '../support/temp-database.ts';
+import { createTestClocks } from '../support/test-clocks.ts';
 
 const T0 = new Date('2026-12-01T08:00:00.000Z');
 const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
@@ -30,19 +29,8 @@ beforeAll(async () => {
 });
 afterAll(() => portal.close());
 
-let temp: TempDatabaseDir;
-let stores: Store[] = [];
-afterEach(() => {
-  for (const store of stores) store.close();
-  stores = [];
-  temp?.remove();
-});
-
-function open(clocks: TestClocks): Store {
-  const store = openStore(temp.path(), { log: createCapturedLog().log, clock: clocks.clock });
-  stores.push(store);
-  return store;
-}
+const harness = createStoreHarness();
+afterEach(() => harness.close());
 
 function portalCheck(): Check {
   const input = ConfigInput.parse({
@@ -53,9 +41,9 @@ function portalCheck(): Check {
 
 describe('probe history, written as the daemon writes it', () => {
   it('keeps every result and each minute, and reads as a ReportSource with down time from the first failure to the first pass', async () => {
-    temp = createTempDatabaseDir();
+    harness.fresh();
     const clocks = createTestClocks(T0);
-    const store = open(clocks);
+    const store = harness.open(clocks);
     const check = portalCheck();
     const book = createIncidentBook({ store, alerting: makeAlerting({ groupWaitSeconds: 0 }), checks: [check], log: silent });
     const history = createHistoryWriter({ history: store.history, clock: clocks.clock, log: silent });
@@ -97,9 +85,9 @@ describe('probe history, written as the daemon writes it', () => {
   });
 
   it('loses no more than the last second and the current minute to a crash; a stop writes both, and a restart in that minute adds to it', () => {
-    temp = createTempDatabaseDir();
+    harness.fresh();
     const clocks = createTestClocks(T0);
-    const store = open(clocks);
+    const store = harness.open(clocks);
     const writer = createHistoryWriter({ history: store.history, clock: clocks.clock, log: silent });
     const result = (durationSeconds: number, status: ProbeResult['status'] = 'ok'): ProbeResult => ({
       status,
@@ -134,9 +122,9 @@ describe('probe history, written as the daemon writes it', () => {
   });
 
   it('reads back p50 and p95 within 2 % of the exact quantiles of the stored raw results, over an hour of minutes', () => {
-    temp = createTempDatabaseDir();
+    harness.fresh();
     const clocks = createTestClocks(T0);
-    const store = open(clocks);
+    const store = harness.open(clocks);
     const writer = createHistoryWriter({ history: store.history, clock: clocks.clock, log: silent });
     // A skewed generated distribution: mostly 40–120 ms, a slow tail to several seconds.
     let seed = 11;
@@ -164,9 +152,9 @@ describe('probe history, written as the daemon writes it', () => {
   });
 
   it('spreads the minutes that end together over the next flushes', () => {
-    temp = createTempDatabaseDir();
+    harness.fresh();
     const clocks = createTestClocks(T0);
-    const store = open(clocks);
+    const store = harness.open(clocks);
     const writer = createHistoryWriter({ history: store.history, clock: clocks.clock, log: silent, minutesPerFlush: 2 });
     const ok: ProbeResult = { status: 'ok', message: 'x', durationSeconds: 0.1, phases: {} };
     for (const check of ['a', 'b', 'c', 'd', 'e']) writer.record(check, ok, at(10));
@@ -184,9 +172,9 @@ describe('probe history, written as the daemon writes it', () => {
   });
 
   it('keeps sync lag, backlog and TLS days left per minute, and only numbers in the raw rows', () => {
-    temp = createTempDatabaseDir();
+    harness.fresh();
     const clocks = createTestClocks(T0);
-    const store = open(clocks);
+    const store = harness.open(clocks);
     const writer = createHistoryWriter({ history: store.history, clock: clocks.clock, log: silent });
     const sync = (lag: number, backlog: number): ProbeResult => ({
       status: 'ok',
@@ -206,7 +194,7 @@ describe('probe history, written as the daemon writes it', () => {
       [120, 3],
       [30, 9],
     ]);
-    const db = new Database(temp.path(), { readonly: true });
+    const db = new Database(harness.path(), { readonly: true });
     try {
       const text = JSON.stringify(db.prepare('SELECT * FROM history_raw').all()) + JSON.stringify(db.prepare('SELECT * FROM history_minutes').all());
       expect(text).not.toContain('secret');
@@ -216,9 +204,9 @@ describe('probe history, written as the daemon writes it', () => {
   });
 
   it('prunes raw results and minutes by their own retentions, in batches', async () => {
-    temp = createTempDatabaseDir();
+    harness.fresh();
     const clocks = createTestClocks(T0);
-    const store = open(clocks);
+    const store = harness.open(clocks);
     const writer = createHistoryWriter({ history: store.history, clock: clocks.clock, log: silent });
     const ok: ProbeResult = { status: 'ok', message: 'x', durationSeconds: 0.1, phases: {} };
     for (let hour = 0; hour < 6; hour += 1) {

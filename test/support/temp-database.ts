@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../../src/log.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import type { TestClocks } from './test-clocks.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -25,6 +27,44 @@ export function createTempDatabaseDir(): TempDatabaseDir {
     dir,
     path: (name = 'sentinel.db') => join(dir, name),
     remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A fresh temp directory per test and the stores a test opens in it on its test clocks; close() after each test. */
+export interface StoreHarness {
+  /** Starts a new directory for this test. */
+  fresh(): void;
+  /** Opens (again) the store in this test's directory, stamped by the test clocks. */
+  open(clocks: TestClocks): Store;
+  /** The store file's path, for a second, raw reader. */
+  path(): string;
+  /** Closes every store opened and removes the directory. */
+  close(): void;
+}
+
+export function createStoreHarness(): StoreHarness {
+  let temp: TempDatabaseDir | undefined;
+  let stores: Store[] = [];
+  const dir = (): TempDatabaseDir => {
+    if (temp === undefined) throw new Error('call fresh() first');
+    return temp;
+  };
+  return {
+    fresh: () => {
+      temp = createTempDatabaseDir();
+    },
+    open: (clocks) => {
+      const store = openStore(dir().path(), { log: createCapturedLog().log, clock: clocks.clock });
+      stores.push(store);
+      return store;
+    },
+    path: () => dir().path(),
+    close: () => {
+      for (const store of stores) store.close();
+      stores = [];
+      temp?.remove();
+      temp = undefined;
+    },
   };
 }
 
