@@ -18,6 +18,7 @@ import type { ProbeResult } from '../src/probes/probe.ts';
 import { createHistoryWriter } from '../src/store/history-writer.ts';
 import { pruneExpired } from '../src/store/prune.ts';
 import { openStore } from '../src/store/store.ts';
+import { createSeededRandom } from '../test/support/seeded-random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,14 +32,7 @@ const CHECKS = Number(values.checks);
 const INTERVAL_S = Number(values.interval);
 const SECONDS = Number(values.seconds);
 
-let seed = Number(values.seed) >>> 0;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = createSeededRandom(Number(values.seed));
 function gaussian(): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }

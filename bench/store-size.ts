@@ -27,6 +27,7 @@ import type { FailureReason, ProbeResult } from '../src/probes/probe.ts';
 import { initialCheckState, nextCheckState } from '../src/state/check-state.ts';
 import { pruneExpired } from '../src/store/prune.ts';
 import { openStore } from '../src/store/store.ts';
+import { createSeededRandom } from '../test/support/seeded-random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -44,15 +45,7 @@ const OUTAGE_EVERY_S = Number(values['outage-every-hours']) * 3600;
 const STEP_S = 10;
 const DAY_S = 86_400;
 
-// mulberry32: the same run every time for a seed.
-let seed = Number(values.seed) >>> 0;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = createSeededRandom(Number(values.seed));
 
 const SYSTEMS = ['national-portal', 'quantricong', 'payment', 'vneid', 'provincial', 'sync'];
 const input = ConfigInput.parse({

@@ -9,18 +9,7 @@ import {
   sketchQuantile,
   type LatencySketch,
 } from '../../src/state/latency-sketch.ts';
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createSeededRandom } from '../support/seeded-random.ts';
 
 function exactQuantile(sorted: readonly number[], q: number): number {
   return sorted[Math.floor(q * (sorted.length - 1))]!;
@@ -32,7 +21,7 @@ function sketchOf(values: readonly number[]): LatencySketch {
   return sketch;
 }
 
-const next = random(7);
+const next = createSeededRandom(7);
 const normal = (): number => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
 const DISTRIBUTIONS: Record<string, number[]> = {
   // Answers of a healthy portal page: log-normal around 180 ms.
