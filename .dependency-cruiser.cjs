@@ -145,6 +145,21 @@ module.exports = {
       to: { path: '^src/(server|checks|scheduler|sim)/' },
     },
     {
+      name: 'desk-not-upward',
+      comment:
+        'The duty desk records what people do through the store and mails it through the outbox; it never reaches the server, the check pipeline, the scheduler or the simulator.',
+      severity: 'error',
+      from: { path: '^src/desk/' },
+      to: { path: '^src/(server|checks|scheduler|sim|reporting|access)/' },
+    },
+    {
+      name: 'access-reads-config-and-state',
+      comment: 'Who may do what: users, sessions, tokens and logins, from config and state types; it never reaches the store, alerting or the server.',
+      severity: 'error',
+      from: { path: '^src/access/' },
+      to: { path: '^src/', pathNot: ['^src/access/', '^src/state/', '^src/config/', ...BASE] },
+    },
+    {
       name: 'server-not-probe-internals',
       comment: 'The server shows results through the vocabulary in probes/probe.ts, never through a probe itself.',
       severity: 'error',

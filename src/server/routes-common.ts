@@ -1,6 +1,7 @@
 // What every route shares: the request and response shapes, the content types and the JSON
 // response. Apart from routes.ts so that route modules can use them without importing each other.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Principal } from '../state/desk-records.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -8,7 +9,17 @@ export interface RouteRequest {
   readonly method: string;
   readonly url: URL;
   readonly headers: IncomingHttpHeaders;
+  /** The body as UTF-8 text ('' for GET/HEAD or none); the server refuses bodies over MAX_BODY_BYTES with 413. */
+  readonly body: string;
+  /** Who is asking, set by the access layer before the route runs. */
+  readonly principal: Principal;
+  /** The client's address, for the audit log. */
+  readonly address: string;
+  /** The session's CSRF token, for forms a browser session posts back (absent for API clients and anonymous viewers). */
+  readonly csrfToken?: string;
 }
+
+export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface TextResponse {
   readonly status: number;

@@ -7,7 +7,17 @@ import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
-import { jsonResponse, type Method, type RouteHandler, type RouteMethods, type RouteResponse, type Routes, type TextResponse } from './routes-common.ts';
+import type { Principal } from '../state/desk-records.ts';
+import {
+  jsonResponse,
+  MAX_BODY_BYTES,
+  type Method,
+  type RouteHandler,
+  type RouteMethods,
+  type RouteResponse,
+  type Routes,
+  type TextResponse,
+} from './routes-common.ts';
 
 export interface HttpServer {
   /** Base URL, e.g. http://127.0.0.1:9464 (with the real port when 0 was asked for). */
@@ -114,7 +124,13 @@ async function handleRequest(routes: Routes, log: Logger, request: http.Incoming
     });
     return;
   }
-  const result = await runHandler(handler, log, { method, url, headers: request.headers });
+  const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(request);
+  if (body === undefined) {
+    writeResponse(response, { ...jsonResponse(413, { error: 'request body too large' }), headers: { connection: 'close' } });
+    return;
+  }
+  const address = request.socket.remoteAddress ?? '';
+  const result = await runHandler(handler, log, { method, url, headers: request.headers, body, principal: ANONYMOUS_VIEWER, address });
   if (typeof result.body === 'string') writeResponse(response, { ...result, body: result.body });
   else {
     const gzip = acceptsGzip(request.headers['accept-encoding']);
@@ -131,6 +147,20 @@ export function acceptsGzip(header: string | undefined): boolean {
     const quality = parameters.map((parameter) => /^\s*q=([\d.]+)\s*$/.exec(parameter)?.[1]).find((value) => value !== undefined);
     return quality === undefined || Number(quality) > 0;
   });
+}
+
+const ANONYMOUS_VIEWER: Principal = { role: 'viewer', via: 'anonymous' };
+
+/** The body as text, or undefined past MAX_BODY_BYTES (the rest is not read). */
+async function readBody(request: http.IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function handlerFor(handlers: RouteMethods, method: string): RouteHandler | undefined {
