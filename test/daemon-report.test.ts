@@ -1,13 +1,12 @@
-// End to end, scheduled reports: the real daemon as a child process and a real SMTP server. A
+// End to end, scheduled reports: the real daemon as a child process probing the portal simulator,
+// and a real SMTP server. A
 // schedule with seconds, a few seconds ahead, keeps it short. The store's first start is written
 // before the daemon starts where a story needs the monitor to have run earlier.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../src/sim/simulator.ts';
 import { openStore } from '../src/store/store.ts';
 import { toWallClock } from '../src/time-zone.ts';
 import { startCli, type CliProcess } from './support/cli-process.ts';
@@ -15,21 +14,19 @@ import { startSmtpServer, type TestSmtpServer } from './support/smtp-server.ts';
 import { createCapturedLog } from './support/temp-database.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-let target: Server;
-let targetUrl: string;
+let sim: Simulator;
+let simDir: string;
 const running: CliProcess[] = [];
 const closers: Array<() => Promise<void> | void> = [];
 
 beforeAll(async () => {
-  target = createServer((_req, res) => res.end('Dịch vụ công'));
-  target.listen(0, '127.0.0.1');
-  await once(target, 'listening');
-  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
+  simDir = mkdtempSync(join(tmpdir(), 'dvc-report-sim-'));
+  sim = await startSimulator({ basePort: 0, certDir: join(simDir, 'certs') });
 });
 
 afterAll(async () => {
-  target.closeAllConnections();
-  await new Promise((resolve) => target.close(resolve));
+  await sim.close();
+  rmSync(simDir, { recursive: true, force: true });
 });
 
 afterEach(async () => {
@@ -84,7 +81,15 @@ function prepare(setup: Setup): string {
       'reports:',
       `  - { name: daily, schedule: "${setup.schedule}", ${setup.deadline ? `deadline: "${setup.deadline}", ` : ''}to: [pc06@angiang.gov.vn], cc: [lanhdao@angiang.gov.vn], unit: "Sở KH&CN An Giang" }`,
       'checks:',
-      `  - { name: dvcqg-home, system: national-portal, kind: http, url: "${targetUrl}" }`,
+      `  - { name: dvcqg-home, system: national-portal, kind: http, url: "${sim.urls.national}/", expect: { bodyContains: "Dịch vụ công" } }`,
+      `  - { name: motcua-home, system: provincial, kind: http, url: "${sim.urls.provincial}/" }`,
+      '  - name: hoso-sync',
+      '    system: sync',
+      '    kind: sync',
+      `    source: { url: "${sim.urls.syncProvincial}/api/sync/status", headers: { Authorization: "Bearer report-test" }, watermark: "$.data.lastUpdated" }`,
+      `    target: { url: "${sim.urls.syncNational}/api/sync/status", watermark: "$.lastSyncedAt" }`,
+      '    backlog: "$.data.pending"',
+      '    expect: { lag: { warn: 30s, critical: 90s } }',
       '',
     ].join('\n'),
   );
@@ -129,8 +134,10 @@ describe('scheduled reports, end to end', () => {
     expect(mail!.parsed.subject).toMatch(/^\[BÁO CÁO\] Sở KH&CN An Giang: tình hình vận hành từ .* đến .*$/);
     expect(mail!.parsed.subject).not.toMatch(/gửi muộn/);
     expect(mail!.parsed.messageId).toMatch(/^<report\.daily\.\d{12}\.[0-9a-f]{16}@angiang\.gov\.vn>$/);
-    expect(mail!.parsed.html).toContain('dvcqg-home');
-    expect(mail!.parsed.text).toContain('dvcqg-home');
+    for (const check of ['dvcqg-home', 'motcua-home', 'hoso-sync']) {
+      expect(mail!.parsed.html).toContain(check);
+      expect(mail!.parsed.text).toContain(check);
+    }
     expect(mail!.parsed.attachments.map((file) => file.contentType)).toEqual(['text/csv', DOCX]);
     expect(mail!.envelope.to).toEqual(['pc06@angiang.gov.vn', 'lanhdao@angiang.gov.vn']);
     await daemon.waitForLog((line) => line.msg === 'mail delivered');

@@ -16,7 +16,7 @@
 // excluded and none observed; not observed the rest.
 import type { MaintenanceWindow } from '../config/alerting-config.ts';
 import { isOwnFault } from '../probes/probe.ts';
-import type { MinuteFigures } from '../state/history.ts';
+import { observationOf, type MinuteFigures } from '../state/history.ts';
 import type { Incident } from '../state/incident.ts';
 import { coversCheck, findNextCronMatch } from '../state/maintenance.ts';
 import type { AvailabilityFigures, ReportWindow } from './report-model.ts';
@@ -180,10 +180,10 @@ export interface CheckTimelineInput {
   /** maintenanceOccurrences(maintenance, window), when the caller computed them once for many checks. */
   readonly occurrences?: readonly MaintenanceOccurrence[];
   /**
-   * The check's stored minutes in the window. Undefined when the store keeps no history: then
-   * only own-fault incidents mark time as not observed.
+   * The minutes the check's probes watched in the window. Undefined when the store keeps no
+   * history: then only own-fault incidents mark time as not observed.
    */
-  readonly minutes?: readonly MinuteFigures[];
+  readonly observed?: ObservedMinutes;
   /** When the monitor's own network was down (vantageDown), for checks other than the vantage checks. */
   readonly blind?: readonly Interval[];
 }
@@ -196,7 +196,7 @@ export function checkTimeline(input: CheckTimelineInput): Timeline {
   const excluded = intersect(unionOf(covering.map((occurrence) => occurrence.interval)), whole);
   const incidents = input.incidents.filter((incident) => incident.check === input.check.name);
   const ownFault = incidents.filter(isOwnFaultIncident).map((incident) => incidentInterval(incident, window.end));
-  const unseen = input.minutes === undefined ? [] : unseenMinutes(input.minutes, input.check.intervalSeconds, window);
+  const unseen = input.observed === undefined ? [] : unseenMinutes(input.observed, input.check.intervalSeconds, window);
   const notObserved = subtract(intersect(unionOf([...ownFault, ...unseen, ...(input.blind ?? [])]), whole), excluded);
   const observed = subtract(subtract(whole, excluded), notObserved);
   const failing = incidents.filter((incident) => !isOwnFaultIncident(incident)).map((incident) => incidentInterval(incident, window.end));
@@ -205,29 +205,54 @@ export function checkTimeline(input: CheckTimelineInput): Timeline {
 }
 
 /**
+ * Which minutes of a check's window its probes watched, as minute starts (epoch ms, ascending):
+ * `seen`, with at least one probe that was not the monitor's own fault, and `blind`, whose every
+ * probe failed on our side. Plain numbers rather than the stored minutes, so that availability
+ * alone never decodes latency sketches.
+ */
+export interface ObservedMinutes {
+  readonly seen: readonly number[];
+  readonly blind: readonly number[];
+}
+
+/** The observed minutes of one check's stored minutes. */
+export function observedMinutesOf(minutes: readonly MinuteFigures[]): ObservedMinutes {
+  const seen: number[] = [];
+  const blind: number[] = [];
+  for (const minute of minutes) {
+    const observation = observationOf(minute.probes, minute.failuresByReason);
+    if (observation === 'seen') seen.push(minute.minute.getTime());
+    else if (observation === 'blind') blind.push(minute.minute.getTime());
+  }
+  return { seen: seen.sort(ascending), blind: blind.sort(ascending) };
+}
+
+const ascending = (a: number, b: number): number => a - b;
+
+/**
  * Time the check's probes did not see: everything but what each minute with a real observation
  * covers. A probed minute covers the check's interval from its start (a check probed every five
  * minutes leaves four minutes without a row, and those were watched); a minute whose every probe
  * failed with reason internal covers nothing.
  */
-function unseenMinutes(minutes: readonly MinuteFigures[], intervalSeconds: number, window: Interval): Interval[] {
+function unseenMinutes(observed: ObservedMinutes, intervalSeconds: number, window: Interval): Interval[] {
   const spanMs = Math.max(MINUTE_MS, Math.ceil(intervalSeconds / 60) * MINUTE_MS);
-  const seen = minutes
-    .filter((minute) => minute.probes > 0 && ownFaultFailures(minute) < minute.probes)
-    .map((minute) => ({ start: minute.minute.getTime(), end: minute.minute.getTime() + spanMs }));
   // A minute wholly of own-fault failures ends the previous probe's cover where it starts.
-  const blind = minutes
-    .filter((minute) => minute.probes > 0 && ownFaultFailures(minute) >= minute.probes)
-    .map((minute) => ({ start: minute.minute.getTime(), end: minute.minute.getTime() + MINUTE_MS }));
-  return subtract([window], subtract(unionOf(seen), unionOf(blind)));
+  return subtract([window], subtract(coverOf(observed.seen, spanMs), coverOf(observed.blind, MINUTE_MS)));
 }
 
-function ownFaultFailures(minute: MinuteFigures): number {
-  let count = 0;
-  for (const [reason, failures] of Object.entries(minute.failuresByReason)) {
-    if (isOwnFault(reason as keyof MinuteFigures['failuresByReason'])) count += failures ?? 0;
+/** The union of [start, start + span) over ascending starts, merged as it goes (no interval per minute). */
+function coverOf(starts: readonly number[], spanMs: number): Interval[] {
+  const cover: Interval[] = [];
+  let current: { start: number; end: number } | undefined;
+  for (const start of starts) {
+    if (current !== undefined && start <= current.end) current.end = Math.max(current.end, start + spanMs);
+    else {
+      current = { start, end: start + spanMs };
+      cover.push(current);
+    }
   }
-  return count;
+  return cover;
 }
 
 /**

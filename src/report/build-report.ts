@@ -21,11 +21,13 @@ import {
   intervalOf,
   isOwnFaultIncident,
   maintenanceOccurrences,
+  observedMinutesOf,
   systemTimeline,
   totalSeconds,
   intersect,
   vantageDown,
   type MaintenanceOccurrence,
+  type ObservedMinutes,
   type Timeline,
 } from './availability.ts';
 import { evaluateObjective, periodAt, type ObjectiveStatus } from './objectives.ts';
@@ -121,29 +123,67 @@ interface WindowFigures {
 
 /** The per-check and per-system figures of a window (already cut at now). */
 function windowFigures(config: ReportedConfig, source: ReportSource, window: ReportWindow, history: boolean): WindowFigures {
-  const maintenance = config.alerting.maintenance;
   const minutesByCheck = groupBy(history ? [...source.minutes(window)] : [], (minute) => minute.check);
   const incidents = window.to > window.from ? source.incidents(window) : [];
+  const availability = windowAvailability(config, window, incidents, (check) => (history ? observedMinutesOf(minutesByCheck.get(check) ?? []) : undefined));
+  const checks = config.checks.map((check, index): CheckFigures => ({
+    kind: check.kind,
+    ...availability.checks[index]!,
+    ...minuteFigures(check, minutesByCheck.get(check.name) ?? []),
+  }));
+  const systems = availability.systems.map((row): SystemFigures => {
+    const members = checks.filter((check) => check.system === row.name);
+    const latency = createSketch();
+    for (const check of members) for (const minute of minutesByCheck.get(check.name) ?? []) mergeSketch(latency, minute.latency);
+    return {
+      ...row,
+      probes: sum(members.map((check) => check.probes)),
+      failures: sum(members.map((check) => check.failures)),
+      latency: latencyFigures(latency),
+    };
+  });
+  return { checks, systems, incidents, occurrences: availability.occurrences, systemTimelines: availability.systemTimelines };
+}
 
-  const timelines = new Map<string, Timeline>();
+export interface WindowAvailability {
+  /** In config order. */
+  readonly checks: readonly (AvailabilityFigures & { readonly name: string; readonly system: string })[];
+  /** In the order systems are first named by the checks. */
+  readonly systems: readonly (AvailabilityFigures & { readonly name: string })[];
+  readonly occurrences: readonly MaintenanceOccurrence[];
+  readonly systemTimelines: ReadonlyMap<string, Timeline>;
+}
+
+/**
+ * The availability figures alone of a window, per check and per system, from its incidents and
+ * the minutes each check's probes watched (undefined: the store keeps no history). The daemon's
+ * live figures use this directly, so that they never decode a latency sketch.
+ */
+export function windowAvailability(
+  config: ReportedConfig,
+  window: ReportWindow,
+  incidents: readonly Incident[],
+  observedOf: (check: string) => ObservedMinutes | undefined,
+): WindowAvailability {
+  const maintenance = config.alerting.maintenance;
   const vantage = config.alerting.vantage;
   const blind = vantageDown(vantage, incidents, intervalOf(window));
   const occurrences = maintenanceOccurrences(maintenance, intervalOf(window));
-  const checks = config.checks.map((check): CheckFigures => {
-    const minutes = minutesByCheck.get(check.name) ?? [];
+  const byCheck = groupBy(incidents, (incident) => incident.check);
+  const timelines = new Map<string, Timeline>();
+  const checks = config.checks.map((check) => {
     const timeline = checkTimeline({
       check,
       window,
-      incidents,
+      incidents: byCheck.get(check.name) ?? [],
       maintenance,
       occurrences,
-      minutes: history ? minutes : undefined,
+      observed: observedOf(check.name),
       blind: vantage.includes(check.name) ? [] : blind,
     });
     timelines.set(check.name, timeline);
-    return { name: check.name, system: check.system, kind: check.kind, ...availabilityOf(timeline), ...minuteFigures(check, minutes) };
+    return { name: check.name, system: check.system, ...availabilityOf(timeline) };
   });
-
   const systemNames = [...new Set(config.checks.map((check) => check.system))];
   const systemTimelines = new Map(
     systemNames.map((system) => [
@@ -154,21 +194,8 @@ function windowFigures(config: ReportedConfig, source: ReportSource, window: Rep
       ),
     ]),
   );
-  const systems = systemNames.map((system): SystemFigures => {
-    const members = checks.filter((check) => check.system === system);
-    const latency = createSketch();
-    for (const check of config.checks.filter((candidate) => candidate.system === system)) {
-      for (const minute of minutesByCheck.get(check.name) ?? []) mergeSketch(latency, minute.latency);
-    }
-    return {
-      name: system,
-      ...availabilityOf(systemTimelines.get(system)!),
-      probes: sum(members.map((check) => check.probes)),
-      failures: sum(members.map((check) => check.failures)),
-      latency: latencyFigures(latency),
-    };
-  });
-  return { checks, systems, incidents, occurrences, systemTimelines };
+  const systems = systemNames.map((system) => ({ name: system, ...availabilityOf(systemTimelines.get(system)!) }));
+  return { checks, systems, occurrences, systemTimelines };
 }
 
 // ---- objectives ------------------------------------------------------------------------------

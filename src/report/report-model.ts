@@ -6,7 +6,7 @@ import type { Locale } from '../config/alerting-config.ts';
 import type { ObjectivePeriod } from '../config/objective-config.ts';
 import type { FailureReason } from '../probes/probe.ts';
 import type { Incident } from '../state/incident.ts';
-import type { MinuteFigures } from '../state/history.ts';
+import type { MinuteFigures, Observation } from '../state/history.ts';
 import type { Diagnosis } from '../text/probable-cause.ts';
 
 export interface ReportWindow {
@@ -144,6 +144,12 @@ export interface Report {
 export interface ReportSource {
   /** Every stored minute of every check with minute in [from, to). */
   minutes(window: ReportWindow): Iterable<MinuteFigures>;
+  /**
+   * The same minutes as availability alone sees them, in minute order, without their latency:
+   * each check's probed minutes, watched or wholly the monitor's own fault. Optional: without it,
+   * figures that need availability only derive it from minutes().
+   */
+  observedMinutes?(window: ReportWindow, visit: (check: string, minute: number, observation: Observation) => void): void;
   /** Incidents whose interval overlaps the window, open or resolved. */
   incidents(window: ReportWindow): readonly Incident[];
   /** How many notifications about each incident were delivered (all channels); absent = not known. */

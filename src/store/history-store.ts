@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
 import type { FailureReason, Status } from '../probes/probe.ts';
-import type { MinuteFigures } from '../state/history.ts';
+import { observationOf, type MinuteFigures, type Observation } from '../state/history.ts';
 import type { Incident } from '../state/incident.ts';
 import { decodeSketch, encodeSketch } from '../state/latency-sketch.ts';
 import { mergeMinutes, startMinute } from '../state/minute-figures.ts';
@@ -61,6 +61,11 @@ export interface HistoryStore {
   /** Every stored minute of every check with minute in [from, to), by minute then check. */
   minutes(window: HistoryWindow): MinuteFigures[];
   /**
+   * The minutes in [from, to) as availability sees them, in minute order, without decoding a
+   * sketch: each check's probed minutes, watched (`seen`) or wholly the monitor's own fault (`blind`).
+   */
+  observedMinutes(window: HistoryWindow, visit: (check: string, minute: number, observation: Observation) => void): void;
+  /**
    * Incidents whose down time [failingSince ?? openedAt, recoveredAt ?? resolvedAt ?? now)
    * overlaps the window, by start.
    */
@@ -101,6 +106,12 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
     `SELECT m.*, c.check_name FROM history_minutes m JOIN history_checks c ON c.id = m.check_id
      WHERE m.minute >= ? AND m.minute < ? ORDER BY m.minute, c.check_name`,
   );
+  const selectObserved = db
+    .prepare<[number, number], [number, string, number, string | null]>(
+      `SELECT m.minute, c.check_name, m.probes, m.failures FROM history_minutes m JOIN history_checks c ON c.id = m.check_id
+       WHERE m.minute >= ? AND m.minute < ? ORDER BY m.minute`,
+    )
+    .raw(true);
   const selectIncidents = db.prepare<[number, number], { incident: string }>(
     `SELECT incident FROM incidents WHERE down_from < ? AND (down_to IS NULL OR down_to > ?) ORDER BY down_from, id`,
   );
@@ -163,6 +174,12 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
       }
     },
     minutes: (window) => selectMinutes.all(toEpochMs(window.from, 'history from'), toEpochMs(window.to, 'history to')).map(decodeMinute),
+    observedMinutes(window, visit) {
+      for (const [minute, check, probes, failures] of selectObserved.iterate(toEpochMs(window.from, 'history from'), toEpochMs(window.to, 'history to'))) {
+        const observation = observationOf(probes, failures === null ? NO_FAILURES : decodeFailures(failures));
+        if (observation !== undefined) visit(check, minute, observation);
+      }
+    },
     incidents(window) {
       const from = toEpochMs(window.from, 'history from');
       const now = clock().getTime();
@@ -184,6 +201,8 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
     },
   };
 }
+
+const NO_FAILURES: MinuteFigures['failuresByReason'] = {};
 
 function encodeFailures(failures: MinuteFigures['failuresByReason']): string | null {
   const pairs = Object.entries(failures).filter(([, count]) => count !== undefined && count > 0);

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { MaintenanceWindow } from '../../src/config/alerting-config.ts';
-import { availabilityOf, checkTimeline, maintenanceOccurrences, subtract, systemTimeline, unionOf, unionOfSets } from '../../src/report/availability.ts';
+import {
+  availabilityOf,
+  checkTimeline,
+  maintenanceOccurrences,
+  observedMinutesOf,
+  subtract,
+  systemTimeline,
+  unionOf,
+  unionOfSets,
+} from '../../src/report/availability.ts';
 import type { ReportWindow } from '../../src/report/report-model.ts';
 import { at, minutesOf, outage } from './report-fixtures.ts';
 
@@ -15,7 +24,7 @@ describe('a check in a Vietnamese calendar day', () => {
   it('an outage over midnight counts in each day up to midnight, from the first failed probe to the first passing one', () => {
     // Failing from 23:50:00 (opened 23:51 after two failures), passing again at 00:20:30 (resolved 00:21:30).
     const incident = outage('dvcqg-home', '2026-12-01T23:50:00+07:00', '2026-12-02T00:20:30+07:00');
-    const today = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [incident], maintenance: [], minutes: fullDay }));
+    const today = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [incident], maintenance: [], observed: observedMinutesOf(fullDay) }));
     expect(today).toEqual({
       availabilityPercent: (100 * (86_400 - 1230)) / 86_400,
       downSeconds: 1230,
@@ -26,7 +35,9 @@ describe('a check in a Vietnamese calendar day', () => {
     expect(percent(today.availabilityPercent)).toBe(98.58);
 
     const yesterday: ReportWindow = { from: at('2026-12-01T00:00:00+07:00'), to: DAY.from };
-    const before = availabilityOf(checkTimeline({ check: CHECK, window: yesterday, incidents: [incident], maintenance: [], minutes: fullDay }));
+    const before = availabilityOf(
+      checkTimeline({ check: CHECK, window: yesterday, incidents: [incident], maintenance: [], observed: observedMinutesOf(fullDay) }),
+    );
     expect(before.downSeconds).toBe(600);
     expect(percent(before.availabilityPercent)).toBe(99.31);
   });
@@ -34,7 +45,7 @@ describe('a check in a Vietnamese calendar day', () => {
   it('an outage still going on at the report time counts up to the report time', () => {
     const window: ReportWindow = { from: at('2026-12-01T15:30:00+07:00'), to: at('2026-12-02T15:30:00+07:00') };
     const incident = outage('dvcqg-home', '2026-12-02T15:00:00+07:00');
-    const figures = availabilityOf(checkTimeline({ check: CHECK, window, incidents: [incident], maintenance: [], minutes: fullDay }));
+    const figures = availabilityOf(checkTimeline({ check: CHECK, window, incidents: [incident], maintenance: [], observed: observedMinutesOf(fullDay) }));
     expect(figures.downSeconds).toBe(1800);
     expect(figures.observedSeconds).toBe(86_400);
     expect(percent(figures.availabilityPercent)).toBe(97.92);
@@ -49,12 +60,20 @@ describe('a check in a Vietnamese calendar day', () => {
       start: at('2026-12-02T01:30:00+07:00'),
       end: at('2026-12-02T02:30:00+07:00'),
     };
-    const figures = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [incident], maintenance: [window], minutes: fullDay }));
+    const figures = availabilityOf(
+      checkTimeline({ check: CHECK, window: DAY, incidents: [incident], maintenance: [window], observed: observedMinutesOf(fullDay) }),
+    );
     expect(figures).toMatchObject({ downSeconds: 3600, excludedSeconds: 3600, observedSeconds: 82_800, notObservedSeconds: 0 });
     expect(percent(figures.availabilityPercent)).toBe(95.65);
     // A window that does not cover the check changes nothing.
     const elsewhere = availabilityOf(
-      checkTimeline({ check: CHECK, window: DAY, incidents: [incident], maintenance: [{ ...window, checks: ['sync-*'] }], minutes: fullDay }),
+      checkTimeline({
+        check: CHECK,
+        window: DAY,
+        incidents: [incident],
+        maintenance: [{ ...window, checks: ['sync-*'] }],
+        observed: observedMinutesOf(fullDay),
+      }),
     );
     expect(elsewhere).toMatchObject({ downSeconds: 7200, excludedSeconds: 0, observedSeconds: 86_400 });
   });
@@ -73,7 +92,9 @@ describe('a check in a Vietnamese calendar day', () => {
     ).toEqual(['2026-12-01T19:00:00.000Z']);
     // The outage 01:50–02:10 local: 10 minutes before the window, 10 minutes inside it.
     const incident = outage('dvcqg-home', '2026-12-02T01:50:00+07:00', '2026-12-02T02:10:00+07:00');
-    const figures = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [incident], maintenance: [nightly], minutes: fullDay }));
+    const figures = availabilityOf(
+      checkTimeline({ check: CHECK, window: DAY, incidents: [incident], maintenance: [nightly], observed: observedMinutesOf(fullDay) }),
+    );
     expect(figures).toMatchObject({ downSeconds: 600, excludedSeconds: 1800, observedSeconds: 84_600 });
     expect(percent(figures.availabilityPercent)).toBe(99.29);
   });
@@ -85,10 +106,10 @@ describe('a check in a Vietnamese calendar day', () => {
       ...minutesOf({ check: 'dvcqg-home', from: '2026-12-02T10:00:00+07:00', to: '2026-12-02T10:05:00+07:00', failing: 'internal' }),
       ...minutesOf({ check: 'dvcqg-home', from: '2026-12-02T10:05:00+07:00', to: '2026-12-03T00:00:00+07:00' }),
     ];
-    const figures = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [internal], maintenance: [], minutes }));
+    const figures = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [internal], maintenance: [], observed: observedMinutesOf(minutes) }));
     expect(figures).toEqual({ availabilityPercent: 100, downSeconds: 0, observedSeconds: 86_100, excludedSeconds: 0, notObservedSeconds: 300 });
     // Minutes of internal failures alone, without an incident, are not observed either.
-    const alone = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [], maintenance: [], minutes }));
+    const alone = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [], maintenance: [], observed: observedMinutesOf(minutes) }));
     expect(alone.notObservedSeconds).toBe(300);
   });
 
@@ -98,19 +119,21 @@ describe('a check in a Vietnamese calendar day', () => {
       ...minutesOf({ check: 'dvcqg-home', from: '2026-12-02T15:00:00+07:00', to: '2026-12-03T00:00:00+07:00' }),
     ];
     const incident = outage('dvcqg-home', '2026-12-02T12:50:00+07:00', '2026-12-02T15:01:00+07:00');
-    const figures = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [incident], maintenance: [], minutes }));
+    const figures = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [incident], maintenance: [], observed: observedMinutesOf(minutes) }));
     expect(figures).toMatchObject({ downSeconds: 660, observedSeconds: 79_200, notObservedSeconds: 7200, excludedSeconds: 0 });
     expect(percent(figures.availabilityPercent)).toBe(99.17);
   });
 
   it('a check probed every five minutes is watched between its rows', () => {
     const sparse = minutesOf({ check: 'dvcqg-home', from: '2026-12-02T00:00:00+07:00', to: '2026-12-03T00:00:00+07:00' }).filter((_, index) => index % 5 === 0);
-    const figures = availabilityOf(checkTimeline({ check: { ...CHECK, intervalSeconds: 300 }, window: DAY, incidents: [], maintenance: [], minutes: sparse }));
+    const figures = availabilityOf(
+      checkTimeline({ check: { ...CHECK, intervalSeconds: 300 }, window: DAY, incidents: [], maintenance: [], observed: observedMinutesOf(sparse) }),
+    );
     expect(figures).toMatchObject({ observedSeconds: 86_400, notObservedSeconds: 0, availabilityPercent: 100 });
   });
 
   it('nothing observed gives no percentage', () => {
-    const figures = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [], maintenance: [], minutes: [] }));
+    const figures = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [], maintenance: [], observed: { seen: [], blind: [] } }));
     expect(figures).toEqual({ availabilityPercent: undefined, downSeconds: 0, observedSeconds: 0, excludedSeconds: 0, notObservedSeconds: 86_400 });
   });
 
@@ -134,7 +157,7 @@ describe('a system', () => {
       window: DAY,
       incidents: [outage('dvcqg-home', '2026-12-02T10:00:00+07:00', '2026-12-02T10:30:00+07:00')],
       maintenance: [],
-      minutes: fullDay,
+      observed: observedMinutesOf(fullDay),
     });
     const bMinutes = minutesOf({ check: 'dvcqg-search', from: '2026-12-02T00:00:00+07:00', to: '2026-12-03T00:00:00+07:00' }).filter(
       (row) => row.minute < at('2026-12-02T11:00:00+07:00') || row.minute >= at('2026-12-02T12:00:00+07:00'),
@@ -144,7 +167,7 @@ describe('a system', () => {
       window: DAY,
       incidents: [outage('dvcqg-search', '2026-12-02T10:15:00+07:00', '2026-12-02T10:45:00+07:00')],
       maintenance: [],
-      minutes: bMinutes,
+      observed: observedMinutesOf(bMinutes),
     });
     expect(availabilityOf(b)).toMatchObject({ downSeconds: 1800, observedSeconds: 82_800 });
     const system = availabilityOf(systemTimeline(DAY, [a, b]));

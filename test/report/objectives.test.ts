@@ -70,14 +70,20 @@ describe('live figures: the last 24 hours and the objectives, hour by hour', () 
     ],
   });
 
+  /** Counts the minute rows the live figures read, through the light read the store offers. */
   function counting(source: ReportSource): { source: ReportSource; reads: () => number } {
     let reads = 0;
     return {
       source: {
         ...source,
-        minutes: (window) => {
-          reads += 1;
-          return source.minutes(window);
+        minutes: () => {
+          throw new Error('the live figures read minutes through observedMinutes, never with their latency');
+        },
+        observedMinutes: (window, visit) => {
+          for (const minute of source.minutes(window)) {
+            reads += 1;
+            visit(minute.check, minute.minute.getTime(), 'seen');
+          }
         },
       },
       reads: () => reads,
@@ -116,16 +122,19 @@ describe('live figures: the last 24 hours and the objectives, hour by hour', () 
     expect(daily!.budgetRemainingSeconds).toBeCloseTo(864 - 1800, 6);
   });
 
-  it('a second refresh reads only the hours not yet settled', async () => {
+  it('a second refresh reads only the minutes written since the first, and the two before them again', async () => {
     const { source, reads } = counting(memorySource(minutes, incidents));
     let clock = now;
     const live = createLiveFigures({ config: () => config, source, clock: () => clock, pause: async () => {} });
     await live.refresh();
     const first = reads();
+    // Every stored minute of the month so far once, plus each hour's look-back (none at 60 s checks).
+    expect(first).toBe(minutes.length);
     clock = new Date(now.getTime() + 60_000);
     const snapshot = await live.refresh();
-    // 10:00–10:31 and 09:00–10:00 (ended less than an hour ago).
-    expect(reads() - first).toBe(2);
+    // 10:28 and 10:29 of the current hour (10:30's row is not written yet) and 09:58–10:00 of the
+    // unsettled hour before it.
+    expect(reads() - first).toBe(2 + 2);
     expect(snapshot.objectives[0]).toMatchObject({ observedSeconds: 210_600, downSeconds: 3000 });
     expect(live.latest()).toBe(snapshot);
   });
@@ -137,10 +146,11 @@ describe('live figures: the last 24 hours and the objectives, hour by hour', () 
     await live.refresh();
     const first = reads();
     await live.refresh();
-    expect(reads() - first).toBe(2);
+    // The same instant: only the re-read of the unsettled hours' last two minutes.
+    expect(reads() - first).toBe(2 + 2);
     current = reportConfig({ objectives: [{ check: 'dvcqg-home', target: '99.9%' }] });
     const snapshot = await live.refresh();
-    expect(reads() - first - 2).toBe(first);
+    expect(reads() - first - 4).toBe(first);
     expect(snapshot.objectives.map((status) => status.objective.target)).toEqual([99.9]);
   });
 
@@ -169,15 +179,15 @@ describe('live figures: the last 24 hours and the objectives, hour by hour', () 
     expect(results).toHaveLength(count);
   });
 
-  it('a stop during the first refresh ends it between two hours instead of reading the whole month', async () => {
+  it('a stop during the first refresh ends it within the first hour instead of reading the whole month', async () => {
     const { source, reads } = counting(memorySource(minutes, incidents));
     const live = createLiveFigures({ config: () => config, source, clock: () => now, pause: () => new Promise((resolve) => setImmediate(resolve)) });
     const results: LiveSnapshot[] = [];
     const loop = startLiveFigures(live, { log: pino({ level: 'silent' }), onRefresh: (snapshot) => results.push(snapshot) });
     await loop.stop();
     expect(results).toEqual([]);
-    // One hour read, then the stop was seen: not the 24 + 59 hours of a full first refresh.
-    expect(reads()).toBe(1);
+    // A quarter of an hour's minutes read, then the stop was seen: not the 24 + 59 hours of a full first refresh.
+    expect(reads()).toBe(15);
   });
 
   it('a check probed every five minutes is watched across each hour’s start, as in one long window', async () => {

@@ -71,3 +71,41 @@ describe('history writes', () => {
     expect(store.history.raw('other', window).map((row) => row.at)).toEqual([at(3)]);
   });
 });
+
+describe('history minutes as availability reads them', () => {
+  it('gives each probed minute as watched or wholly our own fault, without its latency, the same as the full minutes say', () => {
+    harness.fresh();
+    const store = harness.open(createTestClocks(at(3600)));
+    const minute = (check: string, offset: number, probes: number, failuresByReason: Record<string, number> = {}) => ({
+      check,
+      minute: at(offset),
+      probes,
+      failuresByReason,
+      latency: createSketch(),
+    });
+    store.history.write(
+      [],
+      [
+        minute('home', 0, 2),
+        minute('home', 60, 2, { internal: 2 }), // every probe our own fault: blind
+        minute('home', 120, 3, { internal: 2, timeout: 1 }), // one real failure: watched
+        minute('sync', 0, 1, { http_status: 1 }),
+        minute('sync', 180, 0), // no probe: not a minute availability sees
+      ],
+    );
+    const visited: [string, number, string][] = [];
+    store.history.observedMinutes({ from: at(0), to: at(240) }, (check, minuteMs, observation) => visited.push([check, minuteMs, observation]));
+    expect(visited.sort()).toEqual(
+      [
+        ['home', at(0).getTime(), 'seen'],
+        ['home', at(60).getTime(), 'blind'],
+        ['home', at(120).getTime(), 'seen'],
+        ['sync', at(0).getTime(), 'seen'],
+      ].sort(),
+    );
+    // Bounds as minutes() has them: from inclusive, to exclusive.
+    const inner: number[] = [];
+    store.history.observedMinutes({ from: at(60), to: at(120) }, (_check, minuteMs) => inner.push(minuteMs));
+    expect(inner).toEqual([at(60).getTime()]);
+  });
+});
