@@ -1,6 +1,7 @@
 // A real HTTP server on 127.0.0.1 with the daemon's routes and a fake desk. Who asks is told by a
 // test-only header ("x-test-principal: operator:an" → operator "an" via basic, "none" → refused; absent → the
 // anonymous viewer), standing in for the access layer, which sets the principal the same way.
+import type { IncomingMessage } from 'node:http';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { afterEach } from 'vitest';
@@ -30,7 +31,10 @@ function principalFrom(header: string | string[] | undefined): Principal {
   return { role: role as Principal['role'], name: decodeURIComponent(name ?? role!), via: 'basic' };
 }
 
-export async function serveDesk(extra: Partial<RouteDependencies> = {}): Promise<DeskServer> {
+/** Who asks; the default reads the test header. */
+export type Identify = (request: IncomingMessage) => { readonly principal: Principal; readonly csrfToken?: string };
+
+export async function serveDesk(extra: Partial<RouteDependencies> = {}, identify?: Identify): Promise<DeskServer> {
   const desk = createFakeDesk(() => NOW);
   const routes = createRoutes({
     metrics: createMetrics({ version: '9.9.9', collectProcessMetrics: false }),
@@ -45,10 +49,10 @@ export async function serveDesk(extra: Partial<RouteDependencies> = {}): Promise
     port: 0,
     routes,
     log: pino({ level: 'silent' }),
-    identify: (incoming) => {
+    identify: identify ?? ((incoming) => {
       const principal = principalFrom(incoming.headers['x-test-principal']);
       return principal.via === 'anonymous' ? { principal } : { principal, csrfToken: CSRF };
-    },
+    }),
   });
   servers.push(server);
   return { url: server.url, desk };
