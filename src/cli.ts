@@ -158,7 +158,14 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'maintenance': {
       const { maintenanceCommand } = await import('./commands/maintenance.ts');
       return maintenanceCommand(
-        { ...deskOptions(rest, values, positionals), name: values.name, checks: values.check, systems: values.system, reason: values.reason, until: values.until },
+        {
+          ...deskOptions(rest, values, positionals),
+          name: values.name,
+          checks: values.check,
+          systems: values.system,
+          reason: values.reason,
+          until: values.until,
+        },
         io,
       );
     }

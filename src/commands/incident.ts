@@ -173,7 +173,14 @@ export async function incidentCommand(options: IncidentOptions, io: Io, env: Nod
         return client.send(
           'POST',
           `${path}/notes`,
-          defined({ cause: options.cause, plan: options.plan, expectedFixAt: options.expectedFix, result: options.result, text: options.text, notify: options.notify }),
+          defined({
+            cause: options.cause,
+            plan: options.plan,
+            expectedFixAt: options.expectedFix,
+            result: options.result,
+            text: options.text,
+            notify: options.notify,
+          }),
           what,
         );
       case 'open':

@@ -31,7 +31,12 @@ export async function maintenanceCommand(options: MaintenanceOptions, io: Io, en
             ),
           ),
         )
-      : await client.send('DELETE', `/api/maintenance/${encodeURIComponent(id ?? '')}`, undefined, `${words.forms.maintenanceHeading.toLowerCase()} ${id ?? ''}`);
+      : await client.send(
+          'DELETE',
+          `/api/maintenance/${encodeURIComponent(id ?? '')}`,
+          undefined,
+          `${words.forms.maintenanceHeading.toLowerCase()} ${id ?? ''}`,
+        );
   if (typeof answer === 'number') return answer;
   const record = answer.body as { id: string; name: string };
   if (options.json) io.stdout(JSON.stringify(answer.body, null, 2));

@@ -36,7 +36,10 @@ export function parseLocalDateTime(text: string): Date | undefined {
 const dateTime = z.string().transform((text, context) => {
   const date = parseLocalDateTime(text);
   if (date === undefined) {
-    context.addIssue({ code: 'custom', message: 'expected an ISO-8601 date-time such as 2026-05-29T23:30 (no offset = Asia/Ho_Chi_Minh) or 2026-05-29T16:30:00Z' });
+    context.addIssue({
+      code: 'custom',
+      message: 'expected an ISO-8601 date-time such as 2026-05-29T23:30 (no offset = Asia/Ho_Chi_Minh) or 2026-05-29T16:30:00Z',
+    });
     return z.NEVER;
   }
   return date;
@@ -154,7 +157,8 @@ function bodyFields(request: RouteRequest): Parsed<Record<string, unknown>> {
   } catch {
     return { ok: false, problem: { error: 'the body is not JSON', field: 'body' } };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: { error: 'the body must be a JSON object', field: 'body' } };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, problem: { error: 'the body must be a JSON object', field: 'body' } };
   return { ok: true, value: value as Record<string, unknown> };
 }
 
@@ -210,7 +214,8 @@ export function parseSilence(request: RouteRequest, now: Date): Parsed<StartSile
   if (!parsed.ok) return parsed;
   const { for: seconds, until, ...rest } = parsed.value;
   const end = until ?? new Date(now.getTime() + (seconds ?? 0) * 1000);
-  if (end.getTime() <= now.getTime()) return { ok: false, problem: { error: 'the expiry must be in the future', field: until === undefined ? 'for' : 'until' } };
+  if (end.getTime() <= now.getTime())
+    return { ok: false, problem: { error: 'the expiry must be in the future', field: until === undefined ? 'for' : 'until' } };
   return { ok: true, value: { ...withoutUndefined(rest), until: end } };
 }
 

@@ -101,7 +101,9 @@ function renderForms(item: DeskIncident, view: DeskPageView, context: DeskPageCo
     textarea(words.fields.text, 'text'),
     `<label class="check"><input type="checkbox" name="notify" value="on"> ${text(words.notify)}</label>`,
   ].join('');
-  forms.push(`<details class="desk-more"><summary>${text(words.forms.addNote)}</summary>${form(`${base}/notes`, view, 'note', noteFields, words.forms.addNote)}</details>`);
+  forms.push(
+    `<details class="desk-more"><summary>${text(words.forms.addNote)}</summary>${form(`${base}/notes`, view, 'note', noteFields, words.forms.addNote)}</details>`,
+  );
   if (item.origin === 'people') {
     forms.push(form(`${base}/resolve`, view, 'resolve', textarea(words.forms.resolveResult, 'result'), words.forms.resolve));
   }

@@ -71,8 +71,16 @@ export function createRoutes(deps: RouteDependencies): Routes {
           // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
           if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
           const figures: StatusFigures = { recent: deps.recent?.(), reports: readReports(deps) };
-          const desk = deps.desk === undefined ? undefined : deskPageView(deps.desk, request, { hideNames: deps.hideNames?.() ?? false, now: deps.clock?.() ?? new Date() });
-          return { status: 200, contentType: HTML_CONTENT_TYPE, body: renderStatusPage({ ...snapshot, figures }, deps.locale?.() ?? 'vi', desk), headers: NO_STORE };
+          const desk =
+            deps.desk === undefined
+              ? undefined
+              : deskPageView(deps.desk, request, { hideNames: deps.hideNames?.() ?? false, now: deps.clock?.() ?? new Date() });
+          return {
+            status: 200,
+            contentType: HTML_CONTENT_TYPE,
+            body: renderStatusPage({ ...snapshot, figures }, deps.locale?.() ?? 'vi', desk),
+            headers: NO_STORE,
+          };
         },
       },
     ],

@@ -135,7 +135,15 @@ async function handleRequest(options: HttpServerOptions, request: http.IncomingM
   }
   const address = request.socket.remoteAddress ?? '';
   const { principal, csrfToken } = options.identify?.(request) ?? { principal: ANONYMOUS_VIEWER };
-  const result = await runHandler(handler, log, { method, url, headers: request.headers, body, principal, address, ...(csrfToken === undefined ? {} : { csrfToken }) });
+  const result = await runHandler(handler, log, {
+    method,
+    url,
+    headers: request.headers,
+    body,
+    principal,
+    address,
+    ...(csrfToken === undefined ? {} : { csrfToken }),
+  });
   if (typeof result.body === 'string') writeResponse(response, { ...result, body: result.body });
   else {
     const gzip = acceptsGzip(request.headers['accept-encoding']);

@@ -56,7 +56,12 @@ describe('incident', () => {
     const server = await serveDesk({}, identify);
     server.desk.addProbeIncident('inc-1');
     expect((await incident(server.url, ['ack', 'inc-1'], { note: 'đang xem' })).code).toBe(0);
-    const noted = await incident(server.url, ['note', 'inc-1'], { cause: 'Đứt cáp quang', plan: 'Chuyển tuyến', expectedFix: '2026-12-03T18:00', notify: true });
+    const noted = await incident(server.url, ['note', 'inc-1'], {
+      cause: 'Đứt cáp quang',
+      plan: 'Chuyển tuyến',
+      expectedFix: '2026-12-03T18:00',
+      notify: true,
+    });
     expect(noted.code).toBe(0);
     expect(server.desk.calls[2]).toEqual([
       'addNote',
@@ -115,7 +120,10 @@ describe('incident', () => {
   it('finds the daemon at the config’s server.listen when --config is given', async () => {
     const server = await serveDesk({}, identify);
     const file = join(scratch, 'listen.yaml');
-    writeFileSync(file, `server:\n  listen: "0.0.0.0:${new URL(server.url).port}"\nchecks:\n  - { name: a, system: s, kind: http, url: "http://127.0.0.1/" }\n`);
+    writeFileSync(
+      file,
+      `server:\n  listen: "0.0.0.0:${new URL(server.url).port}"\nchecks:\n  - { name: a, system: s, kind: http, url: "http://127.0.0.1/" }\n`,
+    );
     const out = capture();
     expect(await incidentCommand({ positionals: ['list'], config: file, json: false, notify: false }, out.io, OPERATOR_ENV)).toBe(0);
     expect(out.stdout).toEqual(['Không có sự cố nào.']);
@@ -133,7 +141,9 @@ describe('maintenance', () => {
     );
     expect(code).toBe(0);
     const id = /mã (\S+)$/.exec(started.stdout[0]!)![1]!;
-    expect(server.desk.listMaintenance()).toMatchObject([{ id, name: 'Chuyển đổi TTDLQG', systems: ['dvcqg'], until: new Date('2026-12-03T23:00:00Z'), startedBy: 'ca-truc' }]);
+    expect(server.desk.listMaintenance()).toMatchObject([
+      { id, name: 'Chuyển đổi TTDLQG', systems: ['dvcqg'], until: new Date('2026-12-03T23:00:00Z'), startedBy: 'ca-truc' },
+    ]);
     const ended = capture();
     expect(await maintenanceCommand({ positionals: ['end', id], url: server.url, json: false }, ended.io, OPERATOR_ENV)).toBe(0);
     expect(server.desk.listMaintenance()[0]!.endedBy).toBe('ca-truc');

@@ -78,7 +78,13 @@ export function createFakeDesk(clock: () => Date): FakeDesk {
       calls.push(['openIncident', actor, input]);
       const id = `people-${++sequence}`;
       const item: DeskIncident = {
-        incident: probeIncident(id, clock(), { check: `people:${input.system}`, system: input.system, severity: input.severity, firstMessage: input.title, lastMessage: input.title }),
+        incident: probeIncident(id, clock(), {
+          check: `people:${input.system}`,
+          system: input.system,
+          severity: input.severity,
+          firstMessage: input.title,
+          lastMessage: input.title,
+        }),
         origin: 'people',
         report: { title: input.title, description: input.description, reportedBy: input.reportedBy, openedBy: actor.user },
         notes: [],
@@ -91,8 +97,10 @@ export function createFakeDesk(clock: () => Date): FakeDesk {
       calls.push(['resolve', actor, id, result]);
       const item = incidents.get(id);
       if (item === undefined) return missing(id);
-      if (item.origin !== 'people' || item.incident.resolvedAt !== undefined) return { ok: false, error: 'conflict', message: 'only open people-reported incidents are resolved by hand' };
-      const notes = result === undefined ? item.notes : [...item.notes, { id: ++sequence, incidentId: id, author: actor.user, at: clock(), notify: false, result }];
+      if (item.origin !== 'people' || item.incident.resolvedAt !== undefined)
+        return { ok: false, error: 'conflict', message: 'only open people-reported incidents are resolved by hand' };
+      const notes =
+        result === undefined ? item.notes : [...item.notes, { id: ++sequence, incidentId: id, author: actor.user, at: clock(), notify: false, result }];
       const next: DeskIncident = { ...item, incident: { ...item.incident, resolvedAt: clock() }, notes, resolvedBy: actor.user };
       incidents.set(id, next);
       record('resolve', actor, id);

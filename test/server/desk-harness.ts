@@ -39,7 +39,17 @@ export async function serveDesk(extra: Partial<RouteDependencies> = {}, identify
   const routes = createRoutes({
     metrics: createMetrics({ version: '9.9.9', collectProcessMetrics: false }),
     health: () => ({ ok: true, reasons: [] }),
-    status: () => ({ version: '9.9.9', generatedAt: NOW.toISOString(), startedAt: NOW.toISOString(), summary: { ok: 1, warning: 0, critical: 0, unknown: 0 }, checks: [], incidents: desk.listIncidents({ state: 'open' }).filter((item) => item.origin === 'probe').map((item) => item.incident) }),
+    status: () => ({
+      version: '9.9.9',
+      generatedAt: NOW.toISOString(),
+      startedAt: NOW.toISOString(),
+      summary: { ok: 1, warning: 0, critical: 0, unknown: 0 },
+      checks: [],
+      incidents: desk
+        .listIncidents({ state: 'open' })
+        .filter((item) => item.origin === 'probe')
+        .map((item) => item.incident),
+    }),
     desk,
     clock: () => NOW,
     ...extra,
@@ -49,10 +59,12 @@ export async function serveDesk(extra: Partial<RouteDependencies> = {}, identify
     port: 0,
     routes,
     log: pino({ level: 'silent' }),
-    identify: identify ?? ((incoming) => {
-      const principal = principalFrom(incoming.headers['x-test-principal']);
-      return principal.via === 'anonymous' ? { principal } : { principal, csrfToken: CSRF };
-    }),
+    identify:
+      identify ??
+      ((incoming) => {
+        const principal = principalFrom(incoming.headers['x-test-principal']);
+        return principal.via === 'anonymous' ? { principal } : { principal, csrfToken: CSRF };
+      }),
   });
   servers.push(server);
   return { url: server.url, desk };
@@ -82,5 +94,5 @@ export async function call(
   }
   const response = await request(url, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
   const text = await response.body.text();
-  return { status: response.statusCode, headers: response.headers, text, json: <T,>() => JSON.parse(text) as T };
+  return { status: response.statusCode, headers: response.headers, text, json: <T>() => JSON.parse(text) as T };
 }

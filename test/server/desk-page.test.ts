@@ -12,7 +12,10 @@ describe('the desk on the status page', () => {
   it('gives operators and admins every form, each posting to the API with the session’s CSRF token', async () => {
     const server = await serveDesk();
     server.desk.addProbeIncident('inc-1');
-    server.desk.openIncident({ user: 'an', address: '127.0.0.1' }, { title: 'VNeID', system: 'vneid', severity: 'critical', description: '', reportedBy: 'xã A' });
+    server.desk.openIncident(
+      { user: 'an', address: '127.0.0.1' },
+      { title: 'VNeID', system: 'vneid', severity: 'critical', description: '', reportedBy: 'xã A' },
+    );
     server.desk.startMaintenance({ user: 'an', address: '127.0.0.1' }, { name: 'cut-over' });
     for (const who of [OPERATOR, 'admin:root']) {
       const page = await call(`${server.url}/`, { as: who });
@@ -103,7 +106,14 @@ describe('the forms’ round trip', () => {
     const server = await serveDesk();
     const opened = await call(`${server.url}/api/incidents`, {
       as: OPERATOR,
-      form: { _csrf: CSRF, title: 'Thanh toán trực tuyến lỗi', system: 'payment', severity: 'warning', description: 'Xã Bình Hòa', reportedBy: 'Cán bộ một cửa' },
+      form: {
+        _csrf: CSRF,
+        title: 'Thanh toán trực tuyến lỗi',
+        system: 'payment',
+        severity: 'warning',
+        description: 'Xã Bình Hòa',
+        reportedBy: 'Cán bộ một cửa',
+      },
     });
     expect(opened.status).toBe(303);
     expect(opened.headers.location).toBe('/#incident-people-1');
@@ -117,14 +127,22 @@ describe('the forms’ round trip', () => {
       form: { _csrf: CSRF, name: 'Chuyển đổi', checks: 'dvcqg-home, dvcqg-api', systems: '', reason: '', until: '2026-12-04T06:00' },
     });
     expect(started.status).toBe(303);
-    expect(server.desk.listMaintenance()[0]).toMatchObject({ name: 'Chuyển đổi', checks: ['dvcqg-home', 'dvcqg-api'], systems: [], until: new Date('2026-12-03T23:00:00Z') });
+    expect(server.desk.listMaintenance()[0]).toMatchObject({
+      name: 'Chuyển đổi',
+      checks: ['dvcqg-home', 'dvcqg-api'],
+      systems: [],
+      until: new Date('2026-12-03T23:00:00Z'),
+    });
     const id = server.desk.listMaintenance()[0]!.id;
     expect((await call(`${server.url}/`)).text).toContain(`data-maintenance="${id}"`);
     const ended = await call(`${server.url}/api/maintenance/${id}/end`, { as: OPERATOR, form: { _csrf: CSRF } });
     expect(ended.status).toBe(303);
     expect((await call(`${server.url}/`)).text).not.toContain(`data-maintenance="${id}"`);
 
-    const silenced = await call(`${server.url}/api/silences`, { as: OPERATOR, form: { _csrf: CSRF, check: '', system: 'vneid', until: '2026-12-03T20:00', reason: '' } });
+    const silenced = await call(`${server.url}/api/silences`, {
+      as: OPERATOR,
+      form: { _csrf: CSRF, check: '', system: 'vneid', until: '2026-12-03T20:00', reason: '' },
+    });
     expect(silenced.status).toBe(303);
     expect(server.desk.listSilences()).toMatchObject([{ system: 'vneid', until: new Date('2026-12-03T13:00:00Z') }]);
     expect((await call(`${server.url}/`)).text).toContain('tắt thông báo đến 03/12/2026 20:00:00');

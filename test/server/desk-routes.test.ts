@@ -20,7 +20,13 @@ interface IncidentJson {
   notes: { author: string | null; at: string; cause?: string; plan?: string; expectedFixAt?: string; result?: string; text?: string; notify: boolean }[];
 }
 
-const PEOPLE = { title: 'VNeID tổ chức không đăng nhập được', system: 'vneid', severity: 'critical', description: 'TTPVHCC xã Mỹ Hòa Hưng', reportedBy: 'Trần Thị Bình' };
+const PEOPLE = {
+  title: 'VNeID tổ chức không đăng nhập được',
+  system: 'vneid',
+  severity: 'critical',
+  description: 'TTPVHCC xã Mỹ Hòa Hưng',
+  reportedBy: 'Trần Thị Bình',
+};
 
 // Every write the API takes, with a body it would accept.
 const WRITES: { name: string; method: 'POST' | 'DELETE'; path: string; json?: unknown }[] = [
@@ -116,7 +122,14 @@ describe('incidents', () => {
         expectedFixAt: '2026-12-03T09:30:00.000Z',
         notify: true,
       },
-      { id: expect.any(Number), author: 'Nguyễn Văn An', at: NOW.toISOString(), result: 'Đã chuyển tuyến', expectedFixAt: '2026-12-03T09:00:00.000Z', notify: false },
+      {
+        id: expect.any(Number),
+        author: 'Nguyễn Văn An',
+        at: NOW.toISOString(),
+        result: 'Đã chuyển tuyến',
+        expectedFixAt: '2026-12-03T09:00:00.000Z',
+        notify: false,
+      },
     ]);
   });
 
@@ -254,8 +267,14 @@ describe('names and typed text', () => {
     expect(answer.headers['x-content-type-options']).toBe('nosniff');
     expect(answer.text).not.toMatch(/[<>]/);
     const parsed = answer.json<IncidentJson>();
-    expect([parsed.title, parsed.system, parsed.reportedBy, parsed.notes[0]!.text, parsed.notes[1]!.cause, parsed.notes[1]!.plan, parsed.notes[1]!.result]).toEqual(
-      Array(7).fill(SCRIPT),
-    );
+    expect([
+      parsed.title,
+      parsed.system,
+      parsed.reportedBy,
+      parsed.notes[0]!.text,
+      parsed.notes[1]!.cause,
+      parsed.notes[1]!.plan,
+      parsed.notes[1]!.result,
+    ]).toEqual(Array(7).fill(SCRIPT));
   });
 });
