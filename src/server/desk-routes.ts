@@ -70,10 +70,11 @@ interface Failure {
 }
 
 function fail(request: RouteRequest, deps: DeskRouteDependencies, failure: Failure): RouteResponse {
-  const headers = failure.status === 401 ? UNAUTHORIZED_HEADERS : {};
-  if (!isFormPost(request)) return deskJson(failure.status, failure.body, headers);
+  if (!isFormPost(request)) return deskJson(failure.status, failure.body, failure.status === 401 ? UNAUTHORIZED_HEADERS : {});
+  // No Basic challenge for the page's forms: a browser would answer it with its own password
+  // dialog instead of the page that says what happened.
   const html = renderRefusal(failure.status, failure.body, deps.locale?.() ?? 'vi');
-  return { status: failure.status, contentType: HTML_CONTENT_TYPE, body: html, headers: { ...NO_STORE, ...headers } };
+  return { status: failure.status, contentType: HTML_CONTENT_TYPE, body: html, headers: NO_STORE };
 }
 
 function badInput(problem: InputError): Failure {

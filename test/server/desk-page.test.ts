@@ -159,6 +159,11 @@ describe('the forms’ round trip', () => {
     const viewer = await call(`${server.url}/api/incidents/inc-1/acknowledge`, { as: 'viewer:pc06', form: { _csrf: CSRF } });
     expect(viewer.status).toBe(403);
     expect(viewer.text).toContain('không có quyền');
+    const anonymous = await call(`${server.url}/api/incidents/inc-1/acknowledge`, { form: { note: 'x' } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.text).toContain('Cần đăng nhập');
+    // A browser would answer a Basic challenge with its own password dialog instead of this page.
+    expect(anonymous.headers['www-authenticate']).toBeUndefined();
     const missing = await call(`${server.url}/api/incidents/nope/acknowledge`, { as: OPERATOR, form: { _csrf: CSRF } });
     expect(missing.status).toBe(404);
   });
