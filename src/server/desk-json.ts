@@ -1,6 +1,6 @@
 // The desk's records as the operations API serves them: ISO-8601 times, the contract's field names
 // (id, check, system, state, startedAt, acknowledgedBy, acknowledgedAt, notes with author and at),
-// and people's names left out (null) for anonymous viewers when access.hideNames is set.
+// and every person's name left out (null) for anonymous viewers when access.hideNames is set.
 import type { DeskIncident } from '../desk/desk.ts';
 import type { AuditEntry, MaintenanceRecord, Note, Silence } from '../state/desk-records.ts';
 import { NO_STORE, JSON_CONTENT_TYPE, type TextResponse } from './routes-common.ts';
@@ -53,7 +53,7 @@ export function incidentJson(item: DeskIncident, hideNames: boolean): Record<str
   };
 }
 
-export function maintenanceJson(record: MaintenanceRecord): Record<string, unknown> {
+export function maintenanceJson(record: MaintenanceRecord, hideNames = false): Record<string, unknown> {
   return {
     id: record.id,
     name: record.name,
@@ -63,19 +63,19 @@ export function maintenanceJson(record: MaintenanceRecord): Record<string, unkno
     startedAt: iso(record.startedAt),
     until: iso(record.until),
     endedAt: iso(record.endedAt),
-    startedBy: record.startedBy,
-    endedBy: record.endedBy ?? null,
+    startedBy: name(record.startedBy, hideNames),
+    endedBy: name(record.endedBy, hideNames),
   };
 }
 
-export function silenceJson(silence: Silence): Record<string, unknown> {
+export function silenceJson(silence: Silence, hideNames = false): Record<string, unknown> {
   return {
     id: silence.id,
     check: silence.check ?? null,
     system: silence.system ?? null,
     until: iso(silence.until),
     reason: silence.reason ?? null,
-    createdBy: silence.createdBy,
+    createdBy: name(silence.createdBy, hideNames),
     createdAt: iso(silence.createdAt),
   };
 }

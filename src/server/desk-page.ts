@@ -164,7 +164,7 @@ function renderOpenForm(view: DeskPageView, context: DeskPageContext, systems: r
 function renderMaintenance(view: DeskPageView, context: DeskPageContext): string {
   const words = context.words.deskPage;
   const items = view.maintenance.map((record) => {
-    const line = words.maintenanceLine(record.name, record.until === undefined ? undefined : context.at(record.until), record.startedBy);
+    const line = words.maintenanceLine(record.name, record.until === undefined ? undefined : context.at(record.until), shownName(record.startedBy, view));
     const end = view.canAct ? form(`/api/maintenance/${encodeURIComponent(record.id)}/end`, view, 'end-maintenance', '', words.forms.endMaintenance) : '';
     return `<li data-maintenance="${text(record.id)}"><span class="typed">${text(line)}</span>${end}</li>`;
   });
@@ -191,7 +191,7 @@ function renderSilences(view: DeskPageView, context: DeskPageContext): string {
   const words = context.words.deskPage;
   const items = view.silences.map((silence) => {
     const target = [silence.check, silence.system].filter((part) => part !== undefined).join(' · ');
-    return `<li data-silence="${text(silence.id)}" class="typed">${text(words.silenceLine(target, context.at(silence.until), silence.createdBy))}</li>`;
+    return `<li data-silence="${text(silence.id)}" class="typed">${text(words.silenceLine(target, context.at(silence.until), shownName(silence.createdBy, view)))}</li>`;
   });
   const list = items.length === 0 ? `<p class="empty">${text(words.noSilences)}</p>` : `<ul class="desk-list">${items.join('')}</ul>`;
   const start = view.canAct

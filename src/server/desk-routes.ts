@@ -175,7 +175,10 @@ export function createDeskRoutes(deps: DeskRouteDependencies): [string, RouteMet
     [
       '/api/maintenance',
       {
-        GET: guarded(deps, 'read', () => deskJson(200, { maintenance: desk.listMaintenance().map(maintenanceJson) })),
+        GET: guarded(deps, 'read', (request) => {
+          const hide = hidesNames(request, deps);
+          return deskJson(200, { maintenance: desk.listMaintenance().map((record) => maintenanceJson(record, hide)) });
+        }),
         POST: guarded(deps, 'write', (request) => {
           const input = parseMaintenance(request, now());
           if (!input.ok) return badInput(input.problem);
@@ -189,7 +192,10 @@ export function createDeskRoutes(deps: DeskRouteDependencies): [string, RouteMet
     [
       '/api/silences',
       {
-        GET: guarded(deps, 'read', () => deskJson(200, { silences: desk.listSilences().map(silenceJson) })),
+        GET: guarded(deps, 'read', (request) => {
+          const hide = hidesNames(request, deps);
+          return deskJson(200, { silences: desk.listSilences().map((silence) => silenceJson(silence, hide)) });
+        }),
         POST: guarded(deps, 'write', (request) => {
           const input = parseSilence(request, now());
           if (!input.ok) return badInput(input.problem);

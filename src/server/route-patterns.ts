@@ -10,13 +10,19 @@ interface CompiledPattern {
 
 // Compiled once per route table: the table is built at start-up and never changes afterwards.
 const compiled = new WeakMap<Routes, readonly CompiledPattern[]>();
+// And once per template: handlers read their parameters on every request.
+const expressions = new Map<string, RegExp>();
 
 function compile(template: string): RegExp {
+  const known = expressions.get(template);
+  if (known !== undefined) return known;
   const source = template
     .split(/(\{[a-zA-Z]+\})/)
     .map((part) => (/^\{[a-zA-Z]+\}$/.test(part) ? `(?<${part.slice(1, -1)}>[^/]+)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}$`);
+  const expression = new RegExp(`^${source}$`);
+  expressions.set(template, expression);
+  return expression;
 }
 
 /** The methods of the first pattern in the table that matches the path, if any. */

@@ -4,11 +4,11 @@
 import type { Clock } from '../clock.ts';
 import type { Locale } from '../config/alerting-config.ts';
 import type { Desk } from '../desk/desk.ts';
-import { deskPageView } from './desk-page.ts';
+import { deskPageView, type DeskPageView } from './desk-page.ts';
 import { createDeskRoutes } from './desk-routes.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { createReportRoutes, type ReportRouteDependencies } from './report-routes.ts';
-import { HTML_CONTENT_TYPE, jsonResponse, NO_STORE, type RouteMethods, type Routes } from './routes-common.ts';
+import { HTML_CONTENT_TYPE, jsonResponse, NO_STORE, type RouteMethods, type RouteRequest, type Routes } from './routes-common.ts';
 import type { StatusFigures } from '../state/status-snapshot.ts';
 import { isStatusPageSnapshot, renderStatusPage } from './status-page.ts';
 
@@ -71,10 +71,7 @@ export function createRoutes(deps: RouteDependencies): Routes {
           // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
           if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
           const figures: StatusFigures = { recent: deps.recent?.(), reports: readReports(deps) };
-          const desk =
-            deps.desk === undefined
-              ? undefined
-              : deskPageView(deps.desk, request, { hideNames: deps.hideNames?.() ?? false, now: deps.clock?.() ?? new Date() });
+          const desk = readDesk(deps, request);
           return {
             status: 200,
             contentType: HTML_CONTENT_TYPE,
@@ -87,6 +84,16 @@ export function createRoutes(deps: RouteDependencies): Routes {
     ...createReportRoutes(deps),
     ...(deps.desk === undefined ? [] : createDeskRoutes({ ...deps, desk: deps.desk })),
   ]);
+}
+
+/** The desk's parts of the page; a desk that cannot be read leaves the rest of the page standing. */
+function readDesk(deps: RouteDependencies, request: RouteRequest): DeskPageView | undefined {
+  if (deps.desk === undefined) return undefined;
+  try {
+    return deskPageView(deps.desk, request, { hideNames: deps.hideNames?.() ?? false, now: deps.clock?.() ?? new Date() });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The reports sent lately for the page; a list that cannot be read leaves the rest of the page standing. */

@@ -718,9 +718,9 @@ export const en: Words = {
       silenceSystem: 'Or system',
       silence: 'Silence',
     },
-    maintenanceLine: (name, until, by) => `${name}${until === undefined ? '' : ` — until ${until}`} (${by})`,
+    maintenanceLine: (name, until, by) => `${name}${until === undefined ? '' : ` — until ${until}`}${by === undefined ? '' : ` (${by})`}`,
     noMaintenance: 'No maintenance opened through the API.',
-    silenceLine: (target, until, by) => `${target} — silenced until ${until} (${by})`,
+    silenceLine: (target, until, by) => `${target} — silenced until ${until}${by === undefined ? '' : ` (${by})`}`,
     noSilences: 'No notification is silenced.',
     refused: {
       title: 'Not done',

@@ -175,9 +175,9 @@ export interface DeskPageWords {
     readonly silenceSystem: string;
     readonly silence: string;
   };
-  readonly maintenanceLine: (name: string, until: string | undefined, by: string) => string;
+  readonly maintenanceLine: (name: string, until: string | undefined, by: string | undefined) => string;
   readonly noMaintenance: string;
-  readonly silenceLine: (target: string, until: string, by: string) => string;
+  readonly silenceLine: (target: string, until: string, by: string | undefined) => string;
   readonly noSilences: string;
   /** The page a form gets back when its request was refused. */
   readonly refused: {

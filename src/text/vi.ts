@@ -734,9 +734,9 @@ export const vi: Words = {
       silenceSystem: 'Hoặc hệ thống',
       silence: 'Tạm tắt thông báo',
     },
-    maintenanceLine: (name, until, by) => `${name}${until === undefined ? '' : ` — đến ${until}`} (${by})`,
+    maintenanceLine: (name, until, by) => `${name}${until === undefined ? '' : ` — đến ${until}`}${by === undefined ? '' : ` (${by})`}`,
     noMaintenance: 'Không có đợt bảo trì nào mở qua API.',
-    silenceLine: (target, until, by) => `${target} — tắt thông báo đến ${until} (${by})`,
+    silenceLine: (target, until, by) => `${target} — tắt thông báo đến ${until}${by === undefined ? '' : ` (${by})`}`,
     noSilences: 'Không có thông báo nào đang tạm tắt.',
     refused: {
       title: 'Không thực hiện được',

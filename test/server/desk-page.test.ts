@@ -69,8 +69,12 @@ describe('the desk on the status page', () => {
     server.desk.addProbeIncident('inc-1');
     await call(`${server.url}/api/incidents/inc-1/acknowledge`, { as: OPERATOR, json: { note: 'đã nhận' } });
     await call(`${server.url}/api/incidents`, { as: OPERATOR, json: { title: 'VNeID', system: 'vneid', severity: 'warning', reportedBy: 'Trần Thị Bình' } });
+    await call(`${server.url}/api/maintenance`, { as: OPERATOR, json: { name: 'cut-over' } });
+    await call(`${server.url}/api/silences`, { as: OPERATOR, json: { system: 'vneid', for: '1h' } });
     const anonymous = await call(`${server.url}/`);
     expect(anonymous.text).toContain('Đã tiếp nhận lúc 03/12/2026 15:00:00');
+    expect(anonymous.text).toContain('cut-over</span>');
+    expect(anonymous.text).toContain('vneid — tắt thông báo đến 03/12/2026 16:00:00</li>');
     expect(anonymous.text).not.toContain('Nguyễn');
     expect(anonymous.text).not.toContain('Trần Thị');
     const viewer = await call(`${server.url}/`, { as: 'viewer:pc06' });

@@ -158,6 +158,26 @@ describe('incidents', () => {
   });
 });
 
+describe('paths with an id', () => {
+  it('answers 405 with the allowed methods, and a HEAD like the GET', async () => {
+    const server = await serveDesk();
+    server.desk.addProbeIncident('inc-1');
+    const wrong = await call(`${server.url}/api/incidents/inc-1/notes`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.allow).toBe('POST');
+    expect((await call(`${server.url}/api/incidents/inc-1`, { method: 'DELETE' })).status).toBe(405);
+    expect((await call(`${server.url}/api/incidents/inc-1/notes/extra`, { as: OPERATOR, json: { text: 'x' } })).status).toBe(404);
+  });
+
+  it('decodes the id', async () => {
+    const server = await serveDesk();
+    server.desk.addProbeIncident('tra cứu/hồ sơ');
+    const answer = await call(`${server.url}/api/incidents/${encodeURIComponent('tra cứu/hồ sơ')}`);
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toMatchObject({ id: 'tra cứu/hồ sơ' });
+  });
+});
+
 describe('validation', () => {
   const cases: { name: string; path: string; json?: unknown; body?: string; field: string }[] = [
     { name: 'body not JSON', path: '/api/incidents/inc-1/notes', body: '{cause', field: 'body' },
@@ -243,6 +263,12 @@ describe('names and typed text', () => {
     expect(anonymous.notes[0]).toMatchObject({ author: null, text: 'đã nhận' });
     expect(JSON.stringify(anonymous)).not.toContain('Nguyễn');
     expect(JSON.stringify((await call(`${server.url}/api/incidents`)).json())).not.toContain('Bình');
+    await call(`${server.url}/api/maintenance`, { as: OPERATOR, json: { name: 'cut-over' } });
+    await call(`${server.url}/api/silences`, { as: OPERATOR, json: { system: 'vneid', for: '1h' } });
+    const maintenance = await call(`${server.url}/api/maintenance`);
+    expect(maintenance.json()).toMatchObject({ maintenance: [{ name: 'cut-over', startedBy: null }] });
+    const silences = await call(`${server.url}/api/silences`);
+    expect(silences.json()).toMatchObject({ silences: [{ system: 'vneid', createdBy: null }] });
     const viewer = (await call(`${server.url}/api/incidents/${opened.id}`, { as: VIEWER })).json<IncidentJson>();
     expect(viewer.acknowledgedBy).toBe('Nguyễn Văn An');
     hide = false;
