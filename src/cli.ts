@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { VERSION } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { createLogger } from './log.ts';
+import { DeskUsageError } from './commands/desk-usage-error.ts';
 // Each command is loaded when it runs: the simulator's mock server (msw, graphql) alone costs
 // about 100 ms of start-up that `run` and `check` do not need.
 
@@ -20,9 +21,19 @@ Usage:
                         --send mails it now (only while the monitor is not running)
   dvc-sentinel simulate [--base-port 18080] [--timeline demo]            local simulator of the portals
   dvc-sentinel demo                                                      simulator + daemon on config/demo.yaml
+  dvc-sentinel incident list [--state open|all] [--since ISO]            the duty desk, through the running daemon's API
+  dvc-sentinel incident show|ack|resolve ID [--note TEXT] [--result TEXT]
+  dvc-sentinel incident note ID [--cause T] [--plan T] [--expected-fix ISO] [--result T] [--text T] [--notify]
+  dvc-sentinel incident open --title T --system S [--severity warning|critical] [--description T] --reported-by WHO
+  dvc-sentinel maintenance start [--name N] [--check C]... [--system S]... [--reason T] [--until ISO]
+  dvc-sentinel maintenance end ID
+                        incident and maintenance take [--url URL] [--json]; the URL defaults to --config's
+                        server.listen, else http://127.0.0.1:9464; credentials from DVC_SENTINEL_TOKEN,
+                        or DVC_SENTINEL_USER and DVC_SENTINEL_PASSWORD
   dvc-sentinel version
 
-FILE defaults to config/monitor.yaml. Exit codes: 0 ok, 1 a check is critical (once), 2 bad config or usage.`;
+FILE defaults to config/monitor.yaml. Exit codes: 0 ok, 1 a check is critical (once) or the daemon is unreachable,
+2 bad config, usage or input refused, 3 not logged in or not allowed, 4 no such incident or maintenance.`;
 
 const DEFAULT_CONFIG = 'config/monitor.yaml';
 
@@ -33,7 +44,8 @@ const io = {
 
 async function main(argv: string[]): Promise<number | undefined> {
   const [command = 'help', ...rest] = argv;
-  const { values } = parseArgs({
+  const desk = command === 'incident' || command === 'maintenance';
+  const { values, positionals } = parseArgs({
     args: rest,
     options: {
       config: { type: 'string', short: 'c', default: DEFAULT_CONFIG },
@@ -52,13 +64,31 @@ async function main(argv: string[]): Promise<number | undefined> {
       format: { type: 'string' },
       out: { type: 'string' },
       send: { type: 'boolean', default: false },
+      url: { type: 'string' },
+      state: { type: 'string' },
+      since: { type: 'string' },
+      note: { type: 'string' },
+      cause: { type: 'string' },
+      plan: { type: 'string' },
+      'expected-fix': { type: 'string' },
+      result: { type: 'string' },
+      text: { type: 'string' },
+      notify: { type: 'boolean', default: false },
+      title: { type: 'string' },
+      system: { type: 'string', multiple: true },
+      severity: { type: 'string' },
+      description: { type: 'string' },
+      'reported-by': { type: 'string' },
+      reason: { type: 'string' },
+      until: { type: 'string' },
     },
-    allowPositionals: false,
+    // Only the desk's commands take a subcommand and an id.
+    allowPositionals: desk,
     strict: true,
   });
   let secrets: readonly string[] = [];
   // `once` and `report` print their output on stdout; their log lines go to stderr so the two never mix.
-  const printsOutput = command === 'once' || command === 'test-email' || command === 'report';
+  const printsOutput = command === 'once' || command === 'test-email' || command === 'report' || desk;
   const log = createLogger({
     level: values['log-level'] ?? (printsOutput ? 'warn' : 'info'),
     pretty: values.pretty,
@@ -100,6 +130,45 @@ async function main(argv: string[]): Promise<number | undefined> {
         log,
       );
     }
+    case 'incident': {
+      const { incidentCommand } = await import('./commands/incident.ts');
+      const system = values.system ?? [];
+      if (system.length > 1) throw new UsageError('incident open takes one --system');
+      return incidentCommand(
+        {
+          ...deskOptions(rest, values, positionals),
+          state: values.state,
+          since: values.since,
+          note: values.note,
+          cause: values.cause,
+          plan: values.plan,
+          expectedFix: values['expected-fix'],
+          result: values.result,
+          text: values.text,
+          notify: values.notify,
+          title: values.title,
+          system: system[0],
+          severity: values.severity,
+          description: values.description,
+          reportedBy: values['reported-by'],
+        },
+        io,
+      );
+    }
+    case 'maintenance': {
+      const { maintenanceCommand } = await import('./commands/maintenance.ts');
+      return maintenanceCommand(
+        {
+          ...deskOptions(rest, values, positionals),
+          name: values.name,
+          checks: values.check,
+          systems: values.system,
+          reason: values.reason,
+          until: values.until,
+        },
+        io,
+      );
+    }
     case 'demo': {
       const { demoCommand } = await import('./commands/demo.ts');
       await demoCommand(
@@ -135,6 +204,12 @@ async function main(argv: string[]): Promise<number | undefined> {
 
 class UsageError extends Error {}
 
+/** What the desk's commands share; the config is read for its listen address only when --config was given. */
+function deskOptions(args: readonly string[], values: { url?: string; config: string; json: boolean }, positionals: string[]) {
+  const configGiven = args.some((arg) => arg === '--config' || arg === '-c' || arg.startsWith('--config=') || (arg.startsWith('-c') && arg.length > 2));
+  return { positionals, url: values.url, config: configGiven ? values.config : undefined, json: values.json };
+}
+
 function basePortOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const port = Number(text);
@@ -151,7 +226,7 @@ main(process.argv.slice(2)).then(
       for (const issue of error.issues) io.stderr(formatConfigIssue(issue));
       io.stderr(`config not loaded: ${error.issues.length} error${error.issues.length === 1 ? '' : 's'}`);
       process.exitCode = 2;
-    } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    } else if (error instanceof UsageError || error instanceof DeskUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`${(error as Error).message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else {

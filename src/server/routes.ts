@@ -1,10 +1,14 @@
 // The HTTP endpoints of the daemon: /metrics, /healthz, /api/status, the status page at / and the report routes
-// (report-routes.ts). Each handler turns one
+// (report-routes.ts), and with a desk its operations API (desk-routes.ts). Each handler turns one
 // dependency into a response; sockets, 404/405/HEAD and failures are the server's job.
+import type { Clock } from '../clock.ts';
 import type { Locale } from '../config/alerting-config.ts';
+import type { Desk } from '../desk/desk.ts';
+import { deskPageView, type DeskPageView } from './desk-page.ts';
+import { createDeskRoutes } from './desk-routes.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { createReportRoutes, type ReportRouteDependencies } from './report-routes.ts';
-import { HTML_CONTENT_TYPE, jsonResponse, NO_STORE, type RouteMethods, type Routes } from './routes-common.ts';
+import { HTML_CONTENT_TYPE, jsonResponse, NO_STORE, type RouteMethods, type RouteRequest, type Routes } from './routes-common.ts';
 import type { StatusFigures } from '../state/status-snapshot.ts';
 import { isStatusPageSnapshot, renderStatusPage } from './status-page.ts';
 
@@ -25,6 +29,12 @@ export interface RouteDependencies extends ReportRouteDependencies {
   readonly locale?: () => Locale;
   /** The last 24 hours per check and the objectives, as last computed (never computed per request). */
   readonly recent?: () => StatusFigures['recent'];
+  /** The duty desk: its API routes and the page's desk parts exist only when it is given. */
+  readonly desk?: Desk;
+  /** access.hideNames (read anew): anonymous viewers see no names of people on the desk. */
+  readonly hideNames?: () => boolean;
+  /** The wall clock for the desk (expiries must lie ahead); the system's when absent. */
+  readonly clock?: Clock;
 }
 
 export function createRoutes(deps: RouteDependencies): Routes {
@@ -56,17 +66,34 @@ export function createRoutes(deps: RouteDependencies): Routes {
     [
       '/',
       {
-        GET: () => {
+        GET: (request) => {
           const snapshot = deps.status();
           // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
           if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
           const figures: StatusFigures = { recent: deps.recent?.(), reports: readReports(deps) };
-          return { status: 200, contentType: HTML_CONTENT_TYPE, body: renderStatusPage({ ...snapshot, figures }, deps.locale?.() ?? 'vi'), headers: NO_STORE };
+          const desk = readDesk(deps, request);
+          return {
+            status: 200,
+            contentType: HTML_CONTENT_TYPE,
+            body: renderStatusPage({ ...snapshot, figures }, deps.locale?.() ?? 'vi', desk),
+            headers: NO_STORE,
+          };
         },
       },
     ],
     ...createReportRoutes(deps),
+    ...(deps.desk === undefined ? [] : createDeskRoutes({ ...deps, desk: deps.desk })),
   ]);
+}
+
+/** The desk's parts of the page; a desk that cannot be read leaves the rest of the page standing. */
+function readDesk(deps: RouteDependencies, request: RouteRequest): DeskPageView | undefined {
+  if (deps.desk === undefined) return undefined;
+  try {
+    return deskPageView(deps.desk, request, { hideNames: deps.hideNames?.() ?? false, now: deps.clock?.() ?? new Date() });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The reports sent lately for the page; a list that cannot be read leaves the rest of the page standing. */

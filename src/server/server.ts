@@ -8,6 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Principal } from '../state/desk-records.ts';
+import { findPatternRoute } from './route-patterns.ts';
 import {
   jsonResponse,
   MAX_BODY_BYTES,
@@ -33,6 +34,8 @@ export interface HttpServerOptions {
   readonly port: number;
   readonly routes: Routes;
   readonly log: Logger;
+  /** Who is asking and the session's CSRF token; every request is an anonymous viewer without it. */
+  readonly identify?: (request: http.IncomingMessage) => { readonly principal: Principal; readonly csrfToken?: string };
 }
 
 /** Raised when the server cannot listen; `code` is Node's (EADDRINUSE, EACCES, ...). */
@@ -54,9 +57,9 @@ const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { host, routes, log } = options;
+  const { host, log } = options;
   const server = http.createServer((request, response) => {
-    handleRequest(routes, log, request, response).catch((error: unknown) => {
+    handleRequest(options, request, response).catch((error: unknown) => {
       // Reached only if writing the response itself failed (e.g. the client went away).
       log.warn({ err: error, method: request.method, path: request.url }, 'http response failed');
       response.destroy();
@@ -100,7 +103,8 @@ function createClose(server: http.Server): () => Promise<void> {
   };
 }
 
-async function handleRequest(routes: Routes, log: Logger, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function handleRequest(options: HttpServerOptions, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  const { routes, log } = options;
   const method = request.method ?? 'GET';
   const target = request.url ?? '/';
   // Origin-form only; prefixing keeps "//x" a path instead of a host.
@@ -109,7 +113,7 @@ async function handleRequest(routes: Routes, log: Logger, request: http.Incoming
     writeResponse(response, jsonResponse(400, { error: 'bad request target' }));
     return;
   }
-  const handlers = routes.get(url.pathname);
+  const handlers = routes.get(url.pathname) ?? findPatternRoute(routes, url.pathname);
   if (handlers === undefined) {
     writeResponse(response, jsonResponse(404, { error: 'not found' }));
     return;
@@ -130,7 +134,16 @@ async function handleRequest(routes: Routes, log: Logger, request: http.Incoming
     return;
   }
   const address = request.socket.remoteAddress ?? '';
-  const result = await runHandler(handler, log, { method, url, headers: request.headers, body, principal: ANONYMOUS_VIEWER, address });
+  const { principal, csrfToken } = options.identify?.(request) ?? { principal: ANONYMOUS_VIEWER };
+  const result = await runHandler(handler, log, {
+    method,
+    url,
+    headers: request.headers,
+    body,
+    principal,
+    address,
+    ...(csrfToken === undefined ? {} : { csrfToken }),
+  });
   if (typeof result.body === 'string') writeResponse(response, { ...result, body: result.body });
   else {
     const gzip = acceptsGzip(request.headers['accept-encoding']);

@@ -14,6 +14,7 @@ import { describeProbeMessage } from '../text/probe-message.ts';
 import type { CheckStatus } from '../state/check-state.ts';
 import type { Incident } from '../state/incident.ts';
 import type { ReportSend } from '../state/report-send.ts';
+import { renderDeskSection, renderIncidentDesk, type DeskPageContext, type DeskPageView } from './desk-page.ts';
 import type { CheckRecentAvailability, CheckSnapshot, ObjectiveSnapshot, StatusFigures, StatusSnapshot } from '../state/status-snapshot.ts';
 
 /** Sync facts the page shows when a snapshot carries them (the snapshot does not yet; see status-snapshot.ts). */
@@ -47,6 +48,8 @@ interface Page {
   readonly now: Date | undefined;
   /** The last 24 hours by check name; undefined until the daemon has computed them. */
   readonly recent: ReadonlyMap<string, CheckRecentAvailability> | undefined;
+  /** The duty desk's parts for this request; absent when the daemon has no desk. */
+  readonly desk: { readonly view: DeskPageView; readonly context: DeskPageContext } | undefined;
 }
 
 function columnsOf(page: Page): string[] {
@@ -364,11 +367,20 @@ function renderIncident(incident: Incident, checksByName: ReadonlyMap<string, St
     rows.push([words.labels.hold, `<strong class="held">${text(note.charAt(0).toUpperCase() + note.slice(1))}</strong>`]);
   }
   const target = checksByName.get(incident.check)?.target;
+  const desk =
+    page.desk === undefined
+      ? ''
+      : renderIncidentDesk(
+          page.desk.view.incidents.find((item) => item.incident.id === incident.id),
+          page.desk.view,
+          page.desk.context,
+        );
   return [
-    `<li class="incident" data-incident="${text(incident.id)}" data-check="${text(incident.check)}">`,
+    `<li class="incident" id="incident-${text(incident.id)}" data-incident="${text(incident.id)}" data-check="${text(incident.check)}">`,
     `<h3><span class="badge ${severityClass}">${text(words.severity[severity])}</span> <span class="name">${text(incident.check)}</span>`,
     ` <span class="sub-inline">${text(system)}${target === undefined ? '' : ` · ${target}`}</span></h3>`,
     `<dl>${rows.map(([label, value]) => `<dt>${text(label)}</dt><dd>${value}</dd>`).join('')}</dl>`,
+    desk,
     '</li>',
   ].join('');
 }
@@ -434,6 +446,18 @@ table.plain{width:100%;border-collapse:collapse;background:#fff;border:1px solid
 .late{color:#b45309}
 .recipients{overflow-wrap:anywhere}
 footer{margin:24px 0 0;color:#6b7280;font-size:12px}
+.desk{margin:8px 0 0;border-top:1px dashed #d1d5db;padding-top:6px}
+.desk h4{font-size:14px;margin:6px 0 4px}
+.ack{margin:0 0 4px;font-weight:600}.ack.none-yet{color:#b45309}
+.notes{margin:0;padding-left:20px}.note-head{margin:4px 0 2px;color:#374151}
+.typed{overflow-wrap:anywhere;white-space:pre-wrap}
+.desk-form{display:flex;flex-direction:column;gap:6px;max-width:520px;margin:8px 0;padding:8px;background:#f9fafb;border:1px solid #e5e7eb;border-radius:6px}
+.desk-form label{display:flex;flex-direction:column;gap:2px;font-size:13px;color:#374151}
+.desk-form label.check{flex-direction:row;align-items:center;gap:6px}
+.desk-form input,.desk-form textarea,.desk-form select,.desk-form button{font:inherit;font-size:16px;padding:6px 8px;border:1px solid #9ca3af;border-radius:4px}
+.desk-form button{align-self:flex-start;background:#1d4ed8;color:#fff;border-color:#1d4ed8;font-weight:600;min-height:40px}
+.desk-more summary{cursor:pointer;color:#1d4ed8;margin:6px 0}
+.desk-list{margin:0 0 8px;padding-left:20px}
 @media (max-width:600px){
 body{padding:8px}
 .checks thead{display:none}
@@ -455,14 +479,16 @@ table.plain,.plain tbody,.plain tr,.plain td,.plain th{display:block;width:100%}
 `;
 
 /** The whole page, Vietnamese unless told otherwise. Times are Vietnam wall-clock (UTC+7), whatever the machine's time zone. */
-export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 'vi'): string {
+export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 'vi', desk?: DeskPageView): string {
   const now = toDate(snapshot.generatedAt);
   const recent = snapshot.figures?.recent;
+  const localeWords = wordsFor(locale);
   const page: Page = {
     locale,
-    words: wordsFor(locale),
+    words: localeWords,
     now,
     recent: recent === undefined ? undefined : new Map(recent.checks.map((check) => [check.name, check])),
+    desk: desk === undefined ? undefined : { view: desk, context: { words: localeWords, locale, at: (date) => formatDateTime(date, locale) } },
   };
   const words = page.words.page;
   const checks = snapshot.checks;
@@ -500,6 +526,14 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
     `<h2 id="checks">${text(words.checksHeading)}</h2>`,
     renderChecks(checks, page),
     renderIncidents(snapshot.incidents ?? [], checks, page),
+    page.desk === undefined
+      ? ''
+      : renderDeskSection(
+          page.desk.view,
+          page.desk.context,
+          new Set((snapshot.incidents ?? []).map((incident) => incident.id)),
+          groupChecksBySystem(checks).map((group) => group.system),
+        ),
     renderObjectives(snapshot.figures, page),
     renderReports(snapshot.figures?.reports ?? [], page),
     `<footer><p>${footer.join(' · ')}</p>${aside}</footer>`,

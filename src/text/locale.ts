@@ -125,6 +125,93 @@ export interface Words {
   readonly report: ReportWords;
   // Probe messages, one wording per code (the compiler checks every code has one).
   readonly probe: ProbeWords;
+  // The duty desk on the status page, its form answers and the incident/maintenance commands.
+  readonly deskPage: DeskPageWords;
+}
+
+/** The duty desk's words: acknowledgement and notes on incidents, the operators' forms, and the CLI's tables and errors. */
+export interface DeskPageWords {
+  readonly heading: string;
+  readonly acknowledged: (by: string | undefined, at: string) => string;
+  readonly notAcknowledged: string;
+  readonly notesHeading: string;
+  readonly noteBy: (author: string | undefined, at: string) => string;
+  /** The directive's fields and free text, as labels. */
+  readonly fields: {
+    readonly cause: string;
+    readonly plan: string;
+    readonly expectedFixAt: string;
+    readonly result: string;
+    readonly text: string;
+  };
+  readonly notify: string;
+  readonly notified: string;
+  readonly peopleHeading: string;
+  readonly noPeopleIncidents: string;
+  readonly reportedBy: (who: string | undefined) => string;
+  readonly forms: {
+    readonly acknowledge: string;
+    readonly acknowledgeNote: string;
+    readonly addNote: string;
+    readonly resolve: string;
+    readonly resolveResult: string;
+    readonly openHeading: string;
+    readonly title: string;
+    readonly system: string;
+    readonly severity: string;
+    readonly description: string;
+    readonly reportedBy: string;
+    readonly open: string;
+    readonly maintenanceHeading: string;
+    readonly maintenanceName: string;
+    readonly checks: string;
+    readonly systems: string;
+    readonly reason: string;
+    readonly until: string;
+    readonly startMaintenance: string;
+    readonly endMaintenance: string;
+    readonly silenceHeading: string;
+    readonly silenceCheck: string;
+    readonly silenceSystem: string;
+    readonly silence: string;
+  };
+  readonly maintenanceLine: (name: string, until: string | undefined, by: string | undefined) => string;
+  readonly noMaintenance: string;
+  readonly silenceLine: (target: string, until: string, by: string | undefined) => string;
+  readonly noSilences: string;
+  /** The page a form gets back when its request was refused. */
+  readonly refused: {
+    readonly title: string;
+    readonly badField: (field: string, error: string) => string;
+    readonly notLoggedIn: string;
+    readonly notAllowed: string;
+    readonly notFound: string;
+    readonly conflict: (message: string) => string;
+    readonly back: string;
+  };
+  /** `dvc-sentinel incident …` and `maintenance …`. */
+  readonly cli: {
+    readonly columns: {
+      readonly id: string;
+      readonly severity: string;
+      readonly state: string;
+      readonly system: string;
+      readonly check: string;
+      readonly startedAt: string;
+      readonly acknowledged: string;
+    };
+    readonly state: { readonly open: string; readonly resolved: string };
+    readonly noIncidents: string;
+    readonly origin: { readonly probe: string; readonly people: string };
+    readonly done: (what: string) => string;
+    readonly maintenanceStarted: (id: string) => string;
+    readonly unreachable: (url: string, message: string) => string;
+    readonly notLoggedIn: string;
+    readonly notAllowed: string;
+    readonly notFound: (what: string) => string;
+    readonly badField: (field: string, error: string) => string;
+    readonly failed: (status: number, error: string) => string;
+  };
 }
 
 /**
