@@ -20,6 +20,7 @@ Usage:
                         --send mails it now (only while the monitor is not running)
   dvc-sentinel simulate [--base-port 18080] [--timeline demo]            local simulator of the portals
   dvc-sentinel demo                                                      simulator + daemon on config/demo.yaml
+  dvc-sentinel hash-password                                             hash a password or API token read from stdin, for access:
   dvc-sentinel version
 
 FILE defaults to config/monitor.yaml. Exit codes: 0 ok, 1 a check is critical (once), 2 bad config or usage.`;
@@ -118,6 +119,10 @@ async function main(argv: string[]): Promise<number | undefined> {
       process.once('SIGINT', close);
       process.once('SIGTERM', close);
       return undefined;
+    }
+    case 'hash-password': {
+      const { hashPasswordCommand } = await import('./commands/hash-password.ts');
+      return hashPasswordCommand(io);
     }
     case 'version':
     case '--version':

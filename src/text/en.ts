@@ -674,4 +674,18 @@ export const en: Words = {
       deadlineAlert: (reports) => `Report deadline missed: ${reports} not yet accepted by the mail server`,
     },
   },
+  login: {
+    title: 'Log in',
+    name: 'User name',
+    password: 'Password',
+    submit: 'Log in',
+    singleSignOn: 'Single sign-on (SSO)',
+    wrong: 'Wrong user name or password.',
+    limited: 'Too many failed logins. Please try again in a minute.',
+    ssoFailed: 'Single sign-on failed, or the account has no role on this desk.',
+    signedInAs: (name) => `Signed in: ${name}`,
+    logout: (name) => `Log out ${name}`,
+    loginLink: 'Log in',
+    backToStatus: 'Back to the status page',
+  },
 };

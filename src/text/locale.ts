@@ -125,6 +125,8 @@ export interface Words {
   readonly report: ReportWords;
   // Probe messages, one wording per code (the compiler checks every code has one).
   readonly probe: ProbeWords;
+  // The login form and the sign-in link of the status page.
+  readonly login: LoginWords;
 }
 
 /**
@@ -375,4 +377,22 @@ const STRINGS: Readonly<Record<Locale, Words>> = { vi, en };
 
 export function wordsFor(locale: Locale): Words {
   return STRINGS[locale];
+}
+
+/** The login form (GET /login) and the sign-in / sign-out link. */
+export interface LoginWords {
+  readonly title: string;
+  readonly name: string;
+  readonly password: string;
+  readonly submit: string;
+  /** The link to the provider's sign-in, when access.oidc is set. */
+  readonly singleSignOn: string;
+  readonly wrong: string;
+  readonly limited: string;
+  /** The single sign-on came back without a role this desk knows, or failed. */
+  readonly ssoFailed: string;
+  readonly signedInAs: (name: string) => string;
+  readonly logout: (name: string) => string;
+  readonly loginLink: string;
+  readonly backToStatus: string;
 }
