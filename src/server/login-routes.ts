@@ -66,7 +66,9 @@ export function createLoginRoutes(deps: LoginRouteDependencies): [string, RouteM
       CALLBACK_PATH,
       {
         GET: async (request) => {
-          const person = await oidc.complete(request.url, redirectUri(request), request.headers.cookie);
+          // The server parses targets against a placeholder host; the token request must name the real redirect URI.
+          const callbackUrl = new URL(`${redirectUri(request)}${request.url.search}`);
+          const person = await oidc.complete(callbackUrl, redirectUri(request), request.headers.cookie);
           if (person === undefined)
             return { status: 303, contentType: 'text/plain; charset=utf-8', body: '', headers: { ...NO_STORE, location: '/login?error=sso' } };
           const setCookie = deps.access.startSession(person.name, person.role, request.address);
