@@ -73,7 +73,7 @@ export interface Access {
 /** Served to anyone, whatever access.anonymous says: Prometheus and container health checks do not log in. */
 const OPEN_PATHS = new Set(['/metrics', '/healthz']);
 /** Reachable without a role, so that one can get one. */
-export const LOGIN_PATHS = new Set(['/login', '/logout', '/login/oidc', '/login/oidc/callback']);
+const LOGIN_PATHS = new Set(['/login', '/logout', '/login/oidc', '/login/oidc/callback']);
 
 const DEFAULT_IDLE_SECONDS = 4 * 3600;
 
@@ -143,6 +143,18 @@ export function createAccess(options: AccessOptions): Access {
     return { name: token.name, role: token.role, via: 'bearer' };
   };
 
+  /** The session with the role its user has now: a user removed from the config (and reloaded) is signed out. */
+  const liveSession = (id: string): Session | undefined => {
+    const session = sessions.touch(id);
+    if (session === undefined || session.source === 'oidc') return session;
+    const user = options.config().users.find((candidate) => candidate.name === session.name);
+    if (user === undefined) {
+      sessions.end(id);
+      return undefined;
+    }
+    return user.role === session.role ? session : { ...session, role: user.role };
+  };
+
   return {
     secureCookies: options.secureCookies,
 
@@ -162,7 +174,7 @@ export function createAccess(options: AccessOptions): Access {
         principal = result;
       } else {
         const sessionId = readCookie(request.headers.cookie, SESSION_COOKIE);
-        const session = sessionId === undefined || sessionId === '' ? undefined : sessions.touch(sessionId);
+        const session = sessionId === undefined || sessionId === '' ? undefined : liveSession(sessionId);
         if (session !== undefined) {
           if (write && !csrfMatches(session, request)) {
             log.warn({ user: session.name, address: request.address, path: request.path }, 'request refused: CSRF token missing or wrong');
@@ -201,14 +213,14 @@ export function createAccess(options: AccessOptions): Access {
         failed(name, address, 'form');
         return { ok: false, reason: 'wrong' };
       }
-      const session = sessions.create(user.name, user.role);
+      const session = sessions.create(user.name, user.role, 'password');
       log.info({ user: user.name, role: user.role, address, via: 'form' }, 'login');
       audit('login', { user: user.name, address });
       return { ok: true, setCookie: cookie(session.id) };
     },
 
     startSession(name, role, address) {
-      const session = sessions.create(name, role);
+      const session = sessions.create(name, role, 'oidc');
       log.info({ user: name, role, address, via: 'oidc' }, 'login');
       audit('login', { user: name, address });
       return cookie(session.id);

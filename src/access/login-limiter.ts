@@ -10,7 +10,7 @@ export interface LoginLimiter {
 }
 
 const WINDOW_MS = 60_000;
-export const FAILURES_ALLOWED = 5;
+const FAILURES_ALLOWED = 5;
 // Enough for every client of a province; a spray from many addresses cannot grow it further.
 const MAX_ADDRESSES = 10_000;
 

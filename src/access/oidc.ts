@@ -17,7 +17,7 @@ export interface OidcSignIn {
   complete(callbackUrl: URL, redirectUri: string, cookieHeader: string | undefined): Promise<{ readonly name: string; readonly role: Role } | undefined>;
 }
 
-export const OIDC_FLOW_COOKIE = 'dvc_oidc';
+const OIDC_FLOW_COOKIE = 'dvc_oidc';
 const FLOW_SECONDS = 600;
 const MAX_FLOWS = 1_000;
 const ROLES_HIGH_FIRST: readonly Role[] = ['admin', 'operator', 'viewer'];

@@ -9,12 +9,14 @@ export interface Session {
   readonly id: string;
   readonly name: string;
   readonly role: Role;
+  /** password: a user of access.users, looked up again at each request; oidc: vouched for by the provider. */
+  readonly source: 'password' | 'oidc';
   readonly csrfToken: string;
   lastSeenMs: number;
 }
 
 export interface SessionStore {
-  create(name: string, role: Role): Session;
+  create(name: string, role: Role, source: Session['source']): Session;
   /** The live session of this id, its idle timer restarted; undefined when unknown, ended or idle too long. */
   touch(id: string): Session | undefined;
   end(id: string): void;
@@ -29,12 +31,12 @@ export function createSessionStore(options: { readonly monotonic: MonotonicClock
   const expired = (session: Session, now: number): boolean => now - session.lastSeenMs > idleMs;
 
   return {
-    create(name, role) {
+    create(name, role, source) {
       const now = options.monotonic();
       for (const [id, session] of sessions) if (expired(session, now)) sessions.delete(id);
       // Map order is insertion order, and touch() re-inserts: the first one is the least recently seen.
       while (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
-      const session: Session = { id: randomToken(), name, role, csrfToken: randomToken(), lastSeenMs: now };
+      const session: Session = { id: randomToken(), name, role, source, csrfToken: randomToken(), lastSeenMs: now };
       sessions.set(session.id, session);
       return session;
     },

@@ -43,7 +43,7 @@ export interface ServerTlsConfig {
   readonly keyFile: string;
 }
 
-export const DEFAULT_ROLE_CLAIM = 'groups';
+const DEFAULT_ROLE_CLAIM = 'groups';
 
 export function resolveAccess(input: z.output<typeof AccessInput> | undefined, listenHost: string): AccessConfig {
   const oidc = input?.oidc;

@@ -32,6 +32,8 @@ interface Desk {
   readonly clocks: TestClocks;
   readonly logText: () => string;
   readonly audits: [LoginAuditAction, Actor][];
+  /** As a reload would: the next request reads these users. */
+  readonly setUsers: (next: AccessConfig['users']) => void;
 }
 
 let running: HttpServer | undefined;
@@ -51,7 +53,7 @@ async function startDesk(options: { anonymous?: 'viewer' | 'none'; tls?: { cert:
   });
   const log = createLogger({ level: 'trace', destination });
   const audits: [LoginAuditAction, Actor][] = [];
-  const config: AccessConfig = { users, tokens, anonymous: options.anonymous ?? 'viewer', hideNames: false };
+  let config: AccessConfig = { users, tokens, anonymous: options.anonymous ?? 'viewer', hideNames: false };
   const access = createAccess({
     config: () => config,
     log,
@@ -70,7 +72,7 @@ async function startDesk(options: { anonymous?: 'viewer' | 'none'; tls?: { cert:
     ...createLoginRoutes({ access }),
   ]);
   running = await startHttpServer({ host: '127.0.0.1', port: 0, routes, log, access, tls: options.tls });
-  return { server: running, clocks, logText: () => logged, audits };
+  return { server: running, clocks, logText: () => logged, audits, setUsers: (next) => (config = { ...config, users: next }) };
 }
 
 interface Reply {
@@ -214,6 +216,20 @@ describe('browser sessions', () => {
     expect((await call(desk, '/api/thing', { headers: { cookie } })).status).toBe(200);
     desk.clocks.advance(4 * 3600_000 + 1);
     expect((await call(desk, '/api/thing', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('gives a running session the role its user has now, and signs out a user removed from the config', async () => {
+    const desk = await startDesk();
+    const { cookie, csrf } = await logIn(desk, 'lan', PASSWORDS.lan);
+    const write = () => call(desk, '/api/thing', { method: 'POST', headers: { cookie, 'x-csrf-token': csrf }, body: '{}' });
+    expect((await write()).status).toBe(200);
+    desk.setUsers(users.map((user) => (user.name === 'lan' ? { ...user, role: 'viewer' as const } : user)));
+    expect((await write()).status).toBe(403);
+    desk.setUsers(users.filter((user) => user.name !== 'lan'));
+    expect((await write()).status).toBe(401);
+    desk.setUsers(users);
+    // Signed out for good: the session is gone, not hidden.
+    expect((await write()).status).toBe(401);
   });
 });
 
