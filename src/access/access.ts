@@ -165,6 +165,11 @@ export function createAccess(options: AccessOptions): Access {
       const write = request.method !== 'GET' && request.method !== 'HEAD';
 
       const authorization = request.headers.authorization;
+      if (write && authorization === undefined && !sameOrigin(request.headers)) {
+        // A form posted from another site (login CSRF included); API clients send no Origin.
+        log.warn({ address: request.address, path: request.path, origin: request.headers.origin }, 'request refused: posted from another site');
+        return { kind: 'refuse', status: 403, error: 'posted from another site', toLogin: false, challenge: false };
+      }
       let principal: Principal;
       let csrfToken: string | undefined;
       let setCookie: string | undefined;
@@ -232,6 +237,20 @@ export function createAccess(options: AccessOptions): Access {
       return clearing;
     },
   };
+}
+
+/**
+ * No Origin (not a browser, or an old one), or one naming this server's host as the browser
+ * reached it: Host, or X-Forwarded-Host behind a proxy that rewrites Host (a cross-site form
+ * cannot set that header).
+ */
+function sameOrigin(headers: IncomingHttpHeaders): boolean {
+  const origin = headers.origin;
+  if (origin === undefined) return true;
+  const host = URL.parse(origin)?.host;
+  const forwarded = headers['x-forwarded-host'];
+  const forwardedHosts = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').map((value) => value.trim());
+  return host !== undefined && (host === headers.host || forwardedHosts.includes(host));
 }
 
 /** A browser navigating (Accept: text/html) rather than an API client. */

@@ -16,6 +16,8 @@ export interface LoginRouteDependencies {
 }
 
 const CALLBACK_PATH = '/login/oidc/callback';
+// No script, no framing (a login form inside another site's frame is a clickjacking trap), forms post only here.
+const PAGE_POLICY = { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" };
 
 export function createLoginRoutes(deps: LoginRouteDependencies): [string, RouteMethods][] {
   const words = (): LoginWords => wordsFor(deps.locale?.() ?? 'vi').login;
@@ -24,7 +26,7 @@ export function createLoginRoutes(deps: LoginRouteDependencies): [string, RouteM
     status,
     contentType: HTML_CONTENT_TYPE,
     body: renderLoginPage(request, words(), lang(), { message, singleSignOn: deps.oidc !== undefined }),
-    headers: { ...NO_STORE, ...headers },
+    headers: { ...NO_STORE, ...PAGE_POLICY, ...headers },
   });
   const seeOther = (location: string, setCookie: string): RouteResponse => ({
     status: 303,
@@ -41,7 +43,11 @@ export function createLoginRoutes(deps: LoginRouteDependencies): [string, RouteM
         POST: async (request) => {
           const form = new URLSearchParams(request.body);
           const outcome = await deps.access.login(form.get('name') ?? '', form.get('password') ?? '', request.address);
-          if (outcome.ok) return seeOther('/', outcome.setCookie);
+          if (outcome.ok) {
+            // A session the browser held before is ended, not left behind the new one.
+            deps.access.logout(request.headers);
+            return seeOther('/', outcome.setCookie);
+          }
           return outcome.reason === 'limited' ? page(request, 429, words().limited, { 'retry-after': '60' }) : page(request, 401, words().wrong);
         },
       },
@@ -78,7 +84,7 @@ export function createLoginRoutes(deps: LoginRouteDependencies): [string, RouteM
             status: 200,
             contentType: HTML_CONTENT_TYPE,
             body: renderSignedInPage(words(), lang(), person.name),
-            headers: { ...NO_STORE, 'set-cookie': setCookie },
+            headers: { ...NO_STORE, ...PAGE_POLICY, 'set-cookie': setCookie },
           };
         },
       },

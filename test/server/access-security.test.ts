@@ -146,6 +146,7 @@ describe('browser sessions', () => {
     expect(form.text).toContain('<form method="post" action="/login">');
     expect(form.text).toContain('name="password" type="password"');
     expect(form.text).not.toContain('<script');
+    expect(form.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
 
     const { setCookie, csrf } = await logIn(desk, 'lan', PASSWORDS.lan);
     expect(setCookie).toMatch(/^dvc_session=[A-Za-z0-9_-]{43}; /);
@@ -180,6 +181,35 @@ describe('browser sessions', () => {
       body: new URLSearchParams({ _csrf: csrf, note: 'x' }).toString(),
     });
     expect(byField.status).toBe(200);
+  });
+
+  it('refuses a form posted from another site, the login form included', async () => {
+    const desk = await startDesk();
+    const fromElsewhere = await call(desk, '/login', {
+      method: 'POST',
+      headers: { ...form({}).headers, origin: 'https://evil.example' },
+      body: form({ name: 'lan', password: PASSWORDS.lan }).body,
+    });
+    expect(fromElsewhere.status).toBe(403);
+    expect(fromElsewhere.headers.get('set-cookie')).toBeNull();
+    const fromHere = await call(desk, '/login', {
+      method: 'POST',
+      headers: { ...form({}).headers, origin: desk.server.url },
+      body: form({ name: 'lan', password: PASSWORDS.lan }).body,
+    });
+    expect(fromHere.status).toBe(303);
+  });
+
+  it('ends the session the browser held when it logs in again', async () => {
+    const desk = await startDesk();
+    const first = await logIn(desk, 'lan', PASSWORDS.lan);
+    const again = await call(desk, '/login', {
+      method: 'POST',
+      headers: { ...form({}).headers, cookie: first.cookie },
+      body: form({ name: 'lan', password: PASSWORDS.lan, _csrf: first.csrf }).body,
+    });
+    expect(again.status).toBe(303);
+    expect((await call(desk, '/api/thing', { headers: { cookie: first.cookie } })).status).toBe(401);
   });
 
   it('ends the session at logout, so that the replayed cookie is refused', async () => {
