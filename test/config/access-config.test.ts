@@ -6,6 +6,7 @@ import { hashSecret } from '../../src/access/secret-hash.ts';
 import { checkCommand } from '../../src/commands/check.ts';
 import { ConfigError, formatConfigIssue } from '../../src/config/config-error.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
+import { planReload } from '../../src/config/reload-plan.ts';
 import { createLeafCertificate } from '../support/certificates.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sentinel-access-config-'));
@@ -98,6 +99,22 @@ ${CHECKS}`);
     expect(checkCommand({ config: file }, { stdout: (line) => out.push(line), stderr: (line) => err.push(line) }, {})).toBe(0);
     expect(err).toEqual([]);
     expect(loadConfig(file).config.tls).toEqual({ certFile: join(scratch, 'desk.crt'), keyFile: join(scratch, 'desk.key') });
+  });
+
+  it('applies users and tokens at a reload, and a changed certificate only after a restart', async () => {
+    const certificate = await createLeafCertificate();
+    writeFileSync(join(scratch, 'other.crt'), certificate.certPem);
+    writeFileSync(join(scratch, 'other.key'), certificate.keyPem);
+    const before = loadConfig(writeConfig(CHECKS)).config;
+    const after = loadConfig(
+      writeConfig(
+        `server: { tls: { certFile: other.crt, keyFile: other.key } }\naccess: { users: [{ name: lan, role: admin, passwordHash: "${hash}" }] }\n${CHECKS}`,
+      ),
+    ).config;
+    expect(planReload(before, after).waitForRestart).toEqual([
+      { key: 'server.tls', fields: { tls: { certFile: join(scratch, 'other.crt'), keyFile: join(scratch, 'other.key') } } },
+    ]);
+    expect(planReload(before, before).waitForRestart).toEqual([]);
   });
 
   it('names an unknown role with its line and column', () => {
