@@ -30,6 +30,7 @@ Usage:
                         incident and maintenance take [--url URL] [--json]; the URL defaults to --config's
                         server.listen, else http://127.0.0.1:9464; credentials from DVC_SENTINEL_TOKEN,
                         or DVC_SENTINEL_USER and DVC_SENTINEL_PASSWORD
+  dvc-sentinel hash-password                                             hash a password or API token read from stdin, for access:
   dvc-sentinel version
 
 FILE defaults to config/monitor.yaml. Exit codes: 0 ok, 1 a check is critical (once) or the daemon is unreachable,
@@ -187,6 +188,10 @@ async function main(argv: string[]): Promise<number | undefined> {
       process.once('SIGINT', close);
       process.once('SIGTERM', close);
       return undefined;
+    }
+    case 'hash-password': {
+      const { hashPasswordCommand } = await import('./commands/hash-password.ts');
+      return hashPasswordCommand(io);
     }
     case 'version':
     case '--version':

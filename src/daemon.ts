@@ -1,7 +1,10 @@
 // Composition root: builds every part from a Config, starts them in order, stops them in reverse.
 // The only module (with commands/) that imports from everywhere.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { createAccess, type Access } from './access/access.ts';
+import { createOidcSignIn } from './access/oidc.ts';
 import { createAlertmanagerPoster, startAlertmanagerLoop, type AlertmanagerLoop } from './alerting/channels/alertmanager.ts';
 import type { DeliveryChannel } from './alerting/channel.ts';
 import { createChannels } from './alerting/channels/registry.ts';
@@ -21,6 +24,7 @@ import { reportObjectiveOf } from './report/build-report.ts';
 import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-figures.ts';
 import { reportBuilder } from './report/report-request.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
+import { createLoginRoutes } from './server/login-routes.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
 import { buildStatusSnapshot } from './state/status-snapshot.ts';
@@ -40,6 +44,8 @@ export interface DaemonOptions {
   readonly freshStore?: boolean;
   /** Receives the env values substituted into the config, so the logger can scrub them. */
   readonly onSecrets?: (secrets: readonly string[]) => void;
+  /** Each login and failed login (form, HTTP Basic, bearer token, single sign-on), for the audit log. */
+  readonly onAudit?: Parameters<typeof createAccess>[0]['onAudit'];
 }
 
 export interface Daemon {
@@ -187,6 +193,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let server: HttpServer | undefined;
   try {
     // Only now: a ListenError (port in use) must not leave a store open behind it.
+    // Users and tokens are read anew at each request, so a reload's changes apply at once; TLS waits for a restart.
+    const secureCookies = config.tls !== undefined;
+    const access: Access = createAccess({ config: () => config.access, log, monotonic, secureCookies, onAudit: options.onAudit });
+    const oidc = config.access.oidc === undefined ? undefined : createOidcSignIn({ config: () => config.access.oidc, log, monotonic, secureCookies });
     const routes = createRoutes({
       metrics,
       health: () => {
@@ -203,7 +213,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // The reports sent lately, newest first, for the page's "Báo cáo" list and /api/reports.
       reports: () => store.reports.recent(10),
     });
-    server = await startHttpServer({ host: config.listen.host, port: config.listen.port, routes, log });
+    const loginRoutes = createLoginRoutes({ access, oidc, locale: () => config.alerting.locale });
+    const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile, 'utf8'), key: readFileSync(config.tls.keyFile, 'utf8') };
+    server = await startHttpServer({ host: config.listen.host, port: config.listen.port, routes: new Map([...routes, ...loginRoutes]), log, access, tls });
   } catch (error) {
     store.close();
     throw error;

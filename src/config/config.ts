@@ -4,6 +4,7 @@ import type { JsonPath } from './json-path.ts';
 import { resolveAlerting, type AlertingConfig } from './alerting-config.ts';
 import { resolveObjectives, type ObjectiveConfig } from './objective-config.ts';
 import { resolveReports, type ReportConfig } from './report-config.ts';
+import { resolveAccess, resolveServerTls, type AccessConfig, type ServerTlsConfig } from './access-config.ts';
 import type { CheckInput, ConfigInput, SyncSideInput } from './schema.ts';
 
 export const VERSION = '0.1.0';
@@ -181,6 +182,10 @@ export interface Config {
   readonly file: string;
   readonly location?: string;
   readonly listen: { readonly host: string; readonly port: number };
+  /** server.tls: serve HTTPS with this certificate; absent = plain HTTP. */
+  readonly tls?: ServerTlsConfig;
+  /** access: users, tokens, what anonymous requests may see, single sign-on. */
+  readonly access: AccessConfig;
   readonly storagePath: string;
   /** storage.retention.*: how long the store keeps each kind of row; see store/prune.ts. */
   readonly retentionSeconds: RetentionSeconds;
@@ -322,10 +327,13 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
       }
     }
   };
+  const listen = splitHostPort(input.server?.listen ?? DEFAULTS.listen, 9464);
   return deepFreeze({
     file,
     location: input.location,
-    listen: splitHostPort(input.server?.listen ?? DEFAULTS.listen, 9464),
+    listen,
+    tls: resolveServerTls(input.server?.tls, file),
+    access: resolveAccess(input.access, listen.host),
     storagePath: input.storage?.path ?? DEFAULTS.storagePath,
     retentionSeconds: {
       notifications: input.storage?.retention?.notifications ?? DEFAULTS.retentionSeconds.notifications,

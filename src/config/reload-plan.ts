@@ -3,9 +3,9 @@
 // configs; the daemon carries the plan out. An invalid config never gets here (it is refused whole).
 import type { Config } from './config.ts';
 
-/** Settings read once at start-up: the listening socket, the store file and the concurrency gate. */
+/** Settings read once at start-up: the listening socket and its certificate, the store file and the concurrency gate. */
 export interface RestartOnlyChange {
-  readonly key: 'server.listen' | 'storage.path' | 'defaults.maxConcurrency';
+  readonly key: 'server.listen' | 'server.tls' | 'storage.path' | 'defaults.maxConcurrency';
   /** For the log line: the new value under its field name. */
   readonly fields: Readonly<Record<string, unknown>>;
 }
@@ -30,6 +30,7 @@ export function planReload(running: Config, next: Config): ReloadPlan {
   if (next.listen.host !== running.listen.host || next.listen.port !== running.listen.port) {
     waitForRestart.push({ key: 'server.listen', fields: { listen: next.listen } });
   }
+  if (JSON.stringify(next.tls) !== JSON.stringify(running.tls)) waitForRestart.push({ key: 'server.tls', fields: { tls: next.tls ?? null } });
   if (next.storagePath !== running.storagePath) waitForRestart.push({ key: 'storage.path', fields: { path: next.storagePath } });
   if (next.maxConcurrency !== running.maxConcurrency) {
     waitForRestart.push({ key: 'defaults.maxConcurrency', fields: { maxConcurrency: next.maxConcurrency } });

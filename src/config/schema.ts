@@ -8,6 +8,7 @@ import { Bytes, CheckName, Duration, JsonPathText, PositiveDuration, SystemName 
 import { AlertingInput, checkAlertingKeys } from './alerting-schema.ts';
 import { ObjectivesInput } from './objective-schema.ts';
 import { ReportsInput } from './report-schema.ts';
+import { AccessInput, ServerTlsInput } from './access-schema.ts';
 
 export const IpFamily = z.union([z.literal(4), z.literal(6), z.literal('any')]).describe('4 (default), 6 or any');
 
@@ -286,12 +287,13 @@ export const ConfigInput = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, "-" and "_"')
     .optional()
     .describe('Where this instance probes from; a constant label on every metric'),
-  server: z.strictObject({ listen: Listen.optional() }).optional(),
+  server: z.strictObject({ listen: Listen.optional(), tls: ServerTlsInput.optional() }).optional(),
   storage: StorageInput.optional(),
   defaults: Defaults.optional(),
   alerting: AlertingInput.optional(),
   reports: ReportsInput.optional(),
   objectives: ObjectivesInput.optional(),
+  access: AccessInput.optional(),
   checks: z.array(CheckInput).min(1, 'needs at least one check'),
 });
 

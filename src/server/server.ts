@@ -1,18 +1,22 @@
-// The daemon's HTTP server (node:http): dispatches a route table, answers 404/405/HEAD and turns
-// handler failures into 500s without ever taking the process down. Knows nothing of the routes' content.
+// The daemon's HTTP server (node:http, or node:https with server.tls): dispatches a route table,
+// answers 404/405/HEAD, runs the access layer (src/access/) before every route and turns handler
+// failures into 500s without ever taking the process down. Knows nothing of the routes' content.
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
+import type { Access, Refusal } from '../access/access.ts';
 import type { Principal } from '../state/desk-records.ts';
 import { findPatternRoute } from './route-patterns.ts';
 import {
   jsonResponse,
   MAX_BODY_BYTES,
   type Method,
+  NO_STORE,
   type RouteHandler,
   type RouteMethods,
   type RouteResponse,
@@ -34,8 +38,10 @@ export interface HttpServerOptions {
   readonly port: number;
   readonly routes: Routes;
   readonly log: Logger;
-  /** Who is asking and the session's CSRF token; every request is an anonymous viewer without it. */
-  readonly identify?: (request: http.IncomingMessage) => { readonly principal: Principal; readonly csrfToken?: string };
+  /** Who may do what; absent = everyone is an anonymous viewer (the daemon always passes one). */
+  readonly access?: Pick<Access, 'gate'>;
+  /** PEM certificate chain and key: serve HTTPS. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /** Raised when the server cannot listen; `code` is Node's (EADDRINUSE, EACCES, ...). */
@@ -57,14 +63,16 @@ const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { host, log } = options;
-  const server = http.createServer((request, response) => {
-    handleRequest(options, request, response).catch((error: unknown) => {
+  const { host, routes, log } = options;
+  const onRequest = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+    handleRequest(routes, log, options.access, request, response).catch((error: unknown) => {
       // Reached only if writing the response itself failed (e.g. the client went away).
       log.warn({ err: error, method: request.method, path: request.url }, 'http response failed');
       response.destroy();
     });
-  });
+  };
+  const server = options.tls === undefined ? http.createServer(onRequest) : https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
+  const scheme = options.tls === undefined ? 'http' : 'https';
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
 
@@ -77,7 +85,7 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
       server.off('error', onError);
       server.on('error', (error) => log.error({ err: error }, 'http server error'));
       const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://${formatHostPort(host, port)}`, port, close: createClose(server) });
+      resolve({ url: `${scheme}://${formatHostPort(host, port)}`, port, close: createClose(server) });
     };
     server.once('error', onError);
     server.once('listening', onListening);
@@ -103,8 +111,13 @@ function createClose(server: http.Server): () => Promise<void> {
   };
 }
 
-async function handleRequest(options: HttpServerOptions, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-  const { routes, log } = options;
+async function handleRequest(
+  routes: Routes,
+  log: Logger,
+  access: Pick<Access, 'gate'> | undefined,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): Promise<void> {
   const method = request.method ?? 'GET';
   const target = request.url ?? '/';
   // Origin-form only; prefixing keeps "//x" a path instead of a host.
@@ -134,8 +147,14 @@ async function handleRequest(options: HttpServerOptions, request: http.IncomingM
     return;
   }
   const address = request.socket.remoteAddress ?? '';
-  const { principal, csrfToken } = options.identify?.(request) ?? { principal: ANONYMOUS_VIEWER };
-  const result = await runHandler(handler, log, {
+  const admission = access === undefined ? undefined : await access.gate({ method, path: url.pathname, headers: request.headers, address, body });
+  if (admission?.kind === 'refuse') {
+    writeResponse(response, refusalResponse(admission));
+    return;
+  }
+  const principal = admission?.principal ?? ANONYMOUS_VIEWER;
+  const csrfToken = admission?.csrfToken;
+  const handled = await runHandler(handler, log, {
     method,
     url,
     headers: request.headers,
@@ -144,6 +163,11 @@ async function handleRequest(options: HttpServerOptions, request: http.IncomingM
     address,
     ...(csrfToken === undefined ? {} : { csrfToken }),
   });
+  const setCookie = admission?.setCookie;
+  const result =
+    setCookie === undefined || handled.headers?.['set-cookie'] !== undefined
+      ? handled
+      : { ...handled, headers: { ...handled.headers, 'set-cookie': setCookie } };
   if (typeof result.body === 'string') writeResponse(response, { ...result, body: result.body });
   else {
     const gzip = acceptsGzip(request.headers['accept-encoding']);
@@ -163,6 +187,16 @@ export function acceptsGzip(header: string | undefined): boolean {
 }
 
 const ANONYMOUS_VIEWER: Principal = { role: 'viewer', via: 'anonymous' };
+
+/** A browser asking for a page is sent to the login form; an API client gets the status and, for 401, a Basic challenge. */
+function refusalResponse(refusal: Refusal): TextResponse {
+  const headers: Record<string, string> = { ...NO_STORE };
+  if (refusal.setCookie !== undefined) headers['set-cookie'] = refusal.setCookie;
+  if (refusal.toLogin) return { status: 303, contentType: 'text/plain; charset=utf-8', body: '', headers: { ...headers, location: '/login' } };
+  if (refusal.challenge) headers['www-authenticate'] = 'Basic realm="dvc-sentinel", charset="UTF-8"';
+  if (refusal.status === 429) headers['retry-after'] = '60';
+  return { ...jsonResponse(refusal.status, { error: refusal.error }), headers };
+}
 
 /** The body as text, or undefined past MAX_BODY_BYTES (the rest is not read). */
 async function readBody(request: http.IncomingMessage): Promise<string | undefined> {

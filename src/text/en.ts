@@ -754,4 +754,18 @@ export const en: Words = {
       failed: (status, error) => `The server answered HTTP ${status}: ${error}`,
     },
   },
+  login: {
+    title: 'Log in',
+    name: 'User name',
+    password: 'Password',
+    submit: 'Log in',
+    singleSignOn: 'Single sign-on (SSO)',
+    wrong: 'Wrong user name or password.',
+    limited: 'Too many failed logins. Please try again in a minute.',
+    ssoFailed: 'Single sign-on failed, or the account has no role on this desk.',
+    signedInAs: (name) => `Signed in: ${name}`,
+    logout: (name) => `Log out ${name}`,
+    loginLink: 'Log in',
+    backToStatus: 'Back to the status page',
+  },
 };

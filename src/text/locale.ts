@@ -127,6 +127,8 @@ export interface Words {
   readonly probe: ProbeWords;
   // The duty desk on the status page, its form answers and the incident/maintenance commands.
   readonly deskPage: DeskPageWords;
+  // The login form and the sign-in link of the status page.
+  readonly login: LoginWords;
 }
 
 /** The duty desk's words: acknowledgement and notes on incidents, the operators' forms, and the CLI's tables and errors. */
@@ -462,4 +464,22 @@ const STRINGS: Readonly<Record<Locale, Words>> = { vi, en };
 
 export function wordsFor(locale: Locale): Words {
   return STRINGS[locale];
+}
+
+/** The login form (GET /login) and the sign-in / sign-out link. */
+export interface LoginWords {
+  readonly title: string;
+  readonly name: string;
+  readonly password: string;
+  readonly submit: string;
+  /** The link to the provider's sign-in, when access.oidc is set. */
+  readonly singleSignOn: string;
+  readonly wrong: string;
+  readonly limited: string;
+  /** The single sign-on came back without a role this desk knows, or failed. */
+  readonly ssoFailed: string;
+  readonly signedInAs: (name: string) => string;
+  readonly logout: (name: string) => string;
+  readonly loginLink: string;
+  readonly backToStatus: string;
 }

@@ -770,4 +770,18 @@ export const vi: Words = {
       failed: (status, error) => `Máy chủ trả lời HTTP ${status}: ${error}`,
     },
   },
+  login: {
+    title: 'Đăng nhập',
+    name: 'Tên đăng nhập',
+    password: 'Mật khẩu',
+    submit: 'Đăng nhập',
+    singleSignOn: 'Đăng nhập một lần (SSO)',
+    wrong: 'Sai tên đăng nhập hoặc mật khẩu.',
+    limited: 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau một phút.',
+    ssoFailed: 'Không đăng nhập được qua SSO, hoặc tài khoản chưa được phân quyền trên hệ thống này.',
+    signedInAs: (name) => `Đang đăng nhập: ${name}`,
+    logout: (name) => `Đăng xuất ${name}`,
+    loginLink: 'Đăng nhập',
+    backToStatus: 'Về trang trạng thái',
+  },
 };

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,20 +6,30 @@ import { incidentCommand, type IncidentOptions } from '../../src/commands/incide
 import { maintenanceCommand } from '../../src/commands/maintenance.ts';
 import { DeskUsageError } from '../../src/commands/desk-usage-error.ts';
 import { startHttpServer } from '../../src/server/server.ts';
-import type { Principal } from '../../src/state/desk-records.ts';
 import { startCli } from '../support/cli-process.ts';
 import { serveDesk } from '../server/desk-harness.ts';
 import { pino } from 'pino';
+import { createAccess } from '../../src/access/access.ts';
+import { hashSecret } from '../../src/access/secret-hash.ts';
+import { systemMonotonic } from '../../src/clock.ts';
 
 const TOKEN = 'tok-operator-secret';
+// Cheap hashes: the test is about the commands, not the hash's cost.
+const LOW_COST = 1024;
 
-/** Stands in for the access layer: one bearer token for an operator, Basic "pc06:pw" for a viewer. */
-function identify(request: IncomingMessage): { principal: Principal } {
-  const header = request.headers.authorization ?? '';
-  if (header === `Bearer ${TOKEN}`) return { principal: { role: 'operator', name: 'ca-truc', via: 'bearer' } };
-  if (header === `Basic ${Buffer.from('pc06:pw').toString('base64')}`) return { principal: { role: 'viewer', name: 'pc06', via: 'basic' } };
-  return { principal: { role: 'viewer', via: 'anonymous' } };
-}
+const hashes = { user: await hashSecret('pw', LOW_COST), token: await hashSecret(TOKEN, LOW_COST) };
+/** The real access layer: one bearer token for an operator, Basic "pc06:pw" for a viewer. */
+const access = createAccess({
+  config: () => ({
+    users: [{ name: 'pc06', role: 'viewer', passwordHash: hashes.user }],
+    tokens: [{ name: 'ca-truc', role: 'operator', tokenHash: hashes.token }],
+    anonymous: 'viewer',
+    hideNames: false,
+  }),
+  log: pino({ level: 'silent' }),
+  monotonic: systemMonotonic,
+  secureCookies: false,
+});
 
 const OPERATOR_ENV = { DVC_SENTINEL_TOKEN: TOKEN };
 const VIEWER_ENV = { DVC_SENTINEL_USER: 'pc06', DVC_SENTINEL_PASSWORD: 'pw' };
@@ -42,7 +51,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('incident', () => {
   it('lists open incidents as a Vietnamese table, and as the API JSON with --json', async () => {
-    const server = await serveDesk({}, identify);
+    const server = await serveDesk({}, access);
     server.desk.addProbeIncident('dvcqg-home-abc');
     const listed = await incident(server.url, ['list']);
     expect(listed.code).toBe(0);
@@ -53,7 +62,7 @@ describe('incident', () => {
   });
 
   it('acknowledges and adds a note as the token’s user, then shows both', async () => {
-    const server = await serveDesk({}, identify);
+    const server = await serveDesk({}, access);
     server.desk.addProbeIncident('inc-1');
     expect((await incident(server.url, ['ack', 'inc-1'], { note: 'đang xem' })).code).toBe(0);
     const noted = await incident(server.url, ['note', 'inc-1'], {
@@ -80,7 +89,7 @@ describe('incident', () => {
   });
 
   it('opens a people-reported incident and resolves it', async () => {
-    const server = await serveDesk({}, identify);
+    const server = await serveDesk({}, access);
     const opened = await incident(server.url, ['open'], { json: true, title: 'VNeID lỗi', system: 'vneid', severity: 'critical', reportedBy: 'xã Mỹ Hòa' });
     expect(opened.code).toBe(0);
     const id = (JSON.parse(opened.stdout.join('\n')) as { id: string }).id;
@@ -90,7 +99,7 @@ describe('incident', () => {
   });
 
   it('says why it was refused, with an exit code a script can tell apart', async () => {
-    const server = await serveDesk({}, identify);
+    const server = await serveDesk({}, access);
     server.desk.addProbeIncident('inc-1');
     const anonymous = await incident(server.url, ['ack', 'inc-1'], {}, {});
     expect(anonymous).toMatchObject({ code: 3, stderr: [expect.stringContaining('DVC_SENTINEL_TOKEN')] });
@@ -118,7 +127,7 @@ describe('incident', () => {
   });
 
   it('finds the daemon at the config’s server.listen when --config is given', async () => {
-    const server = await serveDesk({}, identify);
+    const server = await serveDesk({}, access);
     const file = join(scratch, 'listen.yaml');
     writeFileSync(
       file,
@@ -132,7 +141,7 @@ describe('incident', () => {
 
 describe('maintenance', () => {
   it('starts a window from a script and ends it by the id it printed', async () => {
-    const server = await serveDesk({}, identify);
+    const server = await serveDesk({}, access);
     const started = capture();
     const code = await maintenanceCommand(
       { positionals: ['start'], url: server.url, json: false, name: 'Chuyển đổi TTDLQG', systems: ['dvcqg'], reason: 'cut-over', until: '2026-12-04T06:00' },
@@ -154,7 +163,7 @@ describe('maintenance', () => {
 
 describe('the dvc-sentinel executable', () => {
   it('runs incident list against the daemon and refuses a missing id with the usage (exit 2)', async () => {
-    const server = await serveDesk({}, identify);
+    const server = await serveDesk({}, access);
     server.desk.addProbeIncident('inc-1');
     const listed = startCli(['incident', 'list', '--url', server.url, '--json'], OPERATOR_ENV);
     expect((await listed.exited).code).toBe(0);

@@ -1,10 +1,10 @@
 // A real HTTP server on 127.0.0.1 with the daemon's routes and a fake desk. Who asks is told by a
 // test-only header ("x-test-principal: operator:an" → operator "an" via basic, "none" → refused; absent → the
 // anonymous viewer), standing in for the access layer, which sets the principal the same way.
-import type { IncomingMessage } from 'node:http';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { afterEach } from 'vitest';
+import type { Access } from '../../src/access/access.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { createRoutes, type RouteDependencies } from '../../src/server/routes.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/server.ts';
@@ -31,10 +31,8 @@ function principalFrom(header: string | string[] | undefined): Principal {
   return { role: role as Principal['role'], name: decodeURIComponent(name ?? role!), via: 'basic' };
 }
 
-/** Who asks; the default reads the test header. */
-export type Identify = (request: IncomingMessage) => { readonly principal: Principal; readonly csrfToken?: string };
-
-export async function serveDesk(extra: Partial<RouteDependencies> = {}, identify?: Identify): Promise<DeskServer> {
+/** Who asks: the real access layer, or by default a stand-in reading the test header. */
+export async function serveDesk(extra: Partial<RouteDependencies> = {}, access?: Pick<Access, 'gate'>): Promise<DeskServer> {
   const desk = createFakeDesk(() => NOW);
   const routes = createRoutes({
     metrics: createMetrics({ version: '9.9.9', collectProcessMetrics: false }),
@@ -59,12 +57,12 @@ export async function serveDesk(extra: Partial<RouteDependencies> = {}, identify
     port: 0,
     routes,
     log: pino({ level: 'silent' }),
-    identify:
-      identify ??
-      ((incoming) => {
+    access: access ?? {
+      gate: async (incoming) => {
         const principal = principalFrom(incoming.headers['x-test-principal']);
-        return principal.via === 'anonymous' ? { principal } : { principal, csrfToken: CSRF };
-      }),
+        return principal.via === 'anonymous' ? { kind: 'admit', principal } : { kind: 'admit', principal, csrfToken: CSRF };
+      },
+    },
   });
   servers.push(server);
   return { url: server.url, desk };
