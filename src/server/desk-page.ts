@@ -21,6 +21,10 @@ export interface DeskPageView {
   readonly canAct: boolean;
   readonly csrfToken?: string;
   readonly hideNames: boolean;
+  /** Who is signed in through the login form or single sign-on (they get a logout button); absent otherwise. */
+  readonly signedIn?: string;
+  /** Nobody signed in: the page offers the login form. */
+  readonly anonymous: boolean;
 }
 
 /** How the status page lends its words and time format to the desk's parts. */
@@ -43,6 +47,8 @@ export function deskPageView(desk: Desk, request: RouteRequest, options: { reado
     canAct,
     ...(request.csrfToken === undefined ? {} : { csrfToken: request.csrfToken }),
     hideNames: principal.via === 'anonymous' && options.hideNames,
+    ...(principal.via === 'session' && principal.name !== undefined ? { signedIn: principal.name } : {}),
+    anonymous: principal.via === 'anonymous',
   };
 }
 

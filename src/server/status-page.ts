@@ -446,6 +446,8 @@ table.plain{width:100%;border-collapse:collapse;background:#fff;border:1px solid
 .late{color:#b45309}
 .recipients{overflow-wrap:anywhere}
 footer{margin:24px 0 0;color:#6b7280;font-size:12px}
+.account{float:right;margin:4px 0}
+.account button{font:inherit;font-size:14px;padding:4px 8px}
 .desk{margin:8px 0 0;border-top:1px dashed #d1d5db;padding-top:6px}
 .desk h4{font-size:14px;margin:6px 0 4px}
 .ack{margin:0 0 4px;font-weight:600}.ack.none-yet{color:#b45309}
@@ -479,6 +481,20 @@ table.plain,.plain tbody,.plain tr,.plain td,.plain th{display:block;width:100%}
 `;
 
 /** The whole page, Vietnamese unless told otherwise. Times are Vietnam wall-clock (UTC+7), whatever the machine's time zone. */
+/** Sign in, or who is signed in and a logout button (a POST with the session's CSRF token). */
+function renderAccount(page: Page): string {
+  const view = page.desk?.view;
+  if (view === undefined) return '';
+  const words = page.words.login;
+  if (view.signedIn !== undefined && view.csrfToken !== undefined) {
+    return (
+      `<form class="account" method="post" action="/logout"><input type="hidden" name="_csrf" value="${text(view.csrfToken)}">` +
+      `<button type="submit">${text(words.logout(view.signedIn))}</button></form>`
+    );
+  }
+  return view.anonymous ? `<p class="account"><a href="/login">${text(words.loginLink)}</a></p>` : '';
+}
+
 export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 'vi', desk?: DeskPageView): string {
   const now = toDate(snapshot.generatedAt);
   const recent = snapshot.figures?.recent;
@@ -512,12 +528,14 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="refresh" content="${STATUS_PAGE_REFRESH_SECONDS}">`,
+    // Not for whoever gets the forms: a refresh would throw away a note half typed.
+    page.desk?.view.canAct === true ? '' : `<meta http-equiv="refresh" content="${STATUS_PAGE_REFRESH_SECONDS}">`,
     `<title>${text(words.title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
     '<main>',
+    renderAccount(page),
     `<h1>${text(words.title)}</h1>`,
     `<p class="meta">${meta.join(' · ')}</p>`,
     `<p class="overall">${text(describeOverall(snapshot.summary, page))}</p>`,

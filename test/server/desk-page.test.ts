@@ -49,6 +49,16 @@ describe('the desk on the status page', () => {
     }
   });
 
+  it('does not reload itself under an operator typing a note, and offers anonymous visitors the login form', async () => {
+    const server = await serveDesk();
+    const operator = await call(`${server.url}/`, { as: OPERATOR });
+    expect(operator.text).not.toContain('http-equiv="refresh"');
+    const anonymous = await call(`${server.url}/`, {});
+    expect(anonymous.text).toContain('http-equiv="refresh"');
+    expect(anonymous.text).toContain('<a href="/login">Đăng nhập</a>');
+    expect(operator.text).not.toContain('href="/login"');
+  });
+
   it('shows viewers and anonymous visitors no form, but the acknowledgement and the notes', async () => {
     const server = await serveDesk();
     server.desk.addProbeIncident('inc-1');
