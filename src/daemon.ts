@@ -7,13 +7,16 @@ import type { DeliveryChannel } from './alerting/channel.ts';
 import { createChannels } from './alerting/channels/registry.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
 import { systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
-import { createAlertingTicker } from './checks/alerting-ticker.ts';
+import { createAlertingTicker, type AlertingTicker } from './checks/alerting-ticker.ts';
 import { createIncidentBook } from './checks/incident-book.ts';
 import { runCheck } from './checks/run-check.ts';
 import { VERSION, type Check, type Config } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
 import { planReload } from './config/reload-plan.ts';
+import type { Desk } from './desk/desk.ts';
+import { storeDeskLookup } from './desk/desk-lookup.ts';
+import { createStoreDesk } from './desk/store-desk.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
 import { createReportScheduler } from './reporting/report-scheduler.ts';
@@ -23,6 +26,7 @@ import { reportBuilder } from './report/report-request.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
+import { withDeskWindows } from './state/desk-rules.ts';
 import { buildStatusSnapshot } from './state/status-snapshot.ts';
 import { createHistoryWriter } from './store/history-writer.ts';
 import { startPruner } from './store/prune.ts';
@@ -44,6 +48,8 @@ export interface DaemonOptions {
 
 export interface Daemon {
   readonly url: string;
+  /** The duty desk on this daemon's store, outbox and clock (what the desk's routes and the CLI act through). */
+  readonly desk: Desk;
   /** Re-reads the config file; an invalid one is refused and the running one kept. */
   reload(): Promise<boolean>;
   /** Stops probing, delivers what is in flight, stops serving, closes the store. */
@@ -71,6 +77,9 @@ interface Delivery {
   readonly outbox: Outbox;
   readonly alertmanager?: AlertmanagerLoop;
 }
+
+/** API maintenance windows that ended longer ago than this no longer reach the rules (they only need the end's transition). */
+const DESK_WINDOW_LOOKBACK_MS = 86_400_000;
 
 function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, log: Logger): Delivery {
   const { alerting } = config;
@@ -100,6 +109,8 @@ function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Cl
           onDelivered: (channel, type, result) => metrics.recordNotification(channel, type, result),
         }),
         store,
+        // A silence made at the duty desk mutes Alertmanager too.
+        muted: (incident, now) => store.desk.isSilenced(incident.check, incident.system, now),
         intervalSeconds: alerting.alertmanager.resendIntervalSeconds,
         log,
         clock,
@@ -136,11 +147,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   metrics.recordConfigReload(true, startedAt);
 
   let delivery: Delivery | undefined;
+  // The rules and the ticker see the configured windows and those opened through the desk's API.
+  const rulesAlerting = () =>
+    withDeskWindows(config.alerting, store.desk.listMaintenance(new Date(clock().getTime() - DESK_WINDOW_LOOKBACK_MS)), config.checks);
   const book = createIncidentBook({
     store,
-    alerting: config.alerting,
+    alerting: rulesAlerting(),
     checks: config.checks,
     log,
+    desk: storeDeskLookup(store),
     onQueued: () => delivery?.outbox.wake(),
     onIncidentsChanged: () => {
       metrics.setIncidents(book.openIncidents());
@@ -153,6 +168,23 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     if (check && state.status !== 'unknown') metrics.recordCheckStatus(check, state.status);
   }
   metrics.setIncidents(book.openIncidents());
+
+  let ticker: AlertingTicker | undefined;
+  const checkNames = (): string[] => config.checks.map((check) => check.name);
+  const desk: Desk = createStoreDesk({
+    store,
+    clock,
+    alerting: () => config.alerting,
+    ...(config.location === undefined ? {} : { location: config.location }),
+    onQueued: () => delivery?.outbox.wake(),
+    onAcknowledged: (incident, at) => metrics.recordAcknowledge(incident.system, incident.severity, (at.getTime() - incident.openedAt.getTime()) / 1000),
+    onMaintenanceChanged: () => {
+      const alerting = rulesAlerting();
+      book.configure(alerting, config.checks, clock());
+      ticker?.configure(alerting.maintenance, checkNames());
+    },
+    onSilenced: () => delivery?.alertmanager?.wake(),
+  });
 
   let inFlight = 0;
   const scheduler = createScheduler({
@@ -210,8 +242,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   delivery = startDelivery(config, store, metrics, clock, log);
 
-  const checkNames = (): string[] => config.checks.map((check) => check.name);
-  const ticker = createAlertingTicker({ book, metrics, windows: config.alerting.maintenance, checks: checkNames(), clock, monotonic, log });
+  ticker = createAlertingTicker({ book, metrics, windows: rulesAlerting().maintenance, checks: checkNames(), clock, monotonic, log });
   ticker.start();
   history.start();
   scheduler.start(config.checks.map(jobOf));
@@ -233,6 +264,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   return {
     url: server.url,
+    desk,
     async reload() {
       try {
         const next = loadConfig(options.configFile, options.env);
@@ -241,10 +273,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         for (const change of plan.waitForRestart) log.warn(change.fields, `${change.key} changed; it takes effect after a restart`);
         config = next.config;
         checksByName = new Map(config.checks.map((check) => [check.name, check]));
-        book.configure(config.alerting, config.checks, clock());
+        const alerting = rulesAlerting();
+        book.configure(alerting, config.checks, clock());
         metrics.setChecks(config.checks);
         scheduler.update(config.checks.map(jobOf));
-        ticker.configure(config.alerting.maintenance, checkNames());
+        ticker?.configure(alerting.maintenance, checkNames());
         if (plan.restartDelivery && delivery) {
           await stopDelivery(delivery);
           delivery = startDelivery(config, store, metrics, clock, log);
@@ -268,7 +301,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await scheduler.stop(graceMs);
       // Every result recorded so far, the unfinished minutes too.
       history.stop();
-      ticker.stop();
+      ticker?.stop();
       await reports.stop();
       if (delivery) await stopDelivery(delivery);
       await pruner.stop();

@@ -125,6 +125,42 @@ export interface Words {
   readonly report: ReportWords;
   // Probe messages, one wording per code (the compiler checks every code has one).
   readonly probe: ProbeWords;
+  // The duty desk: its mails in the incident's thread.
+  readonly desk: DeskWords;
+}
+
+/** The duty desk's words. Times and names arrive formatted; what a person typed is escaped by the caller. */
+export interface DeskWords {
+  /** Subject tags, without brackets, by what happened. */
+  readonly tag: { readonly acknowledged: string; readonly note: string; readonly opened: string; readonly resolved: string };
+  /** The first line of the mail. */
+  readonly leads: {
+    readonly acknowledged: (user: string, at: string) => string;
+    readonly note: (author: string, at: string) => string;
+    readonly opened: (openedBy: string, at: string) => string;
+    readonly resolved: (user: string, at: string) => string;
+  };
+  /** The labels the directive names, and the rest of an incident's facts. */
+  readonly labels: {
+    readonly cause: string;
+    readonly plan: string;
+    readonly expectedFixAt: string;
+    readonly result: string;
+    readonly text: string;
+    readonly note: string;
+    readonly incident: string;
+    readonly system: string;
+    readonly check: string;
+    readonly severity: string;
+    readonly startedAt: string;
+    readonly resolvedAt: string;
+    readonly description: string;
+    readonly reportedBy: string;
+    readonly openedBy: string;
+    readonly acknowledgedBy: string;
+  };
+  /** In place of a check name for a people-reported incident. */
+  readonly reportedByPeople: string;
 }
 
 /**
