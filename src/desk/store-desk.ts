@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import { renderDeskMail } from '../alerting/messages/desk-mail.ts';
-import type { Actor, AuditAction, MaintenanceRecord, NoteFields, OpenPeopleIncident, Silence } from '../state/desk-records.ts';
+import type { Actor, AuditAction, MaintenanceRecord, NoteFields, Silence } from '../state/desk-records.ts';
 import type { Incident } from '../state/incident.ts';
 import type { DeskMail, Notification } from '../state/notification.ts';
 import { ordinaryRecipients, routeKey } from '../state/recipients.ts';
