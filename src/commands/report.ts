@@ -163,7 +163,15 @@ function storeSource(db: Database.Database, now: Date): { source: ReportSource; 
   const notificationsSent = (ids: readonly string[]) => new Map(ids.map((id) => [id, delivered.get(id)?.count ?? 0]));
   if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history_minutes'").get() !== undefined) {
     const history = createHistoryStore(db, () => now);
-    return { history: true, source: { minutes: (window) => history.minutes(window), incidents: (window) => history.incidents(window), notificationsSent } };
+    return {
+      history: true,
+      source: {
+        minutes: (window) => history.minutes(window),
+        incidents: (window) => history.incidents(window),
+        notificationsSent,
+        deskRecords: (ids) => history.deskRecords(ids),
+      },
+    };
   }
   const incidents = createIncidentStore(db);
   return {

@@ -28,6 +28,7 @@ import {
   type MaintenanceOccurrence,
   type Timeline,
 } from './availability.ts';
+import { systemHandling, withHandling } from './incident-handling.ts';
 import { evaluateObjective, periodAt, type ObjectiveStatus } from './objectives.ts';
 import type {
   AvailabilityFigures,
@@ -83,7 +84,9 @@ export function buildReport(config: ReportedConfig, source: ReportSource, asked:
   const window: ReportWindow = { from: asked.from, to: asked.to > options.now ? options.now : asked.to };
   const figures = windowFigures(config, source, window, options.history ?? true);
   const { checks, systems, incidents, occurrences, systemTimelines } = figures;
-  const reportIncidents = describeIncidents(incidents, window, options.now, source.notificationsSent?.(incidents.map((incident) => incident.id)));
+  const described = describeIncidents(incidents, window, options.now, source.notificationsSent?.(incidents.map((incident) => incident.id)));
+  const records = source.deskRecords?.(described.map((incident) => incident.id));
+  const reportIncidents = records === undefined ? described : withHandling(described, incidents, records);
   const objectives =
     options.objectiveFigures !== undefined
       ? options.objectiveFigures.length === 0
@@ -107,6 +110,14 @@ export function buildReport(config: ReportedConfig, source: ReportSource, asked:
     maintenance: maintenanceSpans(occurrences, config.checks, window),
     hours: [...systemTimelines].map(([system, timeline]) => hourStrip(system, timeline, options.timeZone ?? VIETNAM_TIME_ZONE)),
     ...(objectives === undefined ? {} : { objectives }),
+    ...(records === undefined
+      ? {}
+      : {
+          handling: systemHandling(
+            reportIncidents,
+            systems.map((system) => system.name),
+          ),
+        }),
   };
 }
 

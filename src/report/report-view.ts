@@ -45,6 +45,8 @@ export interface ReportView {
   readonly objectives?: { readonly heading: string; readonly table: Table };
   /** Empty when there were none; `noIncidents` says so. */
   readonly incidents: Table;
+  /** What the duty desk did: medians per system and a line per incident it wrote about; absent without desk records or incidents. */
+  readonly handling?: { readonly heading: string; readonly table: Table; readonly notesHeading: string; readonly notes: readonly string[] };
   readonly noIncidents: string;
   readonly causes: readonly string[];
   readonly results: readonly string[];
@@ -155,6 +157,7 @@ export function viewReport(report: Report): ReportView {
         formatNumber(incident.notificationsSent, locale),
       ]),
     },
+    ...handlingView(report, locale, system),
     noIncidents: words.noIncidents,
     causes,
     results: results.length === 0 ? [words.noResults] : results,
@@ -169,6 +172,46 @@ export function viewReport(report: Report): ReportView {
     rules: words.rules,
     signer: report.signer,
     generated: words.generated(formatDateTime(report.generatedAt, locale)),
+  };
+}
+
+/** Section 2's desk part: medians per system, then per incident who took it and what was written. */
+function handlingView(report: Report, locale: Locale, system: (label: string) => string): Pick<ReportView, 'handling'> {
+  if (report.handling === undefined || report.handling.length === 0) return {};
+  const all = wordsFor(locale);
+  const words = all.desk.report;
+  const labels = all.desk.labels;
+  const duration = (seconds: number | undefined) => (seconds === undefined ? '—' : formatDuration(seconds, locale));
+  const notes = report.incidents.flatMap((incident) => {
+    const parts = [
+      ...(incident.acknowledgedBy === undefined ? [] : [words.acknowledgedBy(incident.acknowledgedBy, duration(incident.timeToAcknowledgeSeconds))]),
+      ...(incident.handling?.cause === undefined ? [] : [`${labels.cause}: ${incident.handling.cause}`]),
+      ...(incident.handling?.plan === undefined ? [] : [`${labels.plan}: ${incident.handling.plan}`]),
+      ...(incident.handling?.expectedFixAt === undefined ? [] : [`${labels.expectedFixAt}: ${formatDateTime(incident.handling.expectedFixAt, locale)}`]),
+      ...(incident.handling?.result === undefined ? [] : [`${labels.result}: ${incident.handling.result}`]),
+    ];
+    if (parts.length === 0) return [];
+    if (incident.timeToResolveSeconds !== undefined) parts.push(words.resolvedAfter(duration(incident.timeToResolveSeconds)));
+    return [`${incident.check} (${system(incident.system)}): ${parts.join('; ')}`];
+  });
+  const columns = words.columns;
+  return {
+    handling: {
+      heading: words.heading,
+      table: {
+        header: [columns.system, columns.incidents, columns.acknowledged, columns.medianAcknowledge, columns.resolved, columns.medianResolve],
+        rows: report.handling.map((row) => [
+          system(row.system),
+          formatNumber(row.incidents, locale),
+          formatNumber(row.acknowledged, locale),
+          duration(row.medianAcknowledgeSeconds),
+          formatNumber(row.resolved, locale),
+          duration(row.medianResolveSeconds),
+        ]),
+      },
+      notesHeading: words.notesHeading,
+      notes,
+    },
   };
 }
 

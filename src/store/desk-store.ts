@@ -49,6 +49,33 @@ export interface DeskStore {
   listAudit(query: { readonly since?: Date; readonly limit: number }): AuditEntry[];
 }
 
+/** What the desk recorded about an incident, as a report reads it (report-model.ts IncidentDeskRecord by shape). */
+export interface DeskRecordOfIncident {
+  readonly acknowledgement?: Acknowledgement;
+  readonly notes: readonly Note[];
+}
+
+/**
+ * The desk's records of these incidents, for reports. A store written before the desk existed (a
+ * report opens it read-only, unmigrated) has none: every incident then has no records.
+ */
+export function deskRecordsReader(db: Database.Database): (incidentIds: readonly string[]) => ReadonlyMap<string, DeskRecordOfIncident> {
+  let desk: DeskStore | undefined;
+  let known: boolean | undefined;
+  return (incidentIds) => {
+    known ??= db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'desk_notes'").get() !== undefined;
+    if (!known) return new Map();
+    desk ??= createDeskStore(db);
+    const records = desk;
+    return new Map(
+      incidentIds.map((id) => {
+        const acknowledgement = records.acknowledgement(id);
+        return [id, { ...(acknowledgement === undefined ? {} : { acknowledgement }), notes: records.notes(id) }];
+      }),
+    );
+  };
+}
+
 interface NoteRow {
   readonly id: number;
   readonly incident_id: string;

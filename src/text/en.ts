@@ -701,5 +701,19 @@ export const en: Words = {
       acknowledgedBy: 'Acknowledged by',
     },
     reportedByPeople: 'reported by users',
+    report: {
+      heading: 'Acknowledgement and handling',
+      columns: {
+        system: 'System',
+        incidents: 'Incidents',
+        acknowledged: 'Acknowledged',
+        medianAcknowledge: 'Time to acknowledge (median)',
+        resolved: 'Ended',
+        medianResolve: 'Time to end (median)',
+      },
+      notesHeading: 'Notes of the duty desk',
+      acknowledgedBy: (user, after) => `acknowledged by ${user} after ${after}`,
+      resolvedAfter: (after) => `ended after ${after}`,
+    },
   },
 };

@@ -161,6 +161,23 @@ export interface DeskWords {
   };
   /** In place of a check name for a people-reported incident. */
   readonly reportedByPeople: string;
+  /** The report's part about the desk: per system medians, and what was written about each incident. */
+  readonly report: {
+    readonly heading: string;
+    readonly columns: {
+      readonly system: string;
+      readonly incidents: string;
+      readonly acknowledged: string;
+      readonly medianAcknowledge: string;
+      readonly resolved: string;
+      readonly medianResolve: string;
+    };
+    readonly notesHeading: string;
+    /** "tiếp nhận: lan, sau 25 phút" */
+    readonly acknowledgedBy: (user: string, after: string) => string;
+    /** "kết thúc sau 2 giờ" */
+    readonly resolvedAfter: (after: string) => string;
+  };
 }
 
 /**

@@ -717,5 +717,19 @@ export const vi: Words = {
       acknowledgedBy: 'Người tiếp nhận',
     },
     reportedByPeople: 'do người dùng báo',
+    report: {
+      heading: 'Tiếp nhận và xử lý sự cố',
+      columns: {
+        system: 'Hệ thống',
+        incidents: 'Số sự cố',
+        acknowledged: 'Đã tiếp nhận',
+        medianAcknowledge: 'Thời gian tiếp nhận (trung vị)',
+        resolved: 'Đã kết thúc',
+        medianResolve: 'Thời gian đến khi kết thúc (trung vị)',
+      },
+      notesHeading: 'Ghi nhận của trực ban',
+      acknowledgedBy: (user, after) => `tiếp nhận: ${user}, sau ${after}`,
+      resolvedAfter: (after) => `kết thúc sau ${after}`,
+    },
   },
 };

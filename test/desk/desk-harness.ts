@@ -28,6 +28,7 @@ export const MINH = { user: 'minh', address: '10.0.0.9' };
 export interface Harness {
   readonly clocks: TestClocks;
   readonly alerting: AlertingConfig;
+  readonly checks: readonly Check[];
   store: Store;
   book: IncidentBook;
   desk: Desk;
@@ -89,6 +90,7 @@ export function createHarness(overrides: Partial<AlertingConfig> = {}): Harness 
   const harness: Harness = {
     clocks,
     alerting,
+    checks,
     store,
     ...build(store),
     acknowledged: [],

@@ -3,6 +3,7 @@
 // outbox (the outbox's own tests cover delivery).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/metrics.ts';
+import { buildReport } from '../../src/report/build-report.ts';
 import { LAN, MINH, PORTAL, TRUCBAN, VNEID, VNEID_TEAM, createHarness, describeMail, type Harness } from './desk-harness.ts';
 
 const MINUTE = 60_000;
@@ -154,6 +155,31 @@ describe('notes', () => {
         .reverse(),
     ).toEqual([`lan note ${id}`, `minh note ${id}`, `lan note ${id}`]);
     expect(h.desk.addNote('nope', LAN, { text: 'x' }, false)).toMatchObject({ ok: false, error: 'not_found' });
+  });
+});
+
+describe('the daily report', () => {
+  it('reads the acknowledgement and the notes from the store beside the incident', () => {
+    const h = start();
+    h.probe(PORTAL, 'critical');
+    h.tick();
+    const id = h.book.openIncidents()[0]!.id;
+    h.clocks.advance(5 * MINUTE);
+    h.desk.acknowledge(id, LAN);
+    h.desk.addNote(id, LAN, { cause: 'Máy chủ quá tải', plan: 'Thêm máy chủ' }, false);
+    h.clocks.advance(25 * MINUTE);
+    h.probe(PORTAL, 'ok');
+    const report = buildReport(h, h.store.history, { from: new Date('2026-05-29T00:00:00Z'), to: h.clocks.now() }, { locale: 'vi', now: h.clocks.now() });
+    expect(report.incidents).toHaveLength(1);
+    expect(report.incidents[0]).toMatchObject({
+      acknowledgedBy: 'lan',
+      timeToAcknowledgeSeconds: 300,
+      timeToResolveSeconds: 1800,
+      handling: { cause: 'Máy chủ quá tải', plan: 'Thêm máy chủ' },
+    });
+    expect(report.handling).toEqual([
+      { system: 'national-portal', incidents: 1, acknowledged: 1, medianAcknowledgeSeconds: 300, resolved: 1, medianResolveSeconds: 1800 },
+    ]);
   });
 });
 
