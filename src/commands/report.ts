@@ -170,6 +170,7 @@ function storeSource(db: Database.Database, now: Date): { source: ReportSource; 
         incidents: (window) => history.incidents(window),
         notificationsSent,
         deskRecords: (ids) => history.deskRecords(ids),
+        peopleIncidents: (window) => history.peopleIncidents(window),
       },
     };
   }

@@ -1,6 +1,7 @@
 // What the duty desk did about the report's incidents: who took each and how fast, how long each
 // took to resolve, the latest cause / plan / expected fix / result written about it, and per
 // system the medians of both times. Pure; the records come through ReportSource.deskRecords.
+import type { PeopleReport } from '../state/desk-records.ts';
 import type { Incident } from '../state/incident.ts';
 import type { IncidentDeskRecord, IncidentHandling, ReportIncident, SystemHandling } from './report-model.ts';
 
@@ -26,6 +27,21 @@ export function withHandling(
       ...(incident.resolvedAt === undefined ? {} : { timeToResolveSeconds: since(incident.resolvedAt) }),
       ...(handling === undefined ? {} : { handling }),
     };
+  });
+}
+
+/** Marks the incidents people reported: they show their title and who reported them, and nothing of a probe's failure. */
+export function withPeople(
+  described: readonly ReportIncident[],
+  people: readonly { readonly incident: Incident; readonly report: PeopleReport }[],
+): ReportIncident[] {
+  if (people.length === 0) return [...described];
+  const reports = new Map(people.map((row) => [row.incident.id, row.report]));
+  return described.map((row) => {
+    const report = reports.get(row.id);
+    if (report === undefined) return row;
+    const { cause: _none, reason: _noReason, ...rest } = row;
+    return { ...rest, people: { title: report.title, description: report.description, reportedBy: report.reportedBy } };
   });
 }
 

@@ -29,7 +29,7 @@ import { wordsFor, type Words } from '../text/locale.ts';
 import { probableCause } from '../text/probable-cause.ts';
 import { toWallClock, VIETNAM_TIME_ZONE } from '../time-zone.ts';
 import type { AvailabilityFigures, CheckFigures, LatencyFigures, Report, ReportIncident, SyncFigures } from './report-model.ts';
-import { objectiveTable } from './report-view.ts';
+import { incidentName, objectiveTable } from './report-view.ts';
 
 /** The lines a province sets to match the form its police expect. */
 export interface DocxLayout {
@@ -214,11 +214,11 @@ function incidents(context: Context): (Paragraph | Table)[] {
   const heading = sectionHeading('II', words.report.sections.incidents);
   if (report.incidents.length === 0) return [heading, body([text(words.report.noIncidents)])];
   const rows = report.incidents.map((incident) => [
-    `${incident.check} (${systemName(context, incident.system)})`,
+    `${incidentName(incident, locale)} (${systemName(context, incident.system)})`,
     formatDateTime(incident.startedAt, locale),
     incident.endedAt === undefined ? words.report.ongoing : formatDateTime(incident.endedAt, locale),
     formatDuration(incident.durationSeconds, locale),
-    words.headline(incident.reason, undefined),
+    incident.people === undefined ? words.headline(incident.reason, undefined) : words.desk.reportedByPeople,
     incident.heldChecks.length === 0 ? '—' : incident.heldChecks.join(', '),
     formatNumber(incident.notificationsSent, locale),
   ]);
@@ -282,7 +282,10 @@ function causes(context: Context): Paragraph[] {
   return [
     sectionHeading('III', words.report.sections.causes),
     ...report.incidents.map((incident) =>
-      bullet(`${incident.check}: ${probableCause(incident.reason, {}, undefined, locale)}.${deskWords(context, incident, ['cause', 'plan', 'expectedFixAt'])}`),
+      bullet(
+        `${incidentName(incident, locale)}: ${incident.people === undefined ? `${probableCause(incident.reason, {}, undefined, locale)}.` : incident.people.description}` +
+          deskWords(context, incident, ['cause', 'plan', 'expectedFixAt']),
+      ),
     ),
     body([text(words.report.frame.fillIn, { italics: true })]),
   ];
@@ -294,8 +297,8 @@ function results(context: Context): Paragraph[] {
   const frame = words.report.frame;
   const line = (incident: ReportIncident): string =>
     incident.endedAt === undefined
-      ? frame.stillOngoing(incident.check, formatDateTime(incident.startedAt, locale))
-      : frame.restored(incident.check, formatDateTime(incident.endedAt, locale), formatDuration(incident.durationSeconds, locale));
+      ? frame.stillOngoing(incidentName(incident, locale), formatDateTime(incident.startedAt, locale))
+      : frame.restored(incidentName(incident, locale), formatDateTime(incident.endedAt, locale), formatDuration(incident.durationSeconds, locale));
   return [
     sectionHeading('IV', words.report.sections.results),
     ...report.incidents.map((incident) => bullet(`${line(incident)}${deskWords(context, incident, ['result'])}`)),

@@ -84,6 +84,8 @@ function incidentToJson(incident: ReportIncident): Record<string, unknown> {
     acknowledgedAt: incident.acknowledgedAt?.toISOString() ?? null,
     timeToAcknowledgeSeconds: incident.timeToAcknowledgeSeconds === undefined ? null : round(incident.timeToAcknowledgeSeconds, 3),
     timeToResolveSeconds: incident.timeToResolveSeconds === undefined ? null : round(incident.timeToResolveSeconds, 3),
+    people:
+      incident.people === undefined ? null : { title: incident.people.title, description: incident.people.description, reportedBy: incident.people.reportedBy },
     handling:
       incident.handling === undefined
         ? null

@@ -5,7 +5,7 @@
 import type { Locale } from '../config/alerting-config.ts';
 import type { ObjectivePeriod } from '../config/objective-config.ts';
 import type { FailureReason } from '../probes/probe.ts';
-import type { Acknowledgement, Note } from '../state/desk-records.ts';
+import type { Acknowledgement, Note, PeopleReport } from '../state/desk-records.ts';
 import type { Incident } from '../state/incident.ts';
 import type { MinuteFigures } from '../state/history.ts';
 import type { Diagnosis } from '../text/probable-cause.ts';
@@ -91,6 +91,8 @@ export interface ReportIncident {
   readonly timeToResolveSeconds?: number;
   /** The latest value of each field the desk's notes gave it; absent when none did. */
   readonly handling?: IncidentHandling;
+  /** Present for an incident a person reported at the duty desk (no probe saw it; `check` is empty). */
+  readonly people?: { readonly title: string; readonly description: string; readonly reportedBy: string };
 }
 
 /** What the duty desk wrote about an incident, each field as last written (the notes' history is in the API). */
@@ -187,4 +189,9 @@ export interface ReportSource {
   notificationsSent?(incidentIds: readonly string[]): ReadonlyMap<string, number>;
   /** What the duty desk recorded about each incident (acknowledgement, notes); absent = no desk records. */
   deskRecords?(incidentIds: readonly string[]): ReadonlyMap<string, IncidentDeskRecord>;
+  /**
+   * Incidents people reported at the duty desk that overlap the window: listed with the others,
+   * never counted as down time. Absent = none kept.
+   */
+  peopleIncidents?(window: ReportWindow): readonly { readonly incident: Incident; readonly report: PeopleReport }[];
 }

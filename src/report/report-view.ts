@@ -9,7 +9,7 @@ import { formatDuration } from '../text/format-duration.ts';
 import { formatMilliseconds, formatNumber } from '../text/format-number.ts';
 import { formatClock, formatClockWords, formatDate, formatDateTime } from '../text/format-time.ts';
 import { wordsFor } from '../text/locale.ts';
-import type { CheckFigures, HourState, LatencyFigures, Report, ReportObjective, SystemFigures } from './report-model.ts';
+import type { CheckFigures, HourState, LatencyFigures, Report, ReportIncident, ReportObjective, SystemFigures } from './report-model.ts';
 
 /** Below this many days a certificate's renewal is proposed. */
 const CERTIFICATE_WARNING_DAYS = 30;
@@ -78,14 +78,16 @@ export function viewReport(report: Report): ReportView {
   ];
 
   const incidents = report.incidents;
+  const name = (incident: ReportIncident) => incidentName(incident, locale);
   const causes = incidents.map((incident) => {
+    if (incident.people !== undefined) return `${name(incident)}: ${incident.people.description}`;
     const cause = incident.cause === undefined ? all.cause({ reason: incident.reason }) : all.cause(incident.cause);
     return `${incident.check}: ${incident.ownFault ? words.ownFault : cause}`;
   });
   const results = incidents.map((incident) =>
-    incident.endedAt === undefined ? words.stillDown(incident.check, instant(incident.startedAt)) : words.recovered(incident.check, instant(incident.endedAt)),
+    incident.endedAt === undefined ? words.stillDown(name(incident), instant(incident.startedAt)) : words.recovered(name(incident), instant(incident.endedAt)),
   );
-  const ongoing = [...new Set(incidents.filter((incident) => incident.endedAt === undefined && !incident.ownFault).map((incident) => incident.check))];
+  const ongoing = [...new Set(incidents.filter((incident) => incident.endedAt === undefined && !incident.ownFault).map(name))];
   const proposals = [
     ...ongoing.map((check) => words.followUp(check)),
     ...report.checks
@@ -147,12 +149,16 @@ export function viewReport(report: Report): ReportView {
     incidents: {
       header: [columns.check, columns.system, columns.startedAt, columns.endedAt, columns.duration, columns.reason, columns.heldChecks, columns.notifications],
       rows: incidents.map((incident) => [
-        incident.check,
+        name(incident),
         system(incident.system),
         formatDateTime(incident.startedAt, locale),
         incident.endedAt === undefined ? words.ongoing : formatDateTime(incident.endedAt, locale),
         formatDuration(incident.durationSeconds, locale),
-        incident.ownFault ? `${reason(incident.reason)} (${words.ownFault})` : reason(incident.reason),
+        incident.people !== undefined
+          ? all.desk.reportedByPeople
+          : incident.ownFault
+            ? `${reason(incident.reason)} (${words.ownFault})`
+            : reason(incident.reason),
         incident.heldChecks.length === 0 ? '—' : incident.heldChecks.join(', '),
         formatNumber(incident.notificationsSent, locale),
       ]),
@@ -175,6 +181,11 @@ export function viewReport(report: Report): ReportView {
   };
 }
 
+/** What an incident is called in the report: its check, or for one a person reported, its title. */
+export function incidentName(incident: ReportIncident, locale: Locale): string {
+  return incident.people === undefined ? incident.check : `${incident.people.title} (${wordsFor(locale).desk.reportedByPeople})`;
+}
+
 /** Section 2's desk part: medians per system, then per incident who took it and what was written. */
 function handlingView(report: Report, locale: Locale, system: (label: string) => string): Pick<ReportView, 'handling'> {
   if (report.handling === undefined || report.handling.length === 0) return {};
@@ -192,7 +203,7 @@ function handlingView(report: Report, locale: Locale, system: (label: string) =>
     ];
     if (parts.length === 0) return [];
     if (incident.timeToResolveSeconds !== undefined) parts.push(words.resolvedAfter(duration(incident.timeToResolveSeconds)));
-    return [`${incident.check} (${system(incident.system)}): ${parts.join('; ')}`];
+    return [`${incidentName(incident, locale)} (${system(incident.system)}): ${parts.join('; ')}`];
   });
   const columns = words.columns;
   return {

@@ -76,6 +76,18 @@ export function deskRecordsReader(db: Database.Database): (incidentIds: readonly
   };
 }
 
+/** People-reported incidents overlapping a window, for reports; none in a store written before the desk existed. */
+export function peopleIncidentsReader(db: Database.Database): (window: { readonly from: Date; readonly to: Date }) => PeopleIncidentRow[] {
+  let desk: DeskStore | undefined;
+  let known: boolean | undefined;
+  return ({ from, to }) => {
+    known ??= db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'people_incidents'").get() !== undefined;
+    if (!known) return [];
+    desk ??= createDeskStore(db);
+    return desk.listPeopleIncidents({ openOnly: false, from, to });
+  };
+}
+
 interface NoteRow {
   readonly id: number;
   readonly incident_id: string;

@@ -9,7 +9,7 @@ import type { MinuteFigures } from '../state/history.ts';
 import type { Incident } from '../state/incident.ts';
 import { decodeSketch, encodeSketch } from '../state/latency-sketch.ts';
 import { mergeMinutes, startMinute } from '../state/minute-figures.ts';
-import { deskRecordsReader, type DeskRecordOfIncident } from './desk-store.ts';
+import { deskRecordsReader, peopleIncidentsReader, type DeskRecordOfIncident, type PeopleIncidentRow } from './desk-store.ts';
 import { packResults, unpackResults, type PackedResult } from './raw-results-codec.ts';
 import { deserialize, toEpochMs } from './serialize.ts';
 
@@ -70,6 +70,8 @@ export interface HistoryStore {
   raw(check: string, window: HistoryWindow): RawResult[];
   /** What the duty desk recorded about these incidents (desk-store.ts), so a report shows it beside the figures. */
   deskRecords(incidentIds: readonly string[]): ReadonlyMap<string, DeskRecordOfIncident>;
+  /** Incidents people reported at the duty desk that overlap the window (desk-store.ts). */
+  peopleIncidents(window: HistoryWindow): PeopleIncidentRow[];
 }
 
 interface MinuteRow {
@@ -175,6 +177,7 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
         .filter((incident) => incident.recoveredAt !== undefined || incident.resolvedAt !== undefined || now > from);
     },
     deskRecords: deskRecordsReader(db),
+    peopleIncidents: peopleIncidentsReader(db),
     raw(check, window) {
       const id = checkIds.get(check) ?? selectCheck.get(check)?.id;
       if (id === undefined) return [];

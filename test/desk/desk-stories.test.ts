@@ -181,6 +181,25 @@ describe('the daily report', () => {
       { system: 'national-portal', incidents: 1, acknowledged: 1, medianAcknowledgeSeconds: 300, resolved: 1, medianResolveSeconds: 1800 },
     ]);
   });
+
+  it('lists a people-reported incident without counting it as any check’s down time', () => {
+    const h = start();
+    const opened = h.desk.openIncident(LAN, {
+      title: 'Thanh toán lỗi',
+      system: 'vneid',
+      severity: 'critical',
+      description: 'Không thanh toán được',
+      reportedBy: 'xã A',
+    });
+    h.clocks.advance(40 * MINUTE);
+    h.desk.resolve(opened.incident.id, MINH);
+    const report = buildReport(h, h.store.history, { from: new Date('2026-05-29T00:00:00Z'), to: h.clocks.now() }, { locale: 'vi', now: h.clocks.now() });
+    expect(report.incidents.map((incident) => [incident.id, incident.people?.title, incident.timeToResolveSeconds])).toEqual([
+      [opened.incident.id, 'Thanh toán lỗi', 2400],
+    ]);
+    expect(report.checks.map((check) => check.downSeconds)).toEqual([0, 0]);
+    expect(report.verdict).toBe('normal');
+  });
 });
 
 describe('a people-reported incident', () => {

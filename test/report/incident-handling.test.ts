@@ -7,6 +7,7 @@ import { reportToJson } from '../../src/report/render-report-json.ts';
 import { renderReportHtml } from '../../src/report/render-report-html.ts';
 import { renderReportText } from '../../src/report/render-report-text.ts';
 import type { Note } from '../../src/state/desk-records.ts';
+import { makeIncident } from '../support/alerting-fixtures.ts';
 import { at, memorySource, outage, reportConfig } from './report-fixtures.ts';
 
 const DAY = dayWindow('2026-12-02');
@@ -84,6 +85,57 @@ describe('the report’s desk part', () => {
     const html = renderReportHtml(report);
     expect(html).not.toContain(SCRIPT);
     expect(html).toContain('Chứng chỉ hết hạn &lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('lists an incident people reported by its title, counts it in the medians, and never as down time', () => {
+    const plain = memorySource([], []);
+    const reported = makeIncident({
+      id: 'people-1',
+      check: '',
+      system: 'dvcqg',
+      severity: 'warning',
+      openedAt: at('2026-12-02T08:00:00+07:00'),
+      failingSince: at('2026-12-02T08:00:00+07:00'),
+      resolvedAt: at('2026-12-02T09:30:00+07:00'),
+      recoveredAt: at('2026-12-02T09:30:00+07:00'),
+    });
+    const report = buildReport(
+      reportConfig(),
+      {
+        ...plain,
+        peopleIncidents: () => [
+          {
+            incident: reported,
+            report: { title: 'VNeID lỗi tại xã Mỹ Hòa Hưng', description: 'Không đăng nhập được', reportedBy: 'xã Mỹ Hòa Hưng', openedBy: 'lan' },
+          },
+        ],
+        deskRecords: () => new Map([['people-1', { acknowledgement: { by: 'lan', at: at('2026-12-02T08:20:00+07:00') }, notes: [] }]]),
+      },
+      DAY,
+      { locale: 'vi', now: NOW, history: false },
+    );
+    expect(report.verdict).toBe('normal');
+    expect(report.checks.every((check) => check.downSeconds === 0)).toBe(true);
+    expect(report.incidents).toHaveLength(1);
+    expect(report.incidents[0]).toMatchObject({
+      check: '',
+      durationSeconds: 5400,
+      people: { title: 'VNeID lỗi tại xã Mỹ Hòa Hưng', reportedBy: 'xã Mỹ Hòa Hưng' },
+      timeToAcknowledgeSeconds: 1200,
+      timeToResolveSeconds: 5400,
+    });
+    expect(report.incidents[0]?.reason).toBeUndefined();
+    expect(report.handling).toEqual([
+      { system: 'dvcqg', incidents: 1, acknowledged: 1, medianAcknowledgeSeconds: 1200, resolved: 1, medianResolveSeconds: 5400 },
+    ]);
+    const text = renderReportText(report);
+    expect(text).toContain('VNeID lỗi tại xã Mỹ Hòa Hưng (do người dùng báo)');
+    expect(text).toContain('- VNeID lỗi tại xã Mỹ Hòa Hưng (do người dùng báo): Không đăng nhập được');
+    expect((reportToJson(report).incidents as Record<string, unknown>[])[0]?.people).toEqual({
+      title: 'VNeID lỗi tại xã Mỹ Hòa Hưng',
+      description: 'Không đăng nhập được',
+      reportedBy: 'xã Mỹ Hòa Hưng',
+    });
   });
 
   it('is absent when the source keeps no desk records', () => {
