@@ -170,6 +170,19 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   metrics.setIncidents(book.openIncidents());
 
   let ticker: AlertingTicker | undefined;
+  // Reports and the live figures count API windows as configured ones (excluded time, listed), all
+  // of them as far back as the store keeps them. One object per config and set of windows: the live
+  // figures keep their hours while the config they are given stays the same object.
+  let deskWindowsVersion = 0;
+  let reported: { readonly base: Config; readonly version: number; readonly value: Config } | undefined;
+  const reportedConfig = (): Config => {
+    if (reported?.base !== config || reported.version !== deskWindowsVersion) {
+      const records = store.desk.listMaintenance(new Date(0));
+      const value = records.length === 0 ? config : { ...config, alerting: withDeskWindows(config.alerting, records, config.checks) };
+      reported = { base: config, version: deskWindowsVersion, value };
+    }
+    return reported.value;
+  };
   const checkNames = (): string[] => config.checks.map((check) => check.name);
   const desk: Desk = createStoreDesk({
     store,
@@ -179,6 +192,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onQueued: () => delivery?.outbox.wake(),
     onAcknowledged: (incident, at) => metrics.recordAcknowledge(incident.system, incident.severity, (at.getTime() - incident.openedAt.getTime()) / 1000),
     onMaintenanceChanged: () => {
+      deskWindowsVersion += 1;
       const alerting = rulesAlerting();
       book.configure(alerting, config.checks, clock());
       ticker?.configure(alerting.maintenance, checkNames());
@@ -215,7 +229,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
 
   // The status page's 24 h figures and the objectives, recomputed each minute (report/live-figures.ts).
-  const live = createLiveFigures({ config: () => config, source: store.history, clock });
+  const live = createLiveFigures({ config: reportedConfig, source: store.history, clock });
   let server: HttpServer | undefined;
   try {
     // Only now: a ListenError (port in use) must not leave a store open behind it.
@@ -231,7 +245,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       }),
       locale: () => config.alerting.locale,
       recent: () => live.latest(),
-      buildReportFor: reportBuilder(() => config, store.history, clock),
+      buildReportFor: reportBuilder(reportedConfig, store.history, clock),
       // The reports sent lately, newest first, for the page's "Báo cáo" list and /api/reports.
       reports: () => store.reports.recent(10),
     });
@@ -249,7 +263,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // After delivery: a report missed while the monitor was down is queued now, marked late.
   const reports = createReportScheduler({
     store,
-    config: () => config,
+    config: reportedConfig,
     clock,
     log,
     metrics,

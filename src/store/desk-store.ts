@@ -49,6 +49,11 @@ export interface DeskStore {
   listAudit(query: { readonly since?: Date; readonly limit: number }): AuditEntry[];
 }
 
+/** The desk's records of a store opened read-only beside the daemon; undefined for a store written before the desk existed. */
+export function openDeskStoreIfPresent(db: Database.Database): DeskStore | undefined {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'desk_maintenance'").get() === undefined ? undefined : createDeskStore(db);
+}
+
 /** What the desk recorded about an incident, as a report reads it (report-model.ts IncidentDeskRecord by shape). */
 export interface DeskRecordOfIncident {
   readonly acknowledgement?: Acknowledgement;

@@ -84,5 +84,14 @@ describe('the daemon’s desk', () => {
     expect(acknowledged.inReplyTo).toBe(incidentAnchorId(id, 'angiang.gov.vn'));
     expect(acknowledged.text).toContain('Ghi chú: Đang xử lý');
     expect(daemon.desk.listAudit({}).map((entry) => entry.action)).toEqual(['acknowledge', 'maintenance.end', 'maintenance.start']);
+
+    // The report counts the API window as a configured one: listed, and its time excluded.
+    const from = new Date(window.startedAt.getTime() - 60_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const response = await fetch(`${daemon.url}/api/report?from=${from}&to=${to}`);
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as { maintenance: { name: string; checks: string[] }[]; checks: { name: string; excludedSeconds: number }[] };
+    expect(report.maintenance.map(({ name, checks }) => ({ name, checks }))).toEqual([{ name: 'chuyển đổi', checks: ['dvcqg-home'] }]);
+    expect(report.checks[0]!.excludedSeconds).toBeGreaterThan(0);
   });
 });
