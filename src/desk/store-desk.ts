@@ -15,6 +15,7 @@ import type { Actor, AuditAction, MaintenanceRecord, NoteFields, Silence } from 
 import type { Incident } from '../state/incident.ts';
 import type { DeskMail, Notification } from '../state/notification.ts';
 import { ordinaryRecipients, routeKey } from '../state/recipients.ts';
+import type { PeopleIncidentRow } from '../store/desk-store.ts';
 import type { Store } from '../store/store.ts';
 import type { Desk, DeskIncident, DeskResult } from './desk.ts';
 
@@ -44,12 +45,12 @@ export function createStoreDesk(options: StoreDeskOptions): Desk {
   const { store, clock } = options;
   const records = store.desk;
 
-  const shown = (incident: Incident, origin: DeskIncident['origin']): DeskIncident => {
-    const people = origin === 'people' ? records.peopleIncident(incident.id) : undefined;
+  /** A probe incident, or (with its row) a people-reported one, with what people did to it. */
+  const shown = (incident: Incident, people?: PeopleIncidentRow): DeskIncident => {
     const acknowledgement = records.acknowledgement(incident.id);
     return {
-      incident: people?.incident ?? incident,
-      origin,
+      incident,
+      origin: people === undefined ? 'probe' : 'people',
       ...(people === undefined ? {} : { report: people.report }),
       ...(acknowledgement === undefined ? {} : { acknowledgement }),
       notes: records.notes(incident.id),
@@ -59,9 +60,9 @@ export function createStoreDesk(options: StoreDeskOptions): Desk {
 
   const find = (id: string): DeskIncident | undefined => {
     const probe = store.incidents.get(id);
-    if (probe !== undefined) return shown(probe, 'probe');
+    if (probe !== undefined) return shown(probe);
     const people = records.peopleIncident(id);
-    return people === undefined ? undefined : shown(people.incident, 'people');
+    return people === undefined ? undefined : shown(people.incident, people);
   };
 
   const audit = (action: AuditAction, actor: Actor, target: string, at: Date): void => {
@@ -100,7 +101,7 @@ export function createStoreDesk(options: StoreDeskOptions): Desk {
         state === 'open' ? { openOnly: true, to } : { openOnly: false, to, ...(since === undefined ? {} : { from: since }) },
       );
       // Newest first: the desk works on what just happened.
-      return [...probes.map((incident) => shown(incident, 'probe')), ...people.map((row) => shown(row.incident, 'people'))].sort(
+      return [...probes.map((incident) => shown(incident)), ...people.map((row) => shown(row.incident, row))].sort(
         (a, b) => b.incident.openedAt.getTime() - a.incident.openedAt.getTime() || a.incident.id.localeCompare(b.incident.id),
       );
     },
@@ -183,7 +184,7 @@ export function createStoreDesk(options: StoreDeskOptions): Desk {
         records.savePeopleIncident({ incident, report: people.report, resolvedBy: actor.user });
         if (fields !== undefined) records.addNote({ incidentId: id, author: actor.user, at, notify: true, ...fields });
         audit('resolve', actor, id, at);
-        queued = queueMail(shown(incident, 'people'), 'resolved', actor.user, at, fields);
+        queued = queueMail(shown(incident, { incident, report: people.report, resolvedBy: actor.user }), 'resolved', actor.user, at, fields);
       });
       if (queued) options.onQueued?.();
       return { ok: true, value: find(id)! };
