@@ -357,3 +357,21 @@ describe('maintenance opened through the API', () => {
     expect(h.book.openIncidents().find((incident) => incident.check === VNEID)?.hold?.by).toBe('maintenance');
   });
 });
+
+describe('the audit log', () => {
+  it('records logins the desk does not perform itself, newest first, from `since`, at most `limit`', () => {
+    const h = start();
+    h.desk.recordAudit('login.failed', { user: 'mallory', address: '203.0.113.7' }, '');
+    h.clocks.advance(MINUTE);
+    h.desk.recordAudit('login', LAN, '');
+    h.clocks.advance(MINUTE);
+    h.desk.silence(LAN, { check: PORTAL, until: new Date(h.clocks.now().getTime() + MINUTE) });
+    expect(h.desk.listAudit({}).map(({ action, user, address }) => `${action} ${user} ${address}`)).toEqual([
+      'silence lan 10.0.0.5',
+      'login lan 10.0.0.5',
+      'login.failed mallory 203.0.113.7',
+    ]);
+    expect(h.desk.listAudit({ limit: 1 }).map((entry) => entry.action)).toEqual(['silence']);
+    expect(h.desk.listAudit({ since: new Date('2026-05-29T15:01:00Z') }).map((entry) => entry.action)).toEqual(['silence', 'login']);
+  });
+});
