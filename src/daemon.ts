@@ -10,13 +10,16 @@ import type { DeliveryChannel } from './alerting/channel.ts';
 import { createChannels } from './alerting/channels/registry.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
 import { systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
-import { createAlertingTicker } from './checks/alerting-ticker.ts';
+import { createAlertingTicker, type AlertingTicker } from './checks/alerting-ticker.ts';
 import { createIncidentBook } from './checks/incident-book.ts';
 import { runCheck } from './checks/run-check.ts';
 import { VERSION, type Check, type Config } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
 import { planReload } from './config/reload-plan.ts';
+import type { Desk } from './desk/desk.ts';
+import { storeDeskLookup } from './desk/desk-lookup.ts';
+import { createStoreDesk } from './desk/store-desk.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
 import { createReportScheduler } from './reporting/report-scheduler.ts';
@@ -27,6 +30,7 @@ import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { createLoginRoutes } from './server/login-routes.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
+import { withDeskWindows } from './state/desk-rules.ts';
 import { buildStatusSnapshot } from './state/status-snapshot.ts';
 import { createHistoryWriter } from './store/history-writer.ts';
 import { startPruner } from './store/prune.ts';
@@ -50,6 +54,8 @@ export interface DaemonOptions {
 
 export interface Daemon {
   readonly url: string;
+  /** The duty desk on this daemon's store, outbox and clock (what the desk's routes and the CLI act through). */
+  readonly desk: Desk;
   /** Re-reads the config file; an invalid one is refused and the running one kept. */
   reload(): Promise<boolean>;
   /** Stops probing, delivers what is in flight, stops serving, closes the store. */
@@ -77,6 +83,9 @@ interface Delivery {
   readonly outbox: Outbox;
   readonly alertmanager?: AlertmanagerLoop;
 }
+
+/** API maintenance windows that ended longer ago than this no longer reach the rules (they only need the end's transition). */
+const DESK_WINDOW_LOOKBACK_MS = 86_400_000;
 
 function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, log: Logger): Delivery {
   const { alerting } = config;
@@ -106,6 +115,8 @@ function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Cl
           onDelivered: (channel, type, result) => metrics.recordNotification(channel, type, result),
         }),
         store,
+        // A silence made at the duty desk mutes Alertmanager too.
+        muted: (incident, now) => store.desk.isSilenced(incident.check, incident.system, now),
         intervalSeconds: alerting.alertmanager.resendIntervalSeconds,
         log,
         clock,
@@ -142,11 +153,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   metrics.recordConfigReload(true, startedAt);
 
   let delivery: Delivery | undefined;
+  // The rules and the ticker see the configured windows and those opened through the desk's API.
+  const rulesAlerting = () =>
+    withDeskWindows(config.alerting, store.desk.listMaintenance(new Date(clock().getTime() - DESK_WINDOW_LOOKBACK_MS)), config.checks);
   const book = createIncidentBook({
     store,
-    alerting: config.alerting,
+    alerting: rulesAlerting(),
     checks: config.checks,
     log,
+    desk: storeDeskLookup(store),
     onQueued: () => delivery?.outbox.wake(),
     onIncidentsChanged: () => {
       metrics.setIncidents(book.openIncidents());
@@ -159,6 +174,37 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     if (check && state.status !== 'unknown') metrics.recordCheckStatus(check, state.status);
   }
   metrics.setIncidents(book.openIncidents());
+
+  let ticker: AlertingTicker | undefined;
+  // Reports and the live figures count API windows as configured ones (excluded time, listed), all
+  // of them as far back as the store keeps them. One object per config and set of windows: the live
+  // figures keep their hours while the config they are given stays the same object.
+  let deskWindowsVersion = 0;
+  let reported: { readonly base: Config; readonly version: number; readonly value: Config } | undefined;
+  const reportedConfig = (): Config => {
+    if (reported?.base !== config || reported.version !== deskWindowsVersion) {
+      const records = store.desk.listMaintenance(new Date(0));
+      const value = records.length === 0 ? config : { ...config, alerting: withDeskWindows(config.alerting, records, config.checks) };
+      reported = { base: config, version: deskWindowsVersion, value };
+    }
+    return reported.value;
+  };
+  const checkNames = (): string[] => config.checks.map((check) => check.name);
+  const desk: Desk = createStoreDesk({
+    store,
+    clock,
+    alerting: () => config.alerting,
+    ...(config.location === undefined ? {} : { location: config.location }),
+    onQueued: () => delivery?.outbox.wake(),
+    onAcknowledged: (incident, at) => metrics.recordAcknowledge(incident.system, incident.severity, (at.getTime() - incident.openedAt.getTime()) / 1000),
+    onMaintenanceChanged: () => {
+      deskWindowsVersion += 1;
+      const alerting = rulesAlerting();
+      book.configure(alerting, config.checks, clock());
+      ticker?.configure(alerting.maintenance, checkNames());
+    },
+    onSilenced: () => delivery?.alertmanager?.wake(),
+  });
 
   let inFlight = 0;
   const scheduler = createScheduler({
@@ -189,13 +235,23 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
 
   // The status page's 24 h figures and the objectives, recomputed each minute (report/live-figures.ts).
-  const live = createLiveFigures({ config: () => config, source: store.history, clock });
+  const live = createLiveFigures({ config: reportedConfig, source: store.history, clock });
   let server: HttpServer | undefined;
   try {
     // Only now: a ListenError (port in use) must not leave a store open behind it.
     // Users and tokens are read anew at each request, so a reload's changes apply at once; TLS waits for a restart.
     const secureCookies = config.tls !== undefined;
-    const access: Access = createAccess({ config: () => config.access, log, monotonic, secureCookies, onAudit: options.onAudit });
+    const access: Access = createAccess({
+      config: () => config.access,
+      log,
+      monotonic,
+      secureCookies,
+      // Logins and failed logins go in the desk's audit log with every other action.
+      onAudit: (action, actor) => {
+        desk.recordAudit(action, actor, '');
+        options.onAudit?.(action, actor);
+      },
+    });
     const oidc = config.access.oidc === undefined ? undefined : createOidcSignIn({ config: () => config.access.oidc, log, monotonic, secureCookies });
     const routes = createRoutes({
       metrics,
@@ -209,9 +265,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       }),
       locale: () => config.alerting.locale,
       recent: () => live.latest(),
-      buildReportFor: reportBuilder(() => config, store.history, clock),
+      buildReportFor: reportBuilder(reportedConfig, store.history, clock),
       // The reports sent lately, newest first, for the page's "Báo cáo" list and /api/reports.
       reports: () => store.reports.recent(10),
+      desk,
+      hideNames: () => config.access.hideNames,
+      clock,
     });
     const loginRoutes = createLoginRoutes({ access, oidc, locale: () => config.alerting.locale });
     const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile, 'utf8'), key: readFileSync(config.tls.keyFile, 'utf8') };
@@ -222,15 +281,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   delivery = startDelivery(config, store, metrics, clock, log);
 
-  const checkNames = (): string[] => config.checks.map((check) => check.name);
-  const ticker = createAlertingTicker({ book, metrics, windows: config.alerting.maintenance, checks: checkNames(), clock, monotonic, log });
+  ticker = createAlertingTicker({ book, metrics, windows: rulesAlerting().maintenance, checks: checkNames(), clock, monotonic, log });
   ticker.start();
   history.start();
   scheduler.start(config.checks.map(jobOf));
   // After delivery: a report missed while the monitor was down is queued now, marked late.
   const reports = createReportScheduler({
     store,
-    config: () => config,
+    config: reportedConfig,
     clock,
     log,
     metrics,
@@ -245,6 +303,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   return {
     url: server.url,
+    desk,
     async reload() {
       try {
         const next = loadConfig(options.configFile, options.env);
@@ -253,10 +312,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         for (const change of plan.waitForRestart) log.warn(change.fields, `${change.key} changed; it takes effect after a restart`);
         config = next.config;
         checksByName = new Map(config.checks.map((check) => [check.name, check]));
-        book.configure(config.alerting, config.checks, clock());
+        const alerting = rulesAlerting();
+        book.configure(alerting, config.checks, clock());
         metrics.setChecks(config.checks);
         scheduler.update(config.checks.map(jobOf));
-        ticker.configure(config.alerting.maintenance, checkNames());
+        ticker?.configure(alerting.maintenance, checkNames());
         if (plan.restartDelivery && delivery) {
           await stopDelivery(delivery);
           delivery = startDelivery(config, store, metrics, clock, log);
@@ -280,7 +340,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await scheduler.stop(graceMs);
       // Every result recorded so far, the unfinished minutes too.
       history.stop();
-      ticker.stop();
+      ticker?.stop();
       await reports.stop();
       if (delivery) await stopDelivery(delivery);
       await pruner.stop();

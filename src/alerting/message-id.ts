@@ -75,7 +75,7 @@ export function threadHeadersOf(batch: readonly Notification[], domain: string):
 }
 
 function isFollowUp(notification: Notification): boolean {
-  return notification.type === 'reminder' || notification.type === 'resolved';
+  return notification.type === 'reminder' || notification.type === 'resolved' || (notification.type === 'desk' && notification.desk?.kind !== 'opened');
 }
 
 /** Keeps a msg-id's left part to dot-atom characters, whatever a check is named. */

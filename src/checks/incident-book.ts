@@ -10,6 +10,7 @@ import { carriedSync, type ProbeResult } from '../probes/probe.ts';
 import type { Store } from '../store/store.ts';
 import { initialAlertingState, parseAlertingState, serializeAlertingState, type AlertingState } from '../state/alerting-state.ts';
 import type { CheckState, StatusChange } from '../state/check-state.ts';
+import type { DeskLookup } from '../state/desk-rules.ts';
 import type { Incident } from '../state/incident.ts';
 import { decideOnResult, decideOnTick, type AlertingView, type CheckAlerting, type Decision } from '../state/incidents.ts';
 import { ordinaryRecipients, routeKey } from '../state/recipients.ts';
@@ -65,6 +66,8 @@ export interface IncidentBookOptions {
    * Alertmanager loop); not for the probe counts a failing check adds to its open incident.
    */
   readonly onIncidentsChanged?: () => void;
+  /** Acknowledgements and silences made at the duty desk, which the rules consult. */
+  readonly desk?: DeskLookup;
 }
 
 export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
@@ -87,6 +90,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     open,
     alertingState,
     resolvedRiders: (by, key) => store.incidents.resolvedHeldBy(by, key),
+    ...(options.desk === undefined ? {} : { desk: options.desk }),
   });
 
   /** Writes one decision (plus an optional state) atomically, then mirrors it in memory. */

@@ -24,9 +24,11 @@ import { closeDatabase, openDatabaseReadOnly, StoreError } from '../store/databa
 import { openStore, type Store } from '../store/store.ts';
 import { createChannels } from '../alerting/channels/registry.ts';
 import { createOutbox } from '../alerting/outbox.ts';
+import { withDeskWindows } from '../state/desk-rules.ts';
 import type { Notification } from '../state/notification.ts';
 import type { Config } from '../config/config.ts';
 import type { ReportConfig } from '../config/report-config.ts';
+import { openDeskStoreIfPresent } from '../store/desk-store.ts';
 import { createHistoryStore } from '../store/history-store.ts';
 import { createIncidentStore } from '../store/incident-store.ts';
 
@@ -78,7 +80,10 @@ export async function reportCommand(options: ReportOptions, io: Io, log: Logger,
   let report: Report;
   try {
     const { source, history } = storeSource(db, now);
-    report = buildConfiguredReport(config, source, window, chosen, { now, history });
+    // Windows opened through the desk's API count as configured ones: excluded time, and listed.
+    const desk = openDeskStoreIfPresent(db);
+    const reported = desk === undefined ? config : { ...config, alerting: withDeskWindows(config.alerting, desk.listMaintenance(new Date(0)), config.checks) };
+    report = buildConfiguredReport(reported, source, window, chosen, { now, history });
   } finally {
     closeDatabase(db);
   }
@@ -119,7 +124,8 @@ async function sendReport(config: Config, chosen: ReportConfig, window: ReportWi
   }
   const channels = createChannels({ alerting: config.alerting, location: config.location, log }).filter((channel) => channel.name === 'email');
   try {
-    const report = buildConfiguredReport(config, store.history, window, chosen, { now, history: true });
+    const reported = { ...config, alerting: withDeskWindows(config.alerting, store.desk.listMaintenance(new Date(0)), config.checks) };
+    const report = buildConfiguredReport(reported, store.history, window, chosen, { now, history: true });
     const mail = await renderReportMail(report, chosen, now);
     const notification: Notification = { type: 'report', riders: [], to: [...chosen.to], createdAt: now, report: mail };
     const rowId = store.reports.record(
@@ -163,7 +169,16 @@ function storeSource(db: Database.Database, now: Date): { source: ReportSource; 
   const notificationsSent = (ids: readonly string[]) => new Map(ids.map((id) => [id, delivered.get(id)?.count ?? 0]));
   if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history_minutes'").get() !== undefined) {
     const history = createHistoryStore(db, () => now);
-    return { history: true, source: { minutes: (window) => history.minutes(window), incidents: (window) => history.incidents(window), notificationsSent } };
+    return {
+      history: true,
+      source: {
+        minutes: (window) => history.minutes(window),
+        incidents: (window) => history.incidents(window),
+        notificationsSent,
+        deskRecords: (ids) => history.deskRecords(ids),
+        peopleIncidents: (window) => history.peopleIncidents(window),
+      },
+    };
   }
   const incidents = createIncidentStore(db);
   return {

@@ -47,6 +47,8 @@ export interface Metrics {
   setMaintenance(activeByCheck: ReadonlyMap<string, boolean>): void;
   /** Each objective's error budget left in its period (README, "Objectives"); objectives not given lose their series. */
   setObjectiveBudgets(budgets: readonly { readonly scope: 'system' | 'check'; readonly name: string; readonly budgetRemainingSeconds: number }[]): void;
+  /** An incident was acknowledged at the duty desk, `seconds` after it opened. */
+  recordAcknowledge(system: string, severity: string, seconds: number): void;
   /** The whole exposition text at once (tests, tools). */
   render(): Promise<{ contentType: string; body: string }>;
   /**
@@ -70,6 +72,9 @@ export interface MetricsOptions {
 /** 1 ms (healthy timer jitter) … 10 s (a stalled loop). */
 export const SCHEDULER_LAG_BUCKETS_SECONDS: readonly number[] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** 1 min … 1 day: how long an incident waits for someone to take it, from a quick desk to a night nobody watched. */
+const ACKNOWLEDGE_BUCKETS_SECONDS: readonly number[] = [60, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];
+
 const STATUS_VALUES: Readonly<Record<Status, number>> = { ok: 0, warning: 1, critical: 2 };
 
 // prom-client's gauges with a _total suffix fail `promtool check metrics`; their per-type
@@ -87,6 +92,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
     name: 'dvc_scheduler_lag_seconds',
     help: 'How late probes started compared with their planned time, in seconds.',
     buckets: [...SCHEDULER_LAG_BUCKETS_SECONDS],
+    registers,
+  });
+  const acknowledgeSeconds = new Histogram<'system' | 'severity'>({
+    name: 'dvc_incident_acknowledge_seconds',
+    help: 'Time from an incident opening to its acknowledgement at the duty desk, in seconds, by system and severity.',
+    labelNames: ['system', 'severity'],
+    buckets: [...ACKNOWLEDGE_BUCKETS_SECONDS],
     registers,
   });
   const probesInFlight = new Gauge({ name: 'dvc_probes_in_flight', help: 'Probes running right now.', registers });
@@ -229,6 +241,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
     setNotificationsQueued(channel, count) {
       notificationsQueued.set({ channel }, count);
+    },
+
+    recordAcknowledge(system, severity, seconds) {
+      acknowledgeSeconds.observe({ system, severity }, Math.max(0, seconds));
     },
 
     recordNotification(channel, type, result) {

@@ -30,6 +30,7 @@ import {
   type ObservedMinutes,
   type Timeline,
 } from './availability.ts';
+import { systemHandling, withHandling, withPeople } from './incident-handling.ts';
 import { evaluateObjective, periodAt, type ObjectiveStatus } from './objectives.ts';
 import type {
   AvailabilityFigures,
@@ -85,7 +86,11 @@ export function buildReport(config: ReportedConfig, source: ReportSource, asked:
   const window: ReportWindow = { from: asked.from, to: asked.to > options.now ? options.now : asked.to };
   const figures = windowFigures(config, source, window, options.history ?? true);
   const { checks, systems, incidents, occurrences, systemTimelines } = figures;
-  const reportIncidents = describeIncidents(incidents, window, options.now, source.notificationsSent?.(incidents.map((incident) => incident.id)));
+  const people = window.to > window.from ? (source.peopleIncidents?.(window) ?? []) : [];
+  const listed = [...incidents, ...people.map((row) => row.incident)];
+  const described = withPeople(describeIncidents(listed, window, options.now, source.notificationsSent?.(listed.map((incident) => incident.id))), people);
+  const records = source.deskRecords?.(described.map((incident) => incident.id));
+  const reportIncidents = records === undefined ? described : withHandling(described, listed, records);
   const objectives =
     options.objectiveFigures !== undefined
       ? options.objectiveFigures.length === 0
@@ -109,6 +114,14 @@ export function buildReport(config: ReportedConfig, source: ReportSource, asked:
     maintenance: maintenanceSpans(occurrences, config.checks, window),
     hours: [...systemTimelines].map(([system, timeline]) => hourStrip(system, timeline, options.timeZone ?? VIETNAM_TIME_ZONE)),
     ...(objectives === undefined ? {} : { objectives }),
+    ...(records === undefined
+      ? {}
+      : {
+          handling: systemHandling(
+            reportIncidents,
+            systems.map((system) => system.name),
+          ),
+        }),
   };
 }
 

@@ -29,7 +29,7 @@ import { wordsFor, type Words } from '../text/locale.ts';
 import { probableCause } from '../text/probable-cause.ts';
 import { toWallClock, VIETNAM_TIME_ZONE } from '../time-zone.ts';
 import type { AvailabilityFigures, CheckFigures, LatencyFigures, Report, ReportIncident, SyncFigures } from './report-model.ts';
-import { objectiveTable } from './report-view.ts';
+import { incidentName, objectiveTable } from './report-view.ts';
 
 /** The lines a province sets to match the form its police expect. */
 export interface DocxLayout {
@@ -214,11 +214,11 @@ function incidents(context: Context): (Paragraph | Table)[] {
   const heading = sectionHeading('II', words.report.sections.incidents);
   if (report.incidents.length === 0) return [heading, body([text(words.report.noIncidents)])];
   const rows = report.incidents.map((incident) => [
-    `${incident.check} (${systemName(context, incident.system)})`,
+    `${incidentName(incident, locale)} (${systemName(context, incident.system)})`,
     formatDateTime(incident.startedAt, locale),
     incident.endedAt === undefined ? words.report.ongoing : formatDateTime(incident.endedAt, locale),
     formatDuration(incident.durationSeconds, locale),
-    words.headline(incident.reason, undefined),
+    incident.people === undefined ? words.headline(incident.reason, undefined) : words.desk.reportedByPeople,
     incident.heldChecks.length === 0 ? '—' : incident.heldChecks.join(', '),
     formatNumber(incident.notificationsSent, locale),
   ]);
@@ -229,28 +229,79 @@ function incidents(context: Context): (Paragraph | Table)[] {
       rows,
       [1700, 1300, 1300, 1100, 1500, 1455, 1000],
     ),
+    ...handling(context),
   ];
 }
 
+// The duty desk's part of II: how fast each system's incidents were taken and ended (medians).
+function handling(context: Context): (Paragraph | Table)[] {
+  const { report, words, locale } = context;
+  if (report.handling === undefined || report.handling.length === 0) return [];
+  const desk = words.desk.report;
+  const duration = (seconds: number | undefined) => (seconds === undefined ? '—' : formatDuration(seconds, locale));
+  return [
+    body([text(`${desk.heading}:`, { bold: true })]),
+    figureTable(
+      [
+        desk.columns.system,
+        desk.columns.incidents,
+        desk.columns.acknowledged,
+        desk.columns.medianAcknowledge,
+        desk.columns.resolved,
+        desk.columns.medianResolve,
+      ],
+      report.handling.map((row) => [
+        systemName(context, row.system),
+        formatNumber(row.incidents, locale),
+        formatNumber(row.acknowledged, locale),
+        duration(row.medianAcknowledgeSeconds),
+        formatNumber(row.resolved, locale),
+        duration(row.medianResolveSeconds),
+      ]),
+      [1900, 1000, 1100, 1800, 1100, 1800],
+    ),
+  ];
+}
+
+/** What the duty desk wrote about the incident, after the monitor's own words: "; Nguyên nhân: …". */
+function deskWords({ words, locale }: Context, incident: ReportIncident, fields: readonly ('cause' | 'plan' | 'expectedFixAt' | 'result')[]): string {
+  const labels = words.desk.labels;
+  const handling = incident.handling;
+  if (handling === undefined) return '';
+  const parts = fields.flatMap((field) => {
+    const value = handling[field];
+    if (value === undefined) return [];
+    return [`${labels[field]}: ${value instanceof Date ? formatDateTime(value, locale) : value}`];
+  });
+  return parts.length === 0 ? '' : ` ${parts.join('; ')}.`;
+}
+
 // III. What the monitor can say of each incident's cause; the unit completes it.
-function causes({ report, words, locale }: Context): Paragraph[] {
+function causes(context: Context): Paragraph[] {
+  const { report, words, locale } = context;
   return [
     sectionHeading('III', words.report.sections.causes),
-    ...report.incidents.map((incident) => bullet(`${incident.check}: ${probableCause(incident.reason, {}, undefined, locale)}.`)),
+    ...report.incidents.map((incident) =>
+      bullet(
+        `${incidentName(incident, locale)}: ${incident.people === undefined ? `${probableCause(incident.reason, {}, undefined, locale)}.` : incident.people.description}` +
+          deskWords(context, incident, ['cause', 'plan', 'expectedFixAt']),
+      ),
+    ),
     body([text(words.report.frame.fillIn, { italics: true })]),
   ];
 }
 
 // IV. Restored or still going on, per incident; the unit adds what was done.
-function results({ report, words, locale }: Context): Paragraph[] {
+function results(context: Context): Paragraph[] {
+  const { report, words, locale } = context;
   const frame = words.report.frame;
   const line = (incident: ReportIncident): string =>
     incident.endedAt === undefined
-      ? frame.stillOngoing(incident.check, formatDateTime(incident.startedAt, locale))
-      : frame.restored(incident.check, formatDateTime(incident.endedAt, locale), formatDuration(incident.durationSeconds, locale));
+      ? frame.stillOngoing(incidentName(incident, locale), formatDateTime(incident.startedAt, locale))
+      : frame.restored(incidentName(incident, locale), formatDateTime(incident.endedAt, locale), formatDuration(incident.durationSeconds, locale));
   return [
     sectionHeading('IV', words.report.sections.results),
-    ...report.incidents.map((incident) => bullet(line(incident))),
+    ...report.incidents.map((incident) => bullet(`${line(incident)}${deskWords(context, incident, ['result'])}`)),
     body([text(frame.fillIn, { italics: true })]),
   ];
 }

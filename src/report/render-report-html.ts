@@ -45,6 +45,13 @@ export function renderReportHtml(report: Report): string {
 
   heading(view.sections.incidents, 2);
   parts.push(view.incidents.rows.length === 0 ? `<p>${e(view.noIncidents)}</p>` : table(view.incidents));
+  if (view.handling !== undefined) {
+    parts.push(`<h3 style="font-size:14px;margin:8px 0 4px 0">${e(view.handling.heading)}</h3>`, table(view.handling.table));
+    if (view.handling.notes.length > 0) {
+      parts.push(`<h3 style="font-size:14px;margin:8px 0 4px 0">${e(view.handling.notesHeading)}</h3>`);
+      list(view.handling.notes);
+    }
+  }
   heading(view.sections.causes, 3);
   if (view.causes.length === 0) parts.push(`<p>${e(view.noIncidents)}</p>`);
   else list(view.causes);

@@ -23,6 +23,14 @@ export function reportToJson(report: Report): Record<string, unknown> {
     maintenance: report.maintenance.map((span) => ({ name: span.name, from: span.from.toISOString(), to: span.to.toISOString(), checks: span.checks })),
     hours: report.hours.map((strip) => ({ system: strip.system, hours: strip.hours.map((hour) => ({ start: hour.start.toISOString(), state: hour.state })) })),
     objectives: (report.objectives ?? []).map(objectiveToJson),
+    handling: (report.handling ?? []).map((row) => ({
+      system: row.system,
+      incidents: row.incidents,
+      acknowledged: row.acknowledged,
+      medianAcknowledgeSeconds: row.medianAcknowledgeSeconds === undefined ? null : round(row.medianAcknowledgeSeconds, 3),
+      resolved: row.resolved,
+      medianResolveSeconds: row.medianResolveSeconds === undefined ? null : round(row.medianResolveSeconds, 3),
+    })),
   };
 }
 
@@ -72,6 +80,21 @@ function incidentToJson(incident: ReportIncident): Record<string, unknown> {
     ownFault: incident.ownFault ?? false,
     heldChecks: incident.heldChecks,
     notificationsSent: incident.notificationsSent,
+    acknowledgedBy: incident.acknowledgedBy ?? null,
+    acknowledgedAt: incident.acknowledgedAt?.toISOString() ?? null,
+    timeToAcknowledgeSeconds: incident.timeToAcknowledgeSeconds === undefined ? null : round(incident.timeToAcknowledgeSeconds, 3),
+    timeToResolveSeconds: incident.timeToResolveSeconds === undefined ? null : round(incident.timeToResolveSeconds, 3),
+    people:
+      incident.people === undefined ? null : { title: incident.people.title, description: incident.people.description, reportedBy: incident.people.reportedBy },
+    handling:
+      incident.handling === undefined
+        ? null
+        : {
+            cause: incident.handling.cause ?? null,
+            plan: incident.handling.plan ?? null,
+            expectedFixAt: incident.handling.expectedFixAt?.toISOString() ?? null,
+            result: incident.handling.result ?? null,
+          },
   };
 }
 

@@ -37,6 +37,13 @@ export function renderReportText(report: Parameters<typeof viewReport>[0]): stri
   heading(2, view.sections.incidents);
   if (view.incidents.rows.length === 0) lines.push(view.noIncidents);
   else lines.push(...table(view.incidents));
+  if (view.handling !== undefined) {
+    lines.push('', `${view.handling.heading}:`, ...table(view.handling.table));
+    if (view.handling.notes.length > 0) {
+      lines.push('', `${view.handling.notesHeading}:`);
+      bullets(view.handling.notes);
+    }
+  }
   heading(3, view.sections.causes);
   bullets(view.causes.length === 0 ? [view.noIncidents] : view.causes);
   heading(4, view.sections.results);

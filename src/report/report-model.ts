@@ -5,6 +5,7 @@
 import type { Locale } from '../config/alerting-config.ts';
 import type { ObjectivePeriod } from '../config/objective-config.ts';
 import type { FailureReason } from '../probes/probe.ts';
+import type { Acknowledgement, Note, PeopleReport } from '../state/desk-records.ts';
 import type { Incident } from '../state/incident.ts';
 import type { MinuteFigures, Observation } from '../state/history.ts';
 import type { Diagnosis } from '../text/probable-cause.ts';
@@ -81,6 +82,42 @@ export interface ReportIncident {
   /** The checks it held (dependents, inconclusive failures), by name. */
   readonly heldChecks: readonly string[];
   readonly notificationsSent: number;
+  /** Who took it at the duty desk, and when; absent when nobody did (or the source keeps no desk records). */
+  readonly acknowledgedBy?: string;
+  readonly acknowledgedAt?: Date;
+  /** From its opening to its acknowledgement. */
+  readonly timeToAcknowledgeSeconds?: number;
+  /** From its opening to its resolution; absent while open. */
+  readonly timeToResolveSeconds?: number;
+  /** The latest value of each field the desk's notes gave it; absent when none did. */
+  readonly handling?: IncidentHandling;
+  /** Present for an incident a person reported at the duty desk (no probe saw it; `check` is empty). */
+  readonly people?: { readonly title: string; readonly description: string; readonly reportedBy: string };
+}
+
+/** What the duty desk wrote about an incident, each field as last written (the notes' history is in the API). */
+export interface IncidentHandling {
+  readonly cause?: string;
+  readonly plan?: string;
+  readonly expectedFixAt?: Date;
+  readonly result?: string;
+}
+
+/** Per system, over the window's incidents: how fast the desk took them and how long they took to resolve. */
+export interface SystemHandling {
+  readonly system: string;
+  readonly incidents: number;
+  readonly acknowledged: number;
+  readonly medianAcknowledgeSeconds?: number;
+  readonly resolved: number;
+  readonly medianResolveSeconds?: number;
+}
+
+/** What the duty desk recorded about one incident. */
+export interface IncidentDeskRecord {
+  readonly acknowledgement?: Acknowledgement;
+  /** Oldest first. */
+  readonly notes: readonly Note[];
 }
 
 /** One cell per local hour of the window: the worst that happened in it. */
@@ -138,6 +175,8 @@ export interface Report {
   readonly hours: readonly HourStrip[];
   /** Absent when the config sets none. */
   readonly objectives?: readonly ReportObjective[];
+  /** Absent when the source keeps no desk records. */
+  readonly handling?: readonly SystemHandling[];
 }
 
 /** What build-report reads; the store implements it, tests build it in memory. */
@@ -154,4 +193,11 @@ export interface ReportSource {
   incidents(window: ReportWindow): readonly Incident[];
   /** How many notifications about each incident were delivered (all channels); absent = not known. */
   notificationsSent?(incidentIds: readonly string[]): ReadonlyMap<string, number>;
+  /** What the duty desk recorded about each incident (acknowledgement, notes); absent = no desk records. */
+  deskRecords?(incidentIds: readonly string[]): ReadonlyMap<string, IncidentDeskRecord>;
+  /**
+   * Incidents people reported at the duty desk that overlap the window: listed with the others,
+   * never counted as down time. Absent = none kept.
+   */
+  peopleIncidents?(window: ReportWindow): readonly { readonly incident: Incident; readonly report: PeopleReport }[];
 }

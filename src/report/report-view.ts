@@ -9,7 +9,7 @@ import { formatDuration } from '../text/format-duration.ts';
 import { formatMilliseconds, formatNumber } from '../text/format-number.ts';
 import { formatClock, formatClockWords, formatDate, formatDateTime } from '../text/format-time.ts';
 import { wordsFor } from '../text/locale.ts';
-import type { CheckFigures, HourState, LatencyFigures, Report, ReportObjective, SystemFigures } from './report-model.ts';
+import type { CheckFigures, HourState, LatencyFigures, Report, ReportIncident, ReportObjective, SystemFigures } from './report-model.ts';
 
 /** Below this many days a certificate's renewal is proposed. */
 const CERTIFICATE_WARNING_DAYS = 30;
@@ -45,6 +45,8 @@ export interface ReportView {
   readonly objectives?: { readonly heading: string; readonly table: Table };
   /** Empty when there were none; `noIncidents` says so. */
   readonly incidents: Table;
+  /** What the duty desk did: medians per system and a line per incident it wrote about; absent without desk records or incidents. */
+  readonly handling?: { readonly heading: string; readonly table: Table; readonly notesHeading: string; readonly notes: readonly string[] };
   readonly noIncidents: string;
   readonly causes: readonly string[];
   readonly results: readonly string[];
@@ -76,14 +78,16 @@ export function viewReport(report: Report): ReportView {
   ];
 
   const incidents = report.incidents;
+  const name = (incident: ReportIncident) => incidentName(incident, locale);
   const causes = incidents.map((incident) => {
+    if (incident.people !== undefined) return `${name(incident)}: ${incident.people.description}`;
     const cause = incident.cause === undefined ? all.cause({ reason: incident.reason }) : all.cause(incident.cause);
     return `${incident.check}: ${incident.ownFault ? words.ownFault : cause}`;
   });
   const results = incidents.map((incident) =>
-    incident.endedAt === undefined ? words.stillDown(incident.check, instant(incident.startedAt)) : words.recovered(incident.check, instant(incident.endedAt)),
+    incident.endedAt === undefined ? words.stillDown(name(incident), instant(incident.startedAt)) : words.recovered(name(incident), instant(incident.endedAt)),
   );
-  const ongoing = [...new Set(incidents.filter((incident) => incident.endedAt === undefined && !incident.ownFault).map((incident) => incident.check))];
+  const ongoing = [...new Set(incidents.filter((incident) => incident.endedAt === undefined && !incident.ownFault).map(name))];
   const proposals = [
     ...ongoing.map((check) => words.followUp(check)),
     ...report.checks
@@ -145,16 +149,21 @@ export function viewReport(report: Report): ReportView {
     incidents: {
       header: [columns.check, columns.system, columns.startedAt, columns.endedAt, columns.duration, columns.reason, columns.heldChecks, columns.notifications],
       rows: incidents.map((incident) => [
-        incident.check,
+        name(incident),
         system(incident.system),
         formatDateTime(incident.startedAt, locale),
         incident.endedAt === undefined ? words.ongoing : formatDateTime(incident.endedAt, locale),
         formatDuration(incident.durationSeconds, locale),
-        incident.ownFault ? `${reason(incident.reason)} (${words.ownFault})` : reason(incident.reason),
+        incident.people !== undefined
+          ? all.desk.reportedByPeople
+          : incident.ownFault
+            ? `${reason(incident.reason)} (${words.ownFault})`
+            : reason(incident.reason),
         incident.heldChecks.length === 0 ? '—' : incident.heldChecks.join(', '),
         formatNumber(incident.notificationsSent, locale),
       ]),
     },
+    ...handlingView(report, locale, system),
     noIncidents: words.noIncidents,
     causes,
     results: results.length === 0 ? [words.noResults] : results,
@@ -169,6 +178,51 @@ export function viewReport(report: Report): ReportView {
     rules: words.rules,
     signer: report.signer,
     generated: words.generated(formatDateTime(report.generatedAt, locale)),
+  };
+}
+
+/** What an incident is called in the report: its check, or for one a person reported, its title. */
+export function incidentName(incident: ReportIncident, locale: Locale): string {
+  return incident.people === undefined ? incident.check : `${incident.people.title} (${wordsFor(locale).desk.reportedByPeople})`;
+}
+
+/** Section 2's desk part: medians per system, then per incident who took it and what was written. */
+function handlingView(report: Report, locale: Locale, system: (label: string) => string): Pick<ReportView, 'handling'> {
+  if (report.handling === undefined || report.handling.length === 0) return {};
+  const all = wordsFor(locale);
+  const words = all.desk.report;
+  const labels = all.desk.labels;
+  const duration = (seconds: number | undefined) => (seconds === undefined ? '—' : formatDuration(seconds, locale));
+  const notes = report.incidents.flatMap((incident) => {
+    const parts = [
+      ...(incident.acknowledgedBy === undefined ? [] : [words.acknowledgedBy(incident.acknowledgedBy, duration(incident.timeToAcknowledgeSeconds))]),
+      ...(incident.handling?.cause === undefined ? [] : [`${labels.cause}: ${incident.handling.cause}`]),
+      ...(incident.handling?.plan === undefined ? [] : [`${labels.plan}: ${incident.handling.plan}`]),
+      ...(incident.handling?.expectedFixAt === undefined ? [] : [`${labels.expectedFixAt}: ${formatDateTime(incident.handling.expectedFixAt, locale)}`]),
+      ...(incident.handling?.result === undefined ? [] : [`${labels.result}: ${incident.handling.result}`]),
+    ];
+    if (parts.length === 0) return [];
+    if (incident.timeToResolveSeconds !== undefined) parts.push(words.resolvedAfter(duration(incident.timeToResolveSeconds)));
+    return [`${incidentName(incident, locale)} (${system(incident.system)}): ${parts.join('; ')}`];
+  });
+  const columns = words.columns;
+  return {
+    handling: {
+      heading: words.heading,
+      table: {
+        header: [columns.system, columns.incidents, columns.acknowledged, columns.medianAcknowledge, columns.resolved, columns.medianResolve],
+        rows: report.handling.map((row) => [
+          system(row.system),
+          formatNumber(row.incidents, locale),
+          formatNumber(row.acknowledged, locale),
+          duration(row.medianAcknowledgeSeconds),
+          formatNumber(row.resolved, locale),
+          duration(row.medianResolveSeconds),
+        ]),
+      },
+      notesHeading: words.notesHeading,
+      notes,
+    },
   };
 }
 

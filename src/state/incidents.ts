@@ -75,6 +75,13 @@
 //   has riders: a window with no incident at all stays silent; one whose incidents all ended
 //   reads "all clear". Incidents announced to a window's own `to` are not repeated as ended riders.
 //
+// The duty desk (desk-rules.ts, through AlertingView.desk)
+// - An acknowledged incident gets no reminders and no escalation reminder; everything else about it
+//   (holds, riders, its resolved mail) is unchanged.
+// - While a silence names its check or system, an incident's firing, reminder and resolved mails
+//   are not queued; the incident is announced and its reminder clock runs as if they were, so the
+//   first mail after the silence expires is the next reminder (or the resolved mail).
+//
 // An incident whose check left the config gets no reminders; it stays open until the caller
 // closes it.
 //
@@ -86,6 +93,7 @@ import type { ProbeResult } from '../probes/probe.ts';
 import type { AlertingState } from './alerting-state.ts';
 import type { CheckState, CheckStatus, StatusChange } from './check-state.ts';
 import { incidentId, type Hold, type Incident, type ResultSnapshot, type Severity } from './incident.ts';
+import type { DeskLookup } from './desk-rules.ts';
 import { coversCheck, findWindowTransitions, type WindowOccurrence } from './maintenance.ts';
 import { checkRecipients, normalizeAddresses, ordinaryRecipients, routeKey } from './recipients.ts';
 
@@ -118,6 +126,8 @@ export interface AlertingView {
    * See holdKey.
    */
   readonly resolvedRiders: (by: Hold['by'], key: string) => readonly Incident[];
+  /** Acknowledgements and silences made at the duty desk; absent = none. */
+  readonly desk?: DeskLookup;
 }
 
 export interface Decision {
@@ -283,7 +293,7 @@ function recordResult(incident: Incident, result: ProbeResult, now: Date): Incid
 function changeSeverity(draft: Draft, incident: Incident, severity: Severity): void {
   if (incident.severity === severity) return;
   const escalated = severity === 'critical';
-  if (escalated && incident.announced && incident.hold === undefined) {
+  if (escalated && incident.announced && incident.hold === undefined && !isAcknowledged(draft, incident)) {
     const reminded = { ...incident, severity, lastNotifiedAt: draft.now };
     put(draft, reminded);
     queueIncidentMail(draft, 'reminder', reminded);
@@ -441,11 +451,15 @@ function remind(draft: Draft): void {
   for (const incident of listOpen(draft)) {
     if (!incident.announced || incident.hold !== undefined || incident.recoveringSince !== undefined || !draft.view.checks.has(incident.check)) continue;
     const last = incident.lastNotifiedAt ?? incident.openedAt;
-    if (draft.now.getTime() - last.getTime() < repeatMs) continue;
+    if (draft.now.getTime() - last.getTime() < repeatMs || isAcknowledged(draft, incident)) continue;
     const reminded = { ...incident, lastNotifiedAt: draft.now };
     put(draft, reminded);
     queueIncidentMail(draft, 'reminder', reminded);
   }
+}
+
+function isAcknowledged(draft: Draft, incident: Incident): boolean {
+  return draft.view.desk?.acknowledged(incident.id) === true;
 }
 
 // ---- holders that come and go ---------------------------------------------------------------
@@ -524,6 +538,7 @@ function mergeRecipients(draft: Draft, base: readonly string[], riders: readonly
 
 /** firing/reminder carry the children held by the incident; resolved carries those that ended under it. */
 function queueIncidentMail(draft: Draft, type: 'firing' | 'reminder' | 'resolved', incident: Incident, endedUnder: readonly Incident[] = []): void {
+  if (draft.view.desk?.silenced(incident.check, incident.system, draft.now) === true) return;
   const riders = type === 'resolved' ? endedUnder : listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
   const to = mergeRecipients(draft, recipientsOf(draft, incident), riders, recipientsOf);
   queue(draft, type, { incident, riders, to });

@@ -12,7 +12,8 @@ export type NotificationType =
   | 'maintenance_end' // a window ended; riders list what is still down
   | 'notice' // about the monitor itself or something that is not a check's outage (see notice.ts)
   | 'report' // a report mail (scheduled or asked for), rendered whole when queued: see ReportMail
-  | 'test'; // `dvc-sentinel test-email`
+  | 'test' // `dvc-sentinel test-email`
+  | 'desk'; // what an operator did to an incident (acknowledged, a note, opened or resolved by hand): see DeskMail
 
 export interface Notification {
   readonly type: NotificationType;
@@ -29,6 +30,20 @@ export interface Notification {
   readonly notice?: Notice;
   /** The report mail; present exactly when type is 'report'. */
   readonly report?: ReportMail;
+  /** The desk's mail; present exactly when type is 'desk' (with `incident`, whose thread it joins). */
+  readonly desk?: DeskMail;
+}
+
+/**
+ * A mail about what an operator did, rendered whole when queued (its words are what the person
+ * typed at that moment). It goes alone on a route of its own, in the incident's thread.
+ */
+export interface DeskMail {
+  /** opened: the first mail of a people-reported incident; the others follow up in its thread. */
+  readonly kind: 'acknowledged' | 'note' | 'opened' | 'resolved';
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
 }
 
 /**
@@ -83,7 +98,8 @@ export type NoticeKind = 'report_late' | 'token_renewal_failed' | 'catalogue_cha
  */
 export function groupWaitStartOf(notification: Notification, queuedAt: Date): Date {
   // A report is alone on its route and is due on time: it waits for nothing to group with.
-  if (notification.type === 'report') return new Date(0);
+  // A desk mail tells of one person's act, and they expect it in the thread at once.
+  if (notification.type === 'report' || notification.type === 'desk') return new Date(0);
   if (notification.type === 'firing' && notification.incident) return notification.incident.openedAt;
   return queuedAt;
 }

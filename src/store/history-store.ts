@@ -9,6 +9,7 @@ import { observationOf, type MinuteFigures, type Observation } from '../state/hi
 import type { Incident } from '../state/incident.ts';
 import { decodeSketch, encodeSketch } from '../state/latency-sketch.ts';
 import { mergeMinutes, startMinute } from '../state/minute-figures.ts';
+import { deskRecordsReader, peopleIncidentsReader, type DeskRecordOfIncident, type PeopleIncidentRow } from './desk-store.ts';
 import { packResults, unpackResults, type PackedResult } from './raw-results-codec.ts';
 import { deserialize, toEpochMs } from './serialize.ts';
 
@@ -72,6 +73,10 @@ export interface HistoryStore {
   incidents(window: HistoryWindow): Incident[];
   /** One check's raw results with at in [from, to), as written: the audit trail (reads every batch of the window). */
   raw(check: string, window: HistoryWindow): RawResult[];
+  /** What the duty desk recorded about these incidents (desk-store.ts), so a report shows it beside the figures. */
+  deskRecords(incidentIds: readonly string[]): ReadonlyMap<string, DeskRecordOfIncident>;
+  /** Incidents people reported at the duty desk that overlap the window (desk-store.ts). */
+  peopleIncidents(window: HistoryWindow): PeopleIncidentRow[];
 }
 
 interface MinuteRow {
@@ -188,6 +193,8 @@ export function createHistoryStore(db: Database.Database, clock: Clock): History
         .map((row) => deserialize<Incident>(row.incident))
         .filter((incident) => incident.recoveredAt !== undefined || incident.resolvedAt !== undefined || now > from);
     },
+    deskRecords: deskRecordsReader(db),
+    peopleIncidents: peopleIncidentsReader(db),
     raw(check, window) {
       const id = checkIds.get(check) ?? selectCheck.get(check)?.id;
       if (id === undefined) return [];

@@ -69,6 +69,35 @@ const RULES: { readonly [T in RetentionTarget]: (db: Database.Database) => reado
            WHERE ${expired} AND i.id NOT IN (SELECT incident_id FROM outbox WHERE incident_id IS NOT NULL)
            LIMIT @limit)`,
       ),
+      // The desk's records live as long as incidents: the audit log by its time, people-reported
+      // incidents once resolved, windows once over, silences once expired, and acknowledgements and
+      // notes once their incident is gone.
+      deleting(db, 'DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < @cutoff ORDER BY at LIMIT @limit)'),
+      deleting(
+        db,
+        `DELETE FROM people_incidents WHERE id IN (
+           SELECT id FROM people_incidents WHERE resolved_at IS NOT NULL AND resolved_at < @cutoff
+             AND id NOT IN (SELECT incident_id FROM outbox WHERE delivered_at IS NULL AND incident_id IS NOT NULL)
+           LIMIT @limit)`,
+      ),
+      deleting(db, 'DELETE FROM desk_maintenance WHERE id IN (SELECT id FROM desk_maintenance WHERE ends_at IS NOT NULL AND ends_at < @cutoff LIMIT @limit)'),
+      deleting(db, 'DELETE FROM desk_silences WHERE id IN (SELECT id FROM desk_silences WHERE until < @cutoff LIMIT @limit)'),
+      deleting(
+        db,
+        `DELETE FROM desk_notes WHERE id IN (
+           SELECT n.id FROM desk_notes n WHERE n.at < @cutoff
+             AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = n.incident_id)
+             AND NOT EXISTS (SELECT 1 FROM people_incidents p WHERE p.id = n.incident_id)
+           LIMIT @limit)`,
+      ),
+      deleting(
+        db,
+        `DELETE FROM desk_acknowledgements WHERE incident_id IN (
+           SELECT a.incident_id FROM desk_acknowledgements a WHERE a.at < @cutoff
+             AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = a.incident_id)
+             AND NOT EXISTS (SELECT 1 FROM people_incidents p WHERE p.id = a.incident_id)
+           LIMIT @limit)`,
+      ),
     ];
   },
   // The oldest rows only, never a search of the table: a batch whose last result is past the

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { createCheckStateStore, type CheckStateStore } from './check-state-store.ts';
 import { closeDatabase, openDatabase } from './database.ts';
+import { createDeskStore, type DeskStore } from './desk-store.ts';
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
 import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 import { createMetaStore, type MetaStore } from './meta-store.ts';
@@ -14,6 +15,7 @@ import { createPruneStore, type PruneStore } from './prune.ts';
 import { createReportStore, type ReportStore } from './report-store.ts';
 
 export type { CheckStateStore } from './check-state-store.ts';
+export type { DeskStore } from './desk-store.ts';
 export type { HistoryStore } from './history-store.ts';
 export type { IncidentStore } from './incident-store.ts';
 export type { MetaStore } from './meta-store.ts';
@@ -36,6 +38,8 @@ export interface Store {
   readonly prune: PruneStore;
   /** Reports sent: recorded with their outbox row, accepted with its delivery. */
   readonly reports: ReportStore;
+  /** The duty desk's records (acknowledgements, notes, people-reported incidents, API windows, silences, audit). */
+  readonly desk: DeskStore;
   /** Closes the file and releases the lock; idempotent. */
   close(): void;
 }
@@ -71,6 +75,7 @@ export function createStore(db: Database.Database, options: CreateStoreOptions =
     reports: createReportStore(db, outbox, meta),
     history: createHistoryStore(db, clock),
     prune: createPruneStore(db),
+    desk: createDeskStore(db),
     close: () => closeDatabase(db),
   };
 }

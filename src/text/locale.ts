@@ -129,6 +129,59 @@ export interface Words {
   readonly deskPage: DeskPageWords;
   // The login form and the sign-in link of the status page.
   readonly login: LoginWords;
+  // The duty desk: its mails in the incident's thread.
+  readonly desk: DeskWords;
+}
+
+/** The duty desk's words. Times and names arrive formatted; what a person typed is escaped by the caller. */
+export interface DeskWords {
+  /** Subject tags, without brackets, by what happened. */
+  readonly tag: { readonly acknowledged: string; readonly note: string; readonly opened: string; readonly resolved: string };
+  /** The first line of the mail. */
+  readonly leads: {
+    readonly acknowledged: (user: string, at: string) => string;
+    readonly note: (author: string, at: string) => string;
+    readonly opened: (openedBy: string, at: string) => string;
+    readonly resolved: (user: string, at: string) => string;
+  };
+  /** The labels the directive names, and the rest of an incident's facts. */
+  readonly labels: {
+    readonly cause: string;
+    readonly plan: string;
+    readonly expectedFixAt: string;
+    readonly result: string;
+    readonly text: string;
+    readonly note: string;
+    readonly incident: string;
+    readonly system: string;
+    readonly check: string;
+    readonly severity: string;
+    readonly startedAt: string;
+    readonly resolvedAt: string;
+    readonly description: string;
+    readonly reportedBy: string;
+    readonly openedBy: string;
+    readonly acknowledgedBy: string;
+  };
+  /** In place of a check name for a people-reported incident. */
+  readonly reportedByPeople: string;
+  /** The report's part about the desk: per system medians, and what was written about each incident. */
+  readonly report: {
+    readonly heading: string;
+    readonly columns: {
+      readonly system: string;
+      readonly incidents: string;
+      readonly acknowledged: string;
+      readonly medianAcknowledge: string;
+      readonly resolved: string;
+      readonly medianResolve: string;
+    };
+    readonly notesHeading: string;
+    /** "tiếp nhận: lan, sau 25 phút" */
+    readonly acknowledgedBy: (user: string, after: string) => string;
+    /** "kết thúc sau 2 giờ" */
+    readonly resolvedAfter: (after: string) => string;
+  };
 }
 
 /** The duty desk's words: acknowledgement and notes on incidents, the operators' forms, and the CLI's tables and errors. */

@@ -197,3 +197,49 @@ checks:
     expect(outputs[1]).toBe(outputs[0]);
   });
 });
+
+describe('report and the duty desk', () => {
+  it('counts an API window as a configured one and shows what the desk recorded', async () => {
+    const desk = createTempDatabaseDir();
+    const deskConfig = desk.path('monitor.yaml');
+    writeFileSync(
+      deskConfig,
+      `storage: { path: ${JSON.stringify(desk.path())} }
+checks:
+  - { name: dvcqg-home, system: national-portal, kind: http, url: "http://127.0.0.1:9/" }
+`,
+    );
+    const deskStore = openStore(desk.path(), { log: createCapturedLog().log });
+    try {
+      deskStore.desk.saveMaintenance({
+        id: 'm-1',
+        name: 'chuyển đổi',
+        checks: [],
+        systems: ['national-portal'],
+        startedAt: at('2026-12-02T10:00:00+07:00'),
+        endedAt: at('2026-12-02T11:00:00+07:00'),
+        startedBy: 'lan',
+        endedBy: 'lan',
+      });
+      const down = outage('dvcqg-home', '2026-12-02T10:10:00+07:00', '2026-12-02T10:40:00+07:00', { system: 'national-portal' });
+      deskStore.incidents.upsert(down);
+      deskStore.desk.acknowledge(down.id, { by: 'lan', at: at('2026-12-02T10:21:00+07:00') });
+      deskStore.desk.addNote({ incidentId: down.id, author: 'lan', at: at('2026-12-02T10:25:00+07:00'), notify: false, cause: 'Chuyển đổi máy chủ' });
+    } finally {
+      deskStore.close();
+    }
+    const stdout: string[] = [];
+    const code = await reportCommand(
+      { config: deskConfig, date: '2026-12-02', format: 'json' },
+      { stdout: (line) => stdout.push(line), stderr: () => {} },
+      createCapturedLog().log,
+      { env: {}, clock: () => at('2026-12-03T08:00:00+07:00') },
+    );
+    desk.remove();
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout.join('\n')) as Record<string, any>;
+    expect(json.maintenance).toEqual([{ name: 'chuyển đổi', from: '2026-12-02T03:00:00.000Z', to: '2026-12-02T04:00:00.000Z', checks: ['dvcqg-home'] }]);
+    expect(json.checks[0]).toMatchObject({ name: 'dvcqg-home', downSeconds: 0, excludedSeconds: 3600 });
+    expect(json.incidents[0]).toMatchObject({ acknowledgedBy: 'lan', timeToAcknowledgeSeconds: 600, handling: { cause: 'Chuyển đổi máy chủ' } });
+  });
+});

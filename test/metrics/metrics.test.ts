@@ -239,6 +239,7 @@ describe('createMetrics', () => {
       dvc_report_last_success_timestamp_seconds: 'gauge',
       dvc_report_deadline_missed_total: 'counter',
       dvc_objective_budget_remaining_seconds: 'gauge',
+      dvc_incident_acknowledge_seconds: 'histogram',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };

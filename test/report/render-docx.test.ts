@@ -97,6 +97,16 @@ function sampleReport(locale: Report['locale']): Report {
         reason: 'http_status',
         heldChecks: ['hoso-sync'],
         notificationsSent: 2,
+        // What the duty desk wrote, in the Vietnamese sample only (the English one keeps its page layout).
+        ...(locale === 'vi'
+          ? {
+              acknowledgedBy: 'lan',
+              acknowledgedAt: new Date('2026-12-02T16:50:00Z'),
+              timeToAcknowledgeSeconds: 600,
+              timeToResolveSeconds: 2730,
+              handling: { cause: `Máy chủ xác thực quá tải ${HOSTILE}`, plan: 'Thêm máy chủ', result: 'Đã bổ sung máy chủ xác thực' },
+            }
+          : {}),
       },
       {
         id: 'inc-2',
@@ -110,6 +120,14 @@ function sampleReport(locale: Report['locale']): Report {
         notificationsSent: 1,
       },
     ],
+    ...(locale === 'vi'
+      ? {
+          handling: [
+            { system: 'national-portal', incidents: 1, acknowledged: 0, resolved: 0 },
+            { system: 'provincial', incidents: 1, acknowledged: 1, medianAcknowledgeSeconds: 600, resolved: 1, medianResolveSeconds: 2730 },
+          ],
+        }
+      : {}),
     maintenance: [
       {
         name: `Nâng cấp máy chủ cơ sở dữ liệu ${HOSTILE}`,
@@ -238,6 +256,15 @@ describe.skipIf(!isRunnable(soffice) || !isRunnable(pdftotext))('the .docx repor
     expectText(vi).toContain('NGƯỜI BÁO CÁO');
     expectText(vi).toContain('Nguyễn Thị Hồng Nhung');
     if (pageInfo !== '') expect(pageInfo).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
+  });
+
+  it('shows what the duty desk wrote: the medians per system, the cause and plan in III, the result in IV', () => {
+    const vi = text.vi;
+    expectText(vi).toContain('Tiếp nhận và xử lý sự cố:');
+    // A system's row: incidents, acknowledged, the median to acknowledge, ended, the median to end.
+    expectText(vi).toContain('Hệ thống TTHC tỉnh 1 1 10 phút 1 45 phút');
+    expectText(vi).toContain(`Nguyên nhân: Máy chủ xác thực quá tải ${HOSTILE}; Phương án xử lý: Thêm máy chủ.`);
+    expectText(vi).toContain('Kết quả xử lý: Đã bổ sung máy chủ xác thực.');
   });
 
   it('keeps hostile text as plain text', () => {

@@ -45,14 +45,20 @@ describe('openDatabase', () => {
     const { log, lines } = createCapturedLog();
     const db = open(path, { log });
     expect(tableNames(db)).toEqual([
+      'audit_log',
       'check_state',
       'deliveries',
+      'desk_acknowledgements',
+      'desk_maintenance',
+      'desk_notes',
+      'desk_silences',
       'history_checks',
       'history_minutes',
       'history_raw',
       'incidents',
       'meta',
       'outbox',
+      'people_incidents',
       'report_sends',
     ]);
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);

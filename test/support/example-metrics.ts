@@ -113,6 +113,7 @@ export async function renderExampleMetrics(): Promise<string> {
   metrics.setNotificationsQueued('email', 2);
   metrics.recordNotification('email', 'firing', 'sent');
   metrics.setIncidents([{ system: 'provincial', severity: 'critical' }]);
+  metrics.recordAcknowledge('provincial', 'critical', 420);
   metrics.setMaintenance(new Map([['portal-home', true]]));
   metrics.setReports(['daily']);
   metrics.recordReportSuccess('daily', finishedAt);

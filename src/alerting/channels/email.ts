@@ -245,6 +245,7 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
     target: sender.target,
     render(batch, { now, seed }) {
       if (batch.some((notification) => notification.type === 'report')) return renderReport(batch, now, domain);
+      if (batch.some((notification) => notification.type === 'desk')) return renderDesk(batch, now, domain, seed);
       const notices = batch.filter((notification) => notification.type === 'notice');
       // Notices have routes of their own (alerting/notices.ts), so a batch is all one or all the other.
       if (notices.length > 0 && notices.length < batch.length) throw new Error('a mail cannot mix notices with incident notifications');
@@ -318,6 +319,29 @@ function renderReport(batch: readonly Notification[], now: Date, domain: string)
     attachments: report.attachments.map((file) => ({ ...file })),
   };
   return { id: reportMessageId(report.name, report.scheduledFor, domain), content };
+}
+
+/**
+ * A desk mail is rendered when queued (state/notification.ts DeskMail) and goes alone on a route
+ * of its own; here it is copied into the frozen mail with its incident's thread headers.
+ */
+function renderDesk(batch: readonly Notification[], now: Date, domain: string, seed: number | string): Rendered<FrozenMail> {
+  const desk = batch[0]?.desk;
+  if (batch.length !== 1 || desk === undefined) throw new Error('a desk mail carries exactly one desk notification');
+  const thread = threadHeadersOf(batch, domain);
+  const content: FrozenMail = {
+    version: FROZEN_MAIL_VERSION,
+    to: recipientsOf(batch),
+    subject: desk.subject,
+    text: desk.text,
+    html: desk.html,
+    date: now.toISOString(),
+    boundary: randomBytes(12).toString('hex'),
+    references: thread.references,
+    ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
+    types: ['desk'],
+  };
+  return { id: createMessageId(seed, domain), content };
 }
 
 /** The route's addresses, de-duplicated the way routes compare them, first spelling kept. */

@@ -38,8 +38,9 @@ export function noticeKindOf(notification: Notification): NoticeKind {
     case 'reminder':
       return severity === 'critical' ? 'reminder_critical' : 'reminder_warning';
     case 'report':
-      // A report is its own mail (email.ts); it never reaches an incident mail.
-      throw new Error('a report is not an incident notification');
+    case 'desk':
+      // Reports and desk mails are rendered when queued and go alone (email.ts); never in an incident mail.
+      throw new Error(`a ${notification.type} notification is not an incident notification`);
     default:
       return notification.type;
   }
