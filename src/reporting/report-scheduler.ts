@@ -68,8 +68,6 @@ export function createReportScheduler(options: ReportSchedulerOptions): ReportSc
   const building = new Map<string, Promise<void>>();
   /** A report whose mail could not be made waits this long before the next try, so the log is not flooded. */
   const failedUntil = new Map<string, number>();
-  /** Slots past their deadline whose mail could not be made (so not recorded), already raised. */
-  const raisedUnrecorded = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let firstStart: Date | undefined;
 
@@ -102,14 +100,19 @@ export function createReportScheduler(options: ReportSchedulerOptions): ReportSc
 
   /**
    * Queues the report_late notice for a slot and counts it. With a recorded send, the store keeps
-   * that it was raised (in the same transaction); a slot whose mail could not even be made is
-   * remembered here, so it is raised once per run.
+   * that it was raised (in the same transaction); for a slot whose mail could not even be made, the
+   * store's meta keeps it (the report's last such slot), so a restart does not raise it again.
    */
   const raiseDeadline = (report: ReportConfig, alerting: Config['alerting'], slot: Date, deadline: Date, now: Date, recorded: boolean): void => {
     const key = `${report.name}.${slot.toISOString()}`;
-    if (raisedUnrecorded.has(key)) {
+    const unrecordedKey = `reports.unrecordedDeadline.${report.name}`;
+    if (store.meta.get<string>(unrecordedKey) === slot.toISOString()) {
       // Raised while its mail could not be made; now recorded: the store keeps that it was.
-      if (recorded) store.reports.markDeadlineMissed(report.name, slot, now);
+      if (recorded)
+        store.transaction(() => {
+          store.reports.markDeadlineMissed(report.name, slot, now);
+          store.meta.set(unrecordedKey, undefined);
+        });
       return;
     }
     store.transaction(() => {
@@ -120,8 +123,8 @@ export function createReportScheduler(options: ReportSchedulerOptions): ReportSc
         now,
       );
       if (recorded) store.reports.markDeadlineMissed(report.name, slot, now);
+      else store.meta.set(unrecordedKey, slot.toISOString());
     });
-    if (!recorded) raisedUnrecorded.add(key);
     options.metrics.recordReportDeadlineMissed(report.name);
     log.warn({ report: report.name, scheduledFor: slot, deadline }, 'report not accepted by its deadline; notice queued');
     options.wake();

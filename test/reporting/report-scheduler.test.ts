@@ -196,6 +196,12 @@ describe('report scheduler', () => {
     await scheduler.check();
     expect(store.outbox.pending('alertmanager').map((row) => row.notification.notice?.key)).toEqual(['daily.2026-12-04T08:30:00.000Z']);
 
+    // A restart while the mail still cannot be made: the notice is not raised a second time.
+    await scheduler.stop();
+    scheduler = createReportScheduler({ store: flaky, config: () => config, clock: clocks.clock, log, metrics, wake: () => outbox.wake() });
+    await scheduler.check();
+    expect(store.outbox.pending('alertmanager')).toHaveLength(1);
+
     failing = false;
     clocks.advance(60_000);
     await scheduler.check();
