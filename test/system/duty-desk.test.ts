@@ -244,6 +244,23 @@ describe.skipIf(!isRunnable(chromiumBinary))('the duty desk in a real browser', 
     if (process.env.DVC_SCREENSHOT) await copyFile(file, SCREENSHOT);
   });
 
+  it('fits the operator’s forms on a phone-sized screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload({ waitUntil: 'load' });
+    await page.locator(`li.incident[data-incident="${incidentId}"] details.desk-more summary`).click();
+    const layout = await page.evaluate<{ scrollWidth: number; widest: number }>(`({
+      scrollWidth: document.documentElement.scrollWidth,
+      widest: Math.max(...[...document.querySelectorAll('.desk-form textarea, .desk-form input, .desk-form button, .desk-form select')]
+        .filter((element) => element.type !== 'hidden' && element.getClientRects().length > 0)
+        .map((element) => element.getBoundingClientRect().right)),
+    })`);
+    expect(layout.scrollWidth).toBe(390);
+    // The fields are there and take the screen's width, none beyond it.
+    expect(layout.widest).toBeGreaterThan(300);
+    expect(layout.widest).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('keeps the login, the acknowledgement and the note in the audit log, for an operator', async () => {
     const basic = `Basic ${Buffer.from(`${OPERATOR.name}:${OPERATOR.password}`).toString('base64')}`;
     const response = await fetch(`${baseUrl}/api/audit`, { headers: { authorization: basic } });
