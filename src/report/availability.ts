@@ -197,9 +197,14 @@ export function checkTimeline(input: CheckTimelineInput): Timeline {
   const incidents = input.incidents.filter((incident) => incident.check === input.check.name);
   const ownFault = incidents.filter(isOwnFaultIncident).map((incident) => incidentInterval(incident, window.end));
   const unseen = input.observed === undefined ? [] : unseenMinutes(input.observed, input.check.intervalSeconds, window);
-  // The usual case, watched throughout with nothing wrong: one shared timeline per window, so that
-  // ten thousand quiet checks hold one object instead of ten thousand while their system is summed.
-  if (covering.length === 0 && incidents.length === 0 && unseen.length === 0 && (input.blind ?? []).length === 0) return quietTimeline(input.window);
+  // The usual cases, watched throughout with nothing wrong or not watched at all: one shared timeline
+  // per window, so that ten thousand quiet checks hold one object instead of ten thousand while
+  // their system is summed.
+  if (covering.length === 0 && incidents.length === 0 && (input.blind ?? []).length === 0) {
+    if (unseen.length === 0) return sharedTimeline(input.window, 'watched');
+    // Never watched (before the first start, or an hour the daemon was down): as common, as shared.
+    if (unseen.length === 1 && unseen[0]!.start === window.start && unseen[0]!.end === window.end) return sharedTimeline(input.window, 'unwatched');
+  }
   const notObserved = subtract(intersect(unionOf([...ownFault, ...unseen, ...(input.blind ?? [])]), whole), excluded);
   const observed = subtract(subtract(whole, excluded), notObserved);
   const failing = incidents.filter((incident) => !isOwnFaultIncident(incident)).map((incident) => incidentInterval(incident, window.end));
@@ -207,15 +212,21 @@ export function checkTimeline(input: CheckTimelineInput): Timeline {
   return { window, down, observed, excluded, notObserved };
 }
 
-const quietTimelines = new WeakMap<ReportWindow, Timeline>();
+const sharedTimelines = { watched: new WeakMap<ReportWindow, Timeline>(), unwatched: new WeakMap<ReportWindow, Timeline>() };
 
-/** Watched throughout, nothing down or excluded: shared by every check given the same window object. */
-function quietTimeline(window: ReportWindow): Timeline {
-  let timeline = quietTimelines.get(window);
+/**
+ * A window watched throughout with nothing down or excluded, or never watched at all: one object
+ * shared by every check given the same window object.
+ */
+function sharedTimeline(window: ReportWindow, kind: 'watched' | 'unwatched'): Timeline {
+  let timeline = sharedTimelines[kind].get(window);
   if (timeline === undefined) {
     const whole = intervalOf(window);
-    timeline = { window: whole, down: [], observed: [whole], excluded: [], notObserved: [] };
-    quietTimelines.set(window, timeline);
+    timeline =
+      kind === 'watched'
+        ? { window: whole, down: [], observed: [whole], excluded: [], notObserved: [] }
+        : { window: whole, down: [], observed: [], excluded: [], notObserved: [whole] };
+    sharedTimelines[kind].set(window, timeline);
   }
   return timeline;
 }
