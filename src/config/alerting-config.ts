@@ -26,6 +26,49 @@ export interface SmtpConfig {
   readonly timeoutSeconds: number;
 }
 
+/** What a route of a named channel matches: every field given must match the notification's incident. */
+export interface ChannelMatch {
+  readonly system?: string;
+  readonly check?: string;
+  readonly severity?: 'warning' | 'critical';
+  /** The name of a maintenance window the check is in. */
+  readonly maintenance?: string;
+}
+
+/** A named channel's route: the notifications it receives, and optionally its own targets (chat ids, phone numbers). */
+export interface ChannelRoute {
+  readonly match: ChannelMatch;
+  readonly to?: readonly string[];
+}
+
+/**
+ * What every named channel (webhook, Zalo, SMS) shares: its name (the `channel` label, what an
+ * escalation step names) and its routes; no routes = every notification, as email.
+ */
+export interface NamedChannelBase {
+  readonly name: string;
+  readonly routes: readonly ChannelRoute[];
+}
+
+export interface WebhookChannelConfig extends NamedChannelBase {
+  readonly kind: 'webhook';
+}
+
+export interface ZaloChannelConfig extends NamedChannelBase {
+  readonly kind: 'zalo';
+}
+
+export interface SmsChannelConfig extends NamedChannelBase {
+  readonly kind: 'sms';
+}
+
+export type NamedChannelConfig = WebhookChannelConfig | ZaloChannelConfig | SmsChannelConfig;
+
+/** Every named channel, in config order: webhooks, then Zalo, then SMS. */
+export function namedChannels(alerting: Pick<AlertingConfig, 'webhooks' | 'zalo' | 'sms'>): readonly NamedChannelConfig[] {
+  return [...alerting.webhooks, ...alerting.zalo, ...alerting.sms];
+}
+
 export interface AlertingConfig {
   readonly locale: Locale;
   readonly groupWaitSeconds: number;
@@ -46,6 +89,9 @@ export interface AlertingConfig {
   };
   readonly alertmanager?: { readonly urls: readonly string[]; readonly resendIntervalSeconds: number; readonly timeoutSeconds: number };
   readonly links: { readonly dashboard?: string; readonly statusPage?: string };
+  readonly webhooks: readonly WebhookChannelConfig[];
+  readonly zalo: readonly ZaloChannelConfig[];
+  readonly sms: readonly SmsChannelConfig[];
 }
 
 export const ALERTING_DEFAULTS = {
@@ -108,5 +154,8 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
       timeoutSeconds: input.alertmanager.timeout ?? ALERTING_DEFAULTS.alertmanagerTimeoutSeconds,
     },
     links: { dashboard: input?.links?.dashboard, statusPage: input?.links?.statusPage },
+    webhooks: [],
+    zalo: [],
+    sms: [],
   };
 }

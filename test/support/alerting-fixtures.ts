@@ -50,6 +50,9 @@ export function makeAlerting(overrides: { email?: Partial<AlertingConfig['email'
     vantage: [],
     maintenance: [],
     links: {},
+    webhooks: [],
+    zalo: [],
+    sms: [],
     ...rest,
     email: {
       from: 'dvc-sentinel <giamsat@angiang.gov.vn>',
