@@ -127,7 +127,8 @@ export function createAccess(options: AccessOptions): Access {
     if (scheme === 'basic') {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      const name = colon < 0 ? decoded : decoded.slice(0, colon);
+      // Without a colon the whole value may be a password or a token: never a name to log or audit.
+      const name = colon < 0 ? '' : decoded.slice(0, colon);
       const user = colon < 0 ? undefined : await checkPassword(name, decoded.slice(colon + 1));
       if (user === undefined) {
         failed(name, request.address, 'basic');

@@ -314,6 +314,15 @@ describe('failed logins', () => {
     ];
     for (const secret of secrets) expect(text).not.toContain(secret);
   });
+
+  it('never takes a Basic credential without a colon (a token sent as Basic) for a user name in the log or the audit', async () => {
+    const desk = await startDesk();
+    const reply = await call(desk, '/api/thing', { headers: { authorization: `Basic ${Buffer.from(PASSWORDS.token).toString('base64')}` } });
+    expect(reply.status).toBe(401);
+    expect(desk.logText()).toContain('login failed');
+    expect(desk.logText()).not.toContain(PASSWORDS.token);
+    expect(desk.audits).toEqual([['login.failed', { user: '', address: '127.0.0.1' }]]);
+  });
 });
 
 describe('access.anonymous: none', () => {
