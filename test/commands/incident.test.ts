@@ -129,6 +129,11 @@ describe('incident', () => {
     expect(server.desk.calls).toEqual([]);
   });
 
+  it('refuses a --url that is not an http(s) URL as a usage mistake (exit 2)', async () => {
+    await expect(incident('127.0.0.1:9464', ['list'])).rejects.toThrow('--url must be an http:// or https:// URL');
+    await expect(incident('ftp://127.0.0.1:9464', ['list'])).rejects.toThrow(DeskUsageError);
+  });
+
   it('exits 1 saying so when the daemon cannot be reached', async () => {
     const closed = await startHttpServer({ host: '127.0.0.1', port: 0, routes: new Map(), log: pino({ level: 'silent' }) });
     await closed.close();
