@@ -190,8 +190,9 @@ export function createAccess(options: AccessOptions): Access {
           csrfToken = session.csrfToken;
         } else if (sessionId !== undefined && sessionId !== '') {
           // Ended (logout), expired or from before a restart: never served as anonymous, or a replay would read as a fresh visitor.
+          // A browser, the page's forms included, is sent to log in again rather than shown a JSON answer.
           if (!onLoginPath)
-            return { kind: 'refuse', status: 401, error: 'session ended; log in again', toLogin: browser && !write, challenge: false, setCookie: clearing };
+            return { kind: 'refuse', status: 401, error: 'session ended; log in again', toLogin: browser, challenge: false, setCookie: clearing };
           principal = { role: options.config().anonymous, via: 'anonymous' };
           setCookie = clearing;
         } else {

@@ -236,6 +236,17 @@ describe('browser sessions', () => {
     expect(loginPage.headers.get('set-cookie')).toContain('Max-Age=0');
   });
 
+  it('sends a form posted with an ended session (a restart, an idle spell) to the login form, not to a JSON answer', async () => {
+    const desk = await startDesk();
+    const { cookie, csrf } = await logIn(desk, 'lan', PASSWORDS.lan);
+    desk.clocks.advance(4 * 3600_000 + 1);
+    const posted = form({ _csrf: csrf, text: 'Đang xử lý' });
+    const reply = await call(desk, '/api/thing', { method: 'POST', headers: { cookie, accept: 'text/html', ...posted.headers }, body: posted.body });
+    expect(reply.status).toBe(303);
+    expect(reply.headers.get('location')).toBe('/login');
+    expect(reply.headers.get('set-cookie')).toContain('Max-Age=0');
+  });
+
   it('ends a session left idle for four hours', async () => {
     const desk = await startDesk();
     const { cookie } = await logIn(desk, 'lan', PASSWORDS.lan);
