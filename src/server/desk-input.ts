@@ -119,9 +119,14 @@ function validate<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
   return result.success ? { ok: true, value: result.data } : { ok: false, problem: firstProblem(result.error) };
 }
 
-/** Whether the body came from one of the page's forms (answered with a redirect, not JSON). */
+/**
+ * Whether the body came from one of the page's forms (answered with a redirect, not JSON). A form
+ * never sends a body that begins with "{" (a browser percent-encodes it): that is JSON from a
+ * client that left the content type at curl -d's default.
+ */
 export function isFormPost(request: RouteRequest): boolean {
-  return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  const urlencoded = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  return urlencoded && !request.body.trimStart().startsWith('{');
 }
 
 const FORM_BOOLEANS = new Set(['notify']);
