@@ -127,7 +127,8 @@ export function createAccess(options: AccessOptions): Access {
     if (scheme === 'basic') {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      const name = colon < 0 ? decoded : decoded.slice(0, colon);
+      // Without a colon the whole value may be a password or a token: never a name to log or audit.
+      const name = colon < 0 ? '' : decoded.slice(0, colon);
       const user = colon < 0 ? undefined : await checkPassword(name, decoded.slice(colon + 1));
       if (user === undefined) {
         failed(name, request.address, 'basic');
@@ -189,8 +190,9 @@ export function createAccess(options: AccessOptions): Access {
           csrfToken = session.csrfToken;
         } else if (sessionId !== undefined && sessionId !== '') {
           // Ended (logout), expired or from before a restart: never served as anonymous, or a replay would read as a fresh visitor.
+          // A browser, the page's forms included, is sent to log in again rather than shown a JSON answer.
           if (!onLoginPath)
-            return { kind: 'refuse', status: 401, error: 'session ended; log in again', toLogin: browser && !write, challenge: false, setCookie: clearing };
+            return { kind: 'refuse', status: 401, error: 'session ended; log in again', toLogin: browser, challenge: false, setCookie: clearing };
           principal = { role: options.config().anonymous, via: 'anonymous' };
           setCookie = clearing;
         } else {

@@ -6,6 +6,7 @@
 import { request } from 'undici';
 import { loadConfig } from '../config/load-config.ts';
 import { wordsFor, type DeskPageWords } from '../text/locale.ts';
+import { DeskUsageError } from './desk-usage-error.ts';
 
 export interface Io {
   stdout(line: string): void;
@@ -30,7 +31,12 @@ const TIMEOUT_MS = 15_000;
 
 /** The daemon's base URL. A wildcard listen address is reached through loopback. */
 export function daemonUrl(options: Pick<DeskCommandOptions, 'url' | 'config'>, env: NodeJS.ProcessEnv): string {
-  if (options.url !== undefined) return options.url.replace(/\/+$/, '');
+  if (options.url !== undefined) {
+    // "127.0.0.1:9464" parses as a URL of scheme "127.0.0.1:": a typo, not a daemon that is down.
+    const protocol = URL.parse(options.url)?.protocol;
+    if (protocol !== 'http:' && protocol !== 'https:') throw new DeskUsageError('--url must be an http:// or https:// URL, e.g. http://127.0.0.1:9464');
+    return options.url.replace(/\/+$/, '');
+  }
   if (options.config === undefined) return DEFAULT_URL;
   const { host, port } = loadConfig(options.config, env).config.listen;
   const reachable = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;

@@ -55,6 +55,41 @@ interface NoteView {
 }
 
 const SUBCOMMANDS = ['list', 'show', 'ack', 'note', 'open', 'resolve'] as const;
+type Subcommand = (typeof SUBCOMMANDS)[number];
+type Flag = Exclude<keyof IncidentOptions, keyof DeskCommandOptions>;
+
+/** The flags each subcommand reads: any other is refused, so that `resolve --note …` does not drop what it says. */
+const FLAGS: Record<Subcommand, readonly Flag[]> = {
+  list: ['state', 'since'],
+  show: [],
+  ack: ['note'],
+  note: ['cause', 'plan', 'expectedFix', 'result', 'text', 'notify'],
+  open: ['title', 'system', 'severity', 'description', 'reportedBy'],
+  resolve: ['result'],
+};
+const FLAG_NAMES: Record<Flag, string> = {
+  state: '--state',
+  since: '--since',
+  note: '--note',
+  cause: '--cause',
+  plan: '--plan',
+  expectedFix: '--expected-fix',
+  result: '--result',
+  text: '--text',
+  notify: '--notify',
+  title: '--title',
+  system: '--system',
+  severity: '--severity',
+  description: '--description',
+  reportedBy: '--reported-by',
+};
+
+function refuseForeignFlags(subcommand: Subcommand, options: IncidentOptions): void {
+  for (const flag of Object.keys(FLAG_NAMES) as Flag[]) {
+    const given = flag === 'notify' ? options.notify : options[flag] !== undefined;
+    if (given && !FLAGS[subcommand].includes(flag)) throw new DeskUsageError(`incident ${subcommand} does not take ${FLAG_NAMES[flag]}`);
+  }
+}
 const words = wordsFor('vi');
 const NONE = '—';
 
@@ -152,6 +187,7 @@ export async function incidentCommand(options: IncidentOptions, io: Io, env: Nod
   if (subcommand === undefined || !(SUBCOMMANDS as readonly string[]).includes(subcommand)) {
     throw new DeskUsageError(`incident needs one of ${SUBCOMMANDS.join(', ')}`);
   }
+  refuseForeignFlags(subcommand as Subcommand, options);
   const needsId = subcommand !== 'list' && subcommand !== 'open';
   if (needsId && id === undefined) throw new DeskUsageError(`incident ${subcommand} needs an incident id`);
   if (extra.length > 0 || (!needsId && id !== undefined)) throw new DeskUsageError(`unexpected argument "${extra[0] ?? id}"`);

@@ -17,6 +17,18 @@ export async function maintenanceCommand(options: MaintenanceOptions, io: Io, en
   const [subcommand, id, ...extra] = options.positionals;
   if (subcommand !== 'start' && subcommand !== 'end') throw new DeskUsageError('maintenance needs start or end');
   if (subcommand === 'end' && id === undefined) throw new DeskUsageError('maintenance end needs the id that start printed');
+  if (subcommand === 'end') {
+    // A window's flags on end would be dropped without a word: say so instead.
+    const given = Object.entries({
+      '--name': options.name,
+      '--check': options.checks,
+      '--system': options.systems,
+      '--reason': options.reason,
+      '--until': options.until,
+    });
+    const flag = given.find(([, value]) => value !== undefined)?.[0];
+    if (flag !== undefined) throw new DeskUsageError(`maintenance end does not take ${flag}`);
+  }
   if (extra.length > 0 || (subcommand === 'start' && id !== undefined)) throw new DeskUsageError(`unexpected argument "${extra[0] ?? id}"`);
   const client = createDeskClient(daemonUrl(options, env), env, io);
   const words = wordsFor('vi').deskPage;

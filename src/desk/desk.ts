@@ -57,7 +57,7 @@ export interface StartSilence {
 export interface Desk {
   listIncidents(query: IncidentQuery): readonly DeskIncident[];
   getIncident(id: string): DeskIncident | undefined;
-  /** Idempotent: a second acknowledgement keeps the first one's who and when (conflict is not an error here). */
+  /** Idempotent: a second acknowledgement keeps the first one's who and when (conflict is not an error here); its note is added as a note. */
   acknowledge(id: string, actor: Actor, note?: string): DeskResult<DeskIncident>;
   addNote(id: string, actor: Actor, fields: NoteFields, notify: boolean): DeskResult<Note>;
   openIncident(actor: Actor, input: OpenPeopleIncident): DeskIncident;

@@ -92,6 +92,21 @@ export function createStoreDesk(options: StoreDeskOptions): Desk {
   const notFound = (what: string, id: string): DeskResult<never> => ({ ok: false, error: 'not_found', message: `no ${what} ${id}` });
   const conflict = (message: string): DeskResult<never> => ({ ok: false, error: 'conflict', message });
 
+  /** Appends a note (with its audit entry, and its mail when asked) in one transaction. */
+  const appendNote = (current: DeskIncident, actor: Actor, fields: NoteFields, notify: boolean) => {
+    const id = current.incident.id;
+    const at = clock();
+    let queued = false;
+    const note = store.transaction(() => {
+      const added = records.addNote({ incidentId: id, author: actor.user, at, notify, ...fields });
+      audit('note', actor, id, at);
+      if (notify) queued = queueMail(current, 'note', actor.user, at, fields);
+      return added;
+    });
+    if (queued) options.onQueued?.();
+    return note;
+  };
+
   return {
     listIncidents({ state, since }) {
       const now = clock();
@@ -111,7 +126,12 @@ export function createStoreDesk(options: StoreDeskOptions): Desk {
     acknowledge(id, actor, note) {
       const current = find(id);
       if (current === undefined) return notFound('incident', id);
-      if (current.acknowledgement !== undefined) return { ok: true, value: current };
+      if (current.acknowledgement !== undefined) {
+        // The first acknowledgement stands, but what the second one wrote is still its author's note.
+        if (note === undefined || note.trim() === '') return { ok: true, value: current };
+        appendNote(current, actor, { text: note }, true);
+        return { ok: true, value: find(id)! };
+      }
       if (current.incident.resolvedAt !== undefined) return conflict(`incident ${id} is resolved`);
       const at = clock();
       let queued = false;
@@ -130,16 +150,7 @@ export function createStoreDesk(options: StoreDeskOptions): Desk {
     addNote(id, actor, fields, notify) {
       const current = find(id);
       if (current === undefined) return notFound('incident', id);
-      const at = clock();
-      let queued = false;
-      const note = store.transaction(() => {
-        const added = records.addNote({ incidentId: id, author: actor.user, at, notify, ...fields });
-        audit('note', actor, id, at);
-        if (notify) queued = queueMail(current, 'note', actor.user, at, fields);
-        return added;
-      });
-      if (queued) options.onQueued?.();
-      return { ok: true, value: note };
+      return { ok: true, value: appendNote(current, actor, fields, notify) };
     },
 
     openIncident(actor, input) {

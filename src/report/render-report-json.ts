@@ -85,7 +85,9 @@ function incidentToJson(incident: ReportIncident): Record<string, unknown> {
     timeToAcknowledgeSeconds: incident.timeToAcknowledgeSeconds === undefined ? null : round(incident.timeToAcknowledgeSeconds, 3),
     timeToResolveSeconds: incident.timeToResolveSeconds === undefined ? null : round(incident.timeToResolveSeconds, 3),
     people:
-      incident.people === undefined ? null : { title: incident.people.title, description: incident.people.description, reportedBy: incident.people.reportedBy },
+      incident.people === undefined
+        ? null
+        : { title: incident.people.title, description: incident.people.description, reportedBy: incident.people.reportedBy || null },
     handling:
       incident.handling === undefined
         ? null

@@ -49,7 +49,8 @@ const line = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 const names = z.array(line(200)).max(100);
 
 const listQuery = z.strictObject({ state: z.enum(['open', 'all']).default('open'), since: dateTime.optional() });
-const auditQuery = z.strictObject({ since: dateTime.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500) });
+// The desk gives at most 1000 entries a request; more is refused rather than cut short without a word.
+const auditQuery = z.strictObject({ since: dateTime.optional(), limit: z.coerce.number().int().min(1).max(1000).default(500) });
 
 const openIncident = z.strictObject({
   title: line(200),
@@ -119,9 +120,14 @@ function validate<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
   return result.success ? { ok: true, value: result.data } : { ok: false, problem: firstProblem(result.error) };
 }
 
-/** Whether the body came from one of the page's forms (answered with a redirect, not JSON). */
+/**
+ * Whether the body came from one of the page's forms (answered with a redirect, not JSON). A form
+ * never sends a body that begins with "{" (a browser percent-encodes it): that is JSON from a
+ * client that left the content type at curl -d's default.
+ */
 export function isFormPost(request: RouteRequest): boolean {
-  return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  const urlencoded = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  return urlencoded && !request.body.trimStart().startsWith('{');
 }
 
 const FORM_BOOLEANS = new Set(['notify']);

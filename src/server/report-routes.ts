@@ -14,6 +14,8 @@ export interface ReportRouteDependencies {
   readonly buildReportFor?: (window: ReportWindow, name: string | undefined) => Report | string;
   /** The scheduled reports sent lately, newest first. */
   readonly reports?: () => readonly ReportSend[];
+  /** access.hideNames (read anew): anonymous viewers see no names of people, in the report as on the desk. */
+  readonly hideNames?: () => boolean;
 }
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -46,7 +48,18 @@ function buildFor(deps: ReportRouteDependencies, request: RouteRequest): Report 
   const query = readReportQuery(request.url);
   if ('status' in query) return query;
   const report = deps.buildReportFor(query.window, query.name);
-  return typeof report === 'string' ? jsonResponse(400, { error: report }) : report;
+  if (typeof report === 'string') return jsonResponse(400, { error: report });
+  return request.principal.via === 'anonymous' && (deps.hideNames?.() ?? false) ? withoutNames(report) : report;
+}
+
+/** The report with nobody's name: who took each incident and who reported one are left out. */
+function withoutNames(report: Report): Report {
+  return {
+    ...report,
+    incidents: report.incidents.map(({ acknowledgedBy: _hidden, ...incident }) =>
+      incident.people === undefined ? incident : { ...incident, people: { ...incident.people, reportedBy: '' } },
+    ),
+  };
 }
 
 function isResponse(value: Report | TextResponse): value is TextResponse {

@@ -31,8 +31,6 @@ export interface RouteDependencies extends ReportRouteDependencies {
   readonly recent?: () => StatusFigures['recent'];
   /** The duty desk: its API routes and the page's desk parts exist only when it is given. */
   readonly desk?: Desk;
-  /** access.hideNames (read anew): anonymous viewers see no names of people on the desk. */
-  readonly hideNames?: () => boolean;
   /** The wall clock for the desk (expiries must lie ahead); the system's when absent. */
   readonly clock?: Clock;
 }

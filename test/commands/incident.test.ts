@@ -118,6 +118,22 @@ describe('incident', () => {
     await expect(incident(server.url, ['close', 'inc-1'])).rejects.toThrow(DeskUsageError);
   });
 
+  it('refuses a flag its subcommand does not take instead of dropping what it says (exit 2)', async () => {
+    const server = await serveDesk({}, access);
+    server.desk.addProbeIncident('inc-1');
+    await expect(incident(server.url, ['resolve', 'inc-1'], { note: 'Đã cấp lại tài khoản' })).rejects.toThrow('incident resolve does not take --note');
+    await expect(incident(server.url, ['ack', 'inc-1'], { result: 'xong' })).rejects.toThrow('incident ack does not take --result');
+    await expect(incident(server.url, ['ack', 'inc-1'], { notify: true })).rejects.toThrow('incident ack does not take --notify');
+    await expect(incident(server.url, ['note', 'inc-1'], { text: 'x', reportedBy: 'xã' })).rejects.toThrow('incident note does not take --reported-by');
+    await expect(incident(server.url, ['list'], { expectedFix: '2026-12-03T18:00' })).rejects.toThrow('incident list does not take --expected-fix');
+    expect(server.desk.calls).toEqual([]);
+  });
+
+  it('refuses a --url that is not an http(s) URL as a usage mistake (exit 2)', async () => {
+    await expect(incident('127.0.0.1:9464', ['list'])).rejects.toThrow('--url must be an http:// or https:// URL');
+    await expect(incident('ftp://127.0.0.1:9464', ['list'])).rejects.toThrow(DeskUsageError);
+  });
+
   it('exits 1 saying so when the daemon cannot be reached', async () => {
     const closed = await startHttpServer({ host: '127.0.0.1', port: 0, routes: new Map(), log: pino({ level: 'silent' }) });
     await closed.close();
@@ -158,6 +174,18 @@ describe('maintenance', () => {
     expect(server.desk.listMaintenance()[0]!.endedBy).toBe('ca-truc');
     const again = capture();
     expect(await maintenanceCommand({ positionals: ['end', 'nope'], url: server.url, json: false }, again.io, OPERATOR_ENV)).toBe(4);
+  });
+
+  it('refuses end with a window’s flags rather than ignoring them (exit 2)', async () => {
+    const server = await serveDesk({}, access);
+    const out = capture();
+    await expect(
+      maintenanceCommand({ positionals: ['end', 'm-1'], url: server.url, json: false, until: '2026-12-04T06:00' }, out.io, OPERATOR_ENV),
+    ).rejects.toThrow('maintenance end does not take --until');
+    await expect(maintenanceCommand({ positionals: ['end', 'm-1'], url: server.url, json: false, systems: ['dvcqg'] }, out.io, OPERATOR_ENV)).rejects.toThrow(
+      'maintenance end does not take --system',
+    );
+    expect(server.desk.calls).toEqual([]);
   });
 });
 

@@ -100,6 +100,30 @@ describe('acknowledging an incident', () => {
     expect(body).toContain('dvc_incident_acknowledge_seconds_bucket{le="900",system="vneid",severity="critical"} 0');
   });
 
+  it('keeps the note of a second acknowledgement as a note of its author, mailed in the thread', () => {
+    const h = start();
+    h.probe(PORTAL, 'critical');
+    h.tick();
+    const id = h.book.openIncidents()[0]!.id;
+    h.desk.acknowledge(id, LAN);
+    const before = h.queued().length;
+
+    h.clocks.advance(MINUTE);
+    const again = h.desk.acknowledge(id, MINH, 'Ca trực VNPT đã nhận');
+    expect(again.ok && again.value.acknowledgement?.by).toBe('lan');
+    expect(again.ok && again.value.notes.map(({ author, at, text, notify }) => ({ author, at, text, notify }))).toEqual([
+      { author: 'minh', at: h.clocks.now(), text: 'Ca trực VNPT đã nhận', notify: true },
+    ]);
+    expect(mailsSince(h, before)).toEqual([`desk:note ${PORTAL}`]);
+    expect(h.queued().at(-1)?.desk?.text).toContain('Ca trực VNPT đã nhận');
+    expect(h.desk.listAudit({})[0]).toMatchObject({ user: 'minh', action: 'note', target: id });
+
+    // Without a note a second acknowledgement still changes nothing.
+    h.desk.acknowledge(id, MINH, '  ');
+    expect(h.queued()).toHaveLength(before + 1);
+    expect(h.desk.getIncident(id)?.notes).toHaveLength(1);
+  });
+
   it('answers not_found for an unknown incident and conflict for a resolved one', () => {
     const h = start();
     expect(h.desk.acknowledge('nope', LAN)).toMatchObject({ ok: false, error: 'not_found' });

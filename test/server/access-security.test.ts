@@ -236,6 +236,17 @@ describe('browser sessions', () => {
     expect(loginPage.headers.get('set-cookie')).toContain('Max-Age=0');
   });
 
+  it('sends a form posted with an ended session (a restart, an idle spell) to the login form, not to a JSON answer', async () => {
+    const desk = await startDesk();
+    const { cookie, csrf } = await logIn(desk, 'lan', PASSWORDS.lan);
+    desk.clocks.advance(4 * 3600_000 + 1);
+    const posted = form({ _csrf: csrf, text: 'Đang xử lý' });
+    const reply = await call(desk, '/api/thing', { method: 'POST', headers: { cookie, accept: 'text/html', ...posted.headers }, body: posted.body });
+    expect(reply.status).toBe(303);
+    expect(reply.headers.get('location')).toBe('/login');
+    expect(reply.headers.get('set-cookie')).toContain('Max-Age=0');
+  });
+
   it('ends a session left idle for four hours', async () => {
     const desk = await startDesk();
     const { cookie } = await logIn(desk, 'lan', PASSWORDS.lan);
@@ -313,6 +324,15 @@ describe('failed logins', () => {
       Buffer.from(`binh:${PASSWORDS.binh}`).toString('base64'),
     ];
     for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+
+  it('never takes a Basic credential without a colon (a token sent as Basic) for a user name in the log or the audit', async () => {
+    const desk = await startDesk();
+    const reply = await call(desk, '/api/thing', { headers: { authorization: `Basic ${Buffer.from(PASSWORDS.token).toString('base64')}` } });
+    expect(reply.status).toBe(401);
+    expect(desk.logText()).toContain('login failed');
+    expect(desk.logText()).not.toContain(PASSWORDS.token);
+    expect(desk.audits).toEqual([['login.failed', { user: '', address: '127.0.0.1' }]]);
   });
 });
 

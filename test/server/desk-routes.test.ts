@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { call, NOW, serveDesk } from './desk-harness.ts';
 
@@ -211,8 +212,29 @@ describe('validation', () => {
 
   it('refuses a bad list query with its field', async () => {
     const server = await serveDesk();
+    // The desk gives at most 1000 audit entries: asking for more is refused, not cut short without a word.
+    expect((await call(`${server.url}/api/audit?limit=1001`, { as: OPERATOR })).json()).toMatchObject({ field: 'limit' });
+    expect((await call(`${server.url}/api/audit?limit=1000`, { as: OPERATOR })).status).toBe(200);
     expect((await call(`${server.url}/api/incidents?state=closed`)).json()).toMatchObject({ field: 'state' });
     expect((await call(`${server.url}/api/incidents?since=yesterday`)).json()).toMatchObject({ field: 'since' });
+  });
+
+  it('reads a JSON body sent as curl -d sends it (content-type urlencoded) as JSON, not as a form', async () => {
+    const server = await serveDesk();
+    server.desk.addProbeIncident('inc-1');
+    // No form makes a body that begins with "{": a browser percent-encodes it (%7B).
+    const post = (path: string, body: string) =>
+      request(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-test-principal': encodeURI(OPERATOR) },
+        body,
+      });
+    const noted = await post('/api/incidents/inc-1/notes', '{"cause":"Đứt cáp","notify":true}');
+    expect(noted.statusCode).toBe(201);
+    expect(await noted.body.json()).toMatchObject({ cause: 'Đứt cáp', notify: true });
+    const acknowledged = await post('/api/incidents/inc-1/acknowledge', ' {"note":"Đã nhận"}');
+    expect(acknowledged.statusCode).toBe(200);
+    expect(await acknowledged.body.json()).toMatchObject({ acknowledgedBy: 'Nguyễn Văn An', notes: [{}, { text: 'Đã nhận' }] });
   });
 
   it('accepts an expected fix time in the past', async () => {

@@ -120,6 +120,49 @@ describe('GET /report', () => {
   });
 });
 
+describe('access.hideNames', () => {
+  /** The day's report as the desk would have it: the outage taken by a person, and one incident a person reported. */
+  const withPeople: RouteDependencies['buildReportFor'] = (window, name) => {
+    const report = reportBuilder(
+      () => config,
+      source,
+      () => NOW,
+    )(window, name);
+    if (typeof report === 'string') return report;
+    const taken = report.incidents.map((incident) => ({
+      ...incident,
+      acknowledgedBy: 'lan.nguyen',
+      acknowledgedAt: new Date(incident.startedAt.getTime() + 60_000),
+      timeToAcknowledgeSeconds: 60,
+    }));
+    const people = { ...taken[0]!, id: 'people-1', check: '', people: { title: 'VNeID lỗi', description: '', reportedBy: 'Cán bộ xã Mỹ Hòa Hưng' } };
+    return {
+      ...report,
+      incidents: [...taken, people],
+      handling: [{ system: 'national-portal', incidents: 2, acknowledged: 2, medianAcknowledgeSeconds: 60, resolved: 2, medianResolveSeconds: 900 }],
+    };
+  };
+
+  it('leaves every person’s name out of the report for anonymous viewers, and in for the rest', async () => {
+    const hidden = await serve({ buildReportFor: withPeople, hideNames: () => true });
+    const json = await (await request(`${hidden.url}/api/report?${query(DAY)}`)).body.text();
+    const html = await (await request(`${hidden.url}/report?${query(DAY)}`)).body.text();
+    for (const text of [json, html]) {
+      expect(text).not.toContain('lan.nguyen');
+      expect(text).not.toContain('Cán bộ xã Mỹ Hòa Hưng');
+    }
+    const incidents = (JSON.parse(json) as { incidents: { acknowledgedBy: unknown; acknowledgedAt: unknown; people: { reportedBy: unknown } | null }[] })
+      .incidents;
+    expect(incidents.map((incident) => incident.acknowledgedBy)).toEqual([null, null]);
+    expect(incidents.every((incident) => incident.acknowledgedAt !== null)).toBe(true);
+    expect(incidents[1]?.people?.reportedBy).toBeNull();
+
+    const shown = await serve({ buildReportFor: withPeople, hideNames: () => false });
+    expect(await (await request(`${shown.url}/api/report?${query(DAY)}`)).body.text()).toContain('Cán bộ xã Mỹ Hòa Hưng');
+    expect(await (await request(`${shown.url}/report?${query(DAY)}`)).body.text()).toContain('lan.nguyen');
+  });
+});
+
 describe('GET /api/reports', () => {
   it('lists the reports sent, as given, with ISO times', async () => {
     const sent: ReportSend = {
