@@ -27,6 +27,7 @@ import { reportObjectiveOf } from './report/build-report.ts';
 import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-figures.ts';
 import { reportBuilder } from './report/report-request.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
+import { renderAccessRefusal } from './server/desk-page.ts';
 import { createLoginRoutes } from './server/login-routes.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
@@ -274,7 +275,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     });
     const loginRoutes = createLoginRoutes({ access, oidc, locale: () => config.alerting.locale });
     const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile, 'utf8'), key: readFileSync(config.tls.keyFile, 'utf8') };
-    server = await startHttpServer({ host: config.listen.host, port: config.listen.port, routes: new Map([...routes, ...loginRoutes]), log, access, tls });
+    server = await startHttpServer({
+      host: config.listen.host,
+      port: config.listen.port,
+      routes: new Map([...routes, ...loginRoutes]),
+      log,
+      access,
+      refusalPage: (refusal) => renderAccessRefusal(refusal, config.alerting.locale),
+      tls,
+    });
   } catch (error) {
     store.close();
     throw error;

@@ -55,6 +55,8 @@ export interface Refusal {
   /** For API clients: offer HTTP Basic. */
   readonly challenge: boolean;
   readonly setCookie?: string;
+  /** The form's CSRF token was missing or from an older page: reloading the page is the remedy. */
+  readonly staleForm?: boolean;
 }
 
 export type LoginOutcome = { readonly ok: true; readonly setCookie: string } | { readonly ok: false; readonly reason: 'wrong' | 'limited' };
@@ -184,7 +186,14 @@ export function createAccess(options: AccessOptions): Access {
         if (session !== undefined) {
           if (write && !csrfMatches(session, request)) {
             log.warn({ user: session.name, address: request.address, path: request.path }, 'request refused: CSRF token missing or wrong');
-            return { kind: 'refuse', status: 403, error: 'CSRF token missing or wrong; reload the page and try again', toLogin: false, challenge: false };
+            return {
+              kind: 'refuse',
+              status: 403,
+              error: 'CSRF token missing or wrong; reload the page and try again',
+              toLogin: false,
+              challenge: false,
+              staleForm: true,
+            };
           }
           principal = { name: session.name, role: session.role, via: 'session' };
           csrfToken = session.csrfToken;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseDuration } from '../config/units.ts';
 import type { NoteFields, OpenPeopleIncident } from '../state/desk-records.ts';
 import type { IncidentQuery, StartMaintenance, StartSilence } from '../desk/desk.ts';
-import type { RouteRequest } from './routes-common.ts';
+import { isUrlencoded, type RouteRequest } from './routes-common.ts';
 
 /** A body or query the desk refuses: the message and the field it is about. */
 export interface InputError {
@@ -126,8 +126,7 @@ function validate<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
  * client that left the content type at curl -d's default.
  */
 export function isFormPost(request: RouteRequest): boolean {
-  const urlencoded = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-  return urlencoded && !request.body.trimStart().startsWith('{');
+  return isUrlencoded(request.headers) && !request.body.trimStart().startsWith('{');
 }
 
 const FORM_BOOLEANS = new Set(['notify']);

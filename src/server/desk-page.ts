@@ -251,12 +251,25 @@ export function renderRefusal(status: number, body: { readonly error: string; re
           : status === 404
             ? words.refused.notFound
             : words.refused.conflict(body.error);
+  return refusalPage(message, locale);
+}
+
+/** The page a form refused before any route gets (an old CSRF token, too many failed logins, no right). */
+export function renderAccessRefusal(refusal: { readonly status: number; readonly staleForm?: boolean }, locale: Locale): string {
+  const words = wordsFor(locale).deskPage.refused;
+  const message =
+    refusal.staleForm === true ? words.staleForm : refusal.status === 429 ? words.limited : refusal.status === 401 ? words.notLoggedIn : words.notAllowed;
+  return refusalPage(message, locale);
+}
+
+function refusalPage(message: string, locale: Locale): string {
+  const words = wordsFor(locale).deskPage.refused;
   return [
     '<!DOCTYPE html>',
     `<html lang="${locale}">`,
     '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${text(words.refused.title)}</title></head>`,
-    `<body><main><h1>${text(words.refused.title)}</h1><p class="refused">${text(message)}</p><p><a href="/">${text(words.refused.back)}</a></p></main></body>`,
+    `<title>${text(words.title)}</title></head>`,
+    `<body><main><h1>${text(words.title)}</h1><p class="refused">${text(message)}</p><p><a href="/">${text(words.back)}</a></p></main></body>`,
     '</html>',
     '',
   ].join('\n');

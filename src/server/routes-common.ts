@@ -48,6 +48,11 @@ export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 // Live state: a cached copy would mislead whoever is looking at an incident.
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
 
+/** A body a browser's form posts (urlencoded), as opposed to an API client's JSON. */
+export function isUrlencoded(headers: IncomingHttpHeaders): boolean {
+  return (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
 export function jsonResponse(status: number, value: unknown): TextResponse {
   return { status, contentType: JSON_CONTENT_TYPE, body: `${JSON.stringify(value) ?? 'null'}\n`, headers: NO_STORE };
 }

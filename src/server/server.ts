@@ -13,6 +13,8 @@ import type { Access, Refusal } from '../access/access.ts';
 import type { Principal } from '../state/desk-records.ts';
 import { findPatternRoute } from './route-patterns.ts';
 import {
+  HTML_CONTENT_TYPE,
+  isUrlencoded,
   jsonResponse,
   MAX_BODY_BYTES,
   type Method,
@@ -40,6 +42,8 @@ export interface HttpServerOptions {
   readonly log: Logger;
   /** Who may do what; absent = everyone is an anonymous viewer (the daemon always passes one). */
   readonly access?: Pick<Access, 'gate'>;
+  /** The short page a refused form post gets instead of JSON (in the page's language); JSON without it. */
+  readonly refusalPage?: (refusal: Refusal) => string;
   /** PEM certificate chain and key: serve HTTPS. */
   readonly tls?: { readonly cert: string; readonly key: string };
 }
@@ -65,7 +69,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { host, routes, log } = options;
   const onRequest = (request: http.IncomingMessage, response: http.ServerResponse): void => {
-    handleRequest(routes, log, options.access, request, response).catch((error: unknown) => {
+    handleRequest(routes, log, options, request, response).catch((error: unknown) => {
       // Reached only if writing the response itself failed (e.g. the client went away).
       log.warn({ err: error, method: request.method, path: request.url }, 'http response failed');
       response.destroy();
@@ -114,7 +118,7 @@ function createClose(server: http.Server): () => Promise<void> {
 async function handleRequest(
   routes: Routes,
   log: Logger,
-  access: Pick<Access, 'gate'> | undefined,
+  options: Pick<HttpServerOptions, 'access' | 'refusalPage'>,
   request: http.IncomingMessage,
   response: http.ServerResponse,
 ): Promise<void> {
@@ -147,9 +151,10 @@ async function handleRequest(
     return;
   }
   const address = request.socket.remoteAddress ?? '';
+  const { access } = options;
   const admission = access === undefined ? undefined : await access.gate({ method, path: url.pathname, headers: request.headers, address, body });
   if (admission?.kind === 'refuse') {
-    writeResponse(response, refusalResponse(admission));
+    writeResponse(response, refusalResponse(admission, isUrlencoded(request.headers) ? options.refusalPage : undefined));
     return;
   }
   const principal = admission?.principal ?? ANONYMOUS_VIEWER;
@@ -189,10 +194,12 @@ export function acceptsGzip(header: string | undefined): boolean {
 const ANONYMOUS_VIEWER: Principal = { role: 'viewer', via: 'anonymous' };
 
 /** A browser asking for a page is sent to the login form; an API client gets the status and, for 401, a Basic challenge. */
-function refusalResponse(refusal: Refusal): TextResponse {
+function refusalResponse(refusal: Refusal, page: ((refusal: Refusal) => string) | undefined): TextResponse {
   const headers: Record<string, string> = { ...NO_STORE };
   if (refusal.setCookie !== undefined) headers['set-cookie'] = refusal.setCookie;
   if (refusal.toLogin) return { status: 303, contentType: 'text/plain; charset=utf-8', body: '', headers: { ...headers, location: '/login' } };
+  // A browser's form: a page saying why and the way back, never JSON or a Basic password dialog.
+  if (page !== undefined) return { status: refusal.status, contentType: HTML_CONTENT_TYPE, body: page(refusal), headers };
   if (refusal.challenge) headers['www-authenticate'] = 'Basic realm="dvc-sentinel", charset="UTF-8"';
   if (refusal.status === 429) headers['retry-after'] = '60';
   return { ...jsonResponse(refusal.status, { error: refusal.error }), headers };

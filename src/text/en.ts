@@ -727,6 +727,8 @@ export const en: Words = {
       badField: (field, error) => `Invalid input in field "${field}": ${error}`,
       notLoggedIn: 'Log in to do this.',
       notAllowed: 'Your account may not do this.',
+      staleForm: 'This page is out of date (you logged in again, or the monitor restarted). Reload the page and try again.',
+      limited: 'Too many failed logins. Try again in a minute.',
       notFound: 'No such incident or maintenance.',
       conflict: (message) => `Not done: ${message}`,
       back: 'Back to the status page',

@@ -240,6 +240,9 @@ export interface DeskPageWords {
     readonly badField: (field: string, error: string) => string;
     readonly notLoggedIn: string;
     readonly notAllowed: string;
+    /** The form's CSRF token is from an older page (a new login since, or a restart). */
+    readonly staleForm: string;
+    readonly limited: string;
     readonly notFound: string;
     readonly conflict: (message: string) => string;
     readonly back: string;

@@ -743,6 +743,8 @@ export const vi: Words = {
       badField: (field, error) => `Dữ liệu không hợp lệ ở trường "${field}": ${error}`,
       notLoggedIn: 'Cần đăng nhập để thực hiện việc này.',
       notAllowed: 'Tài khoản của bạn không có quyền thực hiện việc này.',
+      staleForm: 'Trang này đã cũ (đã đăng nhập lại hoặc hệ thống vừa khởi động lại). Hãy tải lại trang rồi thử lại.',
+      limited: 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau một phút.',
       notFound: 'Không tìm thấy sự cố hoặc đợt bảo trì này.',
       conflict: (message) => `Không thực hiện được: ${message}`,
       back: 'Quay lại trang trạng thái',

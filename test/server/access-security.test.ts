@@ -7,6 +7,7 @@ import { createAccess, type LoginAuditAction } from '../../src/access/access.ts'
 import { hashSecret } from '../../src/access/secret-hash.ts';
 import type { AccessConfig } from '../../src/config/access-config.ts';
 import { createLogger } from '../../src/log.ts';
+import { renderAccessRefusal } from '../../src/server/desk-page.ts';
 import { createLoginRoutes } from '../../src/server/login-routes.ts';
 import { jsonResponse, type RouteMethods } from '../../src/server/routes-common.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/server.ts';
@@ -71,7 +72,15 @@ async function startDesk(options: { anonymous?: 'viewer' | 'none'; tls?: { cert:
     ['/api/thing', { GET: whoAsked, POST: whoAsked }],
     ...createLoginRoutes({ access }),
   ]);
-  running = await startHttpServer({ host: '127.0.0.1', port: 0, routes, log, access, tls: options.tls });
+  running = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    routes,
+    log,
+    access,
+    refusalPage: (refusal) => renderAccessRefusal(refusal, 'vi'),
+    tls: options.tls,
+  });
   return { server: running, clocks, logText: () => logged, audits, setUsers: (next) => (config = { ...config, users: next }) };
 }
 
@@ -171,6 +180,10 @@ describe('browser sessions', () => {
       body: '_csrf=abc&note=x',
     });
     expect(wrongField.status).toBe(403);
+    // A form from an older page gets a page saying to reload it, never JSON; API clients keep JSON.
+    expect(wrongField.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(wrongField.text).toContain('Trang này đã cũ');
+    expect(missing.json()).toMatchObject({ error: expect.stringContaining('CSRF') });
 
     const byHeader = await call(desk, '/api/thing', { method: 'POST', headers: { cookie, 'x-csrf-token': csrf }, body: '{}' });
     expect(byHeader.status).toBe(200);
