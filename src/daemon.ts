@@ -272,6 +272,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       desk,
       hideNames: () => config.access.hideNames,
       clock,
+      known: () => ({ checks: config.checks.map((check) => check.name), systems: [...new Set(config.checks.map((check) => check.system))] }),
     });
     const loginRoutes = createLoginRoutes({ access, oidc, locale: () => config.alerting.locale });
     const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile, 'utf8'), key: readFileSync(config.tls.keyFile, 'utf8') };

@@ -5,6 +5,7 @@
 // JSON, or a short page saying what was refused.
 import type { Clock } from '../clock.ts';
 import type { Locale } from '../config/alerting-config.ts';
+import { matchesCheckPattern } from '../config/check-pattern.ts';
 import type { Desk, DeskFailure } from '../desk/desk.ts';
 import type { Actor } from '../state/desk-records.ts';
 import {
@@ -30,6 +31,8 @@ export interface DeskRouteDependencies {
   readonly hideNames?: () => boolean;
   readonly locale?: () => Locale;
   readonly clock?: Clock;
+  /** The configured checks and systems (read anew): a window or a silence naming none of them covers nothing and is refused. */
+  readonly known?: () => { readonly checks: readonly string[]; readonly systems: readonly string[] };
 }
 
 /** What a request may do: look (viewer), act (operator, admin), or read the audit log (operator, admin). */
@@ -75,6 +78,24 @@ function fail(request: RouteRequest, deps: DeskRouteDependencies, failure: Failu
   // dialog instead of the page that says what happened.
   const html = renderRefusal(failure.status, failure.body, deps.locale?.() ?? 'vi');
   return { status: failure.status, contentType: HTML_CONTENT_TYPE, body: html, headers: NO_STORE };
+}
+
+/** The first name that matches no configured check (patterns allowed) or system, as a 400 naming its field. */
+function unknownNames(
+  deps: DeskRouteDependencies,
+  named: Readonly<Partial<Record<'checks' | 'check' | 'systems' | 'system', readonly string[]>>>,
+): InputError | undefined {
+  const known = deps.known?.();
+  if (known === undefined) return undefined;
+  for (const field of ['checks', 'check'] as const) {
+    const missing = (named[field] ?? []).find((pattern) => !known.checks.some((check) => matchesCheckPattern(pattern, check)));
+    if (missing !== undefined) return { error: `no configured check matches "${missing}"`, field };
+  }
+  for (const field of ['systems', 'system'] as const) {
+    const missing = (named[field] ?? []).find((system) => !known.systems.includes(system));
+    if (missing !== undefined) return { error: `no configured system is named "${missing}"; configured: ${known.systems.join(', ')}`, field };
+  }
+  return undefined;
 }
 
 function badInput(problem: InputError): Failure {
@@ -182,6 +203,8 @@ export function createDeskRoutes(deps: DeskRouteDependencies): [string, RouteMet
         POST: guarded(deps, 'write', (request) => {
           const input = parseMaintenance(request, now());
           if (!input.ok) return badInput(input.problem);
+          const unknown = unknownNames(deps, { checks: input.value.checks ?? [], systems: input.value.systems ?? [] });
+          if (unknown !== undefined) return badInput(unknown);
           const record = desk.startMaintenance(actorOf(request), input.value);
           return done(request, 201, maintenanceJson(record), 'desk-maintenance');
         }),
@@ -199,6 +222,11 @@ export function createDeskRoutes(deps: DeskRouteDependencies): [string, RouteMet
         POST: guarded(deps, 'write', (request) => {
           const input = parseSilence(request, now());
           if (!input.ok) return badInput(input.problem);
+          const unknown = unknownNames(deps, {
+            ...(input.value.check === undefined ? {} : { check: [input.value.check] }),
+            ...(input.value.system === undefined ? {} : { system: [input.value.system] }),
+          });
+          if (unknown !== undefined) return badInput(unknown);
           return done(request, 201, silenceJson(desk.silence(actorOf(request), input.value)), 'desk-silences');
         }),
       },

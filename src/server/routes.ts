@@ -33,6 +33,8 @@ export interface RouteDependencies extends ReportRouteDependencies {
   readonly desk?: Desk;
   /** The wall clock for the desk (expiries must lie ahead); the system's when absent. */
   readonly clock?: Clock;
+  /** The configured checks and systems: a window or a silence naming none of them is refused. */
+  readonly known?: () => { readonly checks: readonly string[]; readonly systems: readonly string[] };
 }
 
 export function createRoutes(deps: RouteDependencies): Routes {

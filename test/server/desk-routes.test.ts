@@ -266,6 +266,19 @@ describe('maintenance, silences and the audit log', () => {
     ]);
   });
 
+  it('refuses a window or a silence that names no configured check or system, naming the field', async () => {
+    const server = await serveDesk({ known: () => ({ checks: ['dvcqg-home', 'dvcqg-search'], systems: ['dvcqg'] }) });
+    const typo = await call(`${server.url}/api/maintenance`, { as: OPERATOR, json: { systems: ['dvcqq'] } });
+    expect(typo.status).toBe(400);
+    expect(typo.json()).toEqual({ error: 'no configured system is named "dvcqq"; configured: dvcqg', field: 'systems' });
+    const pattern = await call(`${server.url}/api/maintenance`, { as: OPERATOR, json: { checks: ['sync-*'] } });
+    expect(pattern.json()).toMatchObject({ field: 'checks' });
+    const silence = await call(`${server.url}/api/silences`, { as: OPERATOR, json: { check: 'dvcqg-hme', for: '1h' } });
+    expect(silence.json()).toMatchObject({ field: 'check' });
+    expect((await call(`${server.url}/api/maintenance`, { as: OPERATOR, json: { checks: ['dvcqg-*'] } })).status).toBe(201);
+    expect((await call(`${server.url}/api/silences`, { as: OPERATOR, json: { system: 'dvcqg', for: '1h' } })).status).toBe(201);
+  });
+
   it('silences a system for a duration from now', async () => {
     const server = await serveDesk();
     const answer = await call(`${server.url}/api/silences`, { as: OPERATOR, json: { system: 'dvcqg', for: '90m', reason: 'nhà mạng bảo trì' } });
