@@ -81,6 +81,8 @@ describe('the daemon’s desk', () => {
       15_000,
     );
     const acknowledged = mails.find((mail) => mail.parsed.subject?.startsWith('[ĐÃ TIẾP NHẬN]'))!.parsed;
+    // The system, then the check, as the incident's own mails put them (no nested parentheses).
+    expect(acknowledged.subject).toMatch(/^\[ĐÃ TIẾP NHẬN\] [^()]+ — dvcqg-home$/);
     expect(acknowledged.inReplyTo).toBe(incidentAnchorId(id, 'angiang.gov.vn'));
     expect(acknowledged.text).toContain('Ghi chú: Đang xử lý');
     expect(daemon.desk.listAudit({}).map((entry) => entry.action)).toEqual(['acknowledge', 'maintenance.end', 'maintenance.start']);

@@ -45,7 +45,8 @@ export function renderDeskMail(input: DeskMailInput, context: DeskMailContext): 
   const when = (date: Date): string => formatDateTime(date, context.locale);
   const system = toSingleLine(displaySystemName(incident.system, context.locale, context.systemNames));
   const name = report === undefined ? toSingleLine(incident.check) : toSingleLine(report.title);
-  const subject = clip(toSingleLine(`[${desk.tag[input.kind]}] ${name} (${system})`));
+  // Laid out as the incident's own mails are: the system, then what the mail is about.
+  const subject = clip(toSingleLine(`[${desk.tag[input.kind]}] ${system} — ${name}`));
   const user = toSingleLine(input.user);
   const lead = desk.leads[input.kind](user, when(input.at));
 
