@@ -45,6 +45,11 @@ const io = {
 
 async function main(argv: string[]): Promise<number | undefined> {
   const [command = 'help', ...rest] = argv;
+  // `dvc-sentinel incident --help` is how people ask; the usage names every command's flags.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
   const desk = command === 'incident' || command === 'maintenance';
   const { values, positionals } = parseArgs({
     args: rest,

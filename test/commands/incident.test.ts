@@ -200,5 +200,9 @@ describe('the dvc-sentinel executable', () => {
     expect((await usage.exited).code).toBe(2);
     expect(usage.stderr()).toContain('incident ack needs an incident id');
     expect(usage.stderr()).toContain('dvc-sentinel incident list');
+    // Asking a command for help prints the usage and succeeds.
+    const help = startCli(['incident', '--help']);
+    expect((await help.exited).code).toBe(0);
+    expect(help.stdout()).toContain('dvc-sentinel incident note ID');
   });
 });
