@@ -6,6 +6,8 @@ import type { Logger } from '../../log.ts';
 import { createAlertmanagerChannel } from './alertmanager.ts';
 import type { DeliveryChannel } from '../channel.ts';
 import { createEmailChannel, createMailSender } from './email.ts';
+import { createWebhookChannel } from './webhook.ts';
+import { createZaloChannel } from './zalo.ts';
 
 export interface ChannelsOptions {
   readonly alerting: AlertingConfig;
@@ -15,7 +17,7 @@ export interface ChannelsOptions {
   readonly systemNames?: Readonly<Record<string, string>>;
 }
 
-/** Email always (SMTP, or .eml files without smtp); Alertmanager when it has URLs. */
+/** Email always (SMTP, or .eml files without smtp); Alertmanager when it has URLs; then every webhook and Zalo channel by name. */
 export function createChannels(options: ChannelsOptions): DeliveryChannel[] {
   const { alerting, location, log } = options;
   const sender = createMailSender({ smtp: alerting.email.smtp, from: alerting.email.from, outboxDir: alerting.email.outboxDir, log });
@@ -23,6 +25,12 @@ export function createChannels(options: ChannelsOptions): DeliveryChannel[] {
   if (alerting.alertmanager) {
     const { urls, resendIntervalSeconds, timeoutSeconds } = alerting.alertmanager;
     channels.push(createAlertmanagerChannel({ urls, resendIntervalSeconds, timeoutSeconds, locale: alerting.locale, location, links: alerting.links }));
+  }
+  for (const config of alerting.webhooks) channels.push(createWebhookChannel({ config, links: alerting.links }));
+  for (const config of alerting.zalo) {
+    channels.push(
+      createZaloChannel({ config, locale: alerting.locale, links: alerting.links, ...(options.systemNames ? { systemNames: options.systemNames } : {}) }),
+    );
   }
   return channels;
 }
