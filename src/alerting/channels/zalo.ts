@@ -38,7 +38,7 @@ function line(notification: Notification, options: ZaloOptions): string {
     case 'reminder': {
       if (!incident) break;
       const since = formatDateTime(incident.openedAt, options.locale);
-      const severity = words.severity[incident.severity];
+      const severity = words.severity[incident.severity].toLocaleLowerCase(options.locale);
       return (notification.type === 'firing' ? text.firing : text.reminder)(severity, system(incident.system), incident.check, since);
     }
     case 'resolved':
