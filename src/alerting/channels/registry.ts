@@ -1,7 +1,7 @@
 // The channels the outbox delivers on, built from the alerting config: the one list. A new channel
 // is its own file in this folder (implementing ../channel.ts), its config schema, and one entry
 // here (and its name in ../channel.ts configuredChannels, which a test holds equal to this list).
-import type { AlertingConfig } from '../../config/alerting-config.ts';
+import type { AlertingConfig, WebhookChannelConfig, ZaloChannelConfig } from '../../config/alerting-config.ts';
 import type { Logger } from '../../log.ts';
 import { createAlertmanagerChannel } from './alertmanager.ts';
 import type { DeliveryChannel } from '../channel.ts';
@@ -26,11 +26,13 @@ export function createChannels(options: ChannelsOptions): DeliveryChannel[] {
     const { urls, resendIntervalSeconds, timeoutSeconds } = alerting.alertmanager;
     channels.push(createAlertmanagerChannel({ urls, resendIntervalSeconds, timeoutSeconds, locale: alerting.locale, location, links: alerting.links }));
   }
-  for (const config of alerting.webhooks) channels.push(createWebhookChannel({ config, links: alerting.links }));
-  for (const config of alerting.zalo) {
-    channels.push(
-      createZaloChannel({ config, locale: alerting.locale, links: alerting.links, ...(options.systemNames ? { systemNames: options.systemNames } : {}) }),
-    );
-  }
+  for (const config of [...alerting.webhooks, ...alerting.zalo]) channels.push(createNamedChannel(config, options));
   return channels;
+}
+
+/** One webhook or Zalo channel by its config (also what `test-notify` sends through). */
+export function createNamedChannel(config: WebhookChannelConfig | ZaloChannelConfig, options: Omit<ChannelsOptions, 'log'>): DeliveryChannel {
+  const { alerting } = options;
+  if (config.kind === 'webhook') return createWebhookChannel({ config, links: alerting.links });
+  return createZaloChannel({ config, locale: alerting.locale, links: alerting.links, ...(options.systemNames ? { systemNames: options.systemNames } : {}) });
 }

@@ -54,6 +54,8 @@ function line(notification: Notification, options: ZaloOptions): string {
       return text.vantageUp;
     case 'maintenance_end':
       return text.maintenanceEnd(notification.window ?? '');
+    case 'test':
+      return text.test(options.config.name);
     case 'notice':
       if (notification.notice) {
         const params = notification.notice.params;
