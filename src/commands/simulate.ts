@@ -27,10 +27,12 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
   const { urls } = simulator;
   // The channel receivers take the port after the simulator's last one.
   const base = options.basePort ?? DEFAULT_BASE_PORT;
-  const receivers = await startChannelReceivers({ host: options.host, port: base === 0 ? 0 : base + PORT_OFFSETS.control + 1 }).catch(async (error: unknown) => {
-    await simulator.close();
-    throw error;
-  });
+  const receivers = await startChannelReceivers({ host: options.host, port: base === 0 ? 0 : base + PORT_OFFSETS.control + 1 }).catch(
+    async (error: unknown) => {
+      await simulator.close();
+      throw error;
+    },
+  );
   const row = (label: string, text: string) => `  ${label.padEnd(24)}${text}`;
   const lines = [
     'Portal simulator running:',

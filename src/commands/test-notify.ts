@@ -20,7 +20,11 @@ export interface TestNotifyIo {
   stderr(line: string): void;
 }
 
-export async function testNotifyCommand(options: { config: string; channel?: string }, io: TestNotifyIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function testNotifyCommand(
+  options: { config: string; channel?: string },
+  io: TestNotifyIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let config: Config;
   let secrets: readonly string[];
   try {

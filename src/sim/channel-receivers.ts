@@ -90,7 +90,13 @@ export async function startChannelReceivers(options: ChannelReceiversOptions = {
       if (method === 'getUpdates') {
         const result = chats.map((chat, index) => ({
           event_name: 'message.text.received',
-          message: { message_id: `m${index + 1}`, from: { id: chat.chatId, display_name: chat.name }, chat: { id: chat.chatId, chat_type: 'PRIVATE' }, text: 'Xin chào', date: Date.now() },
+          message: {
+            message_id: `m${index + 1}`,
+            from: { id: chat.chatId, display_name: chat.name },
+            chat: { id: chat.chatId, chat_type: 'PRIVATE' },
+            text: 'Xin chào',
+            date: Date.now(),
+          },
         }));
         return json(200, { ok: true, result });
       }

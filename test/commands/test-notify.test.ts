@@ -43,7 +43,13 @@ function capture() {
 describe('test-notify', () => {
   it('sends a test text to each chat of a Zalo channel through the simulator and says so in Vietnamese', async () => {
     const receiver = await receivers();
-    const file = await writeConfig(['zalo:', '  - name: zalo-truc', '    token: ${ZALO_TOKEN}', '    chatIds: [chat-a, chat-b]', `    apiBase: ${receiver.zaloApiBase}`]);
+    const file = await writeConfig([
+      'zalo:',
+      '  - name: zalo-truc',
+      '    token: ${ZALO_TOKEN}',
+      '    chatIds: [chat-a, chat-b]',
+      `    apiBase: ${receiver.zaloApiBase}`,
+    ]);
     const { io, out, err } = capture();
     expect(await testNotifyCommand({ config: file, channel: 'zalo-truc' }, io, { ZALO_TOKEN: TOKEN })).toBe(0);
     expect(err).toEqual([]);

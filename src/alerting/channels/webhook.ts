@@ -4,7 +4,7 @@
 // encoding needs: JSON-escaped inside a JSON template, URL-encoded inside a form. Header values may
 // be secrets and are never logged; logs name the channel and the host only.
 import type { WebhookChannelConfig } from '../../config/alerting-config.ts';
-import type { Notification, NotificationType } from '../../state/notification.ts';
+import type { Notification } from '../../state/notification.ts';
 import { isFrozenContent, type DeliveryChannel, type FrozenContent } from '../channel.ts';
 import { classifyHttpFailure, httpSend } from './http-send.ts';
 
@@ -114,7 +114,7 @@ export function createWebhookChannel(options: WebhookOptions): DeliveryChannel<W
       if (!isFrozenContent(content) || content.version !== CONTENT_VERSION) return undefined;
       const webhook = content as Partial<WebhookContent>;
       if (typeof webhook.body !== 'string' || typeof webhook.contentType !== 'string') return undefined;
-      return { version: CONTENT_VERSION, types: content.types as NotificationType[], contentType: webhook.contentType, body: webhook.body };
+      return { version: CONTENT_VERSION, types: content.types, contentType: webhook.contentType, body: webhook.body };
     },
     async send(delivery) {
       const { status } = await httpSend({

@@ -4,7 +4,7 @@
 // system, check, since when and the status-page link: no personal data, no internal addresses.
 // The token is in every request's URL: logs name the channel and chat only, never the URL.
 import type { Locale, ZaloChannelConfig } from '../../config/alerting-config.ts';
-import type { Notification, NotificationType } from '../../state/notification.ts';
+import type { Notification } from '../../state/notification.ts';
 import { displaySystemName } from '../../text/display-system-name.ts';
 import { formatDuration } from '../../text/format-duration.ts';
 import { formatDateTime } from '../../text/format-time.ts';
@@ -69,7 +69,7 @@ function line(notification: Notification, options: ZaloOptions): string {
 }
 
 /** The text of one delivery: a line per notification (at most MAX_LINES), then the status page. */
-export function zaloText(batch: readonly Notification[], options: ZaloOptions): string {
+function zaloText(batch: readonly Notification[], options: ZaloOptions): string {
   const text = wordsFor(options.locale).channels;
   const lines = batch.slice(0, MAX_LINES).map((notification) => line(notification, options));
   if (batch.length > MAX_LINES) lines.push(text.more(batch.length - MAX_LINES));
@@ -78,7 +78,7 @@ export function zaloText(batch: readonly Notification[], options: ZaloOptions): 
 }
 
 /** Sends one text to one chat; rejects with an HttpSendError (the platform also answers 200 with ok: false). */
-export async function sendZaloText(config: ZaloChannelConfig, chatId: string, text: string): Promise<{ readonly status: number }> {
+async function sendZaloText(config: ZaloChannelConfig, chatId: string, text: string): Promise<{ readonly status: number }> {
   const { status, answer } = await httpSend({
     url: `${config.apiBase}/bot${config.token}/sendMessage`,
     method: 'POST',
@@ -117,7 +117,7 @@ export function createZaloChannel(options: ZaloOptions): DeliveryChannel<ZaloCon
       if (!isFrozenContent(content) || content.version !== CONTENT_VERSION) return undefined;
       const zalo = content as Partial<ZaloContent>;
       if (typeof zalo.chatId !== 'string' || typeof zalo.text !== 'string') return undefined;
-      return { version: CONTENT_VERSION, types: content.types as NotificationType[], chatId: zalo.chatId, text: zalo.text };
+      return { version: CONTENT_VERSION, types: content.types, chatId: zalo.chatId, text: zalo.text };
     },
     send: (delivery) => sendZaloText(config, delivery.content.chatId, delivery.content.text),
     classify: classifyHttpFailure,

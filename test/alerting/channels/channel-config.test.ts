@@ -44,7 +44,16 @@ describe('alerting.webhooks and alerting.zalo', () => {
     );
     const { config, secrets } = loadConfig(file, { ZALO_TOKEN: '1234:zalo-secret-token' });
     expect(config.alerting.webhooks).toEqual([
-      { kind: 'webhook', name: 'ioc-tinh', routes: [], url: 'https://ioc.angiang.gov.vn/hook', method: 'POST', headers: {}, timeoutSeconds: 10, tls: { verify: true } },
+      {
+        kind: 'webhook',
+        name: 'ioc-tinh',
+        routes: [],
+        url: 'https://ioc.angiang.gov.vn/hook',
+        method: 'POST',
+        headers: {},
+        timeoutSeconds: 10,
+        tls: { verify: true },
+      },
     ]);
     expect(config.alerting.zalo).toEqual([
       {
@@ -84,10 +93,10 @@ describe('alerting.webhooks and alerting.zalo', () => {
   });
 
   it('refuses a Zalo channel with no chat at all and a route naming an unknown window', () => {
-    const file = write(
-      ['  zalo:', '    - name: zalo-truc', '      token: abcd', '      routes:', '        - match: { maintenance: nang-cap }', ''].join('\n'),
-    );
+    const file = write(['  zalo:', '    - name: zalo-truc', '      token: abcd', '      routes:', '        - match: { maintenance: nang-cap }', ''].join('\n'));
     const messages = issuesOf(file).map((issue) => issue.message);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringContaining('no maintenance window named "nang-cap"'), expect.stringContaining('no chat to send to')]));
+    expect(messages).toEqual(
+      expect.arrayContaining([expect.stringContaining('no maintenance window named "nang-cap"'), expect.stringContaining('no chat to send to')]),
+    );
   });
 });

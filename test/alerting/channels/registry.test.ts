@@ -11,7 +11,16 @@ describe('createChannels', () => {
       'email, a webhook and Zalo by their names',
       makeAlerting({
         webhooks: [
-          { kind: 'webhook', name: 'ioc-tinh', routes: [], url: 'http://127.0.0.1:9/webhook', method: 'POST', headers: {}, timeoutSeconds: 10, tls: { verify: true } },
+          {
+            kind: 'webhook',
+            name: 'ioc-tinh',
+            routes: [],
+            url: 'http://127.0.0.1:9/webhook',
+            method: 'POST',
+            headers: {},
+            timeoutSeconds: 10,
+            tls: { verify: true },
+          },
         ],
         zalo: [{ kind: 'zalo', name: 'zalo-truc', routes: [], token: 't', chatIds: ['c'], apiBase: 'http://127.0.0.1:9/zalo', timeoutSeconds: 10 }],
       }),

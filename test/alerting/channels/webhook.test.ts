@@ -24,7 +24,12 @@ function webhookConfig(url: string, overrides: Partial<WebhookChannelConfig> = {
 const TRICKY = 'Lỗi "kết nối"\nthử lại & <script>alert(1)</script> 100%';
 
 async function harness(config: WebhookChannelConfig, log = captureLog('trace')) {
-  const alerting = makeAlerting({ groupWaitSeconds: 0.05, groupIntervalSeconds: 0.05, webhooks: [config], links: { statusPage: 'https://status.angiang.gov.vn/' } });
+  const alerting = makeAlerting({
+    groupWaitSeconds: 0.05,
+    groupIntervalSeconds: 0.05,
+    webhooks: [config],
+    links: { statusPage: 'https://status.angiang.gov.vn/' },
+  });
   const path = join(await tempDir(cleanups), 'sentinel.db');
   return { log, ...startNamedOutbox(path, alerting, createWebhookChannel({ config, links: alerting.links }), log, cleanups) };
 }
@@ -76,7 +81,9 @@ describe('webhook channel', () => {
 
   it('URL-encodes values for a form template, and sends several notifications of one batch as repeated fields', async () => {
     const receiver = await receivers();
-    const { enqueue } = await harness(webhookConfig(receiver.webhookUrl, { method: 'PUT', body: { encoding: 'form', template: 'check={{check}}&msg={{message}}' } }));
+    const { enqueue } = await harness(
+      webhookConfig(receiver.webhookUrl, { method: 'PUT', body: { encoding: 'form', template: 'check={{check}}&msg={{message}}' } }),
+    );
     // Queued in the same turn: one batch, one request.
     enqueue(firing('dvcqg-home', TRICKY));
     enqueue(firing('dvcqg-search', 'a=b&c'));
@@ -128,7 +135,9 @@ describe('webhook channel', () => {
     receiver.setMode({ kind: 'ok' });
     await waitForCounts((entries) => entries.filter((entry) => entry.result === 'sent').length === checks.length);
     await outbox.idle();
-    const received = receiver.received.flatMap((request) => (JSON.parse(request.body) as { notifications: { check: string }[] }).notifications.map((entry) => entry.check));
+    const received = receiver.received.flatMap((request) =>
+      (JSON.parse(request.body) as { notifications: { check: string }[] }).notifications.map((entry) => entry.check),
+    );
     expect(received).toEqual(checks);
     expect(counted.filter((entry) => entry.result === 'sent')).toHaveLength(checks.length);
     expect(store.outbox.countQueued('ioc-tinh')).toBe(0);

@@ -50,7 +50,9 @@ describe('zalo channel', () => {
     await waitForCounts((entries) => entries.length === 2);
     expect(received.map((entry) => entry.chatId).sort()).toEqual(['chat-a', 'chat-b']);
     const text = received[0]!.text!;
-    expect(text).toBe('🔴 SỰ CỐ nghiêm trọng: Cổng DVC quốc gia — kiểm tra dvcqg-home, từ 29/05/2026 22:10:05\nTrang trạng thái: https://status.angiang.gov.vn/');
+    expect(text).toBe(
+      '🔴 SỰ CỐ nghiêm trọng: Cổng DVC quốc gia — kiểm tra dvcqg-home, từ 29/05/2026 22:10:05\nTrang trạng thái: https://status.angiang.gov.vn/',
+    );
     expect(text).not.toContain('@');
     expect(received[0]!.path).not.toContain(TOKEN);
     expect(counted).toEqual([
