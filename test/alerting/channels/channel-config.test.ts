@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigIssue } from '../../../src/config/config-error.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
+import { planReload } from '../../../src/config/reload-plan.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sentinel-channels-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -98,5 +99,12 @@ describe('alerting.webhooks and alerting.zalo', () => {
     expect(messages).toEqual(
       expect.arrayContaining([expect.stringContaining('no maintenance window named "nang-cap"'), expect.stringContaining('no chat to send to')]),
     );
+  });
+
+  it('restarts delivery on a reload that adds a channel, so its notifications are delivered at once', () => {
+    const before = loadConfig(write('  locale: vi\n'), {}).config;
+    const after = loadConfig(write('  zalo:\n    - { name: zalo-truc, token: abcd, chatIds: [c1] }\n'), {}).config;
+    expect(planReload(before, after).restartDelivery).toBe(true);
+    expect(planReload(after, after).restartDelivery).toBe(false);
   });
 });
