@@ -47,3 +47,24 @@ export const ZaloInput = z.strictObject({
   timeout: PositiveDuration.optional().describe('Default 10s'),
   routes: z.array(ChannelRouteInput).optional(),
 });
+
+/** What a webhook body template can name as {{name}} (README "### Webhook"). */
+export const WEBHOOK_FIELDS = [
+  'type',
+  'status',
+  'check',
+  'system',
+  'severity',
+  'reason',
+  'message',
+  'openedAt',
+  'resolvedAt',
+  'at',
+  'incidentId',
+  'incidentLink',
+  'window',
+  'notice',
+] as const;
+
+/** `{{ name }}` in a webhook body template. */
+export const WEBHOOK_PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;

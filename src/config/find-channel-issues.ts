@@ -1,10 +1,12 @@
 // Named channels across kinds: one name each (it is the `channel` label and what an escalation step
-// names), never a built-in channel's name; a route's maintenance window exists; a Zalo channel
-// has somewhere to send.
+// names), never a built-in channel's name; a route's maintenance window exists; a webhook template
+// names known fields and stays JSON when filled; a Zalo channel has somewhere to send.
 import type { AlertingInput } from './alerting-schema.ts';
+import { WEBHOOK_FIELDS, WEBHOOK_PLACEHOLDER } from './channel-schema.ts';
 import type { PathIssue } from './translate-zod-issues.ts';
 
 const RESERVED = new Set(['email', 'alertmanager']);
+const FIELDS = new Set<string>(WEBHOOK_FIELDS);
 
 interface Named {
   readonly name: string;
@@ -37,6 +39,14 @@ export function findChannelIssues(alerting: AlertingInput | undefined): PathIssu
       });
     });
   }
+  (alerting?.webhooks ?? []).forEach((webhook, index) => {
+    if (webhook.body === undefined) return;
+    const path = ['alerting', 'webhooks', index, 'body', 'template'];
+    const unknown = [...webhook.body.template.matchAll(WEBHOOK_PLACEHOLDER)].map((match) => match[1]!).filter((name) => !FIELDS.has(name));
+    if (unknown.length > 0) issues.push({ path, at: 'value', message: `unknown placeholder {{${unknown[0]}}}; use one of ${WEBHOOK_FIELDS.join(', ')}` });
+    else if ((webhook.body.encoding ?? 'json') === 'json' && !isJson(webhook.body.template.replace(WEBHOOK_PLACEHOLDER, 'x')))
+      issues.push({ path, at: 'value', message: 'not JSON once filled: write each {{placeholder}} inside a JSON string, e.g. "{{check}}"' });
+  });
   (alerting?.zalo ?? []).forEach((zalo, index) => {
     if ((zalo.chatIds ?? []).length === 0 && !(zalo.routes ?? []).some((route) => route.to !== undefined))
       issues.push({
@@ -46,4 +56,13 @@ export function findChannelIssues(alerting: AlertingInput | undefined): PathIssu
       });
   });
   return issues;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

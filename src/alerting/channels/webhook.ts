@@ -4,6 +4,7 @@
 // encoding needs: JSON-escaped inside a JSON template, URL-encoded inside a form. Header values may
 // be secrets and are never logged; logs name the channel and the host only.
 import type { WebhookChannelConfig } from '../../config/alerting-config.ts';
+import { WEBHOOK_FIELDS, WEBHOOK_PLACEHOLDER } from '../../config/channel-schema.ts';
 import type { Notification } from '../../state/notification.ts';
 import { isFrozenContent, type DeliveryChannel, type FrozenContent } from '../channel.ts';
 import { classifyHttpFailure, httpSend } from './http-send.ts';
@@ -21,24 +22,7 @@ export interface WebhookOptions {
 }
 
 /** What a template can name, and what the default document carries per notification. */
-type Fields = Record<(typeof FIELD_NAMES)[number], string>;
-
-const FIELD_NAMES = [
-  'type',
-  'status',
-  'check',
-  'system',
-  'severity',
-  'reason',
-  'message',
-  'openedAt',
-  'resolvedAt',
-  'at',
-  'incidentId',
-  'incidentLink',
-  'window',
-  'notice',
-] as const;
+type Fields = Record<(typeof WEBHOOK_FIELDS)[number], string>;
 
 function fieldsOf(notification: Notification, links: WebhookOptions['links']): Fields {
   const incident = notification.incident;
@@ -60,12 +44,10 @@ function fieldsOf(notification: Notification, links: WebhookOptions['links']): F
   };
 }
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
-
-/** Fills `{{name}}` placeholders; an unknown name is left as written (the config check reports it). */
+/** Fills `{{name}}` placeholders; the config check refuses unknown names. */
 function fill(template: string, fields: Fields, escape: (value: string) => string): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) =>
-    (FIELD_NAMES as readonly string[]).includes(name) ? escape(fields[name as keyof Fields]) : whole,
+  return template.replace(WEBHOOK_PLACEHOLDER, (whole, name: string) =>
+    (WEBHOOK_FIELDS as readonly string[]).includes(name) ? escape(fields[name as keyof Fields]) : whole,
   );
 }
 

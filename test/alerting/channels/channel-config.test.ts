@@ -107,4 +107,16 @@ describe('alerting.webhooks and alerting.zalo', () => {
     expect(planReload(before, after).restartDelivery).toBe(true);
     expect(planReload(after, after).restartDelivery).toBe(false);
   });
+
+  it('refuses a webhook template naming an unknown field, or one that is not JSON once filled', () => {
+    const template = (text: string) =>
+      write(['  webhooks:', '    - name: ioc', '      url: https://ioc.angiang.gov.vn/hook', `      body: { template: '${text}' }`, ''].join('\n'));
+    expect(issuesOf(template('{"a": "{{chek}}"}'))[0]).toMatchObject({ path: 'alerting.webhooks[0].body.template', line: 10 });
+    expect(issuesOf(template('{"a": "{{chek}}"}'))[0]!.message).toContain('unknown placeholder {{chek}}');
+    expect(issuesOf(template('{"a": {{check}}}'))[0]!.message).toContain('not JSON once filled');
+    expect(loadConfig(template('{"a": "{{check}}", "b": "{{ message }}"}'), {}).config.alerting.webhooks[0]!.body).toEqual({
+      encoding: 'json',
+      template: '{"a": "{{check}}", "b": "{{ message }}"}',
+    });
+  });
 });

@@ -15,7 +15,18 @@ describe('enqueueNotice with named channels', () => {
     const store = openStore(join(await tempDir(cleanups), 'sentinel.db'), { log: captureLog().log });
     cleanups.push(() => store.close());
     const alerting = makeAlerting({
-      webhooks: [{ kind: 'webhook', name: 'ioc-tinh', routes: [], url: 'http://127.0.0.1:9/hook', method: 'POST', headers: {}, timeoutSeconds: 10, tls: { verify: true } }],
+      webhooks: [
+        {
+          kind: 'webhook',
+          name: 'ioc-tinh',
+          routes: [],
+          url: 'http://127.0.0.1:9/hook',
+          method: 'POST',
+          headers: {},
+          timeoutSeconds: 10,
+          tls: { verify: true },
+        },
+      ],
       zalo: [{ kind: 'zalo', name: 'zalo-truc', routes: [], token: 't', chatIds: ['c2', 'c1'], apiBase: 'http://127.0.0.1:9/zalo', timeoutSeconds: 10 }],
     });
     const ids = enqueueNotice(store, alerting, { kind: 'store_unwritable', key: 'disk', severity: 'critical', params: {} }, new Date());
