@@ -4,6 +4,8 @@ import { createWebhookChannel } from '../../../src/alerting/channels/webhook.ts'
 import type { WebhookChannelConfig } from '../../../src/config/alerting-config.ts';
 import { startChannelReceivers, type ChannelReceivers } from '../../../src/sim/channel-receivers.ts';
 import { captureLog, makeAlerting, makeIncident, makeNotification } from '../../support/alerting-fixtures.ts';
+import { createLeafCertificate } from '../../support/certificates.ts';
+import { startHttpsServer } from '../../support/http-servers.ts';
 import { startNamedOutbox, tempDir } from './named-harness.ts';
 
 const cleanups: Array<() => unknown> = [];
@@ -156,5 +158,29 @@ describe('webhook channel', () => {
     expect(request!.headers.authorization).toBe(secret);
     expect(log.text()).toContain('webhook request delivered');
     expect(log.text()).not.toContain('s3cret-ioc-token-9876');
+  });
+
+  it('refuses an untrusted certificate (retried), and delivers to it with tls.verify: false', async () => {
+    const leaf = await createLeafCertificate({ names: ['127.0.0.1'] });
+    const bodies: string[] = [];
+    const server = await startHttpsServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        response.end('{}');
+      });
+    }, leaf);
+    cleanups.push(() => server.close());
+    const strict = await harness(webhookConfig(`${server.url}/hook`));
+    strict.enqueue(firing('dvcqg-home'));
+    await strict.waitForCounts((entries) => entries.filter((entry) => entry.result === 'failed').length >= 2);
+    expect(bodies).toEqual([]);
+    await strict.outbox.stop();
+
+    const relaxed = await harness(webhookConfig(`${server.url}/hook`, { tls: { verify: false } }));
+    relaxed.enqueue(firing('dvcqg-home'));
+    await relaxed.waitForCounts((entries) => entries.some((entry) => entry.result === 'sent'));
+    expect(bodies).toHaveLength(1);
   });
 });
