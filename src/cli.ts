@@ -14,6 +14,7 @@ Usage:
   dvc-sentinel run      [--config FILE] [--pretty] [--log-level LEVEL]   the daemon (SIGHUP reloads)
                         [--fresh-store]                                  a corrupt store is moved aside, not fatal
   dvc-sentinel test-email [--config FILE]                                send one test mail, print the SMTP outcome
+  dvc-sentinel test-notify [--config FILE] --channel NAME                send one test message through a webhook or Zalo channel
   dvc-sentinel check    [--config FILE]                                  validate the config; no network I/O
   dvc-sentinel once     [--config FILE] [--json] [--check NAME]...       probe every check once, print a table
   dvc-sentinel report   [--config FILE] [--name NAME] [--date YYYY-MM-DD | --from ISO --to ISO]
@@ -81,6 +82,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       text: { type: 'string' },
       notify: { type: 'boolean', default: false },
       title: { type: 'string' },
+      channel: { type: 'string' },
       system: { type: 'string', multiple: true },
       severity: { type: 'string' },
       description: { type: 'string' },
@@ -94,7 +96,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   });
   let secrets: readonly string[] = [];
   // `once` and `report` print their output on stdout; their log lines go to stderr so the two never mix.
-  const printsOutput = command === 'once' || command === 'test-email' || command === 'report' || desk;
+  const printsOutput = command === 'once' || command === 'test-email' || command === 'test-notify' || command === 'report' || desk;
   const log = createLogger({
     level: values['log-level'] ?? (printsOutput ? 'warn' : 'info'),
     pretty: values.pretty,
@@ -114,6 +116,10 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'test-email': {
       const { testEmailCommand } = await import('./commands/test-email.ts');
       return testEmailCommand({ config: values.config }, io, log);
+    }
+    case 'test-notify': {
+      const { testNotifyCommand } = await import('./commands/test-notify.ts');
+      return testNotifyCommand({ config: values.config, channel: values.channel }, io);
     }
     case 'once': {
       const { onceCommand } = await import('./commands/once.ts');

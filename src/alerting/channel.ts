@@ -4,7 +4,7 @@
 // failure is worth another try (classify). A new channel is one file in channels/ implementing
 // this, its config schema, and its entry in channels/registry.ts; the outbox and the store do not
 // change. (channels/ import from here, never the other way: alerting is the base they build on.)
-import type { AlertingConfig } from '../config/alerting-config.ts';
+import { namedChannels, type AlertingConfig } from '../config/alerting-config.ts';
 import type { Notification, NotificationType } from '../state/notification.ts';
 
 /** The `channel` label of dvc_notifications_total / dvc_notifications_queued, and the store's channel column: "email", "alertmanager". */
@@ -66,10 +66,16 @@ export function isFrozenContent(value: unknown): value is FrozenContent {
   return typeof content === 'object' && content !== null && typeof content.version === 'number' && Array.isArray(content.types);
 }
 
-/**
- * The names of the channels channels/registry.ts builds for this config, in its order: where a
- * notice is queued. Here rather than in the registry, so queuing needs none of the channels.
- */
-export function configuredChannels(alerting: Pick<AlertingConfig, 'alertmanager'>): ChannelName[] {
+/** The channels that are not configured by name: email always, Alertmanager when it has URLs. */
+export function builtInChannels(alerting: Pick<AlertingConfig, 'alertmanager'>): ChannelName[] {
   return alerting.alertmanager ? ['email', 'alertmanager'] : ['email'];
+}
+
+/**
+ * The names of the channels channels/registry.ts builds for this config, in its order: the
+ * built-in ones, then the named ones (webhooks, Zalo, SMS) by their configured names. Here rather
+ * than in the registry, so queuing needs none of the channels.
+ */
+export function configuredChannels(alerting: Pick<AlertingConfig, 'alertmanager' | 'webhooks' | 'zalo' | 'sms'>): ChannelName[] {
+  return [...builtInChannels(alerting), ...namedChannels(alerting).map((channel) => channel.name)];
 }

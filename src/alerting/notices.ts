@@ -1,5 +1,5 @@
 // The API later features call to tell the duty team about the monitor itself: one notice, queued
-// on every configured channel in one transaction, delivered by the outbox like any notification.
+// on every configured channel in one transaction (named channels with their own targets), delivered by the outbox like any notification.
 //
 //   enqueueNotice(store, config.alerting, { kind: 'report_late', key: '2026-05-29', severity: 'warning',
 //     params: { report: 'báo cáo ngày', deadline: '16:00' } }, clock());
@@ -7,7 +7,8 @@
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import { noticeNotification, noticeRouteKey, type NoticeInput } from '../state/notice.ts';
 import type { Store } from '../store/store.ts';
-import { configuredChannels } from './channel.ts';
+import { builtInChannels } from './channel.ts';
+import { enqueueOnNamedChannels } from './named-queue.ts';
 
 export type NoticeStore = Pick<Store, 'outbox' | 'transaction'>;
 
@@ -15,6 +16,9 @@ export type NoticeStore = Pick<Store, 'outbox' | 'transaction'>;
 export function enqueueNotice(store: NoticeStore, alerting: AlertingConfig, input: NoticeInput, now: Date): number[] {
   const notification = noticeNotification(alerting, input, now);
   const route = noticeRouteKey(notification.to);
-  const channels = configuredChannels(alerting).filter((channel) => channel !== 'email' || notification.to.length > 0);
-  return store.transaction(() => channels.map((channel) => store.outbox.enqueue(channel, notification, route)));
+  const channels = builtInChannels(alerting).filter((channel) => channel !== 'email' || notification.to.length > 0);
+  return store.transaction(() => [
+    ...channels.map((channel) => store.outbox.enqueue(channel, notification, route)),
+    ...enqueueOnNamedChannels(store.outbox, alerting, notification),
+  ]);
 }

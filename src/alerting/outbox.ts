@@ -24,7 +24,8 @@ import { backoffSeconds, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.t
 import type { ChannelName, DeliveryChannel } from './channel.ts';
 import { planGroups } from './grouping.ts';
 
-export type DeliveryResult = 'sent' | 'failed';
+/** gave_up: refused for good (a 4xx the receiver would repeat); the delivery is closed, not retried. */
+export type DeliveryResult = 'sent' | 'failed' | 'gave_up';
 
 /** The outbox needs only this part of the store. */
 export type OutboxStore = Pick<Store, 'outbox'>;
@@ -221,6 +222,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
         log.error({ ...names, ...fields }, `${channel.noun} refused for good; not retried`);
         store.outbox.markAttemptFailed(delivery.id, reason, clock());
         store.outbox.markDelivered(delivery.id, clock());
+        count('gave_up');
+        return;
       } else {
         const delaySeconds = backoffSeconds(attempt, policy);
         log.warn({ ...names, retryInSeconds: Math.round(delaySeconds * 10) / 10, ...fields }, `${channel.noun} not delivered; will retry`);

@@ -14,6 +14,7 @@ import type { DeskLookup } from '../state/desk-rules.ts';
 import type { Incident } from '../state/incident.ts';
 import { decideOnResult, decideOnTick, type AlertingView, type CheckAlerting, type Decision } from '../state/incidents.ts';
 import { ordinaryRecipients, routeKey } from '../state/recipients.ts';
+import { enqueueOnNamedChannels } from '../alerting/named-queue.ts';
 
 const ALERTING_STATE_KEY = 'alerting-state';
 /** A steady check's state is rewritten at least this often, so a restart shows a recent result. */
@@ -107,7 +108,10 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     store.transaction(() => {
       if (stateWrite) store.checkStates.save(stateWrite.check, stateWrite.state);
       for (const incident of decision.incidents) store.incidents.upsert(incident);
-      for (const notification of decision.notifications) store.outbox.enqueue('email', notification, routeKey(notification.to));
+      for (const notification of decision.notifications) {
+        store.outbox.enqueue('email', notification, routeKey(notification.to));
+        enqueueOnNamedChannels(store.outbox, alerting, notification);
+      }
       if (stateChanged) store.meta.set(ALERTING_STATE_KEY, serializeAlertingState(decision.alertingState));
     });
     // Only after the commit: a write that failed must not count as written.
@@ -184,7 +188,10 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       store.transaction(() => {
         for (const incident of closed) store.incidents.upsert(incident);
         for (const name of orphans.map((incident) => incident.check)) store.checkStates.remove(name);
-        for (const notification of notifications) if (notification.to.length > 0) store.outbox.enqueue('email', notification, routeKey(notification.to));
+        for (const notification of notifications) {
+          if (notification.to.length > 0) store.outbox.enqueue('email', notification, routeKey(notification.to));
+          enqueueOnNamedChannels(store.outbox, alerting, notification);
+        }
       });
       for (const incident of closed) open.delete(incident.check);
       log.info({ checks: closed.map((incident) => incident.check) }, 'incidents of removed checks closed');

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { CONTROL_USAGE } from '../sim/control.ts';
 import { OIDC_DISCOVERY_PATH, PUBLIC_FORMALITY_PATH, SYNC_STATUS_PATH } from '../sim/handlers.ts';
 import { SCENARIO_NAMES } from '../sim/scenarios.ts';
-import { startSimulator } from '../sim/simulator.ts';
+import { startChannelReceivers } from '../sim/channel-receivers.ts';
+import { DEFAULT_BASE_PORT, PORT_OFFSETS, startSimulator } from '../sim/simulator.ts';
 
 export interface SimulateOptions {
   readonly host?: string;
@@ -24,6 +25,14 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     log,
   });
   const { urls } = simulator;
+  // The channel receivers take the port after the simulator's last one.
+  const base = options.basePort ?? DEFAULT_BASE_PORT;
+  const receivers = await startChannelReceivers({ host: options.host, port: base === 0 ? 0 : base + PORT_OFFSETS.control + 1 }).catch(
+    async (error: unknown) => {
+      await simulator.close();
+      throw error;
+    },
+  );
   const row = (label: string, text: string) => `  ${label.padEnd(24)}${text}`;
   const lines = [
     'Portal simulator running:',
@@ -36,6 +45,9 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     row('HTTPS origin', `${urls.https}/  (CA: ${simulator.caFile})`),
     row('DNS (udp)', `${simulator.dns.address}  (dichvucong.sim A 127.0.0.1)`),
     row('control', `${urls.control}/`),
+    row('webhook receiver', `${receivers.webhookUrl}  (what it received: ${receivers.url}/control/received)`),
+    row('Zalo Bot API', `${receivers.zaloApiBase}  (apiBase; chat ids: GET ${receivers.zaloApiBase}/bot<token>/getUpdates)`),
+    row('channel outage', `curl -X POST ${receivers.url}/control/fail -d '{"status":503}'  (or {"down":true}; /control/recover)`),
     `Timeline: ${options.timeline ?? 'none (healthy until switched)'}`,
     `Scenarios: ${SCENARIO_NAMES.join(', ')}`,
     'Control endpoint:',
@@ -43,5 +55,5 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     `  e.g. curl -X POST ${urls.control}/scenarios/portal-down`,
   ];
   for (const line of lines) io.stdout(line);
-  return { close: () => simulator.close() };
+  return { close: () => Promise.all([simulator.close(), receivers.close()]).then(() => undefined) };
 }

@@ -1,6 +1,7 @@
 // The resolved `alerting:` block: defaults applied, units parsed, files read.
 import { dirname, join } from 'node:path';
 import type { AlertingInput } from './alerting-schema.ts';
+import type { ChannelRouteInput } from './channel-schema.ts';
 
 export type Locale = 'vi' | 'en';
 
@@ -52,10 +53,23 @@ export interface NamedChannelBase {
 
 export interface WebhookChannelConfig extends NamedChannelBase {
   readonly kind: 'webhook';
+  readonly url: string;
+  readonly method: 'POST' | 'PUT' | 'PATCH';
+  /** Values may hold secrets (from ${ENV} or ${file:…}): never logged. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Absent: the documented default JSON document. */
+  readonly body?: { readonly encoding: 'json' | 'form'; readonly template: string };
+  readonly timeoutSeconds: number;
+  readonly tls: { readonly verify: boolean };
 }
 
 export interface ZaloChannelConfig extends NamedChannelBase {
   readonly kind: 'zalo';
+  /** The bot token: a secret, and part of every request's URL. */
+  readonly token: string;
+  readonly chatIds: readonly string[];
+  readonly apiBase: string;
+  readonly timeoutSeconds: number;
 }
 
 export interface SmsChannelConfig extends NamedChannelBase {
@@ -107,7 +121,15 @@ export const ALERTING_DEFAULTS = {
   timezone: 'Asia/Ho_Chi_Minh',
   retryFirstSeconds: 5,
   retryCapSeconds: 300,
+  webhookTimeoutSeconds: 10,
+  zaloTimeoutSeconds: 10,
+  /** The Zalo Bot Platform's HTTP API. */
+  zaloApiBase: 'https://bot-api.zaloplatforms.com',
 } as const;
+
+function resolveRoutes(routes: readonly ChannelRouteInput[] | undefined): ChannelRoute[] {
+  return (routes ?? []).map((route) => ({ match: { ...route.match }, ...(route.to === undefined ? {} : { to: route.to }) }));
+}
 
 export function resolveAlerting(input: AlertingInput | undefined, storagePath: string, readCa: (path: string) => string): AlertingConfig {
   const email = input?.email;
@@ -154,8 +176,26 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
       timeoutSeconds: input.alertmanager.timeout ?? ALERTING_DEFAULTS.alertmanagerTimeoutSeconds,
     },
     links: { dashboard: input?.links?.dashboard, statusPage: input?.links?.statusPage },
-    webhooks: [],
-    zalo: [],
+    webhooks: (input?.webhooks ?? []).map((webhook): WebhookChannelConfig => ({
+      kind: 'webhook',
+      name: webhook.name,
+      routes: resolveRoutes(webhook.routes),
+      url: webhook.url,
+      method: webhook.method ?? 'POST',
+      headers: webhook.headers ?? {},
+      ...(webhook.body === undefined ? {} : { body: { encoding: webhook.body.encoding ?? 'json', template: webhook.body.template } }),
+      timeoutSeconds: webhook.timeout ?? ALERTING_DEFAULTS.webhookTimeoutSeconds,
+      tls: { verify: webhook.tls?.verify ?? true },
+    })),
+    zalo: (input?.zalo ?? []).map((zalo): ZaloChannelConfig => ({
+      kind: 'zalo',
+      name: zalo.name,
+      routes: resolveRoutes(zalo.routes),
+      token: zalo.token,
+      chatIds: zalo.chatIds ?? [],
+      apiBase: (zalo.apiBase ?? ALERTING_DEFAULTS.zaloApiBase).replace(/\/+$/, ''),
+      timeoutSeconds: zalo.timeout ?? ALERTING_DEFAULTS.zaloTimeoutSeconds,
+    })),
     sms: [],
   };
 }

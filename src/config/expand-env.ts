@@ -1,5 +1,7 @@
 // Replaces ${NAME} in the parsed YAML document's string values with environment variables, in
-// place, so line numbers stay those of the file. Keys are left alone. `$${NAME}` is a literal `${NAME}`.
+// place, so line numbers stay those of the file, and ${file:PATH} with a file's text (a secret kept
+// out of the config). Keys are left alone. `$${NAME}` is a literal `${NAME}`.
+import { readFileSync } from 'node:fs';
 import { Document, isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import type { PathKey } from './config-error.ts';
 
@@ -16,6 +18,8 @@ export interface EnvExpansion {
 
 const REFERENCE = /\$(\$?)\{([^}]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `${file:PATH}` reads a secret from a file (Docker and systemd credentials) instead of the environment. */
+const FILE_PREFIX = 'file:';
 /** Shorter values (a port, "on") would scrub unrelated text from every log line. */
 const MIN_SECRET_LENGTH = 4;
 
@@ -32,6 +36,13 @@ export function expandText(
   let substituted = false;
   const expanded = text.replace(REFERENCE, (whole, escape: string, name: string) => {
     if (escape === '$') return whole.slice(1);
+    if (name.startsWith(FILE_PREFIX)) {
+      const value = readSecretFile(name.slice(FILE_PREFIX.length), onIssue);
+      if (value === undefined) return whole;
+      substituted = true;
+      onSubstitute(value);
+      return value;
+    }
     if (!NAME.test(name)) {
       onIssue(`"\${${name}}" is not a valid environment variable reference; names are letters, digits and _ (write $\${...} for a literal \${...})`);
       return whole;
@@ -46,6 +57,21 @@ export function expandText(
     return value;
   });
   return { expanded, substituted };
+}
+
+/** `${file:/run/secrets/zalo-token}`: the file's text, read at load, one trailing newline trimmed (as `echo` leaves it). */
+function readSecretFile(path: string, onIssue: (message: string) => void): string | undefined {
+  if (path === '') {
+    onIssue('"${file:}" names no file; write ${file:/path/to/secret}');
+    return undefined;
+  }
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    onIssue(`cannot read the secret file ${path} (${code})`);
+    return undefined;
+  }
 }
 
 /** Collects substituted values long enough to scrub, and issues at their paths. */

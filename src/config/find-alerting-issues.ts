@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { ConfigInput } from './schema.ts';
 import type { PathIssue } from './translate-zod-issues.ts';
 import { isTimeZone } from './is-time-zone.ts';
+import { findChannelIssues } from './find-channel-issues.ts';
 
 export function findAlertingIssues(input: ConfigInput, config: Config): { issues: PathIssue[]; warnings: PathIssue[] } {
   const issues: PathIssue[] = [];
@@ -71,6 +72,7 @@ export function findAlertingIssues(input: ConfigInput, config: Config): { issues
   if (alerting?.email?.smtp && (alerting.email.to ?? []).length === 0 && (alerting.email.routes ?? []).length === 0) {
     issues.push({ path: ['alerting', 'email'], at: 'key', message: 'smtp is set but no recipients: add to: [address, …]' });
   }
+  issues.push(...findChannelIssues(alerting));
   return { issues, warnings };
 }
 

@@ -47,6 +47,7 @@ export function planReload(running: Config, next: Config): ReloadPlan {
 
 /** Everything delivery is built from; any change rebuilds it. */
 function deliveryKey(config: Config): string {
-  const { email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds } = config.alerting;
-  return JSON.stringify({ email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds, location: config.location });
+  const { email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds, webhooks, zalo } = config.alerting;
+  // Named channels: a channel added by a reload must be delivered on, one removed no longer built.
+  return JSON.stringify({ email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds, webhooks, zalo, location: config.location });
 }

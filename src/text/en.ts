@@ -812,4 +812,29 @@ export const en: Words = {
       resolvedAfter: (after) => `ended after ${after}`,
     },
   },
+  channels: {
+    firing: (severity, system, check, since) => `🔴 INCIDENT ${severity}: ${system} — check ${check}, since ${since}`,
+    resolved: (system, check, duration) => `✅ RESOLVED: ${system} — check ${check}, after ${duration}`,
+    reminder: (severity, system, check, since) => `🔴 STILL FAILING (${severity}): ${system} — check ${check}, since ${since}`,
+    vantageDown: "⚠️ The monitor's own network is down: check results are not reliable for now",
+    vantageUp: "✅ The monitor's network is back",
+    maintenanceEnd: (window) => `🔧 Maintenance window ${window} ended`,
+    notice: (title) => `ℹ️ ${title}`,
+    test: (channel) => `A test message from dvc-sentinel through channel ${channel}. If you can read it, the channel works.`,
+    statusPage: (url) => `Status page: ${url}`,
+    more: (count) => `… and ${count} more`,
+    testSent: (channel) => `Test message sent through channel ${channel}.`,
+    testFailed: (channel, reason) => `Could not send the test message through channel ${channel}: ${reason}`,
+    unknownChannel: (channel, known) => `No channel named "${channel}" in the configuration. Channels: ${known}`,
+    explainStatus: (status) =>
+      status === undefined
+        ? 'could not connect, or the receiver did not answer in time; check the address, firewall and network'
+        : status === 401 || status === 403
+          ? `the receiver refused (HTTP ${status}): check the token or authentication header`
+          : status === 404
+            ? 'the receiver answered not found (HTTP 404): check the URL (for Zalo: the bot token)'
+            : status === 408 || status === 429 || status >= 500
+              ? `the receiver is overloaded or failing (HTTP ${status}); in operation the message would be retried later`
+              : `the receiver refused the content (HTTP ${status}); such a message is not retried`,
+  },
 };

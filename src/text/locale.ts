@@ -131,6 +131,31 @@ export interface Words {
   readonly login: LoginWords;
   // The duty desk: its mails in the incident's thread.
   readonly desk: DeskWords;
+  // The short texts of chat channels (Zalo) and the test-notify command.
+  readonly channels: ChannelWords;
+}
+
+/** Short chat texts: system, state, time and a link, nothing more (no personal data, no internal details). */
+export interface ChannelWords {
+  /** "🔴 SỰ CỐ nghiêm trọng: Cổng DVC tỉnh — kiểm tra dvc-home, từ 02:13 03/12". */
+  readonly firing: (severity: string, system: string, check: string, since: string) => string;
+  readonly resolved: (system: string, check: string, duration: string) => string;
+  readonly reminder: (severity: string, system: string, check: string, since: string) => string;
+  readonly vantageDown: string;
+  readonly vantageUp: string;
+  readonly maintenanceEnd: (window: string) => string;
+  /** A notice about the monitor: its kind's title. */
+  readonly notice: (title: string) => string;
+  readonly test: (channel: string) => string;
+  readonly statusPage: (url: string) => string;
+  /** More notifications than a text shows: "… và 3 thông báo khác". */
+  readonly more: (count: number) => string;
+  /** test-notify's answers. */
+  readonly testSent: (channel: string) => string;
+  readonly testFailed: (channel: string, reason: string) => string;
+  readonly unknownChannel: (channel: string, known: string) => string;
+  /** Why it failed, by HTTP status (undefined = no answer). */
+  readonly explainStatus: (status: number | undefined) => string;
 }
 
 /** The duty desk's words. Times and names arrive formatted; what a person typed is escaped by the caller. */

@@ -828,4 +828,29 @@ export const vi: Words = {
       resolvedAfter: (after) => `kết thúc sau ${after}`,
     },
   },
+  channels: {
+    firing: (severity, system, check, since) => `🔴 SỰ CỐ ${severity}: ${system} — kiểm tra ${check}, từ ${since}`,
+    resolved: (system, check, duration) => `✅ ĐÃ KHẮC PHỤC: ${system} — kiểm tra ${check}, sau ${duration}`,
+    reminder: (severity, system, check, since) => `🔴 VẪN ĐANG LỖI (${severity}): ${system} — kiểm tra ${check}, từ ${since}`,
+    vantageDown: '⚠️ Mạng của máy giám sát đang gián đoạn: các kết quả kiểm tra tạm không đáng tin',
+    vantageUp: '✅ Mạng của máy giám sát đã hoạt động lại',
+    maintenanceEnd: (window) => `🔧 Hết khung bảo trì ${window}`,
+    notice: (title) => `ℹ️ ${title}`,
+    test: (channel) => `Tin thử của dvc-sentinel qua kênh ${channel}. Nếu bạn đọc được tin này, kênh đã hoạt động.`,
+    statusPage: (url) => `Trang trạng thái: ${url}`,
+    more: (count) => `… và ${count} thông báo khác`,
+    testSent: (channel) => `Đã gửi tin thử qua kênh ${channel}.`,
+    testFailed: (channel, reason) => `Không gửi được tin thử qua kênh ${channel}: ${reason}`,
+    unknownChannel: (channel, known) => `Không có kênh tên "${channel}" trong cấu hình. Các kênh có: ${known}`,
+    explainStatus: (status) =>
+      status === undefined
+        ? 'không kết nối được hoặc máy nhận không trả lời kịp; kiểm tra địa chỉ, tường lửa và mạng'
+        : status === 401 || status === 403
+          ? `máy nhận từ chối (HTTP ${status}): kiểm tra token hoặc tiêu đề xác thực`
+          : status === 404
+            ? 'máy nhận báo không tìm thấy (HTTP 404): kiểm tra địa chỉ URL (với Zalo: token của bot)'
+            : status === 408 || status === 429 || status >= 500
+              ? `máy nhận đang quá tải hoặc gặp lỗi (HTTP ${status}); khi chạy thật, tin sẽ được gửi lại sau`
+              : `máy nhận từ chối nội dung (HTTP ${status}); tin như vậy sẽ không được gửi lại`,
+  },
 };

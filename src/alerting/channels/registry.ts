@@ -1,11 +1,13 @@
 // The channels the outbox delivers on, built from the alerting config: the one list. A new channel
 // is its own file in this folder (implementing ../channel.ts), its config schema, and one entry
 // here (and its name in ../channel.ts configuredChannels, which a test holds equal to this list).
-import type { AlertingConfig } from '../../config/alerting-config.ts';
+import type { AlertingConfig, WebhookChannelConfig, ZaloChannelConfig } from '../../config/alerting-config.ts';
 import type { Logger } from '../../log.ts';
 import { createAlertmanagerChannel } from './alertmanager.ts';
 import type { DeliveryChannel } from '../channel.ts';
 import { createEmailChannel, createMailSender } from './email.ts';
+import { createWebhookChannel } from './webhook.ts';
+import { createZaloChannel } from './zalo.ts';
 
 export interface ChannelsOptions {
   readonly alerting: AlertingConfig;
@@ -15,7 +17,7 @@ export interface ChannelsOptions {
   readonly systemNames?: Readonly<Record<string, string>>;
 }
 
-/** Email always (SMTP, or .eml files without smtp); Alertmanager when it has URLs. */
+/** Email always (SMTP, or .eml files without smtp); Alertmanager when it has URLs; then every webhook and Zalo channel by name. */
 export function createChannels(options: ChannelsOptions): DeliveryChannel[] {
   const { alerting, location, log } = options;
   const sender = createMailSender({ smtp: alerting.email.smtp, from: alerting.email.from, outboxDir: alerting.email.outboxDir, log });
@@ -24,5 +26,13 @@ export function createChannels(options: ChannelsOptions): DeliveryChannel[] {
     const { urls, resendIntervalSeconds, timeoutSeconds } = alerting.alertmanager;
     channels.push(createAlertmanagerChannel({ urls, resendIntervalSeconds, timeoutSeconds, locale: alerting.locale, location, links: alerting.links }));
   }
+  for (const config of [...alerting.webhooks, ...alerting.zalo]) channels.push(createNamedChannel(config, options));
   return channels;
+}
+
+/** One webhook or Zalo channel by its config (also what `test-notify` sends through). */
+export function createNamedChannel(config: WebhookChannelConfig | ZaloChannelConfig, options: Omit<ChannelsOptions, 'log'>): DeliveryChannel {
+  const { alerting } = options;
+  if (config.kind === 'webhook') return createWebhookChannel({ config, links: alerting.links });
+  return createZaloChannel({ config, locale: alerting.locale, links: alerting.links, ...(options.systemNames ? { systemNames: options.systemNames } : {}) });
 }

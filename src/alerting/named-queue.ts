@@ -1,0 +1,23 @@
+// Queues a notification on the named channels (webhook, Zalo, SMS) its routes send it to: one
+// outbox row per channel, carrying that channel's targets in `to`. Called inside the transaction
+// that queues the mail, so a state change and everything it tells commit together.
+import type { AlertingConfig } from '../config/alerting-config.ts';
+import { channelDeliveries } from '../state/channel-routes.ts';
+import type { Notification } from '../state/notification.ts';
+import type { Store } from '../store/store.ts';
+
+/** Returns the outbox row ids. */
+export function enqueueOnNamedChannels(outbox: Pick<Store['outbox'], 'enqueue'>, alerting: AlertingConfig, notification: Notification): number[] {
+  return channelDeliveries(notification, alerting, escalationNamedChannels(alerting)).map((delivery) =>
+    outbox.enqueue(delivery.channel, { ...notification, to: delivery.targets }, delivery.route),
+  );
+}
+
+/**
+ * The channels an escalation step names: without a route of their own they receive only their
+ * escalations. None while the config has no escalation steps.
+ */
+function escalationNamedChannels(alerting: AlertingConfig): ReadonlySet<string> {
+  void alerting;
+  return new Set();
+}
