@@ -1,6 +1,7 @@
 // The resolved `alerting:` block: defaults applied, units parsed, files read.
 import { dirname, join } from 'node:path';
 import type { AlertingInput } from './alerting-schema.ts';
+import { resolveSms, type SmsSettings } from './sms-config.ts';
 
 export type Locale = 'vi' | 'en';
 
@@ -58,7 +59,7 @@ export interface ZaloChannelConfig extends NamedChannelBase {
   readonly kind: 'zalo';
 }
 
-export interface SmsChannelConfig extends NamedChannelBase {
+export interface SmsChannelConfig extends NamedChannelBase, SmsSettings {
   readonly kind: 'sms';
 }
 
@@ -156,6 +157,6 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
     links: { dashboard: input?.links?.dashboard, statusPage: input?.links?.statusPage },
     webhooks: [],
     zalo: [],
-    sms: [],
+    sms: resolveSms(input?.sms),
   };
 }

@@ -2,6 +2,7 @@
 // schema.ts because it is a world of its own: routes, windows, SMTP, Alertmanager.
 import { z } from 'zod';
 import { CheckName, PositiveDuration } from './schema-primitives.ts';
+import { SmsInput } from './sms-schema.ts';
 
 export const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address such as trucban@angiang.gov.vn');
 /** `Name <address>` or a bare address. */
@@ -90,6 +91,7 @@ export const AlertingInput = z.strictObject({
     })
     .optional(),
   links: z.strictObject({ dashboard: Url.optional(), statusPage: Url.optional() }).optional(),
+  sms: z.array(SmsInput).optional().describe('SMS channels: a carrier HTTP gateway or a gammu-smsd spool directory'),
 });
 
 export type AlertingInput = z.output<typeof AlertingInput>;

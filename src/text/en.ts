@@ -810,4 +810,9 @@ export const en: Words = {
       resolvedAfter: (after) => `ended after ${after}`,
     },
   },
+  sms: {
+    severity: { warning: 'WARNING', critical: 'CRITICAL', info: 'INFO' },
+    status: { firing: 'failing', reminder: 'still failing', resolved: 'recovered', notice: 'notice', other: 'notice' },
+    test: (channel) => `dvc-sentinel: test message through channel ${channel}. No reply needed.`,
+  },
 };

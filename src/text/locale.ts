@@ -131,6 +131,18 @@ export interface Words {
   readonly login: LoginWords;
   // The duty desk: its mails in the incident's thread.
   readonly desk: DeskWords;
+  // SMS: the values a channel's template is filled with, and its test message.
+  readonly sms: SmsWords;
+}
+
+/** Short words for SMS templates: a carrier's registered template fixes the sentence, these fill it. */
+export interface SmsWords {
+  /** `{severity}`. */
+  readonly severity: Readonly<Record<'warning' | 'critical' | 'info', string>>;
+  /** `{status}`: what happened, by notification type. */
+  readonly status: Readonly<Record<'firing' | 'reminder' | 'resolved' | 'notice' | 'other', string>>;
+  /** The text `test-notify` sends (no template: it tells the channel works). */
+  readonly test: (channel: string) => string;
 }
 
 /** The duty desk's words. Times and names arrive formatted; what a person typed is escaped by the caller. */

@@ -826,4 +826,9 @@ export const vi: Words = {
       resolvedAfter: (after) => `kết thúc sau ${after}`,
     },
   },
+  sms: {
+    severity: { warning: 'CẢNH BÁO', critical: 'NGHIÊM TRỌNG', info: 'THÔNG TIN' },
+    status: { firing: 'lỗi', reminder: 'vẫn lỗi', resolved: 'đã hết lỗi', notice: 'thông báo', other: 'thông báo' },
+    test: (channel) => `dvc-sentinel: tin nhắn thử qua kênh ${channel}. Không cần trả lời.`,
+  },
 };

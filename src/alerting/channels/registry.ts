@@ -6,6 +6,7 @@ import type { Logger } from '../../log.ts';
 import { createAlertmanagerChannel } from './alertmanager.ts';
 import type { DeliveryChannel } from '../channel.ts';
 import { createEmailChannel, createMailSender } from './email.ts';
+import { createSmsChannel } from './sms.ts';
 
 export interface ChannelsOptions {
   readonly alerting: AlertingConfig;
@@ -24,5 +25,6 @@ export function createChannels(options: ChannelsOptions): DeliveryChannel[] {
     const { urls, resendIntervalSeconds, timeoutSeconds } = alerting.alertmanager;
     channels.push(createAlertmanagerChannel({ urls, resendIntervalSeconds, timeoutSeconds, locale: alerting.locale, location, links: alerting.links }));
   }
+  for (const config of alerting.sms) channels.push(createSmsChannel({ config, locale: alerting.locale, statusPage: alerting.links.statusPage }));
   return channels;
 }
