@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { CONTROL_USAGE } from '../sim/control.ts';
 import { OIDC_DISCOVERY_PATH, PUBLIC_FORMALITY_PATH, SYNC_STATUS_PATH } from '../sim/handlers.ts';
 import { SCENARIO_NAMES } from '../sim/scenarios.ts';
-import { startSimulator } from '../sim/simulator.ts';
+import { DEFAULT_BASE_PORT, startSimulator } from '../sim/simulator.ts';
+import { SMS_GATEWAY_PORT_OFFSET, startSmsGatewaySimulator } from '../sim/sms-gateway.ts';
 
 export interface SimulateOptions {
   readonly host?: string;
@@ -23,6 +24,13 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     certDir: options.certDir,
     log,
   });
+  const smsGateway = await startSmsGatewaySimulator({
+    host: options.host,
+    port: options.basePort === 0 ? 0 : (options.basePort ?? DEFAULT_BASE_PORT) + SMS_GATEWAY_PORT_OFFSET,
+  }).catch(async (error: unknown) => {
+    await simulator.close();
+    throw error;
+  });
   const { urls } = simulator;
   const row = (label: string, text: string) => `  ${label.padEnd(24)}${text}`;
   const lines = [
@@ -36,6 +44,7 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     row('HTTPS origin', `${urls.https}/  (CA: ${simulator.caFile})`),
     row('DNS (udp)', `${simulator.dns.address}  (dichvucong.sim A 127.0.0.1)`),
     row('control', `${urls.control}/`),
+    row('SMS gateway', `${smsGateway.url}/send  (received: GET ${smsGateway.url}/_sim/messages; fail: PUT ${smsGateway.url}/_sim/fail?mode=503)`),
     `Timeline: ${options.timeline ?? 'none (healthy until switched)'}`,
     `Scenarios: ${SCENARIO_NAMES.join(', ')}`,
     'Control endpoint:',
@@ -43,5 +52,5 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     `  e.g. curl -X POST ${urls.control}/scenarios/portal-down`,
   ];
   for (const line of lines) io.stdout(line);
-  return { close: () => simulator.close() };
+  return { close: async () => void (await Promise.all([simulator.close(), smsGateway.close()])) };
 }
