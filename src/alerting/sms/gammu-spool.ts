@@ -21,7 +21,7 @@ export interface SpoolMessage {
 }
 
 /** The file names of one message, in the order the daemon will send them. */
-export function spoolFileNames(message: SpoolMessage, stamp: Date, serial: number): string[] {
+function spoolFileNames(message: SpoolMessage, stamp: Date, serial: number): string[] {
   const wall = toWallClock(stamp, VIETNAM_TIME_ZONE);
   const time = `${wall.year}${wall.month}${wall.day}_${wall.hour}${wall.minute}${wall.second}`;
   const serialText = String(serial % 10 ** SERIAL_DIGITS).padStart(SERIAL_DIGITS, '0');
@@ -29,7 +29,7 @@ export function spoolFileNames(message: SpoolMessage, stamp: Date, serial: numbe
 }
 
 /** The bytes of one part file: FE FF, then UTF-16BE. */
-export function spoolFileContent(text: string): Buffer {
+function spoolFileContent(text: string): Buffer {
   const bytes = Buffer.from(text, 'utf16le');
   bytes.swap16();
   return Buffer.concat([Buffer.from([0xfe, 0xff]), bytes]);

@@ -21,7 +21,7 @@ export interface SmsSegments {
   readonly parts: readonly string[];
 }
 
-export function encodingOf(text: string): SmsEncoding {
+function encodingOf(text: string): SmsEncoding {
   for (const char of text) if (!GSM_BASIC.has(char) && !GSM_EXTENSION.has(char)) return 'ucs2';
   return 'gsm7';
 }
@@ -32,7 +32,7 @@ function unitsOf(char: string, encoding: SmsEncoding): number {
   return GSM_EXTENSION.has(char) ? 2 : 1;
 }
 
-export function smsLength(text: string): { readonly encoding: SmsEncoding; readonly units: number } {
+function smsLength(text: string): { readonly encoding: SmsEncoding; readonly units: number } {
   const encoding = encodingOf(text);
   let units = 0;
   for (const char of text) units += unitsOf(char, encoding);
