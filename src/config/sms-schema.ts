@@ -1,7 +1,7 @@
 // The `alerting.sms:` list (zod): SMS channels through a carrier's HTTP gateway or a gammu-smsd
 // spool directory. Apart from alerting-schema.ts so the SMS settings read as one block.
 import { z } from 'zod';
-import { unknownTemplateVariables, SMS_TEMPLATE_VARIABLES } from '../alerting/sms/sms-template.ts';
+import { unknownTemplateVariables, SMS_TEMPLATE_VARIABLES } from './sms-template-variables.ts';
 import { CheckName, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
 
 /** A phone number as the gateway or the modem takes it: digits, an optional leading +. */

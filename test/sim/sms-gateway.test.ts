@@ -16,7 +16,11 @@ describe('SMS gateway simulator', () => {
     const sim = await startSmsGatewaySimulator();
     cleanups.push(() => sim.close());
     const post = (body: string, type: string) => fetch(`${sim.url}/send`, { method: 'POST', headers: { 'content-type': type }, body });
-    expect(await (await post(JSON.stringify({ phone: '+84912345678', text: 'a' }), 'application/json')).json()).toEqual({ code: '00', message: 'accepted', id: 1 });
+    expect(await (await post(JSON.stringify({ phone: '+84912345678', text: 'a' }), 'application/json')).json()).toEqual({
+      code: '00',
+      message: 'accepted',
+      id: 1,
+    });
     await post('phone=0987654321&text=b%20c', 'application/x-www-form-urlencoded');
     await fetch(`${sim.url}/send?phone=0911&text=d`);
 

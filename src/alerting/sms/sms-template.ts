@@ -2,27 +2,17 @@
 // notification: `{severity}`, `{system}`, `{check}`, `{since}`, `{status}`, `{reason}`, `{incident}`,
 // `{link}`. Values are short codes and words from text/ (sms section); the sentence is the template's.
 import type { Locale } from '../../config/alerting-config.ts';
+import { SMS_PLACEHOLDER, type SmsTemplateVariable } from '../../config/sms-template-variables.ts';
 import type { Notification } from '../../state/notification.ts';
 import { formatClock, formatDate } from '../../text/format-time.ts';
 import { wordsFor } from '../../text/locale.ts';
-
-export const SMS_TEMPLATE_VARIABLES = ['severity', 'system', 'check', 'since', 'status', 'reason', 'incident', 'link'] as const;
-type Variable = (typeof SMS_TEMPLATE_VARIABLES)[number];
-
-const PLACEHOLDER = /\{([^{}]*)\}/g;
-
-/** The names in braces a template uses that are not variables (a config error). */
-export function unknownTemplateVariables(template: string): string[] {
-  const known: ReadonlySet<string> = new Set(SMS_TEMPLATE_VARIABLES);
-  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1]!).filter((name) => !known.has(name));
-}
 
 export function fillSmsTemplate(template: string, notification: Notification, options: { readonly locale: Locale; readonly statusPage?: string }): string {
   const words = wordsFor(options.locale).sms;
   const { incident, notice } = notification;
   const since = incident?.openedAt ?? notification.createdAt;
   const type = notification.type;
-  const values: Record<Variable, string> = {
+  const values: Record<SmsTemplateVariable, string> = {
     severity: words.severity[incident?.severity ?? (notice?.severity === 'critical' || notice?.severity === 'warning' ? notice.severity : 'info')],
     system: incident?.system ?? '',
     check: incident?.check ?? notice?.kind ?? '',
@@ -32,5 +22,5 @@ export function fillSmsTemplate(template: string, notification: Notification, op
     incident: incident?.id ?? '',
     link: options.statusPage ?? '',
   };
-  return template.replace(PLACEHOLDER, (whole, name: string) => (name in values ? values[name as Variable] : whole));
+  return template.replace(SMS_PLACEHOLDER, (whole, name: string) => (name in values ? values[name as SmsTemplateVariable] : whole));
 }

@@ -20,7 +20,9 @@ beforeAll(async () => {
     await run('gammu-smsd-inject', ['-h']);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('gammu-smsd-inject is not installed: the SMS spool format cannot be checked. Install Debian package gammu-smsd (.ci/run does).');
+      throw new Error('gammu-smsd-inject is not installed: the SMS spool format cannot be checked. Install Debian package gammu-smsd (.ci/run does).', {
+        cause: error,
+      });
     }
   }
   root = await mkdtemp(join(tmpdir(), 'dvc-gammu-'));

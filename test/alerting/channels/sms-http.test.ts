@@ -76,7 +76,12 @@ describe('SMS over an HTTP gateway', () => {
     expect(receipt).toEqual({ messages: 2 });
     const received = sim.received();
     expect(received.map((sms) => sms.fields)).toEqual(
-      PHONES.map((phone) => ({ SmsType: '2', Phone: phone, Content: 'DVC NGHIEM TRONG: national-portal dvcqg-home loi tu 22:10 29/05/2026', Brandname: 'DVC-AG' })),
+      PHONES.map((phone) => ({
+        SmsType: '2',
+        Phone: phone,
+        Content: 'DVC NGHIEM TRONG: national-portal dvcqg-home loi tu 22:10 29/05/2026',
+        Brandname: 'DVC-AG',
+      })),
     );
     expect(received[0]!.method).toBe('POST');
     expect(received[0]!.path).toBe('/api/send');
