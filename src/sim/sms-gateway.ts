@@ -25,7 +25,8 @@ export interface SmsGatewaySimulator {
   received(): readonly ReceivedSms[];
   /** Requests that were answered with a failure (or dropped). */
   refused(): number;
-  failWith(failure: SmsGatewayFailure | undefined): void;
+  /** Fails every request from now on (after accepting `afterAccepting` more); undefined heals. */
+  failWith(failure: SmsGatewayFailure | undefined, afterAccepting?: number): void;
   /** Resolves once `count` messages have been accepted. */
   waitFor(count: number): Promise<readonly ReceivedSms[]>;
   close(): Promise<void>;
@@ -38,6 +39,8 @@ export const SMS_GATEWAY_PORT_OFFSET = 11;
 export async function startSmsGatewaySimulator(options: { readonly host?: string; readonly port?: number } = {}): Promise<SmsGatewaySimulator> {
   const received: ReceivedSms[] = [];
   let failure: SmsGatewayFailure | undefined;
+  /** Messages still accepted before `failure` applies. */
+  let grace = 0;
   let refusedCount = 0;
   const waiters: { count: number; resolve: (list: readonly ReceivedSms[]) => void }[] = [];
 
@@ -71,16 +74,17 @@ export async function startSmsGatewaySimulator(options: { readonly host?: string
     request.on('end', () => {
       const url = new URL(request.url ?? '/', 'http://sim');
       if (url.pathname.startsWith(CONTROL)) return control(request, response, url);
-      if (failure === 'drop') {
+      const failing = grace > 0 ? undefined : failure;
+      if (failing === 'drop') {
         refusedCount += 1;
         request.socket.destroy();
         return;
       }
-      if (typeof failure === 'number') {
+      if (typeof failing === 'number') {
         refusedCount += 1;
-        return json(response, failure, { code: String(failure), message: 'simulated failure' });
+        return json(response, failing, { code: String(failing), message: 'simulated failure' });
       }
-      if (failure === 'reject') {
+      if (failing === 'reject') {
         refusedCount += 1;
         return json(response, 200, { code: '99', message: 'simulated refusal' });
       }
@@ -96,6 +100,7 @@ export async function startSmsGatewaySimulator(options: { readonly host?: string
       }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+      if (grace > 0) grace -= 1;
       received.push({ method: request.method ?? '', path: url.pathname, contentType, fields, headers });
       json(response, 200, { code: '00', message: 'accepted', id: received.length });
       for (const waiter of [...waiters]) {
@@ -115,8 +120,9 @@ export async function startSmsGatewaySimulator(options: { readonly host?: string
     url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
     received: () => [...received],
     refused: () => refusedCount,
-    failWith(next) {
+    failWith(next, afterAccepting = 0) {
       failure = next;
+      grace = afterAccepting;
     },
     waitFor: (count) => (received.length >= count ? Promise.resolve([...received]) : new Promise((resolve) => waiters.push({ count, resolve }))),
     close: () =>

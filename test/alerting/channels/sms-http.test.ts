@@ -209,3 +209,18 @@ describe('SMS over an HTTP gateway', () => {
     expect(channel.read({ version: 99, types: [] })).toBeUndefined();
   });
 });
+
+describe('SMS over an HTTP gateway: a retry within one process', () => {
+  it('does not send again to the phones the gateway took before it failed', async () => {
+    const sim = await gateway();
+    const channel = createSmsChannel({ config: smsConfig(sim, {}, { to: ['0911111111', '0922222222', '0933333333'] }), locale: 'vi' });
+    const rendered = channel.render([firing('dvcqg-home')], { now: new Date(), seed: 9 });
+    const delivery = { deliveryId: 5, id: rendered.id, content: rendered.content };
+    sim.failWith(503, 1);
+    const error = await channel.send(delivery).catch((caught: unknown) => caught);
+    expect(channel.classify(error)).toBe('retry');
+    sim.failWith(undefined);
+    await channel.send(delivery);
+    expect(sim.received().map((sms) => sms.fields.Phone)).toEqual(['0911111111', '0922222222', '0933333333']);
+  });
+});
