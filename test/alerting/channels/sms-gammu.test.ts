@@ -146,3 +146,38 @@ describe('gammu channel: the spool files gammu-smsd-inject writes', () => {
     expect(normalised(folded)).toEqual(normalised(theirs));
   });
 });
+
+describe('gammu channel: the outbox directory', () => {
+  const config = (outbox: string): SmsChannelConfig => ({
+    kind: 'sms',
+    name: 'modem',
+    routes: [],
+    to: ['0987654321', PHONE],
+    template: 'DVC {check} {status}',
+    ascii: true,
+    maxSegments: 1,
+    via: { kind: 'gammu', outbox },
+  });
+
+  it('retries while the outbox is missing, rewrites the same files on a resend, and names sort in queue order', async () => {
+    const outbox = join(root, `order-${(runs += 1)}`);
+    const channel = createSmsChannel({ config: config(outbox), locale: 'vi' });
+    const now = new Date('2026-05-29T15:10:05Z');
+    // Seeds 99 and 100 in the same second: the serial must still sort 99 first.
+    const first = channel.render([makeNotification('firing', { incident: makeIncident({ check: 'first' }) })], { now, seed: 99 });
+    const second = channel.render([makeNotification('firing', { incident: makeIncident({ check: 'second' }) })], { now, seed: 100 });
+    const error = await channel.send({ deliveryId: 1, id: first.id, content: first.content }).catch((caught: unknown) => caught);
+    expect((error as NodeJS.ErrnoException).code).toBe('ENOENT');
+    expect(channel.classify(error)).toBe('retry');
+
+    await mkdir(outbox);
+    await channel.send({ deliveryId: 1, id: first.id, content: first.content });
+    await channel.send({ deliveryId: 1, id: first.id, content: first.content });
+    await channel.send({ deliveryId: 2, id: second.id, content: second.content });
+    const files = await readOutbox(outbox);
+    const texts = [...files.values()].map((bytes) => Buffer.from(bytes.subarray(2)).swap16().toString('utf16le'));
+    expect(texts).toEqual(['DVC first loi', 'DVC first loi', 'DVC second loi', 'DVC second loi']);
+    expect([...files.keys()].every((name) => name.startsWith('OUTC20260529_221005_'))).toBe(true);
+    expect((await readdir(outbox)).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+});
