@@ -68,7 +68,9 @@ export async function postSms(via: SmsHttpVia, phone: string, text: string): Pro
     } catch {
       value = undefined;
     }
-    if (value !== via.accept.equals) {
+    // "100" in YAML and 100 in the answer mean the same code: gateways are not consistent about it.
+    const same = (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && String(value) === String(via.accept.equals);
+    if (!same) {
       throw new SmsGatewayError(
         `${name} answered ${status} with ${via.accept.path.source} = ${JSON.stringify(value) ?? 'nothing'}, not ${JSON.stringify(via.accept.equals)}: ${answer.slice(0, ERROR_BODY_MAX_CHARS).trim()}`,
         true,

@@ -130,6 +130,11 @@ describe('SMS over an HTTP gateway', () => {
     sim.failWith(undefined);
     const accepted = await sendOnce(smsConfig(sim, { accept: { path: compileJsonPath('$.code'), equals: '00' } }));
     expect(accepted.receipt).toEqual({ messages: 2 });
+    // The simulator answers "id": 3 (a number); a configured "3" matches it.
+    const numeric = await sendOnce(
+      smsConfig(sim, { accept: { path: compileJsonPath('$.id'), equals: String(sim.received().length + 1) } }, { to: [PHONES[0]!] }),
+    );
+    expect(numeric.receipt).toEqual({ messages: 1 });
   });
 
   it('an outage: every notification delivered exactly once per phone and in order when the gateway is back; no secret in any log line', async () => {
