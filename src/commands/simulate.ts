@@ -6,6 +6,7 @@ import { OIDC_DISCOVERY_PATH, PUBLIC_FORMALITY_PATH, SYNC_STATUS_PATH } from '..
 import { SCENARIO_NAMES } from '../sim/scenarios.ts';
 import { startChannelReceivers } from '../sim/channel-receivers.ts';
 import { DEFAULT_BASE_PORT, PORT_OFFSETS, startSimulator } from '../sim/simulator.ts';
+import { SMS_GATEWAY_PORT_OFFSET, startSmsGatewaySimulator } from '../sim/sms-gateway.ts';
 
 export interface SimulateOptions {
   readonly host?: string;
@@ -23,6 +24,13 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     timeline: options.timeline,
     certDir: options.certDir,
     log,
+  });
+  const smsGateway = await startSmsGatewaySimulator({
+    host: options.host,
+    port: options.basePort === 0 ? 0 : (options.basePort ?? DEFAULT_BASE_PORT) + SMS_GATEWAY_PORT_OFFSET,
+  }).catch(async (error: unknown) => {
+    await simulator.close();
+    throw error;
   });
   const { urls } = simulator;
   // The channel receivers take the port after the simulator's last one.
@@ -48,6 +56,7 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     row('webhook receiver', `${receivers.webhookUrl}  (what it received: ${receivers.url}/control/received)`),
     row('Zalo Bot API', `${receivers.zaloApiBase}  (apiBase; chat ids: GET ${receivers.zaloApiBase}/bot<token>/getUpdates)`),
     row('channel outage', `curl -X POST ${receivers.url}/control/fail -d '{"status":503}'  (or {"down":true}; /control/recover)`),
+    row('SMS gateway', `${smsGateway.url}/send  (received: GET ${smsGateway.url}/_sim/messages; fail: PUT ${smsGateway.url}/_sim/fail?mode=503)`),
     `Timeline: ${options.timeline ?? 'none (healthy until switched)'}`,
     `Scenarios: ${SCENARIO_NAMES.join(', ')}`,
     'Control endpoint:',
@@ -55,5 +64,5 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     `  e.g. curl -X POST ${urls.control}/scenarios/portal-down`,
   ];
   for (const line of lines) io.stdout(line);
-  return { close: () => Promise.all([simulator.close(), receivers.close()]).then(() => undefined) };
+  return { close: () => Promise.all([simulator.close(), receivers.close(), smsGateway.close()]).then(() => undefined) };
 }

@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import type { AlertingInput } from './alerting-schema.ts';
 import type { ChannelRouteInput } from './channel-schema.ts';
+import { resolveSms, type SmsSettings } from './sms-config.ts';
 
 export type Locale = 'vi' | 'en';
 
@@ -72,7 +73,7 @@ export interface ZaloChannelConfig extends NamedChannelBase {
   readonly timeoutSeconds: number;
 }
 
-export interface SmsChannelConfig extends NamedChannelBase {
+export interface SmsChannelConfig extends NamedChannelBase, SmsSettings {
   readonly kind: 'sms';
 }
 
@@ -196,6 +197,6 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
       apiBase: (zalo.apiBase ?? ALERTING_DEFAULTS.zaloApiBase).replace(/\/+$/, ''),
       timeoutSeconds: zalo.timeout ?? ALERTING_DEFAULTS.zaloTimeoutSeconds,
     })),
-    sms: [],
+    sms: resolveSms(input?.sms),
   };
 }

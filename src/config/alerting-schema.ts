@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { WebhookInput, ZaloInput } from './channel-schema.ts';
 import { CheckName, PositiveDuration } from './schema-primitives.ts';
+import { SmsInput } from './sms-schema.ts';
 
 export const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address such as trucban@angiang.gov.vn');
 /** `Name <address>` or a bare address. */
@@ -93,6 +94,7 @@ export const AlertingInput = z.strictObject({
   links: z.strictObject({ dashboard: Url.optional(), statusPage: Url.optional() }).optional(),
   webhooks: z.array(WebhookInput).optional().describe('Webhook channels: an HTTP request per notification batch'),
   zalo: z.array(ZaloInput).optional().describe('Zalo Bot Platform channels: a short text per chat'),
+  sms: z.array(SmsInput).optional().describe('SMS channels: a carrier HTTP gateway or a gammu-smsd spool directory'),
 });
 
 export type AlertingInput = z.output<typeof AlertingInput>;

@@ -20,6 +20,7 @@ export function findChannelIssues(alerting: AlertingInput | undefined): PathIssu
   const kinds: [string, readonly Named[]][] = [
     ['webhooks', alerting?.webhooks ?? []],
     ['zalo', alerting?.zalo ?? []],
+    ['sms', alerting?.sms ?? []],
   ];
   for (const [key, channels] of kinds) {
     channels.forEach((channel, index) => {

@@ -47,7 +47,7 @@ export function planReload(running: Config, next: Config): ReloadPlan {
 
 /** Everything delivery is built from; any change rebuilds it. */
 function deliveryKey(config: Config): string {
-  const { email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds, webhooks, zalo } = config.alerting;
+  const { email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds, webhooks, zalo, sms } = config.alerting;
   // Named channels: a channel added by a reload must be delivered on, one removed no longer built.
-  return JSON.stringify({ email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds, webhooks, zalo, location: config.location });
+  return JSON.stringify({ email, alertmanager, locale, links, groupWaitSeconds, groupIntervalSeconds, webhooks, zalo, sms, location: config.location });
 }

@@ -837,4 +837,9 @@ export const en: Words = {
               ? `the receiver is overloaded or failing (HTTP ${status}); in operation the message would be retried later`
               : `the receiver refused the content (HTTP ${status}); such a message is not retried`,
   },
+  sms: {
+    severity: { warning: 'WARNING', critical: 'CRITICAL', info: 'INFO' },
+    status: { firing: 'failing', reminder: 'still failing', resolved: 'recovered', notice: 'notice', other: 'notice' },
+    test: (channel) => `dvc-sentinel: test message through channel ${channel}. No reply needed.`,
+  },
 };

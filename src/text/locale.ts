@@ -133,6 +133,18 @@ export interface Words {
   readonly desk: DeskWords;
   // The short texts of chat channels (Zalo) and the test-notify command.
   readonly channels: ChannelWords;
+  // SMS: the values a channel's template is filled with, and its test message.
+  readonly sms: SmsWords;
+}
+
+/** Short words for SMS templates: a carrier's registered template fixes the sentence, these fill it. */
+export interface SmsWords {
+  /** `{severity}`. */
+  readonly severity: Readonly<Record<'warning' | 'critical' | 'info', string>>;
+  /** `{status}`: what happened, by notification type. */
+  readonly status: Readonly<Record<'firing' | 'reminder' | 'resolved' | 'notice' | 'other', string>>;
+  /** The text `test-notify` sends (no template: it tells the channel works). */
+  readonly test: (channel: string) => string;
 }
 
 /** Short chat texts: system, state, time and a link, nothing more (no personal data, no internal details). */

@@ -853,4 +853,9 @@ export const vi: Words = {
               ? `máy nhận đang quá tải hoặc gặp lỗi (HTTP ${status}); khi chạy thật, tin sẽ được gửi lại sau`
               : `máy nhận từ chối nội dung (HTTP ${status}); tin như vậy sẽ không được gửi lại`,
   },
+  sms: {
+    severity: { warning: 'CẢNH BÁO', critical: 'NGHIÊM TRỌNG', info: 'THÔNG TIN' },
+    status: { firing: 'lỗi', reminder: 'vẫn lỗi', resolved: 'đã hết lỗi', notice: 'thông báo', other: 'thông báo' },
+    test: (channel) => `dvc-sentinel: tin nhắn thử qua kênh ${channel}. Không cần trả lời.`,
+  },
 };

@@ -82,11 +82,19 @@ describe('alerting.webhooks and alerting.zalo', () => {
         '    - name: truc-ban',
         '      token: abcd',
         '      chatIds: ["c1"]',
+        '  sms:',
+        '    - name: truc-ban',
+        '      via: gammu',
+        '      outbox: /var/spool/gammu/outbox',
+        '      to: ["0912345678"]',
+        '      template: "DVC {severity}: {check}"',
         '',
       ].join('\n'),
     );
     const issues = issuesOf(file);
-    expect(issues).toHaveLength(2);
+    expect(issues).toHaveLength(3);
+    // SMS channels share the one list of names too.
+    expect(issues[2]).toMatchObject({ path: 'alerting.sms[0].name' });
     expect(issues[0]).toMatchObject({ line: 10, column: 13, path: 'alerting.webhooks[1].name' });
     expect(issues[0]!.message).toContain('"email" is a built-in channel');
     expect(issues[1]).toMatchObject({ line: 13, column: 13, path: 'alerting.zalo[0].name' });
