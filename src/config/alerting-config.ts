@@ -1,6 +1,8 @@
 // The resolved `alerting:` block: defaults applied, units parsed, files read.
 import { dirname, join } from 'node:path';
 import type { AlertingInput } from './alerting-schema.ts';
+import { resolveEscalation, resolveRoster, type EscalationStep, type Roster } from './roster-config.ts';
+import type { RosterInput } from './roster-schema.ts';
 
 export type Locale = 'vi' | 'en';
 
@@ -92,6 +94,10 @@ export interface AlertingConfig {
   readonly webhooks: readonly WebhookChannelConfig[];
   readonly zalo: readonly ZaloChannelConfig[];
   readonly sms: readonly SmsChannelConfig[];
+  /** alerting.escalation, by `after` (always set by resolveAlerting; absent reads as none). */
+  readonly escalation?: readonly EscalationStep[];
+  /** The top-level `roster:`, kept here because escalation and every alert name its people (absent reads as empty). */
+  readonly roster?: Roster;
 }
 
 export const ALERTING_DEFAULTS = {
@@ -109,7 +115,12 @@ export const ALERTING_DEFAULTS = {
   retryCapSeconds: 300,
 } as const;
 
-export function resolveAlerting(input: AlertingInput | undefined, storagePath: string, readCa: (path: string) => string): AlertingConfig {
+export function resolveAlerting(
+  input: AlertingInput | undefined,
+  storagePath: string,
+  readCa: (path: string) => string,
+  roster?: RosterInput,
+): AlertingConfig {
   const email = input?.email;
   const smtp = email?.smtp;
   return {
@@ -157,5 +168,7 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
     webhooks: [],
     zalo: [],
     sms: [],
+    escalation: resolveEscalation(input?.escalation),
+    roster: resolveRoster(roster),
   };
 }

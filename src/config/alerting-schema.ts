@@ -1,6 +1,7 @@
 // The `alerting:` block of the config file (zod), and per-check alerting keys. Kept apart from
 // schema.ts because it is a world of its own: routes, windows, SMTP, Alertmanager.
 import { z } from 'zod';
+import { EscalationInput } from './roster-schema.ts';
 import { CheckName, PositiveDuration } from './schema-primitives.ts';
 
 export const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address such as trucban@angiang.gov.vn');
@@ -90,6 +91,7 @@ export const AlertingInput = z.strictObject({
     })
     .optional(),
   links: z.strictObject({ dashboard: Url.optional(), statusPage: Url.optional() }).optional(),
+  escalation: EscalationInput.optional(),
 });
 
 export type AlertingInput = z.output<typeof AlertingInput>;
