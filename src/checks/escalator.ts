@@ -65,7 +65,11 @@ export function createEscalator(options: EscalatorOptions): Escalator {
           const base = { type: 'reminder', incident, riders: [], createdAt: now, escalation: { afterSeconds: step.afterSeconds } } as const;
           const rows: { channel: string; notification: Notification; route: string }[] = [];
           if (targets.emails.length > 0) {
-            rows.push({ channel: 'email', notification: { ...base, to: targets.emails }, route: `escalation:${incident.id}:${step.afterSeconds}:${routeKey(targets.emails)}` });
+            rows.push({
+              channel: 'email',
+              notification: { ...base, to: targets.emails },
+              route: `escalation:${incident.id}:${step.afterSeconds}:${routeKey(targets.emails)}`,
+            });
           }
           for (const each of targets.channels) {
             rows.push({ channel: each.channel, notification: { ...base, to: [], targets: each }, route: `escalation:${incident.id}:${step.afterSeconds}` });
@@ -78,7 +82,13 @@ export function createEscalator(options: EscalatorOptions): Escalator {
           input.fired.add(step.afterSeconds);
           if (!recorded) continue;
           queued.push(...rows.map((row) => row.notification));
-          const fields = { incident: incident.id, check: incident.check, afterSeconds: step.afterSeconds, emails: targets.emails.length, channels: targets.channels.map((each) => each.channel) };
+          const fields = {
+            incident: incident.id,
+            check: incident.check,
+            afterSeconds: step.afterSeconds,
+            emails: targets.emails.length,
+            channels: targets.channels.map((each) => each.channel),
+          };
           if (rows.length === 0) log.warn(fields, 'escalation step due but it names nobody reachable now (no one on duty?)');
           else log.info(fields, 'incident escalated');
         }

@@ -115,12 +115,7 @@ export const ALERTING_DEFAULTS = {
   retryCapSeconds: 300,
 } as const;
 
-export function resolveAlerting(
-  input: AlertingInput | undefined,
-  storagePath: string,
-  readCa: (path: string) => string,
-  roster?: RosterInput,
-): AlertingConfig {
+export function resolveAlerting(input: AlertingInput | undefined, storagePath: string, readCa: (path: string) => string, roster?: RosterInput): AlertingConfig {
   const email = input?.email;
   const smtp = email?.smtp;
   return {

@@ -107,7 +107,8 @@ export function findRosterIssues(
   const issues: PathIssue[] = [];
   const organisations = new Set(roster.organisations.map((organisation) => organisation.name));
   const shifts = input.roster?.shifts;
-  if (shifts !== undefined && shifts.length === 0) issues.push({ path: ['roster', 'shifts'], at: 'value', message: 'the roster has no shift; list at least one, or leave shifts out' });
+  if (shifts !== undefined && shifts.length === 0)
+    issues.push({ path: ['roster', 'shifts'], at: 'value', message: 'the roster has no shift; list at least one, or leave shifts out' });
   const owner = new Int32Array(WEEK_MINUTES).fill(-1);
   roster.shifts.forEach((shift, index) => {
     if (shift.fromMinute === shift.toMinute) {
@@ -118,17 +119,34 @@ export function findRosterIssues(
     if (clash !== undefined) {
       const other = roster.shifts[owner[clash]!]!;
       const when = `${WEEKDAYS[Math.floor(clash / 1440)]} ${String(Math.floor((clash % 1440) / 60)).padStart(2, '0')}:${String(clash % 60).padStart(2, '0')}`;
-      issues.push({ path: ['roster', 'shifts', index, 'from'], at: 'value', message: `the shift overlaps shift "${other.name}" (both cover ${when}, Asia/Ho_Chi_Minh)` });
+      issues.push({
+        path: ['roster', 'shifts', index, 'from'],
+        at: 'value',
+        message: `the shift overlaps shift "${other.name}" (both cover ${when}, Asia/Ho_Chi_Minh)`,
+      });
       return;
     }
     for (const minute of shiftMinutes(shift)) owner[minute] = index;
     shift.people.forEach((person, position) => {
       if (person.organisation !== undefined && !organisations.has(person.organisation))
-        issues.push({ path: ['roster', 'shifts', index, 'people', position, 'organisation'], at: 'value', message: unknownOrganisation(person.organisation, organisations) });
+        issues.push({
+          path: ['roster', 'shifts', index, 'people', position, 'organisation'],
+          at: 'value',
+          message: unknownOrganisation(person.organisation, organisations),
+        });
     });
   });
   const channelNames = new Set(channels.map((channel) => channel.name));
+  const afters = new Set<number>();
   (input.alerting?.escalation ?? []).forEach((step, index) => {
+    // A step is known by its `after` (which steps fired is stored by it), so two cannot share one.
+    if (afters.has(step.after))
+      issues.push({
+        path: ['alerting', 'escalation', index, 'after'],
+        at: 'value',
+        message: `another step has after ${formatAfter(step.after)} already; merge their notify lists`,
+      });
+    afters.add(step.after);
     step.notify.forEach((target, position) => {
       const path = ['alerting', 'escalation', index, 'notify', position];
       if (isAddressTarget(target) || channelNames.has(target) || organisations.has(target)) return;
@@ -140,6 +158,10 @@ export function findRosterIssues(
     });
   });
   return issues;
+}
+
+function formatAfter(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
 }
 
 function unknownOrganisation(name: string, known: ReadonlySet<string>): string {

@@ -46,10 +46,7 @@ export const EscalationInput = z
   .array(
     z.strictObject({
       after: PositiveDuration.describe('Since the firing notification was queued'),
-      notify: z
-        .array(z.string().min(1))
-        .min(1)
-        .describe('E-mail addresses, named channels (webhook/zalo/sms), "onDuty", or an organisation of the roster'),
+      notify: z.array(z.string().min(1)).min(1).describe('E-mail addresses, named channels (webhook/zalo/sms), "onDuty", or an organisation of the roster'),
       unless: z.enum(['acknowledged', 'none']).optional().describe('acknowledged (default): an acknowledged incident is not escalated; none: always'),
     }),
   )
