@@ -266,6 +266,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         incidents: book.openIncidents(),
       }),
       locale: () => config.alerting.locale,
+      roster: () => config.alerting.roster,
       recent: () => live.latest(),
       buildReportFor: reportBuilder(reportedConfig, store.history, clock),
       // The reports sent lately, newest first, for the page's "Báo cáo" list and /api/reports.

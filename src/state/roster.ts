@@ -2,6 +2,7 @@
 // days it starts) cover it, whatever the machine's own time zone. A night shift that starts on
 // Friday at 22:00 covers Saturday until its end. Pure.
 import type { Organisation, Roster, RosterContact, RosterPerson, Shift } from '../config/roster-config.ts';
+import type { RosterWords } from '../text/locale.ts';
 import { toWallClock } from '../time-zone.ts';
 
 const DAY_MINUTES = 24 * 60;
@@ -39,4 +40,26 @@ export function organisationContacts(roster: Roster | undefined, organisation: s
 /** The organisations that have focal points to call, in config order. */
 export function focalOrganisations(roster: Roster | undefined): readonly Organisation[] {
   return (roster?.organisations ?? []).filter((organisation) => organisation.focalPoints.length > 0);
+}
+
+/** What a reader is shown: the shift on duty and the focal points to call, one line each, plain text. */
+export interface DutyLines {
+  readonly onDuty: string;
+  /** "Công an tỉnh PC06: Trực ban PC06 (+84296111222)", per organisation with focal points. */
+  readonly focalPoints: readonly string[];
+}
+
+/** Undefined without a roster (nothing configured, nothing to show). */
+export function describeDuty(roster: Roster | undefined, at: Date, words: RosterWords): DutyLines | undefined {
+  if (roster === undefined || (roster.shifts.length === 0 && roster.organisations.length === 0)) return undefined;
+  const shift = shiftAt(roster, at);
+  const person = (contact: RosterPerson): string =>
+    [contact.name, contact.organisation === undefined ? '' : ` (${contact.organisation})`, contact.phone === undefined ? '' : ` · ${contact.phone}`].join('');
+  return {
+    onDuty: shift === undefined ? words.nobodyOnDuty : words.shift(shift.name, shift.people.map(person).join(', ')),
+    focalPoints: focalOrganisations(roster).map(
+      (organisation) =>
+        `${organisation.name}: ${organisation.focalPoints.map((contact) => `${contact.name}${contact.phone === undefined ? '' : ` · ${contact.phone}`}`).join(', ')}`,
+    ),
+  };
 }

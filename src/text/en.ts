@@ -810,4 +810,12 @@ export const en: Words = {
       resolvedAfter: (after) => `ended after ${after}`,
     },
   },
+  roster: {
+    onDuty: 'On duty',
+    shift: (shift, people) => `${shift}: ${people}`,
+    nobodyOnDuty: 'No shift of the roster is on duty now',
+    focalPoints: 'Focal points',
+    escalation: 'Escalation',
+    escalated: (after) => `Not acknowledged ${after} after it was reported`,
+  },
 };

@@ -131,6 +131,21 @@ export interface Words {
   readonly login: LoginWords;
   // The duty desk: its mails in the incident's thread.
   readonly desk: DeskWords;
+  // The duty roster and escalation: who is on duty, whom to call, why a mail escalates.
+  readonly roster: RosterWords;
+}
+
+export interface RosterWords {
+  /** Label of the row (mail) and of the line (status page) naming the shift on duty. */
+  readonly onDuty: string;
+  /** "Ca đêm: Trần Văn Cường (Sở KH&CN), …" */
+  readonly shift: (shift: string, people: string) => string;
+  readonly nobodyOnDuty: string;
+  /** Label of the focal points to call. */
+  readonly focalPoints: string;
+  /** Label of an escalation's row, and its value: no one acknowledged it within `after`. */
+  readonly escalation: string;
+  readonly escalated: (after: string) => string;
 }
 
 /** The duty desk's words. Times and names arrive formatted; what a person typed is escaped by the caller. */

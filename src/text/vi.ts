@@ -826,4 +826,12 @@ export const vi: Words = {
       resolvedAfter: (after) => `kết thúc sau ${after}`,
     },
   },
+  roster: {
+    onDuty: 'Đang trực',
+    shift: (shift, people) => `${shift}: ${people}`,
+    nobodyOnDuty: 'Không có ca trực nào theo lịch lúc này',
+    focalPoints: 'Đầu mối liên hệ',
+    escalation: 'Báo cấp trên',
+    escalated: (after) => `Sau ${after} sự cố chưa được tiếp nhận xử lý`,
+  },
 };
