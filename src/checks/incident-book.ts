@@ -185,7 +185,13 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       }));
       const notifications: Notification[] = closed
         .filter((incident) => incident.announced)
-        .map((incident) => ({ type: 'resolved', incident, riders: [], to: ordinaryRecipients(alerting, incident.check, incident.system), createdAt: now }));
+        .map((incident) => ({
+          type: 'resolved',
+          incident,
+          riders: [],
+          to: ordinaryRecipients(alerting, incident.check, incident.system, now),
+          createdAt: now,
+        }));
       store.transaction(() => {
         for (const incident of closed) store.incidents.upsert(incident);
         for (const name of orphans.map((incident) => incident.check)) store.checkStates.remove(name);

@@ -61,11 +61,12 @@ export const EmailInput = z.strictObject({
     .array(
       z.strictObject({
         match: z.strictObject({ system: z.string().min(1).optional(), check: CheckPattern.optional() }),
-        to: z.array(Email).min(1),
+        // Addresses, `onDuty` or organisations of the roster (checked against it in roster-config.ts).
+        to: z.array(z.string().min(1)).min(1),
       }),
     )
     .optional()
-    .describe('Extra recipients for matching checks; they get the mail besides `to`'),
+    .describe('Extra recipients for matching checks (addresses, onDuty, organisations of the roster); they get the mail besides `to`'),
   retry: z
     .strictObject({
       first: PositiveDuration.optional().describe('Wait after the first failed delivery (default 5s); doubles after each failure'),

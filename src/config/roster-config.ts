@@ -100,7 +100,10 @@ function shiftMinutes(shift: Shift): number[] {
 }
 
 export function findRosterIssues(
-  input: { readonly roster?: RosterInput; readonly alerting?: { readonly escalation?: EscalationInput } },
+  input: {
+    readonly roster?: RosterInput;
+    readonly alerting?: { readonly escalation?: EscalationInput; readonly email?: { readonly routes?: readonly { readonly to: readonly string[] }[] } };
+  },
   roster: Roster,
   channels: readonly { readonly name: string }[],
 ): PathIssue[] {
@@ -137,6 +140,17 @@ export function findRosterIssues(
     });
   });
   const channelNames = new Set(channels.map((channel) => channel.name));
+  (input.alerting?.email?.routes ?? []).forEach((route, index) => {
+    route.to.forEach((target, position) => {
+      if (isAddressTarget(target) || organisations.has(target)) return;
+      const path = ['alerting', 'email', 'routes', index, 'to', position];
+      if (target === ON_DUTY) {
+        if (roster.shifts.length === 0) issues.push({ path, at: 'value', message: 'onDuty needs a roster with shifts' });
+        return;
+      }
+      issues.push({ path, at: 'value', message: `"${target}" is no e-mail address, onDuty or organisation of the roster` });
+    });
+  });
   const afters = new Set<number>();
   (input.alerting?.escalation ?? []).forEach((step, index) => {
     // A step is known by its `after` (which steps fired is stored by it), so two cannot share one.

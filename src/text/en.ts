@@ -817,5 +817,6 @@ export const en: Words = {
     focalPoints: 'Focal points',
     escalation: 'Escalation',
     escalated: (after) => `Not acknowledged ${after} after it was reported`,
+    told: 'Also told at once',
   },
 };

@@ -146,6 +146,8 @@ export interface RosterWords {
   /** Label of an escalation's row, and its value: no one acknowledged it within `after`. */
   readonly escalation: string;
   readonly escalated: (after: string) => string;
+  /** Label of the organisations a route told of the same incident at once. */
+  readonly told: string;
 }
 
 /** The duty desk's words. Times and names arrive formatted; what a person typed is escaped by the caller. */

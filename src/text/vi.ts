@@ -833,5 +833,6 @@ export const vi: Words = {
     focalPoints: 'Đầu mối liên hệ',
     escalation: 'Báo cấp trên',
     escalated: (after) => `Sau ${after} sự cố chưa được tiếp nhận xử lý`,
+    told: 'Đã báo đồng thời cho',
   },
 };

@@ -115,4 +115,20 @@ ${CHECKS}`);
       [8, 'roster.shifts', expect.stringContaining('the roster has no shift')],
     ]);
   });
+
+  it('reports a route naming an unknown organisation at its line', () => {
+    const issues = issuesOf(`alerting:
+  email:
+    routes:
+      - match: { system: national-portal }
+        to: [onDuty, Công an tỉnh PC06, MobiFone]
+roster:
+  organisations: [{ name: Công an tỉnh PC06 }]
+  shifts:
+    - { name: cả ngày, from: "00:00", to: "12:00", people: [{ name: An }] }
+${CHECKS}`);
+    expect(issues.map((issue) => [issue.line, issue.path, issue.message])).toEqual([
+      [5, 'alerting.email.routes[0].to[2]', expect.stringContaining('"MobiFone" is no e-mail address, onDuty or organisation of the roster')],
+    ]);
+  });
 });

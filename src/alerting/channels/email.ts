@@ -228,7 +228,7 @@ export interface FrozenMail {
 
 export interface EmailChannelOptions {
   readonly sender: MailSender;
-  readonly alerting: Pick<AlertingConfig, 'locale' | 'links' | 'roster'> & { readonly email: Pick<AlertingConfig['email'], 'from'> };
+  readonly alerting: Pick<AlertingConfig, 'locale' | 'links' | 'roster'> & { readonly email: Pick<AlertingConfig['email'], 'from' | 'routes'> };
   /** The prober's location label, shown in mail footers. */
   readonly location?: string;
   readonly systemNames?: Readonly<Record<string, string>>;
@@ -245,6 +245,7 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
     now,
     systemNames: options.systemNames,
     roster: alerting.roster,
+    routes: alerting.email.routes,
   });
   return {
     name: 'email',

@@ -1,6 +1,7 @@
 // A batch of notifications → what the mail says, as plain-text pieces in reading order. The text
 // and HTML parts are both laid out from this, so they never disagree; only the HTML layout escapes.
-import type { Locale } from '../../config/alerting-config.ts';
+import type { AlertingConfig, Locale } from '../../config/alerting-config.ts';
+import { organisationsTold } from '../../state/recipients.ts';
 import type { Roster } from '../../config/roster-config.ts';
 import { describeDuty } from '../../state/roster.ts';
 import { PHASES } from '../../probes/probe.ts';
@@ -76,6 +77,7 @@ export interface DocumentContext extends NoticeContext {
   readonly links: { readonly dashboard?: string; readonly statusPage?: string };
   readonly now: Date;
   readonly roster?: Roster;
+  readonly routes?: AlertingConfig['email']['routes'];
 }
 
 export function buildMailDocument(batch: readonly Notification[], context: DocumentContext): MailDocument {
@@ -133,7 +135,10 @@ function dutyRows(notification: Notification, context: DocumentContext, strings:
   const words = strings.roster;
   const duty = describeDuty(context.roster, context.now, words);
   const escalation = notification.escalation;
+  const incident = notification.incident;
+  const told = incident === undefined ? [] : organisationsTold(context.routes ?? [], context.roster, incident.check, incident.system);
   return [
+    ...(told.length === 0 ? [] : [{ label: words.told, value: toSingleLine(told.join(', ')) }]),
     ...(escalation === undefined
       ? []
       : [{ label: words.escalation, value: words.escalated(formatDuration(escalation.afterSeconds, context.locale)), tone: 'critical' as const }]),

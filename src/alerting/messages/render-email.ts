@@ -1,6 +1,6 @@
 // A batch of notifications (one route, one mail) → subject, plain text and HTML. Pure: no I/O,
 // no clock of its own, no machine time zone; the caller groups, addresses and sends.
-import type { Locale } from '../../config/alerting-config.ts';
+import type { AlertingConfig, Locale } from '../../config/alerting-config.ts';
 import type { Roster } from '../../config/roster-config.ts';
 import type { Notification } from '../../state/notification.ts';
 import { buildMailDocument } from './build-mail-document.ts';
@@ -19,6 +19,8 @@ export interface MailContext {
   readonly systemNames?: Readonly<Record<string, string>>;
   /** The duty roster: every incident mail says who is on duty and whom to call. */
   readonly roster?: Roster;
+  /** alerting.email.routes: a mail names the organisations its incident's routes tell. */
+  readonly routes?: AlertingConfig['email']['routes'];
 }
 
 export interface RenderedMail {
