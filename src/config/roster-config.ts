@@ -4,8 +4,6 @@
 import type { PathIssue } from './translate-zod-issues.ts';
 import { WEEKDAYS, type EscalationInput, type RosterInput } from './roster-schema.ts';
 
-export type Weekday = (typeof WEEKDAYS)[number];
-
 /** How a person or a focal point is reached, per channel. */
 export interface RosterContact {
   readonly name: string;

@@ -2,7 +2,6 @@
 // days it starts) cover it, whatever the machine's own time zone. A night shift that starts on
 // Friday at 22:00 covers Saturday until its end. Pure.
 import type { Organisation, Roster, RosterContact, RosterPerson, Shift } from '../config/roster-config.ts';
-import type { RosterWords } from '../text/locale.ts';
 import { toWallClock } from '../time-zone.ts';
 
 const DAY_MINUTES = 24 * 60;
@@ -49,8 +48,14 @@ export interface DutyLines {
   readonly focalPoints: readonly string[];
 }
 
+/** The words it needs (text/ RosterWords has them; named here so state does not import text). */
+interface DutyWords {
+  readonly nobodyOnDuty: string;
+  readonly shift: (shift: string, people: string) => string;
+}
+
 /** Undefined without a roster (nothing configured, nothing to show). */
-export function describeDuty(roster: Roster | undefined, at: Date, words: RosterWords): DutyLines | undefined {
+export function describeDuty(roster: Roster | undefined, at: Date, words: DutyWords): DutyLines | undefined {
   if (roster === undefined || (roster.shifts.length === 0 && roster.organisations.length === 0)) return undefined;
   const shift = shiftAt(roster, at);
   const person = (contact: RosterPerson): string =>
