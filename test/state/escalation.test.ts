@@ -44,7 +44,7 @@ const ALERTING = makeAlerting({
   roster: resolveRoster({ organisations: [{ name: 'Công an tỉnh PC06', focalPoints: [{ name: 'Trực ban PC06', email: PC06 }] }] }),
 });
 
-function setup() {
+function setup(alerting = ALERTING) {
   const dir = createTempDatabaseDir();
   dirs.push(dir);
   let nowMs = T0;
@@ -54,7 +54,7 @@ function setup() {
     const store = openStore(dir.path(), { log, clock });
     stores.push(store);
     const desk = storeDeskLookup(store);
-    const book = createIncidentBook({ store, alerting: ALERTING, checks: [CHECK], log, desk, escalator: createEscalator({ store, log, desk }) });
+    const book = createIncidentBook({ store, alerting, checks: [CHECK], log, desk, escalator: createEscalator({ store, log, desk }) });
     return { store, book };
   };
   let running = start();
@@ -166,5 +166,20 @@ describe('escalation', () => {
       .outbox.pending('email')
       .filter((row) => row.notification.to.includes(TRUCBAN));
     expect(ordinary.map((row) => row.notification.type)).toEqual(['firing']);
+  });
+
+  it('fires a step with unless: none even after an acknowledgement, and only that one', () => {
+    const story = setup({
+      ...ALERTING,
+      escalation: resolveEscalation([
+        { after: 600, notify: [GIAMDOC] },
+        { after: 1800, notify: ['Công an tỉnh PC06'], unless: 'none' },
+      ]),
+    });
+    story.probe('critical');
+    story.runUntil(60);
+    story.store().desk.acknowledge(story.incidentId(), { by: 'trucban', at: story.clock() });
+    story.runUntil(1801);
+    expect(story.escalations()).toEqual([{ after: 1800, to: [PC06], at: 1800 }]);
   });
 });
