@@ -19,6 +19,7 @@ import { loadConfig } from './config/load-config.ts';
 import { planReload } from './config/reload-plan.ts';
 import type { Desk } from './desk/desk.ts';
 import { storeDeskLookup } from './desk/desk-lookup.ts';
+import { createEscalator } from './checks/escalator.ts';
 import { createStoreDesk } from './desk/store-desk.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
@@ -163,6 +164,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     checks: config.checks,
     log,
     desk: storeDeskLookup(store),
+    escalator: createEscalator({ store, log, desk: storeDeskLookup(store) }),
     onQueued: () => delivery?.outbox.wake(),
     onIncidentsChanged: () => {
       metrics.setIncidents(book.openIncidents());
@@ -265,6 +267,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         incidents: book.openIncidents(),
       }),
       locale: () => config.alerting.locale,
+      roster: () => config.alerting.roster,
       recent: () => live.latest(),
       buildReportFor: reportBuilder(reportedConfig, store.history, clock),
       // The reports sent lately, newest first, for the page's "Báo cáo" list and /api/reports.

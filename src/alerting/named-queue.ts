@@ -2,6 +2,7 @@
 // outbox row per channel, carrying that channel's targets in `to`. Called inside the transaction
 // that queues the mail, so a state change and everything it tells commit together.
 import type { AlertingConfig } from '../config/alerting-config.ts';
+import { escalationOnlyCandidates } from '../config/roster-config.ts';
 import { channelDeliveries } from '../state/channel-routes.ts';
 import type { Notification } from '../state/notification.ts';
 import type { Store } from '../store/store.ts';
@@ -18,6 +19,5 @@ export function enqueueOnNamedChannels(outbox: Pick<Store['outbox'], 'enqueue'>,
  * escalations. None while the config has no escalation steps.
  */
 function escalationNamedChannels(alerting: AlertingConfig): ReadonlySet<string> {
-  void alerting;
-  return new Set();
+  return escalationOnlyCandidates(alerting);
 }

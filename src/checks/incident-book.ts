@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import { initialAlertingState, parseAlertingState, serializeAlertingState, type AlertingState } from '../state/alerting-state.ts';
 import type { CheckState, StatusChange } from '../state/check-state.ts';
 import type { DeskLookup } from '../state/desk-rules.ts';
+import type { Escalator } from './escalator.ts';
 import type { Incident } from '../state/incident.ts';
 import { decideOnResult, decideOnTick, type AlertingView, type CheckAlerting, type Decision } from '../state/incidents.ts';
 import { ordinaryRecipients, routeKey } from '../state/recipients.ts';
@@ -69,6 +70,8 @@ export interface IncidentBookOptions {
   readonly onIncidentsChanged?: () => void;
   /** Acknowledgements and silences made at the duty desk, which the rules consult. */
   readonly desk?: DeskLookup;
+  /** Fires alerting.escalation's due steps at every tick (checks/escalator.ts). */
+  readonly escalator?: Escalator;
 }
 
 export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
@@ -161,6 +164,8 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       const decision = decideOnTick(view(now));
       const stateChanged = serializeAlertingState(decision.alertingState) !== serializeAlertingState(alertingState);
       if (decision.incidents.length > 0 || decision.notifications.length > 0 || stateChanged) commit(decision);
+      const escalated = options.escalator?.tick(now, [...open.values()], alerting) ?? [];
+      if (escalated.length > 0) options.onQueued?.(escalated);
     },
 
     configure(nextAlerting, nextChecks, now) {
@@ -184,7 +189,13 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       }));
       const notifications: Notification[] = closed
         .filter((incident) => incident.announced)
-        .map((incident) => ({ type: 'resolved', incident, riders: [], to: ordinaryRecipients(alerting, incident.check, incident.system), createdAt: now }));
+        .map((incident) => ({
+          type: 'resolved',
+          incident,
+          riders: [],
+          to: ordinaryRecipients(alerting, incident.check, incident.system, now),
+          createdAt: now,
+        }));
       store.transaction(() => {
         for (const incident of closed) store.incidents.upsert(incident);
         for (const name of orphans.map((incident) => incident.check)) store.checkStates.remove(name);

@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import type { AlertingInput } from './alerting-schema.ts';
 import type { ChannelRouteInput } from './channel-schema.ts';
 import { resolveSms, type SmsSettings } from './sms-config.ts';
+import { resolveEscalation, resolveRoster, type EscalationStep, type Roster } from './roster-config.ts';
+import type { RosterInput } from './roster-schema.ts';
 
 export type Locale = 'vi' | 'en';
 
@@ -107,6 +109,10 @@ export interface AlertingConfig {
   readonly webhooks: readonly WebhookChannelConfig[];
   readonly zalo: readonly ZaloChannelConfig[];
   readonly sms: readonly SmsChannelConfig[];
+  /** alerting.escalation, by `after` (always set by resolveAlerting; absent reads as none). */
+  readonly escalation?: readonly EscalationStep[];
+  /** The top-level `roster:`, kept here because escalation and every alert name its people (absent reads as empty). */
+  readonly roster?: Roster;
 }
 
 export const ALERTING_DEFAULTS = {
@@ -132,7 +138,7 @@ function resolveRoutes(routes: readonly ChannelRouteInput[] | undefined): Channe
   return (routes ?? []).map((route) => ({ match: { ...route.match }, ...(route.to === undefined ? {} : { to: route.to }) }));
 }
 
-export function resolveAlerting(input: AlertingInput | undefined, storagePath: string, readCa: (path: string) => string): AlertingConfig {
+export function resolveAlerting(input: AlertingInput | undefined, storagePath: string, readCa: (path: string) => string, roster?: RosterInput): AlertingConfig {
   const email = input?.email;
   const smtp = email?.smtp;
   return {
@@ -198,5 +204,7 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
       timeoutSeconds: zalo.timeout ?? ALERTING_DEFAULTS.zaloTimeoutSeconds,
     })),
     sms: resolveSms(input?.sms),
+    escalation: resolveEscalation(input?.escalation),
+    roster: resolveRoster(roster),
   };
 }

@@ -2,6 +2,7 @@
 // schema.ts because it is a world of its own: routes, windows, SMTP, Alertmanager.
 import { z } from 'zod';
 import { WebhookInput, ZaloInput } from './channel-schema.ts';
+import { EscalationInput } from './roster-schema.ts';
 import { CheckName, PositiveDuration } from './schema-primitives.ts';
 import { SmsInput } from './sms-schema.ts';
 
@@ -62,11 +63,12 @@ export const EmailInput = z.strictObject({
     .array(
       z.strictObject({
         match: z.strictObject({ system: z.string().min(1).optional(), check: CheckPattern.optional() }),
-        to: z.array(Email).min(1),
+        // Addresses, `onDuty` or organisations of the roster (checked against it in roster-config.ts).
+        to: z.array(z.string().min(1)).min(1),
       }),
     )
     .optional()
-    .describe('Extra recipients for matching checks; they get the mail besides `to`'),
+    .describe('Extra recipients for matching checks (addresses, onDuty, organisations of the roster); they get the mail besides `to`'),
   retry: z
     .strictObject({
       first: PositiveDuration.optional().describe('Wait after the first failed delivery (default 5s); doubles after each failure'),
@@ -95,6 +97,7 @@ export const AlertingInput = z.strictObject({
   webhooks: z.array(WebhookInput).optional().describe('Webhook channels: an HTTP request per notification batch'),
   zalo: z.array(ZaloInput).optional().describe('Zalo Bot Platform channels: a short text per chat'),
   sms: z.array(SmsInput).optional().describe('SMS channels: a carrier HTTP gateway or a gammu-smsd spool directory'),
+  escalation: EscalationInput.optional(),
 });
 
 export type AlertingInput = z.output<typeof AlertingInput>;

@@ -342,7 +342,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
       aggregates: input.storage?.retention?.aggregates ?? DEFAULTS.retentionSeconds.aggregates,
     },
     maxConcurrency: defaults.maxConcurrency ?? DEFAULTS.maxConcurrency,
-    alerting: resolveAlerting(input.alerting, input.storage?.path ?? DEFAULTS.storagePath, readCa),
+    alerting: resolveAlerting(input.alerting, input.storage?.path ?? DEFAULTS.storagePath, readCa, input.roster),
     reports: resolveReports(input.reports),
     objectives: resolveObjectives(input.objectives),
     checks: input.checks.map(resolveCheck),

@@ -9,6 +9,8 @@ import { expandEnv } from './expand-env.ts';
 import { findConfigWarnings } from './find-config-warnings.ts';
 import { findAccessIssues } from './find-access-issues.ts';
 import { findAlertingIssues } from './find-alerting-issues.ts';
+import { EMPTY_ROSTER, findRosterIssues } from './roster-config.ts';
+import { namedChannels } from './alerting-config.ts';
 import { findCrossFieldIssues } from './find-cross-field-issues.ts';
 import { findObjectiveIssues } from './find-objective-issues.ts';
 import { findReportIssues } from './find-report-issues.ts';
@@ -52,6 +54,7 @@ export function loadValidConfigQuickly(file: string, source: string, env: NodeJS
   const alerting = findAlertingIssues(parsed.data, config);
   if (findReportIssues(parsed.data).length > 0 || findObjectiveIssues(parsed.data).length > 0 || findAccessIssues(parsed.data, file).length > 0)
     return undefined;
+  if (findRosterIssues(parsed.data, config.alerting.roster ?? EMPTY_ROSTER, namedChannels(config.alerting)).length > 0) return undefined;
   if (alerting.issues.length > 0 || alerting.warnings.length > 0 || findConfigWarnings(config, has).length > 0) return undefined;
   return { config, secrets: expansion.secrets, warnings: [] };
 }
@@ -97,7 +100,12 @@ export function loadConfigWithPositions(file: string, source: string, env: NodeJ
   const { config, issues } = checkSemantics(file, parsed.data, indexes, has, lineOf);
   // Only on a fully valid file: a check that failed validation would read as "no check named …".
   const alerting = findAlertingIssues(parsed.data, config);
-  const reports = [...findReportIssues(parsed.data), ...findObjectiveIssues(parsed.data), ...findAccessIssues(parsed.data, file)];
+  const reports = [
+    ...findReportIssues(parsed.data),
+    ...findObjectiveIssues(parsed.data),
+    ...findAccessIssues(parsed.data, file),
+    ...findRosterIssues(parsed.data, config.alerting.roster ?? EMPTY_ROSTER, namedChannels(config.alerting)),
+  ];
   if (envIssues.length > 0 || issues.length > 0 || alerting.issues.length > 0 || reports.length > 0) {
     throw fail([...envIssues, ...issues, ...alerting.issues, ...reports]);
   }

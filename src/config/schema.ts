@@ -6,6 +6,7 @@ import { z } from 'zod';
 export { Bytes, Duration, PositiveDuration } from './schema-primitives.ts';
 import { Bytes, CheckName, Duration, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
 import { AlertingInput, checkAlertingKeys } from './alerting-schema.ts';
+import { RosterInput } from './roster-schema.ts';
 import { ObjectivesInput } from './objective-schema.ts';
 import { ReportsInput } from './report-schema.ts';
 import { AccessInput, ServerTlsInput } from './access-schema.ts';
@@ -294,6 +295,7 @@ export const ConfigInput = z.strictObject({
   reports: ReportsInput.optional(),
   objectives: ObjectivesInput.optional(),
   access: AccessInput.optional(),
+  roster: RosterInput.optional().describe('Who is on duty when (Asia/Ho_Chi_Minh), and the organisations to call'),
   checks: z.array(CheckInput).min(1, 'needs at least one check'),
 });
 

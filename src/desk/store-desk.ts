@@ -73,7 +73,7 @@ export function createStoreDesk(options: StoreDeskOptions): Desk {
   const queueMail = (desk: DeskIncident, kind: DeskMail['kind'], user: string, at: Date, fields?: NoteFields): boolean => {
     const alerting = options.alerting();
     const { incident } = desk;
-    const to = ordinaryRecipients(alerting, incident.check, incident.system);
+    const to = ordinaryRecipients(alerting, incident.check, incident.system, at);
     if (to.length === 0) return false;
     const mail = renderDeskMail(
       { kind, incident, ...(desk.report === undefined ? {} : { report: desk.report }), user, at, ...(fields === undefined ? {} : { fields }) },

@@ -1,15 +1,18 @@
 // The HTTP endpoints of the daemon: /metrics, /healthz, /api/status, the status page at / and the report routes
 // (report-routes.ts), and with a desk its operations API (desk-routes.ts). Each handler turns one
 // dependency into a response; sockets, 404/405/HEAD and failures are the server's job.
-import type { Clock } from '../clock.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Locale } from '../config/alerting-config.ts';
+import type { Roster } from '../config/roster-config.ts';
 import type { Desk } from '../desk/desk.ts';
 import { deskPageView, type DeskPageView } from './desk-page.ts';
 import { createDeskRoutes } from './desk-routes.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { createReportRoutes, type ReportRouteDependencies } from './report-routes.ts';
 import { HTML_CONTENT_TYPE, jsonResponse, NO_STORE, type RouteMethods, type RouteRequest, type Routes } from './routes-common.ts';
+import { describeDuty, type DutyLines } from '../state/roster.ts';
 import type { StatusFigures } from '../state/status-snapshot.ts';
+import { wordsFor } from '../text/locale.ts';
 import { isStatusPageSnapshot, renderStatusPage } from './status-page.ts';
 
 export { HTML_CONTENT_TYPE, type Routes } from './routes-common.ts';
@@ -35,6 +38,8 @@ export interface RouteDependencies extends ReportRouteDependencies {
   readonly clock?: Clock;
   /** The configured checks and systems: a window or a silence naming none of them is refused. */
   readonly known?: () => { readonly checks: readonly string[]; readonly systems: readonly string[] };
+  /** The duty roster, read anew so a reload changes it: the page says who is on duty. */
+  readonly roster?: () => Roster | undefined;
 }
 
 export function createRoutes(deps: RouteDependencies): Routes {
@@ -75,7 +80,7 @@ export function createRoutes(deps: RouteDependencies): Routes {
           return {
             status: 200,
             contentType: HTML_CONTENT_TYPE,
-            body: renderStatusPage({ ...snapshot, figures }, deps.locale?.() ?? 'vi', desk),
+            body: renderStatusPage({ ...snapshot, figures, duty: dutyNow(deps) }, deps.locale?.() ?? 'vi', desk),
             headers: NO_STORE,
           };
         },
@@ -103,4 +108,8 @@ function readReports(deps: RouteDependencies): StatusFigures['reports'] {
   } catch {
     return [];
   }
+}
+
+function dutyNow(deps: RouteDependencies): DutyLines | undefined {
+  return describeDuty(deps.roster?.(), (deps.clock ?? systemClock)(), wordsFor(deps.locale?.() ?? 'vi').roster);
 }

@@ -14,6 +14,7 @@ import { describeProbeMessage } from '../text/probe-message.ts';
 import type { CheckStatus } from '../state/check-state.ts';
 import type { Incident } from '../state/incident.ts';
 import type { ReportSend } from '../state/report-send.ts';
+import type { DutyLines } from '../state/roster.ts';
 import { renderDeskSection, renderIncidentDesk, type DeskPageContext, type DeskPageView } from './desk-page.ts';
 import type { CheckRecentAvailability, CheckSnapshot, ObjectiveSnapshot, StatusFigures, StatusSnapshot } from '../state/status-snapshot.ts';
 
@@ -27,6 +28,8 @@ export type StatusPageSnapshot = Omit<StatusSnapshot, 'checks'> & {
   readonly checks: readonly StatusPageCheck[];
   readonly incidents?: readonly Incident[];
   readonly figures?: StatusFigures;
+  /** Who is on duty as the page is made, and the focal points to call (state/roster.ts). */
+  readonly duty?: DutyLines;
 };
 
 /** The default (Vietnamese) page's title. */
@@ -405,6 +408,7 @@ h2{font-size:17px;margin:24px 0 8px}
 h3{font-size:15px;margin:0 0 6px}
 .meta{margin:0 0 12px;color:#374151}
 .overall{font-size:16px;font-weight:600;margin:0 0 12px}
+.duty{margin:0 0 12px}
 .summary{display:flex;flex-wrap:wrap;gap:8px;list-style:none;margin:0 0 16px;padding:0}
 .summary li{flex:1 1 130px;background:#fff;border:1px solid #d1d5db;border-left-width:8px;border-radius:6px;padding:8px 12px}
 .summary .count{font-size:24px;font-weight:700}
@@ -495,6 +499,13 @@ function renderAccount(page: Page): string {
   return view.anonymous ? `<p class="account"><a href="/login">${text(words.loginLink)}</a></p>` : '';
 }
 
+function renderDuty(duty: DutyLines | undefined, page: Page): string {
+  if (duty === undefined) return '';
+  const words = page.words.roster;
+  const focal = duty.focalPoints.length === 0 ? '' : `<br>${text(words.focalPoints)}: ${duty.focalPoints.map(text).join(' · ')}`;
+  return `<p class="duty" id="duty">${text(words.onDuty)}: <strong>${text(duty.onDuty)}</strong>${focal}</p>`;
+}
+
 export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 'vi', desk?: DeskPageView): string {
   const now = toDate(snapshot.generatedAt);
   const recent = snapshot.figures?.recent;
@@ -539,6 +550,8 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
     `<h1>${text(words.title)}</h1>`,
     `<p class="meta">${meta.join(' · ')}</p>`,
     `<p class="overall">${text(describeOverall(snapshot.summary, page))}</p>`,
+    // People's names and phones are kept from anonymous viewers when access.hideNames says so.
+    desk?.hideNames === true ? '' : renderDuty(snapshot.duty, page),
     renderDeadlineAlert(snapshot.figures?.reports ?? [], page),
     renderSummary(snapshot.summary, page),
     `<h2 id="checks">${text(words.checksHeading)}</h2>`,

@@ -41,14 +41,21 @@ export function channelDeliveries(
   for (const channel of namedChannels(alerting)) {
     const targets = targetsFor(notification, channel, escalationNamed.has(channel.name));
     if (targets === undefined) continue;
-    if (channel.kind === 'webhook') deliveries.push({ channel: channel.name, targets: [], route: channelRouteKey([]) });
-    // One row per target: each chat or phone keeps its own order, and a retry never repeats a text to another.
-    else for (const target of targets) deliveries.push({ channel: channel.name, targets: [target], route: channelRouteKey([target]) });
+    deliveries.push(...deliveriesTo(channel, targets));
   }
   return deliveries;
 }
 
 /** The outbox route of a target set. */
+/**
+ * The outbox rows for a channel and its targets: one for a webhook; one per target otherwise, so
+ * that each chat or phone keeps its own order and a retry never repeats a text to another.
+ */
+export function deliveriesTo(channel: NamedChannelConfig, targets: readonly string[]): ChannelDelivery[] {
+  if (channel.kind === 'webhook') return [{ channel: channel.name, targets: [], route: channelRouteKey([]) }];
+  return normalize(targets).map((target) => ({ channel: channel.name, targets: [target], route: channelRouteKey([target]) }));
+}
+
 function channelRouteKey(targets: readonly string[]): string {
   return `to:${targets.join(',')}`;
 }

@@ -524,12 +524,12 @@ function endWindow(draft: Draft, name: string, window: MaintenanceWindow | undef
 // ---- recipients and notifications ------------------------------------------------------------
 
 function ordinaryRecipientsOf(draft: Draft, incident: Incident): string[] {
-  return ordinaryRecipients(draft.config, incident.check, incident.system);
+  return ordinaryRecipients(draft.config, incident.check, incident.system, draft.now);
 }
 
 /** A window's own `to` replaces the ordinary recipients while it covers the check. */
 function recipientsOf(draft: Draft, incident: Incident): string[] {
-  return checkRecipients(draft.config, activeWindowsOf(draft), incident.check, incident.system);
+  return checkRecipients(draft.config, activeWindowsOf(draft), incident.check, incident.system, draft.now);
 }
 
 function mergeRecipients(draft: Draft, base: readonly string[], riders: readonly Incident[], of: (draft: Draft, incident: Incident) => string[]): string[] {

@@ -32,6 +32,29 @@ export interface Notification {
   readonly report?: ReportMail;
   /** The desk's mail; present exactly when type is 'desk' (with `incident`, whose thread it joins). */
   readonly desk?: DeskMail;
+  /**
+   * Present on a reminder an escalation step sent (state/escalation.ts): it goes only to the
+   * targets its step names, never to the ordinary recipients.
+   */
+  readonly escalation?: EscalationMark;
+  /**
+   * On a named channel's outbox row (webhook, Zalo, SMS): whom THIS notification goes to on that
+   * channel. `to` are chat ids or phone numbers (an escalation's people); `defaults` adds the
+   * channel's own configured targets. Absent: the channel's ordinary routing decides.
+   */
+  readonly targets?: NotificationTargets;
+}
+
+/** Which escalation step sent a notification. */
+export interface EscalationMark {
+  /** The step's `after`, seconds from the firing notification. */
+  readonly afterSeconds: number;
+}
+
+export interface NotificationTargets {
+  readonly channel: string;
+  readonly to: readonly string[];
+  readonly defaults: boolean;
 }
 
 /**
@@ -99,7 +122,8 @@ export type NoticeKind = 'report_late' | 'token_renewal_failed' | 'catalogue_cha
 export function groupWaitStartOf(notification: Notification, queuedAt: Date): Date {
   // A report is alone on its route and is due on time: it waits for nothing to group with.
   // A desk mail tells of one person's act, and they expect it in the thread at once.
-  if (notification.type === 'report' || notification.type === 'desk') return new Date(0);
+  // An escalation tells of a deadline already passed: it waits for nothing either.
+  if (notification.type === 'report' || notification.type === 'desk' || notification.escalation !== undefined) return new Date(0);
   if (notification.type === 'firing' && notification.incident) return notification.incident.openedAt;
   return queuedAt;
 }

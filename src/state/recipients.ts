@@ -1,8 +1,11 @@
 // Who is told: the one address normaliser, the route key the outbox groups and orders by, and the
 // recipients of a check (email.to ∪ matching routes, or a window's own `to`) and of a notice.
+// Routes may name `onDuty` or an organisation of the roster, resolved when the mail is queued.
 // Pure; every place that compares or de-duplicates addresses goes through normalizeAddress.
 import type { AlertingConfig, MaintenanceWindow } from '../config/alerting-config.ts';
+import { ON_DUTY, isAddressTarget, type Roster } from '../config/roster-config.ts';
 import { coversCheck, matchesCheckPattern } from './maintenance.ts';
+import { onDutyAt, organisationContacts } from './roster.ts';
 import type { NoticeKind } from './notification.ts';
 
 /** The one way two addresses are compared: trimmed, lower-cased ("TrucBan@AnGiang.gov.vn " = "trucban@angiang.gov.vn"). */
@@ -20,18 +23,41 @@ export function routeKey(to: readonly string[]): string {
   return normalizeAddresses(to).join(',');
 }
 
-/** email.to ∪ the to of every matching route (system equal, check glob with *). */
-export function ordinaryRecipients(config: AlertingConfig, check: string, system: string): string[] {
-  const routes = config.email.routes.filter(
+/** The email routes whose match (system equal, check glob with *) covers the check. */
+export function matchingRoutes(routes: AlertingConfig['email']['routes'], check: string, system: string): AlertingConfig['email']['routes'] {
+  return routes.filter(
     ({ match }) => (match.system === undefined || match.system === system) && (match.check === undefined || matchesCheckPattern(match.check, check)),
   );
-  return normalizeAddresses([...config.email.to, ...routes.flatMap((route) => route.to)]);
+}
+
+/**
+ * email.to ∪ the to of every matching route. A route's `onDuty` is the mail of the people on duty
+ * at `at`, an organisation's name the mail of its focal points and of its people then on duty.
+ */
+export function ordinaryRecipients(config: AlertingConfig, check: string, system: string, at: Date): string[] {
+  const targets = matchingRoutes(config.email.routes, check, system).flatMap((route) => route.to);
+  return normalizeAddresses([...config.email.to, ...rosterMail(targets, config.roster, at)]);
+}
+
+/** The organisations of the roster the check's routes tell (§7c: several units at once), in route order. */
+export function organisationsTold(routes: AlertingConfig['email']['routes'], roster: Roster | undefined, check: string, system: string): string[] {
+  const known = new Set((roster?.organisations ?? []).map((organisation) => organisation.name));
+  return [...new Set(matchingRoutes(routes, check, system).flatMap((route) => route.to.filter((target) => known.has(target))))];
+}
+
+/** Addresses as they are; `onDuty` and organisations as the mail of their people at `at`. */
+function rosterMail(targets: readonly string[], roster: Roster | undefined, at: Date): string[] {
+  return targets.flatMap((target) => {
+    if (isAddressTarget(target)) return [target];
+    const people = target === ON_DUTY ? onDutyAt(roster, at) : organisationContacts(roster, target, at);
+    return people.flatMap((person) => (person.email === undefined ? [] : [person.email]));
+  });
 }
 
 /** While windows with their own `to` cover the check, their `to` replaces the ordinary recipients. */
-export function checkRecipients(config: AlertingConfig, activeWindows: readonly MaintenanceWindow[], check: string, system: string): string[] {
+export function checkRecipients(config: AlertingConfig, activeWindows: readonly MaintenanceWindow[], check: string, system: string, at: Date): string[] {
   const windows = activeWindows.filter((window) => window.to !== undefined && coversCheck(window, check));
-  return windows.length > 0 ? normalizeAddresses(windows.flatMap((window) => window.to ?? [])) : ordinaryRecipients(config, check, system);
+  return windows.length > 0 ? normalizeAddresses(windows.flatMap((window) => window.to ?? [])) : ordinaryRecipients(config, check, system, at);
 }
 
 /**

@@ -98,6 +98,14 @@ const RULES: { readonly [T in RetentionTarget]: (db: Database.Database) => reado
              AND NOT EXISTS (SELECT 1 FROM people_incidents p WHERE p.id = a.incident_id)
            LIMIT @limit)`,
       ),
+      // Escalation steps fired (migration 005) go with their incident.
+      deleting(
+        db,
+        `DELETE FROM escalation_steps WHERE (incident_id, after_seconds) IN (
+           SELECT e.incident_id, e.after_seconds FROM escalation_steps e WHERE e.fired_at < @cutoff
+             AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = e.incident_id)
+           LIMIT @limit)`,
+      ),
     ];
   },
   // The oldest rows only, never a search of the table: a batch whose last result is past the

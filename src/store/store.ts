@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import { createCheckStateStore, type CheckStateStore } from './check-state-store.ts';
 import { closeDatabase, openDatabase } from './database.ts';
 import { createDeskStore, type DeskStore } from './desk-store.ts';
+import { createEscalationStore, type EscalationStore } from './escalation-store.ts';
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
 import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 import { createMetaStore, type MetaStore } from './meta-store.ts';
@@ -40,6 +41,8 @@ export interface Store {
   readonly reports: ReportStore;
   /** The duty desk's records (acknowledgements, notes, people-reported incidents, API windows, silences, audit). */
   readonly desk: DeskStore;
+  /** Escalation steps fired per incident (state/escalation.ts). */
+  readonly escalation: EscalationStore;
   /** Closes the file and releases the lock; idempotent. */
   close(): void;
 }
@@ -76,6 +79,7 @@ export function createStore(db: Database.Database, options: CreateStoreOptions =
     history: createHistoryStore(db, clock),
     prune: createPruneStore(db),
     desk: createDeskStore(db),
+    escalation: createEscalationStore(db),
     close: () => closeDatabase(db),
   };
 }

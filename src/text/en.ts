@@ -842,4 +842,13 @@ export const en: Words = {
     status: { firing: 'failing', reminder: 'still failing', resolved: 'recovered', notice: 'notice', other: 'notice' },
     test: (channel) => `dvc-sentinel: test message through channel ${channel}. No reply needed.`,
   },
+  roster: {
+    onDuty: 'On duty',
+    shift: (shift, people) => `${shift}: ${people}`,
+    nobodyOnDuty: 'No shift of the roster is on duty now',
+    focalPoints: 'Focal points',
+    escalation: 'Escalation',
+    escalated: (after) => `Not acknowledged ${after} after it was reported`,
+    told: 'Also told at once',
+  },
 };

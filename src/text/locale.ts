@@ -135,6 +135,23 @@ export interface Words {
   readonly channels: ChannelWords;
   // SMS: the values a channel's template is filled with, and its test message.
   readonly sms: SmsWords;
+  // The duty roster and escalation: who is on duty, whom to call, why a mail escalates.
+  readonly roster: RosterWords;
+}
+
+export interface RosterWords {
+  /** Label of the row (mail) and of the line (status page) naming the shift on duty. */
+  readonly onDuty: string;
+  /** "Ca đêm: Trần Văn Cường (Sở KH&CN), …" */
+  readonly shift: (shift: string, people: string) => string;
+  readonly nobodyOnDuty: string;
+  /** Label of the focal points to call. */
+  readonly focalPoints: string;
+  /** Label of an escalation's row, and its value: no one acknowledged it within `after`. */
+  readonly escalation: string;
+  readonly escalated: (after: string) => string;
+  /** Label of the organisations a route told of the same incident at once. */
+  readonly told: string;
 }
 
 /** Short words for SMS templates: a carrier's registered template fixes the sentence, these fill it. */

@@ -858,4 +858,13 @@ export const vi: Words = {
     status: { firing: 'lỗi', reminder: 'vẫn lỗi', resolved: 'đã hết lỗi', notice: 'thông báo', other: 'thông báo' },
     test: (channel) => `dvc-sentinel: tin nhắn thử qua kênh ${channel}. Không cần trả lời.`,
   },
+  roster: {
+    onDuty: 'Đang trực',
+    shift: (shift, people) => `${shift}: ${people}`,
+    nobodyOnDuty: 'Không có ca trực nào theo lịch lúc này',
+    focalPoints: 'Đầu mối liên hệ',
+    escalation: 'Báo cấp trên',
+    escalated: (after) => `Sau ${after} sự cố chưa được tiếp nhận xử lý`,
+    told: 'Đã báo đồng thời cho',
+  },
 };

@@ -366,7 +366,7 @@ describe('recipients', () => {
     ['tthc-ag', 'tthc', [TRUCBAN]],
     ['dvcqg-hoso', 'dvcqg', ['dvcqg-team@example.vn', TRUCBAN]],
   ])('%s (system %s) goes to %j', (check, system, expected) => {
-    expect(ordinaryRecipients(config, check, system)).toEqual(expected);
+    expect(ordinaryRecipients(config, check, system, T0)).toEqual(expected);
   });
 
   it('addresses a parent mail to the riders’ recipients too', () => {

@@ -21,8 +21,8 @@ describe('recipients', () => {
       start: new Date(0),
       end: new Date(1),
     };
-    expect(checkRecipients(config, [window], 'dvcqg-home', 'dvcqg')).toEqual(['tocongtac@angiang.gov.vn']);
-    expect(checkRecipients(config, [window], 'sync-hoso', 'sync')).toEqual(['trucban@angiang.gov.vn', 'vnpt-ag@example.vn']);
+    expect(checkRecipients(config, [window], 'dvcqg-home', 'dvcqg', new Date(0))).toEqual(['tocongtac@angiang.gov.vn']);
+    expect(checkRecipients(config, [window], 'sync-hoso', 'sync', new Date(0))).toEqual(['trucban@angiang.gov.vn', 'vnpt-ag@example.vn']);
   });
 
   it('sends notices to email.to, on routes apart from incident mail', () => {

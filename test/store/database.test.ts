@@ -52,6 +52,7 @@ describe('openDatabase', () => {
       'desk_maintenance',
       'desk_notes',
       'desk_silences',
+      'escalation_steps',
       'history_checks',
       'history_minutes',
       'history_raw',

@@ -228,7 +228,7 @@ export interface FrozenMail {
 
 export interface EmailChannelOptions {
   readonly sender: MailSender;
-  readonly alerting: Pick<AlertingConfig, 'locale' | 'links'> & { readonly email: Pick<AlertingConfig['email'], 'from'> };
+  readonly alerting: Pick<AlertingConfig, 'locale' | 'links' | 'roster'> & { readonly email: Pick<AlertingConfig['email'], 'from' | 'routes'> };
   /** The prober's location label, shown in mail footers. */
   readonly location?: string;
   readonly systemNames?: Readonly<Record<string, string>>;
@@ -238,7 +238,15 @@ export interface EmailChannelOptions {
 export function createEmailChannel(options: EmailChannelOptions): DeliveryChannel<FrozenMail> {
   const { sender, alerting, log } = options;
   const domain = mailDomainOf(alerting.email.from);
-  const context = (now: Date) => ({ locale: alerting.locale, location: options.location, links: alerting.links, now, systemNames: options.systemNames });
+  const context = (now: Date) => ({
+    locale: alerting.locale,
+    location: options.location,
+    links: alerting.links,
+    now,
+    systemNames: options.systemNames,
+    roster: alerting.roster,
+    routes: alerting.email.routes,
+  });
   return {
     name: 'email',
     noun: 'mail',

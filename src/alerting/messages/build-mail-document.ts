@@ -1,6 +1,9 @@
 // A batch of notifications → what the mail says, as plain-text pieces in reading order. The text
 // and HTML parts are both laid out from this, so they never disagree; only the HTML layout escapes.
-import type { Locale } from '../../config/alerting-config.ts';
+import type { AlertingConfig, Locale } from '../../config/alerting-config.ts';
+import { organisationsTold } from '../../state/recipients.ts';
+import type { Roster } from '../../config/roster-config.ts';
+import { describeDuty } from '../../state/roster.ts';
 import { PHASES } from '../../probes/probe.ts';
 import type { Hold, Incident } from '../../state/incident.ts';
 import type { Notification } from '../../state/notification.ts';
@@ -73,6 +76,8 @@ export interface MailDocument {
 export interface DocumentContext extends NoticeContext {
   readonly links: { readonly dashboard?: string; readonly statusPage?: string };
   readonly now: Date;
+  readonly roster?: Roster;
+  readonly routes?: AlertingConfig['email']['routes'];
 }
 
 export function buildMailDocument(batch: readonly Notification[], context: DocumentContext): MailDocument {
@@ -118,9 +123,28 @@ function buildSection(notification: Notification, context: DocumentContext, stri
     default: {
       const incident = notification.incident;
       const tone: Tone = line.kind === 'resolved' ? 'resolved' : incident?.severity === 'warning' ? 'warning' : 'critical';
-      return { title, tone, riderGroups, rows: incident === undefined ? links : [...incidentRows(incident, notification, context, strings), ...links] };
+      const rows =
+        incident === undefined ? links : [...incidentRows(incident, notification, context, strings), ...dutyRows(notification, context, strings), ...links];
+      return { title, tone, riderGroups, rows };
     }
   }
+}
+
+/** Why an escalation came, who is on duty as the mail is made, and the focal points to call. */
+function dutyRows(notification: Notification, context: DocumentContext, strings: Words): MailRow[] {
+  const words = strings.roster;
+  const duty = describeDuty(context.roster, context.now, words);
+  const escalation = notification.escalation;
+  const incident = notification.incident;
+  const told = incident === undefined ? [] : organisationsTold(context.routes ?? [], context.roster, incident.check, incident.system);
+  return [
+    ...(told.length === 0 ? [] : [{ label: words.told, value: toSingleLine(told.join(', ')) }]),
+    ...(escalation === undefined
+      ? []
+      : [{ label: words.escalation, value: words.escalated(formatDuration(escalation.afterSeconds, context.locale)), tone: 'critical' as const }]),
+    ...(duty === undefined ? [] : [{ label: words.onDuty, value: toSingleLine(duty.onDuty) }]),
+    ...(duty === undefined || duty.focalPoints.length === 0 ? [] : [{ label: words.focalPoints, value: toSingleLine(duty.focalPoints.join(' · ')) }]),
+  ];
 }
 
 function incidentRows(incident: Incident, notification: Notification, context: DocumentContext, strings: Words): MailRow[] {

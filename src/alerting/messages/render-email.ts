@@ -1,6 +1,7 @@
 // A batch of notifications (one route, one mail) → subject, plain text and HTML. Pure: no I/O,
 // no clock of its own, no machine time zone; the caller groups, addresses and sends.
-import type { Locale } from '../../config/alerting-config.ts';
+import type { AlertingConfig, Locale } from '../../config/alerting-config.ts';
+import type { Roster } from '../../config/roster-config.ts';
 import type { Notification } from '../../state/notification.ts';
 import { buildMailDocument } from './build-mail-document.ts';
 import { renderMailHtml } from './render-mail-html.ts';
@@ -16,6 +17,10 @@ export interface MailContext {
   readonly now: Date;
   /** Display names for systems; fall back to DEFAULT_SYSTEM_NAMES, then to the raw label. */
   readonly systemNames?: Readonly<Record<string, string>>;
+  /** The duty roster: every incident mail says who is on duty and whom to call. */
+  readonly roster?: Roster;
+  /** alerting.email.routes: a mail names the organisations its incident's routes tell. */
+  readonly routes?: AlertingConfig['email']['routes'];
 }
 
 export interface RenderedMail {

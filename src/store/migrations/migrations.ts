@@ -5,6 +5,7 @@ import * as initial from './001-initial.ts';
 import * as history from './002-history.ts';
 import * as reportSends from './003-report-sends.ts';
 import * as desk from './004-desk.ts';
+import * as escalation from './005-escalation.ts';
 
 export interface Migration {
   readonly version: number;
@@ -12,7 +13,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [initial, history, reportSends, desk];
+export const migrations: readonly Migration[] = [initial, history, reportSends, desk, escalation];
 
 /** Marks a file as a dvc-sentinel store ("DVCS"); set by migration 001. */
 export const APPLICATION_ID = 0x44564353;
