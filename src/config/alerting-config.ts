@@ -92,6 +92,8 @@ export interface AlertingConfig {
   readonly webhooks: readonly WebhookChannelConfig[];
   readonly zalo: readonly ZaloChannelConfig[];
   readonly sms: readonly SmsChannelConfig[];
+  /** When a check counts as flapping (state/flapping.ts). */
+  readonly flapping: { readonly changes: number; readonly windowSeconds: number };
 }
 
 export const ALERTING_DEFAULTS = {
@@ -107,6 +109,8 @@ export const ALERTING_DEFAULTS = {
   timezone: 'Asia/Ho_Chi_Minh',
   retryFirstSeconds: 5,
   retryCapSeconds: 300,
+  flappingChanges: 6,
+  flappingWindowSeconds: 1800,
 } as const;
 
 export function resolveAlerting(input: AlertingInput | undefined, storagePath: string, readCa: (path: string) => string): AlertingConfig {
@@ -157,5 +161,9 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
     webhooks: [],
     zalo: [],
     sms: [],
+    flapping: {
+      changes: input?.flapping?.changes ?? ALERTING_DEFAULTS.flappingChanges,
+      windowSeconds: input?.flapping?.window ?? ALERTING_DEFAULTS.flappingWindowSeconds,
+    },
   };
 }
