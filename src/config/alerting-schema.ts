@@ -93,7 +93,9 @@ export const AlertingInput = z.strictObject({
   flapping: z
     .strictObject({
       changes: z.number().int().min(1).optional().describe('More changes of status than this within the window make a check flapping (default 6)'),
-      window: PositiveDuration.optional().describe('How far back changes are counted, and how long a flapping check must stay steady to end the episode (default 30m)'),
+      window: PositiveDuration.optional().describe(
+        'How far back changes are counted, and how long a flapping check must stay steady to end the episode (default 30m)',
+      ),
     })
     .optional()
     .describe('One "flapping" notice instead of a firing/resolved pair per change for a check whose status keeps changing'),

@@ -394,7 +394,9 @@ function resolveIncident(draft: Draft, incident: Incident, at?: Date, recoveredA
 
 /** The episode takes the incident over: one `flapping` notice, unless a hold keeps it back. */
 function startFlapping(draft: Draft, incident: Incident, check: string): void {
-  const flapping: Incident = { ...incident, flapping: { since: draft.now, changes: draft.flapChanges[check]?.length ?? 0, windowSeconds: draft.config.flapping.windowSeconds },
+  const flapping: Incident = {
+    ...incident,
+    flapping: { since: draft.now, changes: draft.flapChanges[check]?.length ?? 0, windowSeconds: draft.config.flapping.windowSeconds },
   };
   const hold = flapping.hold ?? findHold(draft, flapping);
   if (hold !== undefined) {
@@ -609,7 +611,12 @@ function mergeRecipients(draft: Draft, base: readonly string[], riders: readonly
 }
 
 /** firing/reminder carry the children held by the incident; resolved carries those that ended under it. */
-function queueIncidentMail(draft: Draft, type: 'firing' | 'reminder' | 'resolved' | 'flapping', incident: Incident, endedUnder: readonly Incident[] = []): void {
+function queueIncidentMail(
+  draft: Draft,
+  type: 'firing' | 'reminder' | 'resolved' | 'flapping',
+  incident: Incident,
+  endedUnder: readonly Incident[] = [],
+): void {
   if (draft.view.desk?.silenced(incident.check, incident.system, draft.now) === true) return;
   const riders = type === 'resolved' ? endedUnder : listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
   const to = mergeRecipients(draft, recipientsOf(draft, incident), riders, recipientsOf);
