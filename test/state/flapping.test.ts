@@ -19,6 +19,9 @@ import {
 import type { Notification } from '../../src/state/notification.ts';
 import { deserialize, serialize } from '../../src/store/serialize.ts';
 import { makeAlerting } from '../support/alerting-fixtures.ts';
+import { resolveConfig } from '../../src/config/config.ts';
+import { ConfigInput } from '../../src/config/schema.ts';
+import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 
 const T0 = new Date('2026-05-29T08:00:00+07:00');
 const CHECK = 'dvcqg-home';
@@ -230,5 +233,53 @@ describe('flapping', () => {
     world.alternate(1, 4);
     expect(world.said()).toEqual(['firing', 'resolved', 'flapping']);
     expect(world.ticksUntil(4 * MINUTE + 10 * MINUTE)).toEqual(['resolved']);
+  });
+});
+
+describe('flapping metrics', () => {
+  const [check] = resolveConfig(
+    'flapping.test.yaml',
+    ConfigInput.parse({ checks: [{ name: CHECK, system: 'dvcqg', kind: 'http', url: 'https://dvcqg.example.test/' }] }),
+    () => '',
+  ).checks;
+
+  async function sample(metrics: Metrics, name: string): Promise<string | undefined> {
+    const { body } = await metrics.render();
+    return body.split('\n').find((line) => line.startsWith(`${name}{`));
+  }
+
+  it('shows dvc_check_flapping 1 while the episode lasts and counts each episode once in dvc_check_flaps_total', async () => {
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    metrics.setChecks([check!]);
+    const world = createWorld(alertingConfig());
+    const publish = () => metrics.setIncidents(world.open() === undefined ? [] : [world.open()!]);
+    publish();
+    world.result(0, 'ok');
+    expect(await sample(metrics, 'dvc_check_flapping')).toBe('dvc_check_flapping{check="dvcqg-home",system="dvcqg"} 0');
+
+    for (let minute = 1; minute <= 10; minute += 1) {
+      world.result(minute * MINUTE, minute % 2 === 1 ? 'critical' : 'ok');
+      world.tick(minute * MINUTE + 15);
+      publish();
+    }
+    expect(await sample(metrics, 'dvc_check_flapping')).toBe('dvc_check_flapping{check="dvcqg-home",system="dvcqg"} 1');
+    expect(await sample(metrics, 'dvc_check_flaps_total')).toBe('dvc_check_flaps_total{check="dvcqg-home",system="dvcqg"} 1');
+
+    world.ticksUntil(10 * MINUTE + WINDOW);
+    publish();
+    expect(await sample(metrics, 'dvc_check_flapping')).toBe('dvc_check_flapping{check="dvcqg-home",system="dvcqg"} 0');
+    expect(await sample(metrics, 'dvc_check_flaps_total')).toBe('dvc_check_flaps_total{check="dvcqg-home",system="dvcqg"} 1');
+  });
+
+  it('does not count again an episode that was already open when the process started', async () => {
+    const world = createWorld(alertingConfig());
+    world.result(0, 'ok');
+    world.alternate(1, 8);
+    const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    metrics.setChecks([check!]);
+    metrics.setIncidents([world.open()!]);
+    metrics.setIncidents([world.open()!]);
+    expect(await sample(metrics, 'dvc_check_flapping')).toBe('dvc_check_flapping{check="dvcqg-home",system="dvcqg"} 1');
+    expect(await sample(metrics, 'dvc_check_flaps_total')).toBe('dvc_check_flaps_total{check="dvcqg-home",system="dvcqg"} 0');
   });
 });
