@@ -22,6 +22,7 @@ import { makeAlerting } from '../support/alerting-fixtures.ts';
 import { resolveConfig } from '../../src/config/config.ts';
 import { ConfigInput } from '../../src/config/schema.ts';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
+import { renderStatusPage, type StatusPageSnapshot } from '../../src/server/status-page.ts';
 
 const T0 = new Date('2026-05-29T08:00:00+07:00');
 const CHECK = 'dvcqg-home';
@@ -281,5 +282,63 @@ describe('flapping metrics', () => {
     metrics.setIncidents([world.open()!]);
     expect(await sample(metrics, 'dvc_check_flapping')).toBe('dvc_check_flapping{check="dvcqg-home",system="dvcqg"} 1');
     expect(await sample(metrics, 'dvc_check_flaps_total')).toBe('dvc_check_flaps_total{check="dvcqg-home",system="dvcqg"} 0');
+  });
+});
+
+describe('flapping on the status page', () => {
+  /** What /api/status serves: the snapshot as JSON, incidents included. */
+  function pageOf(incidents: readonly Incident[], locale: 'vi' | 'en' = 'vi'): string {
+    const snapshot: StatusPageSnapshot = {
+      version: '0.1.0',
+      startedAt: T0.toISOString(),
+      generatedAt: at(12 * MINUTE).toISOString(),
+      summary: { ok: 1, warning: 0, critical: 0, unknown: 0 },
+      checks: [
+        {
+          name: CHECK,
+          system: 'dvcqg',
+          kind: 'http',
+          target: 'GET https://dichvucong.gov.vn',
+          status: 'ok',
+          since: at(10 * MINUTE).toISOString(),
+          consecutiveFailures: 0,
+          intervalSeconds: 60,
+        },
+        {
+          name: 'dvcqg-login',
+          system: 'dvcqg',
+          kind: 'http',
+          target: 'GET https://dichvucong.gov.vn',
+          status: 'ok',
+          since: T0.toISOString(),
+          consecutiveFailures: 0,
+          intervalSeconds: 60,
+        },
+      ],
+      incidents,
+    };
+    return renderStatusPage(JSON.parse(JSON.stringify(snapshot)) as StatusPageSnapshot, locale);
+  }
+  const rowOf = (html: string, check: string): string =>
+    [...html.matchAll(/<tr class="check[^>]*data-check="([^"]*)"[\s\S]*?<\/tr>/g)].find((match) => match[1] === check)?.[0] ?? '';
+
+  it('shows the badge beside a flapping check and its incident, with when it began, and nowhere else', () => {
+    const world = createWorld(alertingConfig());
+    world.result(0, 'ok');
+    world.alternate(1, 10);
+    const html = pageOf([world.open()!]);
+    expect(rowOf(html, CHECK)).toContain('<span class="badge flapping" title="Đang chập chờn từ 08:07:00">chập chờn</span>');
+    expect(rowOf(html, 'dvcqg-login')).not.toContain('flapping');
+    expect(html.match(/class="badge flapping"/g)).toHaveLength(2);
+    expect(pageOf([world.open()!], 'en')).toContain('>flapping</span>');
+  });
+
+  it('drops the badge once the episode has ended', () => {
+    const world = createWorld(alertingConfig());
+    world.result(0, 'ok');
+    world.alternate(1, 9);
+    world.ticksUntil(9 * MINUTE + WINDOW);
+    expect(world.open()?.flapping?.endedAt).toBeDefined();
+    expect(pageOf([world.open()!])).not.toContain('badge flapping');
   });
 });
