@@ -40,6 +40,11 @@ export interface FlappingEpisode {
   readonly changes: number;
   /** The rule's window when it started: the notice says "N changes in <window>". */
   readonly windowSeconds: number;
+  /**
+   * The runs of passing probes while it flapped (first pass to first failure; the last one open
+   * while the check passes), so the report does not count them as down time. Absent = none.
+   */
+  readonly up?: readonly { readonly from: Date; readonly to?: Date }[];
 }
 
 export interface Incident {

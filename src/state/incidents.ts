@@ -107,7 +107,7 @@ import type { Notification, NotificationType } from './notification.ts';
 import type { ProbeResult } from '../probes/probe.ts';
 import type { AlertingState } from './alerting-state.ts';
 import type { CheckState, CheckStatus, StatusChange } from './check-state.ts';
-import { incidentId, type Hold, type Incident, type ResultSnapshot, type Severity } from './incident.ts';
+import { incidentId, type FlappingEpisode, type Hold, type Incident, type ResultSnapshot, type Severity } from './incident.ts';
 import type { DeskLookup } from './desk-rules.ts';
 import { exceedsFlapping, hasSettled, isFlapping, pruneFlapChanges, withFlapChange, type FlapChanges } from './flapping.ts';
 import { coversCheck, findWindowTransitions, type WindowOccurrence } from './maintenance.ts';
@@ -186,9 +186,10 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
   if (isFlapping(incident)) {
     // The episode holds the incident open through every change; severity follows without mail.
     const severity = alerting && (status === 'warning' || status === 'critical') ? status : incident.severity;
-    put(draft, { ...withoutRecovery(incident), severity, flapping: { ...incident.flapping, changes: incident.flapping.changes + (changed ? 1 : 0) } });
+    const episode = changed ? withUpRun(incident.flapping, alerting, alerting ? state?.failingSince : state?.passingSince, draft.now) : incident.flapping;
+    put(draft, { ...withoutRecovery(incident), severity, flapping: { ...episode, changes: incident.flapping.changes + (changed ? 1 : 0) } });
   } else if (incident !== undefined && !alerting && startsFlapping) {
-    startFlapping(draft, withoutRecovery(incident), check);
+    startFlapping(draft, withoutRecovery(incident), check, state?.passingSince ?? draft.now);
   } else if (incident !== undefined) {
     if (!alerting) {
       const recoveredAt = incident.recoveredAt ?? (status === 'ok' ? state?.passingSince : undefined) ?? draft.now;
@@ -392,11 +393,19 @@ function resolveIncident(draft: Draft, incident: Incident, at?: Date, recoveredA
 
 // ---- flapping ------------------------------------------------------------------------------
 
-/** The episode takes the incident over: one `flapping` notice, unless a hold keeps it back. */
-function startFlapping(draft: Draft, incident: Incident, check: string): void {
+/**
+ * The episode takes the incident over: one `flapping` notice, unless a hold keeps it back.
+ * `upSince`: the check's run of passes that began then, when a recovery started the episode.
+ */
+function startFlapping(draft: Draft, incident: Incident, check: string, upSince?: Date): void {
   const flapping: Incident = {
     ...incident,
-    flapping: { since: draft.now, changes: draft.flapChanges[check]?.length ?? 0, windowSeconds: draft.config.flapping.windowSeconds },
+    flapping: {
+      since: draft.now,
+      changes: draft.flapChanges[check]?.length ?? 0,
+      windowSeconds: draft.config.flapping.windowSeconds,
+      ...(upSince === undefined ? {} : { up: [{ from: upSince }] }),
+    },
   };
   const hold = flapping.hold ?? findHold(draft, flapping);
   if (hold !== undefined) {
@@ -406,6 +415,15 @@ function startFlapping(draft: Draft, incident: Incident, check: string): void {
   const announced = { ...flapping, announced: true, lastNotifiedAt: draft.now };
   put(draft, announced);
   queueIncidentMail(draft, 'flapping', announced);
+}
+
+/** A change while flapping: a run of passes ends (failing again) or begins, at the run's first probe. */
+function withUpRun(episode: FlappingEpisode, failing: boolean, runSince: Date | undefined, now: Date): FlappingEpisode {
+  const up = episode.up ?? [];
+  const last = up.at(-1);
+  if (failing)
+    return last === undefined || last.to !== undefined ? episode : { ...episode, up: [...up.slice(0, -1), { from: last.from, to: runSince ?? now }] };
+  return last !== undefined && last.to === undefined ? episode : { ...episode, up: [...up, { from: runSince ?? now }] };
 }
 
 /** Episodes whose check has been steady for a window end: resolved, or an ordinary outage that fires. */

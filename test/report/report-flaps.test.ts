@@ -3,7 +3,7 @@ import { buildReport, dayWindow } from '../../src/report/build-report.ts';
 import { renderReportCsv } from '../../src/report/render-report-csv.ts';
 import { renderReportJson } from '../../src/report/render-report-json.ts';
 import { renderReportText } from '../../src/report/render-report-text.ts';
-import { at, memorySource, outage, reportConfig } from './report-fixtures.ts';
+import { at, memorySource, minutesOf, outage, reportConfig } from './report-fixtures.ts';
 
 const DAY = dayWindow('2026-12-02');
 const NOW = at('2026-12-03T15:30:00+07:00');
@@ -41,6 +41,30 @@ describe('flaps in the report', () => {
       ['dvcqg-search', 0],
       ['sync-hoso', 0],
     ]);
+  });
+
+  it('does not count the runs of passes inside an episode as down time', () => {
+    const episode = outage('dvcqg-home', '2026-12-02T10:00:00+07:00', '2026-12-02T10:50:00+07:00', {
+      system: 'dvcqg',
+      flapping: {
+        since: at('2026-12-02T10:07:00+07:00'),
+        endedAt: at('2026-12-02T11:20:00+07:00'),
+        ...EPISODE,
+        up: [
+          { from: at('2026-12-02T10:10:00+07:00'), to: at('2026-12-02T10:20:00+07:00') },
+          { from: at('2026-12-02T10:30:00+07:00'), to: at('2026-12-02T10:45:00+07:00') },
+          { from: at('2026-12-02T10:50:00+07:00') },
+        ],
+      },
+    });
+    const report = buildReport(
+      reportConfig(),
+      memorySource(minutesOf({ check: 'dvcqg-home', from: '2026-12-02T00:00:00+07:00', to: '2026-12-03T00:00:00+07:00', seconds: 0.2 }), [episode]),
+      DAY,
+      { locale: 'vi', now: NOW, name: 'daily', unit: 'Sở KH&CN An Giang' },
+    );
+    // 50 minutes from the first failure to the last recovery, less 10 and 15 minutes up.
+    expect(report.checks.find((check) => check.name === 'dvcqg-home')?.downSeconds).toBe(25 * 60);
   });
 
   it('shows them in JSON, CSV and text', () => {

@@ -127,7 +127,7 @@ describe('flapping', () => {
     // Changes 1-6 (three outages) are mailed as today: nobody can tell flapping from three outages yet.
     expect(world.said()).toEqual(['firing', 'resolved', 'firing', 'resolved', 'firing', 'resolved', 'flapping']);
     const episode = world.open();
-    expect(episode?.flapping).toEqual({ since: at(7 * MINUTE), changes: 7 + 3, windowSeconds: WINDOW });
+    expect(episode?.flapping).toMatchObject({ since: at(7 * MINUTE), changes: 7 + 3, windowSeconds: WINDOW });
 
     // Steady (ok) since the tenth change at minute 10: nothing until a whole window has passed.
     expect(world.ticksUntil(10 * MINUTE + WINDOW - 15)).toEqual([]);
@@ -139,7 +139,14 @@ describe('flapping', () => {
     expect(resolved.id).toBe(episode!.id);
     expect(resolved.resolvedAt).toEqual(at(10 * MINUTE + WINDOW));
     expect(resolved.recoveredAt).toEqual(at(10 * MINUTE));
-    expect(resolved.flapping).toEqual({ since: at(7 * MINUTE), endedAt: at(10 * MINUTE + WINDOW), changes: 10, windowSeconds: WINDOW });
+    expect(resolved.flapping).toEqual({
+      since: at(7 * MINUTE),
+      endedAt: at(10 * MINUTE + WINDOW),
+      changes: 10,
+      windowSeconds: WINDOW,
+      // The runs of passes inside the episode, which the report does not count as down time.
+      up: [{ from: at(8 * MINUTE), to: at(9 * MINUTE) }, { from: at(10 * MINUTE) }],
+    });
     expect(world.alertingState().flapChanges).toBeUndefined();
   });
 
@@ -175,6 +182,7 @@ describe('flapping', () => {
     expect(notice.id, 'the same incident, not a new one').toBe(fired.id);
     expect(notice.resolvedAt).toBeUndefined();
     expect(world.open()?.flapping?.since).toEqual(at(6 * MINUTE));
+    expect(world.open()?.flapping?.up).toEqual([{ from: at(6 * MINUTE) }]);
     expect(world.ticksUntil(6 * MINUTE + WINDOW)).toEqual(['resolved']);
     expect(world.sent.at(-1)!.incident!.id).toBe(fired.id);
   });
