@@ -832,7 +832,7 @@ export const vi: Words = {
   flapping: {
     headline: (changes, window) => `đang chập chờn (${changes} lần đổi trạng thái trong ${window})`,
     lead: (since, window) =>
-      `Kiểm tra này liên tục chuyển qua lại giữa lỗi và bình thường từ ${since}. Hệ thống gộp các lần đổi thành một thông báo này thay vì báo lỗi/khắc phục mỗi lần; sẽ có một thông báo kết thúc khi trạng thái ổn định trong ${window}.`,
+      `Kiểm tra này liên tục chuyển qua lại giữa lỗi và bình thường từ ${since}. Các lần đổi được gộp vào thông báo này thay vì báo sự cố rồi báo khắc phục mỗi lần; sẽ có một thông báo kết thúc khi trạng thái ổn định liên tục trong ${window}.`,
     changesLabel: 'Số lần đổi trạng thái',
     badge: 'chập chờn',
     badgeTitle: (since) => `Đang chập chờn từ ${since}`,

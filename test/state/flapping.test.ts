@@ -23,6 +23,8 @@ import { resolveConfig } from '../../src/config/config.ts';
 import { ConfigInput } from '../../src/config/schema.ts';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 import { renderStatusPage, type StatusPageSnapshot } from '../../src/server/status-page.ts';
+import { renderEmail } from '../../src/alerting/messages/render-email.ts';
+import { buildAlerts } from '../../src/alerting/channels/alertmanager.ts';
 
 const T0 = new Date('2026-05-29T08:00:00+07:00');
 const CHECK = 'dvcqg-home';
@@ -348,5 +350,36 @@ describe('flapping on the status page', () => {
     world.ticksUntil(9 * MINUTE + WINDOW);
     expect(world.open()?.flapping?.endedAt).toBeDefined();
     expect(pageOf([world.open()!])).not.toContain('badge flapping');
+  });
+});
+
+describe('the flapping notice', () => {
+  function flappingNotice(): Notification {
+    const world = createWorld(alertingConfig());
+    world.result(0, 'ok');
+    world.alternate(1, 7);
+    const notice = world.sent.at(-1)!;
+    expect(notice.type).toBe('flapping');
+    return notice;
+  }
+
+  it('reads "đang chập chờn" in the subject and says what comes next in the mail, in Vietnamese and in English', () => {
+    const notice = flappingNotice();
+    const mail = renderEmail([notice], { locale: 'vi', links: {}, now: notice.createdAt });
+    expect(mail.subject).toBe('[CHẬP CHỜN] dvcqg — dvcqg-home đang chập chờn (7 lần đổi trạng thái trong 30 phút)');
+    expect(mail.text).toContain('liên tục chuyển qua lại giữa lỗi và bình thường từ 29/05/2026 08:07:00');
+    expect(mail.text).toContain('khi trạng thái ổn định liên tục trong 30 phút');
+    expect(mail.text).toMatch(/Số lần đổi trạng thái:?\s+7/);
+    const english = renderEmail([notice], { locale: 'en', links: {}, now: notice.createdAt });
+    expect(english.subject).toContain('[FLAPPING]');
+    expect(english.subject).toBe('[FLAPPING] dvcqg — dvcqg-home is flapping (7 changes of status in 30m)');
+  });
+
+  it('keeps the Alertmanager alert firing, with the flapping as an annotation and unchanged labels', () => {
+    const incident = flappingNotice().incident!;
+    const { firing } = buildAlerts([incident], [], { locale: 'vi', links: {}, resendIntervalSeconds: 60, clock: () => at(8 * MINUTE) });
+    expect(firing).toHaveLength(1);
+    expect(firing[0]!.labels).toEqual({ alertname: expect.any(String), check: CHECK, system: 'dvcqg', severity: 'critical' });
+    expect(firing[0]!.annotations.flapping).toBe('Đang chập chờn từ 29/05/2026 08:07:00');
   });
 });
