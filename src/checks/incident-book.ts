@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import { initialAlertingState, parseAlertingState, serializeAlertingState, type AlertingState } from '../state/alerting-state.ts';
 import type { CheckState, StatusChange } from '../state/check-state.ts';
 import type { DeskLookup } from '../state/desk-rules.ts';
+import { isFlapping } from '../state/flapping.ts';
 import type { Incident } from '../state/incident.ts';
 import { decideOnResult, decideOnTick, type AlertingView, type CheckAlerting, type Decision } from '../state/incidents.ts';
 import { ordinaryRecipients, routeKey } from '../state/recipients.ts';
@@ -116,7 +117,12 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     const regraded = decision.incidents.some((incident) => {
       const before = open.get(incident.check);
       return (
-        before?.id !== incident.id || incident.resolvedAt !== undefined || before.severity !== incident.severity || before.announced !== incident.announced
+        before?.id !== incident.id ||
+        incident.resolvedAt !== undefined ||
+        before.severity !== incident.severity ||
+        before.announced !== incident.announced ||
+        // A flapping episode starting or ending changes the metric, the badge and the alert's annotation.
+        isFlapping(before) !== isFlapping(incident)
       );
     });
     for (const incident of decision.incidents) {
