@@ -201,7 +201,15 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
 }
 
 function toCheckAlerting(checks: readonly Check[]): Map<string, CheckAlerting> {
-  return new Map(checks.map((check) => [check.name, { system: check.system, policy: { alertOn: check.alertOn, dependsOn: check.dependsOn } }]));
+  return new Map(
+    checks.map((check) => [
+      check.name,
+      {
+        system: check.system,
+        policy: { alertOn: check.alertOn, dependsOn: check.dependsOn, ...(check.flapping === undefined ? {} : { flapping: check.flapping }) },
+      },
+    ]),
+  );
 }
 
 function loadAlertingState(store: Store, log: Logger): AlertingState {

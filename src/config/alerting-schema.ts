@@ -73,6 +73,13 @@ export const EmailInput = z.strictObject({
     .optional(),
 });
 
+const FlappingInput = z.strictObject({
+  changes: z.number().int().min(1).optional().describe('More changes of status than this within the window make a check flapping (default 6)'),
+  window: PositiveDuration.optional().describe(
+    'How far back changes are counted, and how long a flapping check must stay steady to end the episode (default 30m)',
+  ),
+});
+
 export const AlertingInput = z.strictObject({
   locale: z.enum(['vi', 'en']).optional(),
   groupWait: PositiveDuration.optional(),
@@ -90,15 +97,7 @@ export const AlertingInput = z.strictObject({
     })
     .optional(),
   links: z.strictObject({ dashboard: Url.optional(), statusPage: Url.optional() }).optional(),
-  flapping: z
-    .strictObject({
-      changes: z.number().int().min(1).optional().describe('More changes of status than this within the window make a check flapping (default 6)'),
-      window: PositiveDuration.optional().describe(
-        'How far back changes are counted, and how long a flapping check must stay steady to end the episode (default 30m)',
-      ),
-    })
-    .optional()
-    .describe('One "flapping" notice instead of a firing/resolved pair per change for a check whose status keeps changing'),
+  flapping: FlappingInput.optional().describe('One "flapping" notice instead of a firing/resolved pair per change for a check whose status keeps changing'),
 });
 
 export type AlertingInput = z.output<typeof AlertingInput>;
@@ -107,4 +106,5 @@ export type AlertingInput = z.output<typeof AlertingInput>;
 export const checkAlertingKeys = {
   dependsOn: z.array(CheckName).optional().describe('While one of these has an open incident, this check only rides along in its mail'),
   alertOn: AlertOn.optional(),
+  flapping: FlappingInput.optional().describe("This check's own flapping rule; what it leaves out comes from alerting.flapping"),
 };

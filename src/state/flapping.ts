@@ -38,9 +38,8 @@ export function hasSettled(changes: FlapChanges, incident: Incident & { readonly
 }
 
 /** Forgets checks whose last change left the window, so a steady check costs nothing. */
-export function pruneFlapChanges(changes: FlapChanges, now: Date, rule: FlappingRule): FlapChanges {
-  const from = now.getTime() - rule.windowSeconds * 1000;
-  const kept = Object.entries(changes).filter(([, times]) => (times.at(-1)?.getTime() ?? 0) > from);
+export function pruneFlapChanges(changes: FlapChanges, now: Date, ruleOf: (check: string) => FlappingRule): FlapChanges {
+  const kept = Object.entries(changes).filter(([check, times]) => (times.at(-1)?.getTime() ?? 0) > now.getTime() - ruleOf(check).windowSeconds * 1000);
   return kept.length === Object.keys(changes).length ? changes : Object.fromEntries(kept);
 }
 

@@ -109,7 +109,7 @@ import type { AlertingState } from './alerting-state.ts';
 import type { CheckState, CheckStatus, StatusChange } from './check-state.ts';
 import { incidentId, type FlappingEpisode, type Hold, type Incident, type ResultSnapshot, type Severity } from './incident.ts';
 import type { DeskLookup } from './desk-rules.ts';
-import { exceedsFlapping, hasSettled, isFlapping, pruneFlapChanges, withFlapChange, type FlapChanges } from './flapping.ts';
+import { exceedsFlapping, hasSettled, isFlapping, pruneFlapChanges, withFlapChange, type FlapChanges, type FlappingRule } from './flapping.ts';
 import { coversCheck, findWindowTransitions, type WindowOccurrence } from './maintenance.ts';
 import { checkRecipients, normalizeAddresses, ordinaryRecipients, routeKey } from './recipients.ts';
 
@@ -119,6 +119,8 @@ export interface IncidentPolicy {
   readonly alertOn: 'critical' | 'warning';
   /** Parent check names. */
   readonly dependsOn: readonly string[];
+  /** The check's own flapping rule; absent = alerting.flapping. */
+  readonly flapping?: FlappingRule;
 }
 
 export interface CheckAlerting {
@@ -181,8 +183,8 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
   const status = state?.status ?? change?.to;
   const alerting = status !== undefined && isAlerting(status, info.policy.alertOn);
   const changed = change !== undefined && isAlerting(change.from, info.policy.alertOn) !== isAlerting(change.to, info.policy.alertOn);
-  if (changed) draft.flapChanges = withFlapChange(draft.flapChanges, check, draft.now, draft.config.flapping);
-  const startsFlapping = changed && exceedsFlapping(draft.flapChanges, check, draft.config.flapping);
+  if (changed) draft.flapChanges = withFlapChange(draft.flapChanges, check, draft.now, flappingRuleOf(draft, check));
+  const startsFlapping = changed && exceedsFlapping(draft.flapChanges, check, flappingRuleOf(draft, check));
   if (isFlapping(incident)) {
     // The episode holds the incident open through every change; severity follows without mail.
     const severity = alerting && (status === 'warning' || status === 'critical') ? status : incident.severity;
@@ -224,7 +226,7 @@ export function decideOnTick(view: AlertingView): Decision {
   advanceVantage(draft);
   finishRecoveries(draft);
   endFlapping(draft);
-  draft.flapChanges = pruneFlapChanges(draft.flapChanges, draft.now, draft.config.flapping);
+  draft.flapChanges = pruneFlapChanges(draft.flapChanges, draft.now, (check) => flappingRuleOf(draft, check));
   settle(draft);
   remind(draft);
   return finish(draft);
@@ -393,6 +395,11 @@ function resolveIncident(draft: Draft, incident: Incident, at?: Date, recoveredA
 
 // ---- flapping ------------------------------------------------------------------------------
 
+/** The check's own rule, else alerting.flapping. */
+function flappingRuleOf(draft: Draft, check: string): FlappingRule {
+  return draft.view.checks.get(check)?.policy.flapping ?? draft.config.flapping;
+}
+
 /**
  * The episode takes the incident over: one `flapping` notice, unless a hold keeps it back.
  * `upSince`: the check's run of passes that began then, when a recovery started the episode.
@@ -403,7 +410,7 @@ function startFlapping(draft: Draft, incident: Incident, check: string, upSince?
     flapping: {
       since: draft.now,
       changes: draft.flapChanges[check]?.length ?? 0,
-      windowSeconds: draft.config.flapping.windowSeconds,
+      windowSeconds: flappingRuleOf(draft, check).windowSeconds,
       ...(upSince === undefined ? {} : { up: [{ from: upSince }] }),
     },
   };
@@ -430,7 +437,7 @@ function withUpRun(episode: FlappingEpisode, failing: boolean, runSince: Date | 
 function endFlapping(draft: Draft): void {
   for (const incident of listOpen(draft)) {
     const info = draft.view.checks.get(incident.check);
-    if (!isFlapping(incident) || info === undefined || !hasSettled(draft.flapChanges, incident, draft.now, draft.config.flapping)) continue;
+    if (!isFlapping(incident) || info === undefined || !hasSettled(draft.flapChanges, incident, draft.now, flappingRuleOf(draft, incident.check))) continue;
     const ended: Incident = { ...incident, flapping: { ...incident.flapping, endedAt: draft.now } };
     const state = draft.view.states.get(incident.check);
     const status = state?.status;

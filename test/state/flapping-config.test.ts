@@ -37,6 +37,27 @@ describe('alerting.flapping', () => {
     expect(loadConfig(file, {}).config.alerting.flapping).toEqual({ changes: 4, windowSeconds: 900 });
   });
 
+  it('lets a check have its own rule, completed from alerting.flapping', () => {
+    count += 1;
+    const file = join(scratch, `monitor-${count}.yaml`);
+    writeFileSync(
+      file,
+      [
+        'alerting:',
+        '  flapping: { window: 10m }',
+        'checks:',
+        '  - { name: portal-home, system: portal, kind: http, url: "https://portal.example.test/", flapping: { changes: 3 } }',
+        '  - { name: portal-login, system: portal, kind: http, url: "https://portal.example.test/login" }',
+      ].join('\n'),
+    );
+    const { config } = loadConfig(file, {});
+    expect(config.checks.map((check) => [check.name, check.flapping])).toEqual([
+      ['portal-home', { changes: 3, windowSeconds: 600 }],
+      ['portal-login', undefined],
+    ]);
+    expect(config.alerting.flapping).toEqual({ changes: 6, windowSeconds: 600 });
+  });
+
   it('points at a count below 1 and at an unknown key, by line and column', () => {
     const zero = issuesOf(configFile(['alerting:', '  flapping:', '    changes: 0'].join('\n')));
     expect(zero).toEqual([expect.objectContaining({ line: 5, column: 14, path: 'alerting.flapping.changes' })]);

@@ -47,8 +47,8 @@ function probeResult(status: Status): ProbeResult {
 }
 
 /** One check in a daemon in miniature: its state, the incidents, the alerting state, what was queued. */
-function createWorld(config: AlertingConfig, options: { acknowledged?: () => boolean } = {}) {
-  const checks = new Map<string, CheckAlerting>([[CHECK, { system: 'dvcqg', policy: { alertOn: 'critical', dependsOn: [] } }]]);
+function createWorld(config: AlertingConfig, options: { acknowledged?: () => boolean; policy?: Partial<CheckAlerting['policy']> } = {}) {
+  const checks = new Map<string, CheckAlerting>([[CHECK, { system: 'dvcqg', policy: { alertOn: 'critical', dependsOn: [], ...options.policy } }]]);
   let states = new Map<string, CheckState>();
   let store = new Map<string, Incident>();
   let alertingState: AlertingState = initialAlertingState();
@@ -236,6 +236,14 @@ describe('flapping', () => {
     expect(world.ticksUntil(40 * MINUTE)).toEqual([]);
     expect(world.said().filter((type) => type === 'flapping')).toHaveLength(2);
     expect(world.said().filter((type) => type === 'reminder')).toHaveLength(0);
+  });
+
+  it('takes a check’s own rule over alerting.flapping', () => {
+    const world = createWorld(alertingConfig(), { policy: { flapping: { changes: 2, windowSeconds: 10 * MINUTE } } });
+    world.result(0, 'ok');
+    world.alternate(1, 4);
+    expect(world.said()).toEqual(['firing', 'resolved', 'flapping']);
+    expect(world.ticksUntil(4 * MINUTE + 10 * MINUTE)).toEqual(['resolved']);
   });
 
   it('takes its rule from alerting.flapping', () => {
