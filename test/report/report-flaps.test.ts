@@ -3,6 +3,7 @@ import { buildReport, dayWindow } from '../../src/report/build-report.ts';
 import { renderReportCsv } from '../../src/report/render-report-csv.ts';
 import { renderReportJson } from '../../src/report/render-report-json.ts';
 import { renderReportText } from '../../src/report/render-report-text.ts';
+import { renderReportHtml } from '../../src/report/render-report-html.ts';
 import { at, memorySource, minutesOf, outage, reportConfig } from './report-fixtures.ts';
 
 const DAY = dayWindow('2026-12-02');
@@ -65,6 +66,13 @@ describe('flaps in the report', () => {
     );
     // 50 minutes from the first failure to the last recovery, less 10 and 15 minutes up.
     expect(report.checks.find((check) => check.name === 'dvcqg-home')?.downSeconds).toBe(25 * 60);
+  });
+
+  it('shows them in the HTML report, in the row of the check', () => {
+    const html = renderReportHtml(flappingDay());
+    expect(html).toContain('>Chập chờn<');
+    const row = /<tr>(?:(?!<\/tr>)[\s\S])*dvcqg-home(?:(?!<\/tr>)[\s\S])*<\/tr>/.exec(html)?.[0] ?? '';
+    expect(row).toMatch(/>2<\/td>\s*<\/tr>$/);
   });
 
   it('shows them in JSON, CSV and text', () => {
