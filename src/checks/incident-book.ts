@@ -12,6 +12,7 @@ import { initialAlertingState, parseAlertingState, serializeAlertingState, type 
 import type { CheckState, StatusChange } from '../state/check-state.ts';
 import type { DeskLookup } from '../state/desk-rules.ts';
 import type { Escalator } from './escalator.ts';
+import { isFlapping } from '../state/flapping.ts';
 import type { Incident } from '../state/incident.ts';
 import { decideOnResult, decideOnTick, type AlertingView, type CheckAlerting, type Decision } from '../state/incidents.ts';
 import { ordinaryRecipients, routeKey } from '../state/recipients.ts';
@@ -123,7 +124,12 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     const regraded = decision.incidents.some((incident) => {
       const before = open.get(incident.check);
       return (
-        before?.id !== incident.id || incident.resolvedAt !== undefined || before.severity !== incident.severity || before.announced !== incident.announced
+        before?.id !== incident.id ||
+        incident.resolvedAt !== undefined ||
+        before.severity !== incident.severity ||
+        before.announced !== incident.announced ||
+        // A flapping episode starting or ending changes the metric, the badge and the alert's annotation.
+        isFlapping(before) !== isFlapping(incident)
       );
     });
     for (const incident of decision.incidents) {
@@ -213,7 +219,15 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
 }
 
 function toCheckAlerting(checks: readonly Check[]): Map<string, CheckAlerting> {
-  return new Map(checks.map((check) => [check.name, { system: check.system, policy: { alertOn: check.alertOn, dependsOn: check.dependsOn } }]));
+  return new Map(
+    checks.map((check) => [
+      check.name,
+      {
+        system: check.system,
+        policy: { alertOn: check.alertOn, dependsOn: check.dependsOn, ...(check.flapping === undefined ? {} : { flapping: check.flapping }) },
+      },
+    ]),
+  );
 }
 
 function loadAlertingState(store: Store, log: Logger): AlertingState {

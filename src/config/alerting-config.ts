@@ -113,6 +113,8 @@ export interface AlertingConfig {
   readonly escalation?: readonly EscalationStep[];
   /** The top-level `roster:`, kept here because escalation and every alert name its people (absent reads as empty). */
   readonly roster?: Roster;
+  /** When a check counts as flapping (state/flapping.ts). */
+  readonly flapping: { readonly changes: number; readonly windowSeconds: number };
 }
 
 export const ALERTING_DEFAULTS = {
@@ -132,6 +134,8 @@ export const ALERTING_DEFAULTS = {
   zaloTimeoutSeconds: 10,
   /** The Zalo Bot Platform's HTTP API. */
   zaloApiBase: 'https://bot-api.zaloplatforms.com',
+  flappingChanges: 6,
+  flappingWindowSeconds: 1800,
 } as const;
 
 function resolveRoutes(routes: readonly ChannelRouteInput[] | undefined): ChannelRoute[] {
@@ -206,5 +210,9 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
     sms: resolveSms(input?.sms),
     escalation: resolveEscalation(input?.escalation),
     roster: resolveRoster(roster),
+    flapping: {
+      changes: input?.flapping?.changes ?? ALERTING_DEFAULTS.flappingChanges,
+      windowSeconds: input?.flapping?.window ?? ALERTING_DEFAULTS.flappingWindowSeconds,
+    },
   };
 }

@@ -77,6 +77,13 @@ export const EmailInput = z.strictObject({
     .optional(),
 });
 
+const FlappingInput = z.strictObject({
+  changes: z.number().int().min(1).optional().describe('More changes of status than this within the window make a check flapping (default 6)'),
+  window: PositiveDuration.optional().describe(
+    'How far back changes are counted, and how long a flapping check must stay steady to end the episode (default 30m)',
+  ),
+});
+
 export const AlertingInput = z.strictObject({
   locale: z.enum(['vi', 'en']).optional(),
   groupWait: PositiveDuration.optional(),
@@ -98,6 +105,7 @@ export const AlertingInput = z.strictObject({
   zalo: z.array(ZaloInput).optional().describe('Zalo Bot Platform channels: a short text per chat'),
   sms: z.array(SmsInput).optional().describe('SMS channels: a carrier HTTP gateway or a gammu-smsd spool directory'),
   escalation: EscalationInput.optional(),
+  flapping: FlappingInput.optional().describe('One "flapping" notice instead of a firing/resolved pair per change for a check whose status keeps changing'),
 });
 
 export type AlertingInput = z.output<typeof AlertingInput>;
@@ -106,4 +114,5 @@ export type AlertingInput = z.output<typeof AlertingInput>;
 export const checkAlertingKeys = {
   dependsOn: z.array(CheckName).optional().describe('While one of these has an open incident, this check only rides along in its mail'),
   alertOn: AlertOn.optional(),
+  flapping: FlappingInput.optional().describe("This check's own flapping rule; what it leaves out comes from alerting.flapping"),
 };

@@ -34,6 +34,9 @@ export interface CheckSeries {
   tlsExpirySeconds?: number;
   statusValue?: number;
   maintenance: boolean;
+  /** The check's open incident is a flapping episode now; and how many episodes started since the process did. */
+  flapping: boolean;
+  flaps: number;
   /**
    * This check's lines of every family, as UTF-8, reused until something of it changes (see
    * touch); family i ends at byte familyEnds[i]. Bytes rather than strings: a scrape then copies
@@ -83,6 +86,8 @@ export function createCheckSeries(check: Check, location: string | undefined): C
     failures: new Map(FAILURE_REASONS.map((reason) => [reason, 0])),
     skipped: 0,
     maintenance: false,
+    flapping: false,
+    flaps: 0,
     text: undefined,
     familyEnds: new Uint32Array(FAMILY_COUNT),
   };
@@ -287,6 +292,22 @@ const FAMILIES: readonly Family[] = [
     help: 'Whether a planned maintenance window covers the check now (1) or not (0).',
     write: (series, out) => {
       out.push(`dvc_maintenance_active{${series.checkLabels}} ${series.maintenance ? 1 : 0}`);
+    },
+  },
+  {
+    name: 'dvc_check_flapping',
+    type: 'gauge',
+    help: 'Whether the check is flapping now (1): its status changed more often than alerting.flapping allows; 0 otherwise.',
+    write: (series, out) => {
+      out.push(`dvc_check_flapping{${series.statusLabels}} ${series.flapping ? 1 : 0}`);
+    },
+  },
+  {
+    name: 'dvc_check_flaps_total',
+    type: 'counter',
+    help: 'Flapping episodes the check began.',
+    write: (series, out) => {
+      out.push(`dvc_check_flaps_total{${series.statusLabels}} ${series.flaps}`);
     },
   },
 ];

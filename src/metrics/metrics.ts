@@ -42,8 +42,12 @@ export interface Metrics {
   recordReportSuccess(report: string, at: Date): void;
   /** The report's mail was not accepted by its deadline. */
   recordReportDeadlineMissed(report: string): void;
-  /** Open incidents now, and which checks a maintenance window covers now. */
-  setIncidents(open: readonly { readonly system: string; readonly severity: string }[]): void;
+  /**
+   * Open incidents now, and which checks a maintenance window covers now. A flapping episode on an
+   * open incident sets its check's dvc_check_flapping; one not seen before (since the first call,
+   * which only takes note of those already open) counts in dvc_check_flaps_total.
+   */
+  setIncidents(open: readonly OpenIncidentFigures[]): void;
   setMaintenance(activeByCheck: ReadonlyMap<string, boolean>): void;
   /** Each objective's error budget left in its period (README, "Objectives"); objectives not given lose their series. */
   setObjectiveBudgets(budgets: readonly { readonly scope: 'system' | 'check'; readonly name: string; readonly budgetRemainingSeconds: number }[]): void;
@@ -57,6 +61,13 @@ export interface Metrics {
    * for one long render, and never holds the whole text in memory at once.
    */
   renderChunks(): { contentType: string; chunks: AsyncIterable<Uint8Array> };
+}
+
+export interface OpenIncidentFigures {
+  readonly system: string;
+  readonly severity: string;
+  readonly check?: string;
+  readonly flapping?: { readonly since: Date; readonly endedAt?: Date };
 }
 
 export interface MetricsOptions {
@@ -138,6 +149,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers,
   });
   let reportNames = new Set<string>();
+  /** Flapping episodes open at the last setIncidents, as "check@since"; undefined before the first call. */
+  let episodesSeen: Set<string> | undefined;
   let openIncidents: readonly { readonly system: string; readonly severity: string }[] = [];
   const incidentsOpen: Gauge<'system' | 'severity'> = new Gauge<'system' | 'severity'>({
     name: 'dvc_incidents_open',
@@ -277,6 +290,23 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
     setIncidents(open) {
       openIncidents = open;
+      const flapping = new Map<string, string>();
+      for (const incident of open) {
+        if (incident.check !== undefined && incident.flapping !== undefined && incident.flapping.endedAt === undefined) {
+          flapping.set(incident.check, `${incident.check}@${incident.flapping.since.getTime()}`);
+        }
+      }
+      for (const [name, series] of seriesByName) {
+        const episode = flapping.get(name);
+        const began = episode !== undefined && episodesSeen !== undefined && !episodesSeen.has(episode);
+        if (began) series.flaps += 1;
+        if (began || series.flapping !== (episode !== undefined)) {
+          series.flapping = episode !== undefined;
+          touch(series);
+        }
+      }
+      // Only the episodes open now: one that ended never comes back under the same start.
+      episodesSeen = new Set(flapping.values());
     },
 
     setObjectiveBudgets(budgets) {

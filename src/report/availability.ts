@@ -139,6 +139,17 @@ export function incidentInterval(incident: Incident, openEnd: number): Interval 
   return { start, end: Math.max(start, end) };
 }
 
+/**
+ * An incident's down time: its interval, less the runs of passes of a flapping episode it held
+ * (state/flapping.ts), during which the check answered.
+ */
+function incidentDownIntervals(incident: Incident, openEnd: number): Interval[] {
+  const whole = incidentInterval(incident, openEnd);
+  const up = incident.flapping?.up ?? [];
+  if (up.length === 0) return [whole];
+  return subtract([whole], unionOf(up.map((run) => ({ start: run.from.getTime(), end: Math.max(run.from.getTime(), run.to?.getTime() ?? openEnd) }))));
+}
+
 /** The monitor's own fault opened it: it says nothing of the system. */
 export function isOwnFaultIncident(incident: Incident): boolean {
   return isOwnFault(incident.firstReason);
@@ -207,7 +218,7 @@ export function checkTimeline(input: CheckTimelineInput): Timeline {
   }
   const notObserved = subtract(intersect(unionOf([...ownFault, ...unseen, ...(input.blind ?? [])]), whole), excluded);
   const observed = subtract(subtract(whole, excluded), notObserved);
-  const failing = incidents.filter((incident) => !isOwnFaultIncident(incident)).map((incident) => incidentInterval(incident, window.end));
+  const failing = incidents.filter((incident) => !isOwnFaultIncident(incident)).flatMap((incident) => incidentDownIntervals(incident, window.end));
   const down = intersect(unionOf(failing), observed);
   return { window, down, observed, excluded, notObserved };
 }

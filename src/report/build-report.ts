@@ -143,6 +143,7 @@ function windowFigures(config: ReportedConfig, source: ReportSource, window: Rep
     kind: check.kind,
     ...availability.checks[index]!,
     ...minuteFigures(check, minutesByCheck.get(check.name) ?? []),
+    flaps: countFlaps(incidents, check.name, window),
   }));
   const systems = availability.systems.map((row): SystemFigures => {
     const members = checks.filter((check) => check.system === row.name);
@@ -156,6 +157,14 @@ function windowFigures(config: ReportedConfig, source: ReportSource, window: Rep
     };
   });
   return { checks, systems, incidents, occurrences: availability.occurrences, systemTimelines: availability.systemTimelines };
+}
+
+/** Episodes kept on the check's incidents (the rules record them there) that began in the window. */
+function countFlaps(incidents: readonly Incident[], check: string, window: ReportWindow): number {
+  return incidents.filter((incident) => {
+    const since = incident.check === check ? incident.flapping?.since.getTime() : undefined;
+    return since !== undefined && since >= window.from.getTime() && since < window.to.getTime();
+  }).length;
 }
 
 export interface WindowAvailability {
@@ -271,7 +280,7 @@ export function reportObjectiveOf(status: ObjectiveStatus): ReportObjective {
 function minuteFigures(
   check: Check,
   minutes: readonly MinuteFigures[],
-): Omit<CheckFigures, 'name' | 'system' | 'kind' | keyof ReturnType<typeof availabilityOf>> {
+): Omit<CheckFigures, 'name' | 'system' | 'kind' | 'flaps' | keyof ReturnType<typeof availabilityOf>> {
   const failuresByReason: Partial<Record<FailureReason, number>> = {};
   const latency = createSketch();
   const syncLag = createSketch();

@@ -163,8 +163,8 @@ function operation(context: Context): (Paragraph | Table)[] {
         ),
       ]),
     );
-  const checkHeads = [columns.check, ...figureHeads, columns.syncLag, columns.tlsDaysLeft];
-  const checkWidths = [1300, 850, 800, 700, 600, 1080, 1080, 1080, 1050, 850];
+  const checkHeads = [columns.check, ...figureHeads, columns.syncLag, columns.tlsDaysLeft, context.words.flapping.reportColumn];
+  const checkWidths = [1200, 850, 800, 650, 550, 950, 950, 950, 1050, 750, 690];
   const checkRows: string[][] = [];
   const groupRows = new Set<number>();
   for (const system of systemsOf(report.checks)) {
@@ -351,6 +351,7 @@ function checkCells(context: Context, check: CheckFigures): string[] {
     ...latencyCells(check.latency, locale),
     syncCell(context, check.sync),
     check.tlsDaysLeft === undefined ? '—' : formatNumber(check.tlsDaysLeft, locale),
+    formatNumber(check.flaps, locale),
   ];
 }
 

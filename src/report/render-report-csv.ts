@@ -25,6 +25,7 @@ export function renderReportCsv(report: Report): string {
     columns.syncLag,
     columns.backlog,
     columns.tlsDaysLeft,
+    wordsFor(report.locale).flapping.reportColumn,
   ];
   const rows = report.checks.map((check) => [
     check.system,
@@ -41,6 +42,7 @@ export function renderReportCsv(report: Report): string {
     syncLag(check),
     number(check.sync?.backlogMax, 0),
     number(check.tlsDaysLeft, 0),
+    String(check.flaps),
   ]);
   return BOM + [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -60,6 +60,7 @@ function checkToJson(check: CheckFigures): Record<string, unknown> {
         ? null
         : { unit: check.sync.unit, lagMax: check.sync.lagMax ?? null, lagP95: check.sync.lagP95 ?? null, backlogMax: check.sync.backlogMax ?? null },
     tlsDaysLeft: check.tlsDaysLeft ?? null,
+    flaps: check.flaps,
   };
 }
 

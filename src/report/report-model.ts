@@ -54,6 +54,8 @@ export interface CheckFigures extends AvailabilityFigures {
   readonly sync?: SyncFigures;
   /** The fewest days left on a certificate seen in the window. */
   readonly tlsDaysLeft?: number;
+  /** Flapping episodes (state/flapping.ts) that began in the window. */
+  readonly flaps: number;
 }
 
 export interface SystemFigures extends AvailabilityFigures {

@@ -120,6 +120,7 @@ export function viewReport(report: Report): ReportView {
         columns.syncLag,
         columns.backlog,
         columns.tlsDaysLeft,
+        all.flapping.reportColumn,
       ],
       rows: report.checks.map((check) => [
         check.name,
@@ -130,6 +131,7 @@ export function viewReport(report: Report): ReportView {
         syncLag(check, locale),
         check.sync?.backlogMax === undefined ? '—' : formatNumber(check.sync.backlogMax, locale),
         check.tlsDaysLeft === undefined ? '—' : formatNumber(check.tlsDaysLeft, locale),
+        formatNumber(check.flaps, locale),
       ]),
     },
     ...(report.objectives === undefined || report.objectives.length === 0

@@ -53,6 +53,21 @@ interface Page {
   readonly recent: ReadonlyMap<string, CheckRecentAvailability> | undefined;
   /** The duty desk's parts for this request; absent when the daemon has no desk. */
   readonly desk: { readonly view: DeskPageView; readonly context: DeskPageContext } | undefined;
+  /** Checks flapping now (their open incident is a flapping episode), with when it began. */
+  readonly flapping: ReadonlyMap<string, Date | undefined>;
+}
+
+function flappingChecks(incidents: readonly Incident[]): Map<string, Date | undefined> {
+  const episodes = incidents.filter((incident) => incident.flapping !== undefined && incident.flapping.endedAt === undefined);
+  return new Map(episodes.map((incident) => [incident.check, toDate(incident.flapping?.since)]));
+}
+
+/** The "chập chờn" badge beside a flapping check; nothing for a steady one. */
+function flappingBadge(check: string, page: Page): string {
+  if (!page.flapping.has(check)) return '';
+  const since = page.flapping.get(check);
+  const title = since === undefined ? '' : ` title="${text(page.words.flapping.badgeTitle(formatInstant(since, page)))}"`;
+  return ` <span class="badge flapping"${title}>${text(page.words.flapping.badge)}</span>`;
 }
 
 function columnsOf(page: Page): string[] {
@@ -284,7 +299,7 @@ function renderCheckRow(check: StatusPageCheck, page: Page): string {
       : '';
   const phases = formatPhases(last?.phases, page);
   const cells = [
-    `${badge(check.status, page)}${failures}`,
+    `${badge(check.status, page)}${flappingBadge(check.name, page)}${failures}`,
     `<strong class="name">${text(check.name)}</strong><span class="sub target">${text(`${describeKind(check.kind, page)} · ${check.target}`)}</span>`,
     `${text(formatInstant(check.since, page))}${age === undefined ? '' : `<span class="sub">${text(age)}</span>`}`,
     renderLastResult(last, page),
@@ -380,7 +395,7 @@ function renderIncident(incident: Incident, checksByName: ReadonlyMap<string, St
         );
   return [
     `<li class="incident" id="incident-${text(incident.id)}" data-incident="${text(incident.id)}" data-check="${text(incident.check)}">`,
-    `<h3><span class="badge ${severityClass}">${text(words.severity[severity])}</span> <span class="name">${text(incident.check)}</span>`,
+    `<h3><span class="badge ${severityClass}">${text(words.severity[severity])}</span>${flappingBadge(incident.check, page)} <span class="name">${text(incident.check)}</span>`,
     ` <span class="sub-inline">${text(system)}${target === undefined ? '' : ` · ${target}`}</span></h3>`,
     `<dl>${rows.map(([label, value]) => `<dt>${text(label)}</dt><dd>${value}</dd>`).join('')}</dl>`,
     desk,
@@ -416,7 +431,7 @@ h3{font-size:15px;margin:0 0 6px}
 .summary li.s-critical{border-left-color:#b91c1c}.summary li.s-unknown{border-left-color:#6b7280}
 .summary li.s-critical.nonzero{background:#fef2f2}.summary li.s-warning.nonzero{background:#fffbeb}
 .badge{display:inline-block;padding:2px 8px;border-radius:4px;border:1px solid transparent;color:#fff;font-weight:700;white-space:nowrap}
-.badge.s-ok{background:#15803d}.badge.s-warning{background:#b45309}.badge.s-critical{background:#b91c1c}.badge.s-unknown{background:#4b5563}
+.badge.flapping{background:#7c3aed}.badge.s-ok{background:#15803d}.badge.s-warning{background:#b45309}.badge.s-critical{background:#b91c1c}.badge.s-unknown{background:#4b5563}
 table.checks{width:100%;border-collapse:collapse;background:#fff;border:1px solid #d1d5db}
 .checks th,.checks td{padding:6px 10px;border-top:1px solid #e5e7eb;text-align:left;vertical-align:top}
 .checks thead th{background:#f9fafb;font-size:13px;color:#374151;white-space:nowrap}
@@ -516,6 +531,7 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
     now,
     recent: recent === undefined ? undefined : new Map(recent.checks.map((check) => [check.name, check])),
     desk: desk === undefined ? undefined : { view: desk, context: { words: localeWords, locale, at: (date) => formatDateTime(date, locale) } },
+    flapping: flappingChecks(snapshot.incidents ?? []),
   };
   const words = page.words.page;
   const checks = snapshot.checks;

@@ -1,6 +1,7 @@
 // What the incident rules remember besides the incidents themselves: whether the prober's own
 // network is down, and which maintenance windows are in progress. Small and serializable; the
 // caller stores it in the same transaction as the incidents and check states it goes with.
+import type { FlapChanges } from './flapping.ts';
 import type { WindowOccurrence } from './maintenance.ts';
 
 export interface AlertingState {
@@ -8,6 +9,8 @@ export interface AlertingState {
   readonly vantageDownSince?: Date;
   /** The occurrence of each window in progress at the last decision, by window name. */
   readonly windowsActive: Readonly<Record<string, WindowOccurrence>>;
+  /** Recent changes of status of checks that changed within the flapping window; absent = none. */
+  readonly flapChanges?: FlapChanges;
 }
 
 export function initialAlertingState(): AlertingState {
@@ -15,11 +18,13 @@ export function initialAlertingState(): AlertingState {
 }
 
 export function serializeAlertingState(state: AlertingState): string {
+  const flapChanges = state.flapChanges === undefined || Object.keys(state.flapChanges).length === 0 ? undefined : state.flapChanges;
   return JSON.stringify({
     vantageDownSince: state.vantageDownSince?.toISOString(),
     windowsActive: Object.fromEntries(
       Object.entries(state.windowsActive).map(([name, { start, end }]) => [name, { start: start.toISOString(), end: end.toISOString() }]),
     ),
+    flapChanges: flapChanges && Object.fromEntries(Object.entries(flapChanges).map(([check, times]) => [check, times.map((time) => time.toISOString())])),
   });
 }
 
@@ -32,7 +37,7 @@ export function parseAlertingState(text: string): AlertingState {
     throw new Error(`alerting state is not JSON: ${(error as Error).message}`, { cause: error });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('alerting state must be a JSON object');
-  const { vantageDownSince, windowsActive } = raw as { vantageDownSince?: unknown; windowsActive?: unknown };
+  const { vantageDownSince, windowsActive, flapChanges } = raw as { vantageDownSince?: unknown; windowsActive?: unknown; flapChanges?: unknown };
   const windows: Record<string, WindowOccurrence> = {};
   if (windowsActive !== undefined) {
     if (typeof windowsActive !== 'object' || windowsActive === null || Array.isArray(windowsActive))
@@ -42,9 +47,23 @@ export function parseAlertingState(text: string): AlertingState {
       windows[name] = { start: readInstant(start, `windowsActive.${name}.start`), end: readInstant(end, `windowsActive.${name}.end`) };
     }
   }
-  return vantageDownSince === undefined
-    ? { windowsActive: windows }
-    : { vantageDownSince: readInstant(vantageDownSince, 'vantageDownSince'), windowsActive: windows };
+  const flaps = readFlapChanges(flapChanges);
+  return {
+    ...(vantageDownSince === undefined ? {} : { vantageDownSince: readInstant(vantageDownSince, 'vantageDownSince') }),
+    windowsActive: windows,
+    ...(flaps === undefined ? {} : { flapChanges: flaps }),
+  };
+}
+
+function readFlapChanges(value: unknown): FlapChanges | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('alerting state: flapChanges must be an object');
+  const changes: Record<string, Date[]> = {};
+  for (const [check, times] of Object.entries(value)) {
+    if (!Array.isArray(times)) throw new Error(`alerting state: flapChanges.${check} must be a list of times`);
+    changes[check] = times.map((time: unknown, index) => readInstant(time, `flapChanges.${check}[${index}]`));
+  }
+  return changes;
 }
 
 function readInstant(value: unknown, path: string): Date {

@@ -31,6 +31,22 @@ export interface ResultSnapshot {
   readonly httpStatus?: number;
 }
 
+/** A flapping episode (state/flapping.ts), kept on the incident it holds open. */
+export interface FlappingEpisode {
+  readonly since: Date;
+  /** When the check had been steady for a whole window; absent while it flaps. */
+  readonly endedAt?: Date;
+  /** Changes of status counted in the episode, the ones that started it included. */
+  readonly changes: number;
+  /** The rule's window when it started: the notice says "N changes in <window>". */
+  readonly windowSeconds: number;
+  /**
+   * The runs of passing probes while it flapped (first pass to first failure; the last one open
+   * while the check passes), so the report does not count them as down time. Absent = none.
+   */
+  readonly up?: readonly { readonly from: Date; readonly to?: Date }[];
+}
+
 export interface Incident {
   /** Stable and unique: "<check>-<openedAt epoch ms base36>". */
   readonly id: string;
@@ -76,6 +92,11 @@ export interface Incident {
    * instead of firing on their own a moment before they recover too.
    */
   readonly recoveringSince?: Date;
+  /**
+   * The check flapped while this incident was open: the incident is the episode, held open through
+   * every change until the check is steady again (state/flapping.ts). Kept after the episode ends.
+   */
+  readonly flapping?: FlappingEpisode;
 }
 
 export function incidentId(check: string, openedAt: Date): string {

@@ -82,6 +82,21 @@
 //   are not queued; the incident is announced and its reminder clock runs as if they were, so the
 //   first mail after the silence expires is the next reminder (or the resolved mail).
 //
+// Flapping (flapping.ts: what a change is, when an episode starts and ends)
+// - Each change of a check into or out of alerting is remembered in AlertingState for one window.
+//   The changes up to the threshold are mailed as always (firing, resolved): nobody can tell yet.
+// - The change that exceeds the threshold starts an episode on the check's incident: the one open
+//   then (a recovery does not resolve it), or one opened by this failure. The incident is held
+//   open through every later change, follows the severity silently, and ONE `flapping` notice is
+//   queued (a reply in the incident's thread when it was announced already; as its announcement
+//   when not). A hold that applies (maintenance, vantage, parent) keeps the notice back as it
+//   keeps a firing back; a held episode released while still flapping sends its `flapping` notice.
+// - Reminders while flapping repeat the `flapping` notice every repeatInterval; an acknowledged
+//   episode (its incident acknowledged at the duty desk) gets none, as any acknowledged incident.
+// - The episode ends when the check has not changed for a whole window: if it is not alerting
+//   then, the incident resolves (one `resolved`, recovered at its last run of passes); if it is,
+//   the episode becomes an ordinary open outage announced by a `firing`, reminded as usual.
+//
 // An incident whose check left the config gets no reminders; it stays open until the caller
 // closes it.
 //
@@ -92,8 +107,9 @@ import type { Notification, NotificationType } from './notification.ts';
 import type { ProbeResult } from '../probes/probe.ts';
 import type { AlertingState } from './alerting-state.ts';
 import type { CheckState, CheckStatus, StatusChange } from './check-state.ts';
-import { incidentId, type Hold, type Incident, type ResultSnapshot, type Severity } from './incident.ts';
+import { incidentId, type FlappingEpisode, type Hold, type Incident, type ResultSnapshot, type Severity } from './incident.ts';
 import type { DeskLookup } from './desk-rules.ts';
+import { exceedsFlapping, hasSettled, isFlapping, pruneFlapChanges, withFlapChange, type FlapChanges, type FlappingRule } from './flapping.ts';
 import { coversCheck, findWindowTransitions, type WindowOccurrence } from './maintenance.ts';
 import { checkRecipients, normalizeAddresses, ordinaryRecipients, routeKey } from './recipients.ts';
 
@@ -103,6 +119,8 @@ export interface IncidentPolicy {
   readonly alertOn: 'critical' | 'warning';
   /** Parent check names. */
   readonly dependsOn: readonly string[];
+  /** The check's own flapping rule; absent = alerting.flapping. */
+  readonly flapping?: FlappingRule;
 }
 
 export interface CheckAlerting {
@@ -164,7 +182,17 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
   const state = view.states.get(check);
   const status = state?.status ?? change?.to;
   const alerting = status !== undefined && isAlerting(status, info.policy.alertOn);
-  if (incident !== undefined) {
+  const changed = change !== undefined && isAlerting(change.from, info.policy.alertOn) !== isAlerting(change.to, info.policy.alertOn);
+  if (changed) draft.flapChanges = withFlapChange(draft.flapChanges, check, draft.now, flappingRuleOf(draft, check));
+  const startsFlapping = changed && exceedsFlapping(draft.flapChanges, check, flappingRuleOf(draft, check));
+  if (isFlapping(incident)) {
+    // The episode holds the incident open through every change; severity follows without mail.
+    const severity = alerting && (status === 'warning' || status === 'critical') ? status : incident.severity;
+    const episode = changed ? withUpRun(incident.flapping, alerting, alerting ? state?.failingSince : state?.passingSince, draft.now) : incident.flapping;
+    put(draft, { ...withoutRecovery(incident), severity, flapping: { ...episode, changes: incident.flapping.changes + (changed ? 1 : 0) } });
+  } else if (incident !== undefined && !alerting && startsFlapping) {
+    startFlapping(draft, withoutRecovery(incident), check, state?.passingSince ?? draft.now);
+  } else if (incident !== undefined) {
     if (!alerting) {
       const recoveredAt = incident.recoveredAt ?? (status === 'ok' ? state?.passingSince : undefined) ?? draft.now;
       if (incident.announced && incident.hold === undefined && heldChildren(draft, incident).length > 0) {
@@ -179,11 +207,14 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
       if (status === 'warning' || status === 'critical') changeSeverity(draft, failingAgain, status);
     }
   } else if (alerting && change !== undefined && (status === 'warning' || status === 'critical')) {
-    put(draft, openIncident(check, info.system, status, result, draft.now, state?.failingSince));
+    const opened = openIncident(check, info.system, status, result, draft.now, state?.failingSince);
+    if (startsFlapping) startFlapping(draft, opened, check);
+    else put(draft, opened);
   }
 
   advanceVantage(draft);
   finishRecoveries(draft);
+  endFlapping(draft);
   settle(draft);
   return finish(draft);
 }
@@ -194,6 +225,8 @@ export function decideOnTick(view: AlertingView): Decision {
   advanceWindows(draft);
   advanceVantage(draft);
   finishRecoveries(draft);
+  endFlapping(draft);
+  draft.flapChanges = pruneFlapChanges(draft.flapChanges, draft.now, (check) => flappingRuleOf(draft, check));
   settle(draft);
   remind(draft);
   return finish(draft);
@@ -211,6 +244,7 @@ interface Draft {
   readonly notifications: Notification[];
   vantageDownSince: Date | undefined;
   windowsActive: Readonly<Record<string, WindowOccurrence>>;
+  flapChanges: FlapChanges;
 }
 
 function startDraft(view: AlertingView): Draft {
@@ -223,14 +257,16 @@ function startDraft(view: AlertingView): Draft {
     notifications: [],
     vantageDownSince: view.alertingState.vantageDownSince,
     windowsActive: view.alertingState.windowsActive,
+    flapChanges: view.alertingState.flapChanges ?? {},
   };
 }
 
 function finish(draft: Draft): Decision {
-  const alertingState: AlertingState =
-    draft.vantageDownSince === undefined
-      ? { windowsActive: draft.windowsActive }
-      : { vantageDownSince: draft.vantageDownSince, windowsActive: draft.windowsActive };
+  const alertingState: AlertingState = {
+    ...(draft.vantageDownSince === undefined ? {} : { vantageDownSince: draft.vantageDownSince }),
+    windowsActive: draft.windowsActive,
+    ...(Object.keys(draft.flapChanges).length === 0 ? {} : { flapChanges: draft.flapChanges }),
+  };
   return { incidents: [...draft.changed.values()], notifications: draft.notifications, alertingState };
 }
 
@@ -357,6 +393,69 @@ function resolveIncident(draft: Draft, incident: Incident, at?: Date, recoveredA
   );
 }
 
+// ---- flapping ------------------------------------------------------------------------------
+
+/** The check's own rule, else alerting.flapping. */
+function flappingRuleOf(draft: Draft, check: string): FlappingRule {
+  return draft.view.checks.get(check)?.policy.flapping ?? draft.config.flapping;
+}
+
+/**
+ * The episode takes the incident over: one `flapping` notice, unless a hold keeps it back.
+ * `upSince`: the check's run of passes that began then, when a recovery started the episode.
+ */
+function startFlapping(draft: Draft, incident: Incident, check: string, upSince?: Date): void {
+  const flapping: Incident = {
+    ...incident,
+    flapping: {
+      since: draft.now,
+      changes: draft.flapChanges[check]?.length ?? 0,
+      windowSeconds: flappingRuleOf(draft, check).windowSeconds,
+      ...(upSince === undefined ? {} : { up: [{ from: upSince }] }),
+    },
+  };
+  const hold = flapping.hold ?? findHold(draft, flapping);
+  if (hold !== undefined) {
+    put(draft, flapping.hold === undefined ? withHold(flapping, hold) : flapping);
+    return;
+  }
+  const announced = { ...flapping, announced: true, lastNotifiedAt: draft.now };
+  put(draft, announced);
+  queueIncidentMail(draft, 'flapping', announced);
+}
+
+/** A change while flapping: a run of passes ends (failing again) or begins, at the run's first probe. */
+function withUpRun(episode: FlappingEpisode, failing: boolean, runSince: Date | undefined, now: Date): FlappingEpisode {
+  const up = episode.up ?? [];
+  const last = up.at(-1);
+  if (failing)
+    return last === undefined || last.to !== undefined ? episode : { ...episode, up: [...up.slice(0, -1), { from: last.from, to: runSince ?? now }] };
+  return last !== undefined && last.to === undefined ? episode : { ...episode, up: [...up, { from: runSince ?? now }] };
+}
+
+/** Episodes whose check has been steady for a window end: resolved, or an ordinary outage that fires. */
+function endFlapping(draft: Draft): void {
+  for (const incident of listOpen(draft)) {
+    const info = draft.view.checks.get(incident.check);
+    if (!isFlapping(incident) || info === undefined || !hasSettled(draft.flapChanges, incident, draft.now, flappingRuleOf(draft, incident.check))) continue;
+    const ended: Incident = { ...incident, flapping: { ...incident.flapping, endedAt: draft.now } };
+    const state = draft.view.states.get(incident.check);
+    const status = state?.status;
+    if (status !== 'warning' && status !== 'critical') {
+      resolveIncident(draft, ended, undefined, status === 'ok' ? state?.passingSince : undefined);
+    } else if (!isAlerting(status, info.policy.alertOn)) {
+      resolveIncident(draft, ended);
+    } else if (ended.announced && ended.hold === undefined) {
+      const fired = { ...ended, severity: status, lastNotifiedAt: draft.now };
+      put(draft, fired);
+      queueIncidentMail(draft, 'firing', fired);
+    } else {
+      // Held: its holder's end releases it as any held outage.
+      put(draft, { ...ended, severity: status });
+    }
+  }
+}
+
 // ---- holds ---------------------------------------------------------------------------------
 
 function withHold(incident: Incident, hold: Hold): Incident {
@@ -420,7 +519,7 @@ function release(draft: Draft, held: readonly Incident[]): void {
   }
   for (const { id, check, from } of fired) {
     const incident = draft.open.get(check);
-    if (incident?.id === id) queueIncidentMail(draft, 'firing', { ...incident, hold: from });
+    if (incident?.id === id) queueIncidentMail(draft, isFlapping(incident) ? 'flapping' : 'firing', { ...incident, hold: from });
   }
 }
 
@@ -454,7 +553,7 @@ function remind(draft: Draft): void {
     if (draft.now.getTime() - last.getTime() < repeatMs || isAcknowledged(draft, incident)) continue;
     const reminded = { ...incident, lastNotifiedAt: draft.now };
     put(draft, reminded);
-    queueIncidentMail(draft, 'reminder', reminded);
+    queueIncidentMail(draft, isFlapping(reminded) ? 'flapping' : 'reminder', reminded);
   }
 }
 
@@ -537,7 +636,12 @@ function mergeRecipients(draft: Draft, base: readonly string[], riders: readonly
 }
 
 /** firing/reminder carry the children held by the incident; resolved carries those that ended under it. */
-function queueIncidentMail(draft: Draft, type: 'firing' | 'reminder' | 'resolved', incident: Incident, endedUnder: readonly Incident[] = []): void {
+function queueIncidentMail(
+  draft: Draft,
+  type: 'firing' | 'reminder' | 'resolved' | 'flapping',
+  incident: Incident,
+  endedUnder: readonly Incident[] = [],
+): void {
   if (draft.view.desk?.silenced(incident.check, incident.system, draft.now) === true) return;
   const riders = type === 'resolved' ? endedUnder : listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
   const to = mergeRecipients(draft, recipientsOf(draft, incident), riders, recipientsOf);

@@ -7,6 +7,7 @@ export type NotificationType =
   | 'firing' // an incident opened (or was released from a hold while still open)
   | 'reminder' // still open after repeatInterval; also sent at once when a warning escalates to critical
   | 'resolved' // an incident ended; riders list children / held incidents that ended under it
+  | 'flapping' // the check changes status too often: one notice instead of a firing/resolved pair each time (flapping.ts)
   | 'vantage_down' // every vantage check fails: the prober's own network is down
   | 'vantage_up' // the prober's network is back; riders list what failed meanwhile
   | 'maintenance_end' // a window ended; riders list what is still down

@@ -302,6 +302,7 @@ export const en: Words = {
     reminder_critical: 'STILL DOWN',
     reminder_warning: 'STILL WARNING',
     resolved: 'RESOLVED',
+    flapping: 'FLAPPING',
     vantage_down: 'MONITORING NETWORK',
     vantage_up: 'MONITORING NETWORK',
     maintenance_end: 'MAINTENANCE OVER',
@@ -353,6 +354,7 @@ export const en: Words = {
     reminder_critical: (count) => `${plural(count, 'check', 'checks')} still down`,
     reminder_warning: (count) => `${plural(count, 'check', 'checks')} still warning`,
     resolved: (count) => `${plural(count, 'check', 'checks')} back to normal`,
+    flapping: (count) => `${plural(count, 'check', 'checks')} flapping`,
     vantage_down: (count) => `${plural(count, 'notice', 'notices')}: monitoring network down`,
     vantage_up: (count) => `${plural(count, 'notice', 'notices')}: monitoring network back`,
     maintenance_end: (count) => `${plural(count, 'maintenance window', 'maintenance windows')} over`,
@@ -365,6 +367,7 @@ export const en: Words = {
     reminder_critical: (count) => `${count} still down`,
     reminder_warning: (count) => `${count} still warning`,
     resolved: (count) => `${count} resolved`,
+    flapping: (count) => `${count} flapping`,
     vantage_down: () => 'monitoring network down',
     vantage_up: () => 'monitoring network back',
     maintenance_end: (count) => `${plural(count, 'maintenance window', 'maintenance windows')} over`,
@@ -850,5 +853,14 @@ export const en: Words = {
     escalation: 'Escalation',
     escalated: (after) => `Not acknowledged ${after} after it was reported`,
     told: 'Also told at once',
+  },
+  flapping: {
+    headline: (changes, window) => `is flapping (${changes} changes of status in ${window})`,
+    lead: (since, window) =>
+      `This check has kept switching between failing and healthy since ${since}. The changes are folded into this one notice instead of a failure and a recovery each time; one closing notice follows once its status has been steady for ${window}.`,
+    changesLabel: 'Changes of status',
+    badge: 'flapping',
+    badgeTitle: (since) => `Flapping since ${since}`,
+    reportColumn: 'Flapping',
   },
 };

@@ -19,6 +19,7 @@ export type NoticeKind =
   | 'reminder_critical'
   | 'reminder_warning'
   | 'resolved'
+  | 'flapping'
   | 'vantage_down'
   | 'vantage_up'
   | 'maintenance_end'
@@ -137,6 +138,8 @@ export interface Words {
   readonly sms: SmsWords;
   // The duty roster and escalation: who is on duty, whom to call, why a mail escalates.
   readonly roster: RosterWords;
+  // A check that keeps changing status: its notice, its badge on the status page, the report's count.
+  readonly flapping: FlappingWords;
 }
 
 export interface RosterWords {
@@ -185,6 +188,21 @@ export interface ChannelWords {
   readonly unknownChannel: (channel: string, known: string) => string;
   /** Why it failed, by HTTP status (undefined = no answer). */
   readonly explainStatus: (status: number | undefined) => string;
+}
+
+/** Words about flapping checks (state/flapping.ts). Counts and durations arrive formatted. */
+export interface FlappingWords {
+  /** After the check name in a subject: "đang chập chờn (7 lần đổi trạng thái trong 30 phút)". */
+  readonly headline: (changes: string, window: string) => string;
+  /** The first line of the notice's body. */
+  readonly lead: (since: string, window: string) => string;
+  /** The row label and value of the changes counted so far. */
+  readonly changesLabel: string;
+  /** The badge beside the check on the status page, and its tooltip. */
+  readonly badge: string;
+  readonly badgeTitle: (since: string) => string;
+  /** The report's column of flapping episodes per check. */
+  readonly reportColumn: string;
 }
 
 /** The duty desk's words. Times and names arrive formatted; what a person typed is escaped by the caller. */

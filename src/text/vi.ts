@@ -316,6 +316,7 @@ export const vi: Words = {
     reminder_critical: 'VẪN ĐANG SỰ CỐ',
     reminder_warning: 'VẪN ĐANG CẢNH BÁO',
     resolved: 'ĐÃ KHẮC PHỤC',
+    flapping: 'CHẬP CHỜN',
     vantage_down: 'MẠNG GIÁM SÁT',
     vantage_up: 'MẠNG GIÁM SÁT',
     maintenance_end: 'HẾT BẢO TRÌ',
@@ -367,6 +368,7 @@ export const vi: Words = {
     reminder_critical: (count) => `${count} kiểm tra vẫn đang sự cố`,
     reminder_warning: (count) => `${count} kiểm tra vẫn đang cảnh báo`,
     resolved: (count) => `${count} kiểm tra hoạt động bình thường trở lại`,
+    flapping: (count) => `${count} kiểm tra đang chập chờn`,
     vantage_down: (count) => `${count} thông báo mạng giám sát mất kết nối`,
     vantage_up: (count) => `${count} thông báo mạng giám sát kết nối lại`,
     maintenance_end: (count) => `${count} đợt bảo trì kết thúc`,
@@ -379,6 +381,7 @@ export const vi: Words = {
     reminder_critical: (count) => `${count} vẫn đang sự cố`,
     reminder_warning: (count) => `${count} vẫn đang cảnh báo`,
     resolved: (count) => `${count} đã khắc phục`,
+    flapping: (count) => `${count} đang chập chờn`,
     vantage_down: () => 'mạng giám sát mất kết nối',
     vantage_up: () => 'mạng giám sát kết nối lại',
     maintenance_end: (count) => `${count} đợt bảo trì kết thúc`,
@@ -866,5 +869,14 @@ export const vi: Words = {
     escalation: 'Báo cấp trên',
     escalated: (after) => `Sau ${after} sự cố chưa được tiếp nhận xử lý`,
     told: 'Đã báo đồng thời cho',
+  },
+  flapping: {
+    headline: (changes, window) => `đang chập chờn (${changes} lần đổi trạng thái trong ${window})`,
+    lead: (since, window) =>
+      `Kiểm tra này liên tục chuyển qua lại giữa lỗi và bình thường từ ${since}. Các lần đổi được gộp vào thông báo này thay vì báo sự cố rồi báo khắc phục mỗi lần; sẽ có một thông báo kết thúc khi trạng thái ổn định liên tục trong ${window}.`,
+    changesLabel: 'Số lần đổi trạng thái',
+    badge: 'chập chờn',
+    badgeTitle: (since) => `Đang chập chờn từ ${since}`,
+    reportColumn: 'Chập chờn',
   },
 };

@@ -131,7 +131,7 @@ describe('report', () => {
     const csv = temp.path('daily.csv');
     const nextMorning = at('2026-12-03T08:00:00+07:00');
     expect((await run({ date: '2026-12-02', format: 'csv', out: csv }, nextMorning)).code).toBe(0);
-    expect(readFileSync(csv, 'utf8').split('\r\n')[1]).toBe('national-portal,dvcqg-home,98.58,1230,0,0,1440,0,0.100,0.100,0.100,,,');
+    expect(readFileSync(csv, 'utf8').split('\r\n')[1]).toBe('national-portal,dvcqg-home,98.58,1230,0,0,1440,0,0.100,0.100,0.100,,,,0');
     const html = temp.path('daily.html');
     expect((await run({ date: '2026-12-02', out: html }, nextMorning)).code).toBe(0);
     const text = readFileSync(html, 'utf8');
@@ -193,7 +193,7 @@ checks:
       expect(code).toBe(0);
       outputs.push(cli.stdout());
     }
-    expect(outputs[0]!.split('\r\n')[1]).toBe('national-portal,dvcqg-home,98.58,1230,0,0,1440,0,0.100,0.100,0.100,,,');
+    expect(outputs[0]!.split('\r\n')[1]).toBe('national-portal,dvcqg-home,98.58,1230,0,0,1440,0,0.100,0.100,0.100,,,,0');
     expect(outputs[1]).toBe(outputs[0]);
   });
 });

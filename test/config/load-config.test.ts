@@ -384,7 +384,7 @@ describe('loadConfig reporting', () => {
   it('lists allowed keys when no key is close to the unknown one', () => {
     const issues = issuesOf(writeConfig('checks:\n  - { name: a, system: s, kind: tcp, host: h, port: 1, zzz: 1 }\n'));
     expect(issues[0]!.message).toBe(
-      'unknown key "zzz"; allowed here: name, system, description, interval, timeout, failureThreshold, successThreshold, resolver, dependsOn, alertOn, kind, host, port, ipFamily, expect',
+      'unknown key "zzz"; allowed here: name, system, description, interval, timeout, failureThreshold, successThreshold, resolver, dependsOn, alertOn, flapping, kind, host, port, ipFamily, expect',
     );
   });
 

@@ -236,6 +236,8 @@ describe('createMetrics', () => {
       dvc_notifications_total: 'counter',
       dvc_incidents_open: 'gauge',
       dvc_maintenance_active: 'gauge',
+      dvc_check_flapping: 'gauge',
+      dvc_check_flaps_total: 'counter',
       dvc_report_last_success_timestamp_seconds: 'gauge',
       dvc_report_deadline_missed_total: 'counter',
       dvc_objective_budget_remaining_seconds: 'gauge',

@@ -28,6 +28,7 @@ function check(name: string, system: string, figures: Partial<CheckFigures>): Ch
     excludedSeconds: 0,
     notObservedSeconds: 0,
     availabilityPercent: 100,
+    flaps: 0,
     ...figures,
   };
 }

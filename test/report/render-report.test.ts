@@ -76,8 +76,8 @@ describe('renderReportCsv', () => {
     expect(lines).toHaveLength(5);
     expect(lines[4]).toBe('');
     expect(lines[0]!.split(',').slice(0, 4)).toEqual(['Hệ thống', 'Kiểm tra', 'Tỷ lệ sẵn sàng (%)', 'Thời gian gián đoạn (giây)']);
-    expect(lines[1]).toBe('dvcqg,dvcqg-home,97.92,1800,0,0,1440,0,0.250,0.250,0.250,,,');
-    expect(lines[2]!.endsWith(',12')).toBe(true);
+    expect(lines[1]).toBe('dvcqg,dvcqg-home,97.92,1800,0,0,1440,0,0.250,0.250,0.250,,,,0');
+    expect(lines[2]!.endsWith(',12,0')).toBe(true);
     expect(lines[3]).toContain(',95.83,3600,');
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');

@@ -33,6 +33,7 @@ function alertingConfig(overrides: Partial<Omit<AlertingConfig, 'email'>> = {}, 
     webhooks: [],
     zalo: [],
     sms: [],
+    flapping: { changes: 6, windowSeconds: 1800 },
     ...overrides,
     email: {
       from: 'dvc-sentinel <giamsat@angiang.gov.vn>',

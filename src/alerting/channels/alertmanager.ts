@@ -22,6 +22,8 @@ import type { Notification, NotificationType } from '../../state/notification.ts
 import type { Store } from '../../store/store.ts';
 import { wordsFor } from '../../text/locale.ts';
 import { describeProbeMessage } from '../../text/probe-message.ts';
+import { formatDateTime } from '../../text/format-time.ts';
+import { isFlapping } from '../../state/flapping.ts';
 import { noticeLines } from '../messages/notice-mail.ts';
 import type { DeliveryResult } from '../outbox.ts';
 import { isFrozenContent, type DeliveryChannel, type FrozenContent } from '../channel.ts';
@@ -129,6 +131,8 @@ export function buildAlerts(
       description: describeProbeMessage(incident.lastDetail, incident.lastMessage, options.locale),
       ...((incident.lastReason ?? incident.firstReason) ? { reason: (incident.lastReason ?? incident.firstReason)! } : {}),
       incident: incident.id,
+      // An annotation, not a label: labels identify the alert, and flapping comes and goes on it.
+      ...(isFlapping(incident) ? { flapping: words.flapping.badgeTitle(formatDateTime(incident.flapping.since, options.locale)) } : {}),
     },
     startsAt: incident.openedAt.toISOString(),
     endsAt: endsAt.toISOString(),
@@ -311,7 +315,7 @@ export function createAlertmanagerChannel(options: AlertmanagerChannelOptions): 
   };
 }
 
-const INCIDENT_ALERT_TYPES: ReadonlySet<NotificationType> = new Set(['firing', 'reminder', 'resolved']);
+const INCIDENT_ALERT_TYPES: ReadonlySet<NotificationType> = new Set(['firing', 'reminder', 'resolved', 'flapping']);
 
 function alertsOf(notification: Notification, now: Date, options: AlertmanagerChannelOptions): AlertmanagerAlert[] {
   const firingEndsAt = new Date(now.getTime() + FIRING_VALIDITY_ROUNDS * options.resendIntervalSeconds * 1000);

@@ -120,14 +120,28 @@ function buildSection(notification: Notification, context: DocumentContext, stri
     }
     case 'test':
       return { title, tone: 'info', lead: strings.leads.test, riderGroups, rows: [...location, { label: strings.labels.sentAt, value: at }] };
-    default: {
+    case 'flapping': {
       const incident = notification.incident;
-      const tone: Tone = line.kind === 'resolved' ? 'resolved' : incident?.severity === 'warning' ? 'warning' : 'critical';
-      const rows =
-        incident === undefined ? links : [...incidentRows(incident, notification, context, strings), ...dutyRows(notification, context, strings), ...links];
-      return { title, tone, riderGroups, rows };
+      const episode = incident?.flapping;
+      if (incident === undefined || episode === undefined) break;
+      const lead = strings.flapping.lead(formatDateTime(episode.since, context.locale), formatDuration(episode.windowSeconds, context.locale));
+      const changes = { label: strings.flapping.changesLabel, value: formatNumber(episode.changes, context.locale) };
+      return {
+        title,
+        tone: 'warning',
+        lead,
+        riderGroups,
+        rows: [...incidentRows(incident, notification, context, strings), changes, ...dutyRows(notification, context, strings), ...links],
+      };
     }
+    default:
+      break;
   }
+  const incident = notification.incident;
+  const tone: Tone = line.kind === 'resolved' ? 'resolved' : incident?.severity === 'warning' ? 'warning' : 'critical';
+  const rows =
+    incident === undefined ? links : [...incidentRows(incident, notification, context, strings), ...dutyRows(notification, context, strings), ...links];
+  return { title, tone, riderGroups, rows };
 }
 
 /** Why an escalation came, who is on duty as the mail is made, and the focal points to call. */

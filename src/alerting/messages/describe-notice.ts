@@ -6,6 +6,7 @@ import type { Incident, ResultSnapshot } from '../../state/incident.ts';
 import type { Notification } from '../../state/notification.ts';
 import { displaySystemName } from '../../text/display-system-name.ts';
 import { formatDuration, secondsBetween } from '../../text/format-duration.ts';
+import { formatNumber } from '../../text/format-number.ts';
 import { wordsFor, type NoticeKind } from '../../text/locale.ts';
 
 /** Most urgent first: the order of sections in a mail and of names in a batch subject. */
@@ -15,6 +16,7 @@ export const NOTICE_KINDS_BY_URGENCY: readonly NoticeKind[] = [
   'reminder_critical',
   'firing_warning',
   'reminder_warning',
+  'flapping',
   'maintenance_end',
   'vantage_up',
   'resolved',
@@ -120,6 +122,12 @@ export function describeNotice(notification: Notification, context: NoticeContex
   const who = `${systemNameOf(incident, context)} — ${toSingleLine(incident.check)}`;
   const duration = formatDuration(downtimeSecondsOf(incident, notification.createdAt), context.locale);
   if (kind === 'resolved') return { kind, tag: strings.tag[kind], text: `${who} ${strings.backToNormal(duration)}${suffix}` };
+  if (kind === 'flapping') {
+    const episode = incident.flapping;
+    const changes = formatNumber(episode?.changes ?? 0, context.locale);
+    const window = formatDuration(episode?.windowSeconds ?? 0, context.locale);
+    return { kind, tag: strings.tag[kind], text: `${who} ${strings.flapping.headline(changes, window)}${suffix}` };
+  }
   const failure = failureOf(incident);
   const reason = failure.reason === undefined ? '' : ` (${failure.reason})`;
   const tag = kind === 'reminder_critical' || kind === 'reminder_warning' ? `${strings.tag[kind]} ${duration}` : strings.tag[kind];
