@@ -63,7 +63,7 @@ function renderBody(batch: readonly Notification[], options: WebhookOptions): { 
   const fields = batch.map((notification) => fieldsOf(notification, options.links));
   const body = options.config.body;
   if (body === undefined) {
-    const document = { version: 1, source: 'dvc-sentinel', notifications: fields.map(defaultEntry) };
+    const document = { version: 1, source: 'dvc-sentinel', notifications: batch.map((notification, index) => defaultEntry(notification, fields[index]!)) };
     return { contentType: 'application/json', body: JSON.stringify(document) };
   }
   if (body.encoding === 'form') {
@@ -73,9 +73,18 @@ function renderBody(batch: readonly Notification[], options: WebhookOptions): { 
   return { contentType: 'application/json', body: documents.length === 1 ? documents[0]! : `[${documents.join(',')}]` };
 }
 
-/** Empty fields are left out of the default document. */
-function defaultEntry(fields: Fields): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== ''));
+/**
+ * Empty fields are left out of the default document. An escalation (a reminder a step sent) says
+ * which step; a flapping notice carries its episode, so a receiver can tell both from the rest.
+ */
+function defaultEntry(notification: Notification, fields: Fields): Record<string, unknown> {
+  const entry: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== ''));
+  if (notification.escalation !== undefined) entry.escalation = { afterSeconds: notification.escalation.afterSeconds };
+  const episode = notification.incident?.flapping;
+  if (notification.type === 'flapping' && episode !== undefined) {
+    entry.flapping = { since: episode.since.toISOString(), changes: episode.changes, windowSeconds: episode.windowSeconds };
+  }
+  return entry;
 }
 
 export function createWebhookChannel(options: WebhookOptions): DeliveryChannel<WebhookContent> {
