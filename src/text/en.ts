@@ -839,10 +839,21 @@ export const en: Words = {
             : status === 408 || status === 429 || status >= 500
               ? `the receiver is overloaded or failing (HTTP ${status}); in operation the message would be retried later`
               : `the receiver refused the content (HTTP ${status}); such a message is not retried`,
+    escalation: (after, severity, system, check, since) =>
+      `🚨 ESCALATED: ${severity} incident not acknowledged after ${after}: ${system} — check ${check}, since ${since}`,
+    flapping: (system, check, headline) => `🟣 FLAPPING: ${system} — check ${check} ${headline}`,
   },
   sms: {
     severity: { warning: 'WARNING', critical: 'CRITICAL', info: 'INFO' },
-    status: { firing: 'failing', reminder: 'still failing', resolved: 'recovered', notice: 'notice', other: 'notice' },
+    status: {
+      firing: 'failing',
+      reminder: 'still failing',
+      resolved: 'recovered',
+      notice: 'notice',
+      flapping: 'flapping',
+      escalation: 'still failing, not acknowledged',
+      other: 'notice',
+    },
     test: (channel) => `dvc-sentinel: test message through channel ${channel}. No reply needed.`,
   },
   roster: {

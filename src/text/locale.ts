@@ -162,7 +162,7 @@ export interface SmsWords {
   /** `{severity}`. */
   readonly severity: Readonly<Record<'warning' | 'critical' | 'info', string>>;
   /** `{status}`: what happened, by notification type. */
-  readonly status: Readonly<Record<'firing' | 'reminder' | 'resolved' | 'notice' | 'other', string>>;
+  readonly status: Readonly<Record<'firing' | 'reminder' | 'resolved' | 'notice' | 'flapping' | 'escalation' | 'other', string>>;
   /** The text `test-notify` sends (no template: it tells the channel works). */
   readonly test: (channel: string) => string;
 }
@@ -188,6 +188,10 @@ export interface ChannelWords {
   readonly unknownChannel: (channel: string, known: string) => string;
   /** Why it failed, by HTTP status (undefined = no answer). */
   readonly explainStatus: (status: number | undefined) => string;
+  /** A reminder an escalation step sent: `after` is formatted ("10 phút"). */
+  readonly escalation: (after: string, severity: string, system: string, check: string, since: string) => string;
+  /** A flapping notice: `headline` is the flapping section's ("đang chập chờn (7 lần …)"). */
+  readonly flapping: (system: string, check: string, headline: string) => string;
 }
 
 /** Words about flapping checks (state/flapping.ts). Counts and durations arrive formatted. */

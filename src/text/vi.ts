@@ -855,10 +855,21 @@ export const vi: Words = {
             : status === 408 || status === 429 || status >= 500
               ? `máy nhận đang quá tải hoặc gặp lỗi (HTTP ${status}); khi chạy thật, tin sẽ được gửi lại sau`
               : `máy nhận từ chối nội dung (HTTP ${status}); tin như vậy sẽ không được gửi lại`,
+    escalation: (after, severity, system, check, since) =>
+      `🚨 BÁO CẤP TRÊN: sau ${after} sự cố ${severity} chưa được tiếp nhận xử lý: ${system} — kiểm tra ${check}, từ ${since}`,
+    flapping: (system, check, headline) => `🟣 CHẬP CHỜN: ${system} — kiểm tra ${check} ${headline}`,
   },
   sms: {
     severity: { warning: 'CẢNH BÁO', critical: 'NGHIÊM TRỌNG', info: 'THÔNG TIN' },
-    status: { firing: 'lỗi', reminder: 'vẫn lỗi', resolved: 'đã hết lỗi', notice: 'thông báo', other: 'thông báo' },
+    status: {
+      firing: 'lỗi',
+      reminder: 'vẫn lỗi',
+      resolved: 'đã hết lỗi',
+      notice: 'thông báo',
+      flapping: 'chập chờn',
+      escalation: 'vẫn lỗi, chưa được tiếp nhận',
+      other: 'thông báo',
+    },
     test: (channel) => `dvc-sentinel: tin nhắn thử qua kênh ${channel}. Không cần trả lời.`,
   },
   roster: {

@@ -7,6 +7,7 @@ import type { Locale, ZaloChannelConfig } from '../../config/alerting-config.ts'
 import type { Notification } from '../../state/notification.ts';
 import { displaySystemName } from '../../text/display-system-name.ts';
 import { formatDuration } from '../../text/format-duration.ts';
+import { formatNumber } from '../../text/format-number.ts';
 import { formatDateTime } from '../../text/format-time.ts';
 import { wordsFor } from '../../text/locale.ts';
 import { isFrozenContent, type DeliveryChannel, type FrozenContent } from '../channel.ts';
@@ -39,6 +40,11 @@ function line(notification: Notification, options: ZaloOptions): string {
       if (!incident) break;
       const since = formatDateTime(incident.openedAt, options.locale);
       const severity = words.severity[incident.severity].toLocaleLowerCase(options.locale);
+      // An escalation is a reminder a step sent: it says why it came, not merely "still failing".
+      if (notification.escalation !== undefined) {
+        const after = formatDuration(notification.escalation.afterSeconds, options.locale);
+        return text.escalation(after, severity, system(incident.system), incident.check, since);
+      }
       return (notification.type === 'firing' ? text.firing : text.reminder)(severity, system(incident.system), incident.check, since);
     }
     case 'resolved':
@@ -48,6 +54,12 @@ function line(notification: Notification, options: ZaloOptions): string {
         incident.check,
         formatDuration(((incident.resolvedAt ?? notification.createdAt).getTime() - incident.openedAt.getTime()) / 1000, options.locale),
       );
+    case 'flapping': {
+      const episode = incident?.flapping;
+      if (!incident || !episode) break;
+      const headline = words.flapping.headline(formatNumber(episode.changes, options.locale), formatDuration(episode.windowSeconds, options.locale));
+      return text.flapping(system(incident.system), incident.check, headline);
+    }
     case 'vantage_down':
       return text.vantageDown;
     case 'vantage_up':

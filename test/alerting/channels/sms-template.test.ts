@@ -22,6 +22,15 @@ describe('fillSmsTemplate', () => {
     );
   });
 
+  it('tells an escalation from a reminder, and names a flapping check as flapping', () => {
+    const incident = makeIncident({ flapping: { since: OPENED, changes: 7, windowSeconds: 1800 } });
+    expect(fillSmsTemplate('{status}', makeNotification('reminder', { incident, escalation: { afterSeconds: 600 } }), { locale: 'vi' })).toBe(
+      'vẫn lỗi, chưa được tiếp nhận',
+    );
+    expect(fillSmsTemplate('{status}', makeNotification('flapping', { incident }), { locale: 'vi' })).toBe('chập chờn');
+    expect(fillSmsTemplate('{status}', makeNotification('flapping', { incident }), { locale: 'en' })).toBe('flapping');
+  });
+
   it('fills a notice about the monitor with its kind and severity, and an absent link with nothing', () => {
     const notification = makeNotification('notice', {
       createdAt: new Date('2026-05-30T01:00:00Z'),

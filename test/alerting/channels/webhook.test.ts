@@ -71,6 +71,28 @@ describe('webhook channel', () => {
     expect(counted).toEqual([{ channel: 'ioc-tinh', type: 'firing', result: 'sent' }]);
   });
 
+  it('marks an escalation with its step and a flapping notice with its episode in the default JSON document', async () => {
+    const receiver = await receivers();
+    const { enqueue } = await harness(webhookConfig(receiver.webhookUrl));
+    const flapping = { since: new Date('2026-05-29T15:20:00Z'), changes: 7, windowSeconds: 1800 };
+    // Queued in the same turn: one batch, one request.
+    enqueue(makeNotification('reminder', { incident: makeIncident({ check: 'dvcqg-home' }), escalation: { afterSeconds: 600 } }));
+    enqueue(makeNotification('flapping', { incident: makeIncident({ check: 'hoso-sync', flapping }) }));
+    enqueue(makeNotification('reminder', { incident: makeIncident({ check: 'dvcqg-search' }) }));
+    const [request] = await receiver.waitFor(1);
+    const entries = (JSON.parse(request!.body) as { notifications: Record<string, unknown>[] }).notifications;
+    expect(entries.map((entry) => [entry.type, entry.status, entry.check])).toEqual([
+      ['reminder', 'firing', 'dvcqg-home'],
+      ['flapping', 'firing', 'hoso-sync'],
+      ['reminder', 'firing', 'dvcqg-search'],
+    ]);
+    expect(entries[0]!.escalation).toEqual({ afterSeconds: 600 });
+    expect(entries[1]!.flapping).toEqual({ since: '2026-05-29T15:20:00.000Z', changes: 7, windowSeconds: 1800 });
+    expect(entries[0]).not.toHaveProperty('flapping');
+    expect(entries[1]).not.toHaveProperty('escalation');
+    expect(entries[2]).not.toHaveProperty('escalation');
+  });
+
   it('escapes values for a JSON template: quotes, newlines, <script> and Vietnamese come out as they were', async () => {
     const receiver = await receivers();
     const template = '{"text": "{{check}}: {{message}}", "he_thong": "{{system}}"}';

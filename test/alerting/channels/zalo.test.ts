@@ -5,6 +5,7 @@ import { createZaloChannel } from '../../../src/alerting/channels/zalo.ts';
 import { enqueueOnNamedChannels } from '../../../src/alerting/named-queue.ts';
 import { createOutbox, type Outbox } from '../../../src/alerting/outbox.ts';
 import type { AlertingConfig, ZaloChannelConfig } from '../../../src/config/alerting-config.ts';
+import type { Notification } from '../../../src/state/notification.ts';
 import { startChannelReceivers, type ChannelReceivers } from '../../../src/sim/channel-receivers.ts';
 import { openStore } from '../../../src/store/store.ts';
 import { captureLog, makeAlerting, makeIncident, makeNotification } from '../../support/alerting-fixtures.ts';
@@ -59,6 +60,24 @@ describe('zalo channel', () => {
       { channel: 'zalo-truc', type: 'firing', result: 'sent' },
       { channel: 'zalo-truc', type: 'firing', result: 'sent' },
     ]);
+  });
+
+  it('says an escalation is one, with its step, and a flapping check is flapping, in Vietnamese and in English', () => {
+    const incident = makeIncident({ check: 'dvcqg-home', openedAt: new Date('2026-05-29T15:10:05Z') });
+    const escalation = makeNotification('reminder', { to: ['chat-a'], incident, escalation: { afterSeconds: 600 } });
+    const flapping = makeNotification('flapping', {
+      to: ['chat-a'],
+      incident: makeIncident({ check: 'hoso-sync', flapping: { since: new Date('2026-05-29T15:20:00Z'), changes: 7, windowSeconds: 1800 } }),
+    });
+    const textOf = (notification: Notification, locale: 'vi' | 'en') =>
+      createZaloChannel({ config: zaloConfig('http://127.0.0.1:9'), locale, links: {} }).render([notification], { now: new Date(), seed: 1 }).content.text;
+    expect(textOf(escalation, 'vi')).toBe(
+      '🚨 BÁO CẤP TRÊN: sau 10 phút sự cố nghiêm trọng chưa được tiếp nhận xử lý: Cổng DVC quốc gia — kiểm tra dvcqg-home, từ 29/05/2026 22:10:05',
+    );
+    expect(textOf(flapping, 'vi')).toBe('🟣 CHẬP CHỜN: Cổng DVC quốc gia — kiểm tra hoso-sync đang chập chờn (7 lần đổi trạng thái trong 30 phút)');
+    expect(textOf(escalation, 'en')).toMatch(/^🚨 ESCALATED: critical incident not acknowledged after 10m: National Public Service Portal — check dvcqg-home/);
+    expect(textOf(flapping, 'en')).toContain('🟣 FLAPPING: ');
+    expect(textOf(makeNotification('reminder', { to: ['chat-a'], incident }), 'vi')).toMatch(/^🔴 VẪN ĐANG LỖI/);
   });
 
   it('retries while the platform is down and delivers each text once, in order, when it is back', async () => {
