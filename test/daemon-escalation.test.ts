@@ -113,6 +113,9 @@ describe('escalation from the daemon', () => {
     expect(afterSeconds).toBeGreaterThanOrEqual(2.5);
     expect(afterSeconds).toBeLessThanOrEqual(3 + 2);
 
+    // The test server holds a mail before it answers 250: a kill before the daemon's delivery mark
+    // would allow the one frozen resend (the same Message-ID), which is not a second escalation.
+    await daemon.waitForLog((line) => line.msg === 'mail delivered' && JSON.stringify(line.to) === JSON.stringify([GIAMDOC]));
     daemon.child.kill('SIGKILL');
     await once(daemon.child, 'exit');
     await startDaemon(config);
