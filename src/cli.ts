@@ -14,7 +14,7 @@ Usage:
   dvc-sentinel run      [--config FILE] [--pretty] [--log-level LEVEL]   the daemon (SIGHUP reloads)
                         [--fresh-store]                                  a corrupt store is moved aside, not fatal
   dvc-sentinel test-email [--config FILE]                                send one test mail, print the SMTP outcome
-  dvc-sentinel test-notify [--config FILE] --channel NAME                send one test message through a webhook or Zalo channel
+  dvc-sentinel test-notify [--config FILE] --channel NAME                send one test message through a webhook, Zalo or SMS channel
   dvc-sentinel check    [--config FILE]                                  validate the config; no network I/O
   dvc-sentinel once     [--config FILE] [--json] [--check NAME]...       probe every check once, print a table
   dvc-sentinel report   [--config FILE] [--name NAME] [--date YYYY-MM-DD | --from ISO --to ISO]

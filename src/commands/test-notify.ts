@@ -1,10 +1,12 @@
 // `dvc-sentinel test-notify --config FILE --channel NAME`: sends one test message through a named
-// channel (webhook, Zalo) at once, with the daemon's own settings (no outbox, no grouping), to each
+// channel (webhook, Zalo, SMS) at once, with the daemon's own settings (no outbox, no grouping), to each
 // of its targets, and says in the configured language what went wrong: the connection, the
 // token or header, the address, or the content. Never prints a secret (a token, a header value).
 import { createNamedChannel } from '../alerting/channels/registry.ts';
 import { HttpSendError } from '../alerting/channels/http-send.ts';
+import { SmsGatewayError } from '../alerting/sms/sms-gateway.ts';
 import { ConfigError, countProblems, formatConfigIssue } from '../config/config-error.ts';
+import { namedChannels, type NamedChannelConfig } from '../config/alerting-config.ts';
 import type { Config } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { defaultTargets } from '../state/channel-routes.ts';
@@ -37,14 +39,14 @@ export async function testNotifyCommand(
   }
   const alerting = config.alerting;
   const words = wordsFor(alerting.locale).channels;
-  const channels = [...alerting.webhooks, ...alerting.zalo];
+  const channels = namedChannels(alerting);
   const named = channels.find((channel) => channel.name === options.channel);
   if (named === undefined) {
     io.stderr(words.unknownChannel(options.channel ?? '', channels.map((channel) => channel.name).join(', ') || '—'));
     return EXIT_INVALID;
   }
   const channel = createNamedChannel(named, { alerting, location: config.location });
-  // A webhook has one target, its URL; a chat channel is tested on each of its own chats.
+  // A webhook has one target, its URL; a Zalo or SMS channel is tested on each of its own chats or phones.
   const targets = named.kind === 'webhook' ? [[]] : defaultTargets(named).map((target) => [target]);
   let failed = false;
   for (const [index, to] of targets.entries()) {
@@ -57,14 +59,22 @@ export async function testNotifyCommand(
       io.stdout(words.testSent(label));
     } catch (error) {
       failed = true;
-      const status = error instanceof HttpSendError ? error.status : undefined;
-      const hidden = [...secrets, ...(named.kind === 'zalo' ? [named.token] : Object.values(named.headers))];
-      const said = scrub(error instanceof Error ? error.message : String(error), hidden);
-      io.stderr(words.testFailed(label, `${words.explainStatus(status)} (${said})`));
+      const status = error instanceof HttpSendError || error instanceof SmsGatewayError ? error.status : undefined;
+      const said = scrub(error instanceof Error ? error.message : String(error), [...secrets, ...ownSecrets(named)]);
+      const explained = named.kind === 'sms' && named.via.kind === 'gammu' ? words.spoolFailed : words.explainStatus(status);
+      io.stderr(words.testFailed(label, `${explained} (${said})`));
     }
   }
   channel.close();
   return failed ? EXIT_NOT_SENT : EXIT_SENT;
+}
+
+/** What a channel's settings hold that is secret even when written in the config itself. */
+function ownSecrets(named: NamedChannelConfig): readonly string[] {
+  if (named.kind === 'zalo') return [named.token];
+  if (named.kind === 'webhook') return Object.values(named.headers);
+  const auth = named.via.kind === 'http' ? named.via.auth : undefined;
+  return auth === undefined ? [] : auth.kind === 'header' ? [auth.value] : [auth.pass];
 }
 
 /** A message from the receiver may quote what it was sent: no secret of the config is printed. */

@@ -829,6 +829,7 @@ export const en: Words = {
     testSent: (channel) => `Test message sent through channel ${channel}.`,
     testFailed: (channel, reason) => `Could not send the test message through channel ${channel}: ${reason}`,
     unknownChannel: (channel, known) => `No channel named "${channel}" in the configuration. Channels: ${known}`,
+    spoolFailed: 'could not write into the gammu-smsd outbox directory; check the `outbox` path and that the dvc-sentinel user may write there',
     explainStatus: (status) =>
       status === undefined
         ? 'could not connect, or the receiver did not answer in time; check the address, firewall and network'

@@ -187,6 +187,8 @@ export interface ChannelWords {
   readonly testFailed: (channel: string, reason: string) => string;
   readonly unknownChannel: (channel: string, known: string) => string;
   /** Why it failed, by HTTP status (undefined = no answer). */
+  /** Why a test could not be written into a gammu-smsd outbox. */
+  readonly spoolFailed: string;
   readonly explainStatus: (status: number | undefined) => string;
   /** A reminder an escalation step sent: `after` is formatted ("10 phút"). */
   readonly escalation: (after: string, severity: string, system: string, check: string, since: string) => string;

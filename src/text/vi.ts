@@ -845,6 +845,7 @@ export const vi: Words = {
     testSent: (channel) => `Đã gửi tin thử qua kênh ${channel}.`,
     testFailed: (channel, reason) => `Không gửi được tin thử qua kênh ${channel}: ${reason}`,
     unknownChannel: (channel, known) => `Không có kênh tên "${channel}" trong cấu hình. Các kênh có: ${known}`,
+    spoolFailed: 'không ghi được vào thư mục outbox của gammu-smsd; kiểm tra đường dẫn `outbox` và quyền ghi của người dùng chạy dvc-sentinel',
     explainStatus: (status) =>
       status === undefined
         ? 'không kết nối được hoặc máy nhận không trả lời kịp; kiểm tra địa chỉ, tường lửa và mạng'

@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testNotifyCommand } from '../../src/commands/test-notify.ts';
 import { startChannelReceivers, type ChannelReceivers } from '../../src/sim/channel-receivers.ts';
+import { startSmsGatewaySimulator } from '../../src/sim/sms-gateway.ts';
 import { findClosedPort } from '../support/http-servers.ts';
 
 const TOKEN = '3171829:zalo-bot-secret-token';
@@ -76,6 +77,54 @@ describe('test-notify', () => {
     const { io, err } = capture();
     expect(await testNotifyCommand({ config: file, channel: 'ioc-tinh' }, io, {})).toBe(1);
     expect(err[0]).toContain('Không gửi được tin thử qua kênh ioc-tinh: không kết nối được');
+  });
+
+  it('sends the fixed test sentence to each phone of an SMS gateway channel, and explains a gateway that is down', async () => {
+    const gateway = await startSmsGatewaySimulator({ host: '127.0.0.1' });
+    cleanups.push(() => gateway.close());
+    const file = await writeConfig([
+      'sms:',
+      '  - name: brandname',
+      '    via: http',
+      '    to: ["+84912345678", "0987654321"]',
+      '    template: "DVC {severity}: {check} {status}"',
+      `    url: ${gateway.url}`,
+      '    auth: { header: { name: X-Api-Key, value: "${SMS_API_KEY}" } }',
+    ]);
+    const sent = capture();
+    expect(await testNotifyCommand({ config: file, channel: 'brandname' }, sent.io, { SMS_API_KEY: 'sms-key-secret' })).toBe(0);
+    expect(sent.out).toEqual(['Đã gửi tin thử qua kênh brandname → +84912345678.', 'Đã gửi tin thử qua kênh brandname → 0987654321.']);
+    expect(gateway.received().map((sms) => [sms.fields['phone'], sms.fields['text']])).toEqual([
+      ['+84912345678', 'dvc-sentinel: tin nhắn thử qua kênh brandname. Không cần trả lời.'],
+      ['0987654321', 'dvc-sentinel: tin nhắn thử qua kênh brandname. Không cần trả lời.'],
+    ]);
+
+    gateway.failWith(503);
+    const failed = capture();
+    expect(await testNotifyCommand({ config: file, channel: 'brandname' }, failed.io, { SMS_API_KEY: 'sms-key-secret' })).toBe(1);
+    expect(failed.err[0]).toContain('Không gửi được tin thử qua kênh brandname → +84912345678: máy nhận đang quá tải hoặc gặp lỗi (HTTP 503)');
+    expect(failed.err.join('\n')).not.toContain('sms-key-secret');
+  });
+
+  it('writes the test sentence into a gammu outbox, and explains an outbox it cannot write', async () => {
+    const outbox = await mkdtemp(join(tmpdir(), 'dvc-test-notify-gammu-'));
+    cleanups.push(() => rm(outbox, { recursive: true, force: true }));
+    const lines = (dir: string) => [
+      'sms:',
+      '  - name: modem',
+      '    via: gammu',
+      '    to: ["0987654321"]',
+      '    template: "DVC {check} {status}"',
+      `    outbox: ${dir}`,
+    ];
+    const written = capture();
+    expect(await testNotifyCommand({ config: await writeConfig(lines(outbox)), channel: 'modem' }, written.io, {})).toBe(0);
+    expect(written.out).toEqual(['Đã gửi tin thử qua kênh modem → 0987654321.']);
+    expect(await readdir(outbox)).toEqual([expect.stringMatching(/^OUTC\d{8}_\d{6}_\d+_0987654321_sms0\.txt$/)]);
+
+    const missing = capture();
+    expect(await testNotifyCommand({ config: await writeConfig(lines(join(outbox, 'no-such-dir'))), channel: 'modem' }, missing.io, {})).toBe(1);
+    expect(missing.err[0]).toContain('Không gửi được tin thử qua kênh modem → 0987654321: không ghi được vào thư mục outbox của gammu-smsd');
   });
 
   it('names the channels there are when asked for one that is not configured', async () => {

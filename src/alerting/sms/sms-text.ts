@@ -70,7 +70,38 @@ function take(text: string, encoding: SmsEncoding, budget: number): { head: stri
   return { head: text.slice(0, length), tail: text.slice(length) };
 }
 
-/** Vietnamese (and any Latin text) without tone and vowel marks: "Đường dây lỗi" → "Duong day loi". */
+/** Typography a Vietnamese keyboard or word processor puts in a name, and its ASCII form. */
+const ASCII_PUNCTUATION: Readonly<Record<string, string>> = {
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2212': '-',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201a': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u201e': '"',
+  '`': "'",
+  '\t': ' ',
+  '\u2026': '...',
+  '\u00a0': ' ',
+  '\u202f': ' ',
+};
+
+/**
+ * Vietnamese (and any Latin text) without tone and vowel marks: "Đường dây lỗi" → "Duong day loi".
+ * The result is ASCII that GSM-7 holds (no tab, no backtick): one character left outside it (a dash, an emoji) would
+ * send the whole text as UCS-2, 70 characters instead of 160, so the rest becomes "?".
+ */
 export function foldToAscii(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .normalize('NFC')
+    .replace(/[^\n\r\x20-\x5f\x61-\x7e]/gu, (char) => ASCII_PUNCTUATION[char] ?? '?');
 }

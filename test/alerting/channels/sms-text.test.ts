@@ -77,4 +77,12 @@ describe('foldToAscii', () => {
     expect(folded).toEqual({ encoding: 'gsm7', parts: [foldToAscii(text)] });
     expect(folded.parts[0]!.length).toBeGreaterThan(70);
   });
+
+  it('leaves nothing outside ASCII: typographic dashes, quotes and ellipsis become their ASCII forms, anything else a ?', () => {
+    const folded = foldToAscii('Cổng DVC tỉnh — “Sở KH&CN” – ‘mục’… lỗi\u00a0🔴 ¥');
+    expect(folded).toBe('Cong DVC tinh - "So KH&CN" - \'muc\'... loi ? ?');
+    expect(foldToAscii('a\tb`c')).toBe("a b'c");
+    // So a text typed with a dash keeps its 160 characters instead of falling back to UCS-2's 70.
+    expect(segment(foldToAscii(`Hệ thống — ${letters(140)}`), 1)).toEqual({ encoding: 'gsm7', parts: [`He thong - ${letters(140)}`] });
+  });
 });
