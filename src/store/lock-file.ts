@@ -95,8 +95,11 @@ function isHolderAlive(holder: Holder, lockPath: string): boolean {
     // EPERM: the process exists but belongs to another user.
     if (errorCode(error) !== 'EPERM') return false;
   }
-  const start = readProcessStart(holder.pid);
-  return holder.processStart === undefined || start === undefined || start === holder.processStart;
+  const stat = readProcessStat(holder.pid);
+  // A killed owner whose parent has not reaped it yet (a zombie, or already being torn down) still
+  // answers kill(pid, 0), but holds nothing: a restart right after a kill -9 must not wait for it.
+  if (stat !== undefined && (stat.state === 'Z' || stat.state === 'X')) return false;
+  return holder.processStart === undefined || stat === undefined || stat.start === holder.processStart;
 }
 
 // Moves the stale file aside rather than deleting it by name: if another process replaced it since
@@ -125,11 +128,16 @@ function removeStaleLock(lockPath: string, stale: Holder): void {
 
 /** Start time in clock ticks since boot (field 22 of /proc/<pid>/stat); undefined off Linux. */
 function readProcessStart(pid: number): string | undefined {
+  return readProcessStat(pid)?.start;
+}
+
+/** The state letter (field 3) and start time (field 22) of /proc/<pid>/stat; undefined off Linux. */
+function readProcessStat(pid: number): { readonly state?: string; readonly start?: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may itself contain spaces or parentheses.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19];
+    return { state: fields[0], start: fields[19] };
   } catch {
     return undefined;
   }

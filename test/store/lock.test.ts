@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/database.ts';
@@ -26,6 +28,16 @@ afterEach(async () => {
   }
   temp.remove();
 });
+
+/** Until /proc says the process is in this state (bounded: 200 looks, one event-loop turn apart). */
+async function waitForState(pid: number, state: string): Promise<void> {
+  for (let look = 0; look < 200; look += 1) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] === state) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`process ${pid} never reached state ${state}`);
+}
 
 function expectLockedBy(pid: number): void {
   let thrown: unknown;
@@ -104,6 +116,26 @@ describe('store lock', () => {
     writeFileSync(lockPath(), 'garbage');
     open();
     expect(lockHolder()).toBe(process.pid);
+  });
+
+  it.runIf(process.platform === 'linux')('takes over the lock of an owner killed but not yet reaped by its parent (a zombie)', async () => {
+    // The shell starts a sleeper, prints its pid, and becomes a process that never reaps it, so the
+    // sleeper killed with SIGKILL stays a zombie: kill(pid, 0) still finds it, yet it holds nothing.
+    const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const [line] = (await once(parent.stdout, 'data')) as [Buffer];
+      const pid = Number(line.toString().trim());
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+      writeFileSync(lockPath(), `${pid}\n${start}\n`);
+      expectLockedBy(pid);
+      process.kill(pid, 'SIGKILL');
+      await waitForState(pid, 'Z');
+      open();
+      expect(lockHolder()).toBe(process.pid);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it.runIf(process.platform === 'linux')('tells a reused pid from the owner by the process start time', () => {
