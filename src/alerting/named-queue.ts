@@ -7,17 +7,9 @@ import { channelDeliveries } from '../state/channel-routes.ts';
 import type { Notification } from '../state/notification.ts';
 import type { Store } from '../store/store.ts';
 
-/** Returns the outbox row ids. */
+/** Returns the outbox row ids. A channel an escalation step names, with no route of its own, receives only its escalations. */
 export function enqueueOnNamedChannels(outbox: Pick<Store['outbox'], 'enqueue'>, alerting: AlertingConfig, notification: Notification): number[] {
-  return channelDeliveries(notification, alerting, escalationNamedChannels(alerting)).map((delivery) =>
+  return channelDeliveries(notification, alerting, escalationOnlyCandidates(alerting)).map((delivery) =>
     outbox.enqueue(delivery.channel, { ...notification, to: delivery.targets }, delivery.route),
   );
-}
-
-/**
- * The channels an escalation step names: without a route of their own they receive only their
- * escalations. None while the config has no escalation steps.
- */
-function escalationNamedChannels(alerting: AlertingConfig): ReadonlySet<string> {
-  return escalationOnlyCandidates(alerting);
 }

@@ -1,6 +1,7 @@
 // The `access:` block (who may do what on the daemon's server) and `server.tls`, as zod schemas.
 // Cross-field rules (unique names, hash format, readable TLS files) are in find-access-issues.ts.
 import { z } from 'zod';
+import { HttpUrl } from './schema-primitives.ts';
 
 export const RoleInput = z.enum(['viewer', 'operator', 'admin']).describe('viewer: look; operator: work incidents; admin: also the audit log');
 
@@ -25,7 +26,7 @@ export const AccessInput = z
     hideNames: z.boolean().optional().describe('Anonymous viewers never see who wrote a note (default false)'),
     oidc: z
       .strictObject({
-        issuer: z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL'),
+        issuer: HttpUrl,
         clientId: z.string().min(1),
         clientSecret: z.string().min(1).describe('Write "${NAME}" to read it from the environment'),
         roleClaim: z.string().min(1).optional().describe('The ID token claim holding the groups or roles (default "groups")'),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { WebhookInput, ZaloInput } from './channel-schema.ts';
 import { EscalationInput } from './roster-schema.ts';
-import { CheckName, PositiveDuration } from './schema-primitives.ts';
+import { CheckName, HttpUrl, PositiveDuration } from './schema-primitives.ts';
 import { SmsInput } from './sms-schema.ts';
 
 export const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address such as trucban@angiang.gov.vn');
@@ -11,7 +11,6 @@ export const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mai
 const Mailbox = z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address, or "Name <address>"');
 /** A check name, or a pattern with * (e.g. "dvcqg-*"). */
 const CheckPattern = z.string().regex(/^[a-z0-9*][a-z0-9*-]*$/, 'must be a check name or a pattern with *, e.g. "dvcqg-*"');
-const Url = z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL');
 
 export const AlertOn = z.enum(['critical', 'warning']).describe('Open incidents on critical only (default), or on warning too');
 
@@ -95,12 +94,12 @@ export const AlertingInput = z.strictObject({
   email: EmailInput.optional(),
   alertmanager: z
     .strictObject({
-      urls: z.array(Url).min(1),
+      urls: z.array(HttpUrl).min(1),
       resendInterval: PositiveDuration.optional(),
       timeout: PositiveDuration.optional(),
     })
     .optional(),
-  links: z.strictObject({ dashboard: Url.optional(), statusPage: Url.optional() }).optional(),
+  links: z.strictObject({ dashboard: HttpUrl.optional(), statusPage: HttpUrl.optional() }).optional(),
   webhooks: z.array(WebhookInput).optional().describe('Webhook channels: an HTTP request per notification batch'),
   zalo: z.array(ZaloInput).optional().describe('Zalo Bot Platform channels: a short text per chat'),
   sms: z.array(SmsInput).optional().describe('SMS channels: a carrier HTTP gateway or a gammu-smsd spool directory'),

@@ -1,30 +1,34 @@
 // The named channels' config (zod): `alerting.webhooks` and `alerting.zalo`, with the routes every
 // named channel shares (by system, check, severity, maintenance window; `to` overrides targets).
 import { z } from 'zod';
-import { PositiveDuration } from './schema-primitives.ts';
+import { HttpUrl, PositiveDuration, SystemName } from './schema-primitives.ts';
 
-const Url = z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL');
 /** The `channel` label and what an escalation step names: lowercase letters, digits, - and _. */
-const ChannelName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, - or _, e.g. "zalo-truc-ban"');
+export const ChannelName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, - or _, e.g. "zalo-truc-ban"');
 
-const ChannelRouteInput = z.strictObject({
-  match: z.strictObject({
-    system: z.string().min(1).optional(),
-    check: z
-      .string()
-      .regex(/^[a-z0-9*][a-z0-9*-]*$/, 'must be a check name or a pattern with *, e.g. "dvcqg-*"')
-      .optional(),
-    severity: z.enum(['warning', 'critical']).optional(),
-    maintenance: z.string().min(1).optional().describe('The name of a maintenance window the check is in'),
-  }),
-  to: z.array(z.string().min(1)).min(1).optional().describe("Targets for this route instead of the channel's own (chat ids, phone numbers)"),
-});
+/** A named channel's route; `target` checks the route's own targets (any text, or a phone number for SMS). */
+export function channelRouteInput<T extends z.ZodType<string>>(target: T) {
+  return z.strictObject({
+    match: z.strictObject({
+      system: SystemName.optional(),
+      check: z
+        .string()
+        .regex(/^[a-z0-9*][a-z0-9*-]*$/, 'must be a check name or a pattern with *, e.g. "dvcqg-*"')
+        .optional(),
+      severity: z.enum(['warning', 'critical']).optional(),
+      maintenance: z.string().min(1).optional().describe('The name of a maintenance window the check is in'),
+    }),
+    to: z.array(target).min(1).optional().describe("Targets for this route instead of the channel's own (chat ids, phone numbers)"),
+  });
+}
+
+const ChannelRouteInput = channelRouteInput(z.string().min(1));
 
 export type ChannelRouteInput = z.output<typeof ChannelRouteInput>;
 
 export const WebhookInput = z.strictObject({
   name: ChannelName,
-  url: Url,
+  url: HttpUrl,
   method: z.enum(['POST', 'PUT', 'PATCH']).optional().describe('Default POST'),
   headers: z.record(z.string(), z.string()).optional().describe('Values may be ${ENV} or ${file:/path}; never logged'),
   body: z
@@ -43,7 +47,7 @@ export const ZaloInput = z.strictObject({
   name: ChannelName,
   token: z.string().min(1).describe('The bot token: write ${ENV} or ${file:/path}; never logged'),
   chatIds: z.array(z.string().min(1)).optional().describe('Chats that receive every routed message'),
-  apiBase: Url.optional().describe('Default https://bot-api.zapps.me'),
+  apiBase: HttpUrl.optional().describe('Default https://bot-api.zaloplatforms.com'),
   timeout: PositiveDuration.optional().describe('Default 10s'),
   routes: z.array(ChannelRouteInput).optional(),
 });

@@ -41,6 +41,9 @@ export const JsonPathText = z
     }
   });
 
+/** An absolute http:// or https:// URL with a host. */
+export const HttpUrl = z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL');
+
 export const CheckName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9 and "-", starting with a letter or digit');
 
 /** A free label such as national-portal, quantricong, provincial, sync; bounded, so safe as a metric label. */

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 export { Bytes, Duration, PositiveDuration } from './schema-primitives.ts';
-import { Bytes, CheckName, Duration, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
+import { Bytes, CheckName, Duration, HttpUrl, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
 import { AlertingInput, checkAlertingKeys } from './alerting-schema.ts';
 import { RosterInput } from './roster-schema.ts';
 import { ObjectivesInput } from './objective-schema.ts';
@@ -62,7 +62,7 @@ const HttpMethod = z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPT
 export const HttpCheckInput = z.strictObject({
   ...common,
   kind: z.literal('http'),
-  url: z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL'),
+  url: HttpUrl,
   method: HttpMethod.optional(),
   headers: z.record(z.string(), z.string()).optional(),
   body: z
@@ -116,8 +116,6 @@ export const TcpCheckInput = z.strictObject({
   ipFamily: IpFamily.optional(),
   expect: z.strictObject({ latency: Latency.optional() }).optional(),
 });
-
-const HttpUrl = z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL');
 
 /** One end of a sync check: the request, and where its answer holds the watermark or value. */
 export const SyncSideInput = z.strictObject({

@@ -2,11 +2,11 @@
 // spool directory. Apart from alerting-schema.ts so the SMS settings read as one block.
 import { z } from 'zod';
 import { unknownTemplateVariables, SMS_TEMPLATE_VARIABLES } from './sms-template-variables.ts';
-import { CheckName, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
+import { ChannelName, channelRouteInput } from './channel-schema.ts';
+import { HttpUrl, JsonPathText, PositiveDuration } from './schema-primitives.ts';
 
 /** A phone number as the gateway or the modem takes it: digits, an optional leading +. */
 const Phone = z.string().regex(/^\+?[0-9]{6,15}$/, 'must be a phone number of 6-15 digits, optionally with a leading +, e.g. +84912345678');
-const Url = z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL');
 /** A body or query field name. */
 const FieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'must be a field name such as "phone" or "Content"');
 
@@ -21,18 +21,10 @@ const Template = z
   })
   .describe('Fixed text with variables, as registered with the carrier, e.g. "DVC {severity}: {system} {check} loi tu {since}"');
 
-const Route = z.strictObject({
-  match: z.strictObject({
-    system: SystemName.optional(),
-    check: z.union([CheckName, z.string().regex(/^[a-z0-9*][a-z0-9*-]*$/, 'must be a check name or a pattern with *')]).optional(),
-    severity: z.enum(['warning', 'critical']).optional(),
-    maintenance: z.string().min(1).optional(),
-  }),
-  to: z.array(Phone).min(1).optional(),
-});
+const Route = channelRouteInput(Phone);
 
 const common = {
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, "-" and "_"'),
+  name: ChannelName,
   to: z.array(Phone).min(1).describe('Phone numbers every message goes to'),
   template: Template,
   ascii: z.boolean().optional().describe('Fold Vietnamese to ASCII (đ→d, no tone marks): 160 characters per SMS instead of 70'),
@@ -43,7 +35,7 @@ const common = {
 export const SmsHttpInput = z.strictObject({
   ...common,
   via: z.literal('http'),
-  url: Url.describe("The carrier gateway's send endpoint"),
+  url: HttpUrl.describe("The carrier gateway's send endpoint"),
   method: z.enum(['POST', 'GET']).optional().describe('POST (default) sends a body; GET puts the fields in the query'),
   auth: z
     .union([

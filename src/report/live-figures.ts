@@ -347,13 +347,13 @@ function sliceOf(figures: WindowAvailability, layout: Layout): Slice {
 }
 
 /** Seconds kept to the millisecond, so that sums of many hours stay exact. */
+const ms = (seconds: number): number => Math.round(seconds * 1000) / 1000;
+
 function put(target: Float64Array, index: number, row: AvailabilityFigures): void {
-  const ms = (seconds: number): number => Math.round(seconds * 1000) / 1000;
   target.set([ms(row.downSeconds), ms(row.observedSeconds), ms(row.excludedSeconds), ms(row.notObservedSeconds)], index * FIELDS);
 }
 
 function figuresAt(values: Float64Array, index: number): AvailabilityFigures {
-  const ms = (seconds: number): number => Math.round(seconds * 1000) / 1000;
   const at = index * FIELDS;
   const [downSeconds, observedSeconds] = [ms(values[at] ?? 0), ms(values[at + 1] ?? 0)];
   return {

@@ -64,7 +64,7 @@ function releaseLockFile(lockPath: string, content: string): void {
 }
 
 function describeThisProcess(): string {
-  return `${process.pid}\n${readProcessStart(process.pid) ?? ''}\n`;
+  return `${process.pid}\n${readProcessStat(process.pid)?.start ?? ''}\n`;
 }
 
 /** undefined when the file vanished meanwhile; a holder without pid when its text is unreadable. */
@@ -124,11 +124,6 @@ function removeStaleLock(lockPath: string, stale: Holder): void {
   } finally {
     rmSync(aside, { force: true });
   }
-}
-
-/** Start time in clock ticks since boot (field 22 of /proc/<pid>/stat); undefined off Linux. */
-function readProcessStart(pid: number): string | undefined {
-  return readProcessStat(pid)?.start;
 }
 
 /** The state letter (field 3) and start time (field 22) of /proc/<pid>/stat; undefined off Linux. */
