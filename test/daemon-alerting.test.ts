@@ -59,6 +59,7 @@ function writeConfig(dir: string, setup: Setup): string {
       `defaults: { interval: 200ms, timeout: 150ms, failureThreshold: ${setup.failureThreshold ?? 1}, successThreshold: 1 }`,
       'alerting:',
       `  groupWait: ${setup.groupWait ?? '300ms'}`,
+      '  flapping: { recoveryHold: 0s }',
       '  groupInterval: 400ms',
       '  email:',
       `    smtp: { host: 127.0.0.1, port: ${setup.smtpPort}, timeout: 2s }`,

@@ -125,6 +125,7 @@ describe('escalation to a webhook and by mail, from the daemon', () => {
         `  tokens: [{ name: ioc-script, role: operator, tokenHash: "${await hashSecret(TOKEN, 16384)}" }]`,
         'alerting:',
         '  groupWait: 300ms',
+        '  flapping: { recoveryHold: 0s }',
         '  groupInterval: 400ms',
         '  repeatInterval: 1h',
         '  email:',

@@ -50,6 +50,7 @@ storage: { path: "${join(dir, 'state', 'sentinel.db')}" }
 defaults: { interval: 200ms, timeout: 150ms, failureThreshold: 1, successThreshold: 1 }
 alerting:
   groupWait: 300ms
+  flapping: { recoveryHold: 0s }
   groupInterval: 400ms
   repeatInterval: 1h
   email:

@@ -73,6 +73,7 @@ function prepare(setup: Setup): string {
       'defaults: { interval: 1s, timeout: 500ms }',
       'alerting:',
       '  groupWait: 300ms',
+      '  flapping: { recoveryHold: 0s }',
       '  email:',
       `    smtp: { host: 127.0.0.1, port: ${setup.smtpPort}, timeout: 2s }`,
       '    from: "dvc-sentinel <giamsat@angiang.gov.vn>"',

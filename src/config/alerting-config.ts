@@ -86,6 +86,15 @@ export function namedChannels(alerting: Pick<AlertingConfig, 'webhooks' | 'zalo'
   return [...alerting.webhooks, ...alerting.zalo, ...alerting.sms];
 }
 
+/** When a check counts as flapping, and how long a recovery waits (state/flapping.ts). */
+export interface FlappingRule {
+  /** More changes than this within the window make a check flapping. */
+  readonly changes: number;
+  readonly windowSeconds: number;
+  /** How long a recovered, announced outage stays open before it resolves; 0 resolves at once. */
+  readonly recoveryHoldSeconds: number;
+}
+
 export interface AlertingConfig {
   readonly locale: Locale;
   readonly groupWaitSeconds: number;
@@ -114,7 +123,7 @@ export interface AlertingConfig {
   /** The top-level `roster:`, kept here because escalation and every alert name its people (absent reads as empty). */
   readonly roster?: Roster;
   /** When a check counts as flapping (state/flapping.ts). */
-  readonly flapping: { readonly changes: number; readonly windowSeconds: number };
+  readonly flapping: FlappingRule;
 }
 
 export const ALERTING_DEFAULTS = {
@@ -136,6 +145,7 @@ export const ALERTING_DEFAULTS = {
   zaloApiBase: 'https://bot-api.zaloplatforms.com',
   flappingChanges: 6,
   flappingWindowSeconds: 1800,
+  flappingRecoveryHoldSeconds: 180,
 } as const;
 
 function resolveRoutes(routes: readonly ChannelRouteInput[] | undefined): ChannelRoute[] {
@@ -213,6 +223,7 @@ export function resolveAlerting(input: AlertingInput | undefined, storagePath: s
     flapping: {
       changes: input?.flapping?.changes ?? ALERTING_DEFAULTS.flappingChanges,
       windowSeconds: input?.flapping?.window ?? ALERTING_DEFAULTS.flappingWindowSeconds,
+      recoveryHoldSeconds: input?.flapping?.recoveryHold ?? ALERTING_DEFAULTS.flappingRecoveryHoldSeconds,
     },
   };
 }

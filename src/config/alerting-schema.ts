@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { WebhookInput, ZaloInput } from './channel-schema.ts';
 import { EscalationInput } from './roster-schema.ts';
-import { CheckName, HttpUrl, PositiveDuration } from './schema-primitives.ts';
+import { CheckName, Duration, HttpUrl, PositiveDuration } from './schema-primitives.ts';
 import { SmsInput } from './sms-schema.ts';
 
 export const Email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address such as trucban@angiang.gov.vn');
@@ -80,6 +80,9 @@ const FlappingInput = z.strictObject({
   changes: z.number().int().min(1).optional().describe('More changes of status than this within the window make a check flapping (default 6)'),
   window: PositiveDuration.optional().describe(
     'How far back changes are counted, and how long a flapping check must stay steady to end the episode (default 30m)',
+  ),
+  recoveryHold: Duration.optional().describe(
+    'How long a recovered outage stays open before its resolved notice, so that a failure within it continues the same incident (default 3m; 0s resolves at once)',
   ),
 });
 

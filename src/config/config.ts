@@ -1,7 +1,7 @@
 // The validated, defaults-applied config every other module reads. Built once per load by
 // resolveConfig (pure); frozen so a running daemon never sees it change under it.
 import type { JsonPath } from './json-path.ts';
-import { ALERTING_DEFAULTS, resolveAlerting, type AlertingConfig } from './alerting-config.ts';
+import { ALERTING_DEFAULTS, resolveAlerting, type AlertingConfig, type FlappingRule } from './alerting-config.ts';
 import { resolveObjectives, type ObjectiveConfig } from './objective-config.ts';
 import { resolveReports, type ReportConfig } from './report-config.ts';
 import { resolveAccess, resolveServerTls, type AccessConfig, type ServerTlsConfig } from './access-config.ts';
@@ -79,7 +79,7 @@ interface CheckBase {
   /** Open incidents on critical only, or on warning too; defaults to alerting.alertOn. */
   readonly alertOn: 'critical' | 'warning';
   /** Its own flapping rule (state/flapping.ts), completed from alerting.flapping; absent = alerting.flapping's. */
-  readonly flapping?: { readonly changes: number; readonly windowSeconds: number };
+  readonly flapping?: FlappingRule;
 }
 
 export interface JsonExpectation {
@@ -244,6 +244,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
           : {
               changes: check.flapping.changes ?? input.alerting?.flapping?.changes ?? ALERTING_DEFAULTS.flappingChanges,
               windowSeconds: check.flapping.window ?? input.alerting?.flapping?.window ?? ALERTING_DEFAULTS.flappingWindowSeconds,
+              recoveryHoldSeconds: check.flapping.recoveryHold ?? input.alerting?.flapping?.recoveryHold ?? ALERTING_DEFAULTS.flappingRecoveryHoldSeconds,
             },
     };
     const tlsPolicy = (tls: { verify?: boolean; minDaysLeft?: number; caFile?: string; serverName?: string } | undefined): TlsPolicy => ({

@@ -7,15 +7,13 @@
 //   severity steps that stay on one side of the line are not changes.
 // - An episode starts at the change that makes the count within the last `window` exceed
 //   `changes`, and ends once the check has not changed for a whole `window`.
+// - `recoveryHold`: an announced outage whose check recovers waits this long before it resolves,
+//   so that a failure soon after continues it (no mail) instead of a resolved mail and a new
+//   firing; its changes still count, so a check that keeps bouncing turns into one episode.
 // - Only change times within the window are remembered, so the state stays a few instants per
 //   unstable check, and nothing for a steady one.
+import type { FlappingRule } from '../config/alerting-config.ts';
 import type { FlappingEpisode, Incident } from './incident.ts';
-
-export interface FlappingRule {
-  /** More changes than this within the window make a check flapping. */
-  readonly changes: number;
-  readonly windowSeconds: number;
-}
 
 /** Change times per check name, oldest first, none older than the rule's window. */
 export type FlapChanges = Readonly<Record<string, readonly Date[]>>;

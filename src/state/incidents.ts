@@ -8,7 +8,11 @@
 // - An incident opens when a check's (thresholded) status CHANGES to critical, or to warning for a
 //   check with `alertOn: warning`. Never otherwise: after a restart the stored status equals the
 //   stored incidents, so nothing opens twice.
-// - It resolves when the status drops below that level (to ok, or to warning with alertOn critical).
+// - It resolves when the status drops below that level (to ok, or to warning with alertOn critical)
+//   and stays there for the check's `flapping.recoveryHold` (default 3m): an announced incident
+//   whose check recovers is "recovering" meanwhile, and a failure within the hold continues it
+//   with no mail (its changes still count towards flapping). The resolution is dated at the
+//   recovery. Incidents never announced (settling) or held resolve at once.
 // - Warning → critical while open: severity critical and a `reminder` at once (if it was announced
 //   and is not held). Critical → warning with alertOn warning: severity warning, no mail.
 // - Down time's true bounds: `failingSince` is the first failed probe of the run of failures that
@@ -84,7 +88,9 @@
 //
 // Flapping (flapping.ts: what a change is, when an episode starts and ends)
 // - Each change of a check into or out of alerting is remembered in AlertingState for one window.
-//   The changes up to the threshold are mailed as always (firing, resolved): nobody can tell yet.
+//   The changes up to the threshold are mailed as always (firing, resolved after the recovery
+//   hold): nobody can tell yet. Bounces within the hold stay one incident, so a check flipping
+//   every minute gives one firing, then the notice, then one resolution.
 // - The change that exceeds the threshold starts an episode on the check's incident: the one open
 //   then (a recovery does not resolve it), or one opened by this failure. The incident is held
 //   open through every later change, follows the severity silently, and ONE `flapping` notice is
@@ -102,14 +108,14 @@
 //
 // Restart safety: what the rules remember lives in the incidents and in AlertingState; a window's
 // start and end and the vantage transitions are found by comparing that state with the present.
-import type { AlertingConfig, MaintenanceWindow } from '../config/alerting-config.ts';
+import type { AlertingConfig, FlappingRule, MaintenanceWindow } from '../config/alerting-config.ts';
 import type { Notification, NotificationType } from './notification.ts';
 import type { ProbeResult } from '../probes/probe.ts';
 import type { AlertingState } from './alerting-state.ts';
 import type { CheckState, CheckStatus, StatusChange } from './check-state.ts';
 import { incidentId, type FlappingEpisode, type Hold, type Incident, type ResultSnapshot, type Severity } from './incident.ts';
 import type { DeskLookup } from './desk-rules.ts';
-import { exceedsFlapping, hasSettled, isFlapping, pruneFlapChanges, withFlapChange, type FlapChanges, type FlappingRule } from './flapping.ts';
+import { exceedsFlapping, hasSettled, isFlapping, pruneFlapChanges, withFlapChange, type FlapChanges } from './flapping.ts';
 import { coversCheck, findWindowTransitions, type WindowOccurrence } from './maintenance.ts';
 import { checkRecipients, normalizeAddresses, ordinaryRecipients, routeKey } from './recipients.ts';
 
@@ -176,6 +182,9 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
   if (info === undefined) throw new Error(`decideOnResult: check "${check}" is not in the alerting view`);
   const draft = startDraft(view);
   advanceWindows(draft);
+  // A recovery whose hold has passed resolves before this result is weighed, even if no tick came
+  // between: a failure after the hold is a new outage, not the old one continued.
+  finishRecoveries(draft);
 
   const before = draft.open.get(check);
   const incident = before && recordResult(before, result, draft.now);
@@ -195,16 +204,25 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
   } else if (incident !== undefined) {
     if (!alerting) {
       const recoveredAt = incident.recoveredAt ?? (status === 'ok' ? state?.passingSince : undefined) ?? draft.now;
-      if (incident.announced && incident.hold === undefined && heldChildren(draft, incident).length > 0) {
+      if (
+        incident.announced &&
+        incident.hold === undefined &&
+        (heldChildren(draft, incident).length > 0 || flappingRuleOf(draft, check).recoveryHoldSeconds > 0)
+      ) {
         put(draft, { ...incident, recoveringSince: incident.recoveringSince ?? draft.now, recoveredAt });
       } else {
         put(draft, incident);
         resolveIncident(draft, withoutRecovery(incident), incident.recoveringSince, recoveredAt);
       }
     } else {
+      // Failing again while recovering (the recovery hold, or a parent waiting for its children).
       const failingAgain = withoutRecovery(incident);
-      put(draft, failingAgain);
-      if (status === 'warning' || status === 'critical') changeSeverity(draft, failingAgain, status);
+      if (startsFlapping) {
+        startFlapping(draft, status === 'warning' || status === 'critical' ? { ...failingAgain, severity: status } : failingAgain, check);
+      } else {
+        put(draft, failingAgain);
+        if (status === 'warning' || status === 'critical') changeSeverity(draft, failingAgain, status);
+      }
     }
   } else if (alerting && change !== undefined && (status === 'warning' || status === 'critical')) {
     const opened = openIncident(check, info.system, status, result, draft.now, state?.failingSince);
@@ -350,13 +368,18 @@ function withoutRecovery(incident: Incident): Incident {
   return rest;
 }
 
-/** Recovering parents resolve once their children have all ended, or groupWait after recovering. */
+/**
+ * Recovering incidents resolve once the recovery hold has passed and their held children have all
+ * ended (or groupWait after recovering, when children still fail).
+ */
 function finishRecoveries(draft: Draft): void {
   const waitMs = draft.config.groupWaitSeconds * 1000;
   for (const incident of listOpen(draft)) {
     const since = incident.recoveringSince;
     if (since === undefined) continue;
-    if (heldChildren(draft, incident).length > 0 && draft.now.getTime() - since.getTime() < waitMs) continue;
+    const recovering = draft.now.getTime() - since.getTime();
+    if (recovering < flappingRuleOf(draft, incident.check).recoveryHoldSeconds * 1000) continue;
+    if (heldChildren(draft, incident).length > 0 && recovering < waitMs) continue;
     resolveIncident(draft, withoutRecovery(incident), since, incident.recoveredAt);
   }
 }

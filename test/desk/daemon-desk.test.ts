@@ -43,6 +43,7 @@ describe('the daemon’s desk', () => {
         'defaults: { interval: 200ms, timeout: 150ms, failureThreshold: 1, successThreshold: 1 }',
         'alerting:',
         '  groupWait: 200ms',
+        '  flapping: { recoveryHold: 0s }',
         '  groupInterval: 200ms',
         '  email:',
         `    smtp: { host: 127.0.0.1, port: ${smtp.port}, timeout: 2s }`,

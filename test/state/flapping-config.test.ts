@@ -28,13 +28,20 @@ function issuesOf(file: string): readonly ConfigIssue[] {
 }
 
 describe('alerting.flapping', () => {
-  it('defaults to more than 6 changes in 30 minutes', () => {
-    expect(loadConfig(configFile(''), {}).config.alerting.flapping).toEqual({ changes: 6, windowSeconds: 1800 });
+  it('defaults to more than 6 changes in 30 minutes, and a 3-minute recovery hold', () => {
+    expect(loadConfig(configFile(''), {}).config.alerting.flapping).toEqual({ changes: 6, windowSeconds: 1800, recoveryHoldSeconds: 180 });
+  });
+
+  it('takes a recovery hold, 0s included, and refuses a negative one by line', () => {
+    const file = configFile(['alerting:', '  flapping:', '    recoveryHold: 0s'].join('\n'));
+    expect(loadConfig(file, {}).config.alerting.flapping.recoveryHoldSeconds).toBe(0);
+    const bad = issuesOf(configFile(['alerting:', '  flapping:', '    recoveryHold: soon'].join('\n')));
+    expect(bad).toEqual([expect.objectContaining({ line: 5, path: 'alerting.flapping.recoveryHold' })]);
   });
 
   it('takes changes and a window with a unit', () => {
     const file = configFile(['alerting:', '  flapping:', '    changes: 4', '    window: 15m'].join('\n'));
-    expect(loadConfig(file, {}).config.alerting.flapping).toEqual({ changes: 4, windowSeconds: 900 });
+    expect(loadConfig(file, {}).config.alerting.flapping).toEqual({ changes: 4, windowSeconds: 900, recoveryHoldSeconds: 180 });
   });
 
   it('lets a check have its own rule, completed from alerting.flapping', () => {
@@ -44,7 +51,7 @@ describe('alerting.flapping', () => {
       file,
       [
         'alerting:',
-        '  flapping: { window: 10m }',
+        '  flapping: { window: 10m, recoveryHold: 1m }',
         'checks:',
         '  - { name: portal-home, system: portal, kind: http, url: "https://portal.example.test/", flapping: { changes: 3 } }',
         '  - { name: portal-login, system: portal, kind: http, url: "https://portal.example.test/login" }',
@@ -52,10 +59,10 @@ describe('alerting.flapping', () => {
     );
     const { config } = loadConfig(file, {});
     expect(config.checks.map((check) => [check.name, check.flapping])).toEqual([
-      ['portal-home', { changes: 3, windowSeconds: 600 }],
+      ['portal-home', { changes: 3, windowSeconds: 600, recoveryHoldSeconds: 60 }],
       ['portal-login', undefined],
     ]);
-    expect(config.alerting.flapping).toEqual({ changes: 6, windowSeconds: 600 });
+    expect(config.alerting.flapping).toEqual({ changes: 6, windowSeconds: 600, recoveryHoldSeconds: 60 });
   });
 
   it('points at a count below 1 and at an unknown key, by line and column', () => {

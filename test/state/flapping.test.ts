@@ -30,10 +30,11 @@ const T0 = new Date('2026-05-29T08:00:00+07:00');
 const CHECK = 'dvcqg-home';
 const MINUTE = 60;
 const WINDOW = 30 * MINUTE;
+const HOLD = 3 * MINUTE;
 
 /** groupWait 10 s as in production, so outages settle before their firing; flapping at its defaults. */
 function alertingConfig(overrides: Partial<Omit<AlertingConfig, 'email'>> = {}): AlertingConfig {
-  return makeAlerting({ groupWaitSeconds: 10, flapping: { changes: 6, windowSeconds: WINDOW }, ...overrides });
+  return makeAlerting({ groupWaitSeconds: 10, flapping: { changes: 6, windowSeconds: WINDOW, recoveryHoldSeconds: HOLD }, ...overrides });
 }
 
 function probeResult(status: Status): ProbeResult {
@@ -126,8 +127,9 @@ describe('flapping', () => {
     const world = createWorld(alertingConfig());
     world.result(0, 'ok');
     world.alternate(1, 10);
-    // Changes 1-6 (three outages) are mailed as today: nobody can tell flapping from three outages yet.
-    expect(world.said()).toEqual(['firing', 'resolved', 'firing', 'resolved', 'firing', 'resolved', 'flapping']);
+    // The first outage fires; each recovery is held, and the failure a minute later continues it.
+    // The seventh change turns it into the episode: no resolved mail and no second firing on the way.
+    expect(world.said()).toEqual(['firing', 'flapping']);
     const episode = world.open();
     expect(episode?.flapping).toMatchObject({ since: at(7 * MINUTE), changes: 7 + 3, windowSeconds: WINDOW });
 
@@ -152,14 +154,65 @@ describe('flapping', () => {
     expect(world.alertingState().flapChanges).toBeUndefined();
   });
 
-  it('changes nothing below the threshold: three outages in ten minutes are three firing/resolved pairs', () => {
+  it('below the threshold, bounces within the recovery hold are one outage: one firing, one resolved dated at the last recovery', () => {
     const world = createWorld(alertingConfig());
     world.result(0, 'ok');
     world.alternate(1, 6);
+    expect(world.said()).toEqual(['firing']);
+    expect(world.ticksUntil(6 * MINUTE + HOLD - 15), 'the last recovery is still held').toEqual([]);
+    expect(world.tick(6 * MINUTE + HOLD)).toEqual(['resolved']);
+    const resolved = world.sent.at(-1)!.incident!;
+    expect(resolved.id).toBe(world.sent[0]!.incident!.id);
+    expect(resolved.failingSince).toEqual(at(1 * MINUTE));
+    expect(resolved.recoveredAt).toEqual(at(6 * MINUTE));
+    expect(resolved.resolvedAt, 'dated at the recovery, not when the hold ran out').toEqual(at(6 * MINUTE));
     world.ticksUntil(6 * MINUTE + WINDOW + 60);
-    expect(world.said()).toEqual(['firing', 'resolved', 'firing', 'resolved', 'firing', 'resolved']);
+    expect(world.incidents()).toHaveLength(1);
     expect(world.incidents().every((incident) => incident.flapping === undefined)).toBe(true);
     expect(world.alertingState().flapChanges, 'forgotten once out of the window').toBeUndefined();
+  });
+
+  it('below the threshold, outages further apart than the recovery hold are mailed as they come: three firing/resolved pairs', () => {
+    const world = createWorld(alertingConfig());
+    world.result(0, 'ok');
+    for (const start of [1, 6, 11]) {
+      world.result(start * MINUTE, 'critical');
+      world.tick(start * MINUTE + 15);
+      world.result((start + 1) * MINUTE, 'ok');
+      world.ticksUntil((start + 1) * MINUTE + HOLD);
+    }
+    expect(world.said()).toEqual(['firing', 'resolved', 'firing', 'resolved', 'firing', 'resolved']);
+    expect(world.incidents().map((incident) => incident.resolvedAt)).toEqual([at(2 * MINUTE), at(7 * MINUTE), at(12 * MINUTE)]);
+  });
+
+  it('a failure after the hold has run out is a new outage even when no tick came between', () => {
+    const world = createWorld(alertingConfig());
+    world.result(0, 'ok');
+    world.result(1 * MINUTE, 'critical');
+    world.tick(1 * MINUTE + 15);
+    world.result(2 * MINUTE, 'ok');
+    expect(world.result(2 * MINUTE + HOLD + 1, 'critical')).toEqual(['resolved']);
+    world.tick(2 * MINUTE + HOLD + 15);
+    expect(world.said()).toEqual(['firing', 'resolved', 'firing']);
+    expect(world.incidents()).toHaveLength(2);
+  });
+
+  it('recoveryHold 0s resolves at the first passing probe, as a check without the hold', () => {
+    const world = createWorld(alertingConfig({ flapping: { changes: 6, windowSeconds: WINDOW, recoveryHoldSeconds: 0 } }));
+    world.result(0, 'ok');
+    world.alternate(1, 6);
+    expect(world.said()).toEqual(['firing', 'resolved', 'firing', 'resolved', 'firing', 'resolved']);
+  });
+
+  it('keeps a recovering incident from reminding, and an acknowledgement does not shorten the hold', () => {
+    const world = createWorld(alertingConfig({ repeatIntervalSeconds: 2 * MINUTE }), { acknowledged: () => true });
+    world.result(0, 'ok');
+    world.result(1 * MINUTE, 'critical');
+    world.tick(1 * MINUTE + 15);
+    world.result(2 * MINUTE, 'ok');
+    expect(world.ticksUntil(2 * MINUTE + HOLD - 15)).toEqual([]);
+    expect(world.open()?.recoveringSince).toEqual(at(2 * MINUTE));
+    expect(world.tick(2 * MINUTE + HOLD)).toEqual(['resolved']);
   });
 
   it('counts changes only within the window: the same ten changes spread over an hour never flap', () => {
@@ -169,16 +222,17 @@ describe('flapping', () => {
       world.result((index + 1) * 6 * MINUTE, index % 2 === 0 ? 'critical' : 'ok');
       world.tick((index + 1) * 6 * MINUTE + 15);
     }
+    world.ticksUntil(60 * MINUTE + HOLD);
     expect(world.said()).not.toContain('flapping');
     expect(world.said()).toHaveLength(10);
   });
 
   it('folds the open incident in when the change that exceeds the threshold is a recovery: no resolved mail, one notice in its thread', () => {
     // More than 5 changes: the sixth, a recovery, starts the episode.
-    const world = createWorld(alertingConfig({ flapping: { changes: 5, windowSeconds: WINDOW } }));
+    const world = createWorld(alertingConfig({ flapping: { changes: 5, windowSeconds: WINDOW, recoveryHoldSeconds: HOLD } }));
     world.result(0, 'ok');
     world.alternate(1, 6);
-    expect(world.said()).toEqual(['firing', 'resolved', 'firing', 'resolved', 'firing', 'flapping']);
+    expect(world.said()).toEqual(['firing', 'flapping']);
     const fired = world.sent.at(-2)!.incident!;
     const notice = world.sent.at(-1)!.incident!;
     expect(notice.id, 'the same incident, not a new one').toBe(fired.id);
@@ -202,7 +256,8 @@ describe('flapping', () => {
     expect(outage.resolvedAt).toBeUndefined();
 
     expect(world.ticksUntil(9 * MINUTE + WINDOW + 3600)).toEqual(['reminder']);
-    expect(world.result(9 * MINUTE + WINDOW + 3700, 'ok')).toEqual(['resolved']);
+    expect(world.result(9 * MINUTE + WINDOW + 3700, 'ok'), 'held for the recovery hold').toEqual([]);
+    expect(world.tick(9 * MINUTE + WINDOW + 3700 + HOLD)).toEqual(['resolved']);
     expect(world.sent.at(-1)!.incident!.id).toBe(outage.id);
   });
 
@@ -239,18 +294,18 @@ describe('flapping', () => {
   });
 
   it('takes a check’s own rule over alerting.flapping', () => {
-    const world = createWorld(alertingConfig(), { policy: { flapping: { changes: 2, windowSeconds: 10 * MINUTE } } });
+    const world = createWorld(alertingConfig(), { policy: { flapping: { changes: 2, windowSeconds: 10 * MINUTE, recoveryHoldSeconds: 0 } } });
     world.result(0, 'ok');
     world.alternate(1, 4);
-    expect(world.said()).toEqual(['firing', 'resolved', 'flapping']);
+    expect(world.said(), 'its own recoveryHold 0s resolves the first outage at once').toEqual(['firing', 'resolved', 'flapping']);
     expect(world.ticksUntil(4 * MINUTE + 10 * MINUTE)).toEqual(['resolved']);
   });
 
   it('takes its rule from alerting.flapping', () => {
-    const world = createWorld(alertingConfig({ flapping: { changes: 2, windowSeconds: 10 * MINUTE } }));
+    const world = createWorld(alertingConfig({ flapping: { changes: 2, windowSeconds: 10 * MINUTE, recoveryHoldSeconds: HOLD } }));
     world.result(0, 'ok');
     world.alternate(1, 4);
-    expect(world.said()).toEqual(['firing', 'resolved', 'flapping']);
+    expect(world.said()).toEqual(['firing', 'flapping']);
     expect(world.ticksUntil(4 * MINUTE + 10 * MINUTE)).toEqual(['resolved']);
   });
 });

@@ -33,7 +33,7 @@ function alertingConfig(overrides: Partial<Omit<AlertingConfig, 'email'>> = {}, 
     webhooks: [],
     zalo: [],
     sms: [],
-    flapping: { changes: 6, windowSeconds: 1800 },
+    flapping: { changes: 6, windowSeconds: 1800, recoveryHoldSeconds: 0 },
     ...overrides,
     email: {
       from: 'dvc-sentinel <giamsat@angiang.gov.vn>',

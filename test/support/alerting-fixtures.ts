@@ -53,7 +53,7 @@ export function makeAlerting(overrides: { email?: Partial<AlertingConfig['email'
     webhooks: [],
     zalo: [],
     sms: [],
-    flapping: { changes: 6, windowSeconds: 1800 },
+    flapping: { changes: 6, windowSeconds: 1800, recoveryHoldSeconds: 0 },
     ...rest,
     email: {
       from: 'dvc-sentinel <giamsat@angiang.gov.vn>',

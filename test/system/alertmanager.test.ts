@@ -121,7 +121,11 @@ function sentinelConfig(sim: Simulator, dir: string, alertmanagerUrl: string): s
     storage: { path: path.join(dir, 'sentinel.db') },
     defaults: { interval: '300ms', timeout: '300ms', failureThreshold: 1, successThreshold: 1 },
     // No smtp: the mails go to .eml files under the storage directory.
-    alerting: { groupWait: '300ms', alertmanager: { urls: [alertmanagerUrl], resendInterval: `${RESEND_INTERVAL_MS}ms`, timeout: '2s' } },
+    alerting: {
+      groupWait: '300ms',
+      flapping: { recoveryHold: '0s' },
+      alertmanager: { urls: [alertmanagerUrl], resendInterval: `${RESEND_INTERVAL_MS}ms`, timeout: '2s' },
+    },
     checks: [{ name: CHECK, system: SYSTEM, kind: 'http', url: `${sim.urls.national}/` }],
   });
 }

@@ -106,6 +106,7 @@ describe.skipIf(!isRunnable(chromiumBinary))('the duty desk in a real browser', 
     config.checks = config.checks.filter((check) => check.name === CHECK || check.name === 'quantricong-login');
     config.alerting = {
       groupWait: '200ms',
+      flapping: { recoveryHold: '0s' },
       groupInterval: '200ms',
       email: {
         smtp: { host: smtp.host, port: smtp.port, timeout: '2s' },

@@ -86,6 +86,7 @@ describe('a webhook channel in the daemon', () => {
         'defaults: { interval: 200ms, timeout: 150ms, failureThreshold: 1, successThreshold: 1 }',
         'alerting:',
         '  groupWait: 300ms',
+        '  flapping: { recoveryHold: 0s }',
         '  groupInterval: 400ms',
         '  email:',
         `    smtp: { host: 127.0.0.1, port: ${smtp.port}, timeout: 2s }`,
