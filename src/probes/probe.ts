@@ -12,7 +12,20 @@ export const PHASES: readonly Phase[] = ['dns', 'connect', 'tls', 'ttfb', 'trans
  * it); `internal` is a fault in the monitor itself (an exception in our own probing code).
  */
 export type FailureReason =
-  'dns' | 'connect' | 'tls' | 'timeout' | 'http_status' | 'blocked' | 'assertion' | 'body_too_large' | 'latency' | 'protocol' | 'sync_lag' | 'internal';
+  | 'dns'
+  | 'connect'
+  | 'tls'
+  | 'timeout'
+  | 'http_status'
+  | 'blocked'
+  | 'assertion'
+  | 'body_too_large'
+  | 'latency'
+  | 'protocol'
+  | 'sync_lag'
+  | 'internal'
+  | 'auth'
+  | 'backend';
 export const FAILURE_REASONS: readonly FailureReason[] = [
   'dns',
   'connect',
@@ -26,6 +39,8 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'protocol',
   'sync_lag',
   'internal',
+  'auth',
+  'backend',
 ];
 
 /**
@@ -41,6 +56,22 @@ export type Status = 'ok' | 'warning' | 'critical';
 /** Resolves a host name to addresses; the seam tests use to fail DNS without touching the network. */
 export type Lookup = (host: string, family: 4 | 6 | 0) => Promise<LookupAddress[]>;
 
+/**
+ * What a check's `auth` gives a request: the headers to send, or why none could be had (a token
+ * endpoint that refused, a file that could not be read). `message` is English for logs; neither
+ * ever holds a secret.
+ */
+export type AuthOutcome =
+  { readonly ok: true; readonly headers: Readonly<Record<string, string>> } | { readonly ok: false; readonly message: string; readonly detail: ProbeMessage };
+
+/** Hands out credentials by auth name (Config.auths); shared by every check naming the same auth. */
+export interface AuthBroker {
+  /** Headers for a request, fetching or refreshing a token first when needed. */
+  headersFor(name: string, signal: AbortSignal): Promise<AuthOutcome>;
+  /** The endpoint answered 401 to these headers: forget them, so the next headersFor fetches anew. */
+  refused(name: string, headers: Readonly<Record<string, string>>): void;
+}
+
 export interface ProbeContext {
   /** Fires at the check's hard deadline or at shutdown; every I/O call takes it. */
   readonly signal: AbortSignal;
@@ -50,6 +81,8 @@ export interface ProbeContext {
   readonly lookup?: Lookup;
   /** This check's previous result, for probes that judge change over time (sync: stalled, parity). */
   readonly previous?: ProbeResult;
+  /** Credentials for checks with `auth`; absent = no check of this run names one. */
+  readonly auth?: AuthBroker;
 }
 
 export interface CertificateInfo {

@@ -31,6 +31,8 @@ const REASON_CODE: Readonly<Record<FailureReason, number>> = {
   protocol: 9,
   sync_lag: 10,
   internal: 11,
+  auth: 12,
+  backend: 13,
 };
 const REASON_CODES: readonly FailureReason[] = (Object.entries(REASON_CODE) as [FailureReason, number][])
   .sort(([, a], [, b]) => a - b)

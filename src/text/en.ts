@@ -79,6 +79,10 @@ function describeCause(diagnosis: Diagnosis): string {
       return 'dossier sync between the province and the National Public Service Portal is slow or stalled';
     case 'internal':
       return 'a fault in the monitor itself (dvc-sentinel), not in the watched system — this probe says nothing about the system’s real state';
+    case 'auth':
+      return 'no credentials (token) could be obtained to call the system — the login server refused or did not answer; the API itself was not checked';
+    case 'backend':
+      return 'the server answering is not the one expected (address, certificate or response headers differ) — traffic may be going to the old or a wrong data center';
   }
 }
 
@@ -112,6 +116,10 @@ function suggestAction(diagnosis: Diagnosis): string | undefined {
       return 'check the sync adapter call log, its login session, and the provincial queue of unsynced dossiers';
     case 'internal':
       return 'report it to whoever runs dvc-sentinel with the error log lines; meanwhile check the system by other means';
+    case 'auth':
+      return 'check the login server (Keycloak), the client id and secret, and that the monitoring account is still valid; after changing a secret, send SIGHUP to reload';
+    case 'backend':
+      return 'check DNS, the load balancer and the data-center switch-over; compare the address and certificate with the operator';
   }
 }
 
@@ -334,6 +342,10 @@ export const en: Words = {
         return 'sync lagging';
       case 'internal':
         return 'not checked: a fault in the monitor itself';
+      case 'auth':
+        return 'unable to obtain a login token';
+      case 'backend':
+        return 'answered by an unexpected server';
       case undefined:
         return 'failing';
     }

@@ -78,6 +78,10 @@ function describeCause(diagnosis: Diagnosis): string {
       return 'đồng bộ hồ sơ chậm hoặc ngưng trệ giữa hệ thống của tỉnh và Cổng DVC quốc gia';
     case 'internal':
       return 'lỗi của chính hệ thống giám sát (dvc-sentinel), không phải của hệ thống được giám sát — lần kiểm tra này không cho biết tình trạng thực của hệ thống';
+    case 'auth':
+      return 'không lấy được thông tin xác thực (token) để gọi hệ thống — máy chủ đăng nhập từ chối hoặc không trả lời; chưa kiểm tra được bản thân API';
+    case 'backend':
+      return 'máy chủ trả lời không phải máy chủ mong đợi (địa chỉ, chứng chỉ hoặc tiêu đề phản hồi khác) — lưu lượng có thể đang đi tới trung tâm dữ liệu cũ hoặc sai';
   }
 }
 
@@ -111,6 +115,10 @@ function suggestAction(diagnosis: Diagnosis): string | undefined {
       return 'kiểm tra nhật ký gọi dịch vụ đồng bộ (adapter), phiên đăng nhập và hàng đợi hồ sơ chưa đồng bộ phía tỉnh';
     case 'internal':
       return 'báo đơn vị vận hành dvc-sentinel kèm nhật ký lỗi (mức error); trong lúc chờ, kiểm tra hệ thống bằng cách khác';
+    case 'auth':
+      return 'kiểm tra máy chủ đăng nhập (Keycloak), client id và secret, tài khoản giám sát còn hiệu lực; sau khi đổi secret, gửi SIGHUP để nạp lại';
+    case 'backend':
+      return 'kiểm tra DNS, bộ cân bằng tải và việc chuyển đổi trung tâm dữ liệu; đối chiếu địa chỉ và chứng chỉ với đơn vị vận hành';
   }
 }
 
@@ -348,6 +356,10 @@ export const vi: Words = {
         return 'đồng bộ chậm';
       case 'internal':
         return 'chưa kiểm tra được: lỗi của chính hệ thống giám sát';
+      case 'auth':
+        return 'không lấy được token đăng nhập';
+      case 'backend':
+        return 'máy chủ trả lời không như mong đợi';
       case undefined:
         return 'gặp sự cố';
     }
