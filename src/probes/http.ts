@@ -10,7 +10,7 @@ import { clip } from './format.ts';
 import { probeMessage, type CertificateInfo, type Phase, type Probe, type ProbeContext, type ProbeMessage, type ProbeResult } from './probe.ts';
 import { failureFields, ProbeFailure, timeoutFailure } from './probe-failure.ts';
 import { readBody } from './read-body.ts';
-import { readJsonPath } from '../config/json-path.ts';
+import { judgeJson } from './json-expectations.ts';
 
 /** What measureHttp needs; an HttpCheck is one, and the sync probe builds its own. */
 export type HttpRequestSpec = Pick<
@@ -336,34 +336,8 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
     const unwanted = clip(check.expect.bodyNotContains);
     return fail('assertion', `body from ${host} contains "${unwanted}"`, probeMessage('body_has_text', { host, text: unwanted }));
   }
-  if (check.expect.json.length > 0) {
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch (error) {
-      return fail('protocol', `body from ${host} is not valid JSON (${clip((error as Error).message)})`, probeMessage('json_invalid', { host }));
-    }
-    for (const expectation of check.expect.json) {
-      const value = readJsonPath(expectation.path, document);
-      const path = expectation.path.source;
-      if (expectation.exists === true && value === undefined) {
-        return fail('assertion', `${path} is absent in the JSON from ${host}`, probeMessage('json_absent', { host, path }));
-      }
-      if (expectation.exists === false && value !== undefined) {
-        const found = describeValue(value);
-        return fail('assertion', `${path} is present in the JSON from ${host} (found ${found})`, probeMessage('json_present', { host, path, value: found }));
-      }
-      if (expectation.equals !== undefined && value !== expectation.equals) {
-        const found = describeValue(value);
-        const expected = describeValue(expectation.equals);
-        return fail(
-          'assertion',
-          `${path} in the JSON from ${host} is ${found}, expected ${expected}`,
-          probeMessage('json_differs', { host, path, value: found, expected }),
-        );
-      }
-    }
-  }
+  const jsonVerdict = judgeJson(check.expect.json, text, host);
+  if (jsonVerdict !== undefined) return fail(jsonVerdict.reason, jsonVerdict.message, jsonVerdict.detail);
   if (certificateWarning) {
     return {
       ...answered,
@@ -374,9 +348,4 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
     };
   }
   return { ...answered, status: 'ok', message: `HTTP ${status} from ${host}`, detail: probeMessage('http_ok', { status, host }) };
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'absent';
-  return clip(JSON.stringify(value) ?? typeof value);
 }
