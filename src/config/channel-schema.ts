@@ -68,6 +68,11 @@ export const WEBHOOK_FIELDS = [
   'incidentLink',
   'window',
   'notice',
+  'escalationAfter',
+  'flappingSince',
+  'flappingChanges',
+  'deskAction',
+  'note',
 ] as const;
 
 /** `{{ name }}` in a webhook body template. */

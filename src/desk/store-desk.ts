@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import { renderDeskMail } from '../alerting/messages/desk-mail.ts';
+import { enqueueOnNamedChannels } from '../alerting/named-queue.ts';
 import type { Actor, AuditAction, MaintenanceRecord, NoteFields, Silence } from '../state/desk-records.ts';
 import type { Incident } from '../state/incident.ts';
 import type { DeskMail, Notification } from '../state/notification.ts';
@@ -74,7 +75,6 @@ export function createStoreDesk(options: StoreDeskOptions): Desk {
     const alerting = options.alerting();
     const { incident } = desk;
     const to = ordinaryRecipients(alerting, incident.check, incident.system, at);
-    if (to.length === 0) return false;
     const mail = renderDeskMail(
       { kind, incident, ...(desk.report === undefined ? {} : { report: desk.report }), user, at, ...(fields === undefined ? {} : { fields }) },
       {
@@ -85,8 +85,10 @@ export function createStoreDesk(options: StoreDeskOptions): Desk {
     );
     const notification: Notification = { type: 'desk', incident, riders: [], to, createdAt: at, desk: mail };
     // A route of its own: a desk mail goes alone and at once, never batched with another.
-    store.outbox.enqueue('email', notification, `desk:${uniqueSuffix()}:${routeKey(to)}`);
-    return true;
+    if (to.length > 0) store.outbox.enqueue('email', notification, `desk:${uniqueSuffix()}:${routeKey(to)}`);
+    // Webhooks whose routes take the incident follow it too (a ticketing system keeps the notes).
+    const named = enqueueOnNamedChannels(store.outbox, alerting, notification);
+    return to.length > 0 || named.length > 0;
   };
 
   const notFound = (what: string, id: string): DeskResult<never> => ({ ok: false, error: 'not_found', message: `no ${what} ${id}` });

@@ -9,8 +9,9 @@
 //   names: with no route it receives only the escalations addressed to it.
 // - Targets: the union over the matching routes of their `to`, or the channel's own targets for a
 //   route without `to` (and for a channel without routes); one entry (outbox row) per target.
-// - Reports go by email only; what the desk did goes by email in the incident's thread; notices
-//   about the monitor go to every channel with its own targets, routes or not (it concerns them all).
+// - Reports go by email only; what the desk did goes by email in the incident's thread and to the
+//   webhooks whose routes take the incident (not to Zalo or SMS); notices about the monitor go to
+//   every channel with its own targets, routes or not (it concerns them all).
 import { namedChannels, type AlertingConfig, type ChannelMatch, type NamedChannelConfig } from '../config/alerting-config.ts';
 import { matchesCheckPattern } from '../config/check-pattern.ts';
 import type { Notification } from './notification.ts';
@@ -25,7 +26,7 @@ export interface ChannelDelivery {
 }
 
 /** Notification types that never go to a named channel. */
-const EMAIL_ONLY = new Set<Notification['type']>(['report', 'desk', 'test']);
+const EMAIL_ONLY = new Set<Notification['type']>(['report', 'test']);
 
 /**
  * Where `notification` goes among the named channels. `escalationNamed` holds the names of the
@@ -39,6 +40,8 @@ export function channelDeliveries(
   if (EMAIL_ONLY.has(notification.type)) return [];
   const deliveries: ChannelDelivery[] = [];
   for (const channel of namedChannels(alerting)) {
+    // What the desk did follows the incident into a ticketing system; a phone or a chat would only ring for it.
+    if (notification.type === 'desk' && channel.kind !== 'webhook') continue;
     const targets = targetsFor(notification, channel, escalationNamed.has(channel.name));
     if (targets === undefined) continue;
     deliveries.push(...deliveriesTo(channel, targets));

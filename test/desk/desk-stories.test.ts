@@ -137,6 +137,37 @@ describe('acknowledging an incident', () => {
 });
 
 describe('notes', () => {
+  it('follow the incident to a webhook whose routes take it, and never to Zalo', () => {
+    const h = start({
+      webhooks: [
+        {
+          kind: 'webhook',
+          name: 'ioc',
+          url: 'https://ioc.example.test/hook',
+          method: 'POST',
+          headers: {},
+          timeoutSeconds: 10,
+          tls: { verify: true },
+          routes: [],
+        },
+      ],
+      zalo: [{ kind: 'zalo', name: 'zalo-truc', token: 'z-token', chatIds: ['c1'], apiBase: 'https://zalo.example.test', timeoutSeconds: 10, routes: [] }],
+    });
+    h.probe(VNEID, 'critical');
+    h.tick();
+    const id = h.book.openIncidents()[0]!.id;
+    const hooked = () => h.store.outbox.pending('ioc').map((row) => row.notification);
+    const before = hooked().length;
+    h.desk.addNote(id, LAN, { cause: 'Mất kết nối tới máy chủ VNeID' }, true);
+    expect(
+      hooked()
+        .slice(before)
+        .map((notification) => [notification.type, notification.desk?.kind]),
+    ).toEqual([['desk', 'note']]);
+    expect(hooked().at(-1)?.desk?.text).toContain('Nguyên nhân: Mất kết nối tới máy chủ VNeID');
+    expect(h.store.outbox.pending('zalo-truc').filter((row) => row.notification.type === 'desk')).toEqual([]);
+  });
+
   it('keep every change with its author and time, and mail only those asked to', () => {
     const h = start();
     h.probe(VNEID, 'critical');

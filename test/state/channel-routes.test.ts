@@ -26,7 +26,7 @@ const zalo = (name: string, chatIds: string[], routes: ZaloChannelConfig['routes
 const firing = (overrides: Parameters<typeof makeIncident>[0] = {}) => makeNotification('firing', { incident: makeIncident(overrides) });
 
 describe('channelDeliveries', () => {
-  it('sends everything to a channel without routes, one row per chat, and nothing of reports or desk mails', () => {
+  it('sends everything to a channel without routes, one row per chat, nothing of reports, and what the desk did to webhooks only', () => {
     const alerting = makeAlerting({ webhooks: [webhook('ioc')], zalo: [zalo('zalo-truc', ['c2', 'c1', 'c1'])] });
     expect(channelDeliveries(firing(), alerting)).toEqual([
       { channel: 'ioc', targets: [], route: 'to:' },
@@ -34,7 +34,15 @@ describe('channelDeliveries', () => {
       { channel: 'zalo-truc', targets: ['c2'], route: 'to:c2' },
     ]);
     expect(channelDeliveries(makeNotification('report'), alerting)).toEqual([]);
-    expect(channelDeliveries(makeNotification('desk', { incident: makeIncident() }), alerting)).toEqual([]);
+    expect(channelDeliveries(makeNotification('desk', { incident: makeIncident() }), alerting)).toEqual([{ channel: 'ioc', targets: [], route: 'to:' }]);
+  });
+
+  it('sends what the desk did only to webhooks whose routes take the incident', () => {
+    const alerting = makeAlerting({
+      webhooks: [webhook('ioc', [{ match: { system: 'national-portal' } }]), webhook('other', [{ match: { system: 'provincial' } }])],
+    });
+    const desk = makeNotification('desk', { incident: makeIncident({ system: 'national-portal' }) });
+    expect(channelDeliveries(desk, alerting).map((delivery) => delivery.channel)).toEqual(['ioc']);
   });
 
   it('matches a route only when every field it gives matches, and its `to` replaces the chats', () => {

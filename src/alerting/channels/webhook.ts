@@ -41,6 +41,11 @@ function fieldsOf(notification: Notification, links: WebhookOptions['links']): F
     incidentLink: incident ? (links.statusPage ?? '') : '',
     window: notification.window ?? '',
     notice: notification.notice?.kind ?? '',
+    escalationAfter: notification.escalation === undefined ? '' : String(notification.escalation.afterSeconds),
+    flappingSince: notification.type === 'flapping' ? (incident?.flapping?.since.toISOString() ?? '') : '',
+    flappingChanges: notification.type === 'flapping' && incident?.flapping !== undefined ? String(incident.flapping.changes) : '',
+    deskAction: notification.desk?.kind ?? '',
+    note: notification.desk?.text ?? '',
   };
 }
 
@@ -75,15 +80,18 @@ function renderBody(batch: readonly Notification[], options: WebhookOptions): { 
 
 /**
  * Empty fields are left out of the default document. An escalation (a reminder a step sent) says
- * which step; a flapping notice carries its episode, so a receiver can tell both from the rest.
+ * which step; a flapping notice carries its episode; what the desk did carries its action and text
+ * (acknowledged, a note with cause, plan and expected fix), so a ticketing system can follow it.
  */
 function defaultEntry(notification: Notification, fields: Fields): Record<string, unknown> {
-  const entry: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== ''));
+  const { escalationAfter: _after, flappingSince: _since, flappingChanges: _changes, deskAction: _action, note: _note, ...flat } = fields;
+  const entry: Record<string, unknown> = Object.fromEntries(Object.entries(flat).filter(([, value]) => value !== ''));
   if (notification.escalation !== undefined) entry.escalation = { afterSeconds: notification.escalation.afterSeconds };
   const episode = notification.incident?.flapping;
   if (notification.type === 'flapping' && episode !== undefined) {
     entry.flapping = { since: episode.since.toISOString(), changes: episode.changes, windowSeconds: episode.windowSeconds };
   }
+  if (notification.desk !== undefined) entry.desk = { action: notification.desk.kind, text: notification.desk.text };
   return entry;
 }
 

@@ -93,6 +93,32 @@ describe('webhook channel', () => {
     expect(entries[2]).not.toHaveProperty('escalation');
   });
 
+  it('fills the escalation, flapping and desk placeholders of a template, and carries the desk act in the default document', async () => {
+    const receiver = await receivers();
+    const template =
+      '{"after": "{{escalationAfter}}", "since": "{{flappingSince}}", "changes": "{{flappingChanges}}", "act": "{{deskAction}}", "note": "{{note}}"}';
+    const { enqueue } = await harness(webhookConfig(receiver.webhookUrl, { body: { encoding: 'json', template } }));
+    const flapping = { since: new Date('2026-05-29T15:20:00Z'), changes: 7, windowSeconds: 1800 };
+    enqueue(makeNotification('reminder', { incident: makeIncident({ check: 'dvcqg-home' }), escalation: { afterSeconds: 600 } }));
+    enqueue(makeNotification('flapping', { incident: makeIncident({ check: 'hoso-sync', flapping }) }));
+    enqueue(makeNotification('desk', { incident: makeIncident(), desk: { kind: 'note', subject: 's', text: `Nguyên nhân: ${TRICKY}`, html: '<p>x</p>' } }));
+    const [request] = await receiver.waitFor(1);
+    expect(JSON.parse(request!.body)).toEqual([
+      { after: '600', since: '', changes: '', act: '', note: '' },
+      { after: '', since: '2026-05-29T15:20:00.000Z', changes: '7', act: '', note: '' },
+      { after: '', since: '', changes: '', act: 'note', note: `Nguyên nhân: ${TRICKY}` },
+    ]);
+
+    const plain = await receivers();
+    const { enqueue: enqueuePlain } = await harness(webhookConfig(plain.webhookUrl));
+    enqueuePlain(makeNotification('desk', { incident: makeIncident(), desk: { kind: 'acknowledged', subject: 's', text: 'Đã tiếp nhận: an', html: '' } }));
+    const [plainRequest] = await plain.waitFor(1);
+    const [entry] = (JSON.parse(plainRequest!.body) as { notifications: Record<string, unknown>[] }).notifications;
+    expect(entry).toMatchObject({ type: 'desk', desk: { action: 'acknowledged', text: 'Đã tiếp nhận: an' } });
+    expect(entry).not.toHaveProperty('note');
+    expect(entry).not.toHaveProperty('deskAction');
+  });
+
   it('escapes values for a JSON template: quotes, newlines, <script> and Vietnamese come out as they were', async () => {
     const receiver = await receivers();
     const template = '{"text": "{{check}}: {{message}}", "he_thong": "{{system}}"}';
