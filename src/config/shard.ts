@@ -114,7 +114,7 @@ function dependsOnGroups(config: Config, vantage: ReadonlySet<string>): Map<stri
       const a = find(check.name);
       const b = find(other);
       // The smaller name becomes the root, so the key does not depend on the order of the file.
-      if (a !== b) a < b ? parent.set(b, a) : parent.set(a, b);
+      if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
     }
   }
   const groups = new Map<string, string>();
