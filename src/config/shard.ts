@@ -12,6 +12,7 @@
 // - checks linked by dependsOn (in either direction) form a group that goes whole to one shard,
 //   chosen by the group's first name in sort order: a parent's open incident holds its children's
 //   notices only where both run. Vantage checks are left out of the groups, being everywhere.
+// The objectives follow their checks (a system's, every shard running a check of it).
 import { hash } from 'node:crypto';
 import type { Config } from './config.ts';
 
@@ -55,7 +56,12 @@ export function applyShard(config: Config, flag: Shard | undefined): Config {
     }
     return index === shard.index;
   });
-  return { ...config, shard, checks };
+  // An objective goes with its check, or with every shard that runs a check of its system, so its
+  // budget metric comes from where its figures are, never as a full budget from a shard that lacks them.
+  const names = new Set(checks.map((check) => check.name));
+  const systems = new Set(checks.map((check) => check.system));
+  const objectives = config.objectives.filter((objective) => (objective.scope === 'check' ? names : systems).has(objective.name));
+  return { ...config, shard, checks, objectives };
 }
 
 /**

@@ -90,6 +90,26 @@ describe('checks that lean on others', () => {
   });
 });
 
+describe('objectives', () => {
+  it('go with the shard of their check, and with every shard that runs a check of their system', () => {
+    const config = configOf({
+      objectives: [
+        { check: 'province-00-portal-0', target: '99.5%' },
+        { system: 'province-1', target: '99%' },
+      ],
+      checks: manyChecks(300),
+    });
+    const shards = [0, 1, 2].map((index) => applyShard(config, { index, total: 3 }));
+    const holders = shards.filter((shard) => shard.objectives.some((objective) => objective.name === 'province-00-portal-0'));
+    expect(holders).toHaveLength(1);
+    expect(holders[0]!.checks.map((check) => check.name)).toContain('province-00-portal-0');
+    for (const shard of shards) {
+      const runsSystem = shard.checks.some((check) => check.system === 'province-1');
+      expect(shard.objectives.some((objective) => objective.name === 'province-1')).toBe(runsSystem);
+    }
+  });
+});
+
 describe('which shard applies', () => {
   const input = { shard: { index: 1, total: 2 }, checks: manyChecks(50) };
 
