@@ -5,6 +5,7 @@ import { VERSION } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { createLogger } from './log.ts';
 import { DeskUsageError } from './commands/desk-usage-error.ts';
+import { parseShardFlag, type Shard } from './config/shard.ts';
 // Each command is loaded when it runs: the simulator's mock server (msw, graphql) alone costs
 // about 100 ms of start-up that `run` and `check` do not need.
 
@@ -13,10 +14,12 @@ const USAGE = `dvc-sentinel ${VERSION} — giám sát Cổng Dịch vụ công q
 Usage:
   dvc-sentinel run      [--config FILE] [--pretty] [--log-level LEVEL]   the daemon (SIGHUP reloads)
                         [--fresh-store]                                  a corrupt store is moved aside, not fatal
+                        [--shard I/N]                                    run only shard I (from 0) of N of the checks
   dvc-sentinel test-email [--config FILE]                                send one test mail, print the SMTP outcome
   dvc-sentinel test-notify [--config FILE] --channel NAME                send one test message through a webhook, Zalo or SMS channel
   dvc-sentinel check    [--config FILE]                                  validate the config; no network I/O
   dvc-sentinel once     [--config FILE] [--json] [--check NAME]...       probe every check once, print a table
+                        [--shard I/N]                                    only the checks shard I of N runs
   dvc-sentinel report   [--config FILE] [--name NAME] [--date YYYY-MM-DD | --from ISO --to ISO]
                         [--format html|text|csv|json|docx] [--out FILE] [--send]  the report for a window, from the store;
                         --send mails it now (only while the monitor is not running)
@@ -89,6 +92,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       'reported-by': { type: 'string' },
       reason: { type: 'string' },
       until: { type: 'string' },
+      shard: { type: 'string' },
     },
     // Only the desk's commands take a subcommand and an id.
     allowPositionals: desk,
@@ -106,7 +110,9 @@ async function main(argv: string[]): Promise<number | undefined> {
   switch (command) {
     case 'run': {
       const { runCommand } = await import('./commands/run.ts');
-      await runCommand({ config: values.config, freshStore: values['fresh-store'] }, log, { onSecrets: (next) => (secrets = next) });
+      await runCommand({ config: values.config, freshStore: values['fresh-store'], shard: shardOf(values.shard) }, log, {
+        onSecrets: (next) => (secrets = next),
+      });
       return undefined;
     }
     case 'check': {
@@ -123,7 +129,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     case 'once': {
       const { onceCommand } = await import('./commands/once.ts');
-      return onceCommand({ config: values.config, json: values.json, only: values.check }, io, log);
+      return onceCommand({ config: values.config, json: values.json, only: values.check, shard: shardOf(values.shard) }, io, log);
     }
     case 'report': {
       const { reportCommand } = await import('./commands/report.ts');
@@ -224,6 +230,15 @@ class UsageError extends Error {}
 function deskOptions(args: readonly string[], values: { url?: string; config: string; json: boolean }, positionals: string[]) {
   const configGiven = args.some((arg) => arg === '--config' || arg === '-c' || arg.startsWith('--config=') || (arg.startsWith('-c') && arg.length > 2));
   return { positionals, url: values.url, config: configGiven ? values.config : undefined, json: values.json };
+}
+
+function shardOf(text: string | undefined): Shard | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseShardFlag(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function basePortOf(text: string | undefined): number | undefined {

@@ -17,6 +17,7 @@ import { VERSION, type Check, type Config } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
 import { planReload } from './config/reload-plan.ts';
+import { applyShard, type Shard } from './config/shard.ts';
 import type { Desk } from './desk/desk.ts';
 import { storeDeskLookup } from './desk/desk-lookup.ts';
 import { createEscalator } from './checks/escalator.ts';
@@ -52,6 +53,8 @@ export interface DaemonOptions {
   readonly onSecrets?: (secrets: readonly string[]) => void;
   /** Each login and failed login (form, HTTP Basic, bearer token, single sign-on), for the audit log. */
   readonly onAudit?: Parameters<typeof createAccess>[0]['onAudit'];
+  /** --shard: run only this share of the checks; wins over the file's `shard:`, and is kept across reloads. */
+  readonly shard?: Shard;
 }
 
 export interface Daemon {
@@ -145,13 +148,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const loaded = loadConfig(options.configFile, options.env);
   options.onSecrets?.(loaded.secrets);
   for (const warning of loaded.warnings) log.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
-  let config: Config = loaded.config;
+  // Every part below sees only this shard's checks (all of them when the checks are not split).
+  let config: Config = applyShard(loaded.config, options.shard);
   let checksByName = new Map(config.checks.map((check) => [check.name, check]));
   const startedAt = clock();
 
   const store = openStore(config.storagePath, { log, onCorrupt: options.freshStore ? 'fresh' : 'fail', clock });
   const metrics = createMetrics({ location: config.location, version: VERSION, collectProcessMetrics: true });
   metrics.setChecks(config.checks);
+  metrics.setShard(config.shard!, config.checks.length, loaded.config.checks.length);
   metrics.recordConfigReload(true, startedAt);
 
   let delivery: Delivery | undefined;
@@ -312,7 +317,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   reports.start();
   const liveLoop = startLiveFigures(live, { log, onRefresh: (snapshot) => metrics.setObjectiveBudgets(budgetsOf(snapshot)) });
   const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });
-  log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION, store: config.storagePath }, 'dvc-sentinel started');
+  log.info(
+    { checks: config.checks.length, url: server.url, location: config.location, shard: shardText(config), version: VERSION, store: config.storagePath },
+    'dvc-sentinel started',
+  );
 
   return {
     url: server.url,
@@ -321,13 +329,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         const next = loadConfig(options.configFile, options.env);
         options.onSecrets?.(next.secrets);
-        const plan = planReload(config, next.config);
+        // The same --shard applies to the new check list (or the file's shard: as it now reads).
+        const sharded = applyShard(next.config, options.shard);
+        const plan = planReload(config, sharded);
         for (const change of plan.waitForRestart) log.warn(change.fields, `${change.key} changed; it takes effect after a restart`);
-        config = next.config;
+        config = sharded;
         checksByName = new Map(config.checks.map((check) => [check.name, check]));
         const alerting = rulesAlerting();
         book.configure(alerting, config.checks, clock());
         metrics.setChecks(config.checks);
+        metrics.setShard(config.shard!, config.checks.length, next.config.checks.length);
         scheduler.update(config.checks.map(jobOf));
         ticker?.configure(alerting.maintenance, checkNames());
         if (plan.restartDelivery && delivery) {
@@ -337,7 +348,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         metrics.recordConfigReload(true, clock());
         // The scheduler reads the running config at every check; look at the new one now.
         void reports.check();
-        log.info({ checks: config.checks.length, added: plan.checksAdded, removed: plan.checksRemoved }, 'config reloaded');
+        log.info({ checks: config.checks.length, shard: shardText(config), added: plan.checksAdded, removed: plan.checksRemoved }, 'config reloaded');
         return true;
       } catch (error) {
         metrics.recordConfigReload(false, clock());
@@ -363,4 +374,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       log.info('dvc-sentinel stopped');
     },
   };
+}
+
+/** `index/total` for the log; undefined when the checks are not split. */
+function shardText(config: Config): string | undefined {
+  return config.shard === undefined || config.shard.total === 1 ? undefined : `${config.shard.index}/${config.shard.total}`;
 }

@@ -8,6 +8,7 @@ import { systemClock } from '../clock.ts';
 import { recordInMap, runCheck } from '../checks/run-check.ts';
 import type { Check } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { applyShard, type Shard } from '../config/shard.ts';
 import { formatSeconds } from '../probes/format.ts';
 import { PHASES, type Lookup, type ProbeResult } from '../probes/probe.ts';
 import { createSemaphore } from '../scheduler/semaphore.ts';
@@ -23,6 +24,8 @@ export interface OnceOptions {
   readonly json?: boolean;
   /** Only these checks (by name); all when empty. */
   readonly only?: readonly string[];
+  /** --shard: only the checks this shard of the config runs (with --check, those of them named). */
+  readonly shard?: Shard;
 }
 
 export interface OnceRow {
@@ -37,7 +40,8 @@ export async function onceCommand(
   extra: { env?: NodeJS.ProcessEnv; lookup?: Lookup } = {},
 ): Promise<number> {
   const { config } = loadConfig(options.config, extra.env);
-  const selected = options.only && options.only.length > 0 ? config.checks.filter((check) => options.only!.includes(check.name)) : config.checks;
+  const shardChecks = applyShard(config, options.shard).checks;
+  const selected = options.only && options.only.length > 0 ? shardChecks.filter((check) => options.only!.includes(check.name)) : shardChecks;
   const unknown = (options.only ?? []).filter((name) => !config.checks.some((check) => check.name === name));
   if (unknown.length > 0) {
     io.stderr(`no such check: ${unknown.join(', ')}`);

@@ -198,6 +198,8 @@ export interface Config {
   /** objectives:, in file order. */
   readonly objectives: readonly ObjectiveConfig[];
   readonly checks: readonly Check[];
+  /** shard: which part of the checks this instance runs (config/shard.ts); absent = all of them. */
+  readonly shard?: { readonly index: number; readonly total: number };
 }
 
 /** Reads "host:port" / "[v6]:port"; the schema has already checked the shape. */
@@ -356,6 +358,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     reports: resolveReports(input.reports),
     objectives: resolveObjectives(input.objectives),
     checks: input.checks.map(resolveCheck),
+    shard: input.shard,
   });
 }
 

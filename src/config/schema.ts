@@ -295,6 +295,14 @@ export const ConfigInput = z.strictObject({
   access: AccessInput.optional(),
   roster: RosterInput.optional().describe('Who is on duty when (Asia/Ho_Chi_Minh), and the organisations to call'),
   checks: z.array(CheckInput).min(1, 'needs at least one check'),
+  shard: z
+    .strictObject({
+      index: z.number().int().min(0).describe('This instance, counting from 0'),
+      total: z.number().int().min(1).max(1000).describe('How many instances share the checks'),
+    })
+    .refine((shard) => shard.index < shard.total, { message: 'must be below total (index counts from 0: 0 … total-1)', path: ['index'] })
+    .optional()
+    .describe('Run only this share of the checks (rendezvous hash of the check name); the --shard flag wins'),
 });
 
 export type ConfigInput = z.output<typeof ConfigInput>;

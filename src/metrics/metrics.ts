@@ -61,6 +61,11 @@ export interface Metrics {
    * for one long render, and never holds the whole text in memory at once.
    */
   renderChunks(): { contentType: string; chunks: AsyncIterable<Uint8Array> };
+  /**
+   * Which shard this instance is (`--shard`, `shard:`; 0 of 1 when the checks are not split), how
+   * many checks it runs and how many the whole config has (dvc_checks_configured). Call after setChecks.
+   */
+  setShard(shard: { readonly index: number; readonly total: number }, running: number, configured: number): void;
 }
 
 export interface OpenIncidentFigures {
@@ -175,6 +180,25 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers,
   });
   buildInfo.set({ version: options.version }, 1);
+  const shardInfo = new Gauge<'index' | 'total'>({
+    name: 'dvc_shard_info',
+    help: 'Always 1; index (from 0) and total say which share of the configured checks this instance runs.',
+    labelNames: ['index', 'total'],
+    registers,
+  });
+  const checksRun = new Gauge<'shard'>({
+    name: 'dvc_checks',
+    help: 'Checks this instance runs; shard is index/total (0/1 when the checks are not split).',
+    labelNames: ['shard'],
+    registers,
+  });
+  // location is a default label when configured; otherwise the scrape config may add it as a target label.
+  const instanceInfo = new Gauge<'shard'>({
+    name: 'dvc_instance_info',
+    help: 'Always 1; shard is index/total, location (when configured) where this instance probes from.',
+    labelNames: ['shard'],
+    registers,
+  });
 
   if (options.collectProcessMetrics ?? true) {
     collectDefaultMetrics({ register: registry });
@@ -332,6 +356,17 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
 
     renderChunks,
+
+    setShard(shard, running, configured) {
+      const label = `${shard.index}/${shard.total}`;
+      shardInfo.reset();
+      shardInfo.set({ index: String(shard.index), total: String(shard.total) }, 1);
+      checksRun.reset();
+      checksRun.set({ shard: label }, running);
+      instanceInfo.reset();
+      instanceInfo.set({ shard: label }, 1);
+      checksConfigured.set(configured);
+    },
   };
 }
 

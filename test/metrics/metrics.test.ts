@@ -207,6 +207,7 @@ describe('createMetrics', () => {
     metrics.recordSkip(tcp);
     metrics.setInFlight(3);
     metrics.recordConfigReload(true, finishedAt);
+    metrics.setShard({ index: 1, total: 3 }, 2, 7);
     const scraped = await scrape(metrics);
 
     expect(Object.fromEntries([...scraped.types].filter(([name]) => name.startsWith('dvc_')))).toEqual({
@@ -242,6 +243,9 @@ describe('createMetrics', () => {
       dvc_report_deadline_missed_total: 'counter',
       dvc_objective_budget_remaining_seconds: 'gauge',
       dvc_incident_acknowledge_seconds: 'histogram',
+      dvc_shard_info: 'gauge',
+      dvc_checks: 'gauge',
+      dvc_instance_info: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
@@ -285,10 +289,14 @@ describe('createMetrics', () => {
       '+Inf',
     ]);
     expect(valueOf(scraped, 'dvc_probes_in_flight')).toBe(3);
-    expect(valueOf(scraped, 'dvc_checks_configured')).toBe(2);
+    // The whole config's checks (all shards), this shard's in dvc_checks.
+    expect(valueOf(scraped, 'dvc_checks_configured')).toBe(7);
     expect(valueOf(scraped, 'dvc_config_last_reload_success')).toBe(1);
     expect(valueOf(scraped, 'dvc_config_last_reload_success_timestamp_seconds')).toBe(finishedAt.getTime() / 1000);
     expect(select(scraped, 'dvc_build_info')).toEqual([{ name: 'dvc_build_info', labels: { version: '9.9.9' }, value: 1 }]);
+    expect(select(scraped, 'dvc_shard_info')).toEqual([{ name: 'dvc_shard_info', labels: { index: '1', total: '3' }, value: 1 }]);
+    expect(select(scraped, 'dvc_checks')).toEqual([{ name: 'dvc_checks', labels: { shard: '1/3' }, value: 2 }]);
+    expect(select(scraped, 'dvc_instance_info')).toEqual([{ name: 'dvc_instance_info', labels: { shard: '1/3' }, value: 1 }]);
   });
 
   it('counts warnings as success and only critical results as failures', async () => {
