@@ -117,7 +117,6 @@ function firing(check: string, to: readonly string[]): Notification {
 }
 
 const alerting = makeAlerting({ groupWaitSeconds: 0.05, groupIntervalSeconds: 0.05 });
-const count = (harness: Harness, result: string) => harness.results.filter((entry) => entry.result === result).length;
 
 describe('SMTP answers per recipient', () => {
   it('sends the same mail again to a recipient deferred with 451, and to nobody else', async () => {
