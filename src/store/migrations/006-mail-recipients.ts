@@ -4,7 +4,7 @@
 // recipients: JSON { pending, accepted, refused } (outbox-store.ts DeliveryRecipients), written
 // after an attempt the server answered per recipient; NULL = nothing answered yet, every recipient
 // still pending. failed: NULL, or why a closed delivery was not delivered ('auth', 'refused',
-// 'gave_up'); such a delivery has delivered_at set (it blocks nothing) and its failed_at index lets
+// 'gave_up'); such a delivery has delivered_at set (it blocks nothing) and its index lets
 // the status page and a reload find it.
 export const version = 6;
 export const name = 'mail-recipients';
