@@ -289,7 +289,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const refusedNow = answers.refused.map(({ address, response }) => ({ address, response }));
     if (answers.accepted.length > 0) count('sent');
     if (refusedNow.length > 0) count('rejected');
-    if (refusedNow.length > 0) log.error({ ...names, refused: refusedNow }, 'mail server refused recipients for good; they are not retried');
+    if (refusedNow.length > 0) log.error({ ...names, refused: refusedNow }, `${channel.noun} refused for good by some recipients; they are not retried`);
     if (progress.pending.length > 0) {
       const delaySeconds = backoffSeconds(attempt, policy);
       const reason = answers.deferred.map(({ address, response }: RefusedRecipient) => `${address}: ${response}`).join('; ');
