@@ -9,6 +9,7 @@ import { createAlertmanagerPoster, startAlertmanagerLoop, type AlertmanagerLoop 
 import type { DeliveryChannel } from './alerting/channel.ts';
 import { createChannels } from './alerting/channels/registry.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
+import { createRefusalNotifier, recentMailRefusals, reopenAfterSmtpChange } from './alerting/mail-refusals.ts';
 import { systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
 import { createAlertingTicker, type AlertingTicker } from './checks/alerting-ticker.ts';
 import { createIncidentBook } from './checks/incident-book.ts';
@@ -104,6 +105,8 @@ function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Cl
     backoff: alerting.email.retry,
     onQueued: (channel, count) => metrics.setNotificationsQueued(channel, count),
     onDelivered: (channel, type, result) => metrics.recordNotification(channel, type, result),
+    // Mail refused for good is told on the other channels (alerting/mail-refusals.ts).
+    onRefused: createRefusalNotifier({ store, alerting: () => alerting, clock, log, wake: () => outbox.wake() }),
   });
   outbox.start();
   const alertmanager = alerting.alertmanager
@@ -160,6 +163,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   metrics.recordConfigReload(true, startedAt);
 
   let delivery: Delivery | undefined;
+  /** The last day's refused mail for the page and /api/status; a store that cannot be read leaves them standing. */
+  const readMailRefusals = () => {
+    try {
+      return recentMailRefusals(store.outbox, clock());
+    } catch (error) {
+      log.warn({ err: error }, 'could not read refused mail for the status page');
+      return [];
+    }
+  };
   // The rules and the ticker see the configured windows and those opened through the desk's API.
   const rulesAlerting = () =>
     withDeskWindows(config.alerting, store.desk.listMaintenance(new Date(clock().getTime() - DESK_WINDOW_LOOKBACK_MS)), config.checks);
@@ -270,6 +282,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       status: () => ({
         ...buildStatusSnapshot(config, book.states, { version: VERSION, startedAt, now: clock() }),
         incidents: book.openIncidents(),
+        mailRefusals: readMailRefusals(),
       }),
       locale: () => config.alerting.locale,
       roster: () => config.alerting.roster,
@@ -332,6 +345,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         // The same --shard applies to the new check list (or the file's shard: as it now reads).
         const sharded = applyShard(next.config, options.shard);
         const plan = planReload(config, sharded);
+        const before = config;
         for (const change of plan.waitForRestart) log.warn(change.fields, `${change.key} changed; it takes effect after a restart`);
         config = sharded;
         checksByName = new Map(config.checks.map((check) => [check.name, check]));
@@ -343,6 +357,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ticker?.configure(alerting.maintenance, checkNames());
         if (plan.restartDelivery && delivery) {
           await stopDelivery(delivery);
+          // New SMTP settings (a fixed password): the mails refused for the old credentials go out again.
+          const reopened = reopenAfterSmtpChange(store.outbox, before.alerting.email.smtp, config.alerting.email.smtp, clock());
+          if (reopened > 0) log.info({ deliveries: reopened }, 'SMTP settings changed; mail refused for its credentials is sent again');
           delivery = startDelivery(config, store, metrics, clock, log);
         }
         metrics.recordConfigReload(true, clock());

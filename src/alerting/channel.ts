@@ -10,8 +10,31 @@ import type { Notification, NotificationType } from '../state/notification.ts';
 /** The `channel` label of dvc_notifications_total / dvc_notifications_queued, and the store's channel column: "email", "alertmanager". */
 export type ChannelName = string;
 
-/** What a failed attempt leads to: another attempt after the backoff, or none (the delivery is closed). */
-export type FailureVerdict = 'retry' | 'give_up';
+/**
+ * What a failed attempt leads to: another attempt after the backoff, or none (the delivery is
+ * closed as failed). auth: none either, but the credentials were refused, so a reload that changes
+ * them opens the delivery again.
+ */
+export type FailureVerdict = 'retry' | 'give_up' | 'auth';
+
+/** A recipient's refusal and the server's words for it ("451 4.7.1 Try again later"). */
+export interface RecipientRefusal {
+  readonly address: string;
+  readonly response: string;
+}
+
+/**
+ * What the recipients of one attempt answered, for a medium that answers per recipient (SMTP):
+ * deferred ones (4xx) are tried again alone, refused ones (5xx) are given up.
+ */
+export interface RecipientAnswers {
+  readonly accepted: readonly string[];
+  readonly deferred: readonly RecipientRefusal[];
+  readonly refused: readonly RecipientRefusal[];
+}
+
+/** send() resolves with log fields of the receipt, and, for a per-recipient medium, the answers. */
+export type SendReceipt = Readonly<Record<string, unknown>> & { readonly recipients?: RecipientAnswers };
 
 /** Every frozen delivery carries these, whatever the channel: the outbox reads them after a restart. */
 export interface FrozenContent {
@@ -38,6 +61,8 @@ export interface FrozenDelivery<C extends FrozenContent> {
   readonly deliveryId: number;
   readonly id: string;
   readonly content: C;
+  /** The recipients still to try, when an earlier attempt was answered per recipient; absent = all of them. */
+  readonly pending?: readonly string[];
 }
 
 export interface DeliveryChannel<C extends FrozenContent = FrozenContent> {
@@ -50,8 +75,8 @@ export interface DeliveryChannel<C extends FrozenContent = FrozenContent> {
   render(batch: readonly Notification[], context: RenderContext): Rendered<C>;
   /** Stored content back; undefined when it cannot be read (written by a newer version, damaged). */
   read(content: unknown): C | undefined;
-  /** Rejects when the delivery did not happen; resolves with log fields of the receipt. */
-  send(delivery: FrozenDelivery<C>): Promise<Readonly<Record<string, unknown>>>;
+  /** Rejects when the delivery did not happen; resolves with log fields of the receipt (and per-recipient answers). */
+  send(delivery: FrozenDelivery<C>): Promise<SendReceipt>;
   classify(error: unknown): FailureVerdict;
   /** Log fields naming a delivery (recipients, subject); never secrets. */
   describe(content: C): Readonly<Record<string, unknown>>;

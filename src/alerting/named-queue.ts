@@ -7,9 +7,17 @@ import { channelDeliveries } from '../state/channel-routes.ts';
 import type { Notification } from '../state/notification.ts';
 import type { Store } from '../store/store.ts';
 
-/** Returns the outbox row ids. A channel an escalation step names, with no route of its own, receives only its escalations. */
-export function enqueueOnNamedChannels(outbox: Pick<Store['outbox'], 'enqueue'>, alerting: AlertingConfig, notification: Notification): number[] {
-  return channelDeliveries(notification, alerting, escalationOnlyCandidates(alerting)).map((delivery) =>
-    outbox.enqueue(delivery.channel, { ...notification, to: delivery.targets }, delivery.route),
-  );
+/**
+ * Returns the outbox row ids. A channel an escalation step names, with no route of its own, receives
+ * only its escalations. `except` leaves channels out (the one a self-alert is about).
+ */
+export function enqueueOnNamedChannels(
+  outbox: Pick<Store['outbox'], 'enqueue'>,
+  alerting: AlertingConfig,
+  notification: Notification,
+  except: ReadonlySet<string> = new Set(),
+): number[] {
+  return channelDeliveries(notification, alerting, escalationOnlyCandidates(alerting))
+    .filter((delivery) => !except.has(delivery.channel))
+    .map((delivery) => outbox.enqueue(delivery.channel, { ...notification, to: delivery.targets }, delivery.route));
 }

@@ -12,13 +12,17 @@ import { enqueueOnNamedChannels } from './named-queue.ts';
 
 export type NoticeStore = Pick<Store, 'outbox' | 'transaction'>;
 
-/** Returns the outbox row ids (one per channel); the caller wakes the outbox. Mail is skipped when email.to is empty. */
-export function enqueueNotice(store: NoticeStore, alerting: AlertingConfig, input: NoticeInput, now: Date): number[] {
+/**
+ * Returns the outbox row ids (one per channel); the caller wakes the outbox. Mail is skipped when
+ * email.to is empty; `except` leaves channels out (a notice about the mail server goes on the others).
+ */
+export function enqueueNotice(store: NoticeStore, alerting: AlertingConfig, input: NoticeInput, now: Date, except: readonly string[] = []): number[] {
   const notification = noticeNotification(alerting, input, now);
   const route = noticeRouteKey(notification.to);
-  const channels = builtInChannels(alerting).filter((channel) => channel !== 'email' || notification.to.length > 0);
+  const left = new Set(except);
+  const channels = builtInChannels(alerting).filter((channel) => !left.has(channel) && (channel !== 'email' || notification.to.length > 0));
   return store.transaction(() => [
     ...channels.map((channel) => store.outbox.enqueue(channel, notification, route)),
-    ...enqueueOnNamedChannels(store.outbox, alerting, notification),
+    ...enqueueOnNamedChannels(store.outbox, alerting, notification, left),
   ]);
 }

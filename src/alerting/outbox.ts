@@ -15,17 +15,42 @@
 //   and channels go in parallel.
 // - groupWait is counted once per notification, from when what it reports happened (grouping.ts):
 //   a firing was already settled for groupWait by the incident rules and goes out when queued.
+// - Per recipient (mail): recipients the server defers (4xx) are tried again alone on the backoff,
+//   with the same frozen bytes and Message-ID; those it refuses (5xx) are given up and reported
+//   (onRefused). A delivery is delivered once every recipient accepted it or was refused for good.
+// - A final failure (every recipient refused, wrong password, another 5xx) closes the delivery as
+//   failed: it is kept and listed, reported (onRefused), and never holds up the route's later ones.
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { groupWaitStartOf, type Notification, type NotificationType } from '../state/notification.ts';
-import type { DeliveryRow, Store } from '../store/store.ts';
+import type { DeliveryFailure, DeliveryRecipients, DeliveryRow, RefusedRecipient, Store } from '../store/store.ts';
 import { backoffSeconds, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
-import type { ChannelName, DeliveryChannel } from './channel.ts';
+import type { ChannelName, DeliveryChannel, RecipientAnswers } from './channel.ts';
 import { planGroups } from './grouping.ts';
 
-/** gave_up: refused for good (a 4xx the receiver would repeat); the delivery is closed, not retried. */
-export type DeliveryResult = 'sent' | 'failed' | 'gave_up';
+/**
+ * gave_up: refused for good (a 4xx the receiver would repeat, a wrong password); the delivery is
+ * closed, not retried. rejected: one or more recipients refused it for good (SMTP 5xx). One attempt
+ * can count more than one: sent to some recipients, rejected by another, deferred (failed) for a third.
+ */
+export type DeliveryResult = 'sent' | 'failed' | 'gave_up' | 'rejected';
+
+/** A delivery, or some of its recipients, refused for good: for the self-alert and the status page. */
+export interface Refusal {
+  readonly channel: ChannelName;
+  readonly deliveryId: number;
+  readonly messageId: string;
+  /** Set when the whole delivery failed; absent when only some recipients refused it. */
+  readonly failure?: DeliveryFailure;
+  readonly refused: readonly RefusedRecipient[];
+  /** The server's words (or the error's). */
+  readonly reason: string;
+  /** What the delivery carried; a delivery of notices only is not reported again (no loop). */
+  readonly types: readonly NotificationType[];
+  /** Its subject and recipients, for the words of the report. */
+  readonly summary: { readonly subject: string; readonly to: readonly string[] };
+}
 
 /** The outbox needs only this part of the store. */
 export type OutboxStore = Pick<Store, 'outbox'>;
@@ -41,6 +66,8 @@ export interface OutboxOptions {
   readonly onQueued?: (channel: ChannelName, count: number) => void;
   /** Once per notification in a delivery, after each attempt (dvc_notifications_total). */
   readonly onDelivered?: (channel: ChannelName, type: NotificationType, result: DeliveryResult) => void;
+  /** A delivery failed for good, or recipients refused it for good (inside no transaction; after the store has it). */
+  readonly onRefused?: (refusal: Refusal) => void;
   /** Default: first retry after about 5 s, doubling up to 5 min. */
   readonly backoff?: BackoffPolicy;
   /** Routes sent to at the same time, per channel; default 4. */
@@ -208,33 +235,82 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const count = (result: DeliveryResult) => {
       for (const type of content.types) options.onDelivered?.(channel.name, type, result);
     };
+    const refusal = (failure: DeliveryFailure | undefined, refused: readonly RefusedRecipient[], reason: string): void => {
+      options.onRefused?.({
+        channel: channel.name,
+        deliveryId: delivery.id,
+        messageId: delivery.messageId,
+        ...(failure ? { failure } : {}),
+        refused,
+        reason,
+        types: content.types,
+        summary: summaryOf(channel.describe(content)),
+      });
+    };
     const attempt = delivery.attempts + 1;
     const names = { deliveryId: delivery.id, messageId: delivery.messageId, ...channel.describe(content), attempt };
     let receipt;
     try {
-      receipt = await channel.send({ deliveryId: delivery.id, id: delivery.messageId, content });
+      receipt = await channel.send({
+        deliveryId: delivery.id,
+        id: delivery.messageId,
+        content,
+        ...(delivery.recipients ? { pending: delivery.recipients.pending } : {}),
+      });
     } catch (error) {
       const fields = channel.describeFailure(error);
       const said: unknown = fields.response ?? fields.error ?? (error instanceof Error ? error.message : undefined);
       const reason = typeof said === 'string' ? said : said === undefined ? String(error) : JSON.stringify(said);
-      if (channel.classify(error) === 'give_up') {
-        // Final: trying again would fail the same way. The delivery is closed with its reason kept.
-        log.error({ ...names, ...fields }, `${channel.noun} refused for good; not retried`);
-        store.outbox.markAttemptFailed(delivery.id, reason, clock());
-        store.outbox.markDelivered(delivery.id, clock());
+      const verdict = channel.classify(error);
+      if (verdict !== 'retry') {
+        // Final: trying again would fail the same way. The delivery is closed as failed with its
+        // reason kept, so the route's later deliveries go on; a reload with new credentials opens an auth failure again.
+        const failure: DeliveryFailure = verdict === 'auth' ? 'auth' : 'gave_up';
+        log.error({ ...names, ...fields, failure }, `${channel.noun} refused for good; not retried`);
+        store.outbox.markFailed(delivery.id, failure, reason, clock());
         count('gave_up');
+        refusal(failure, [], reason);
         return;
-      } else {
-        const delaySeconds = backoffSeconds(attempt, policy);
-        log.warn({ ...names, retryInSeconds: Math.round(delaySeconds * 10) / 10, ...fields }, `${channel.noun} not delivered; will retry`);
-        store.outbox.markAttemptFailed(delivery.id, reason, new Date(clock().getTime() + delaySeconds * 1000));
       }
+      const delaySeconds = backoffSeconds(attempt, policy);
+      log.warn({ ...names, retryInSeconds: Math.round(delaySeconds * 10) / 10, ...fields }, `${channel.noun} not delivered; will retry`);
+      store.outbox.markAttemptFailed(delivery.id, reason, new Date(clock().getTime() + delaySeconds * 1000));
       count('failed');
       return;
     }
-    store.outbox.markDelivered(delivery.id, clock());
-    log.info({ ...names, notifications: content.types.length, ...receipt }, `${channel.noun} delivered`);
-    count('sent');
+    const { recipients: answers, ...receiptFields } = receipt;
+    if (answers === undefined) {
+      store.outbox.markDelivered(delivery.id, clock());
+      log.info({ ...names, notifications: content.types.length, ...receiptFields }, `${channel.noun} delivered`);
+      count('sent');
+      return;
+    }
+    const progress = mergeAnswers(delivery.recipients, answers);
+    const refusedNow = answers.refused.map(({ address, response }) => ({ address, response }));
+    if (answers.accepted.length > 0) count('sent');
+    if (refusedNow.length > 0) count('rejected');
+    if (refusedNow.length > 0) log.error({ ...names, refused: refusedNow }, `${channel.noun} refused for good by some recipients; they are not retried`);
+    if (progress.pending.length > 0) {
+      const delaySeconds = backoffSeconds(attempt, policy);
+      const reason = answers.deferred.map(({ address, response }: RefusedRecipient) => `${address}: ${response}`).join('; ');
+      log.warn(
+        { ...names, accepted: answers.accepted, deferred: answers.deferred, retryInSeconds: Math.round(delaySeconds * 10) / 10, ...receiptFields },
+        `${channel.noun} deferred for some recipients; will retry them only`,
+      );
+      store.outbox.markAttemptFailed(delivery.id, reason, new Date(clock().getTime() + delaySeconds * 1000), progress);
+      count('failed');
+    } else if (progress.accepted.length === 0) {
+      const reason = progress.refused.map(({ address, response }) => `${address}: ${response}`).join('; ');
+      log.error({ ...names, refused: progress.refused }, `${channel.noun} refused by every recipient; not retried`);
+      store.outbox.markFailed(delivery.id, 'refused', reason, clock(), progress);
+    } else {
+      store.outbox.markDelivered(delivery.id, clock(), progress);
+      log.info({ ...names, notifications: content.types.length, ...receiptFields, accepted: progress.accepted }, `${channel.noun} delivered`);
+    }
+    if (refusedNow.length > 0) {
+      const failure = progress.pending.length === 0 && progress.accepted.length === 0 ? 'refused' : undefined;
+      refusal(failure, refusedNow, refusedNow.map(({ response }) => response).join('; '));
+    }
   };
 
   return {
@@ -265,4 +341,19 @@ export function createOutbox(options: OutboxOptions): Outbox {
       throw new Error(`outbox still busy after ${MAX_IDLE_ROUNDS} rounds`);
     },
   };
+}
+
+/** The answers of one attempt added to what the delivery's recipients said before. */
+function mergeAnswers(before: DeliveryRecipients | undefined, answers: RecipientAnswers): DeliveryRecipients {
+  return {
+    pending: answers.deferred.map(({ address }) => address),
+    accepted: [...(before?.accepted ?? []), ...answers.accepted],
+    refused: [...(before?.refused ?? []), ...answers.refused.map(({ address, response }) => ({ address, response }))],
+  };
+}
+
+/** Subject and recipients from a channel's describe() fields (mail has both; other channels may have neither). */
+function summaryOf(fields: Readonly<Record<string, unknown>>): Refusal['summary'] {
+  const to = Array.isArray(fields.to) ? fields.to.map(String) : [];
+  return { subject: typeof fields.subject === 'string' ? fields.subject : '', to };
 }

@@ -35,7 +35,7 @@ export interface Metrics {
   /** Notifications not yet delivered, per channel. */
   setNotificationsQueued(channel: string, count: number): void;
   /** One notification carried by one delivery attempt. */
-  recordNotification(channel: string, type: string, result: 'sent' | 'failed' | 'gave_up'): void;
+  recordNotification(channel: string, type: string, result: 'sent' | 'failed' | 'gave_up' | 'rejected'): void;
   /** Declares the configured reports: their series exist (at 0) from here on; those of removed reports go. */
   setReports(names: readonly string[]): void;
   /** The report's mail was accepted by the mail server at `at` (also the value restored from the store at start). */
@@ -137,7 +137,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   });
   const notificationsTotal = new Counter<'channel' | 'type' | 'result'>({
     name: 'dvc_notifications_total',
-    help: 'Notifications per delivery attempt: result sent, failed (it stays queued and is retried), or gave_up (refused for good, not retried).',
+    help: 'Notifications per delivery attempt: result sent, failed (it stays queued and is retried), gave_up (refused for good, not retried), or rejected (a mail recipient refused it for good).',
     labelNames: ['channel', 'type', 'result'],
     registers,
   });

@@ -11,6 +11,8 @@ import { formatMilliseconds, formatNumber } from '../text/format-number.ts';
 import { formatClock, formatDate, formatDateTime, isSameLocalDate } from '../text/format-time.ts';
 import { wordsFor, type Words } from '../text/locale.ts';
 import { describeProbeMessage } from '../text/probe-message.ts';
+import { capitalize } from '../text/mail-refusal.ts';
+import type { MailRefusalLine } from '../alerting/mail-refusals.ts';
 import type { CheckStatus } from '../state/check-state.ts';
 import type { Incident } from '../state/incident.ts';
 import type { ReportSend } from '../state/report-send.ts';
@@ -30,6 +32,8 @@ export type StatusPageSnapshot = Omit<StatusSnapshot, 'checks'> & {
   readonly figures?: StatusFigures;
   /** Who is on duty as the page is made, and the focal points to call (state/roster.ts). */
   readonly duty?: DutyLines;
+  /** Mail the mail server refused for good in the last day (alerting/mail-refusals.ts), newest first. */
+  readonly mailRefusals?: readonly MailRefusalLine[];
 };
 
 /** The default (Vietnamese) page's title. */
@@ -569,6 +573,7 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
     // People's names and phones are kept from anonymous viewers when access.hideNames says so.
     desk?.hideNames === true ? '' : renderDuty(snapshot.duty, page),
     renderDeadlineAlert(snapshot.figures?.reports ?? [], page),
+    renderMailRefusalAlert(snapshot.mailRefusals ?? [], page),
     renderSummary(snapshot.summary, page),
     `<h2 id="checks">${text(words.checksHeading)}</h2>`,
     renderChecks(checks, page),
@@ -583,12 +588,40 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
         ),
     renderObjectives(snapshot.figures, page),
     renderReports(snapshot.figures?.reports ?? [], page),
+    renderMailRefusals(snapshot.mailRefusals ?? [], page),
     `<footer><p>${footer.join(' · ')}</p>${aside}</footer>`,
     '</main>',
     '</body>',
     '</html>',
     '',
   ].join('\n');
+}
+
+/** The red line at the top while mail is refused for good: one per kind, most serious first ("Máy chủ thư từ chối: sai mật khẩu"). */
+function renderMailRefusalAlert(refusals: readonly MailRefusalLine[], page: Page): string {
+  const kinds = (['auth', 'refused', 'gave_up', 'recipients'] as const).filter((kind) => refusals.some((line) => line.kind === kind));
+  return kinds
+    .map((kind) => {
+      const count = refusals.filter((line) => line.kind === kind).length;
+      const reason = capitalize(page.words.mailRefusals.reason[kind]);
+      return `<p class="deadline-alert mail-refused" role="alert"><a href="#mail-refusals">${text(`${reason} (${formatNumber(count, page.locale)})`)}</a></p>`;
+    })
+    .join('');
+}
+
+/** The last day's refused mail: when, which mail, to whom, why, and the server's own words. Absent when there is none. */
+function renderMailRefusals(refusals: readonly MailRefusalLine[], page: Page): string {
+  if (refusals.length === 0) return '';
+  const words = page.words.mailRefusals;
+  const head = [words.columns.at, words.columns.subject, words.columns.recipients, words.columns.reason, words.columns.answer]
+    .map((label) => `<th>${text(label)}</th>`)
+    .join('');
+  const rows = refusals.map(
+    (line) =>
+      `<tr><td>${text(formatDateTime(line.at, page.locale))}</td><td>${text(line.subject)}</td><td>${text(line.recipients.join(', '))}</td>` +
+      `<td>${text(words.reason[line.kind])}<br><span class="sub">${text(words.remedy[line.kind])}</span></td><td><code>${text(line.answer)}</code></td></tr>`,
+  );
+  return `<h2 id="mail-refusals">${text(words.heading)}</h2><table class="plain mail-refusals"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** A shallow check that a status() value is a snapshot, so a wrong value fails loudly instead of rendering nonsense. */

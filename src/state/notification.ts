@@ -112,7 +112,7 @@ export interface Notice {
 }
 
 /** Every notice kind. A new one is added here and in the message tables (the compiler asks for both). */
-export type NoticeKind = 'report_late' | 'token_renewal_failed' | 'catalogue_changed' | 'store_unwritable';
+export type NoticeKind = 'report_late' | 'token_renewal_failed' | 'catalogue_changed' | 'store_unwritable' | 'mail_refused';
 
 /**
  * When this notification's groupWait starts. groupWait is counted ONCE per notification, from the

@@ -2,6 +2,11 @@
 // change that causes it; the delivery worker later freezes a batch of rows into a delivery (the
 // exact content and Message-ID, stored before the first send attempt), sends it, and marks it.
 // After a crash, undelivered deliveries are re-sent as they were frozen, never re-rendered.
+//
+// A delivery ends in one of two ways: delivered (every recipient accepted it or refused it for
+// good), or failed (nobody took it and trying again would fail the same way: a wrong password, every
+// recipient refused). Both close it, so it never holds up the route's later deliveries; a failed
+// one keeps its reason in `failed`, is listed by refusals() and can be re-opened (reopenFailed).
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
 import type { Notification } from '../state/notification.ts';
@@ -30,7 +35,28 @@ export interface DeliveryRow {
   readonly attempts: number;
   readonly nextAttemptAt: Date;
   readonly lastError?: string;
+  /** Set when closed, delivered or failed. */
   readonly deliveredAt?: Date;
+  /** What the recipients answered so far; absent = nothing yet, every recipient still pending. */
+  readonly recipients?: DeliveryRecipients;
+  /** Why a closed delivery was not delivered. */
+  readonly failed?: DeliveryFailure;
+}
+
+/** auth: the server refused our credentials; refused: every recipient refused for good; gave_up: any other final refusal. */
+export type DeliveryFailure = 'auth' | 'refused' | 'gave_up';
+
+/** A recipient the server refused for good, with its answer ("550 5.1.1 Mailbox unavailable"). */
+export interface RefusedRecipient {
+  readonly address: string;
+  readonly response: string;
+}
+
+/** Per-recipient progress of one delivery (mail): only `pending` is tried again, with the same frozen bytes. */
+export interface DeliveryRecipients {
+  readonly pending: readonly string[];
+  readonly accepted: readonly string[];
+  readonly refused: readonly RefusedRecipient[];
 }
 
 export interface CreateDeliveryInput {
@@ -59,10 +85,19 @@ export interface OutboxStore {
   createDelivery(input: CreateDeliveryInput): DeliveryRow;
   /** Created, not delivered, oldest first: what to send after a restart, and what awaits a retry. */
   undelivered(channel: string): DeliveryRow[];
-  /** Also marks its rows delivered. Marking a delivered delivery again changes nothing. */
-  markDelivered(deliveryId: number, at: Date): void;
-  /** attempts + 1, and when to try again. */
-  markAttemptFailed(deliveryId: number, error: string, nextAttemptAt: Date): void;
+  /** Also marks its rows delivered, and keeps what the recipients answered. Marking a delivered delivery again changes nothing. */
+  markDelivered(deliveryId: number, at: Date, recipients?: DeliveryRecipients): void;
+  /** attempts + 1, and when to try again; with `recipients`, what they answered (only the pending ones are tried again). */
+  markAttemptFailed(deliveryId: number, error: string, nextAttemptAt: Date, recipients?: DeliveryRecipients): void;
+  /**
+   * attempts + 1 and closes the delivery undelivered: its rows count as done (they block nothing),
+   * a report it carries is not accepted, and it stays listed by refusals(). Closing a closed one changes nothing.
+   */
+  markFailed(deliveryId: number, failure: DeliveryFailure, error: string, at: Date, recipients?: DeliveryRecipients): void;
+  /** Closed since `since`, newest first: failed deliveries and delivered ones some recipient refused. */
+  refusals(channel: string, since: Date): DeliveryRow[];
+  /** Opens again the deliveries closed for `failure` (a fixed password): due at `at`, rows undelivered again. Returns how many. */
+  reopenFailed(channel: string, failure: DeliveryFailure, at: Date): number;
   /** For groupInterval: when this route last got a delivery on this channel. */
   lastDeliveredAt(channel: string, route: string): Date | undefined;
   /** Rows not delivered: pending ones and those in undelivered deliveries. */
@@ -89,10 +124,12 @@ interface DeliveryTableRow {
   readonly next_attempt_at: number;
   readonly last_error: string | null;
   readonly delivered_at: number | null;
+  readonly recipients: string | null;
+  readonly failed: string | null;
 }
 
 const DELIVERY_COLUMNS = `d.id, d.channel, d.route, d.message_id, d.content, d.created_at, d.attempts, d.next_attempt_at,
-  d.last_error, d.delivered_at,
+  d.last_error, d.delivered_at, d.recipients, d.failed,
   (SELECT json_group_array(id) FROM (SELECT id FROM outbox WHERE delivery_id = d.id ORDER BY id)) AS row_ids`;
 
 export function createOutboxStore(db: Database.Database, clock: Clock): OutboxStore {
@@ -120,7 +157,22 @@ export function createOutboxStore(db: Database.Database, clock: Clock): OutboxSt
     `UPDATE report_sends SET accepted_at = ?, message_id = (SELECT message_id FROM deliveries WHERE id = ?)
      WHERE outbox_id IN (SELECT id FROM outbox WHERE delivery_id = ?) AND accepted_at IS NULL`,
   );
-  const markFailed = db.prepare<[string, number, number]>('UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?');
+  const markFailedAttempt = db.prepare<[string, number, number]>(
+    'UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
+  );
+  const markFailedOnce = db.prepare<[string, string, number, number]>(
+    'UPDATE deliveries SET attempts = attempts + 1, last_error = ?, failed = ?, delivered_at = ? WHERE id = ? AND delivered_at IS NULL',
+  );
+  const updateRecipients = db.prepare<[string, number]>('UPDATE deliveries SET recipients = ? WHERE id = ?');
+  const selectRefusals = db.prepare<[string, number], DeliveryTableRow>(
+    `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
+     WHERE d.channel = ? AND d.delivered_at >= ? AND (d.failed IS NOT NULL OR json_array_length(d.recipients, '$.refused') > 0)
+     ORDER BY d.delivered_at DESC, d.id DESC`,
+  );
+  const reopenDeliveries = db.prepare<[number, string, string]>(
+    'UPDATE deliveries SET delivered_at = NULL, failed = NULL, next_attempt_at = ? WHERE channel = ? AND failed = ? RETURNING id',
+  );
+  const reopenRows = db.prepare<[number]>('UPDATE outbox SET delivered_at = NULL WHERE delivery_id = ?');
   const selectExists = db.prepare<[number], { id: number }>('SELECT id FROM deliveries WHERE id = ?');
   const selectLastDelivered = db.prepare<[string, string], { at: number | null }>(
     'SELECT max(delivered_at) AS at FROM deliveries WHERE channel = ? AND route = ? AND delivered_at IS NOT NULL',
@@ -148,14 +200,37 @@ export function createOutboxStore(db: Database.Database, clock: Clock): OutboxSt
     }
     return readDelivery(deliveryId);
   });
-  const markDelivered = db.transaction((deliveryId: number, at: Date): void => {
+  const markDelivered = db.transaction((deliveryId: number, at: Date, recipients: DeliveryRecipients | undefined): void => {
     const atMs = toEpochMs(at, 'markDelivered at');
     if (markDeliveryDelivered.run(atMs, deliveryId).changes === 0) {
       if (selectExists.get(deliveryId) === undefined) throw new Error(`no outbox delivery with id ${deliveryId}`);
       return;
     }
+    if (recipients) updateRecipients.run(JSON.stringify(recipients), deliveryId);
     markRowsDelivered.run(atMs, deliveryId);
     markReportsAccepted.run(atMs, deliveryId, deliveryId);
+  });
+  const markFailed = db.transaction(
+    (deliveryId: number, failure: DeliveryFailure, error: string, at: Date, recipients: DeliveryRecipients | undefined): void => {
+      const atMs = toEpochMs(at, 'markFailed at');
+      if (markFailedOnce.run(error, failure, atMs, deliveryId).changes === 0) {
+        if (selectExists.get(deliveryId) === undefined) throw new Error(`no outbox delivery with id ${deliveryId}`);
+        return;
+      }
+      if (recipients) updateRecipients.run(JSON.stringify(recipients), deliveryId);
+      markRowsDelivered.run(atMs, deliveryId);
+    },
+  );
+  const reopenFailed = db.transaction((channel: string, failure: DeliveryFailure, at: Date): number => {
+    const reopened = reopenDeliveries.all(toEpochMs(at, 'reopenFailed at'), channel, failure) as { id: number }[];
+    for (const { id } of reopened) reopenRows.run(id);
+    return reopened.length;
+  });
+  const markAttemptFailed = db.transaction((deliveryId: number, error: string, nextAttemptAt: Date, recipients: DeliveryRecipients | undefined): void => {
+    if (markFailedAttempt.run(error, toEpochMs(nextAttemptAt, 'markAttemptFailed nextAttemptAt'), deliveryId).changes === 0) {
+      throw new Error(`no outbox delivery with id ${deliveryId}`);
+    }
+    if (recipients) updateRecipients.run(JSON.stringify(recipients), deliveryId);
   });
 
   return {
@@ -180,12 +255,11 @@ export function createOutboxStore(db: Database.Database, clock: Clock): OutboxSt
       })),
     createDelivery: (input) => createDelivery(input),
     undelivered: (channel) => selectUndelivered.all(channel).map(decodeDelivery),
-    markDelivered: (deliveryId, at) => markDelivered(deliveryId, at),
-    markAttemptFailed(deliveryId, error, nextAttemptAt) {
-      if (markFailed.run(error, toEpochMs(nextAttemptAt, 'markAttemptFailed nextAttemptAt'), deliveryId).changes === 0) {
-        throw new Error(`no outbox delivery with id ${deliveryId}`);
-      }
-    },
+    markDelivered: (deliveryId, at, recipients) => markDelivered(deliveryId, at, recipients),
+    markAttemptFailed: (deliveryId, error, nextAttemptAt, recipients) => markAttemptFailed(deliveryId, error, nextAttemptAt, recipients),
+    markFailed: (deliveryId, failure, error, at, recipients) => markFailed(deliveryId, failure, error, at, recipients),
+    refusals: (channel, since) => selectRefusals.all(channel, toEpochMs(since, 'refusals since')).map(decodeDelivery),
+    reopenFailed: (channel, failure, at) => reopenFailed(channel, failure, at),
     lastDeliveredAt(channel, route) {
       const { at } = selectLastDelivered.get(channel, route)!;
       return at === null ? undefined : new Date(at);
@@ -207,5 +281,7 @@ function decodeDelivery(row: DeliveryTableRow): DeliveryRow {
     nextAttemptAt: new Date(row.next_attempt_at),
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
     ...(row.delivered_at === null ? {} : { deliveredAt: new Date(row.delivered_at) }),
+    ...(row.recipients === null ? {} : { recipients: JSON.parse(row.recipients) as DeliveryRecipients }),
+    ...(row.failed === null ? {} : { failed: row.failed as DeliveryFailure }),
   };
 }

@@ -20,7 +20,7 @@ export type { DeskStore } from './desk-store.ts';
 export type { HistoryStore } from './history-store.ts';
 export type { IncidentStore } from './incident-store.ts';
 export type { MetaStore } from './meta-store.ts';
-export type { DeliveryRow, OutboxStore } from './outbox-store.ts';
+export type { DeliveryFailure, DeliveryRecipients, DeliveryRow, OutboxStore, RefusedRecipient } from './outbox-store.ts';
 export type { ReportStore } from './report-store.ts';
 
 export interface Store {

@@ -3,7 +3,8 @@
 import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
 import { formatMilliseconds, formatNumber } from './format-number.ts';
 import { formatDuration } from './format-duration.ts';
-import type { Words } from './locale.ts';
+import type { MailRefusalWords, Words } from './locale.ts';
+import { capitalize, mailRefusalKindOf } from './mail-refusal.ts';
 import { wordWith, type ProbeWords } from './probe-words.ts';
 import type { Diagnosis } from './probable-cause.ts';
 
@@ -302,6 +303,23 @@ function word(message: ProbeMessage): string {
 
 const HOLD_CAUSES = { parent: 'a check it depends on was down', vantage: 'the monitoring network was down', maintenance: 'planned maintenance' } as const;
 
+const MAIL_REFUSALS_EN: MailRefusalWords = {
+  reason: {
+    auth: 'mail server refused: wrong password',
+    refused: 'mail server refused: every recipient refused',
+    gave_up: 'mail server refused the mail',
+    recipients: 'mail server refused some recipients',
+  },
+  remedy: {
+    auth: 'Fix alerting.email.smtp.auth and reload the config (SIGHUP): the mails refused for the password are sent again.',
+    refused: 'Check the addresses in alerting.email.to and routes.',
+    gave_up: "Check alerting.email.from and the mail server's answer.",
+    recipients: 'The other recipients got the mail; check the refused addresses.',
+  },
+  heading: 'Mail refused by the mail server (last 24 hours)',
+  columns: { at: 'At', subject: 'Subject', recipients: 'Recipients', reason: 'Reason', answer: 'Server answered' },
+};
+
 export const en: Words = {
   lang: 'en',
   tag: {
@@ -473,6 +491,11 @@ export const en: Words = {
     catalogue_changed: {
       title: (param) => `Procedure catalogue changed (${param('changed')} procedures)`,
       body: (param) => `Since the last comparison: ${param('added')} added, ${param('removed')} removed, ${param('changed')} changed.`,
+    },
+    mail_refused: {
+      title: (param) => capitalize(MAIL_REFUSALS_EN.reason[mailRefusalKindOf(param('failure'))]),
+      body: (param) =>
+        `The mail server did not take the mail “${param('subject')}” for ${param('recipients')} and it will not be sent again (answer: ${param('response')}). ${MAIL_REFUSALS_EN.remedy[mailRefusalKindOf(param('failure'))]}`,
     },
     store_unwritable: {
       title: () => 'Monitoring data cannot be written',
@@ -887,4 +910,5 @@ export const en: Words = {
     badgeTitle: (since) => `Flapping since ${since}`,
     reportColumn: 'Flapping',
   },
+  mailRefusals: MAIL_REFUSALS_EN,
 };

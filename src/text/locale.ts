@@ -140,6 +140,21 @@ export interface Words {
   readonly roster: RosterWords;
   // A check that keeps changing status: its notice, its badge on the status page, the report's count.
   readonly flapping: FlappingWords;
+  // Mail the mail server refused for good: the self-alert on the other channels and the status page.
+  readonly mailRefusals: MailRefusalWords;
+}
+
+/** Why a mail was refused for good: a failed delivery's reason (store DeliveryFailure), or `recipients` when only some refused it. */
+export type MailRefusalKind = 'auth' | 'refused' | 'gave_up' | 'recipients';
+
+export interface MailRefusalWords {
+  /** "máy chủ thư từ chối: sai mật khẩu". */
+  readonly reason: Readonly<Record<MailRefusalKind, string>>;
+  /** What to do about it, one sentence. */
+  readonly remedy: Readonly<Record<MailRefusalKind, string>>;
+  /** The status page block of the last day's refusals. */
+  readonly heading: string;
+  readonly columns: { readonly at: string; readonly subject: string; readonly recipients: string; readonly reason: string; readonly answer: string };
 }
 
 export interface RosterWords {

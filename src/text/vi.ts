@@ -3,7 +3,8 @@
 import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
 import { formatMilliseconds, formatNumber } from './format-number.ts';
 import { formatDuration } from './format-duration.ts';
-import type { Words } from './locale.ts';
+import type { MailRefusalWords, Words } from './locale.ts';
+import { capitalize, mailRefusalKindOf } from './mail-refusal.ts';
 import { wordWith, type ProbeWords } from './probe-words.ts';
 import type { Diagnosis } from './probable-cause.ts';
 
@@ -316,6 +317,27 @@ function word(message: ProbeMessage): string {
 
 const HOLD_CAUSES = { parent: 'kiểm tra phụ thuộc đang sự cố', vantage: 'mạng giám sát gián đoạn', maintenance: 'bảo trì theo kế hoạch' } as const;
 
+const MAIL_REFUSALS_VI: MailRefusalWords = {
+  reason: {
+    auth: 'máy chủ thư từ chối: sai mật khẩu',
+    refused: 'máy chủ thư từ chối: mọi người nhận đều bị từ chối',
+    gave_up: 'máy chủ thư từ chối thư',
+    recipients: 'máy chủ thư từ chối một số người nhận',
+  },
+  remedy: {
+    auth: 'Sửa alerting.email.smtp.auth rồi nạp lại cấu hình (SIGHUP): các thư bị từ chối vì sai mật khẩu sẽ được gửi lại.',
+    refused: 'Kiểm tra các địa chỉ nhận trong alerting.email.to và routes.',
+    gave_up: 'Kiểm tra alerting.email.from và câu trả lời của máy chủ thư.',
+    recipients: 'Những người nhận khác đã nhận thư; kiểm tra các địa chỉ bị từ chối.',
+  },
+  heading: 'Thư bị máy chủ thư từ chối (24 giờ qua)',
+  columns: { at: 'Lúc', subject: 'Tiêu đề', recipients: 'Người nhận', reason: 'Lý do', answer: 'Máy chủ trả lời' },
+};
+
+function mailRefusalReasonVi(failure: string): string {
+  return MAIL_REFUSALS_VI.reason[mailRefusalKindOf(failure)];
+}
+
 export const vi: Words = {
   lang: 'vi',
   tag: {
@@ -487,6 +509,11 @@ export const vi: Words = {
     catalogue_changed: {
       title: (param) => `Danh mục thủ tục thay đổi (${param('changed')} thủ tục)`,
       body: (param) => `So với lần đối chiếu trước: thêm ${param('added')}, bỏ ${param('removed')}, thay đổi ${param('changed')} thủ tục.`,
+    },
+    mail_refused: {
+      title: (param) => capitalize(mailRefusalReasonVi(param('failure'))),
+      body: (param) =>
+        `Máy chủ thư không nhận thư “${param('subject')}” cho ${param('recipients')} và sẽ không gửi lại (trả lời: ${param('response')}). ${MAIL_REFUSALS_VI.remedy[mailRefusalKindOf(param('failure'))]}`,
     },
     store_unwritable: {
       title: () => 'Không ghi được dữ liệu giám sát',
@@ -903,4 +930,5 @@ export const vi: Words = {
     badgeTitle: (since) => `Đang chập chờn từ ${since}`,
     reportColumn: 'Chập chờn',
   },
+  mailRefusals: MAIL_REFUSALS_VI,
 };

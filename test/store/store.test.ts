@@ -308,6 +308,38 @@ describe('outbox', () => {
     expect(() => store.outbox.markDelivered(9999, at(2))).toThrow('no outbox delivery with id 9999');
     expect(() => store.outbox.markAttemptFailed(9999, 'x', at(2))).toThrow('no outbox delivery with id 9999');
   });
+
+  it('keeps what recipients answered, closes a failed delivery without blocking, lists it, and re-opens it by its reason', () => {
+    const row = (check: string) => enqueueRow(store, 'email', notification(incident(check, at(0)), ['a@x.vn']));
+    const freeze = (rowId: number, messageId: string) =>
+      store.outbox.createDelivery({ channel: 'email', route: 'a@x.vn', rowIds: [rowId], messageId, content: { subject: messageId }, now: at(1) });
+    const partly = freeze(row('c1'), '<partly@x>');
+    const deferred = { pending: ['b@x.vn'], accepted: ['a@x.vn'], refused: [{ address: 'c@x.vn', response: '550 5.1.1 no such user' }] };
+    store.outbox.markAttemptFailed(partly.id, 'b@x.vn: 451 try later', at(10), deferred);
+    expect(reopen().outbox.undelivered('email')[0]).toMatchObject({ id: partly.id, recipients: deferred, attempts: 1 });
+    store.outbox.markDelivered(partly.id, at(11), { ...deferred, pending: [], accepted: ['a@x.vn', 'b@x.vn'] });
+
+    const auth = freeze(row('c2'), '<auth@x>');
+    store.outbox.markFailed(auth.id, 'auth', '535 5.7.8 Authentication credentials invalid', at(12));
+    store.outbox.markFailed(auth.id, 'auth', 'again', at(13));
+    const refused = freeze(row('c3'), '<refused@x>');
+    store.outbox.markFailed(refused.id, 'refused', '550 no such user', at(14));
+    expect(store.outbox.undelivered('email')).toEqual([]);
+    expect(store.outbox.countQueued('email')).toBe(0);
+    expect(store.outbox.refusals('email', at(0)).map((each) => [each.messageId, each.failed, each.lastError])).toEqual([
+      ['<refused@x>', 'refused', '550 no such user'],
+      ['<auth@x>', 'auth', '535 5.7.8 Authentication credentials invalid'],
+      ['<partly@x>', undefined, 'b@x.vn: 451 try later'],
+    ]);
+    expect(store.outbox.refusals('email', at(12)).map((each) => each.messageId)).toEqual(['<refused@x>', '<auth@x>']);
+
+    expect(store.outbox.reopenFailed('email', 'auth', at(20))).toBe(1);
+    expect(store.outbox.reopenFailed('email', 'auth', at(21))).toBe(0);
+    expect(store.outbox.undelivered('email')).toEqual([expect.objectContaining({ id: auth.id, nextAttemptAt: at(20), attempts: 1 })]);
+    expect(store.outbox.undelivered('email')[0]!.failed).toBeUndefined();
+    expect(store.outbox.countQueued('email')).toBe(1);
+    expect(() => store.outbox.markFailed(9999, 'auth', 'x', at(2))).toThrow('no outbox delivery with id 9999');
+  });
 });
 
 describe('meta', () => {

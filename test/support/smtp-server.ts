@@ -1,6 +1,7 @@
 // A real SMTP server on 127.0.0.1 for mail tests (smtp-server): keeps every accepted message raw
 // and parsed (mailparser), can offer STARTTLS with a test certificate, demand a password, refuse
-// recipients, and be closed and started again on the same port (a mail server outage).
+// recipients (550) or defer them (451 "try later" the first N times), and be closed and started
+// again on the same port (a mail server outage).
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
@@ -24,6 +25,8 @@ export interface SmtpServerOptions {
   readonly auth?: { readonly user: string; readonly pass: string };
   /** Recipients answered with 550. */
   readonly refuseRecipients?: readonly string[];
+  /** Recipients answered with 451 ("try again later") on their first N RCPT TO, then accepted. */
+  readonly deferRecipients?: Readonly<Record<string, number>>;
 }
 
 export interface TestSmtpServer {
@@ -31,6 +34,10 @@ export interface TestSmtpServer {
   readonly port: number;
   /** Every message accepted so far, in order of acceptance. */
   readonly mails: readonly ReceivedMail[];
+  /** Every RCPT TO the server answered, in order: the address and its reply code. */
+  readonly rcptAnswers: readonly { readonly address: string; readonly code: number }[];
+  /** Replaces the recipients answered with 550 (a mailbox fixed, or newly gone). */
+  refuse(addresses: readonly string[]): void;
   /** Resolves once `count` messages have arrived; rejects after timeoutMs. */
   waitForMails(count: number, timeoutMs?: number): Promise<readonly ReceivedMail[]>;
   close(): Promise<void>;
@@ -39,7 +46,9 @@ export interface TestSmtpServer {
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const mails: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
-  const refused = new Set((options.refuseRecipients ?? []).map((address) => address.toLowerCase()));
+  let refused = new Set((options.refuseRecipients ?? []).map((address) => address.toLowerCase()));
+  const deferLeft = new Map(Object.entries(options.deferRecipients ?? {}).map(([address, times]) => [address.toLowerCase(), times]));
+  const rcptAnswers: { address: string; code: number }[] = [];
   const serverOptions: SMTPServerOptions = {
     logger: false,
     // Without it every client costs a PTR query through the system resolver (off this machine).
@@ -57,9 +66,17 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       }
     },
     onRcptTo(address, _session, callback) {
-      if (refused.has(address.address.toLowerCase())) {
+      const key = address.address.toLowerCase();
+      const defer = deferLeft.get(key) ?? 0;
+      if (refused.has(key)) {
+        rcptAnswers.push({ address: address.address, code: 550 });
         callback(Object.assign(new Error(`Mailbox unavailable: ${address.address}`), { responseCode: 550 }));
+      } else if (defer > 0) {
+        deferLeft.set(key, defer - 1);
+        rcptAnswers.push({ address: address.address, code: 451 });
+        callback(Object.assign(new Error(`Greylisted, try again later: ${address.address}`), { responseCode: 451 }));
       } else {
+        rcptAnswers.push({ address: address.address, code: 250 });
         callback();
       }
     },
@@ -99,6 +116,10 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     host: '127.0.0.1',
     port,
     mails,
+    rcptAnswers,
+    refuse(addresses) {
+      refused = new Set(addresses.map((address) => address.toLowerCase()));
+    },
     waitForMails(count, timeoutMs = 15_000) {
       if (mails.length >= count) return Promise.resolve(mails);
       return new Promise((resolve, reject) => {

@@ -3,8 +3,14 @@
 // Date and MIME boundary, and sends the frozen mail. createMailSender turns one frozen mail into
 // MIME bytes and hands them to the SMTP server, or, without `smtp`, writes them as an .eml file
 // under outboxDir. Knows nothing of grouping or retries (the outbox owns those); a failed send
-// rejects with nodemailer's error (code, response…). Mail is retried forever: a refusal today is
-// usually a setting fixed tomorrow, and the queue shows it (dvc_notifications_queued).
+// rejects with nodemailer's error (code, response…).
+//
+// SMTP semantics, per recipient: the server answers each RCPT TO; 2xx recipients got the mail,
+// 4xx ones ("try later", 451/452) are deferred and sent again alone (the same bytes, envelope
+// narrowed to them), 5xx ones are refused for good. A whole-mail failure is temporary (retried)
+// unless the server said 5xx: a refused password (535) or missing authentication (530) is `auth`,
+// opened again when a reload changes the SMTP settings; any other 5xx gives up. Network trouble
+// and 4xx are retried forever, shown by dvc_notifications_queued.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile, access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +27,7 @@ import { smtpErrorFields } from '../explain-smtp-error.ts';
 import { renderEmail } from '../messages/render-email.ts';
 import { createMessageId, mailDomainOf, noticeAnchorId, noticeMessageId, reportMessageId, threadHeadersOf } from '../message-id.ts';
 import { renderNoticeMail } from '../messages/notice-mail.ts';
-import { isFrozenContent, type DeliveryChannel, type Rendered } from '../channel.ts';
+import { isFrozenContent, type DeliveryChannel, type FailureVerdict, type RecipientAnswers, type Rendered } from '../channel.ts';
 
 /** Everything that makes a mail. Stored frozen in the delivery, so a re-send is byte-for-byte the same mail. */
 export interface OutgoingMail {
@@ -57,12 +63,15 @@ export interface SendReceipt {
   readonly file?: string;
   /** Recipients the server refused while accepting others. */
   readonly rejected?: readonly string[];
+  /** What each envelope recipient answered (SMTP only). */
+  readonly recipients?: RecipientAnswers;
 }
 
 export interface MailSender {
   /** "smtp mail.example:587" or "files in /var/lib/…/outbox-mail": for logs and messages. */
   readonly target: string;
-  send(mail: OutgoingMail): Promise<SendReceipt>;
+  /** `envelopeTo` narrows who gets it (the deferred recipients of an earlier attempt); default every To and Cc. */
+  send(mail: OutgoingMail, envelopeTo?: readonly string[]): Promise<SendReceipt>;
   /** Connects and greets (SMTP) or checks the directory is writable (files); rejects with the reason. */
   verify(): Promise<void>;
   close(): void;
@@ -88,11 +97,23 @@ export function createMailSender(options: MailSenderOptions): MailSender {
   const transport = options.transport ?? nodemailer.createTransport(smtpTransportOptions(smtp!));
   return {
     target: smtp ? `smtp ${smtp.host}:${smtp.port}` : 'smtp (injected transport)',
-    async send(mail) {
+    async send(mail, envelopeTo) {
       const raw = await composeMail(mail, options.from);
-      const info = (await transport.sendMail({ envelope: { from: envelopeFrom, to: [...mail.to, ...(mail.cc ?? [])] }, raw })) as SMTPTransport.SentMessageInfo;
+      const to = envelopeTo ?? [...mail.to, ...(mail.cc ?? [])];
+      let info: SMTPTransport.SentMessageInfo;
+      try {
+        info = (await transport.sendMail({ envelope: { from: envelopeFrom, to: [...to] }, raw })) as SMTPTransport.SentMessageInfo;
+      } catch (error) {
+        // Every recipient refused or deferred: not a failure of the mail but answers per recipient.
+        const everyone = refusalsOf(error);
+        if (everyone === undefined) throw error;
+        const answers = splitAnswers([], everyone);
+        return { response: (error as { response?: string }).response, rejected: everyone.map(({ address }) => address), recipients: answers };
+      }
       const rejected = (info.rejected ?? []).map((entry: unknown) => (typeof entry === 'string' ? entry : String((entry as { address?: string }).address)));
-      return rejected.length > 0 ? { response: info.response, rejected } : { response: info.response };
+      const accepted = (info.accepted ?? []).map((entry: unknown) => (typeof entry === 'string' ? entry : String((entry as { address?: string }).address)));
+      const answers = splitAnswers(accepted, refusalsOf(info) ?? rejected.map((address) => ({ address, response: '', code: 550 })));
+      return rejected.length > 0 ? { response: info.response, rejected, recipients: answers } : { response: info.response, recipients: answers };
     },
     async verify() {
       await transport.verify();
@@ -101,6 +122,45 @@ export function createMailSender(options: MailSenderOptions): MailSender {
       transport.close();
     },
   };
+}
+
+interface RecipientError {
+  readonly address: string;
+  readonly response: string;
+  readonly code: number;
+}
+
+/** nodemailer's per-recipient errors (rejectedErrors on the info, or on the error when every recipient was refused). */
+function refusalsOf(value: unknown): RecipientError[] | undefined {
+  const errors = (value as { rejectedErrors?: unknown } | null)?.rejectedErrors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  return errors.map((entry: { recipient?: unknown; response?: unknown; responseCode?: unknown }) => ({
+    address: String(entry.recipient),
+    response: typeof entry.response === 'string' ? entry.response : '',
+    code: typeof entry.responseCode === 'number' ? entry.responseCode : 550,
+  }));
+}
+
+/** 4xx = try later (deferred), anything else refused for good. */
+function splitAnswers(accepted: readonly string[], errors: readonly RecipientError[]): RecipientAnswers {
+  const answer = ({ address, response }: RecipientError) => ({ address, response });
+  return {
+    accepted: [...accepted],
+    deferred: errors.filter(({ code }) => code >= 400 && code < 500).map(answer),
+    refused: errors.filter(({ code }) => code < 400 || code >= 500).map(answer),
+  };
+}
+
+/**
+ * Whole-mail failures: 5xx for the credentials (535 refused, 530 required) is `auth`; another 5xx
+ * (sender or message refused) gives up; everything else (4xx, network, timeouts) is retried.
+ */
+function classifySmtpError(error: unknown): FailureVerdict {
+  const { code, responseCode, command } = (error ?? {}) as { code?: string; responseCode?: number; command?: string };
+  const permanent = typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
+  if (code === 'EAUTH' && (permanent || responseCode === undefined)) return 'auth';
+  if (permanent && command === 'MAIL FROM' && responseCode === 530) return 'auth';
+  return permanent ? 'give_up' : 'retry';
 }
 
 function createFileChannel(options: MailSenderOptions): MailSender {
@@ -278,28 +338,31 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
       return { id: first ? noticeMessageId(first.kind, seed, domain) : createMessageId(seed, domain), content };
     },
     read: readFrozenMail,
-    async send({ deliveryId, id, content }) {
-      const receipt = await sender.send({
-        id: deliveryId,
-        messageId: id,
-        to: content.to,
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        date: new Date(content.date),
-        boundary: content.boundary,
-        references: content.references,
-        ...(content.inReplyTo ? { inReplyTo: content.inReplyTo } : {}),
-        ...(content.cc ? { cc: content.cc } : {}),
-        ...(content.attachments ? { attachments: content.attachments } : {}),
-      });
+    async send({ deliveryId, id, content, pending }) {
+      const receipt = await sender.send(
+        {
+          id: deliveryId,
+          messageId: id,
+          to: content.to,
+          subject: content.subject,
+          text: content.text,
+          html: content.html,
+          date: new Date(content.date),
+          boundary: content.boundary,
+          references: content.references,
+          ...(content.inReplyTo ? { inReplyTo: content.inReplyTo } : {}),
+          ...(content.cc ? { cc: content.cc } : {}),
+          ...(content.attachments ? { attachments: content.attachments } : {}),
+        },
+        pending,
+      );
       if (receipt.rejected && receipt.rejected.length > 0) {
-        // Sent to the others; sending again would repeat it to them, so this is reported, not retried.
+        // The outbox retries the deferred ones alone and reports the refused ones.
         log.warn({ deliveryId, messageId: id, rejected: receipt.rejected }, 'mail server refused some recipients');
       }
       return { ...receipt };
     },
-    classify: () => 'retry',
+    classify: classifySmtpError,
     describe: (content) => ({ to: content.to, subject: content.subject }),
     describeFailure: smtpErrorFields,
     close: () => sender.close(),
