@@ -165,13 +165,13 @@ describe('deploy/kubernetes', () => {
       expect.objectContaining({ name: monitor.spec.endpoints[0]!.port, port: metricsPort.containerPort, targetPort: 'metrics' }),
     ]);
     expect(monitor.spec.endpoints[0]!.path).toBe('/metrics');
-    for (const annotations of [statefulSet.template.metadata.annotations, service.metadata.annotations]) {
-      expect(annotations).toEqual({
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': String(metricsPort.containerPort),
-        'prometheus.io/path': '/metrics',
-      });
-    }
+    // Annotations on the pods only: on the Service too, annotation discovery would scrape each shard twice.
+    expect(statefulSet.template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(metricsPort.containerPort),
+      'prometheus.io/path': '/metrics',
+    });
+    expect(service.metadata.annotations).toBeUndefined();
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
   });
