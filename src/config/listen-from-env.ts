@@ -19,7 +19,7 @@ export function listenFromEnv(env: NodeJS.ProcessEnv): { readonly listen?: strin
   return { issue: { path: ['server', 'listen'], at: 'value', message: `environment variable ${LISTEN_ENV}="${value}" must be host:port, e.g. 0.0.0.0:9464` } };
 }
 
-/** The file's settings with server.listen replaced when DVC_LISTEN gives one. */
+/** The file's settings with server.listen replaced when DVC_LISTEN gives one (only the resolved config reads server.listen). */
 export function withListen(data: ConfigInput, listen: string | undefined): ConfigInput {
   return listen === undefined ? data : { ...data, server: { ...data.server, listen } };
 }

@@ -50,14 +50,14 @@ export function loadValidConfigQuickly(file: string, source: string, env: NodeJS
   if (!parsed.success) return undefined;
   const fromEnv = listenFromEnv(env);
   if (fromEnv.issue !== undefined) return undefined;
-  const data = withListen(parsed.data, fromEnv.listen);
   const has = (path: readonly PathKey[]): boolean => hasPath(expansion.value, path);
-  const indexes = data.checks.map((_, index) => index);
-  const { config, issues } = checkSemantics(file, data, indexes, has, () => 0);
+  const indexes = parsed.data.checks.map((_, index) => index);
+  const { config, issues } = checkSemantics(file, withListen(parsed.data, fromEnv.listen), indexes, has, () => 0);
   if (issues.length > 0) return undefined;
-  const alerting = findAlertingIssues(data, config);
-  if (findReportIssues(data).length > 0 || findObjectiveIssues(data).length > 0 || findAccessIssues(data, file).length > 0) return undefined;
-  if (findRosterIssues(data, config.alerting.roster ?? EMPTY_ROSTER, namedChannels(config.alerting)).length > 0) return undefined;
+  const alerting = findAlertingIssues(parsed.data, config);
+  if (findReportIssues(parsed.data).length > 0 || findObjectiveIssues(parsed.data).length > 0 || findAccessIssues(parsed.data, file).length > 0)
+    return undefined;
+  if (findRosterIssues(parsed.data, config.alerting.roster ?? EMPTY_ROSTER, namedChannels(config.alerting)).length > 0) return undefined;
   if (alerting.issues.length > 0 || alerting.warnings.length > 0 || findConfigWarnings(config, has).length > 0) return undefined;
   return { config, secrets: expansion.secrets, warnings: [] };
 }
@@ -84,10 +84,7 @@ export function loadConfigWithPositions(file: string, source: string, env: NodeJ
   const fail = (issues: readonly PathIssue[]): ConfigError =>
     new ConfigError(sortIssues(issues.map(locate)).map((issue) => ({ ...issue, message: scrubSecrets(issue.message, expansion.secrets) })));
   const fromEnv = listenFromEnv(env);
-  const envIssues: PathIssue[] = [
-    ...expansion.issues.map((issue) => ({ ...issue, at: 'value' as const })),
-    ...(fromEnv.issue === undefined ? [] : [fromEnv.issue]),
-  ];
+  const envIssues: PathIssue[] = [...expansion.issues.map((issue) => ({ ...issue, at: 'value' as const })), ...(fromEnv.issue ? [fromEnv.issue] : [])];
   const input = readDocument(document, file);
   const parsed = ConfigInput.safeParse(input);
 
@@ -103,16 +100,15 @@ export function loadConfigWithPositions(file: string, source: string, env: NodeJ
     throw fail([...envIssues, ...schemaIssues, ...semanticIssues]);
   }
 
-  const data = withListen(parsed.data, fromEnv.listen);
-  const indexes = data.checks.map((_, index) => index);
-  const { config, issues } = checkSemantics(file, data, indexes, has, lineOf);
+  const indexes = parsed.data.checks.map((_, index) => index);
+  const { config, issues } = checkSemantics(file, withListen(parsed.data, fromEnv.listen), indexes, has, lineOf);
   // Only on a fully valid file: a check that failed validation would read as "no check named …".
-  const alerting = findAlertingIssues(data, config);
+  const alerting = findAlertingIssues(parsed.data, config);
   const reports = [
-    ...findReportIssues(data),
-    ...findObjectiveIssues(data),
-    ...findAccessIssues(data, file),
-    ...findRosterIssues(data, config.alerting.roster ?? EMPTY_ROSTER, namedChannels(config.alerting)),
+    ...findReportIssues(parsed.data),
+    ...findObjectiveIssues(parsed.data),
+    ...findAccessIssues(parsed.data, file),
+    ...findRosterIssues(parsed.data, config.alerting.roster ?? EMPTY_ROSTER, namedChannels(config.alerting)),
   ];
   if (envIssues.length > 0 || issues.length > 0 || alerting.issues.length > 0 || reports.length > 0) {
     throw fail([...envIssues, ...issues, ...alerting.issues, ...reports]);
