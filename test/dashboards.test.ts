@@ -17,6 +17,7 @@ import {
   type Exposition,
 } from './support/example-metrics.ts';
 import { findExecutable, isRunnable, requireExecutable } from './support/run-executable.ts';
+import { typeErrors } from './support/type-check-values.ts';
 
 interface Target {
   readonly refId: string;
@@ -217,6 +218,30 @@ describe.each(FILES)('dashboards/%s', (file) => {
   });
 });
 
+describe("dashboards against Grafana's published schema (@grafana/schema)", () => {
+  /** The dashboard model, and what Grafana's "Export for sharing externally" adds around it (the DS_PROMETHEUS input). */
+  const EXPORTED = [
+    "import type { Dashboard } from '@grafana/schema';",
+    'type Exported = Dashboard & {',
+    "  __inputs: { name: string; label: string; description: string; type: 'datasource'; pluginId: string; pluginName: string }[];",
+    '  __elements: Record<string, never>;',
+    "  __requires: { type: 'grafana' | 'datasource' | 'panel'; id: string; name: string; version: string }[];",
+    '};',
+  ].join('\n');
+  const typed = (name: string, value: unknown) => ({ name, imports: EXPORTED, type: 'Exported', value });
+
+  it('every dashboard satisfies its Dashboard type; a misspelt key or a value outside a union is refused', () => {
+    const overview = dashboardOf('overview.json');
+    const [first, ...rest] = overview.panels;
+    const misspelt = { ...overview, panels: [{ ...first, gridPoz: first!.gridPos }, ...rest] };
+    const wrongMode = JSON.parse(JSON.stringify(overview).replace('"mode":"absolute"', '"mode":"absolut"')) as unknown;
+    const errors = typeErrors([...FILES.map((file) => typed(file, dashboardOf(file))), typed('misspelt', misspelt), typed('wrong-mode', wrongMode)]);
+    expect(errors.filter((error) => FILES.some((file) => error.startsWith(`${file}:`)))).toEqual([]);
+    expect(errors.filter((error) => error.startsWith('misspelt:')).join()).toMatch(/'"gridPoz"' does not exist/);
+    expect(errors.filter((error) => error.startsWith('wrong-mode:')).join()).toMatch(/"absolut"/);
+  }, 60_000);
+});
+
 describe('dashboards together', () => {
   /** The names, among those a scrape stores, that a dashboard's queries read. */
   const metricsOf = (dashboard: Dashboard): Set<string> => {
@@ -251,6 +276,32 @@ describe('dashboards together', () => {
     const overview = dashboardOf('overview.json');
     expect(overview.templating.list.map((variable) => variable.name)).toEqual(expect.arrayContaining(['datasource', 'location', 'system']));
     expect(dashboardOf('check.json').templating.list.map((variable) => variable.name)).toEqual(expect.arrayContaining(['datasource', 'location', 'check']));
+  });
+
+  it('the duty desk and reports dashboard answers: open incidents and their acknowledgement, notifications per channel, report deadlines, error budgets', () => {
+    const duty = dashboardOf('duty.json');
+    const used = metricsOf(duty);
+    for (const name of [
+      'dvc_incidents_open',
+      'dvc_incident_acknowledge_seconds_count',
+      'dvc_incident_acknowledge_seconds_bucket',
+      'dvc_notifications_total',
+      'dvc_notifications_queued',
+      'dvc_report_last_success_timestamp_seconds',
+      'dvc_report_deadline_missed_total',
+      'dvc_objective_budget_remaining_seconds',
+    ]) {
+      expect(used, name).toContain(name);
+    }
+    expect(duty.title).toContain('Trực ban và báo cáo');
+    const channelPanels = queryPanels(duty).filter((panel) =>
+      panel.targets?.some((target) => /dvc_notifications_total/.test(target.expr) && /by \(channel[,)]/.test(target.expr)),
+    );
+    expect(channelPanels.length).toBeGreaterThanOrEqual(3);
+    // Who acknowledged is a person's name, never a label: the desk shows it, and the dashboard links there.
+    const desk = duty.templating.list.find((variable) => variable.name === 'desk');
+    expect(desk?.type).toBe('textbox');
+    expect(duty.links.map((link) => link.url)).toContain('${desk}/');
   });
 
   it('shows every dvc_ metric family the code exports on one dashboard or the other', () => {

@@ -6,6 +6,7 @@ import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml'
 import { resolveConfig, type Config } from './config.ts';
 import { ConfigError, formatIssuePath, type ConfigIssue, type PathKey } from './config-error.ts';
 import { expandEnv } from './expand-env.ts';
+import { listenFromEnv, withListen } from './listen-from-env.ts';
 import { findConfigWarnings } from './find-config-warnings.ts';
 import { findAccessIssues } from './find-access-issues.ts';
 import { findAlertingIssues } from './find-alerting-issues.ts';
@@ -47,9 +48,11 @@ export function loadValidConfigQuickly(file: string, source: string, env: NodeJS
   if (expansion.issues.length > 0) return undefined;
   const parsed = ConfigInput.safeParse(expansion.value);
   if (!parsed.success) return undefined;
+  const fromEnv = listenFromEnv(env);
+  if (fromEnv.issue !== undefined) return undefined;
   const has = (path: readonly PathKey[]): boolean => hasPath(expansion.value, path);
   const indexes = parsed.data.checks.map((_, index) => index);
-  const { config, issues } = checkSemantics(file, parsed.data, indexes, has, () => 0);
+  const { config, issues } = checkSemantics(file, withListen(parsed.data, fromEnv.listen), indexes, has, () => 0);
   if (issues.length > 0) return undefined;
   const alerting = findAlertingIssues(parsed.data, config);
   if (findReportIssues(parsed.data).length > 0 || findObjectiveIssues(parsed.data).length > 0 || findAccessIssues(parsed.data, file).length > 0)
@@ -80,7 +83,8 @@ export function loadConfigWithPositions(file: string, source: string, env: NodeJ
   // Messages quote bad values; one that came from the environment may be a token, and `check` prints to a terminal.
   const fail = (issues: readonly PathIssue[]): ConfigError =>
     new ConfigError(sortIssues(issues.map(locate)).map((issue) => ({ ...issue, message: scrubSecrets(issue.message, expansion.secrets) })));
-  const envIssues: PathIssue[] = expansion.issues.map((issue) => ({ ...issue, at: 'value' }));
+  const fromEnv = listenFromEnv(env);
+  const envIssues: PathIssue[] = [...expansion.issues.map((issue) => ({ ...issue, at: 'value' as const })), ...(fromEnv.issue ? [fromEnv.issue] : [])];
   const input = readDocument(document, file);
   const parsed = ConfigInput.safeParse(input);
 
@@ -97,7 +101,7 @@ export function loadConfigWithPositions(file: string, source: string, env: NodeJ
   }
 
   const indexes = parsed.data.checks.map((_, index) => index);
-  const { config, issues } = checkSemantics(file, parsed.data, indexes, has, lineOf);
+  const { config, issues } = checkSemantics(file, withListen(parsed.data, fromEnv.listen), indexes, has, lineOf);
   // Only on a fully valid file: a check that failed validation would read as "no check named …".
   const alerting = findAlertingIssues(parsed.data, config);
   const reports = [

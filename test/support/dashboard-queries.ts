@@ -1,7 +1,7 @@
 // The queries of the shipped Grafana dashboards, with their variables set as Grafana would set them.
 import { readFileSync } from 'node:fs';
 
-export const DASHBOARD_FILES = ['overview.json', 'check.json'] as const;
+export const DASHBOARD_FILES = ['overview.json', 'check.json', 'duty.json'] as const;
 export type DashboardFile = (typeof DASHBOARD_FILES)[number];
 
 interface Panel {

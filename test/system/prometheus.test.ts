@@ -219,6 +219,19 @@ describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel
       'overview.json "Thời gian gián đoạn còn được phép theo mục tiêu"': 'the simulator config sets no objective (the metric is tested in test/daemon.test.ts)',
       'overview.json "Thời gian đến khi tiếp nhận sự cố (trung vị)"':
         'no incident is acknowledged (acknowledgement is tested in test/system/duty-desk.test.ts)',
+      'duty.json "Sự cố đang mở theo hệ thống và mức độ"': 'no incident is open',
+      'duty.json "Sự cố đang mở theo thời gian"': 'no incident is open',
+      'duty.json "Sự cố đã tiếp nhận trong khoảng đang xem"': 'no incident is acknowledged (acknowledgement is tested in test/system/duty-desk.test.ts)',
+      'duty.json "Thời gian đến khi tiếp nhận (p50 / p90)"': 'no incident is acknowledged (acknowledgement is tested in test/system/duty-desk.test.ts)',
+      'duty.json "Kết quả gửi thông báo theo kênh"': 'no notification is sent while every check is healthy',
+      'duty.json "Thông báo trong khoảng đang xem"': 'no notification is sent while every check is healthy',
+      'duty.json "Tỷ lệ gửi được theo kênh"': 'no notification is sent while every check is healthy',
+      'duty.json "Thông báo bị từ bỏ"': 'no notification is sent while every check is healthy',
+      'duty.json "Thời gian từ lần gửi báo cáo gần nhất"': 'the simulator config schedules no report (sending is tested in test/daemon-report.test.ts)',
+      'duty.json "Báo cáo lỡ hạn trong khoảng đang xem"': 'the simulator config schedules no report',
+      'duty.json "Báo cáo lỡ hạn theo thời gian"': 'the simulator config schedules no report',
+      'duty.json "Ngân sách lỗi còn lại theo mục tiêu"': 'the simulator config sets no objective (the metric is tested in test/daemon.test.ts)',
+      'duty.json "Ngân sách lỗi theo thời gian"': 'the simulator config sets no objective (the metric is tested in test/daemon.test.ts)',
     };
     const panels = [...new Set(queries.map((query) => query.panel))];
     expect(panels).toEqual(expect.arrayContaining(Object.keys(quietWhileHealthy)));
