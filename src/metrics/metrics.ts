@@ -61,6 +61,12 @@ export interface Metrics {
    * for one long render, and never holds the whole text in memory at once.
    */
   renderChunks(): { contentType: string; chunks: AsyncIterable<Uint8Array> };
+  /** Whether the store's path names the file in use (dvc_store_ok). */
+  setStoreOk(ok: boolean): void;
+  /** The store file was found deleted or replaced while running (dvc_store_replaced_total). */
+  recordStoreReplaced(cause: 'deleted' | 'replaced'): void;
+  /** A storage.backup copy was written at `at` (dvc_store_backup_last_success_timestamp_seconds). */
+  recordStoreBackup(at: Date): void;
 }
 
 export interface OpenIncidentFigures {
@@ -175,6 +181,24 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers,
   });
   buildInfo.set({ version: options.version }, 1);
+  const storeOk = new Gauge({
+    name: 'dvc_store_ok',
+    help: '1 while the store path names the file the daemon writes; 0 from finding it deleted or replaced until a fresh file is in its place.',
+    registers,
+  });
+  storeOk.set(1);
+  const storeReplaced = new Counter<'cause'>({
+    name: 'dvc_store_replaced_total',
+    help: 'Times the store file was found deleted or replaced while running (its state was then written into a fresh file).',
+    labelNames: ['cause'],
+    registers,
+  });
+  for (const cause of ['deleted', 'replaced']) storeReplaced.inc({ cause }, 0);
+  const storeBackupLastSuccess = new Gauge({
+    name: 'dvc_store_backup_last_success_timestamp_seconds',
+    help: 'When the daemon last wrote a storage.backup copy (Unix seconds); 0 until the first.',
+    registers,
+  });
 
   if (options.collectProcessMetrics ?? true) {
     collectDefaultMetrics({ register: registry });
@@ -332,6 +356,18 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
 
     renderChunks,
+
+    setStoreOk(ok) {
+      storeOk.set(ok ? 1 : 0);
+    },
+
+    recordStoreReplaced(cause) {
+      storeReplaced.inc({ cause });
+    },
+
+    recordStoreBackup(at) {
+      storeBackupLastSuccess.set(at.getTime() / 1000);
+    },
   };
 }
 

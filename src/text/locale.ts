@@ -140,6 +140,19 @@ export interface Words {
   readonly roster: RosterWords;
   // A check that keeps changing status: its notice, its badge on the status page, the report's count.
   readonly flapping: FlappingWords;
+  // The store file deleted or replaced while running: the status page's alert.
+  readonly storeFile: StoreFileWords;
+}
+
+/** The status page's alert about the store file; path and time arrive formatted. */
+export interface StoreFileWords {
+  readonly deleted: (path: string, at: string) => string;
+  readonly replaced: (path: string, at: string) => string;
+  /** After either: everything was written into a fresh file at the path. */
+  readonly rewritten: string;
+  /** After either: writing a fresh file keeps failing. */
+  readonly notRewritten: string;
+  readonly movedAside: (path: string) => string;
 }
 
 export interface RosterWords {

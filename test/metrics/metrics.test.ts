@@ -242,6 +242,9 @@ describe('createMetrics', () => {
       dvc_report_deadline_missed_total: 'counter',
       dvc_objective_budget_remaining_seconds: 'gauge',
       dvc_incident_acknowledge_seconds: 'histogram',
+      dvc_store_ok: 'gauge',
+      dvc_store_replaced_total: 'counter',
+      dvc_store_backup_last_success_timestamp_seconds: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
