@@ -61,7 +61,8 @@ describe('store file lost while open', () => {
     expect(opened.fileState()).toBe('replaced');
     const { movedAside } = opened.rewriteFile();
     expect(movedAside).toMatch(/sentinel\.db\.replaced-2026-05-29T01-00-00-000Z$/);
-    const aside = new Database(movedAside!, { readonly: true });
+    if (movedAside === undefined) throw new Error('nothing was moved aside');
+    const aside = new Database(movedAside, { readonly: true });
     expect(aside.prepare('SELECT x FROM unrelated').get()).toEqual({ x: 42 });
     aside.close();
     opened.meta.set('later', true);
