@@ -46,6 +46,8 @@ interface FileIdentity {
   readonly file: string;
   readonly dev: number;
   readonly ino: number;
+  /** The -wal this connection uses, to tell it from one a replacing file brought along. */
+  readonly wal?: { readonly dev: number; readonly ino: number };
 }
 
 const identities = new WeakMap<Database.Database, FileIdentity>();
@@ -65,7 +67,8 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Databa
     const db = openCheckedOrFresh(file, options);
     releaseLocks.set(db, release);
     const stat = statSync(file);
-    identities.set(db, { file, dev: stat.dev, ino: stat.ino });
+    const wal = existsSync(`${file}-wal`) ? statSync(`${file}-wal`) : undefined;
+    identities.set(db, { file, dev: stat.dev, ino: stat.ino, ...(wal === undefined ? {} : { wal: { dev: wal.dev, ino: wal.ino } }) });
     return db;
   } catch (error) {
     release();
@@ -123,9 +126,10 @@ export interface RewrittenDatabase {
  * Writes everything db holds into a fresh file at its path and opens that instead. For a store file
  * deleted or replaced under a running daemon: the open connection still reads its own (now
  * nameless) file and WAL, so VACUUM INTO copies all of it, synchronously, between two of the
- * daemon's transactions. A file found at the path is moved to "<file>.replaced-<time>"; the -wal
- * and -shm left at the path are the old connection's (SQLite neither checkpoints nor deletes them
- * for a moved file) and would be replayed onto the new file, so they go. On failure (disk full,
+ * daemon's transactions. A file found at the path is moved to "<file>.replaced-<time>" (with its
+ * own -wal, if it brought one); the -wal and -shm left at the path by the old connection (SQLite
+ * neither checkpoints nor deletes them for a moved file) would be replayed onto the new file, so
+ * they go. On failure (disk full,
  * directory gone read-only) before the fresh file is in place db stays open and in use, and the
  * error is thrown.
  */
@@ -144,9 +148,12 @@ export function rewriteDatabaseFile(db: Database.Database, options: OpenDatabase
   }
   let movedAside: string | undefined;
   try {
+    // A -wal at the path that is not ours came with the replacing file: it goes aside with it.
+    const strangerWal = existsSync(`${file}-wal`) && !sameFile(`${file}-wal`, identity.wal);
     if (existsSync(file)) {
       movedAside = `${file}.replaced-${stampOf((options.clock ?? systemClock)())}`;
       renameSync(file, movedAside);
+      if (strangerWal) renameSync(`${file}-wal`, `${movedAside}-wal`);
     }
     for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
     renameSync(draft, file);
@@ -339,6 +346,12 @@ function moveAside(file: string, now: Date): string {
     throw unwritable(file, `cannot move the corrupt file aside to ${target}`, error);
   }
   return target;
+}
+
+function sameFile(path: string, identity: { readonly dev: number; readonly ino: number } | undefined): boolean {
+  if (identity === undefined) return false;
+  const stat = statSync(path);
+  return stat.dev === identity.dev && stat.ino === identity.ino;
 }
 
 function stampOf(now: Date): string {

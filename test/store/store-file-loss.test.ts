@@ -1,7 +1,7 @@
 // The store file deleted or replaced under an open store: told apart from the file in use, written
 // afresh at its path with everything in it (through parts handed out before), a foreign file kept
 // aside; and consistent copies through the online backup.
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupDatabase } from '../../src/store/database.ts';
@@ -71,6 +71,28 @@ describe('store file lost while open', () => {
     const check = new Database(temp.path(), { readonly: true });
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
     check.close();
+  });
+
+  it('a replacing file that brought its own -wal keeps it, and ours is not paired with it', () => {
+    const opened = open();
+    opened.meta.set('incident', 'open');
+    // A WAL-mode stranger whose row lives only in its -wal: copied while its connection is open.
+    const source = new Database(temp.path('source.db'));
+    source.pragma('journal_mode = WAL');
+    source.pragma('wal_autocheckpoint = 0');
+    source.exec('CREATE TABLE unrelated (x); INSERT INTO unrelated VALUES (9)');
+    copyFileSync(temp.path('source.db'), temp.path('stranger.db'));
+    copyFileSync(temp.path('source.db-wal'), temp.path('stranger.db-wal'));
+    source.close();
+    renameSync(temp.path('stranger.db'), temp.path());
+    renameSync(temp.path('stranger.db-wal'), `${temp.path()}-wal`);
+    const { movedAside } = opened.rewriteFile();
+    if (movedAside === undefined) throw new Error('nothing was moved aside');
+    expect(existsSync(`${movedAside}-wal`)).toBe(true);
+    const aside = new Database(movedAside, { readonly: true });
+    expect(aside.prepare('SELECT x FROM unrelated').get()).toEqual({ x: 9 });
+    aside.close();
+    expect(metaInFile(temp.path(), 'incident')).toBe('open');
   });
 
   it('a restart after the rewrite opens the fresh file, lock and all', () => {
