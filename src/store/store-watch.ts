@@ -1,13 +1,13 @@
 // Watches that the store's path still names the file the daemon writes. Deleted (a cleanup script,
-// an `rm` in the wrong directory) or replaced (a restore copied over it while running), the daemon
+// an `rm` in the wrong directory) or replaced (a restore moved into place while running), the daemon
 // would go on writing into a file nobody opens again, and a restart would forget every open
 // incident: a second "opened" mail, and a first thread that never resolves. So every few seconds
 // the path's device and inode are compared with the open file's; on a change the daemon says so
 // at error level and writes everything it holds into a fresh file at the path (Store.rewriteFile),
 // trying again at each look while that fails.
 //
-// What it found stays visible after the repair: /healthz answers 503 for HEALTH_HOLD_MS after it
-// (and all the while the repair fails), the status page shows it for PAGE_HOLD_MS. Both holds are
+// What it found stays visible after the repair: /healthz answers 503 for HEALTH_HOLD_MS after the
+// repair (and all the while it fails), the status page shows it for PAGE_HOLD_MS. Both holds are
 // measured on the monotonic clock; the wall clock only stamps when it was found.
 import type { Clock, MonotonicClock } from '../clock.ts';
 import type { Logger } from '../log.ts';
@@ -56,11 +56,12 @@ const PAGE_HOLD_MS = 24 * 3_600_000;
 export function startStoreWatch(options: StoreWatchOptions): StoreWatch {
   const { store, log } = options;
   let event: StoreFileEvent | undefined;
-  let foundAtMs = 0;
+  let repairedAtMs = 0;
 
   const rewrite = (current: StoreFileEvent) => {
     try {
       const { movedAside } = store.rewriteFile();
+      repairedAtMs = options.monotonic();
       event = { cause: current.cause, foundAt: current.foundAt, path: current.path, rewritten: true, ...(movedAside === undefined ? {} : { movedAside }) };
       log.error(
         { path: options.path, cause: current.cause, ...(movedAside === undefined ? {} : { movedAside }) },
@@ -85,7 +86,6 @@ export function startStoreWatch(options: StoreWatchOptions): StoreWatch {
       // A new loss (also one after an earlier repair), or the same one still unrepaired.
       if (event === undefined || event.rewritten) {
         event = { cause: state, foundAt: options.clock(), path: options.path, rewritten: false };
-        foundAtMs = options.monotonic();
         log.error(
           { path: options.path, cause: state },
           state === 'deleted' ? 'store file deleted while running' : 'store file replaced by another file while running',
@@ -105,12 +105,12 @@ export function startStoreWatch(options: StoreWatchOptions): StoreWatch {
       if (event === undefined) return undefined;
       const lost = event.cause === 'deleted' ? 'was deleted' : 'was replaced by another file';
       if (!event.rewritten) return `store file ${event.path} ${lost}; writing a fresh one failed: ${event.problem ?? 'not yet tried'}`;
-      if (options.monotonic() - foundAtMs > HEALTH_HOLD_MS) return undefined;
+      if (options.monotonic() - repairedAtMs > HEALTH_HOLD_MS) return undefined;
       return `store file ${event.path} ${lost} at ${event.foundAt.toISOString()}; its state was written into a fresh file`;
     },
     notice() {
       if (event === undefined) return undefined;
-      return event.rewritten && options.monotonic() - foundAtMs > PAGE_HOLD_MS ? undefined : event;
+      return event.rewritten && options.monotonic() - repairedAtMs > PAGE_HOLD_MS ? undefined : event;
     },
     check,
     stop: () => clearInterval(timer),
