@@ -202,7 +202,8 @@ describe('store backups', () => {
       expect(integrityOf(out)).toBe('ok');
       expect(existsSync(`${out}.partial`)).toBe(false);
       const db = new Database(out, { readonly: true });
-      expect((db.prepare('SELECT count(*) AS n FROM incidents WHERE resolved_at IS NULL').get() as { n: number }).n).toBe(1);
+      // The open incident is in every copy (on a loaded machine other checks may time out too).
+      expect(db.prepare("SELECT check_name FROM incidents WHERE resolved_at IS NULL AND check_name = 'dvcqg-extra-3'").all()).toHaveLength(1);
       db.close();
     }
     expect(daemon.child.exitCode).toBeNull();
