@@ -78,10 +78,12 @@ export function startStoreBackups(options: StoreBackupsOptions): StoreBackups {
       options.log.info({ path: target, kept: copies.length - expired.length, deleted: expired.length }, 'store backup written');
       options.onBackup?.(at, true);
     } catch (error) {
+      // Also when the store file was written afresh during the copy (its connection closed under it).
       options.log.error({ err: error, path: target }, 'store backup failed; trying again at the next one');
       options.onBackup?.(at, false);
     }
-    schedule(options.settings()?.everySeconds === undefined ? IDLE_RECHECK_MS : options.settings()!.everySeconds * 1000);
+    const next = options.settings();
+    schedule(next === undefined ? IDLE_RECHECK_MS : next.everySeconds * 1000);
   };
 
   const first = options.settings();
