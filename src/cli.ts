@@ -23,6 +23,7 @@ Usage:
   dvc-sentinel report   [--config FILE] [--name NAME] [--date YYYY-MM-DD | --from ISO --to ISO]
                         [--format html|text|csv|json|docx] [--out FILE] [--send]  the report for a window, from the store;
                         --send mails it now (only while the monitor is not running)
+  dvc-sentinel backup   [--config FILE] --out PATH                       a consistent copy of the store, also while the daemon runs
   dvc-sentinel simulate [--base-port 18080] [--timeline demo]            local simulator of the portals
   dvc-sentinel demo                                                      simulator + daemon on config/demo.yaml
   dvc-sentinel incident list [--state open|all] [--since ISO]            the duty desk, through the running daemon's API
@@ -100,7 +101,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   });
   let secrets: readonly string[] = [];
   // `once` and `report` print their output on stdout; their log lines go to stderr so the two never mix.
-  const printsOutput = command === 'once' || command === 'test-email' || command === 'test-notify' || command === 'report' || desk;
+  const printsOutput = command === 'once' || command === 'backup' || command === 'test-email' || command === 'test-notify' || command === 'report' || desk;
   const log = createLogger({
     level: values['log-level'] ?? (printsOutput ? 'warn' : 'info'),
     pretty: values.pretty,
@@ -147,6 +148,11 @@ async function main(argv: string[]): Promise<number | undefined> {
         io,
         log,
       );
+    }
+    case 'backup': {
+      if (values.out === undefined || values.out === '') throw new UsageError('backup needs --out PATH');
+      const { backupCommand } = await import('./commands/backup.ts');
+      return backupCommand({ config: values.config, out: values.out }, io);
     }
     case 'incident': {
       const { incidentCommand } = await import('./commands/incident.ts');

@@ -31,6 +31,7 @@ import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-fi
 import { reportBuilder } from './report/report-request.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { renderAccessRefusal } from './server/desk-page.ts';
+import type { StoreFileNotice } from './server/status-page.ts';
 import { createLoginRoutes } from './server/login-routes.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
@@ -38,7 +39,9 @@ import { withDeskWindows } from './state/desk-rules.ts';
 import { buildStatusSnapshot } from './state/status-snapshot.ts';
 import { createHistoryWriter } from './store/history-writer.ts';
 import { startPruner } from './store/prune.ts';
+import { startStoreBackups } from './store/store-backups.ts';
 import { openStore, type Store } from './store/store.ts';
+import { startStoreWatch, type StoreFileEvent } from './store/store-watch.ts';
 
 export interface DaemonOptions {
   readonly configFile: string;
@@ -88,6 +91,20 @@ interface Delivery {
   readonly channels: readonly DeliveryChannel[];
   readonly outbox: Outbox;
   readonly alertmanager?: AlertmanagerLoop;
+}
+
+/** The store file's loss, for /api/status and the page, with times as ISO text like the rest of the snapshot. */
+function storeNotice(event: StoreFileEvent | undefined): { storeFile?: StoreFileNotice } {
+  if (event === undefined) return {};
+  return {
+    storeFile: {
+      cause: event.cause,
+      foundAt: event.foundAt.toISOString(),
+      path: event.path,
+      rewritten: event.rewritten,
+      ...(event.movedAside === undefined ? {} : { movedAside: event.movedAside }),
+    },
+  };
 }
 
 /** API maintenance windows that ended longer ago than this no longer reach the rules (they only need the end's transition). */
@@ -161,6 +178,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   metrics.setChecks(config.checks);
   metrics.setShard(config.shard!, config.checks.length, loaded.config.checks.length);
   metrics.recordConfigReload(true, startedAt);
+  // The store file deleted or replaced under the running daemon: noticed, said, and written afresh.
+  const storeWatch = startStoreWatch({
+    store,
+    path: config.storagePath,
+    clock,
+    monotonic,
+    log,
+    onFound: (cause) => metrics.recordStoreReplaced(cause),
+    onState: (ok) => metrics.setStoreOk(ok),
+  });
 
   let delivery: Delivery | undefined;
   /** The last day's refused mail for the page and /api/status; a store that cannot be read leaves them standing. */
@@ -277,12 +304,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       metrics,
       health: () => {
         const health = scheduler.health();
-        return { ok: !health.stuck, reasons: health.overdue.map((name) => `check ${name} is overdue`) };
+        const storeReason = storeWatch.healthReason();
+        const reasons = [...health.overdue.map((name) => `check ${name} is overdue`), ...(storeReason === undefined ? [] : [storeReason])];
+        return { ok: !health.stuck && storeReason === undefined, reasons };
       },
       status: () => ({
         ...buildStatusSnapshot(config, book.states, { version: VERSION, startedAt, now: clock() }),
         incidents: book.openIncidents(),
         mailRefusals: readMailRefusals(),
+        ...storeNotice(storeWatch.notice()),
       }),
       locale: () => config.alerting.locale,
       roster: () => config.alerting.roster,
@@ -307,6 +337,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       tls,
     });
   } catch (error) {
+    storeWatch.stop();
     store.close();
     throw error;
   }
@@ -330,6 +361,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   reports.start();
   const liveLoop = startLiveFigures(live, { log, onRefresh: (snapshot) => metrics.setObjectiveBudgets(budgetsOf(snapshot)) });
   const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });
+  const backups = startStoreBackups({
+    store,
+    storeFile: config.storagePath,
+    settings: () => config.backup,
+    clock,
+    log,
+    onBackup: (at, ok) => {
+      if (ok) metrics.recordStoreBackup(at);
+    },
+  });
   log.info(
     { checks: config.checks.length, url: server.url, location: config.location, shard: shardText(config), version: VERSION, store: config.storagePath },
     'dvc-sentinel started',
@@ -385,8 +426,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await reports.stop();
       if (delivery) await stopDelivery(delivery);
       await pruner.stop();
+      await backups.stop();
       await liveLoop.stop();
       await server.close();
+      storeWatch.stop();
       store.close();
       log.info('dvc-sentinel stopped');
     },

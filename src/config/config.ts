@@ -32,6 +32,14 @@ export const DEFAULTS = {
 
 export type IpFamily = 4 | 6 | 'any';
 
+export interface StoreBackupConfig {
+  readonly directory: string;
+  readonly everySeconds: number;
+  readonly keep: number;
+}
+
+const DEFAULT_BACKUP_KEEP = 7;
+
 /** One entry per storage.retention key. */
 export interface RetentionSeconds {
   /** Delivered notifications and their frozen mails. */
@@ -192,6 +200,8 @@ export interface Config {
   /** storage.retention.*: how long the store keeps each kind of row; see store/prune.ts. */
   readonly retentionSeconds: RetentionSeconds;
   readonly maxConcurrency: number;
+  /** storage.backup: copies the daemon makes of its store; absent = none. */
+  readonly backup?: StoreBackupConfig;
   readonly alerting: AlertingConfig;
   /** reports:, in file order. */
   readonly reports: readonly ReportConfig[];
@@ -354,6 +364,9 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
       aggregates: input.storage?.retention?.aggregates ?? DEFAULTS.retentionSeconds.aggregates,
     },
     maxConcurrency: defaults.maxConcurrency ?? DEFAULTS.maxConcurrency,
+    ...(input.storage?.backup === undefined
+      ? {}
+      : { backup: { directory: input.storage.backup.path, everySeconds: input.storage.backup.every, keep: input.storage.backup.keep ?? DEFAULT_BACKUP_KEEP } }),
     alerting: resolveAlerting(input.alerting, input.storage?.path ?? DEFAULTS.storagePath, readCa, input.roster),
     reports: resolveReports(input.reports),
     objectives: resolveObjectives(input.objectives),

@@ -278,6 +278,14 @@ export const StorageInput = z.strictObject({
     })
     .optional()
     .describe('How long the store keeps what it no longer needs; pruned in small batches in the background'),
+  backup: z
+    .strictObject({
+      path: z.string().min(1).describe('Directory for the copies, each named <store name>-<YYYYMMDD-HHMMSS local time>.db'),
+      every: Duration.refine((seconds) => seconds >= 1, { message: 'must be at least 1s' }).describe('Time between two copies, e.g. 6h'),
+      keep: z.number().int().min(1).max(10000).optional().describe('Newest copies kept; older ones are deleted. Default 7'),
+    })
+    .optional()
+    .describe('Consistent copies of the store made by the running daemon, rotated'),
 });
 
 export const ConfigInput = z.strictObject({

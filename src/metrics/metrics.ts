@@ -66,6 +66,12 @@ export interface Metrics {
    * many checks it runs and how many the whole config has (dvc_checks_configured). Call after setChecks.
    */
   setShard(shard: { readonly index: number; readonly total: number }, running: number, configured: number): void;
+  /** Whether the store's path names the file in use (dvc_store_ok). */
+  setStoreOk(ok: boolean): void;
+  /** The store file was found deleted or replaced while running (dvc_store_replaced_total). */
+  recordStoreReplaced(cause: 'deleted' | 'replaced'): void;
+  /** A storage.backup copy was written at `at` (dvc_store_backup_last_success_timestamp_seconds). */
+  recordStoreBackup(at: Date): void;
 }
 
 export interface OpenIncidentFigures {
@@ -197,6 +203,24 @@ export function createMetrics(options: MetricsOptions): Metrics {
     name: 'dvc_instance_info',
     help: 'Always 1; shard is index/total, location (when configured) where this instance probes from.',
     labelNames: ['shard'],
+    registers,
+  });
+  const storeOk = new Gauge({
+    name: 'dvc_store_ok',
+    help: '1 while the store path names the file the daemon writes; 0 from finding it deleted or replaced until a fresh file is in its place.',
+    registers,
+  });
+  storeOk.set(1);
+  const storeReplaced = new Counter<'cause'>({
+    name: 'dvc_store_replaced_total',
+    help: 'Times the store file was found deleted or replaced while running (its state was then written into a fresh file).',
+    labelNames: ['cause'],
+    registers,
+  });
+  for (const cause of ['deleted', 'replaced']) storeReplaced.inc({ cause }, 0);
+  const storeBackupLastSuccess = new Gauge({
+    name: 'dvc_store_backup_last_success_timestamp_seconds',
+    help: 'When the daemon last wrote a storage.backup copy (Unix seconds); 0 until the first.',
     registers,
   });
 
@@ -366,6 +390,18 @@ export function createMetrics(options: MetricsOptions): Metrics {
       instanceInfo.reset();
       instanceInfo.set({ shard: label }, 1);
       checksConfigured.set(configured);
+    },
+
+    setStoreOk(ok) {
+      storeOk.set(ok ? 1 : 0);
+    },
+
+    recordStoreReplaced(cause) {
+      storeReplaced.inc({ cause });
+    },
+
+    recordStoreBackup(at) {
+      storeBackupLastSuccess.set(at.getTime() / 1000);
     },
   };
 }

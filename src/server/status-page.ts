@@ -34,7 +34,18 @@ export type StatusPageSnapshot = Omit<StatusSnapshot, 'checks'> & {
   readonly duty?: DutyLines;
   /** Mail the mail server refused for good in the last day (alerting/mail-refusals.ts), newest first. */
   readonly mailRefusals?: readonly MailRefusalLine[];
+  /** The store file found deleted or replaced while running (store/store-watch.ts). */
+  readonly storeFile?: StoreFileNotice;
 };
+
+/** As /api/status serves it: times as ISO text. */
+export interface StoreFileNotice {
+  readonly cause: 'deleted' | 'replaced';
+  readonly foundAt: string;
+  readonly path: string;
+  readonly rewritten: boolean;
+  readonly movedAside?: string;
+}
 
 /** The default (Vietnamese) page's title. */
 export const STATUS_PAGE_TITLE = wordsFor('vi').page.title;
@@ -292,6 +303,19 @@ function renderDeadlineAlert(reports: readonly ReportSend[], page: Page): string
   }
   if (names.size === 0) return '';
   return `<p class="deadline-alert" role="alert"><a href="#reports">${text(page.words.page.reports.deadlineAlert([...names].join(', ')))}</a></p>`;
+}
+
+function renderStoreFileAlert(notice: StoreFileNotice | undefined, page: Page): string {
+  const foundAt = toDate(notice?.foundAt);
+  if (notice === undefined || foundAt === undefined) return '';
+  const words = page.words.storeFile;
+  const at = formatDateTime(foundAt, page.locale);
+  const parts = [
+    notice.cause === 'deleted' ? words.deleted(notice.path, at) : words.replaced(notice.path, at),
+    notice.rewritten ? words.rewritten : words.notRewritten,
+    notice.movedAside === undefined ? undefined : words.movedAside(notice.movedAside),
+  ].filter((part) => part !== undefined);
+  return `<p class="deadline-alert store-alert" role="alert">${text(parts.join(' '))}</p>`;
 }
 
 function renderCheckRow(check: StatusPageCheck, page: Page): string {
@@ -574,6 +598,7 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
     desk?.hideNames === true ? '' : renderDuty(snapshot.duty, page),
     renderDeadlineAlert(snapshot.figures?.reports ?? [], page),
     renderMailRefusalAlert(snapshot.mailRefusals ?? [], page),
+    renderStoreFileAlert(snapshot.storeFile, page),
     renderSummary(snapshot.summary, page),
     `<h2 id="checks">${text(words.checksHeading)}</h2>`,
     renderChecks(checks, page),

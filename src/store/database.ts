@@ -1,6 +1,10 @@
 // Opens the store's SQLite file for one daemon: takes the lock, checks the file, sets the pragmas
 // and brings the schema up to date. A missing file is created; a corrupt, too new, unwritable or
 // locked one ends in a StoreError that says what to do. Knows nothing of what the tables mean.
+//
+// It also remembers which file it opened (device and inode): a store file deleted or replaced while
+// the daemon runs leaves the open connection writing to a file nobody will ever open again, so
+// fileStateOf tells the two apart and rewriteDatabaseFile puts a copy of everything back at the path.
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -38,6 +42,19 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 const releaseLocks = new WeakMap<Database.Database, () => void>();
 
+interface FileIdentity {
+  readonly file: string;
+  readonly dev: number;
+  readonly ino: number;
+  /** The -wal this connection uses, to tell it from one a replacing file brought along. */
+  readonly wal?: { readonly dev: number; readonly ino: number };
+}
+
+const identities = new WeakMap<Database.Database, FileIdentity>();
+
+/** ok: the path names the file that is open. deleted: nothing there. replaced: another file is there. */
+export type StoreFileState = 'ok' | 'deleted' | 'replaced';
+
 /** Migrated, pragmas set, and locked to this process until closeDatabase (or the store's close()). */
 export function openDatabase(path: string, options: OpenDatabaseOptions): Database.Database {
   const file = resolve(path);
@@ -49,6 +66,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Databa
   try {
     const db = openCheckedOrFresh(file, options);
     releaseLocks.set(db, release);
+    const stat = statSync(file);
+    const wal = existsSync(`${file}-wal`) ? statSync(`${file}-wal`) : undefined;
+    identities.set(db, { file, dev: stat.dev, ino: stat.ino, ...(wal === undefined ? {} : { wal: { dev: wal.dev, ino: wal.ino } }) });
     return db;
   } catch (error) {
     release();
@@ -80,6 +100,98 @@ export function closeDatabase(db: Database.Database): void {
   if (db.open) db.close();
   releaseLocks.get(db)?.();
   releaseLocks.delete(db);
+}
+
+/** Whether the store's path still names the file db has open; always ok for a database openDatabase did not open. */
+export function fileStateOf(db: Database.Database): StoreFileState {
+  const identity = identities.get(db);
+  if (identity === undefined) return 'ok';
+  try {
+    const stat = statSync(identity.file);
+    return stat.dev === identity.dev && stat.ino === identity.ino ? 'ok' : 'replaced';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return 'deleted';
+    throw error;
+  }
+}
+
+export interface RewrittenDatabase {
+  /** The new connection, on the fresh file at the store's path; db is closed. */
+  readonly db: Database.Database;
+  /** Where a file found in the store's place was moved, kept for whoever put it there. */
+  readonly movedAside?: string;
+}
+
+/**
+ * Writes everything db holds into a fresh file at its path and opens that instead. For a store file
+ * deleted or replaced under a running daemon: the open connection still reads its own (now
+ * nameless) file and WAL, so VACUUM INTO copies all of it, synchronously, between two of the
+ * daemon's transactions. A file found at the path is moved to "<file>.replaced-<time>" (with its
+ * own -wal, if it brought one); the -wal and -shm left at the path by the old connection (SQLite
+ * neither checkpoints nor deletes them for a moved file) would be replayed onto the new file, so
+ * they go. On failure (disk full,
+ * directory gone read-only) before the fresh file is in place db stays open and in use, and the
+ * error is thrown.
+ */
+export function rewriteDatabaseFile(db: Database.Database, options: OpenDatabaseOptions): RewrittenDatabase {
+  const identity = identities.get(db);
+  if (identity === undefined) throw new Error('rewriteDatabaseFile: this database was not opened from a file by openDatabase');
+  const { file } = identity;
+  ensureDirectory(dirname(file), file);
+  const draft = `${file}.rewrite-${process.pid}`;
+  rmSync(draft, { force: true });
+  try {
+    db.prepare('VACUUM INTO ?').run(draft);
+  } catch (error) {
+    rmSync(draft, { force: true });
+    throw classifyError(error, file);
+  }
+  let movedAside: string | undefined;
+  try {
+    // A -wal at the path that is not ours came with the replacing file: it goes aside with it.
+    const strangerWal = existsSync(`${file}-wal`) && !sameFile(`${file}-wal`, identity.wal);
+    if (existsSync(file)) {
+      movedAside = `${file}.replaced-${stampOf((options.clock ?? systemClock)())}`;
+      renameSync(file, movedAside);
+      if (strangerWal) renameSync(`${file}-wal`, `${movedAside}-wal`);
+    }
+    for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
+    renameSync(draft, file);
+  } catch (error) {
+    rmSync(draft, { force: true });
+    throw unwritable(file, 'cannot put a fresh file in its place', error);
+  }
+  // Closed only now: until the fresh file is in place the old connection is the only copy. It
+  // neither checkpoints into nor deletes anything at the path, its file having moved.
+  closeDatabase(db);
+  const next = openDatabase(file, options);
+  return movedAside === undefined ? { db: next } : { db: next, movedAside };
+}
+
+/**
+ * A consistent copy of db at target through SQLite's online backup, written to "<target>.partial"
+ * and renamed into place when whole, so a file named target is always a complete store. The
+ * daemon copies 100 pages per step so its event loop keeps turning (its own writes meanwhile are
+ * carried into the copy); another process's write would restart a stepped copy from the start, so
+ * a copy made beside a running daemon takes every page in one step (`all`).
+ */
+export async function backupDatabase(db: Database.Database, target: string, pages: 'stepped' | 'all' = 'stepped'): Promise<void> {
+  const draft = `${target}.partial`;
+  rmSync(draft, { force: true });
+  try {
+    await db.backup(draft, { progress: () => (pages === 'all' ? 0x7fffffff : 100) });
+    // One self-contained file: a copy carried elsewhere must not need a -wal beside it.
+    const copy = new Database(draft);
+    try {
+      copy.pragma('journal_mode = DELETE');
+    } finally {
+      copy.close();
+    }
+    renameSync(draft, target);
+  } catch (error) {
+    rmSync(draft, { force: true });
+    throw error;
+  }
 }
 
 /** Applies the migrations a database lacks, each in its own transaction with its version number. */
@@ -225,7 +337,7 @@ function checkOwnership(db: Database.Database, file: string): void {
 
 /** The file and its -wal and -shm companions go to "<file>.corrupt-<time>", keeping them usable together. */
 function moveAside(file: string, now: Date): string {
-  const target = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  const target = `${file}.corrupt-${stampOf(now)}`;
   try {
     for (const suffix of ['', '-wal', '-shm']) {
       if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix);
@@ -234,6 +346,16 @@ function moveAside(file: string, now: Date): string {
     throw unwritable(file, `cannot move the corrupt file aside to ${target}`, error);
   }
   return target;
+}
+
+function sameFile(path: string, identity: { readonly dev: number; readonly ino: number } | undefined): boolean {
+  if (identity === undefined) return false;
+  const stat = statSync(path);
+  return stat.dev === identity.dev && stat.ino === identity.ino;
+}
+
+function stampOf(now: Date): string {
+  return now.toISOString().replace(/[:.]/g, '-');
 }
 
 function readUserVersion(db: Database.Database): number {

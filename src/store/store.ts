@@ -1,11 +1,15 @@
 // The daemon's one persistent store: check state, incidents, the outbox and small named values, in
 // one SQLite file. All writes are synchronous, so everything one probe run changes goes into one
 // store.transaction: a crash keeps all of it or none of it.
+//
+// The parts below are handed out once (the incident book, the outbox, the history writer keep
+// them), yet the connection under them can change: when the file at the store's path is deleted or
+// replaced, rewriteFile moves everything to a fresh file there and the same parts go on with it.
 import type Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { createCheckStateStore, type CheckStateStore } from './check-state-store.ts';
-import { closeDatabase, openDatabase } from './database.ts';
+import { backupDatabase, closeDatabase, fileStateOf, openDatabase, rewriteDatabaseFile, type StoreFileState } from './database.ts';
 import { createDeskStore, type DeskStore } from './desk-store.ts';
 import { createEscalationStore, type EscalationStore } from './escalation-store.ts';
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
@@ -22,6 +26,7 @@ export type { IncidentStore } from './incident-store.ts';
 export type { MetaStore } from './meta-store.ts';
 export type { DeliveryFailure, DeliveryRecipients, DeliveryRow, OutboxStore, RefusedRecipient } from './outbox-store.ts';
 export type { ReportStore } from './report-store.ts';
+export type { StoreFileState } from './database.ts';
 
 export interface Store {
   /**
@@ -45,11 +50,22 @@ export interface Store {
   readonly escalation: EscalationStore;
   /** Closes the file and releases the lock; idempotent. */
   close(): void;
+  /** Whether the store's path still names the file in use (always ok for an in-memory store). */
+  fileState(): StoreFileState;
+  /**
+   * Writes everything into a fresh file at the store's path and goes on with it; a file found there
+   * is moved aside (returned). Throws, and keeps the file in use, when it cannot.
+   */
+  rewriteFile(): { readonly movedAside?: string };
+  /** A consistent copy of the store, written beside `target` and renamed into place when complete. */
+  backup(target: string): Promise<void>;
 }
 
 export interface CreateStoreOptions {
   /** Stamps updated_at and outbox createdAt, and is "now" for history's open incidents; default the system clock. */
   readonly clock?: Clock;
+  /** How to open the fresh file rewriteFile writes; without it rewriteFile throws. */
+  readonly reopen?: OpenStoreOptions;
 }
 
 export interface OpenStoreOptions extends CreateStoreOptions {
@@ -57,9 +73,9 @@ export interface OpenStoreOptions extends CreateStoreOptions {
   readonly onCorrupt?: 'fail' | 'fresh';
 }
 
-/** db must be migrated (openDatabase, or migrateDatabase for an in-memory one). */
-export function createStore(db: Database.Database, options: CreateStoreOptions = {}): Store {
-  const clock = options.clock ?? systemClock;
+type Parts = Omit<Store, 'close' | 'fileState' | 'rewriteFile' | 'backup'>;
+
+function buildParts(db: Database.Database, clock: Clock): Parts {
   const run = db.transaction((fn: () => unknown) => {
     const result = fn();
     if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
@@ -80,14 +96,48 @@ export function createStore(db: Database.Database, options: CreateStoreOptions =
     prune: createPruneStore(db),
     desk: createDeskStore(db),
     escalation: createEscalationStore(db),
-    close: () => closeDatabase(db),
+  };
+}
+
+/** db must be migrated (openDatabase, or migrateDatabase for an in-memory one). */
+export function createStore(db: Database.Database, options: CreateStoreOptions = {}): Store {
+  const clock = options.clock ?? systemClock;
+  let current = db;
+  let parts = buildParts(db, clock);
+  // Each part is asked for anew at every use, so a holder of store.outbox reaches the new file's.
+  const follow = <K extends Exclude<keyof Parts, 'transaction'>>(key: K): Parts[K] =>
+    new Proxy({} as Parts[K], {
+      get: (_target, name) => Reflect.get(parts[key], name) as unknown,
+      has: (_target, name) => Reflect.has(parts[key], name),
+    });
+  return {
+    transaction: <T>(fn: () => T): T => parts.transaction(fn),
+    checkStates: follow('checkStates'),
+    incidents: follow('incidents'),
+    outbox: follow('outbox'),
+    meta: follow('meta'),
+    reports: follow('reports'),
+    history: follow('history'),
+    prune: follow('prune'),
+    desk: follow('desk'),
+    escalation: follow('escalation'),
+    close: () => closeDatabase(current),
+    fileState: () => fileStateOf(current),
+    rewriteFile() {
+      if (options.reopen === undefined) throw new Error('store.rewriteFile: this store was not opened from a file');
+      const rewritten = rewriteDatabaseFile(current, options.reopen);
+      current = rewritten.db;
+      parts = buildParts(current, clock);
+      return rewritten.movedAside === undefined ? {} : { movedAside: rewritten.movedAside };
+    },
+    backup: (target) => backupDatabase(current, target),
   };
 }
 
 export function openStore(path: string, options: OpenStoreOptions): Store {
   const db = openDatabase(path, options);
   try {
-    return createStore(db, options);
+    return createStore(db, { ...options, reopen: options });
   } catch (error) {
     closeDatabase(db);
     throw error;

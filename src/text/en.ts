@@ -911,4 +911,11 @@ export const en: Words = {
     reportColumn: 'Flapping',
   },
   mailRefusals: MAIL_REFUSALS_EN,
+  storeFile: {
+    deleted: (path, at) => `The store file ${path} was deleted while running (found at ${at}).`,
+    replaced: (path, at) => `The store file ${path} was replaced by another file while running (found at ${at}).`,
+    rewritten: 'Everything held (open incidents, check states, undelivered notifications) was written into a fresh file at that path.',
+    notRewritten: 'No fresh file could be written yet; still trying. Do not restart now, or the open incidents are lost.',
+    movedAside: (path) => `The file found in its place was moved to ${path}.`,
+  },
 };

@@ -142,6 +142,8 @@ export interface Words {
   readonly flapping: FlappingWords;
   // Mail the mail server refused for good: the self-alert on the other channels and the status page.
   readonly mailRefusals: MailRefusalWords;
+  // The store file deleted or replaced while running: the status page's alert.
+  readonly storeFile: StoreFileWords;
 }
 
 /** Why a mail was refused for good: a failed delivery's reason (store DeliveryFailure), or `recipients` when only some refused it. */
@@ -155,6 +157,17 @@ export interface MailRefusalWords {
   /** The status page block of the last day's refusals. */
   readonly heading: string;
   readonly columns: { readonly at: string; readonly subject: string; readonly recipients: string; readonly reason: string; readonly answer: string };
+}
+
+/** The status page's alert about the store file; path and time arrive formatted. */
+export interface StoreFileWords {
+  readonly deleted: (path: string, at: string) => string;
+  readonly replaced: (path: string, at: string) => string;
+  /** After either: everything was written into a fresh file at the path. */
+  readonly rewritten: string;
+  /** After either: writing a fresh file keeps failing. */
+  readonly notRewritten: string;
+  readonly movedAside: (path: string) => string;
 }
 
 export interface RosterWords {

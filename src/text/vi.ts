@@ -931,4 +931,11 @@ export const vi: Words = {
     reportColumn: 'Chập chờn',
   },
   mailRefusals: MAIL_REFUSALS_VI,
+  storeFile: {
+    deleted: (path, at) => `Tệp dữ liệu ${path} đã bị xoá khi hệ thống đang chạy (phát hiện lúc ${at}).`,
+    replaced: (path, at) => `Tệp dữ liệu ${path} đã bị thay bằng một tệp khác khi hệ thống đang chạy (phát hiện lúc ${at}).`,
+    rewritten: 'Toàn bộ dữ liệu đang giữ (sự cố đang mở, trạng thái kiểm tra, thông báo chưa gửi) đã được ghi vào một tệp mới tại đúng đường dẫn đó.',
+    notRewritten: 'Chưa ghi được tệp mới; hệ thống vẫn đang thử lại. Không khởi động lại lúc này kẻo mất các sự cố đang mở.',
+    movedAside: (path) => `Tệp lạ tìm thấy ở đó đã được chuyển sang ${path}.`,
+  },
 };

@@ -246,6 +246,9 @@ describe('createMetrics', () => {
       dvc_shard_info: 'gauge',
       dvc_checks: 'gauge',
       dvc_instance_info: 'gauge',
+      dvc_store_ok: 'gauge',
+      dvc_store_replaced_total: 'counter',
+      dvc_store_backup_last_success_timestamp_seconds: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
