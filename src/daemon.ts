@@ -16,6 +16,7 @@ import { runCheck } from './checks/run-check.ts';
 import { VERSION, type Check, type Config } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
+import { createAuthBroker } from './probes/auth/auth-broker.ts';
 import { planReload } from './config/reload-plan.ts';
 import type { Desk } from './desk/desk.ts';
 import { storeDeskLookup } from './desk/desk-lookup.ts';
@@ -143,7 +144,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const monotonic = options.monotonic ?? systemMonotonic;
   const log = options.log;
   const loaded = loadConfig(options.configFile, options.env);
-  options.onSecrets?.(loaded.secrets);
+  let configSecrets = loaded.secrets;
+  options.onSecrets?.(configSecrets);
   for (const warning of loaded.warnings) log.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   let config: Config = loaded.config;
   let checksByName = new Map(config.checks.map((check) => [check.name, check]));
@@ -153,6 +155,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const metrics = createMetrics({ location: config.location, version: VERSION, collectProcessMetrics: true });
   metrics.setChecks(config.checks);
   metrics.recordConfigReload(true, startedAt);
+  // One token cache for every check; tokens and secret files read again join the values the logger scrubs.
+  const auth = createAuthBroker({
+    auths: config.auths,
+    env: options.env ?? process.env,
+    log,
+    monotonic,
+    clock,
+    onTokenExpiry: (name, epochSeconds) => metrics.setAuthTokenExpiry(name, epochSeconds),
+    onSecretsChanged: () => options.onSecrets?.([...configSecrets, ...auth.secrets()]),
+  });
 
   let delivery: Delivery | undefined;
   // The rules and the ticker see the configured windows and those opened through the desk's API.
@@ -219,7 +231,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         await runCheck(
           check,
-          { clock, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record },
+          { clock, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record, auth },
           context.signal,
         );
       } finally {
@@ -320,11 +332,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     async reload() {
       try {
         const next = loadConfig(options.configFile, options.env);
-        options.onSecrets?.(next.secrets);
+        configSecrets = next.secrets;
+        options.onSecrets?.([...configSecrets, ...auth.secrets()]);
         const plan = planReload(config, next.config);
         for (const change of plan.waitForRestart) log.warn(change.fields, `${change.key} changed; it takes effect after a restart`);
         config = next.config;
         checksByName = new Map(config.checks.map((check) => [check.name, check]));
+        auth.configure(config.auths);
         const alerting = rulesAlerting();
         book.configure(alerting, config.checks, clock());
         metrics.setChecks(config.checks);
@@ -351,6 +365,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     async stop(graceMs = 5000) {
       await scheduler.stop(graceMs);
+      auth.stop();
       // Every result recorded so far, the unfinished minutes too.
       history.stop();
       ticker?.stop();

@@ -61,6 +61,8 @@ export interface Metrics {
    * for one long render, and never holds the whole text in memory at once.
    */
   renderChunks(): { contentType: string; chunks: AsyncIterable<Uint8Array> };
+  /** When the token of an auth expires (epoch seconds); undefined removes the auth's series (no token, or the auth is gone). */
+  setAuthTokenExpiry(auth: string, epochSeconds: number | undefined): void;
 }
 
 export interface OpenIncidentFigures {
@@ -175,6 +177,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers,
   });
   buildInfo.set({ version: options.version }, 1);
+  const authTokenExpiry = new Gauge<'auth'>({
+    name: 'dvc_auth_token_expiry_timestamp_seconds',
+    help: 'When the current token of each auth (auths:) expires, in epoch seconds; it is renewed before then.',
+    labelNames: ['auth'],
+    registers,
+  });
 
   if (options.collectProcessMetrics ?? true) {
     collectDefaultMetrics({ register: registry });
@@ -332,6 +340,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
 
     renderChunks,
+
+    setAuthTokenExpiry(auth, epochSeconds) {
+      if (epochSeconds === undefined) authTokenExpiry.remove({ auth });
+      else authTokenExpiry.set({ auth }, epochSeconds);
+    },
   };
 }
 
