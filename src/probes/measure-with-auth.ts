@@ -33,7 +33,7 @@ export async function measureWithAuth(
   };
   const first = await attempt();
   if (first.headers === undefined || first.measurement.kind !== 'response' || first.measurement.httpStatus !== 401) return first.measurement;
-  context.log.debug({ auth }, 'API answered 401; trying once more with fresh credentials');
+  context.log.debug({ authName: auth }, 'API answered 401; trying once more with fresh credentials');
   broker.refused(auth, first.headers);
   return (await attempt()).measurement;
 }

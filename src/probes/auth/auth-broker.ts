@@ -158,7 +158,7 @@ export function createAuthBroker(options: AuthBrokerOptions): RunningAuthBroker 
     };
     entry.failure = undefined;
     setSecrets(entry, [secrets.clientSecret, secrets.username, secrets.password, grant.accessToken, grant.refreshToken]);
-    log.debug({ auth: auth.name, expiresInSeconds: grant.expiresIn, refreshed: previous?.refreshToken !== undefined }, 'token obtained');
+    log.debug({ authName: auth.name, expiresInSeconds: grant.expiresIn, refreshed: previous?.refreshToken !== undefined }, 'token obtained');
     if (lifetimeMs !== undefined) {
       const expiresAtMs = clock().getTime() - (monotonic() - startedAt) + lifetimeMs;
       options.onTokenExpiry?.(auth.name, Math.round(expiresAtMs / 1000));
@@ -176,16 +176,16 @@ export function createAuthBroker(options: AuthBrokerOptions): RunningAuthBroker 
       if (entry.warnedFor !== token.accessToken) {
         entry.warnedFor = token.accessToken;
         log.warn(
-          { auth: entry.auth.name, expiresInSeconds: Math.round(remaining / 1000), failure: outcome.message },
+          { authName: entry.auth.name, expiresInSeconds: Math.round(remaining / 1000), failure: outcome.message },
           'token cannot be renewed; the current one expires soon',
         );
       } else {
-        log.debug({ auth: entry.auth.name, failure: outcome.message }, 'token renewal failed again');
+        log.debug({ authName: entry.auth.name, failure: outcome.message }, 'token renewal failed again');
       }
       scheduleRenewal(entry, Math.min(AUTH_BACKOFF_MS, remaining));
       return;
     }
-    log.warn({ auth: entry.auth.name, failure: outcome.message }, 'no token; checks using this auth fail with reason auth');
+    log.warn({ authName: entry.auth.name, failure: outcome.message }, 'no token; checks using this auth fail with reason auth');
   };
 
   const startFetch = (entry: Entry): void => {
@@ -194,7 +194,7 @@ export function createAuthBroker(options: AuthBrokerOptions): RunningAuthBroker 
     const fetching = fetchToken(entry, auth)
       .catch((error: unknown) => {
         // A bug, not the endpoint: say so in the log, and let the probes see a failure.
-        log.error({ auth: auth.name, err: error }, 'token fetch crashed');
+        log.error({ authName: auth.name, err: error }, 'token fetch crashed');
         afterFailure(entry, failed(entry, { ok: false, message: `auth ${auth.name}: token fetch failed`, detail: probeMessage('internal', {}) }));
       })
       .finally(() => {
@@ -266,7 +266,7 @@ export function createAuthBroker(options: AuthBrokerOptions): RunningAuthBroker 
       if (entry === undefined) return;
       if (entry.fixed !== undefined && sameHeaders(entry.fixed, headers)) entry.fixed = undefined;
       if (entry.token !== undefined && sameHeaders(entry.token.headers, headers)) {
-        log.info({ auth: name }, 'token refused by the API; fetching a new one');
+        log.info({ authName: name }, 'token refused by the API; fetching a new one');
         // The refresh token is kept: it may still give a new access token.
         entry.token = { ...entry.token, lifetimeMs: 0 };
         clearTimeout(entry.renewal);
