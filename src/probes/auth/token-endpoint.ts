@@ -64,7 +64,7 @@ export async function requestToken(
     status = response.statusCode;
     text = await readCapped(response.body);
   } catch (error) {
-    const code = options.signal.aborted ? 'timeout' : String((error as { code?: unknown }).code ?? (error as Error).name);
+    const code = options.signal.aborted ? 'timeout' : codeOf(error);
     return fail('unreachable', `cannot reach the token endpoint ${host} (${code})`, { error: code });
   }
   // Nothing the endpoint says is repeated with a secret in it, should it echo one back.
@@ -97,6 +97,11 @@ export async function requestToken(
       ...(typeof body.refresh_token === 'string' && body.refresh_token !== '' ? { refreshToken: body.refresh_token } : {}),
     },
   };
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'error';
 }
 
 /** application/x-www-form-urlencoded, as RFC 6749 §2.3.1 asks before Basic encoding. */
