@@ -199,3 +199,61 @@ describe('bearer and basic against a plain HTTP server', () => {
     expect(seen).toEqual(['Bearer tk-5566aa', `Basic ${Buffer.from('giamsat:mk-7788').toString('base64')}`, 'Bearer tk-wrong', 'Bearer tk-wrong']);
   });
 });
+
+describe('a token endpoint that gives refresh tokens (plain HTTP server)', () => {
+  it('renews with the refresh token, and when renewal fails keeps the live token and warns once', async () => {
+    const grants: string[] = [];
+    let refuse = false;
+    let issued = 0;
+    const server = await startHttpServer(async (request, response) => {
+      let body = '';
+      for await (const chunk of request) body += String(chunk);
+      const form = new URLSearchParams(body);
+      grants.push(form.get('grant_type') === 'refresh_token' ? `refresh:${form.get('refresh_token')}` : String(form.get('grant_type')));
+      if (refuse) {
+        response
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'Keycloak is restarting' }));
+        return;
+      }
+      issued += 1;
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ access_token: `at-${issued}-aaaa`, token_type: 'bearer', expires_in: 4, refresh_token: `rt-${issued}-bbbb` }));
+    });
+    closers.push(() => server.close());
+    const captured = capturedLog();
+    const broker = startBroker(
+      [
+        {
+          name: 'tinh',
+          type: 'oauth2',
+          grant: 'client_credentials',
+          tokenUrl: `${server.url}/token`,
+          clientId: 'dvc-sentinel',
+          clientSecret: { value: 'cs-plain-5e6f' },
+        },
+      ],
+      { log: captured.log },
+    );
+    const signal = AbortSignal.timeout(5000);
+    expect(await broker.headersFor('tinh', signal)).toEqual({ ok: true, headers: { authorization: 'Bearer at-1-aaaa' } });
+    // Renewed on its own at 3.2 s (20 % of 4 s before expiry) with the refresh token, before anyone asks.
+    const renewedBy = Date.now() + 5000;
+    while (grants.length < 2 && Date.now() < renewedBy) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(grants).toEqual(['client_credentials', 'refresh:rt-1-bbbb']);
+    expect(await broker.headersFor('tinh', signal)).toEqual({ ok: true, headers: { authorization: 'Bearer at-2-aaaa' } });
+    // The login server goes down: the next renewal fails (refresh, then the grant itself), the live token is still sent.
+    refuse = true;
+    const failedBy = Date.now() + 5000;
+    while (grants.length < 4 && Date.now() < failedBy) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(grants.slice(2)).toEqual(['refresh:rt-2-bbbb', 'client_credentials']);
+    expect(await broker.headersFor('tinh', signal)).toEqual({ ok: true, headers: { authorization: 'Bearer at-2-aaaa' } });
+    const warnings = captured
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('token cannot be renewed'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('temporarily_unavailable: Keycloak is restarting');
+  }, 15_000);
+});

@@ -29,7 +29,7 @@ export const AUTH_BACKOFF_MS = 30_000;
 const FETCH_TIMEOUT_MS = 15_000;
 const RENEW_MARGIN_MAX_MS = 60_000;
 const RENEW_MARGIN_SHARE = 0.2;
-/** A token this close to its end is not sent: it could lapse on the way. */
+/** A token this close to its end (or half its renewal margin, for short-lived ones) is not sent: it could lapse on the way. */
 const LAST_USE_MS = 1000;
 
 export interface AuthBrokerOptions {
@@ -87,6 +87,7 @@ export function createAuthBroker(options: AuthBrokerOptions): RunningAuthBroker 
 
   const marginOf = (lifetimeMs: number): number => Math.min(RENEW_MARGIN_MAX_MS, lifetimeMs * RENEW_MARGIN_SHARE);
   const remainingOf = (token: Token): number => (token.lifetimeMs === undefined ? Infinity : token.obtainedAt + token.lifetimeMs - monotonic());
+  const lastUseOf = (token: Token): number => (token.lifetimeMs === undefined ? 0 : Math.min(LAST_USE_MS, marginOf(token.lifetimeMs) / 2));
 
   const setSecrets = (entry: Entry, secrets: readonly (string | undefined)[]): void => {
     entry.secrets = secrets.filter((secret): secret is string => secret !== undefined && secret.length >= 4);
@@ -171,7 +172,7 @@ export function createAuthBroker(options: AuthBrokerOptions): RunningAuthBroker 
   const afterFailure = (entry: Entry, outcome: Extract<AuthOutcome, { ok: false }>): void => {
     const token = entry.token;
     const remaining = token === undefined ? 0 : remainingOf(token);
-    if (token !== undefined && remaining > LAST_USE_MS) {
+    if (token !== undefined && remaining > lastUseOf(token)) {
       // The token in use still works, but will not be replaced in time unless a later try succeeds.
       if (entry.warnedFor !== token.accessToken) {
         entry.warnedFor = token.accessToken;
@@ -225,7 +226,7 @@ export function createAuthBroker(options: AuthBrokerOptions): RunningAuthBroker 
 
   const usable = (entry: Entry): AuthOutcome | undefined => {
     const token = entry.token;
-    return token !== undefined && remainingOf(token) > LAST_USE_MS ? { ok: true, headers: token.headers } : undefined;
+    return token !== undefined && remainingOf(token) > lastUseOf(token) ? { ok: true, headers: token.headers } : undefined;
   };
 
   const add = (auth: AuthConfig): void => {
