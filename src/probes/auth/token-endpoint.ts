@@ -112,10 +112,12 @@ function formEncode(text: string): string {
 /** "invalid_client: client authentication failed" from an OAuth error answer, else the start of the text. */
 function describeError(text: string): string | undefined {
   try {
-    const body = JSON.parse(text) as { error?: unknown; error_description?: unknown };
-    if (typeof body.error === 'string') {
+    const body = JSON.parse(text) as { error?: unknown; error_description?: unknown } | null;
+    if (typeof body?.error === 'string') {
       return clip(typeof body.error_description === 'string' ? `${body.error}: ${body.error_description}` : body.error);
     }
+    // JSON without an OAuth error says nothing a person can use.
+    return undefined;
   } catch {
     // Not JSON: a proxy's page; its first words say enough.
   }
