@@ -257,3 +257,51 @@ describe('a token endpoint that gives refresh tokens (plain HTTP server)', () =>
     expect(warnings[0]).toContain('temporarily_unavailable: Keycloak is restarting');
   }, 15_000);
 });
+
+describe('back-off on the monotonic clock', () => {
+  it('asks a refusing token endpoint at most once per 30 s, however often probes ask', async () => {
+    let requests = 0;
+    const server = await startHttpServer((_request, response) => {
+      requests += 1;
+      response
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'invalid_client', error_description: 'Invalid client credentials' }));
+    });
+    closers.push(() => server.close());
+    let now = 1_000_000;
+    const broker = createAuthBroker({
+      auths: {
+        tinh: {
+          name: 'tinh',
+          type: 'oauth2',
+          grant: 'client_credentials',
+          tokenUrl: `${server.url}/token`,
+          clientId: 'dvc-sentinel',
+          clientSecret: { value: 'cs-wrong-0000' },
+        },
+      },
+      env: {},
+      log: capturedLog().log,
+      monotonic: () => now,
+    });
+    closers.push(() => broker.stop());
+    const signal = AbortSignal.timeout(5000);
+    const story: [number, number][] = [];
+    for (const at of [0, 1, 10, 29.9, 30.1, 45, 59, 61]) {
+      now = 1_000_000 + at * 1000;
+      const outcome = await broker.headersFor('tinh', signal);
+      expect(outcome.ok).toBe(false);
+      story.push([at, requests]);
+    }
+    expect(story).toEqual([
+      [0, 1],
+      [1, 1],
+      [10, 1],
+      [29.9, 1],
+      [30.1, 2],
+      [45, 2],
+      [59, 2],
+      [61, 3],
+    ]);
+  });
+});
