@@ -130,7 +130,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     case 'once': {
       const { onceCommand } = await import('./commands/once.ts');
-      return onceCommand({ config: values.config, json: values.json, only: values.check, shard: shardOf(values.shard) }, io, log);
+      return onceCommand({ config: values.config, json: values.json, only: values.check, shard: shardOf(values.shard) }, io, log, { onSecrets: (next) => (secrets = next) });
     }
     case 'report': {
       const { reportCommand } = await import('./commands/report.ts');

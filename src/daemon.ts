@@ -17,6 +17,7 @@ import { runCheck } from './checks/run-check.ts';
 import { VERSION, type Check, type Config } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
+import { createAuthBroker } from './probes/auth/auth-broker.ts';
 import { planReload } from './config/reload-plan.ts';
 import { applyShard, type Shard } from './config/shard.ts';
 import type { Desk } from './desk/desk.ts';
@@ -166,7 +167,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const monotonic = options.monotonic ?? systemMonotonic;
   const log = options.log;
   const loaded = loadConfig(options.configFile, options.env);
-  options.onSecrets?.(loaded.secrets);
+  let configSecrets = loaded.secrets;
+  options.onSecrets?.(configSecrets);
   for (const warning of loaded.warnings) log.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   // Every part below sees only this shard's checks (all of them when the checks are not split).
   let config: Config = applyShard(loaded.config, options.shard);
@@ -187,6 +189,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     log,
     onFound: (cause) => metrics.recordStoreReplaced(cause),
     onState: (ok) => metrics.setStoreOk(ok),
+  });
+  // One token cache for every check; tokens and secret files read again join the values the logger scrubs.
+  const auth = createAuthBroker({
+    auths: config.auths,
+    env: options.env ?? process.env,
+    log,
+    monotonic,
+    clock,
+    onTokenExpiry: (name, epochSeconds) => metrics.setAuthTokenExpiry(name, epochSeconds),
+    onSecretsChanged: () => options.onSecrets?.([...configSecrets, ...auth.secrets()]),
   });
 
   let delivery: Delivery | undefined;
@@ -263,7 +275,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         await runCheck(
           check,
-          { clock, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record },
+          { clock, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record, auth },
           context.signal,
         );
       } finally {
@@ -382,7 +394,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     async reload() {
       try {
         const next = loadConfig(options.configFile, options.env);
-        options.onSecrets?.(next.secrets);
+        configSecrets = next.secrets;
+        options.onSecrets?.([...configSecrets, ...auth.secrets()]);
         // The same --shard applies to the new check list (or the file's shard: as it now reads).
         const sharded = applyShard(next.config, options.shard);
         const plan = planReload(config, sharded);
@@ -390,6 +403,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         for (const change of plan.waitForRestart) log.warn(change.fields, `${change.key} changed; it takes effect after a restart`);
         config = sharded;
         checksByName = new Map(config.checks.map((check) => [check.name, check]));
+        auth.configure(config.auths);
         const alerting = rulesAlerting();
         book.configure(alerting, config.checks, clock());
         metrics.setChecks(config.checks);
@@ -420,6 +434,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     async stop(graceMs = 5000) {
       await scheduler.stop(graceMs);
+      auth.stop();
       // Every result recorded so far, the unfinished minutes too.
       history.stop();
       ticker?.stop();

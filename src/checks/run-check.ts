@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { systemMonotonic, type Clock, type MonotonicClock } from '../clock.ts';
 import type { Check } from '../config/config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { carriedSync, probeMessage, type Lookup, type Probe, type ProbeContext, type ProbeResult } from '../probes/probe.ts';
+import { carriedSync, probeMessage, type AuthBroker, type Lookup, type Probe, type ProbeContext, type ProbeResult } from '../probes/probe.ts';
 import { judgeLatency, probes } from '../probes/registry.ts';
 import { nextCheckState, initialCheckState, type CheckState, type StatusChange } from '../state/check-state.ts';
 import type { Decision } from '../state/incidents.ts';
@@ -33,6 +33,8 @@ export interface RunCheckDeps {
   readonly decide?: (check: Check, state: CheckState, result: ProbeResult, change: StatusChange | undefined, now: Date) => Decision | undefined;
   /** Step 6: keeps the new state and, in the daemon, commits it with the decision in one transaction. */
   readonly record: (check: Check, state: CheckState, decision: Decision | undefined, now: Date) => void;
+  /** Credentials for checks with `auth` (probes/auth/auth-broker.ts). */
+  readonly auth?: AuthBroker;
 }
 
 /** For callers without a store (`once`): states live in the map alone. */
@@ -55,7 +57,7 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
   const giveUp = forceTimeoutAfterGrace(check, previous?.lastResult, monotonic, log);
   let measured: ProbeResult;
   try {
-    const context = { signal, clock: deps.clock, log, lookup: deps.lookup, previous: previous?.lastResult };
+    const context = { signal, clock: deps.clock, log, lookup: deps.lookup, previous: previous?.lastResult, auth: deps.auth };
     measured = await Promise.race([probeWithinDeadline(check, context, monotonic, log), giveUp.result]);
   } finally {
     giveUp.cancel();

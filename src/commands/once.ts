@@ -9,6 +9,7 @@ import { recordInMap, runCheck } from '../checks/run-check.ts';
 import type { Check } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { applyShard, type Shard } from '../config/shard.ts';
+import { createAuthBroker } from '../probes/auth/auth-broker.ts';
 import { formatSeconds } from '../probes/format.ts';
 import { PHASES, type Lookup, type ProbeResult } from '../probes/probe.ts';
 import { createSemaphore } from '../scheduler/semaphore.ts';
@@ -37,9 +38,10 @@ export async function onceCommand(
   options: OnceOptions,
   io: { stdout(line: string): void; stderr(line: string): void },
   log: Logger,
-  extra: { env?: NodeJS.ProcessEnv; lookup?: Lookup } = {},
+  extra: { env?: NodeJS.ProcessEnv; lookup?: Lookup; onSecrets?: (secrets: readonly string[]) => void } = {},
 ): Promise<number> {
-  const { config } = loadConfig(options.config, extra.env);
+  const { config, secrets } = loadConfig(options.config, extra.env);
+  extra.onSecrets?.(secrets);
   const shardChecks = applyShard(config, options.shard).checks;
   const selected = options.only && options.only.length > 0 ? shardChecks.filter((check) => options.only!.includes(check.name)) : shardChecks;
   const unknown = (options.only ?? []).filter((name) => !config.checks.some((check) => check.name === name));
@@ -49,16 +51,23 @@ export async function onceCommand(
   }
   const gate = createSemaphore(config.maxConcurrency);
   const states = new Map<string, CheckState>();
+  // Tokens and re-read secret files join the values the logger scrubs.
+  const auth = createAuthBroker({
+    auths: config.auths,
+    env: extra.env ?? process.env,
+    log,
+    onSecretsChanged: () => extra.onSecrets?.([...secrets, ...auth.secrets()]),
+  });
   const rows = await Promise.all(
     selected.map(async (check): Promise<OnceRow> => {
       const release = await gate.acquire();
       try {
-        return { check, result: await runCheck(check, { clock: systemClock, log, states, record: recordInMap(states), lookup: extra.lookup }) };
+        return { check, result: await runCheck(check, { clock: systemClock, log, states, record: recordInMap(states), lookup: extra.lookup, auth }) };
       } finally {
         release();
       }
     }),
-  );
+  ).finally(() => auth.stop());
   if (options.json) {
     io.stdout(JSON.stringify(rows.map(toJson), null, 2));
   } else {

@@ -6,6 +6,7 @@ import { resolveObjectives, type ObjectiveConfig } from './objective-config.ts';
 import { resolveReports, type ReportConfig } from './report-config.ts';
 import { resolveAccess, resolveServerTls, type AccessConfig, type ServerTlsConfig } from './access-config.ts';
 import type { CheckInput, ConfigInput, SyncSideInput } from './schema.ts';
+import { createAuthResolver, NO_TEMPLATES, type AuthConfig, type TemplateAt } from './auth-config.ts';
 
 export const VERSION = '0.1.0';
 
@@ -114,6 +115,8 @@ export interface HttpCheck extends CheckBase {
   };
   readonly tls: TlsPolicy;
   readonly blocked: { readonly status: readonly number[]; readonly markers: readonly string[] };
+  /** The auth (a key of Config.auths) whose credentials the request carries. */
+  readonly auth?: string;
 }
 
 export interface TlsCheck extends CheckBase {
@@ -152,6 +155,8 @@ export interface SyncSide {
   readonly watermark?: JsonPath;
   /** mode parity: the compared value's path. */
   readonly value?: JsonPath;
+  /** The auth (a key of Config.auths) this side's request carries: its own, else the check's. */
+  readonly auth?: string;
 }
 
 /** Levels at or above which a measure is a warning or critical. */
@@ -182,6 +187,8 @@ export interface SyncCheck extends CheckBase {
     readonly stalledSeconds?: number;
     readonly mismatchForSeconds?: number;
   };
+  /** The check's own auth, which each side carries unless it names its own. */
+  readonly auth?: string;
 }
 
 export type Check = HttpCheck | TlsCheck | DnsCheck | TcpCheck | SyncCheck;
@@ -210,6 +217,8 @@ export interface Config {
   readonly checks: readonly Check[];
   /** shard: which part of the checks this instance runs (config/shard.ts); absent = all of them. */
   readonly shard?: { readonly index: number; readonly total: number };
+  /** Credentials by name: `auths:` and the checks' inline auths (named after their check). */
+  readonly auths: Readonly<Record<string, AuthConfig>>;
 }
 
 /** Reads "host:port" / "[v6]:port"; the schema has already checked the shape. */
@@ -229,13 +238,14 @@ function latencyOf(input: { expect?: { latency?: { warn?: number; critical?: num
  * Applies defaults to a parsed file. `readCa` supplies caFile contents (the loader reads files,
  * this stays pure). Cross-field rules (timeout ≤ interval, unique names) are the loader's.
  */
-export function resolveConfig(file: string, input: ConfigInput, readCa: (path: string) => string): Config {
+export function resolveConfig(file: string, input: ConfigInput, readCa: (path: string) => string, templateAt: TemplateAt = NO_TEMPLATES): Config {
   const defaults = input.defaults ?? {};
+  const auths = createAuthResolver(input.auths, templateAt);
   const blockedDefault = {
     status: defaults.blocked?.status ?? [...DEFAULTS.blockedStatus],
     markers: defaults.blocked?.markers ?? [...DEFAULTS.blockedMarkers],
   };
-  const resolveCheck = (check: CheckInput): Check => {
+  const resolveCheck = (check: CheckInput, index: number): Check => {
     // Each kind's fields are added with Object.assign: V8's object spread (`{ ...base, kind }`) took
     // a slow path after a few dozen checks that gave every check a hidden class of its own (0.7 KB each).
     const base = {
@@ -293,6 +303,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
             status: check.blocked?.status ?? blockedDefault.status,
             markers: check.blocked?.markers ?? blockedDefault.markers,
           },
+          auth: auths.ref(check.auth, ['checks', index, 'auth'], check.name),
         });
       }
       case 'tls':
@@ -318,12 +329,14 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
           ipFamily: check.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
         });
       case 'sync': {
-        const side = (input: SyncSideInput): SyncSide => ({
+        const checkAuth = auths.ref(check.auth, ['checks', index, 'auth'], check.name);
+        const side = (input: SyncSideInput, name: 'source' | 'target'): SyncSide => ({
           ...resolveSyncRequest(input, defaults.userAgent),
           ipFamily: input.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
           tls: tlsPolicy(input.tls),
           watermark: input.watermark,
           value: input.value,
+          auth: auths.ref(input.auth, ['checks', index, name, 'auth'], `${check.name}-${name}`) ?? checkAuth,
         });
         const level = (value: { seconds: number } | { items: number } | undefined): number | undefined =>
           value === undefined ? undefined : 'seconds' in value ? value.seconds : value.items;
@@ -334,8 +347,8 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
           unit: check.unit ?? 'time',
           emptyMeans: check.emptyMeans ?? 'error',
           compare: check.compare ?? 'exact',
-          source: side(check.source),
-          target: check.target === undefined ? undefined : side(check.target),
+          source: side(check.source, 'source'),
+          target: check.target === undefined ? undefined : side(check.target, 'target'),
           backlog: check.backlog,
           maxBodyBytes: defaults.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
           blocked: blockedDefault,
@@ -345,11 +358,14 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
             stalledSeconds: check.expect?.stalled,
             mismatchForSeconds: check.expect?.mismatchFor,
           },
+          auth: checkAuth,
         });
       }
     }
   };
   const listen = splitHostPort(input.server?.listen ?? DEFAULTS.listen, 9464);
+  // Checks first: their inline auths join `auths` as they are resolved.
+  const checks = input.checks.map(resolveCheck);
   return deepFreeze({
     file,
     location: input.location,
@@ -370,8 +386,9 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     alerting: resolveAlerting(input.alerting, input.storage?.path ?? DEFAULTS.storagePath, readCa, input.roster),
     reports: resolveReports(input.reports),
     objectives: resolveObjectives(input.objectives),
-    checks: input.checks.map(resolveCheck),
+    checks,
     shard: input.shard,
+    auths: auths.auths,
   });
 }
 

@@ -14,6 +14,13 @@ export interface EnvExpansion {
   /** Every substituted value of 4 or more characters, for the logger to scrub. */
   readonly secrets: readonly string[];
   readonly issues: readonly EnvIssue[];
+  /** Values that read a file (`${file:…}`), as written, by templateKey(path): auth secrets are read again from them. */
+  readonly templates: ReadonlyMap<string, string>;
+}
+
+/** The key of a value's path in EnvExpansion.templates. */
+export function templateKey(path: readonly PathKey[]): string {
+  return JSON.stringify(path);
 }
 
 const REFERENCE = /\$(\$?)\{([^}]*)\}/g;
@@ -78,22 +85,27 @@ function readSecretFile(path: string, onIssue: (message: string) => void): strin
 export function createExpansionLog(): {
   readonly secrets: Set<string>;
   readonly issues: EnvIssue[];
+  readonly templates: Map<string, string>;
   expand(text: string, path: readonly PathKey[], env: NodeJS.ProcessEnv): { readonly expanded: string; readonly substituted: boolean };
 } {
   const secrets = new Set<string>();
   const issues: EnvIssue[] = [];
+  const templates = new Map<string, string>();
   return {
     secrets,
     issues,
-    expand: (text, path, env) =>
-      expandText(
+    templates,
+    expand: (text, path, env) => {
+      if (text.includes(`\${${FILE_PREFIX}`)) templates.set(templateKey(path), text);
+      return expandText(
         text,
         env,
         (value) => {
           if (value.length >= MIN_SECRET_LENGTH) secrets.add(value);
         },
         (message) => issues.push({ path, message }),
-      ),
+      );
+    },
   };
 }
 
@@ -122,7 +134,7 @@ export function expandEnv(document: Document, env: NodeJS.ProcessEnv): EnvExpans
   };
 
   walk(document.contents, []);
-  return { secrets: [...log.secrets], issues: log.issues };
+  return { secrets: [...log.secrets], issues: log.issues, templates: log.templates };
 }
 
 // The schema every config document is read with (YAML 1.2 core, merge keys on).

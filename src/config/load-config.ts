@@ -5,8 +5,9 @@ import { dirname } from 'node:path';
 import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
 import { resolveConfig, type Config } from './config.ts';
 import { ConfigError, formatIssuePath, type ConfigIssue, type PathKey } from './config-error.ts';
-import { expandEnv } from './expand-env.ts';
+import { expandEnv, templateKey } from './expand-env.ts';
 import { listenFromEnv, withListen } from './listen-from-env.ts';
+import { findAuthIssues, NO_TEMPLATES, type TemplateAt } from './auth-config.ts';
 import { findConfigWarnings } from './find-config-warnings.ts';
 import { findAccessIssues } from './find-access-issues.ts';
 import { findAlertingIssues } from './find-alerting-issues.ts';
@@ -52,7 +53,7 @@ export function loadValidConfigQuickly(file: string, source: string, env: NodeJS
   if (fromEnv.issue !== undefined) return undefined;
   const has = (path: readonly PathKey[]): boolean => hasPath(expansion.value, path);
   const indexes = parsed.data.checks.map((_, index) => index);
-  const { config, issues } = checkSemantics(file, withListen(parsed.data, fromEnv.listen), indexes, has, () => 0);
+  const { config, issues } = checkSemantics(file, withListen(parsed.data, fromEnv.listen), indexes, has, () => 0, templatesOf(expansion.templates));
   if (issues.length > 0) return undefined;
   const alerting = findAlertingIssues(parsed.data, config);
   if (findReportIssues(parsed.data).length > 0 || findObjectiveIssues(parsed.data).length > 0 || findAccessIssues(parsed.data, file).length > 0)
@@ -96,12 +97,12 @@ export function loadConfigWithPositions(file: string, source: string, env: NodeJ
     );
     // The checks that did validate still get the cross-field rules, so one pass reports everything.
     const partial = validateRemainingChecks(input, parsed.error.issues);
-    const semanticIssues = partial ? checkSemantics(file, partial.data, partial.checkIndexes, has, lineOf).issues : [];
+    const semanticIssues = partial ? checkSemantics(file, partial.data, partial.checkIndexes, has, lineOf, NO_TEMPLATES).issues : [];
     throw fail([...envIssues, ...schemaIssues, ...semanticIssues]);
   }
 
   const indexes = parsed.data.checks.map((_, index) => index);
-  const { config, issues } = checkSemantics(file, withListen(parsed.data, fromEnv.listen), indexes, has, lineOf);
+  const { config, issues } = checkSemantics(file, withListen(parsed.data, fromEnv.listen), indexes, has, lineOf, templatesOf(expansion.templates));
   // Only on a fully valid file: a check that failed validation would read as "no check named …".
   const alerting = findAlertingIssues(parsed.data, config);
   const reports = [
@@ -131,18 +132,19 @@ function checkSemantics(
   checkIndexes: readonly number[],
   has: (path: readonly PathKey[]) => boolean,
   lineOf: (path: readonly PathKey[]) => number,
+  templateAt: TemplateAt,
 ): { config: Config; issues: PathIssue[] } {
   const toFile = (path: readonly PathKey[]): PathKey[] =>
     path[0] === 'checks' && typeof path[1] === 'number' ? ['checks', checkIndexes[path[1]] ?? path[1], ...path.slice(2)] : [...path];
   const ca = readCaFiles(data, dirname(file));
-  const config = resolveConfig(file, ca.input, ca.readCa);
+  const config = resolveConfig(file, ca.input, ca.readCa, (path) => templateAt(toFile(path)));
   const crossField = findCrossFieldIssues({
     input: data,
     config,
     has: (path) => has(toFile(path)),
     lineOf: (path) => lineOf(toFile(path)),
   });
-  const issues = [...ca.issues, ...crossField].map((issue) => ({ ...issue, path: toFile(issue.path) }));
+  const issues = [...ca.issues, ...crossField, ...findAuthIssues(data)].map((issue) => ({ ...issue, path: toFile(issue.path) }));
   return { config, issues };
 }
 
@@ -167,6 +169,10 @@ function validateRemainingChecks(
   if (checkIndexes.length === 0) return undefined;
   const reparsed = ConfigInput.safeParse({ defaults, checks: checkIndexes.map((index) => checks[index]) });
   return reparsed.success ? { data: reparsed.data, checkIndexes } : undefined;
+}
+
+function templatesOf(templates: ReadonlyMap<string, string>): TemplateAt {
+  return (path) => templates.get(templateKey(path));
 }
 
 function readSource(file: string): string {

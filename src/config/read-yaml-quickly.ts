@@ -48,7 +48,7 @@ export function readYamlQuickly(source: string): unknown {
 /** Environment references replaced in every string value, as expandEnv does on a parsed document; `source` is the file's text. */
 export function expandEnvInValue(value: unknown, env: NodeJS.ProcessEnv, source: string): EnvExpansion & { readonly value: unknown } {
   // No `${` anywhere in the file: nothing to expand, and no copy to make of 10,000 checks.
-  if (!source.includes('${')) return { value, secrets: [], issues: [] };
+  if (!source.includes('${')) return { value, secrets: [], issues: [], templates: new Map() };
   const log = createExpansionLog();
   const walk = (node: unknown, path: readonly PathKey[]): unknown => {
     if (node instanceof PlainReference) {
@@ -65,7 +65,7 @@ export function expandEnvInValue(value: unknown, env: NodeJS.ProcessEnv, source:
     return node;
   };
   const expanded = walk(value, []);
-  return { value: expanded, secrets: [...log.secrets], issues: log.issues };
+  return { value: expanded, secrets: [...log.secrets], issues: log.issues, templates: log.templates };
 }
 
 /** Whether the value holds something at `path` (a key present, even with a null value). */

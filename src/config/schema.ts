@@ -10,6 +10,7 @@ import { RosterInput } from './roster-schema.ts';
 import { ObjectivesInput } from './objective-schema.ts';
 import { ReportsInput } from './report-schema.ts';
 import { AccessInput, ServerTlsInput } from './access-schema.ts';
+import { AuthRefInput, AuthsInput } from './auth-schema.ts';
 
 export const IpFamily = z.union([z.literal(4), z.literal(6), z.literal('any')]).describe('4 (default), 6 or any');
 
@@ -83,6 +84,7 @@ export const HttpCheckInput = z.strictObject({
     .optional(),
   tls: TlsOptions.optional(),
   blocked: Blocked.optional(),
+  auth: AuthRefInput.optional().describe('Credentials sent with the request: a name from auths:, or an auth in place'),
 });
 
 export const TlsCheckInput = z.strictObject({
@@ -130,6 +132,7 @@ export const SyncSideInput = z.strictObject({
   value: JsonPathText.optional().describe('mode parity: JSON path of the value compared with the other side'),
   ipFamily: IpFamily.optional(),
   tls: TlsOptions.optional(),
+  auth: AuthRefInput.optional().describe("Credentials for this side; overrides the check's auth"),
 });
 
 /** A lag level: a duration (unit time) or a number of items (unit count); tagged so the check can tell. */
@@ -164,6 +167,7 @@ const SyncCheckFields = z.strictObject({
       latency: Latency.optional(),
     })
     .optional(),
+  auth: AuthRefInput.optional().describe('Credentials for both sides, unless a side has its own'),
 });
 
 export const SyncCheckInput = SyncCheckFields.superRefine(findSyncFieldIssues);
@@ -302,6 +306,7 @@ export const ConfigInput = z.strictObject({
   objectives: ObjectivesInput.optional(),
   access: AccessInput.optional(),
   roster: RosterInput.optional().describe('Who is on duty when (Asia/Ho_Chi_Minh), and the organisations to call'),
+  auths: AuthsInput.optional(),
   checks: z.array(CheckInput).min(1, 'needs at least one check'),
   shard: z
     .strictObject({

@@ -72,6 +72,8 @@ export interface Metrics {
   recordStoreReplaced(cause: 'deleted' | 'replaced'): void;
   /** A storage.backup copy was written at `at` (dvc_store_backup_last_success_timestamp_seconds). */
   recordStoreBackup(at: Date): void;
+  /** When the token of an auth expires (epoch seconds); undefined removes the auth's series (no token, or the auth is gone). */
+  setAuthTokenExpiry(auth: string, epochSeconds: number | undefined): void;
 }
 
 export interface OpenIncidentFigures {
@@ -221,6 +223,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const storeBackupLastSuccess = new Gauge({
     name: 'dvc_store_backup_last_success_timestamp_seconds',
     help: 'When the daemon last wrote a storage.backup copy (Unix seconds); 0 until the first.',
+    registers,
+  });
+  const authTokenExpiry = new Gauge<'auth'>({
+    name: 'dvc_auth_token_expiry_timestamp_seconds',
+    help: 'When the current token of each auth (auths:) expires, in epoch seconds; it is renewed before then.',
+    labelNames: ['auth'],
     registers,
   });
 
@@ -402,6 +410,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
     recordStoreBackup(at) {
       storeBackupLastSuccess.set(at.getTime() / 1000);
+    },
+
+    setAuthTokenExpiry(auth, epochSeconds) {
+      if (epochSeconds === undefined) authTokenExpiry.remove({ auth });
+      else authTokenExpiry.set({ auth }, epochSeconds);
     },
   };
 }

@@ -11,6 +11,7 @@ import { probeMessage, type CertificateInfo, type Phase, type Probe, type ProbeC
 import { failureFields, ProbeFailure, timeoutFailure } from './probe-failure.ts';
 import { readBody } from './read-body.ts';
 import { judgeJson } from './json-expectations.ts';
+import { measureWithAuth } from './measure-with-auth.ts';
 
 /** What measureHttp needs; an HttpCheck is one, and the sync probe builds its own. */
 export type HttpRequestSpec = Pick<
@@ -57,7 +58,7 @@ export interface HttpFailureFacts extends MeasurementBase {
 
 export type HttpMeasurement = HttpResponseFacts | HttpFailureFacts;
 
-export const probeHttp: Probe<HttpCheck> = async (check, context) => judgeHttp(check, await measureHttp(check, context));
+export const probeHttp: Probe<HttpCheck> = async (check, context) => judgeHttp(check, await measureWithAuth(measureHttp, check, check.auth, context));
 
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 // Credentials meant for one origin must not follow a redirect to another.

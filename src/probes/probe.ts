@@ -51,6 +51,15 @@ export function isOwnFault(reason: FailureReason | undefined): boolean {
   return reason === 'internal';
 }
 
+/**
+ * The probe never reached the watched system, so its result says nothing of the system's health:
+ * the monitor's own fault, or no credentials to call it with (`auth`: the login server's trouble
+ * or a wrong secret, not the API's). Such failures never count against its availability.
+ */
+export function saysNothingOfTarget(reason: FailureReason | undefined): boolean {
+  return isOwnFault(reason) || reason === 'auth';
+}
+
 export type Status = 'ok' | 'warning' | 'critical';
 
 /** Resolves a host name to addresses; the seam tests use to fail DNS without touching the network. */
@@ -175,6 +184,18 @@ export interface ProbeMessageParams {
     /** The oldest few differences; `total` counts them all. */
     readonly differences: readonly { readonly key: string; readonly source: string; readonly target?: string }[];
     readonly total: number;
+  };
+  /**
+   * No credentials for auth `auth`: the token endpoint at `host` refused (HTTP `status`, its
+   * `error` text), could not be reached (`error` = the code), answered something that is no
+   * token, or a secret file could not be read (`error` = the code). Never the secret itself.
+   */
+  readonly auth_failed: {
+    readonly auth: string;
+    readonly problem: 'refused' | 'unreachable' | 'invalid_answer' | 'secret_unreadable';
+    readonly host?: string;
+    readonly status?: number;
+    readonly error?: string;
   };
 }
 

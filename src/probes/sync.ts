@@ -54,6 +54,7 @@ import {
   type SyncObservation,
 } from './probe.ts';
 import { clip } from './format.ts';
+import { measureWithAuth } from './measure-with-auth.ts';
 import { failureFields, ProbeFailure } from './probe-failure.ts';
 import type { SideAnswer, SideName, SyncVerdict } from './sync-answer.ts';
 import { judgeSyncLag } from './sync-lag.ts';
@@ -148,7 +149,7 @@ function judgeAnswers(check: SyncCheck, source: SideAnswer, target: SideAnswer |
 
 async function readSide(check: SyncCheck, side: SideName, spec: SyncSide, context: ProbeContext): Promise<SideReading> {
   const request = asHttpCheck(check, side, spec);
-  const measurement = await measureHttp(request, context);
+  const measurement = await measureWithAuth(measureHttp, request, spec.auth, context);
   const judged = judgeHttp(request, measurement);
   if (judged.status === 'critical') {
     const detail = onSide(side, judged.detail);

@@ -15,7 +15,7 @@
 // Per system: down and observed are the unions of its checks'; excluded is what its checks
 // excluded and none observed; not observed the rest.
 import type { MaintenanceWindow } from '../config/alerting-config.ts';
-import { isOwnFault } from '../probes/probe.ts';
+import { isOwnFault, saysNothingOfTarget } from '../probes/probe.ts';
 import { observationOf, type MinuteFigures } from '../state/history.ts';
 import type { Incident } from '../state/incident.ts';
 import { coversCheck, findNextCronMatch } from '../state/maintenance.ts';
@@ -155,6 +155,11 @@ export function isOwnFaultIncident(incident: Incident): boolean {
   return isOwnFault(incident.firstReason);
 }
 
+/** It opened without the system being reached (the monitor's fault, or no credentials): its time is not observed, never down. */
+export function isUnobservedIncident(incident: Incident): boolean {
+  return saysNothingOfTarget(incident.firstReason);
+}
+
 export interface MaintenanceOccurrence {
   readonly window: MaintenanceWindow;
   readonly interval: Interval;
@@ -206,7 +211,7 @@ export function checkTimeline(input: CheckTimelineInput): Timeline {
   const covering = occurrences.filter((occurrence) => coversCheck(occurrence.window, input.check.name));
   const excluded = intersect(unionOf(covering.map((occurrence) => occurrence.interval)), whole);
   const incidents = input.incidents.filter((incident) => incident.check === input.check.name);
-  const ownFault = incidents.filter(isOwnFaultIncident).map((incident) => incidentInterval(incident, window.end));
+  const ownFault = incidents.filter(isUnobservedIncident).map((incident) => incidentInterval(incident, window.end));
   const unseen = input.observed === undefined ? [] : unseenMinutes(input.observed, input.check.intervalSeconds, window);
   // The usual cases, watched throughout with nothing wrong or not watched at all: one shared timeline
   // per window, so that ten thousand quiet checks hold one object instead of ten thousand while
@@ -218,7 +223,7 @@ export function checkTimeline(input: CheckTimelineInput): Timeline {
   }
   const notObserved = subtract(intersect(unionOf([...ownFault, ...unseen, ...(input.blind ?? [])]), whole), excluded);
   const observed = subtract(subtract(whole, excluded), notObserved);
-  const failing = incidents.filter((incident) => !isOwnFaultIncident(incident)).flatMap((incident) => incidentDownIntervals(incident, window.end));
+  const failing = incidents.filter((incident) => !isUnobservedIncident(incident)).flatMap((incident) => incidentDownIntervals(incident, window.end));
   const down = intersect(unionOf(failing), observed);
   return { window, down, observed, excluded, notObserved };
 }

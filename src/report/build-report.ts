@@ -20,6 +20,7 @@ import {
   incidentInterval,
   intervalOf,
   isOwnFaultIncident,
+  isUnobservedIncident,
   maintenanceOccurrences,
   observedMinutesOf,
   systemTimeline,
@@ -354,7 +355,7 @@ function maintenanceSpans(occurrences: readonly MaintenanceOccurrence[], checks:
 
 /** outage: a system is still down at the window's end; degraded: something was down in it. */
 function verdictOf(checks: readonly CheckFigures[], described: readonly ReportIncident[], incidents: readonly Incident[], window: ReportWindow): Verdict {
-  const counted = new Set(incidents.filter((incident) => !isOwnFaultIncident(incident)).map((incident) => incident.id));
+  const counted = new Set(incidents.filter((incident) => !isUnobservedIncident(incident)).map((incident) => incident.id));
   const stillDown = described.some((incident) => counted.has(incident.id) && (incident.endedAt === undefined || incident.endedAt >= window.to));
   if (stillDown) return 'outage';
   return checks.some((check) => check.downSeconds > 0) ? 'degraded' : 'normal';

@@ -1,7 +1,7 @@
 // What history keeps of a check's probes, per minute, for `storage.retention.aggregates`: the
 // record the store writes and the report reads, and what a minute says of availability. The
 // latency sketch does the math.
-import { isOwnFault, type FailureReason } from '../probes/probe.ts';
+import { saysNothingOfTarget, type FailureReason } from '../probes/probe.ts';
 import type { LatencySketch } from './latency-sketch.ts';
 
 /** One check's probes in one minute, as history keeps them for `storage.retention.aggregates`. */
@@ -28,7 +28,7 @@ export function observationOf(probes: number, failuresByReason: MinuteFigures['f
   if (probes <= 0) return undefined;
   let own = 0;
   for (const [reason, failures] of Object.entries(failuresByReason)) {
-    if (isOwnFault(reason as FailureReason)) own += failures ?? 0;
+    if (saysNothingOfTarget(reason as FailureReason)) own += failures ?? 0;
   }
   return own < probes ? 'seen' : 'blind';
 }

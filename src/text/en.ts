@@ -295,6 +295,19 @@ const PROBE_WORDS: ProbeWords = {
     `source ${sourcePath} is ${shape(sourceKeyed)}, target ${targetPath} is ${shape(!sourceKeyed)}: they cannot be compared`,
   sync_lag: describeSyncLag,
   sync_parity: describeSyncParity,
+  auth_failed: ({ auth, problem, host, status, error }) => {
+    const from = host === undefined ? '' : ` from ${host}`;
+    switch (problem) {
+      case 'refused':
+        return `no token for auth "${auth}"${from}: HTTP ${status ?? '?'}${error === undefined ? '' : ` (${error})`}`;
+      case 'unreachable':
+        return `cannot reach the token endpoint of auth "${auth}"${from}${error === undefined ? '' : ` (${error})`}`;
+      case 'invalid_answer':
+        return `the token endpoint${from} gave no usable token for auth "${auth}"${error === undefined ? '' : `: ${error}`}`;
+      case 'secret_unreadable':
+        return `cannot read a secret file of auth "${auth}"${error === undefined ? '' : ` (${error})`}`;
+    }
+  },
 };
 
 function word(message: ProbeMessage): string {

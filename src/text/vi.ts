@@ -309,6 +309,19 @@ const PROBE_WORDS: ProbeWords = {
     `bên nguồn ${sourcePath} là ${shape(sourceKeyed)}, bên đích ${targetPath} là ${shape(!sourceKeyed)}: không so sánh được`,
   sync_lag: describeSyncLag,
   sync_parity: describeSyncParity,
+  auth_failed: ({ auth, problem, host, status, error }) => {
+    const from = host === undefined ? '' : ` từ ${host}`;
+    switch (problem) {
+      case 'refused':
+        return `không lấy được token (auth “${auth}”)${from}: HTTP ${status ?? '?'}${error === undefined ? '' : ` (${error})`}`;
+      case 'unreachable':
+        return `không kết nối được tới máy chủ cấp token (auth “${auth}”)${from}${error === undefined ? '' : ` (${error})`}`;
+      case 'invalid_answer':
+        return `máy chủ cấp token${from} trả lời không có token hợp lệ (auth “${auth}”)${error === undefined ? '' : `: ${error}`}`;
+      case 'secret_unreadable':
+        return `không đọc được tệp bí mật của auth “${auth}”${error === undefined ? '' : ` (${error})`}`;
+    }
+  },
 };
 
 function word(message: ProbeMessage): string {

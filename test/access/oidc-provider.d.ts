@@ -6,5 +6,7 @@ declare module 'oidc-provider' {
     constructor(issuer: string, configuration: Record<string, unknown>);
     callback(): (request: IncomingMessage, response: ServerResponse) => void;
     on(event: string, listener: (...args: unknown[]) => void): this;
+    /** Issued client_credentials tokens: undefined for one unknown, expired or destroyed. */
+    readonly ClientCredentials: { find(value: string): Promise<{ destroy(): Promise<void> } | undefined> };
   }
 }

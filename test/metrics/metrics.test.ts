@@ -249,6 +249,7 @@ describe('createMetrics', () => {
       dvc_store_ok: 'gauge',
       dvc_store_replaced_total: 'counter',
       dvc_store_backup_last_success_timestamp_seconds: 'gauge',
+      dvc_auth_token_expiry_timestamp_seconds: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
@@ -475,5 +476,20 @@ describe('promtool check metrics', () => {
     );
     expect(result.exitCode).toBe(3);
     expect(result.output).toContain('nodejs_active_handles_total');
+  });
+});
+
+describe('dvc_auth_token_expiry_timestamp_seconds', () => {
+  it('holds each auth token expiry and loses the series of an auth that is gone', async () => {
+    const metrics = createMetrics({ version: 'test', collectProcessMetrics: false, location: 'an-giang' });
+    metrics.setAuthTokenExpiry('angiang-sso', 1_780_000_000);
+    metrics.setAuthTokenExpiry('quocgia', 1_780_003_600);
+    metrics.setAuthTokenExpiry('angiang-sso', 1_780_086_400);
+    let scraped = await scrape(metrics);
+    expect(valueOf(scraped, 'dvc_auth_token_expiry_timestamp_seconds', { auth: 'angiang-sso', location: 'an-giang' })).toBe(1_780_086_400);
+    expect(valueOf(scraped, 'dvc_auth_token_expiry_timestamp_seconds', { auth: 'quocgia', location: 'an-giang' })).toBe(1_780_003_600);
+    metrics.setAuthTokenExpiry('quocgia', undefined);
+    scraped = await scrape(metrics);
+    expect(select(scraped, 'dvc_auth_token_expiry_timestamp_seconds').map((sample) => sample.labels.auth)).toEqual(['angiang-sso']);
   });
 });

@@ -113,6 +113,19 @@ describe('a check in a Vietnamese calendar day', () => {
     expect(alone.notObservedSeconds).toBe(300);
   });
 
+  it('no token for the API (reason auth) is not observed, not down: the API was never called', () => {
+    const auth = outage('dvcqg-home', '2026-12-02T02:00:00+07:00', '2026-12-02T02:20:00+07:00', { firstReason: 'auth', lastReason: 'auth' });
+    const minutes = [
+      ...minutesOf({ check: 'dvcqg-home', from: '2026-12-02T00:00:00+07:00', to: '2026-12-02T02:00:00+07:00' }),
+      ...minutesOf({ check: 'dvcqg-home', from: '2026-12-02T02:00:00+07:00', to: '2026-12-02T02:20:00+07:00', failing: 'auth' }),
+      ...minutesOf({ check: 'dvcqg-home', from: '2026-12-02T02:20:00+07:00', to: '2026-12-03T00:00:00+07:00' }),
+    ];
+    const figures = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [auth], maintenance: [], observed: observedMinutesOf(minutes) }));
+    expect(figures).toEqual({ availabilityPercent: 100, downSeconds: 0, observedSeconds: 85_200, excludedSeconds: 0, notObservedSeconds: 1200 });
+    const alone = availabilityOf(checkTimeline({ check: CHECK, window: DAY, incidents: [], maintenance: [], observed: observedMinutesOf(minutes) }));
+    expect(alone.notObservedSeconds).toBe(1200);
+  });
+
   it('a daemon down for two hours in the middle of an outage: only the watched part of the outage is down', () => {
     const minutes = [
       ...minutesOf({ check: 'dvcqg-home', from: '2026-12-02T00:00:00+07:00', to: '2026-12-02T13:00:00+07:00' }),

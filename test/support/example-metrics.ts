@@ -119,6 +119,7 @@ export async function renderExampleMetrics(): Promise<string> {
   metrics.recordReportSuccess('daily', finishedAt);
   metrics.recordReportDeadlineMissed('daily');
   metrics.setObjectiveBudgets([{ scope: 'system', name: 'national-portal', budgetRemainingSeconds: 10_392 }]);
+  metrics.setAuthTokenExpiry('angiang-sso', finishedAt.getTime() / 1000 + 3600);
   return (await metrics.render()).body;
 }
 
