@@ -54,7 +54,10 @@ export function findFlowFieldIssues(check: FlowCheckInput, ctx: z.RefinementCtx)
     for (const key of ['finalUrl', 'redirects'] as const) {
       if (step.expect?.[key] !== undefined && step.followRedirects !== true) issue(at('expect', key), `expect.${key} needs followRedirects: true on the step`);
     }
-    for (const name of Object.keys(step.capture ?? {})) captured.add(name);
+    for (const name of Object.keys(step.capture ?? {})) {
+      if (name === 'now') issue(at('capture', name), '"now" is the clock in templates; give the captured value another name');
+      captured.add(name);
+    }
   });
 }
 

@@ -12,6 +12,7 @@ import { ReportsInput } from './report-schema.ts';
 import { AccessInput, ServerTlsInput } from './access-schema.ts';
 import { findFlowFieldIssues } from './find-flow-issues.ts';
 import { compileTemplate } from './template.ts';
+import { compileJsonPath } from './json-path.ts';
 
 export const IpFamily = z.union([z.literal(4), z.literal(6), z.literal('any')]).describe('4 (default), 6 or any');
 
@@ -263,12 +264,24 @@ const RegexText = z.string().refine((text) => {
 
 const FlowCaptureInput = z
   .union([
-    JsonPathText,
+    z.string(),
     z.strictObject({ header: z.string().min(1).describe('A response header, by name (any case)') }),
     z.strictObject({ cookie: z.string().min(1).describe('A cookie the answer set (or the jar holds), by name') }),
     z.strictObject({ regex: RegexText.describe('A regular expression on the body; the first group is the value') }),
   ])
-  .describe('Where the value comes from: a JSON path "$.a.b", { header: name }, { cookie: name } or { regex: "…(…)…" }');
+  .describe('Where the value comes from: a JSON path "$.a.b", { header: name }, { cookie: name } or { regex: "…(…)…" }')
+  .transform((capture, ctx) => {
+    if (typeof capture !== 'string') return capture;
+    try {
+      return compileJsonPath(capture);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${(error as Error).message}; a capture is a JSON path such as "$.access_token", or { header: … }, { cookie: … }, { regex: … }`,
+      });
+      return z.NEVER;
+    }
+  });
 
 const FlowStepInput = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be 1-63 characters of letters, digits, "-" and "_"'),
