@@ -103,7 +103,6 @@ describe('kind: flow in the config', () => {
       'checks[0].steps[0].capture.t',
       'JSON path must start with "$": access_token; a capture is a JSON path',
     ],
-    ,
     [
       'a bad regex',
       `      - name: a\n        request: { url: "https://x.example.test/" }\n        capture: { t: { regex: "(" } }\n`,
