@@ -164,10 +164,10 @@ const FAMILIES: readonly Family[] = [
     type: 'counter',
     help: 'Probes that ended critical, by failure reason.',
     write: (series, out) => {
-      // Flow checks add a step label (empty for failures of the flow as a whole, e.g. latency); other kinds keep their series as they were.
-      const noStep = series.kind === 'flow' ? ',step=""' : '';
       for (const [reason, count] of series.failures)
-        out.push(`dvc_probe_failures_total{${series.checkSystem},reason="${escapeLabel(reason)}"${noStep}${series.location}} ${count}`);
+        out.push(`dvc_probe_failures_total{${series.checkSystem},reason="${escapeLabel(reason)}"${series.location}} ${count}`);
+      // A flow check's failures that a step ended carry the step; those of the flow as a whole (latency) have none, like every other kind's.
+
       for (const { reason, step, count } of series.stepFailures.values())
         out.push(`dvc_probe_failures_total{${series.checkSystem},reason="${escapeLabel(reason)}",step="${escapeLabel(step)}"${series.location}} ${count}`);
     },

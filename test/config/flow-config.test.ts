@@ -1,7 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { FlowCheck } from '../../src/config/config.ts';
 import { ConfigError, type ConfigIssue } from '../../src/config/config-error.ts';
-import { loadConfigWithPositions } from '../../src/config/load-config.ts';
+import { loadConfig, loadConfigWithPositions } from '../../src/config/load-config.ts';
+import { renderTemplate } from '../../src/config/template.ts';
 
 function load(text: string, env: NodeJS.ProcessEnv = {}): FlowCheck {
   return loadConfigWithPositions('flow.yaml', text, env).config.checks[0] as FlowCheck;
@@ -114,5 +116,30 @@ describe('kind: flow in the config', () => {
     expect(issues.length).toBeGreaterThan(0);
     expect(issues[0]!.path).toBe(path);
     expect(issues[0]!.message).toContain(message);
+  });
+});
+
+describe('config/examples/login-flows.yaml', () => {
+  const file = fileURLToPath(new URL('../../config/examples/login-flows.yaml', import.meta.url));
+  const checks = loadConfig(file, {}).config.checks as FlowCheck[];
+
+  it('asks the service-quality API for the current month in Vietnam time', () => {
+    const step = checks.find((check) => check.name === 'service-quality-month')!.steps[0]!;
+    if (step.body?.kind !== 'text') throw new Error('the example sends a text body');
+    // 00:30 on 1 June 2026 in Vietnam: still May in UTC.
+    const body = renderTemplate(step.body.template, { captures: new Map(), now: new Date('2026-05-31T17:30:00Z') });
+    expect('text' in body && JSON.parse(body.text)).toEqual({ timeType: 'month', year: 2026, month: 6, departmentType: 'ADMINISTRATIVE_UNIT' });
+  });
+
+  it('wants the VNeID login chain through the SSO host, ending on the portal client id', () => {
+    const step = checks.find((check) => check.name === 'vneid-login-redirect')!.steps[0]!;
+    expect(step.followRedirects).toBe(true);
+    expect(step.expect.redirects).toEqual(['sso.dancuquocgia.gov.vn']);
+    const finalUrl = step.expect.finalUrl;
+    if (finalUrl === undefined || !('pattern' in finalUrl)) throw new Error('the example matches the final URL by pattern');
+    expect(
+      finalUrl.pattern.test('https://sso.dancuquocgia.gov.vn/auth?response_type=code&client_id=sso-c12-dvc-web&redirect_uri=https%3A%2F%2Fdichvucong.gov.vn%2Fsso&scope=openid'),
+    ).toBe(true);
+    expect(finalUrl.pattern.test('https://sso.dancuquocgia.gov.vn/error?client_id=sso-c12-dvc-web-old')).toBe(false);
   });
 });

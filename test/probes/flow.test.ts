@@ -267,7 +267,7 @@ describe('flow: which step failed', () => {
     metrics.recordProbe(http, { status: 'critical', reason: 'http_status', message: 'HTTP 500', durationSeconds: 0.1, phases: {} }, new Date());
     const text = (await metrics.render()).body;
     expect(text).toContain('dvc_probe_failures_total{check="login-flow",system="provincial",reason="http_status",step="token"} 2');
-    expect(text).toContain('dvc_probe_failures_total{check="login-flow",system="provincial",reason="http_status",step=""} 0');
+    expect(text).toContain('dvc_probe_failures_total{check="login-flow",system="provincial",reason="http_status"} 0');
     // Other kinds keep their series exactly as before.
     expect(text).toContain('dvc_probe_failures_total{check="portal-home",system="national-portal",reason="http_status"} 1');
     expect(text).toMatch(/^dvc_flow_step_duration_seconds\{check="login-flow",step="discovery"\} [\d.e-]+$/m);
