@@ -7,12 +7,13 @@
 import { monotonicMs, secondsSince } from '../clock.ts';
 import { DEFAULTS, type FlowCheck, type FlowStep } from '../config/config.ts';
 import { readJsonPath } from '../config/json-path.ts';
-import { renderJsonTemplate, renderTemplate, type Template, type TemplateValues } from '../config/template.ts';
+import type { Template } from '../config/template.ts';
+import { renderJsonTemplate, renderTemplate, type TemplateValues } from './template.ts';
 import { CookieJar } from './flow-cookies.ts';
 import { judgeFlowStep, type StepAnswer } from './flow-judge.ts';
 import { measureHttp, redirectedRequest, REDIRECT_STATUS, type HopRequest } from './http.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
-import { PHASES, probeMessage, type FlowStepObservation, type Phase, type ProbeMessage, type Probe, type ProbeContext, type ProbeResult } from './probe.ts';
+import { PHASES, probeMessage, type FlowStepObservation, type Phase, type ProbeMessage, type Probe, type ProbeContext } from './probe.ts';
 
 /** What the steps of one run share. */
 interface FlowRun {

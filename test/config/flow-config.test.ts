@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowCheck } from '../../src/config/config.ts';
 import { ConfigError, type ConfigIssue } from '../../src/config/config-error.ts';
 import { loadConfig, loadConfigWithPositions } from '../../src/config/load-config.ts';
-import { renderTemplate } from '../../src/config/template.ts';
+import { renderTemplate } from '../../src/probes/template.ts';
 
 function load(text: string, env: NodeJS.ProcessEnv = {}): FlowCheck {
   return loadConfigWithPositions('flow.yaml', text, env).config.checks[0] as FlowCheck;
@@ -138,7 +138,9 @@ describe('config/examples/login-flows.yaml', () => {
     const finalUrl = step.expect.finalUrl;
     if (finalUrl === undefined || !('pattern' in finalUrl)) throw new Error('the example matches the final URL by pattern');
     expect(
-      finalUrl.pattern.test('https://sso.dancuquocgia.gov.vn/auth?response_type=code&client_id=sso-c12-dvc-web&redirect_uri=https%3A%2F%2Fdichvucong.gov.vn%2Fsso&scope=openid'),
+      finalUrl.pattern.test(
+        'https://sso.dancuquocgia.gov.vn/auth?response_type=code&client_id=sso-c12-dvc-web&redirect_uri=https%3A%2F%2Fdichvucong.gov.vn%2Fsso&scope=openid',
+      ),
     ).toBe(true);
     expect(finalUrl.pattern.test('https://sso.dancuquocgia.gov.vn/error?client_id=sso-c12-dvc-web-old')).toBe(false);
   });

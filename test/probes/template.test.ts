@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileJsonTemplate, compileTemplate, renderJsonTemplate, renderTemplate, templateNames } from '../../src/config/template.ts';
+import { compileJsonTemplate, compileTemplate, templateNames } from '../../src/config/template.ts';
+import { renderJsonTemplate, renderTemplate } from '../../src/probes/template.ts';
 
 // 00:30 on 1 March in Vietnam is still 28 February in UTC: local time must win.
 const EARLY_MARCH = new Date('2026-02-28T17:30:00Z');
