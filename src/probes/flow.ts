@@ -13,7 +13,7 @@ import { CookieJar } from './flow-cookies.ts';
 import { judgeFlowStep, type StepAnswer } from './flow-judge.ts';
 import { measureHttp, redirectedRequest, REDIRECT_STATUS, type HopRequest } from './http.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
-import { PHASES, probeMessage, type FlowStepObservation, type Phase, type ProbeMessage, type Probe, type ProbeContext } from './probe.ts';
+import { PHASES, probeMessage, type FlowStepObservation, type Phase, type ProbeMessage, type Probe, type ProbeContext, type ProbeResult } from './probe.ts';
 
 /** What the steps of one run share. */
 interface FlowRun {
@@ -30,6 +30,35 @@ type StepOutcome =
   | { readonly kind: 'failed'; readonly observation: FlowStepObservation; readonly failure: ProbeFailure };
 
 export const probeFlow: Probe<FlowCheck> = async (check, context) => {
+  const deadline = flowDeadline(check.timeoutSeconds, context.signal);
+  try {
+    return await runFlow(check, { ...context, signal: deadline.signal });
+  } finally {
+    deadline.dispose();
+  }
+};
+
+/**
+ * The flow's own deadline, from its first request: the caller's signal may be set further off,
+ * and undici's timers are too coarse (about a second) to end a hanging step on time by
+ * themselves. A cancellation on the caller's signal passes through with its reason.
+ */
+function flowDeadline(timeoutSeconds: number, outer: AbortSignal): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('flow deadline reached', 'TimeoutError')), Math.ceil(timeoutSeconds * 1000));
+  const onAbort = (): void => controller.abort(outer.reason);
+  if (outer.aborted) onAbort();
+  else outer.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+async function runFlow(check: FlowCheck, context: ProbeContext): Promise<ProbeResult> {
   const run: FlowRun = { check, context, jar: new CookieJar(), captures: new Map(), startedAt: monotonicMs() };
   const steps: FlowStepObservation[] = [];
   let last: Extract<StepOutcome, { kind: 'passed' }> | undefined;
@@ -65,7 +94,7 @@ export const probeFlow: Probe<FlowCheck> = async (check, context) => {
     httpStatus: status,
     flow: { steps },
   };
-};
+}
 
 async function runStep(step: FlowStep, run: FlowRun): Promise<StepOutcome> {
   const stepStartedAt = monotonicMs();
