@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig, type FlowCheck } from '../../src/config/config.ts';
 import { ConfigInput } from '../../src/config/schema.ts';
@@ -118,9 +119,14 @@ describe('flow: cookies and captures', () => {
       ],
     });
 
-    const result = await run(check);
+    const lines: string[] = [];
+    const log = pino({ level: 'trace' }, { write: (line: string) => lines.push(line) });
+    const result = await run(check, { log });
 
     expect(result.status).toBe('ok');
+    // Captured values can be tokens: they are in no log line, even at trace.
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    expect(lines.join('')).not.toMatch(/tok-secret-1|n-123|c-7|rid-42/);
     const token = sso.seen.find((request) => request.url === '/token')!;
     expect(token.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(token.body).toBe('client_id=dvc&nonce=n-123');
