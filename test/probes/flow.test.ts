@@ -10,16 +10,17 @@ import { buildStatusSnapshot } from '../../src/state/status-snapshot.ts';
 import { probeFlow } from '../../src/probes/flow.ts';
 import type { AuthBroker, ProbeContext, ProbeResult } from '../../src/probes/probe.ts';
 import { describeProbeMessage } from '../../src/text/probe-message.ts';
-import { startHttpServer, type Handler, type RunningServer } from '../support/http-servers.ts';
+import { createAuthority, createLeafCertificate } from '../support/certificates.ts';
+import { startHttpServer, startHttpsServer, type Handler, type RunningServer } from '../support/http-servers.ts';
 import { contextFor, lookupFor } from '../support/probe-context.ts';
 
 // Deadlines are short so failures are quick; the slack stays under the 0.6 s a per-step deadline would add.
 const DEADLINE_SLACK_SECONDS = 0.5;
 
 /** A flow check as the config loader builds it from the file's shape. */
-function flowCheck(fields: Record<string, unknown>): FlowCheck {
+function flowCheck(fields: Record<string, unknown>, readCa: (path: string) => string = () => ''): FlowCheck {
   const input = ConfigInput.parse({ checks: [{ name: 'login-flow', system: 'provincial', kind: 'flow', timeout: '5s', ...fields }] });
-  return resolveConfig('test.yaml', input, () => '').checks[0] as FlowCheck;
+  return resolveConfig('test.yaml', input, readCa).checks[0] as FlowCheck;
 }
 
 const servers: RunningServer[] = [];
@@ -387,5 +388,23 @@ describe('flow: templates and credentials', () => {
       flow: { failedStep: 'search' },
     });
     expect(api.seen).toHaveLength(0);
+  });
+});
+
+describe('flow: https', () => {
+  it("verifies every step against the check's caFile, and names the step whose certificate is not trusted", async () => {
+    const root = await createAuthority({ commonName: 'flow test root' });
+    const leaf = await createLeafCertificate({ names: ['127.0.0.1', 'localhost'], issuer: root });
+    const server = await startHttpsServer((_request, response) => response.end('ok'), leaf);
+    servers.push(server);
+    const steps = [{ name: 'home', request: { url: server.url } }];
+
+    const trusted = await run(flowCheck({ tls: { caFile: 'root.pem' }, steps }, () => root.certPem));
+    const untrusted = await run(flowCheck({ steps }));
+
+    expect(trusted).toMatchObject({ status: 'ok', httpStatus: 200 });
+    expect(trusted.phases.tls).toBeGreaterThan(0);
+    expect(untrusted).toMatchObject({ status: 'critical', reason: 'tls', flow: { failedStep: 'home' } });
+    expect(untrusted.message).toMatch(/^step home: 127\.0\.0\.1:\d+: /);
   });
 });
