@@ -118,6 +118,8 @@ export function findAuthIssues(input: ConfigInput): PathIssue[] {
       issues.push(findAuthRefIssue(check.source.auth, ['checks', index, 'source', 'auth'], names));
       if (check.target !== undefined) issues.push(findAuthRefIssue(check.target.auth, ['checks', index, 'target', 'auth'], names));
     }
+    if (check.kind === 'flow')
+      check.steps.forEach((step, stepIndex) => issues.push(findAuthRefIssue(step.auth, ['checks', index, 'steps', stepIndex, 'auth'], names)));
   });
   return issues.filter((issue): issue is PathIssue => issue !== undefined);
 }

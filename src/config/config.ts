@@ -5,8 +5,9 @@ import { ALERTING_DEFAULTS, resolveAlerting, type AlertingConfig, type FlappingR
 import { resolveObjectives, type ObjectiveConfig } from './objective-config.ts';
 import { resolveReports, type ReportConfig } from './report-config.ts';
 import { resolveAccess, resolveServerTls, type AccessConfig, type ServerTlsConfig } from './access-config.ts';
-import type { CheckInput, ConfigInput, SyncSideInput } from './schema.ts';
 import { createAuthResolver, NO_TEMPLATES, type AuthConfig, type TemplateAt } from './auth-config.ts';
+import type { CheckInput, ConfigInput, FlowStepInput, SyncSideInput } from './schema.ts';
+import { compileJsonTemplate, compileTemplate, type JsonTemplate, type Template } from './template.ts';
 
 export const VERSION = '0.1.0';
 
@@ -191,7 +192,50 @@ export interface SyncCheck extends CheckBase {
   readonly auth?: string;
 }
 
-export type Check = HttpCheck | TlsCheck | DnsCheck | TcpCheck | SyncCheck;
+/** Where a flow step reads a value the later steps use as {{name}}. */
+export type FlowCapture =
+  | { readonly from: 'json'; readonly path: JsonPath }
+  | { readonly from: 'header'; readonly name: string }
+  | { readonly from: 'cookie'; readonly name: string }
+  | { readonly from: 'regex'; readonly pattern: RegExp };
+
+export type FlowBody =
+  | { readonly kind: 'text'; readonly template: Template }
+  | { readonly kind: 'json'; readonly value: JsonTemplate }
+  | { readonly kind: 'form'; readonly fields: readonly (readonly [string, Template])[] };
+
+export interface FlowStep {
+  readonly name: string;
+  readonly method: string;
+  readonly url: Template;
+  /** Names lower-cased. */
+  readonly headers: Readonly<Record<string, Template>>;
+  readonly body?: FlowBody;
+  readonly auth?: string;
+  readonly followRedirects: boolean;
+  readonly captures: readonly { readonly name: string; readonly capture: FlowCapture }[];
+  readonly expect: {
+    readonly status: readonly number[];
+    readonly bodyContains?: string;
+    readonly bodyNotContains?: string;
+    readonly json: readonly JsonExpectation[];
+    readonly finalUrl?: { readonly prefix: string } | { readonly pattern: RegExp };
+    /** Hosts the redirect chain passes through, in order (others may come between). */
+    readonly redirects?: readonly string[];
+  };
+}
+
+export interface FlowCheck extends CheckBase {
+  readonly kind: 'flow';
+  readonly steps: readonly FlowStep[];
+  readonly ipFamily: IpFamily;
+  readonly userAgent: string;
+  readonly maxBodyBytes: number;
+  readonly tls: TlsPolicy;
+  readonly blocked: { readonly status: readonly number[]; readonly markers: readonly string[] };
+}
+
+export type Check = HttpCheck | TlsCheck | DnsCheck | TcpCheck | SyncCheck | FlowCheck;
 export type CheckKind = Check['kind'];
 
 export interface Config {
@@ -361,6 +405,21 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
           auth: checkAuth,
         });
       }
+      case 'flow':
+        return Object.assign(base, {
+          kind: 'flow' as const,
+          steps: check.steps.map((step, stepIndex) =>
+            resolveFlowStep(step, auths.ref(step.auth, ['checks', index, 'steps', stepIndex, 'auth'], `${check.name}-${step.name}`)),
+          ),
+          ipFamily: check.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
+          userAgent: defaults.userAgent ?? DEFAULTS.userAgent,
+          maxBodyBytes: defaults.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+          tls: tlsPolicy(check.tls),
+          blocked: {
+            status: check.blocked?.status ?? blockedDefault.status,
+            markers: check.blocked?.markers ?? blockedDefault.markers,
+          },
+        });
     }
   };
   const listen = splitHostPort(input.server?.listen ?? DEFAULTS.listen, 9464);
@@ -404,6 +463,52 @@ function resolveSyncRequest(input: SyncSideInput, userAgent: string | undefined)
     headers,
     body: input.body === undefined ? undefined : jsonBody ? JSON.stringify(input.body) : (input.body as string),
     userAgent: headers['user-agent'] ?? userAgent ?? DEFAULTS.userAgent,
+  };
+}
+
+/** A flow step with its templates compiled (the schema has checked them) and the http check's request rules. */
+function resolveFlowStep(step: FlowStepInput, auth: string | undefined): FlowStep {
+  const headers: Record<string, Template> = {};
+  for (const [key, value] of Object.entries(step.request.headers ?? {})) headers[key.toLowerCase()] = value;
+  const { body: bodyInput, form } = step.request;
+  let body: FlowBody | undefined;
+  if (form !== undefined) {
+    body = { kind: 'form', fields: Object.entries(form).map(([key, value]) => [key, compileTemplate(value)] as const) };
+    headers['content-type'] ??= compileTemplate('application/x-www-form-urlencoded');
+  } else if (typeof bodyInput === 'string') {
+    body = { kind: 'text', template: compileTemplate(bodyInput) };
+  } else if (bodyInput !== undefined) {
+    body = { kind: 'json', value: compileJsonTemplate(bodyInput) };
+    headers['content-type'] ??= compileTemplate('application/json');
+  }
+  const finalUrl = step.expect?.finalUrl;
+  return {
+    name: step.name,
+    method: step.request.method ?? (body === undefined ? 'GET' : 'POST'),
+    url: step.request.url,
+    headers,
+    body,
+    auth,
+    followRedirects: step.followRedirects ?? false,
+    captures: Object.entries(step.capture ?? {}).map(([name, capture]) => ({
+      name,
+      capture:
+        'steps' in capture
+          ? { from: 'json' as const, path: capture }
+          : 'header' in capture
+            ? { from: 'header' as const, name: capture.header.toLowerCase() }
+            : 'cookie' in capture
+              ? { from: 'cookie' as const, name: capture.cookie }
+              : { from: 'regex' as const, pattern: new RegExp(capture.regex) },
+    })),
+    expect: {
+      status: step.expect?.status ?? DEFAULTS.httpStatus,
+      bodyContains: step.expect?.bodyContains,
+      bodyNotContains: step.expect?.bodyNotContains,
+      json: step.expect?.json ?? [],
+      finalUrl: finalUrl === undefined ? undefined : typeof finalUrl === 'string' ? { prefix: finalUrl } : { pattern: new RegExp(finalUrl.pattern) },
+      redirects: step.expect?.redirects,
+    },
   };
 }
 

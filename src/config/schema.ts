@@ -11,6 +11,9 @@ import { ObjectivesInput } from './objective-schema.ts';
 import { ReportsInput } from './report-schema.ts';
 import { AccessInput, ServerTlsInput } from './access-schema.ts';
 import { AuthRefInput, AuthsInput } from './auth-schema.ts';
+import { findFlowFieldIssues } from './find-flow-issues.ts';
+import { compileTemplate } from './template.ts';
+import { compileJsonPath } from './json-path.ts';
 
 export const IpFamily = z.union([z.literal(4), z.literal(6), z.literal('any')]).describe('4 (default), 6 or any');
 
@@ -239,11 +242,98 @@ function findSyncFieldIssues(check: z.output<typeof SyncCheckFields>, ctx: z.Ref
   }
 }
 
+/** Text that may hold `{{capture}}` and `{{now | date "…"}}`; compiled here, so a malformed one is a config error. */
+const TemplateText = z
+  .string()
+  .describe('Text with {{name}} (a value an earlier step captured) and {{now | add "-1d" | date "yyyyMMdd"}} (local time)')
+  .transform((text, ctx) => {
+    try {
+      return compileTemplate(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const CaptureName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and "_", starting with a letter or "_"');
+
+const RegexText = z.string().refine((text) => {
+  try {
+    new RegExp(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
+
+const FlowCaptureInput = z
+  .union([
+    z.string(),
+    z.strictObject({ header: z.string().min(1).describe('A response header, by name (any case)') }),
+    z.strictObject({ cookie: z.string().min(1).describe('A cookie the answer set (or the jar holds), by name') }),
+    z.strictObject({ regex: RegexText.describe('A regular expression on the body; the first group is the value') }),
+  ])
+  .describe('Where the value comes from: a JSON path "$.a.b", { header: name }, { cookie: name } or { regex: "…(…)…" }')
+  .transform((capture, ctx) => {
+    if (typeof capture !== 'string') return capture;
+    try {
+      return compileJsonPath(capture);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${(error as Error).message}; a capture is a JSON path such as "$.access_token", or { header: … }, { cookie: … }, { regex: … }`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const FlowStepInput = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be 1-63 characters of letters, digits, "-" and "_"'),
+  request: z.strictObject({
+    method: HttpMethod.optional(),
+    url: TemplateText.describe('An http:// or https:// URL; templates allowed'),
+    headers: z.record(z.string(), TemplateText).optional(),
+    body: z
+      .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+      .optional()
+      .describe('Request body; an object or list is sent as JSON. Templates allowed in strings'),
+    form: z.record(z.string(), z.string()).optional().describe('Fields sent as application/x-www-form-urlencoded; templates allowed'),
+  }),
+  auth: AuthRefInput.optional().describe('Credentials sent with this step: a name from auths:, or an auth in place'),
+  followRedirects: z.boolean().optional(),
+  capture: z.record(CaptureName, FlowCaptureInput).optional().describe('Values the later steps read as {{name}}'),
+  expect: z
+    .strictObject({
+      status: z.array(z.number().int().min(100).max(599)).min(1).optional(),
+      bodyContains: z.string().optional(),
+      bodyNotContains: z.string().optional(),
+      json: z.array(JsonExpectation).optional(),
+      finalUrl: z
+        .union([z.string().min(1), z.strictObject({ pattern: RegexText })])
+        .optional()
+        .describe('Where the redirects must end: a URL prefix, or { pattern: regex }'),
+      redirects: z.array(z.string().min(1)).min(1).optional().describe('Hosts the redirect chain must pass through, in this order'),
+    })
+    .optional(),
+});
+
+const FlowCheckInput = z
+  .strictObject({
+    ...common,
+    kind: z.literal('flow'),
+    steps: z.array(FlowStepInput).min(1, 'needs at least one step'),
+    ipFamily: IpFamily.optional(),
+    tls: TlsOptions.pick({ caFile: true, verify: true }).optional(),
+    blocked: Blocked.optional(),
+    expect: z.strictObject({ latency: Latency.optional() }).optional(),
+  })
+  .superRefine(findFlowFieldIssues);
+
 function levelOf(level: { items: number } | { seconds: number }): number {
   return 'items' in level ? level.items : level.seconds;
 }
 
-export const CheckInput = z.discriminatedUnion('kind', [HttpCheckInput, TlsCheckInput, DnsCheckInput, TcpCheckInput, SyncCheckInput]);
+export const CheckInput = z.discriminatedUnion('kind', [HttpCheckInput, TlsCheckInput, DnsCheckInput, TcpCheckInput, SyncCheckInput, FlowCheckInput]);
 
 export const Listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464');
 
@@ -321,3 +411,5 @@ export const ConfigInput = z.strictObject({
 export type ConfigInput = z.output<typeof ConfigInput>;
 export type CheckInput = z.output<typeof CheckInput>;
 export type SyncSideInput = z.output<typeof SyncSideInput>;
+export type FlowCheckInput = z.output<typeof FlowCheckInput>;
+export type FlowStepInput = z.output<typeof FlowStepInput>;

@@ -27,6 +27,8 @@ export interface CheckSeries {
   durationSum: number;
   durationCount: number;
   readonly failures: Map<string, number>;
+  /** Flow checks: failures a step ended, by reason and step; the step's own series of dvc_probe_failures_total. */
+  readonly stepFailures: Map<string, { readonly reason: string; readonly step: string; count: number }>;
   skipped: number;
   lastResult?: ProbeResult;
   lastFinishedAtSeconds?: number;
@@ -84,6 +86,7 @@ export function createCheckSeries(check: Check, location: string | undefined): C
     durationSum: 0,
     durationCount: 0,
     failures: new Map(FAILURE_REASONS.map((reason) => [reason, 0])),
+    stepFailures: new Map(),
     skipped: 0,
     maintenance: false,
     flapping: false,
@@ -163,6 +166,10 @@ const FAMILIES: readonly Family[] = [
     write: (series, out) => {
       for (const [reason, count] of series.failures)
         out.push(`dvc_probe_failures_total{${series.checkSystem},reason="${escapeLabel(reason)}"${series.location}} ${count}`);
+      // A flow check's failures that a step ended carry the step; those of the flow as a whole (latency) have none, like every other kind's.
+
+      for (const { reason, step, count } of series.stepFailures.values())
+        out.push(`dvc_probe_failures_total{${series.checkSystem},reason="${escapeLabel(reason)}",step="${escapeLabel(step)}"${series.location}} ${count}`);
     },
   },
   {
@@ -308,6 +315,34 @@ const FAMILIES: readonly Family[] = [
     help: 'Flapping episodes the check began.',
     write: (series, out) => {
       out.push(`dvc_check_flaps_total{${series.statusLabels}} ${series.flaps}`);
+    },
+  },
+  // Flow gauges publish the steps the last probe ran; a step it never reached has no series.
+  {
+    name: 'dvc_flow_step_duration_seconds',
+    type: 'gauge',
+    help: 'Flow checks: seconds each step of the last probe took (its redirects and a retry after 401 included).',
+    write: (series, out) => {
+      for (const step of series.lastResult?.flow?.steps ?? [])
+        out.push(
+          `dvc_flow_step_duration_seconds{check="${series.nameText}",step="${escapeLabel(step.name)}"${series.location}} ${formatValue(step.durationSeconds)}`,
+        );
+    },
+  },
+  {
+    name: 'dvc_flow_step_phase_seconds',
+    type: 'gauge',
+    help: 'Flow checks: seconds each step of the last probe spent in each phase (dns, connect, tls, ttfb, transfer), summed over its hops.',
+    write: (series, out) => {
+      for (const step of series.lastResult?.flow?.steps ?? []) {
+        for (const phase of PHASE_LABELS) {
+          const seconds = step.phases[phase];
+          if (seconds !== undefined)
+            out.push(
+              `dvc_flow_step_phase_seconds{check="${series.nameText}",step="${escapeLabel(step.name)}",phase="${phase}"${series.location}} ${formatValue(seconds)}`,
+            );
+        }
+      }
     },
   },
 ];

@@ -274,7 +274,14 @@ export function createMetrics(options: MetricsOptions): Metrics {
       // A critical result without a reason breaks the probe contract; count it rather than lose it.
       if (result.status === 'critical') {
         const reason = result.reason ?? 'unknown';
-        series.failures.set(reason, (series.failures.get(reason) ?? 0) + 1);
+        const step = result.flow?.failedStep;
+        if (step === undefined) series.failures.set(reason, (series.failures.get(reason) ?? 0) + 1);
+        else {
+          const key = `${reason}\n${step}`;
+          const counted = series.stepFailures.get(key);
+          if (counted === undefined) series.stepFailures.set(key, { reason, step, count: 1 });
+          else counted.count += 1;
+        }
       }
       touch(series);
     },

@@ -60,7 +60,7 @@ export type HttpMeasurement = HttpResponseFacts | HttpFailureFacts;
 
 export const probeHttp: Probe<HttpCheck> = async (check, context) => judgeHttp(check, await measureWithAuth(measureHttp, check, check.auth, context));
 
-const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+export const REDIRECT_STATUS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 // Credentials meant for one origin must not follow a redirect to another.
 const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'host'];
 
@@ -121,14 +121,14 @@ export async function measureHttp(spec: HttpRequestSpec, context: ProbeContext):
   }
 }
 
-interface HopRequest {
+export interface HopRequest {
   readonly method: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
 }
 
 /** 303, and 301/302 after a POST, become a GET without a body, as browsers do; 307/308 repeat the request. */
-function redirectedRequest(request: HopRequest, status: number, crossOrigin: boolean): HopRequest {
+export function redirectedRequest(request: HopRequest, status: number, crossOrigin: boolean): HopRequest {
   const headers: Record<string, string> = { ...request.headers };
   if (crossOrigin) for (const name of ORIGIN_BOUND_HEADERS) delete headers[name];
   const toGet = status === 303 || ((status === 301 || status === 302) && request.method === 'POST');

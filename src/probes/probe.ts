@@ -197,6 +197,22 @@ export interface ProbeMessageParams {
     readonly status?: number;
     readonly error?: string;
   };
+  /** Every step of a flow passed; host and status are the last step's answer. */
+  readonly flow_ok: { readonly steps: number; readonly host: string; readonly status: number };
+  /** A flow step failed; the step's own finding nests inside. */
+  readonly flow_step: { readonly step: string; readonly detail: ProbeMessage };
+  /** A value the step was to capture was not in the answer; `where` is the JSON path, header or cookie name, or "regex". */
+  readonly flow_capture_absent: { readonly host: string; readonly name: string; readonly from: 'json' | 'header' | 'cookie' | 'regex'; readonly where: string };
+  /** A template read {{name}} and no earlier step captured it. */
+  readonly flow_value_missing: { readonly name: string };
+  /** The redirects ended elsewhere than expect.finalUrl; host and path (never the query) of where they ended. */
+  readonly flow_final_url: { readonly host: string; readonly path: string; readonly expected: string };
+  /** The redirect chain did not pass through `expected`; `hosts` is the chain it took. */
+  readonly flow_redirects: { readonly expected: string; readonly hosts: string };
+  /** The step names an auth, and this run has no credentials to give. */
+  readonly flow_no_auth: { readonly auth: string };
+  /** The step's URL, its templates filled in, is not an http(s) URL (not quoted: it may hold a captured secret). */
+  readonly flow_bad_url: Readonly<Record<string, never>>;
 }
 
 type SyncSideName = 'source' | 'target';
@@ -236,6 +252,23 @@ export interface ProbeResult {
   readonly tls?: CertificateInfo;
   readonly dns?: { readonly addresses: readonly string[] };
   readonly sync?: SyncObservation;
+  readonly flow?: FlowObservation;
+}
+
+/** What a flow probe saw: each step it ran, in order, and the one that failed. */
+export interface FlowObservation {
+  readonly steps: readonly FlowStepObservation[];
+  /** The step that failed; absent when every step passed. */
+  readonly failedStep?: string;
+}
+
+export interface FlowStepObservation {
+  readonly name: string;
+  /** From the step's first request to its judgement, redirects and a retry after 401 included. */
+  readonly durationSeconds: number;
+  /** Seconds per phase, summed over the step's hops; a phase never reached is absent. */
+  readonly phases: Partial<Record<Phase, number>>;
+  readonly httpStatus?: number;
 }
 
 /** What a sync probe saw. Watermarks are epoch seconds (unit seconds) or counts (unit items). */

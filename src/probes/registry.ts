@@ -5,6 +5,7 @@ import type { Check, CheckKind, LatencyThresholds } from '../config/config.ts';
 import type { CheckInput } from '../config/schema.ts';
 import { formatSeconds } from './format.ts';
 import { probeDns } from './dns.ts';
+import { probeFlow } from './flow.ts';
 import { probeHttp } from './http.ts';
 import { probeMessage, type Probe, type ProbeContext, type ProbeResult } from './probe.ts';
 import { probeSync } from './sync.ts';
@@ -23,6 +24,7 @@ export const probes: { [K in SameKinds]: Probe<CheckOf<K>> } = {
   dns: probeDns,
   tcp: probeTcp,
   sync: probeSync,
+  flow: probeFlow,
 };
 
 /** Every kind, in the registry's order: the order `check`, `once` and the tests list kinds in. */

@@ -96,6 +96,11 @@ export function describeTarget(check: Check): string {
       const source = new URL(check.source.url).host;
       return check.target ? `${source} → ${new URL(check.target.url).host}` : source;
     }
+    case 'flow': {
+      // The hosts of steps whose URL is written out; a URL captured at run time is not known here.
+      const hosts = check.steps.flatMap((step) => (URL.canParse(step.url.source) ? [new URL(step.url.source).host] : []));
+      return [...new Set(hosts)].join(' → ');
+    }
   }
 }
 

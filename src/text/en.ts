@@ -308,6 +308,14 @@ const PROBE_WORDS: ProbeWords = {
         return `cannot read a secret file of auth "${auth}"${error === undefined ? '' : ` (${error})`}`;
     }
   },
+  flow_ok: ({ steps, host, status }) => `all ${steps} steps passed (last: HTTP ${status} from ${host})`,
+  flow_step: ({ step, detail }) => `step ${step}: ${word(detail)}`,
+  flow_capture_absent: ({ host, name, from, where }) => `nothing to capture as ${name} (${from} ${where}) in the answer from ${host}`,
+  flow_value_missing: ({ name }) => `{{${name}}} has no value (no earlier step captured it)`,
+  flow_final_url: ({ host, path, expected }) => `the redirects ended on ${host}${path}, expected ${expected}`,
+  flow_redirects: ({ expected, hosts }) => `the redirects did not pass through ${expected} (chain: ${hosts})`,
+  flow_no_auth: ({ auth }) => `no credentials for auth “${auth}”`,
+  flow_bad_url: () => 'the step URL, its templates filled in, is not an http:// or https:// URL',
 };
 
 function word(message: ProbeMessage): string {
@@ -647,7 +655,7 @@ export const en: Words = {
   page: {
     title: 'Public Service Portal monitoring — dvc-sentinel',
     status: { ok: 'Normal', warning: 'Warning', critical: 'Down', unknown: 'Unknown' },
-    kind: { http: 'HTTP', tls: 'TLS', dns: 'DNS', tcp: 'TCP', sync: 'Sync' },
+    kind: { http: 'HTTP', tls: 'TLS', dns: 'DNS', tcp: 'TCP', sync: 'Sync', flow: 'Flow' },
     columns: {
       status: 'Status',
       check: 'Check',

@@ -261,6 +261,8 @@ function describeSyncParity(params: ProbeMessageParams['sync_parity']): string {
   return `${formatNumber(params.total, 'vi')} trên ${formatNumber(params.compared, 'vi')} ${noun} lệch nhau, lâu nhất ${age}: ${listed.join('; ')}${more}`;
 }
 
+const CAPTURE_SOURCES = { json: 'đường dẫn JSON', header: 'tiêu đề', cookie: 'cookie', regex: 'biểu thức' } as const;
+
 const PROBE_WORDS: ProbeWords = {
   http_ok: ({ status, host }) => `${host} trả lời HTTP ${status}`,
   http_status: ({ status, host }) => `${host} trả về mã lỗi HTTP ${status}`,
@@ -322,6 +324,14 @@ const PROBE_WORDS: ProbeWords = {
         return `không đọc được tệp bí mật của auth “${auth}”${error === undefined ? '' : ` (${error})`}`;
     }
   },
+  flow_ok: ({ steps, host, status }) => `cả ${steps} bước đều đạt (bước cuối: ${host} trả lời HTTP ${status})`,
+  flow_step: ({ step, detail }) => `bước ${step}: ${word(detail)}`,
+  flow_capture_absent: ({ host, name, from, where }) => `phản hồi từ ${host} không có giá trị cần lấy cho ${name} (${CAPTURE_SOURCES[from]} ${where})`,
+  flow_value_missing: ({ name }) => `không có giá trị cho {{${name}}} (chưa bước nào trước đó lấy được)`,
+  flow_final_url: ({ host, path, expected }) => `chuỗi chuyển hướng dừng ở ${host}${path}, mong đợi ${expected}`,
+  flow_redirects: ({ expected, hosts }) => `chuỗi chuyển hướng không đi qua ${expected} (đã đi: ${hosts})`,
+  flow_no_auth: ({ auth }) => `không có thông tin xác thực “${auth}” cho bước này`,
+  flow_bad_url: () => 'địa chỉ của bước, sau khi điền giá trị, không phải URL http:// hoặc https://',
 };
 
 function word(message: ProbeMessage): string {
@@ -666,7 +676,7 @@ export const vi: Words = {
   page: {
     title: 'Giám sát Cổng Dịch vụ công — dvc-sentinel',
     status: { ok: 'Bình thường', warning: 'Cảnh báo', critical: 'Sự cố', unknown: 'Chưa rõ' },
-    kind: { http: 'HTTP', tls: 'TLS', dns: 'DNS', tcp: 'TCP', sync: 'Đồng bộ' },
+    kind: { http: 'HTTP', tls: 'TLS', dns: 'DNS', tcp: 'TCP', sync: 'Đồng bộ', flow: 'Chuỗi bước' },
     columns: {
       status: 'Tình trạng',
       check: 'Kiểm tra',

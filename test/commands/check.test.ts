@@ -48,12 +48,13 @@ describe('checkCommand', () => {
         '  - { name: d, system: s, kind: dns, host: example.test }',
         '  - { name: l, system: s, kind: tls, host: example.test }',
         '  - { name: h, system: s, kind: http, url: "http://127.0.0.1/" }',
+        '  - { name: f, system: s, kind: flow, steps: [{ name: a, request: { url: "http://127.0.0.1/" } }] }',
         '',
       ].join('\n'),
     );
     const { code, stdout, stderr } = run(file);
     expect({ code, stderr }).toEqual({ code: 0, stderr: [] });
-    expect(stdout).toEqual([`${file}: OK, 5 checks (${KINDS.map((kind) => `1 ${kind}`).join(', ')})`]);
+    expect(stdout).toEqual([`${file}: OK, 6 checks (${KINDS.map((kind) => `1 ${kind}`).join(', ')})`]);
     expect(stdout[0]).toContain('1 sync');
   });
 

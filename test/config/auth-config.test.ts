@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { HttpCheck, SyncCheck } from '../../src/config/config.ts';
+import type { FlowCheck, HttpCheck, SyncCheck } from '../../src/config/config.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 
@@ -32,6 +32,41 @@ const AUTHS = [
 ];
 
 describe('auths', () => {
+  it('gives a flow step a named or inline auth, and refuses an unknown name at the step', () => {
+    const file = write('flow.yaml', [
+      ...AUTHS,
+      'checks:',
+      '  - name: login',
+      '    system: provincial',
+      '    kind: flow',
+      '    steps:',
+      '      - { name: search, request: { url: "https://apidvc.angiang.gov.vn/pa/" }, auth: tinh }',
+      '      - { name: legacy, request: { url: "https://apidvc.angiang.gov.vn/ba/" }, auth: { type: basic, username: giamsat, password: "${BASIC_PASS}" } }',
+    ]);
+    const { config } = loadConfig(file, { NATIONAL_TOKEN: 'nt-0a9b8c7d', BASIC_PASS: 'bp-11223344' });
+    const flow = config.checks[0] as FlowCheck;
+    expect(flow.steps.map((step) => step.auth)).toEqual(['tinh', 'login-legacy']);
+    expect(config.auths['login-legacy']).toMatchObject({ type: 'basic', username: { value: 'giamsat' } });
+
+    const bad = write('flow-bad.yaml', [
+      ...AUTHS,
+      'checks:',
+      '  - name: login',
+      '    system: provincial',
+      '    kind: flow',
+      '    steps:',
+      '      - { name: search, request: { url: "https://apidvc.angiang.gov.vn/pa/" }, auth: tinhh }',
+    ]);
+    let error: unknown;
+    try {
+      loadConfig(bad, { NATIONAL_TOKEN: 'nt-0a9b8c7d' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([expect.objectContaining({ path: 'checks.0.steps.0.auth', line: 14 })]);
+  });
+
   it('resolves names, inline auths and a sync side that overrides its check', () => {
     const file = write('ok.yaml', [
       ...AUTHS,

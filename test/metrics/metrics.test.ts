@@ -239,6 +239,8 @@ describe('createMetrics', () => {
       dvc_maintenance_active: 'gauge',
       dvc_check_flapping: 'gauge',
       dvc_check_flaps_total: 'counter',
+      dvc_flow_step_duration_seconds: 'gauge',
+      dvc_flow_step_phase_seconds: 'gauge',
       dvc_report_last_success_timestamp_seconds: 'gauge',
       dvc_report_deadline_missed_total: 'counter',
       dvc_objective_budget_remaining_seconds: 'gauge',

@@ -89,6 +89,34 @@ const EXAMPLES: { readonly [K in CheckKind]: readonly Example[] } = {
       },
     },
   ],
+  flow: [
+    {
+      check: {
+        name: 'provincial-login-flow',
+        system: 'provincial',
+        kind: 'flow',
+        steps: [
+          { name: 'discovery', request: { url: 'https://sso.example.test/.well-known/openid-configuration' }, capture: { tokenUrl: '$.token_endpoint' } },
+          { name: 'token', request: { method: 'POST', url: '{{tokenUrl}}', form: { grant_type: 'client_credentials' } } },
+        ],
+      },
+      result: {
+        status: 'critical',
+        reason: 'http_status',
+        message: 'step token: HTTP 401 from sso.example.test',
+        durationSeconds: 0.08,
+        phases: { dns: 0.002, connect: 0.004, tls: 0.02, ttfb: 0.04, transfer: 0.001 },
+        httpStatus: 401,
+        flow: {
+          steps: [
+            { name: 'discovery', durationSeconds: 0.05, phases: { dns: 0.001, connect: 0.002, tls: 0.01, ttfb: 0.03, transfer: 0.001 }, httpStatus: 200 },
+            { name: 'token', durationSeconds: 0.03, phases: { dns: 0.001, connect: 0.002, tls: 0.01, ttfb: 0.01 }, httpStatus: 401 },
+          ],
+          failedStep: 'token',
+        },
+      },
+    },
+  ],
 };
 
 const examples = Object.values(EXAMPLES).flat();
