@@ -64,7 +64,9 @@ describe('auths', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues).toEqual([expect.objectContaining({ path: 'checks.0.steps.0.auth', line: 14 })]);
+    expect((error as ConfigError).issues).toEqual([
+      expect.objectContaining({ path: 'checks[0].steps[0].auth', line: 13, message: 'no auth named "tinhh" in auths:; did you mean "tinh"?' }),
+    ]);
   });
 
   it('resolves names, inline auths and a sync side that overrides its check', () => {
