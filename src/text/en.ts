@@ -1,6 +1,6 @@
 // English words (alerting.locale: en) for mails, the status page and probe messages, for vendors
 // and readers outside the province.
-import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
+import type { CertificateProblem, JsonBound, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
 import { formatMilliseconds, formatNumber } from './format-number.ts';
 import { formatDuration } from './format-duration.ts';
 import type { Words } from './locale.ts';
@@ -294,7 +294,38 @@ const PROBE_WORDS: ProbeWords = {
     `source ${sourcePath} is ${shape(sourceKeyed)}, target ${targetPath} is ${shape(!sourceKeyed)}: they cannot be compared`,
   sync_lag: describeSyncLag,
   sync_parity: describeSyncParity,
+  json_wrong_type: ({ host, path, value, wanted }) =>
+    `${path} in the JSON from ${host} is ${value}, not ${{ number: 'a number', text: 'text', countable: 'a string, list or object (to measure its length)' }[wanted]}`,
+  json_out_of_range: ({ host, path, of, value, bound }) =>
+    `${of === 'length' ? `the length of ${path}` : path} in the JSON from ${host} is ${value}, expected ${describeBound(bound)}`,
+  json_no_match: ({ host, path, value, pattern }) => `${path} in the JSON from ${host} is ${value}, which does not match ${pattern}`,
+  json_not_one_of: ({ host, path, value, expected }) => `${path} in the JSON from ${host} is ${value}, expected one of ${expected}`,
+  backend_unexpected: ({ host, what, name, value, expected }) =>
+    `unexpected server answering ${host}: ${{ address: 'IP address', fingerprint: 'certificate fingerprint (SHA-256)', issuer: 'certificate issuer', header: `header ${name ?? ''}` }[what]} is ${value}, expected ${expected}`,
 };
+
+/** A bound as written in the config: every decimal it has, none added. */
+function exactNumber(value: number): string {
+  return formatNumber(value, 'en', Math.min(6, (String(value).split('.')[1] ?? '').length));
+}
+
+function describeBound(bound: JsonBound): string {
+  const limit = exactNumber(bound.limit);
+  switch (bound.op) {
+    case 'gt':
+      return `more than ${limit}`;
+    case 'gte':
+      return `at least ${limit}`;
+    case 'lt':
+      return `less than ${limit}`;
+    case 'lte':
+      return `at most ${limit}`;
+    case 'eq':
+      return `exactly ${limit}`;
+    case 'between':
+      return `between ${limit} and ${exactNumber(bound.upper)}`;
+  }
+}
 
 function word(message: ProbeMessage): string {
   return wordWith(PROBE_WORDS, message) ?? message.code;

@@ -1,6 +1,6 @@
 // Vietnamese words (the default locale) for mails, the status page and probe messages, in the terms
 // technicians on duty use: sự cố, đã khắc phục, thời gian gián đoạn, nguyên nhân ban đầu, biện pháp xử lý.
-import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
+import type { CertificateProblem, JsonBound, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
 import { formatMilliseconds, formatNumber } from './format-number.ts';
 import { formatDuration } from './format-duration.ts';
 import type { Words } from './locale.ts';
@@ -308,7 +308,38 @@ const PROBE_WORDS: ProbeWords = {
     `bên nguồn ${sourcePath} là ${shape(sourceKeyed)}, bên đích ${targetPath} là ${shape(!sourceKeyed)}: không so sánh được`,
   sync_lag: describeSyncLag,
   sync_parity: describeSyncParity,
+  json_wrong_type: ({ host, path, value, wanted }) =>
+    `${path} trong JSON từ ${host} là ${value}, không phải ${{ number: 'một số', text: 'chuỗi ký tự', countable: 'chuỗi, danh sách hay đối tượng (để đếm độ dài)' }[wanted]}`,
+  json_out_of_range: ({ host, path, of, value, bound }) =>
+    `${of === 'length' ? `độ dài của ${path}` : path} trong JSON từ ${host} là ${value}, mong đợi ${describeBound(bound)}`,
+  json_no_match: ({ host, path, value, pattern }) => `${path} trong JSON từ ${host} là ${value}, không khớp mẫu ${pattern}`,
+  json_not_one_of: ({ host, path, value, expected }) => `${path} trong JSON từ ${host} là ${value}, mong đợi một trong ${expected}`,
+  backend_unexpected: ({ host, what, name, value, expected }) =>
+    `máy chủ trả lời ${host} không như mong đợi: ${{ address: 'địa chỉ IP', fingerprint: 'dấu vân tay chứng chỉ (SHA-256)', issuer: 'nơi cấp chứng chỉ', header: `tiêu đề ${name ?? ''}` }[what]} là ${value}, mong đợi ${expected}`,
 };
+
+/** A bound as written in the config: every decimal it has, none added. */
+function exactNumber(value: number): string {
+  return formatNumber(value, 'vi', Math.min(6, (String(value).split('.')[1] ?? '').length));
+}
+
+function describeBound(bound: JsonBound): string {
+  const limit = exactNumber(bound.limit);
+  switch (bound.op) {
+    case 'gt':
+      return `lớn hơn ${limit}`;
+    case 'gte':
+      return `từ ${limit} trở lên`;
+    case 'lt':
+      return `nhỏ hơn ${limit}`;
+    case 'lte':
+      return `không quá ${limit}`;
+    case 'eq':
+      return `đúng ${limit}`;
+    case 'between':
+      return `trong khoảng ${limit} đến ${exactNumber(bound.upper)}`;
+  }
+}
 
 function word(message: ProbeMessage): string {
   return wordWith(PROBE_WORDS, message) ?? message.code;
