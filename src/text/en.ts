@@ -347,6 +347,7 @@ export const en: Words = {
     maintenance_end: 'MAINTENANCE OVER',
     notice: 'NOTICE',
     test: 'TEST',
+    backend_changed: 'SERVER CHANGED',
   },
   headline: (reason, httpStatus) => {
     switch (reason) {
@@ -403,6 +404,7 @@ export const en: Words = {
     maintenance_end: (count) => `${plural(count, 'maintenance window', 'maintenance windows')} over`,
     notice: (count) => plural(count, 'notice', 'notices'),
     test: (count) => plural(count, 'test mail', 'test mails'),
+    backend_changed: (count) => `${plural(count, 'check', 'checks')} answered by another server`,
   },
   batchCount: {
     firing_critical: (count) => plural(count, 'new incident', 'new incidents'),
@@ -416,6 +418,7 @@ export const en: Words = {
     maintenance_end: (count) => `${plural(count, 'maintenance window', 'maintenance windows')} over`,
     notice: (count) => plural(count, 'notice', 'notices'),
     test: (count) => plural(count, 'test mail', 'test mails'),
+    backend_changed: (count) => `${plural(count, 'check', 'checks')} answered by another server`,
   },
   batchIntro: (count) => `This mail carries ${count} notifications:`,
   severity: { critical: 'Critical', warning: 'Medium' },
@@ -917,5 +920,21 @@ export const en: Words = {
     badge: 'flapping',
     badgeTitle: (since) => `Flapping since ${since}`,
     reportColumn: 'Flapping',
+  },
+  backend: {
+    headline: 'is answered by another server',
+    lead: (at) =>
+      `At ${at} another server answered this check than before (address, certificate or a recorded header). Unless a cut-over or rollback was planned, make sure traffic goes to the right data centre.`,
+    before: 'Before',
+    after: 'Now',
+    describe: ({ address, fingerprint, issuer, serial, headers }) =>
+      [
+        `address ${address}`,
+        ...(fingerprint === undefined ? [] : [`certificate SHA-256 ${fingerprint}`]),
+        ...(issuer === undefined ? [] : [`issuer ${issuer}`]),
+        ...(serial === undefined ? [] : [`serial ${serial}`]),
+        ...headers,
+      ].join(' · '),
+    chat: (system, check, before, after) => `🔀 ANSWERING SERVER CHANGED: ${system} — check ${check}: ${before} → ${after}`,
   },
 };

@@ -24,7 +24,8 @@ export type NoticeKind =
   | 'vantage_up'
   | 'maintenance_end'
   | 'notice'
-  | 'test';
+  | 'test'
+  | 'backend_changed';
 
 /** A notice's words: `param` reads one of its parameters as text ("—" when absent). */
 export interface NoticeWords {
@@ -140,6 +141,20 @@ export interface Words {
   readonly roster: RosterWords;
   // A check that keeps changing status: its notice, its badge on the status page, the report's count.
   readonly flapping: FlappingWords;
+  // Another server answers a check (cut-over, rollback, a swapped certificate): its notice in mail and chat.
+  readonly backend: BackendWords;
+}
+
+export interface BackendWords {
+  /** After the check name in a subject: "máy chủ trả lời đã thay đổi". */
+  readonly headline: string;
+  readonly lead: (at: string) => string;
+  readonly before: string;
+  readonly after: string;
+  /** The parts of a server, labelled: address, certificate fingerprint, issuer, serial, a header. */
+  readonly describe: (parts: { address: string; fingerprint?: string; issuer?: string; serial?: string; headers: readonly string[] }) => string;
+  /** One chat line. */
+  readonly chat: (system: string, check: string, before: string, after: string) => string;
 }
 
 export interface RosterWords {

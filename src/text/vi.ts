@@ -361,6 +361,7 @@ export const vi: Words = {
     maintenance_end: 'HẾT BẢO TRÌ',
     notice: 'THÔNG BÁO',
     test: 'THỬ NGHIỆM',
+    backend_changed: 'ĐỔI MÁY CHỦ',
   },
   headline: (reason, httpStatus) => {
     switch (reason) {
@@ -417,6 +418,7 @@ export const vi: Words = {
     maintenance_end: (count) => `${count} đợt bảo trì kết thúc`,
     notice: (count) => `${count} thông báo về hệ thống giám sát`,
     test: (count) => `${count} thư thử nghiệm`,
+    backend_changed: (count) => `${count} kiểm tra đổi máy chủ trả lời`,
   },
   batchCount: {
     firing_critical: (count) => `${count} sự cố mới`,
@@ -430,6 +432,7 @@ export const vi: Words = {
     maintenance_end: (count) => `${count} đợt bảo trì kết thúc`,
     notice: (count) => `${count} thông báo`,
     test: (count) => `${count} thư thử nghiệm`,
+    backend_changed: (count) => `${count} kiểm tra đổi máy chủ trả lời`,
   },
   batchIntro: (count) => `Thư này gồm ${count} thông báo:`,
   severity: { critical: 'Nghiêm trọng', warning: 'Trung bình' },
@@ -933,5 +936,21 @@ export const vi: Words = {
     badge: 'chập chờn',
     badgeTitle: (since) => `Đang chập chờn từ ${since}`,
     reportColumn: 'Chập chờn',
+  },
+  backend: {
+    headline: 'máy chủ trả lời đã thay đổi',
+    lead: (at) =>
+      `Lúc ${at} máy chủ trả lời kiểm tra này khác với lần trước (địa chỉ, chứng chỉ hoặc tiêu đề được ghi nhận). Nếu không có kế hoạch chuyển đổi hay quay lui, cần xác minh lưu lượng đang đi đúng trung tâm dữ liệu.`,
+    before: 'Trước',
+    after: 'Bây giờ',
+    describe: ({ address, fingerprint, issuer, serial, headers }) =>
+      [
+        `địa chỉ ${address}`,
+        ...(fingerprint === undefined ? [] : [`chứng chỉ SHA-256 ${fingerprint}`]),
+        ...(issuer === undefined ? [] : [`nơi cấp ${issuer}`]),
+        ...(serial === undefined ? [] : [`số sê-ri ${serial}`]),
+        ...headers,
+      ].join(' · '),
+    chat: (system, check, before, after) => `🔀 MÁY CHỦ TRẢ LỜI ĐÃ THAY ĐỔI: ${system} — kiểm tra ${check}: ${before} → ${after}`,
   },
 };
