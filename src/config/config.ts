@@ -422,7 +422,8 @@ function backendPolicy(
   expect: { addresses?: string[]; fingerprints?: string[]; issuers?: string[]; headers?: Record<string, string> } | undefined,
   record: { headers?: string[]; notify?: boolean } | undefined,
 ): BackendPolicy {
-  const expectedHeaders = expect?.headers === undefined ? undefined : Object.fromEntries(Object.entries(expect.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const expectedHeaders =
+    expect?.headers === undefined ? undefined : Object.fromEntries(Object.entries(expect.headers).map(([name, value]) => [name.toLowerCase(), value]));
   const headers = [...new Set([...(record?.headers ?? []).map((name) => name.toLowerCase()), ...Object.keys(expectedHeaders ?? {})])].sort();
   return {
     ...(expect === undefined

@@ -53,7 +53,14 @@ const numberBounds = {
 };
 
 const LengthExpectation = z
-  .union([z.number().int().min(0).transform((equals) => ({ equals })), z.strictObject({ equals: z.number().int().min(0).optional(), ...numberBounds })])
+  .union([
+    z
+      .number()
+      .int()
+      .min(0)
+      .transform((equals) => ({ equals })),
+    z.strictObject({ equals: z.number().int().min(0).optional(), ...numberBounds }),
+  ])
   .describe('Length of a string, list or object: a number (exactly) or bounds such as { gte: 1 }');
 
 /** A regular expression, compiled when the config loads so a bad one is a config error with its line. */

@@ -330,7 +330,9 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
   const host = measurement.host;
   const status = measurement.httpStatus;
   const backend =
-    measurement.remoteAddress === undefined ? undefined : observeBackend(measurement.remoteAddress, measurement.peerIdentity, measurement.headers, check.backend);
+    measurement.remoteAddress === undefined
+      ? undefined
+      : observeBackend(measurement.remoteAddress, measurement.peerIdentity, measurement.headers, check.backend);
   const answered = { ...base, httpStatus: status, ...(backend === undefined ? {} : { backend }) };
   const fail = (reason: ProbeResult['reason'], message: string, detail: ProbeMessage): ProbeResult => ({
     ...answered,
@@ -373,7 +375,8 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
   }
   const json = readJson(check.expect.json, text, host);
   const read = json.values.length === 0 ? answered : { ...answered, values: json.values };
-  if (json.verdict !== undefined) return { ...read, status: 'critical', reason: json.verdict.reason, message: json.verdict.message, detail: json.verdict.detail };
+  if (json.verdict !== undefined)
+    return { ...read, status: 'critical', reason: json.verdict.reason, message: json.verdict.message, detail: json.verdict.detail };
   if (certificateWarning) {
     return {
       ...read,

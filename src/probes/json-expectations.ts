@@ -78,7 +78,10 @@ function judgeOne(expectation: JsonExpectation, value: unknown, host: string): J
   }
   if (expectation.equals !== undefined && value !== expectation.equals) {
     const expected = describeValue(expectation.equals);
-    return assertion(`${path} in the JSON from ${host} is ${found()}, expected ${expected}`, probeMessage('json_differs', { host, path, value: found(), expected }));
+    return assertion(
+      `${path} in the JSON from ${host} is ${found()}, expected ${expected}`,
+      probeMessage('json_differs', { host, path, value: found(), expected }),
+    );
   }
   if (expectation.oneOf !== undefined && !expectation.oneOf.some((allowed) => allowed === value)) {
     const expected = describeValue(expectation.oneOf);
@@ -107,7 +110,10 @@ function judgeOne(expectation: JsonExpectation, value: unknown, host: string): J
   if (expectation.length !== undefined) {
     const length = lengthOf(value);
     if (length === undefined) return wrongType(path, host, found(), 'countable');
-    const lengthBounds = [...(expectation.length.equals === undefined ? [] : [{ op: 'eq', limit: expectation.length.equals } as const]), ...boundsOf(expectation.length)];
+    const lengthBounds = [
+      ...(expectation.length.equals === undefined ? [] : [{ op: 'eq', limit: expectation.length.equals } as const]),
+      ...boundsOf(expectation.length),
+    ];
     const broken = lengthBounds.find((bound) => !holds(bound, length));
     if (broken !== undefined) return outOfRange(path, host, 'length', String(length), broken);
   }

@@ -202,8 +202,7 @@ export interface ProbeMessageParams {
 
 /** One bound a JSON expectation sets; `eq` is a length that must be exactly `limit`. */
 export type JsonBound =
-  | { readonly op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq'; readonly limit: number }
-  | { readonly op: 'between'; readonly limit: number; readonly upper: number };
+  { readonly op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq'; readonly limit: number } | { readonly op: 'between'; readonly limit: number; readonly upper: number };
 
 type SyncSideName = 'source' | 'target';
 

@@ -42,7 +42,9 @@ afterAll(async () => {
 });
 
 function checkWith(json: readonly unknown[]): HttpCheck {
-  const input = ConfigInput.parse({ checks: [{ name: 'quality-score', system: 'provincial', kind: 'http', url: `${server.url}/api/quality`, expect: { json } }] });
+  const input = ConfigInput.parse({
+    checks: [{ name: 'quality-score', system: 'provincial', kind: 'http', url: `${server.url}/api/quality`, expect: { json } }],
+  });
   return resolveConfig('numbers.yaml', input, () => '').checks[0] as HttpCheck;
 }
 
@@ -100,14 +102,23 @@ describe('numeric JSON expectations on a real answer', () => {
 
   it('words a failed bound in Vietnamese and English with the number as the config wrote it', async () => {
     const result = await probe([{ path: '$.score', gte: 90.5 }]);
-    expect(describeProbeMessage(result.detail, result.message, 'vi')).toBe(`$.score trong JSON từ ${server.host}:${server.port} là 87.25, mong đợi từ 90,5 trở lên`);
-    expect(describeProbeMessage(result.detail, result.message, 'en')).toBe(`$.score in the JSON from ${server.host}:${server.port} is 87.25, expected at least 90.5`);
+    expect(describeProbeMessage(result.detail, result.message, 'vi')).toBe(
+      `$.score trong JSON từ ${server.host}:${server.port} là 87.25, mong đợi từ 90,5 trở lên`,
+    );
+    expect(describeProbeMessage(result.detail, result.message, 'en')).toBe(
+      `$.score in the JSON from ${server.host}:${server.port} is 87.25, expected at least 90.5`,
+    );
     const length = await probe([{ path: '$.empty', length: { gte: 1 } }]);
-    expect(describeProbeMessage(length.detail, length.message, 'vi')).toBe(`độ dài của $.empty trong JSON từ ${server.host}:${server.port} là 0, mong đợi từ 1 trở lên`);
+    expect(describeProbeMessage(length.detail, length.message, 'vi')).toBe(
+      `độ dài của $.empty trong JSON từ ${server.host}:${server.port} là 0, mong đợi từ 1 trở lên`,
+    );
   });
 
   it('judges the keys of one expectation in order, the first failure wins', async () => {
-    const result = await probe([{ path: '$.status', oneOf: ['FINAL'], matches: '^X', length: 1 }, { path: '$.score', gt: 99 }]);
+    const result = await probe([
+      { path: '$.status', oneOf: ['FINAL'], matches: '^X', length: 1 },
+      { path: '$.score', gt: 99 },
+    ]);
     expect(result.detail?.code).toBe('json_not_one_of');
   });
 });
@@ -188,9 +199,7 @@ describe('config', () => {
     const reversed = issuesOf(config(['        - path: "$.score"', '          between: [100, 90]'].join('\n')));
     expect(reversed[0]).toMatchObject({ line: 9, path: 'checks[0].expect.json[0].between' });
     const twice = issuesOf(
-      config(
-        ['        - path: "$.score"', '          export: { name: score }', '        - path: "$.rank"', '          export: { name: score }'].join('\n'),
-      ),
+      config(['        - path: "$.score"', '          export: { name: score }', '        - path: "$.rank"', '          export: { name: score }'].join('\n')),
     );
     expect(twice[0]).toMatchObject({ line: 11, path: 'checks[0].expect.json[1].export.name' });
     expect(twice[0]?.message).toContain('"score" is exported twice');

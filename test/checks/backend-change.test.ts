@@ -1,0 +1,268 @@
+// Which server answers, as a story on real HTTPS servers: one name, two "data centres" (127.0.0.1
+// and 127.0.0.2 on the same port, each with its own certificate and x-served-by header), the name
+// switched between them as a cut-over does. Every change is told exactly once, none while nothing
+// changes, none after a restart that finds the same server; expect.backend turns a wrong server
+// into a failure with reason backend.
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { X509Certificate } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createIncidentBook, type IncidentBook } from '../../src/checks/incident-book.ts';
+import { runCheck } from '../../src/checks/run-check.ts';
+import { resolveConfig, type Check } from '../../src/config/config.ts';
+import { ConfigInput } from '../../src/config/schema.ts';
+import { createMetrics } from '../../src/metrics/metrics.ts';
+import { renderEmail } from '../../src/alerting/messages/render-email.ts';
+import type { Lookup } from '../../src/probes/probe.ts';
+import type { Notification } from '../../src/state/notification.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { makeAlerting } from '../support/alerting-fixtures.ts';
+import { createLeafCertificate, type IssuedCertificate } from '../support/certificates.ts';
+import { createCapturedLog, createTempDatabaseDir, type TempDatabaseDir } from '../support/temp-database.ts';
+import { createTestClocks } from '../support/test-clocks.ts';
+
+interface DataCentre {
+  readonly server: https.Server;
+  readonly address: string;
+}
+
+let certificates: [IssuedCertificate, IssuedCertificate, IssuedCertificate];
+beforeAll(async () => {
+  certificates = await Promise.all([
+    createLeafCertificate({ names: ['portal.test'], commonName: 'portal.test dc-a' }),
+    createLeafCertificate({ names: ['portal.test'], commonName: 'portal.test dc-b' }),
+    createLeafCertificate({ names: ['portal.test'], commonName: 'portal.test renewed' }),
+  ]);
+});
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function fingerprintOf(certificate: IssuedCertificate): string {
+  return new X509Certificate(certificate.certPem).fingerprint256;
+}
+
+async function startDataCentre(address: string, port: number, certificate: IssuedCertificate, servedBy: string): Promise<DataCentre> {
+  const server = https.createServer({ cert: certificate.certPem, key: certificate.keyPem }, (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'x-served-by': servedBy });
+    response.end('{"status":"UP"}');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, () => resolve());
+  });
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { server, address };
+}
+
+/** Two data centres on one port; `point` moves the name portal.test between them. */
+async function startTwoDataCentres() {
+  const a = await startDataCentre('127.0.0.1', 0, certificates[0], 'dc-a');
+  const port = (a.server.address() as AddressInfo).port;
+  const b = await startDataCentre('127.0.0.2', port, certificates[1], 'dc-b');
+  let current = a.address;
+  const lookup: Lookup = async (host) => {
+    if (host !== 'portal.test') throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return [{ address: current, family: 4 }];
+  };
+  return { a, b, port, lookup, point: (centre: DataCentre) => (current = centre.address) };
+}
+
+function portalCheck(port: number, extra: Record<string, unknown> = {}): Check {
+  const input = ConfigInput.parse({
+    checks: [
+      {
+        name: 'portal-home',
+        system: 'provincial',
+        kind: 'http',
+        url: `https://portal.test:${port}/`,
+        failureThreshold: 1,
+        successThreshold: 1,
+        tls: { verify: false },
+        backend: { headers: ['X-Served-By'] },
+        ...extra,
+      },
+    ],
+  });
+  return resolveConfig('backend.yaml', input, () => '').checks[0] as Check;
+}
+
+/** A daemon's pieces on one store: the incident book, run-check, metrics; `restart` reopens them. */
+function startMonitor(check: Check, lookup: Lookup) {
+  const dir: TempDatabaseDir = createTempDatabaseDir();
+  const captured = createCapturedLog();
+  const clocks = createTestClocks();
+  const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+  metrics.setChecks([check]);
+  const alerting = makeAlerting({ groupWaitSeconds: 0 });
+  let store: Store;
+  let book: IncidentBook;
+  const open = () => {
+    store = openStore(dir.path(), { log: captured.log });
+    book = createIncidentBook({ store, alerting, checks: [check], log: captured.log });
+  };
+  open();
+  cleanups.push(() => {
+    store.close();
+    dir.remove();
+  });
+  return {
+    metrics,
+    captured,
+    async probe() {
+      clocks.advance(60_000);
+      return runCheck(check, {
+        clock: clocks.clock,
+        monotonic: clocks.monotonic,
+        log: captured.log,
+        metrics,
+        lookup,
+        states: book.states,
+        decide: book.decide,
+        record: book.record,
+      });
+    },
+    /** Every backend_changed notification queued so far, from the store (what the outbox will send). */
+    notices(): Notification[] {
+      return store.outbox
+        .pending('email')
+        .map((row) => row.notification)
+        .filter((notification) => notification.type === 'backend_changed');
+    },
+    restart() {
+      store.close();
+      open();
+    },
+  };
+}
+
+function changeLogs(captured: ReturnType<typeof createCapturedLog>): unknown[] {
+  return captured.lines().filter((line) => (line as { msg?: string }).msg === 'answering server changed');
+}
+
+describe('which backend answers', () => {
+  it('tells each change of address or certificate once, never while unchanged, never again after a restart', async () => {
+    const { a, b, port, lookup, point } = await startTwoDataCentres();
+    const check = portalCheck(port);
+    const monitor = startMonitor(check, lookup);
+
+    // The first server ever seen is recorded without a notice.
+    for (let run = 0; run < 3; run += 1) expect(await monitor.probe()).toMatchObject({ status: 'ok', backend: { address: '127.0.0.1' } });
+    expect(monitor.notices()).toHaveLength(0);
+
+    // Cut-over to the second data centre: the check stays green, and the change is told once.
+    point(b);
+    const moved = await monitor.probe();
+    expect(moved).toMatchObject({
+      status: 'ok',
+      backend: { address: '127.0.0.2', fingerprint: fingerprintOf(certificates[1]), headers: { 'x-served-by': 'dc-b' } },
+    });
+    for (let run = 0; run < 3; run += 1) await monitor.probe();
+    const [notice, ...others] = monitor.notices();
+    expect(others).toHaveLength(0);
+    expect(notice?.backend).toMatchObject({
+      check: 'portal-home',
+      system: 'provincial',
+      from: { address: '127.0.0.1', fingerprint: fingerprintOf(certificates[0]), headers: { 'x-served-by': 'dc-a' } },
+      to: { address: '127.0.0.2', fingerprint: fingerprintOf(certificates[1]), headers: { 'x-served-by': 'dc-b' } },
+    });
+    expect(notice?.to).toEqual(['trucban@angiang.gov.vn']);
+    expect(changeLogs(monitor.captured)).toHaveLength(1);
+
+    // A restart that finds the same server says nothing.
+    monitor.restart();
+    for (let run = 0; run < 2; run += 1) await monitor.probe();
+    expect(monitor.notices()).toHaveLength(1);
+
+    // The certificate is swapped on the same address: a second notice, with the same address on both sides.
+    b.server.setSecureContext({ cert: certificates[2].certPem, key: certificates[2].keyPem });
+    await monitor.probe();
+    await monitor.probe();
+    const notices = monitor.notices();
+    expect(notices).toHaveLength(2);
+    expect(notices[1]?.backend?.from).toMatchObject({ address: '127.0.0.2', fingerprint: fingerprintOf(certificates[1]) });
+    expect(notices[1]?.backend?.to).toMatchObject({ address: '127.0.0.2', fingerprint: fingerprintOf(certificates[2]) });
+
+    // Rollback: back to the first data centre, a third notice; Grafana's series follows.
+    point(a);
+    await monitor.probe();
+    expect(monitor.notices()).toHaveLength(3);
+    const scraped = (await monitor.metrics.render()).body.split('\n').filter((line) => line.startsWith('dvc_backend_info{'));
+    expect(scraped).toEqual([`dvc_backend_info{check="portal-home",address="127.0.0.1",fingerprint="${fingerprintOf(certificates[0])}"} 1`]);
+    expect(changeLogs(monitor.captured)).toHaveLength(3);
+  });
+
+  it('keeps the last server through probes that reach none, so an outage in between is not a change', async () => {
+    const { b, port, lookup, point } = await startTwoDataCentres();
+    const check = portalCheck(port);
+    const monitor = startMonitor(check, lookup);
+    await monitor.probe();
+    // Nothing listens on 127.0.0.3: connect fails, no server is seen.
+    point({ server: b.server, address: '127.0.0.3' });
+    expect(await monitor.probe()).toMatchObject({ status: 'critical', reason: 'connect' });
+    point({ server: b.server, address: '127.0.0.1' });
+    expect(await monitor.probe()).toMatchObject({ status: 'ok' });
+    expect(monitor.notices()).toHaveLength(0);
+  });
+
+  it('records but does not notify when backend.notify is false (round-robin names)', async () => {
+    const { b, port, lookup, point } = await startTwoDataCentres();
+    const monitor = startMonitor(portalCheck(port, { backend: { notify: false } }), lookup);
+    await monitor.probe();
+    point(b);
+    await monitor.probe();
+    expect(monitor.notices()).toHaveLength(0);
+    expect(changeLogs(monitor.captured)).toHaveLength(1);
+  });
+
+  it('fails with reason backend when a server the check does not allow answers', async () => {
+    const { b, port, lookup, point } = await startTwoDataCentres();
+    const check = portalCheck(port, {
+      expect: {
+        backend: {
+          addresses: ['127.0.0.1'],
+          fingerprints: [fingerprintOf(certificates[0]).replace(/:/g, '').toLowerCase()],
+          headers: { 'X-Served-By': 'dc-a' },
+        },
+      },
+    });
+    const monitor = startMonitor(check, lookup);
+    expect(await monitor.probe()).toMatchObject({ status: 'ok' });
+    point(b);
+    const wrong = await monitor.probe();
+    expect(wrong).toMatchObject({
+      status: 'critical',
+      reason: 'backend',
+      detail: { code: 'backend_unexpected', params: { what: 'address', value: '127.0.0.2', expected: '127.0.0.1' } },
+    });
+    expect(wrong.message).toBe(`unexpected server answering portal.test:${port}: address is 127.0.0.2, expected 127.0.0.1`);
+
+    // Same address, another certificate: the fingerprint is what fails now.
+    b.server.setSecureContext({ cert: certificates[0].certPem, key: certificates[0].keyPem });
+    const onlyHeader = portalCheck(port, { expect: { backend: { headers: { 'x-served-by': 'dc-a' } } } });
+    const headerMonitor = startMonitor(onlyHeader, lookup);
+    expect(await headerMonitor.probe()).toMatchObject({
+      status: 'critical',
+      reason: 'backend',
+      detail: { params: { what: 'header', name: 'x-served-by', value: 'dc-b' } },
+    });
+  });
+
+  it('words the notice in Vietnamese: the check, the server before and the server now', async () => {
+    const { b, port, lookup, point } = await startTwoDataCentres();
+    const monitor = startMonitor(portalCheck(port), lookup);
+    await monitor.probe();
+    point(b);
+    await monitor.probe();
+    const mail = renderEmail(monitor.notices(), { locale: 'vi', links: {}, now: new Date('2026-05-29T16:00:00Z') });
+    expect(mail.subject).toBe('[ĐỔI MÁY CHỦ] Hệ thống TTHC tỉnh — portal-home máy chủ trả lời đã thay đổi');
+    expect(mail.text).toContain('Trước');
+    expect(mail.text).toContain(`địa chỉ 127.0.0.1 · chứng chỉ SHA-256 ${fingerprintOf(certificates[0])}`);
+    expect(mail.text).toContain('x-served-by: dc-a');
+    expect(mail.text).toContain('Bây giờ');
+    expect(mail.text).toContain(`địa chỉ 127.0.0.2 · chứng chỉ SHA-256 ${fingerprintOf(certificates[1])}`);
+    expect(mail.text).toContain('x-served-by: dc-b');
+  });
+});
