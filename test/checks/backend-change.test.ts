@@ -3,6 +3,7 @@
 // switched between them as a cut-over does. Every change is told exactly once, none while nothing
 // changes, none after a restart that finds the same server; expect.backend turns a wrong server
 // into a failure with reason backend.
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { X509Certificate } from 'node:crypto';
@@ -20,6 +21,9 @@ import { makeAlerting } from '../support/alerting-fixtures.ts';
 import { createLeafCertificate, type IssuedCertificate } from '../support/certificates.ts';
 import { createCapturedLog, createTempDatabaseDir, type TempDatabaseDir } from '../support/temp-database.ts';
 import { createTestClocks } from '../support/test-clocks.ts';
+import { createSimCertificates } from '../../src/sim/certificates.ts';
+import { DNS_CHANGED_ADDRESS } from '../../src/sim/dns.ts';
+import { startTestSimulator } from '../sim/sim-fixture.ts';
 
 interface DataCentre {
   readonly server: https.Server;
@@ -90,10 +94,11 @@ function portalCheck(port: number, extra: Record<string, unknown> = {}): Check {
 }
 
 /** A daemon's pieces on one store: the incident book, run-check, metrics; `restart` reopens them. */
-function startMonitor(check: Check, lookup: Lookup) {
+function startMonitor(check: Check, lookup: Lookup | undefined) {
   const dir: TempDatabaseDir = createTempDatabaseDir();
   const captured = createCapturedLog();
-  const clocks = createTestClocks();
+  // Real time: the certificates are dated from now.
+  const clocks = createTestClocks(new Date());
   const metrics = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
   metrics.setChecks([check]);
   const alerting = makeAlerting({ groupWaitSeconds: 0 });
@@ -112,13 +117,13 @@ function startMonitor(check: Check, lookup: Lookup) {
     metrics,
     captured,
     async probe() {
-      clocks.advance(60_000);
+      clocks.advance(10_000);
       return runCheck(check, {
         clock: clocks.clock,
         monotonic: clocks.monotonic,
         log: captured.log,
         metrics,
-        lookup,
+        ...(lookup === undefined ? {} : { lookup }),
         states: book.states,
         decide: book.decide,
         record: book.record,
@@ -176,7 +181,9 @@ describe('which backend answers', () => {
     for (let run = 0; run < 2; run += 1) await monitor.probe();
     expect(monitor.notices()).toHaveLength(1);
 
-    // The certificate is swapped on the same address: a second notice, with the same address on both sides.
+    // The certificate is swapped on the same address while the monitor is down: the server kept in
+    // the store is what the first probe after the restart compares with, so a second notice.
+    monitor.restart();
     b.server.setSecureContext({ cert: certificates[2].certPem, key: certificates[2].keyPem });
     await monitor.probe();
     await monitor.probe();
@@ -264,5 +271,48 @@ describe('which backend answers', () => {
     expect(mail.text).toContain('Bây giờ');
     expect(mail.text).toContain(`địa chỉ 127.0.0.2 · chứng chỉ SHA-256 ${fingerprintOf(certificates[1])}`);
     expect(mail.text).toContain('x-served-by: dc-b');
+  });
+
+  it('on the simulator: its certificate switch (cert-expiring) and its address switch (dns-changed) are each told once', async () => {
+    const { sim, certDir, close } = await startTestSimulator();
+    cleanups.push(close);
+    const port = Number(new URL(sim.urls.https).port);
+    // The standby data centre the name moves to under dns-changed: same port, a certificate of its own from the same CA.
+    const standby = await createSimCertificates(certDir);
+    await startDataCentre(
+      DNS_CHANGED_ADDRESS,
+      port,
+      { certPem: standby.healthy.cert, keyPem: standby.healthy.key, notBefore: new Date(), notAfter: new Date() },
+      'dc-b',
+    );
+    const input = ConfigInput.parse({
+      checks: [
+        { name: 'national-tls', system: 'national-portal', kind: 'tls', host: 'dichvucong.sim', port, resolver: sim.dns.address, tls: { caFile: sim.caFile } },
+      ],
+    });
+    const check = resolveConfig('sim.yaml', input, (file) => readFileSync(file, 'utf8')).checks[0] as Check;
+    const monitor = startMonitor(check, undefined);
+
+    for (let run = 0; run < 2; run += 1) expect(await monitor.probe()).toMatchObject({ status: 'ok', backend: { address: '127.0.0.1' } });
+    expect(monitor.notices()).toHaveLength(0);
+
+    sim.setScenario('cert-expiring', true);
+    await sim.settle();
+    await monitor.probe();
+    await monitor.probe();
+    expect(monitor.notices()).toHaveLength(1);
+    const renewed = monitor.notices()[0]?.backend;
+    expect(renewed?.from.address).toBe('127.0.0.1');
+    expect(renewed?.to.address).toBe('127.0.0.1');
+    expect(renewed?.from.fingerprint).not.toBe(renewed?.to.fingerprint);
+    expect(renewed?.to.issuer).toContain('CN=dvc-sentinel simulator CA');
+
+    sim.setScenario('dns-changed', true);
+    await sim.settle();
+    expect(await monitor.probe()).toMatchObject({ status: 'ok', backend: { address: DNS_CHANGED_ADDRESS } });
+    await monitor.probe();
+    const notices = monitor.notices();
+    expect(notices).toHaveLength(2);
+    expect(notices[1]?.backend).toMatchObject({ from: { address: '127.0.0.1' }, to: { address: DNS_CHANGED_ADDRESS } });
   });
 });
