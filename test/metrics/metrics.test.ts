@@ -242,6 +242,8 @@ describe('createMetrics', () => {
       dvc_report_deadline_missed_total: 'counter',
       dvc_objective_budget_remaining_seconds: 'gauge',
       dvc_incident_acknowledge_seconds: 'histogram',
+      dvc_check_value: 'gauge',
+      dvc_backend_info: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
