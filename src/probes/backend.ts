@@ -19,7 +19,8 @@ export function observeBackend(
   const recorded: Record<string, string> = {};
   for (const name of policy?.headers ?? []) {
     const value = headers?.[name];
-    if (value !== undefined) recorded[name] = Array.isArray(value) ? value.join(', ') : value;
+    // Cut short: the value is kept in the state, shown in mails and compared on every probe.
+    if (value !== undefined) recorded[name] = clip(Array.isArray(value) ? value.join(', ') : value, 200);
   }
   const issuer = peer?.issuer === undefined ? undefined : describeIssuer(peer.issuer);
   return {
