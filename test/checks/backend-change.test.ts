@@ -10,6 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIncidentBook, type IncidentBook } from '../../src/checks/incident-book.ts';
 import { runCheck } from '../../src/checks/run-check.ts';
+import { judgeBackend } from '../../src/probes/backend.ts';
 import { resolveConfig, type Check } from '../../src/config/config.ts';
 import { ConfigInput } from '../../src/config/schema.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
@@ -314,5 +315,76 @@ describe('which backend answers', () => {
     const notices = monitor.notices();
     expect(notices).toHaveLength(2);
     expect(notices[1]?.backend).toMatchObject({ from: { address: '127.0.0.1' }, to: { address: DNS_CHANGED_ADDRESS } });
+  });
+});
+
+describe('kind: tls', () => {
+  it('records the server and fails with reason backend when its certificate is not one the check allows', async () => {
+    const centre = await startDataCentre('127.0.0.1', 0, certificates[0], 'dc-a');
+    const port = (centre.server.address() as AddressInfo).port;
+    const tlsCheck = (fingerprint: string) =>
+      resolveConfig(
+        'tls.yaml',
+        ConfigInput.parse({
+          checks: [
+            {
+              name: 'portal-tls',
+              system: 'provincial',
+              kind: 'tls',
+              host: '127.0.0.1',
+              port,
+              tls: { verify: false },
+              expect: { backend: { fingerprints: [fingerprint] } },
+            },
+          ],
+        }),
+        () => '',
+      ).checks[0] as Check;
+    const allowed = startMonitor(tlsCheck(fingerprintOf(certificates[0])), undefined);
+    expect(await allowed.probe()).toMatchObject({ status: 'ok', backend: { address: '127.0.0.1', fingerprint: fingerprintOf(certificates[0]) } });
+    const other = startMonitor(tlsCheck(fingerprintOf(certificates[1])), undefined);
+    expect(await other.probe()).toMatchObject({
+      status: 'critical',
+      reason: 'backend',
+      detail: { code: 'backend_unexpected', params: { what: 'fingerprint' } },
+    });
+  });
+});
+
+describe('judgeBackend', () => {
+  const server = {
+    address: '203.162.10.20',
+    fingerprint: 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89',
+    issuer: 'C=BE, O=GlobalSign nv-sa, CN=GlobalSign GCC R3 DV TLS CA 2020',
+    serial: '0A1B',
+    headers: { 'x-served-by': 'dc-hanoi' },
+  };
+  const policy = (expect: Record<string, unknown>) => ({ expect, headers: ['x-served-by'], notify: true });
+  const cases: readonly (readonly [string, Record<string, unknown>, string | undefined])[] = [
+    ['any server without expect.backend', {}, undefined],
+    ['an allowed address', { addresses: ['203.162.10.21', '203.162.10.20'] }, undefined],
+    ['an address not listed', { addresses: ['203.162.10.21'] }, 'address is 203.162.10.20, expected 203.162.10.21'],
+    ['a listed fingerprint', { fingerprints: [server.fingerprint] }, undefined],
+    ['another fingerprint', { fingerprints: ['00:11'] }, `fingerprint is ${server.fingerprint.slice(0, 79)}…`],
+    ['an issuer containing the text, any case', { issuers: ['globalsign gcc'] }, undefined],
+    [
+      'another issuer',
+      { issuers: ['Sectigo', 'DigiCert'] },
+      'issuer is C=BE, O=GlobalSign nv-sa, CN=GlobalSign GCC R3 DV TLS CA 2020, expected Sectigo, DigiCert',
+    ],
+    ['a header with the value required', { headers: { 'x-served-by': 'dc-hanoi' } }, undefined],
+    ['a header with another value', { headers: { 'x-served-by': 'dc-hcm' } }, 'header x-served-by is dc-hanoi, expected dc-hcm'],
+    ['a header the server did not send', { headers: { 'x-node': 'a' } }, 'header x-node is absent, expected a'],
+  ];
+  it.each(cases)('%s', (_name, expect_, fragment) => {
+    const verdict = judgeBackend(policy(expect_), server, 'dichvucong.gov.vn');
+    if (fragment === undefined) expect(verdict).toBeUndefined();
+    else expect(verdict?.message).toContain(fragment);
+  });
+
+  it('fails a plain-http server against a fingerprint or issuer list: it has no certificate', () => {
+    const plain = { address: '127.0.0.1' };
+    expect(judgeBackend(policy({ fingerprints: [server.fingerprint] }), plain, 'h')?.detail).toMatchObject({ params: { what: 'fingerprint', value: 'none' } });
+    expect(judgeBackend(policy({ issuers: ['GlobalSign'] }), plain, 'h')?.detail).toMatchObject({ params: { what: 'issuer', value: 'none' } });
   });
 });
