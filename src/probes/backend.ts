@@ -19,8 +19,9 @@ export function observeBackend(
   const recorded: Record<string, string> = {};
   for (const name of policy?.headers ?? []) {
     const value = headers?.[name];
-    // Cut short: the value is kept in the state, shown in mails and compared on every probe.
-    if (value !== undefined) recorded[name] = clip(Array.isArray(value) ? value.join(', ') : value, 200);
+    // Cut short: the value is kept in the state, shown in mails and compared on every probe. A
+    // header the server did not send is recorded empty, so a server that stops sending it differs.
+    recorded[name] = value === undefined ? '' : clip(Array.isArray(value) ? value.join(', ') : value, 200);
   }
   const issuer = peer?.issuer === undefined ? undefined : describeIssuer(peer.issuer);
   return {
@@ -71,16 +72,24 @@ export function judgeBackend(policy: BackendPolicy | undefined, backend: Backend
     }
   }
   for (const [name, wanted] of Object.entries(expect.headers ?? {})) {
-    const value = backend.headers?.[name];
-    if (value !== wanted) return unexpected('header', value ?? 'absent', [wanted], name);
+    const value = backend.headers?.[name] ?? '';
+    if (value !== wanted) return unexpected('header', value === '' ? 'absent' : value, [wanted], name);
   }
   return undefined;
 }
 
-/** Whether two observations name different servers; an absent one differs from nothing. */
+/**
+ * Whether two observations name different servers; an absent one differs from nothing. Headers
+ * count only where both recorded them: a reload that records another header is not a new server.
+ */
 export function backendChanged(previous: BackendIdentity | undefined, next: BackendIdentity | undefined): boolean {
   if (previous === undefined || next === undefined) return false;
-  return describeBackend(previous) !== describeBackend(next);
+  if (previous.address !== next.address || previous.fingerprint !== next.fingerprint || previous.issuer !== next.issuer || previous.serial !== next.serial) {
+    return true;
+  }
+  const before = previous.headers ?? {};
+  const after = next.headers ?? {};
+  return Object.keys(after).some((name) => Object.hasOwn(before, name) && before[name] !== after[name]);
 }
 
 /** One line naming a server, for logs and the words of a change: address, certificate, headers. */
@@ -89,6 +98,6 @@ export function describeBackend(backend: BackendIdentity): string {
   if (backend.fingerprint !== undefined) parts.push(`sha256 ${backend.fingerprint}`);
   if (backend.issuer !== undefined) parts.push(`issuer ${backend.issuer}`);
   if (backend.serial !== undefined) parts.push(`serial ${backend.serial}`);
-  for (const name of Object.keys(backend.headers ?? {}).sort()) parts.push(`${name}: ${backend.headers?.[name] ?? ''}`);
+  for (const name of Object.keys(backend.headers ?? {}).sort()) parts.push(`${name}: ${backend.headers?.[name] || '—'}`);
   return parts.join(' · ');
 }

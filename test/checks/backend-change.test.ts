@@ -11,6 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIncidentBook, type IncidentBook } from '../../src/checks/incident-book.ts';
 import { runCheck } from '../../src/checks/run-check.ts';
 import { judgeBackend } from '../../src/probes/backend.ts';
+import { backendChangeNotification } from '../../src/state/backend-change.ts';
 import { resolveConfig, type Check } from '../../src/config/config.ts';
 import { ConfigInput } from '../../src/config/schema.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
@@ -386,5 +387,36 @@ describe('judgeBackend', () => {
     const plain = { address: '127.0.0.1' };
     expect(judgeBackend(policy({ fingerprints: [server.fingerprint] }), plain, 'h')?.detail).toMatchObject({ params: { what: 'fingerprint', value: 'none' } });
     expect(judgeBackend(policy({ issuers: ['GlobalSign'] }), plain, 'h')?.detail).toMatchObject({ params: { what: 'issuer', value: 'none' } });
+  });
+});
+
+describe('backendChangeNotification', () => {
+  const check = { name: 'portal-home', system: 'provincial' };
+  const alerting = makeAlerting();
+  const now = new Date('2026-05-29T16:00:00Z');
+  const a = { address: '127.0.0.1', fingerprint: 'AA', headers: { 'x-served-by': 'dc-a' } };
+
+  it('is silent for the first server seen, for the same server, and for a header only one side recorded (a reload)', () => {
+    expect(backendChangeNotification(alerting, check, undefined, a, now)).toBeUndefined();
+    expect(backendChangeNotification(alerting, check, a, { ...a, headers: { 'x-served-by': 'dc-a' } }, now)).toBeUndefined();
+    expect(backendChangeNotification(alerting, check, { address: '127.0.0.1', fingerprint: 'AA' }, a, now)).toBeUndefined();
+    expect(backendChangeNotification(alerting, check, a, { address: '127.0.0.1', fingerprint: 'AA' }, now)).toBeUndefined();
+  });
+
+  it('tells a header that changed or that the server stopped sending, and any change of address or certificate', () => {
+    for (const next of [
+      { ...a, headers: { 'x-served-by': 'dc-b' } },
+      { ...a, headers: { 'x-served-by': '' } },
+      { ...a, address: '127.0.0.2' },
+      { ...a, fingerprint: 'BB' },
+      { ...a, serial: '01' },
+    ]) {
+      expect(backendChangeNotification(alerting, check, a, next, now)).toMatchObject({
+        type: 'backend_changed',
+        to: ['trucban@angiang.gov.vn'],
+        backend: { from: a, to: next },
+      });
+    }
+    expect(backendChangeNotification(alerting, { ...check, backend: { notify: false } }, a, { ...a, address: '127.0.0.2' }, now)).toBeUndefined();
   });
 });

@@ -150,7 +150,7 @@ export function windowNameOf(notification: Notification, context: NoticeContext)
 export function describeServer(backend: BackendIdentity, locale: Locale): string {
   const headers = Object.keys(backend.headers ?? {})
     .sort()
-    .map((name) => `${name}: ${backend.headers?.[name] ?? ''}`);
+    .map((name) => `${name}: ${backend.headers?.[name] || '—'}`);
   return toSingleLine(
     wordsFor(locale).backend.describe({
       address: backend.address,
