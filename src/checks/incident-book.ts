@@ -17,6 +17,7 @@ import type { Incident } from '../state/incident.ts';
 import { decideOnResult, decideOnTick, type AlertingView, type CheckAlerting, type Decision } from '../state/incidents.ts';
 import { ordinaryRecipients, routeKey } from '../state/recipients.ts';
 import { enqueueOnNamedChannels } from '../alerting/named-queue.ts';
+import { backendChangeNotification } from '../state/backend-change.ts';
 
 const ALERTING_STATE_KEY = 'alerting-state';
 /** A steady check's state is rewritten at least this often, so a restart shows a recent result. */
@@ -31,13 +32,14 @@ interface Written {
 /**
  * The parts of a state a restart needs exactly: status, the streak towards a threshold, when the
  * current run of results began (an incident's down time starts there), and what a
- * sync probe carries to the next (watermarks, stall and mismatch clocks). Everything else (the last
+ * sync probe carries to the next (watermarks, stall and mismatch clocks), and the server last seen
+ * answering (a restart must not announce it again). Everything else (the last
  * result's timings and measures) may be a minute old.
  */
 function persistenceKey(state: CheckState): string {
   const sync = state.lastResult?.sync;
   const runSince = state.failingSince ?? state.passingSince;
-  return JSON.stringify([state.status, state.since.getTime(), state.recent, runSince?.getTime(), sync && carriedSync(sync)]);
+  return JSON.stringify([state.status, state.since.getTime(), state.recent, runSince?.getTime(), sync && carriedSync(sync), state.backend]);
 }
 
 export interface IncidentBook {
@@ -153,7 +155,10 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       const before = states.get(check.name);
       states.set(check.name, state);
       try {
-        return decideOnResult(check.name, result, change, view(now));
+        const decision = decideOnResult(check.name, result, change, view(now));
+        // Told whatever the status: a cut-over that stays green is still news to the duty team.
+        const moved = backendChangeNotification(alerting, check, before?.backend, state.backend, now);
+        return moved === undefined ? decision : { ...decision, notifications: [...decision.notifications, moved] };
       } finally {
         if (before === undefined) states.delete(check.name);
         else states.set(check.name, before);

@@ -11,6 +11,7 @@ import type { Check } from '../config/config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { carriedSync, probeMessage, type AuthBroker, type Lookup, type Probe, type ProbeContext, type ProbeResult } from '../probes/probe.ts';
 import { judgeLatency, probes } from '../probes/registry.ts';
+import { backendChanged, describeBackend } from '../probes/backend.ts';
 import { nextCheckState, initialCheckState, type CheckState, type StatusChange } from '../state/check-state.ts';
 import type { Decision } from '../state/incidents.ts';
 import type { HistoryRecorder } from '../store/history-writer.ts';
@@ -79,6 +80,9 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
 
   // 4. state
   const { state, change } = nextCheckState(previous ?? initialCheckState(now), result, check, now);
+  if (previous?.backend && state.backend && backendChanged(previous.backend, state.backend)) {
+    log.warn({ system: check.system, from: describeBackend(previous.backend), to: describeBackend(state.backend) }, 'answering server changed');
+  }
 
   try {
     // 5. incidents and notifications

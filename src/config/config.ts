@@ -92,10 +92,40 @@ interface CheckBase {
   readonly flapping?: FlappingRule;
 }
 
-export interface JsonExpectation {
+/** Bounds on a number; each one given must hold. */
+export interface NumberBounds {
+  readonly gt?: number;
+  readonly gte?: number;
+  readonly lt?: number;
+  readonly lte?: number;
+  readonly between?: readonly [number, number];
+}
+
+export interface JsonExpectation extends NumberBounds {
   readonly path: JsonPath;
   readonly equals?: string | number | boolean | null;
   readonly exists?: boolean;
+  readonly matches?: RegExp;
+  readonly length?: NumberBounds & { readonly equals?: number };
+  readonly oneOf?: readonly (string | number | boolean | null)[];
+  readonly export?: { readonly name: string };
+}
+
+/** Which servers may answer (expect.backend); absent lists allow any. Fingerprints are upper-case hex with colons. */
+export interface BackendExpectation {
+  readonly addresses?: readonly string[];
+  readonly fingerprints?: readonly string[];
+  readonly issuers?: readonly string[];
+  /** Header name (lower-cased) → the exact value required. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** What an http or tls check records of the server that answers, and whether a change is told. */
+export interface BackendPolicy {
+  readonly expect?: BackendExpectation;
+  /** Response headers recorded (lower-cased): backend.headers and the keys of expect.backend.headers. */
+  readonly headers: readonly string[];
+  readonly notify: boolean;
 }
 
 export interface HttpCheck extends CheckBase {
@@ -118,6 +148,8 @@ export interface HttpCheck extends CheckBase {
   readonly blocked: { readonly status: readonly number[]; readonly markers: readonly string[] };
   /** The auth (a key of Config.auths) whose credentials the request carries. */
   readonly auth?: string;
+  /** Absent = record address and certificate, expect nothing, notify on change. */
+  readonly backend?: BackendPolicy;
 }
 
 export interface TlsCheck extends CheckBase {
@@ -126,6 +158,8 @@ export interface TlsCheck extends CheckBase {
   readonly port: number;
   readonly ipFamily: IpFamily;
   readonly tls: TlsPolicy;
+  /** Absent = record address and certificate, expect nothing, notify on change. */
+  readonly backend?: BackendPolicy;
 }
 
 export interface DnsCheck extends CheckBase {
@@ -348,6 +382,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
             markers: check.blocked?.markers ?? blockedDefault.markers,
           },
           auth: auths.ref(check.auth, ['checks', index, 'auth'], check.name),
+          backend: backendPolicy(check.expect?.backend, check.backend),
         });
       }
       case 'tls':
@@ -357,6 +392,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
           port: check.port ?? DEFAULTS.tlsPort,
           ipFamily: check.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
           tls: tlsPolicy(check.tls),
+          backend: backendPolicy(check.expect?.backend, check.backend),
         });
       case 'dns':
         return Object.assign(base, {
@@ -518,4 +554,32 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+function backendPolicy(
+  expect: { addresses?: string[]; fingerprints?: string[]; issuers?: string[]; headers?: Record<string, string> } | undefined,
+  record: { headers?: string[]; notify?: boolean } | undefined,
+): BackendPolicy {
+  const expectedHeaders =
+    expect?.headers === undefined ? undefined : Object.fromEntries(Object.entries(expect.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const headers = [...new Set([...(record?.headers ?? []).map((name) => name.toLowerCase()), ...Object.keys(expectedHeaders ?? {})])].sort();
+  return {
+    ...(expect === undefined
+      ? {}
+      : {
+          expect: {
+            ...(expect.addresses === undefined ? {} : { addresses: expect.addresses }),
+            ...(expect.fingerprints === undefined ? {} : { fingerprints: expect.fingerprints.map(normalizeFingerprint) }),
+            ...(expect.issuers === undefined ? {} : { issuers: expect.issuers }),
+            ...(expectedHeaders === undefined ? {} : { headers: expectedHeaders }),
+          },
+        }),
+    headers,
+    notify: record?.notify ?? true,
+  };
+}
+
+/** "ab12…" or "AB:12:…" → "AB:12:…", the form Node gives a certificate's fingerprint256 in. */
+function normalizeFingerprint(text: string): string {
+  return (text.replace(/:/g, '').toUpperCase().match(/../g) ?? []).join(':');
 }

@@ -41,13 +41,91 @@ export const TlsOptions = z.strictObject({
   serverName: z.string().min(1).optional().describe('SNI and certificate name, when it differs from the host'),
 });
 
+const JsonScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** Bounds on a number: each one given must hold. */
+const numberBounds = {
+  gt: z.number().optional().describe('greater than'),
+  gte: z.number().optional().describe('at least'),
+  lt: z.number().optional().describe('less than'),
+  lte: z.number().optional().describe('at most'),
+  between: z
+    .tuple([z.number(), z.number()])
+    .refine(([low, high]) => low <= high, 'the first number is the lower bound and must not be larger than the second')
+    .optional()
+    .describe('[low, high], both included'),
+};
+
+const LengthExpectation = z
+  .union([
+    z
+      .number()
+      .int()
+      .min(0)
+      .transform((equals) => ({ equals })),
+    z.strictObject({ equals: z.number().int().min(0).optional(), ...numberBounds }),
+  ])
+  .describe('Length of a string, list or object: a number (exactly) or bounds such as { gte: 1 }');
+
+/** A regular expression, compiled when the config loads so a bad one is a config error with its line. */
+const RegexText = z
+  .string()
+  .min(1)
+  .describe('A regular expression (JavaScript syntax) the value, as text, must match somewhere')
+  .transform((text, ctx) => {
+    try {
+      return new RegExp(text, 'u');
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
+/** A name for dvc_check_value's `name` label: bounded like a system name. */
+const ValueName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, "-" and "_"');
+
 export const JsonExpectation = z
   .strictObject({
     path: JsonPathText,
-    equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    equals: JsonScalar.optional(),
     exists: z.boolean().optional(),
+    ...numberBounds,
+    matches: RegexText.optional(),
+    length: LengthExpectation.optional(),
+    oneOf: z.array(JsonScalar).min(1).optional().describe('The value is one of these'),
+    export: z
+      .strictObject({ name: ValueName })
+      .optional()
+      .describe('Export the number read here as dvc_check_value{check, name} (a non-number gives no sample)'),
   })
-  .describe('A value at a JSON path: equals a value, or exists (true) / is absent (false)');
+  .describe('A value at a JSON path: equals, exists, bounds (gt, gte, lt, lte, between), matches, length, oneOf; export reads it as a gauge');
+
+const JsonExpectations = z.array(JsonExpectation).superRefine((expectations, ctx) => {
+  const seen = new Set<string>();
+  expectations.forEach((expectation, index) => {
+    const name = expectation.export?.name;
+    if (name === undefined) return;
+    if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [index, 'export', 'name'], message: `"${name}" is exported twice by this check` });
+    seen.add(name);
+  });
+});
+
+const BackendAllowed = {
+  addresses: z.array(z.string().min(1)).min(1).optional().describe('The connected IP address must be one of these'),
+  fingerprints: z
+    .array(z.string().regex(/^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/, 'must be a SHA-256 fingerprint: 64 hex digits, with or without colons'))
+    .min(1)
+    .optional()
+    .describe("The certificate's SHA-256 fingerprint must be one of these"),
+  issuers: z.array(z.string().min(1)).min(1).optional().describe("The certificate's issuer must contain one of these (case-insensitive)"),
+};
+
+const BackendRecord = z
+  .strictObject({
+    headers: z.array(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name')).optional(),
+    notify: z.boolean().optional().describe('Notify when the answering server changes (default true)'),
+  })
+  .describe('Which server answers: response headers to record beside address and certificate, and whether a change notifies');
 
 const common = {
   name: CheckName,
@@ -80,14 +158,25 @@ export const HttpCheckInput = z.strictObject({
       status: z.array(z.number().int().min(100).max(599)).min(1).optional(),
       bodyContains: z.string().optional(),
       bodyNotContains: z.string().optional(),
-      json: z.array(JsonExpectation).optional(),
+      json: JsonExpectations.optional(),
       latency: Latency.optional(),
       maxBodyBytes: Bytes.optional(),
+      backend: z
+        .strictObject({
+          ...BackendAllowed,
+          headers: z
+            .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name'), z.string())
+            .optional()
+            .describe('Response headers that must have exactly these values; they are recorded too'),
+        })
+        .optional()
+        .describe('Which server must answer; a mismatch fails with reason backend'),
     })
     .optional(),
   tls: TlsOptions.optional(),
   blocked: Blocked.optional(),
   auth: AuthRefInput.optional().describe('Credentials sent with the request: a name from auths:, or an auth in place'),
+  backend: BackendRecord.optional(),
 });
 
 export const TlsCheckInput = z.strictObject({
@@ -97,7 +186,13 @@ export const TlsCheckInput = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
   ipFamily: IpFamily.optional(),
   tls: TlsOptions.optional(),
-  expect: z.strictObject({ latency: Latency.optional() }).optional(),
+  expect: z
+    .strictObject({
+      latency: Latency.optional(),
+      backend: z.strictObject(BackendAllowed).optional().describe('Which server must answer; a mismatch fails with reason backend'),
+    })
+    .optional(),
+  backend: BackendRecord.omit({ headers: true }).optional(),
 });
 
 export const DnsCheckInput = z.strictObject({
@@ -257,7 +352,7 @@ const TemplateText = z
 
 const CaptureName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and "_", starting with a letter or "_"');
 
-const RegexText = z.string().refine((text) => {
+const RegexSource = z.string().refine((text) => {
   try {
     new RegExp(text);
     return true;
@@ -271,7 +366,7 @@ const FlowCaptureInput = z
     z.string(),
     z.strictObject({ header: z.string().min(1).describe('A response header, by name (any case)') }),
     z.strictObject({ cookie: z.string().min(1).describe('A cookie the answer set (or the jar holds), by name') }),
-    z.strictObject({ regex: RegexText.describe('A regular expression on the body; the first group is the value') }),
+    z.strictObject({ regex: RegexSource.describe('A regular expression on the body; the first group is the value') }),
   ])
   .describe('Where the value comes from: a JSON path "$.a.b", { header: name }, { cookie: name } or { regex: "…(…)…" }')
   .transform((capture, ctx) => {
@@ -309,7 +404,7 @@ const FlowStepInput = z.strictObject({
       bodyNotContains: z.string().optional(),
       json: z.array(JsonExpectation).optional(),
       finalUrl: z
-        .union([z.string().min(1), z.strictObject({ pattern: RegexText })])
+        .union([z.string().min(1), z.strictObject({ pattern: RegexSource })])
         .optional()
         .describe('Where the redirects must end: a URL prefix, or { pattern: regex }'),
       redirects: z.array(z.string().min(1)).min(1).optional().describe('Hosts the redirect chain must pass through, in this order'),

@@ -3,7 +3,7 @@
 // renders (a quarter of a second at a thousand checks, which delays every probe due meanwhile);
 // these families hold nearly all series, so they are rendered here from precomputed label text.
 import type { Check } from '../config/config.ts';
-import { FAILURE_REASONS, PHASES, type Phase, type ProbeResult } from '../probes/probe.ts';
+import { FAILURE_REASONS, PHASES, type BackendIdentity, type Phase, type ProbeResult } from '../probes/probe.ts';
 
 /** 5 ms (a loopback answer) … 30 s (the longest sensible timeout). */
 export const PROBE_DURATION_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -39,6 +39,8 @@ export interface CheckSeries {
   /** The check's open incident is a flapping episode now; and how many episodes started since the process did. */
   flapping: boolean;
   flaps: number;
+  /** The last server seen answering; survives probes that reached none, like the certificate's expiry. */
+  backend?: BackendIdentity;
   /**
    * This check's lines of every family, as UTF-8, reused until something of it changes (see
    * touch); family i ends at byte familyEnds[i]. Bytes rather than strings: a scrape then copies
@@ -343,6 +345,28 @@ const FAMILIES: readonly Family[] = [
             );
         }
       }
+    },
+  },
+  // A value the last probe could not read (no answer, not a number) has no sample: absent = unknown.
+  {
+    name: 'dvc_check_value',
+    type: 'gauge',
+    help: 'A number the last probe read from the answer and the check exports (export: { name } on a JSON expectation).',
+    write: (series, out) => {
+      for (const value of series.lastResult?.values ?? [])
+        out.push(`dvc_check_value{check="${series.nameText}",name="${escapeLabel(value.name)}"${series.location}} ${formatValue(value.value)}`);
+    },
+  },
+  {
+    name: 'dvc_backend_info',
+    type: 'gauge',
+    help: 'The server that last answered the check (1): connected address and certificate SHA-256 fingerprint (empty without TLS).',
+    write: (series, out) => {
+      const backend = series.backend;
+      if (backend !== undefined)
+        out.push(
+          `dvc_backend_info{check="${series.nameText}",address="${escapeLabel(backend.address)}",fingerprint="${escapeLabel(backend.fingerprint ?? '')}"${series.location}} 1`,
+        );
     },
   },
 ];

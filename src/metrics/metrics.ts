@@ -270,6 +270,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
       series.lastResult = result;
       series.lastFinishedAtSeconds = finishedAt.getTime() / 1000;
       if (result.tls !== undefined) series.tlsExpirySeconds = result.tls.expiresAt.getTime() / 1000;
+      if (result.backend !== undefined) series.backend = result.backend;
       observeDuration(series, result.durationSeconds);
       // A critical result without a reason breaks the probe contract; count it rather than lose it.
       if (result.status === 'critical') {

@@ -10,8 +10,9 @@ import { clip } from './format.ts';
 import { probeMessage, type CertificateInfo, type Phase, type Probe, type ProbeContext, type ProbeMessage, type ProbeResult } from './probe.ts';
 import { failureFields, ProbeFailure, timeoutFailure } from './probe-failure.ts';
 import { readBody } from './read-body.ts';
-import { judgeJson } from './json-expectations.ts';
+import { readJson } from './json-expectations.ts';
 import { measureWithAuth } from './measure-with-auth.ts';
+import { judgeBackend, observeBackend, type PeerIdentity } from './backend.ts';
 
 /** What measureHttp needs; an HttpCheck is one, and the sync probe builds its own. */
 export type HttpRequestSpec = Pick<
@@ -39,6 +40,8 @@ interface MeasurementBase {
   /** Present for https hops that completed the handshake. */
   readonly tls?: HttpTlsFacts;
   readonly remoteAddress?: string;
+  /** The certificate's identifying fields (fingerprint, serial, issuer), for https hops that completed the handshake. */
+  readonly peerIdentity?: PeerIdentity;
 }
 
 export interface HttpResponseFacts extends MeasurementBase {
@@ -58,7 +61,20 @@ export interface HttpFailureFacts extends MeasurementBase {
 
 export type HttpMeasurement = HttpResponseFacts | HttpFailureFacts;
 
-export const probeHttp: Probe<HttpCheck> = async (check, context) => judgeHttp(check, await measureWithAuth(measureHttp, check, check.auth, context));
+export const probeHttp: Probe<HttpCheck> = async (check, context) => {
+  const result = judgeHttp(check, await measureWithAuth(measureHttp, check, check.auth, context));
+  logUnexported(check, result, context);
+  return result;
+};
+
+/** An export whose value is not a number gives no sample; the debug log says why it is missing. */
+function logUnexported(check: HttpCheck, result: ProbeResult, context: ProbeContext): void {
+  const exported = check.expect.json.filter((expectation) => expectation.export !== undefined);
+  if (exported.length === 0 || result.httpStatus === undefined || result.values?.length === exported.length) return;
+  const have = new Set(result.values?.map((value) => value.name));
+  const missing = exported.flatMap((expectation) => (expectation.export && !have.has(expectation.export.name) ? [expectation.export.name] : []));
+  context.log.debug({ missing }, 'exported values not read as numbers; no sample this run');
+}
 
 export const REDIRECT_STATUS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 // Credentials meant for one origin must not follow a redirect to another.
@@ -152,7 +168,11 @@ async function measureHop(
   const https = url.protocol === 'https:';
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const servername = spec.tls.serverName ?? hostname;
-  let common: Pick<HopResult, 'host' | 'phases' | 'measuredAt' | 'certificate' | 'tls' | 'remoteAddress'> = { host: url.host, phases, measuredAt };
+  let common: Pick<HopResult, 'host' | 'phases' | 'measuredAt' | 'certificate' | 'tls' | 'remoteAddress' | 'peerIdentity'> = {
+    host: url.host,
+    phases,
+    measuredAt,
+  };
   let readyAt: number | undefined;
   let headersAt: number | undefined;
   let httpStatus: number | undefined;
@@ -182,7 +202,13 @@ async function measureHop(
               protocol: connection.tlsProtocol,
             }
           : undefined;
-        common = { ...common, certificate: connection.certificate, tls, remoteAddress: connection.remoteAddress };
+        common = {
+          ...common,
+          certificate: connection.certificate,
+          tls,
+          remoteAddress: connection.remoteAddress,
+          ...(connection.peer === undefined ? {} : { peerIdentity: pickIdentity(connection.peer) }),
+        };
         const refusal = tls && spec.tls.verify ? judgeCertificate(spec.tls, tls, servername, measuredAt) : undefined;
         if (refusal?.status === 'critical') {
           connection.socket.destroy();
@@ -241,6 +267,10 @@ async function measureHop(
  */
 const PROBE_FINISHED = Object.assign(new Error('probe finished; connection closed by the prober'), { code: 'DVC_PROBE_FINISHED' });
 
+function pickIdentity(peer: PeerIdentity): PeerIdentity {
+  return { fingerprint256: peer.fingerprint256, serialNumber: peer.serialNumber, issuer: peer.issuer };
+}
+
 function portOf(url: URL): number {
   if (url.port !== '') return Number(url.port);
   return url.protocol === 'https:' ? 443 : 80;
@@ -280,7 +310,8 @@ function toProbeFailure(error: unknown, signal: AbortSignal, phase: Phase, host:
 /**
  * Pure. First failure wins, in this order: transport (the measurement failed) → TLS certificate →
  * blocked (firewall status not expected by the check, or a marker in the body, case-insensitive) →
- * status → bodyContains / bodyNotContains → JSON (unparsable = protocol; paths = assertion).
+ * backend (expect.backend) → status → bodyContains / bodyNotContains → JSON (unparsable = protocol;
+ * paths = assertion). Exported JSON numbers ride on every result whose JSON was read.
  * A certificate minDaysLeft warning is reported only when nothing else failed.
  */
 export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): ProbeResult {
@@ -299,7 +330,11 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
   }
   const host = measurement.host;
   const status = measurement.httpStatus;
-  const answered = { ...base, httpStatus: status };
+  const backend =
+    measurement.remoteAddress === undefined
+      ? undefined
+      : observeBackend(measurement.remoteAddress, measurement.peerIdentity, measurement.headers, check.backend);
+  const answered = { ...base, httpStatus: status, ...(backend === undefined ? {} : { backend }) };
   const fail = (reason: ProbeResult['reason'], message: string, detail: ProbeMessage): ProbeResult => ({
     ...answered,
     status: 'critical',
@@ -314,6 +349,8 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
     if (verdict?.status === 'critical') return fail('tls', `${host}: ${verdict.message}`, probeMessage('certificate', { host, problem: verdict.problem }));
     certificateWarning = verdict;
   }
+  const backendVerdict = backend === undefined ? undefined : judgeBackend(check.backend, backend, host);
+  if (backendVerdict !== undefined) return fail('backend', backendVerdict.message, backendVerdict.detail);
 
   const text = measurement.body.toString('utf8');
   if (check.blocked.status.includes(status) && !check.expect.status.includes(status)) {
@@ -337,16 +374,18 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
     const unwanted = clip(check.expect.bodyNotContains);
     return fail('assertion', `body from ${host} contains "${unwanted}"`, probeMessage('body_has_text', { host, text: unwanted }));
   }
-  const jsonVerdict = judgeJson(check.expect.json, text, host);
-  if (jsonVerdict !== undefined) return fail(jsonVerdict.reason, jsonVerdict.message, jsonVerdict.detail);
+  const json = readJson(check.expect.json, text, host);
+  const read = json.values.length === 0 ? answered : { ...answered, values: json.values };
+  if (json.verdict !== undefined)
+    return { ...read, status: 'critical', reason: json.verdict.reason, message: json.verdict.message, detail: json.verdict.detail };
   if (certificateWarning) {
     return {
-      ...answered,
+      ...read,
       status: 'warning',
       reason: 'tls',
       message: `${host}: ${certificateWarning.message}`,
       detail: probeMessage('certificate', { host, problem: certificateWarning.problem }),
     };
   }
-  return { ...answered, status: 'ok', message: `HTTP ${status} from ${host}`, detail: probeMessage('http_ok', { status, host }) };
+  return { ...read, status: 'ok', message: `HTTP ${status} from ${host}`, detail: probeMessage('http_ok', { status, host }) };
 }

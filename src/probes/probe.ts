@@ -213,7 +213,33 @@ export interface ProbeMessageParams {
   readonly flow_no_auth: { readonly auth: string };
   /** The step's URL, its templates filled in, is not an http(s) URL (not quoted: it may hold a captured secret). */
   readonly flow_bad_url: Readonly<Record<string, never>>;
+  /** A JSON value is not of the type its expectation reads: a number to compare, text to match, a string/list/object to measure. */
+  readonly json_wrong_type: { readonly host: string; readonly path: string; readonly value: string; readonly wanted: 'number' | 'text' | 'countable' };
+  /** A JSON value (or its length) outside its bound; limit and upper are numbers as written in the config. */
+  readonly json_out_of_range: {
+    readonly host: string;
+    readonly path: string;
+    readonly of: 'value' | 'length';
+    readonly value: string;
+    readonly bound: JsonBound;
+  };
+  readonly json_no_match: { readonly host: string; readonly path: string; readonly value: string; readonly pattern: string };
+  /** `expected` is the allowed values as JSON, cut short. */
+  readonly json_not_one_of: { readonly host: string; readonly path: string; readonly value: string; readonly expected: string };
+  /** The server that answered is not one the check expects; `expected` lists the allowed values. */
+  readonly backend_unexpected: {
+    readonly host: string;
+    readonly what: 'address' | 'fingerprint' | 'issuer' | 'header';
+    /** The header's name, for what = header. */
+    readonly name?: string;
+    readonly value: string;
+    readonly expected: string;
+  };
 }
+
+/** One bound a JSON expectation sets; `eq` is a length that must be exactly `limit`. */
+export type JsonBound =
+  { readonly op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq'; readonly limit: number } | { readonly op: 'between'; readonly limit: number; readonly upper: number };
 
 type SyncSideName = 'source' | 'target';
 
@@ -253,6 +279,10 @@ export interface ProbeResult {
   readonly dns?: { readonly addresses: readonly string[] };
   readonly sync?: SyncObservation;
   readonly flow?: FlowObservation;
+  /** Numbers a check exports (`export: { name }` on a JSON expectation), in the order configured. */
+  readonly values?: readonly CheckValue[];
+  /** Which server answered (http and tls checks that reached one). */
+  readonly backend?: BackendIdentity;
 }
 
 /** What a flow probe saw: each step it ran, in order, and the one that failed. */
@@ -269,6 +299,26 @@ export interface FlowStepObservation {
   /** Seconds per phase, summed over the step's hops; a phase never reached is absent. */
   readonly phases: Partial<Record<Phase, number>>;
   readonly httpStatus?: number;
+}
+
+/** A number read from an answer, exported as dvc_check_value{check, name}. */
+export interface CheckValue {
+  readonly name: string;
+  readonly value: number;
+}
+
+/**
+ * What tells one server from another behind the same name: the address connected to, the
+ * certificate it presented (SHA-256 fingerprint as colon-separated upper-case hex, issuer, serial)
+ * and the response headers a check records (names lower-cased). Absent parts were not seen
+ * (plain http has no certificate; a tls check has no headers).
+ */
+export interface BackendIdentity {
+  readonly address: string;
+  readonly fingerprint?: string;
+  readonly issuer?: string;
+  readonly serial?: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** What a sync probe saw. Watermarks are epoch seconds (unit seconds) or counts (unit items). */

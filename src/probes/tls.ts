@@ -3,6 +3,7 @@
 import { monotonicMs, secondsSince } from '../clock.ts';
 import type { TlsCheck } from '../config/config.ts';
 import { judgeCertificate } from './certificate.ts';
+import { judgeBackend, observeBackend } from './backend.ts';
 import { describeEndpoint, openConnection, type OpenedConnection } from './open-connection.ts';
 import { probeMessage, type Phase, type Probe } from './probe.ts';
 import { failureFields, ProbeFailure } from './probe-failure.ts';
@@ -32,12 +33,26 @@ export const probeTls: Probe<TlsCheck> = async (check, context) => {
     return { status: 'critical', ...failureFields(error), phases, durationSeconds: secondsSince(startedAt) };
   }
   connection.socket.destroy();
+  const backend = observeBackend(connection.remoteAddress, connection.peer, undefined, check.backend);
   const base = {
     durationSeconds: secondsSince(startedAt),
     phases,
     ...(connection.certificate ? { tls: connection.certificate } : {}),
+    backend,
   };
   const verdict = judgeCertificate(check.tls, connection, servername, now);
+  if (verdict?.status === 'critical') {
+    return {
+      ...base,
+      status: verdict.status,
+      reason: verdict.reason,
+      message: `${target}: ${verdict.message}`,
+      detail: probeMessage('certificate', { host: target, problem: verdict.problem }),
+    };
+  }
+  // A wrong server outranks a certificate that merely expires soon: it is why that certificate is there.
+  const backendVerdict = judgeBackend(check.backend, backend, target);
+  if (backendVerdict) return { ...base, status: 'critical', reason: 'backend', message: backendVerdict.message, detail: backendVerdict.detail };
   if (verdict) {
     return {
       ...base,

@@ -84,9 +84,11 @@ function routeMatches(match: ChannelMatch, notification: Notification): boolean 
   const incident = notification.incident;
   const hold = incident?.hold;
   const window = notification.window ?? (hold?.by === 'maintenance' ? hold.name : undefined);
+  // A server change belongs to its check as an incident does.
+  const about = incident ?? notification.backend;
   return (
-    (match.system === undefined || incident?.system === match.system) &&
-    (match.check === undefined || (incident !== undefined && matchesCheckPattern(match.check, incident.check))) &&
+    (match.system === undefined || about?.system === match.system) &&
+    (match.check === undefined || (about !== undefined && matchesCheckPattern(match.check, about.check))) &&
     (match.severity === undefined || incident?.severity === match.severity) &&
     (match.maintenance === undefined || window === match.maintenance)
   );

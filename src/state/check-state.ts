@@ -12,7 +12,7 @@
 // - `failingSince` and `passingSince` date the current run of not-ok and of ok results: the first
 //   probe of the run, whatever the thresholds make of it, so an incident's down time starts at the
 //   first failure and ends at the first pass.
-import type { ProbeResult, Status } from '../probes/probe.ts';
+import type { BackendIdentity, ProbeResult, Status } from '../probes/probe.ts';
 
 export type CheckStatus = Status | 'unknown';
 
@@ -37,6 +37,8 @@ export interface CheckState {
   readonly failingSince?: Date;
   /** When the current run of ok results began; absent while the latest result is not ok. */
   readonly passingSince?: Date;
+  /** The last server seen answering (http, tls); kept through results that reached none (backend-change.ts). */
+  readonly backend?: BackendIdentity;
 }
 
 export interface StatusChange {
@@ -82,6 +84,7 @@ export function nextCheckState(previous: CheckState, result: ProbeResult, thresh
     // Each is absent while the other runs, so a run continues exactly when its field is there (a
     // state stored before they were kept starts its run at this result).
     ...(failed ? { failingSince: previous.failingSince ?? now } : { passingSince: previous.passingSince ?? now }),
+    ...((result.backend ?? previous.backend) === undefined ? {} : { backend: result.backend ?? previous.backend }),
   };
   return next === previous.status || next === 'unknown' ? { state } : { state, change: { from: previous.status, to: next } };
 }

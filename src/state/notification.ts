@@ -1,6 +1,7 @@
 // The notification record: what the incident rules (and the notices of the monitor itself) ask to
 // be told, and to whom. State decides it; the outbox (src/alerting/) only delivers it. A
 // notification is queued in the outbox in the same transaction as the state change that caused it.
+import type { BackendIdentity } from '../probes/probe.ts';
 import type { Incident } from './incident.ts';
 
 export type NotificationType =
@@ -14,7 +15,8 @@ export type NotificationType =
   | 'notice' // about the monitor itself or something that is not a check's outage (see notice.ts)
   | 'report' // a report mail (scheduled or asked for), rendered whole when queued: see ReportMail
   | 'test' // `dvc-sentinel test-email`
-  | 'desk'; // what an operator did to an incident (acknowledged, a note, opened or resolved by hand): see DeskMail
+  | 'desk' // what an operator did to an incident (acknowledged, a note, opened or resolved by hand): see DeskMail
+  | 'backend_changed'; // another server answers a check (address, certificate or a recorded header): see backend-change.ts
 
 export interface Notification {
   readonly type: NotificationType;
@@ -44,6 +46,16 @@ export interface Notification {
    * channel's own configured targets. Absent: the channel's ordinary routing decides.
    */
   readonly targets?: NotificationTargets;
+  /** The server change; present exactly when type is 'backend_changed'. */
+  readonly backend?: BackendChangeMark;
+}
+
+/** Which check now has another server answering, and the servers before and after. */
+export interface BackendChangeMark {
+  readonly check: string;
+  readonly system: string;
+  readonly from: BackendIdentity;
+  readonly to: BackendIdentity;
 }
 
 /** Which escalation step sent a notification. */

@@ -1,6 +1,6 @@
 // English words (alerting.locale: en) for mails, the status page and probe messages, for vendors
 // and readers outside the province.
-import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
+import type { CertificateProblem, JsonBound, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
 import { formatMilliseconds, formatNumber } from './format-number.ts';
 import { formatDuration } from './format-duration.ts';
 import type { MailRefusalWords, Words } from './locale.ts';
@@ -316,7 +316,38 @@ const PROBE_WORDS: ProbeWords = {
   flow_redirects: ({ expected, hosts }) => `the redirects did not pass through ${expected} (chain: ${hosts})`,
   flow_no_auth: ({ auth }) => `no credentials for auth “${auth}”`,
   flow_bad_url: () => 'the step URL, its templates filled in, is not an http:// or https:// URL',
+  json_wrong_type: ({ host, path, value, wanted }) =>
+    `${path} in the JSON from ${host} is ${value}, not ${{ number: 'a number', text: 'text', countable: 'a string, list or object (to measure its length)' }[wanted]}`,
+  json_out_of_range: ({ host, path, of, value, bound }) =>
+    `${of === 'length' ? `the length of ${path}` : path} in the JSON from ${host} is ${value}, expected ${describeBound(bound)}`,
+  json_no_match: ({ host, path, value, pattern }) => `${path} in the JSON from ${host} is ${value}, which does not match ${pattern}`,
+  json_not_one_of: ({ host, path, value, expected }) => `${path} in the JSON from ${host} is ${value}, expected one of ${expected}`,
+  backend_unexpected: ({ host, what, name, value, expected }) =>
+    `unexpected server answering ${host}: ${{ address: 'IP address', fingerprint: 'certificate fingerprint (SHA-256)', issuer: 'certificate issuer', header: `header ${name ?? ''}` }[what]} is ${value}, expected ${expected}`,
 };
+
+/** A bound as written in the config: every decimal it has, none added. */
+function exactNumber(value: number): string {
+  return formatNumber(value, 'en', Math.min(6, (String(value).split('.')[1] ?? '').length));
+}
+
+function describeBound(bound: JsonBound): string {
+  const limit = exactNumber(bound.limit);
+  switch (bound.op) {
+    case 'gt':
+      return `more than ${limit}`;
+    case 'gte':
+      return `at least ${limit}`;
+    case 'lt':
+      return `less than ${limit}`;
+    case 'lte':
+      return `at most ${limit}`;
+    case 'eq':
+      return `exactly ${limit}`;
+    case 'between':
+      return `between ${limit} and ${exactNumber(bound.upper)}`;
+  }
+}
 
 function word(message: ProbeMessage): string {
   return wordWith(PROBE_WORDS, message) ?? message.code;
@@ -355,6 +386,7 @@ export const en: Words = {
     maintenance_end: 'MAINTENANCE OVER',
     notice: 'NOTICE',
     test: 'TEST',
+    backend_changed: 'SERVER CHANGED',
   },
   headline: (reason, httpStatus) => {
     switch (reason) {
@@ -411,6 +443,7 @@ export const en: Words = {
     maintenance_end: (count) => `${plural(count, 'maintenance window', 'maintenance windows')} over`,
     notice: (count) => plural(count, 'notice', 'notices'),
     test: (count) => plural(count, 'test mail', 'test mails'),
+    backend_changed: (count) => `${plural(count, 'check', 'checks')} answered by another server`,
   },
   batchCount: {
     firing_critical: (count) => plural(count, 'new incident', 'new incidents'),
@@ -424,6 +457,7 @@ export const en: Words = {
     maintenance_end: (count) => `${plural(count, 'maintenance window', 'maintenance windows')} over`,
     notice: (count) => plural(count, 'notice', 'notices'),
     test: (count) => plural(count, 'test mail', 'test mails'),
+    backend_changed: (count) => `${plural(count, 'check', 'checks')} answered by another server`,
   },
   batchIntro: (count) => `This mail carries ${count} notifications:`,
   severity: { critical: 'Critical', warning: 'Medium' },
@@ -938,5 +972,21 @@ export const en: Words = {
     rewritten: 'Everything held (open incidents, check states, undelivered notifications) was written into a fresh file at that path.',
     notRewritten: 'No fresh file could be written yet; still trying. Do not restart now, or the open incidents are lost.',
     movedAside: (path) => `The file found in its place was moved to ${path}.`,
+  },
+  backend: {
+    headline: 'is answered by another server',
+    lead: (at) =>
+      `At ${at} another server answered this check than before (address, certificate or a recorded header). Unless a cut-over or rollback was planned, make sure traffic goes to the right data centre.`,
+    before: 'Before',
+    after: 'Now',
+    describe: ({ address, fingerprint, issuer, serial, headers }) =>
+      [
+        `address ${address}`,
+        ...(fingerprint === undefined ? [] : [`certificate SHA-256 ${fingerprint}`]),
+        ...(issuer === undefined ? [] : [`issuer ${issuer}`]),
+        ...(serial === undefined ? [] : [`serial ${serial}`]),
+        ...headers,
+      ].join(' · '),
+    chat: (system, check, before, after) => `🔀 ANSWERING SERVER CHANGED: ${system} — check ${check}: ${before} → ${after}`,
   },
 };

@@ -24,7 +24,8 @@ export type NoticeKind =
   | 'vantage_up'
   | 'maintenance_end'
   | 'notice'
-  | 'test';
+  | 'test'
+  | 'backend_changed';
 
 /** A notice's words: `param` reads one of its parameters as text ("—" when absent). */
 export interface NoticeWords {
@@ -144,6 +145,8 @@ export interface Words {
   readonly mailRefusals: MailRefusalWords;
   // The store file deleted or replaced while running: the status page's alert.
   readonly storeFile: StoreFileWords;
+  // Another server answers a check (cut-over, rollback, a swapped certificate): its notice in mail and chat.
+  readonly backend: BackendWords;
 }
 
 /** Why a mail was refused for good: a failed delivery's reason (store DeliveryFailure), or `recipients` when only some refused it. */
@@ -168,6 +171,18 @@ export interface StoreFileWords {
   /** After either: writing a fresh file keeps failing. */
   readonly notRewritten: string;
   readonly movedAside: (path: string) => string;
+}
+
+export interface BackendWords {
+  /** After the check name in a subject: "máy chủ trả lời đã thay đổi". */
+  readonly headline: string;
+  readonly lead: (at: string) => string;
+  readonly before: string;
+  readonly after: string;
+  /** The parts of a server, labelled: address, certificate fingerprint, issuer, serial, a header. */
+  readonly describe: (parts: { address: string; fingerprint?: string; issuer?: string; serial?: string; headers: readonly string[] }) => string;
+  /** One chat line. */
+  readonly chat: (system: string, check: string, before: string, after: string) => string;
 }
 
 export interface RosterWords {

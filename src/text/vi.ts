@@ -1,6 +1,6 @@
 // Vietnamese words (the default locale) for mails, the status page and probe messages, in the terms
 // technicians on duty use: sự cố, đã khắc phục, thời gian gián đoạn, nguyên nhân ban đầu, biện pháp xử lý.
-import type { CertificateProblem, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
+import type { CertificateProblem, JsonBound, ProbeMessage, ProbeMessageParams, Status } from '../probes/probe.ts';
 import { formatMilliseconds, formatNumber } from './format-number.ts';
 import { formatDuration } from './format-duration.ts';
 import type { MailRefusalWords, Words } from './locale.ts';
@@ -332,7 +332,38 @@ const PROBE_WORDS: ProbeWords = {
   flow_redirects: ({ expected, hosts }) => `chuỗi chuyển hướng không đi qua ${expected} (đã đi: ${hosts})`,
   flow_no_auth: ({ auth }) => `không có thông tin xác thực “${auth}” cho bước này`,
   flow_bad_url: () => 'địa chỉ của bước, sau khi điền giá trị, không phải URL http:// hoặc https://',
+  json_wrong_type: ({ host, path, value, wanted }) =>
+    `${path} trong JSON từ ${host} là ${value}, không phải ${{ number: 'một số', text: 'chuỗi ký tự', countable: 'chuỗi, danh sách hay đối tượng (để đếm độ dài)' }[wanted]}`,
+  json_out_of_range: ({ host, path, of, value, bound }) =>
+    `${of === 'length' ? `độ dài của ${path}` : path} trong JSON từ ${host} là ${value}, mong đợi ${describeBound(bound)}`,
+  json_no_match: ({ host, path, value, pattern }) => `${path} trong JSON từ ${host} là ${value}, không khớp mẫu ${pattern}`,
+  json_not_one_of: ({ host, path, value, expected }) => `${path} trong JSON từ ${host} là ${value}, mong đợi một trong ${expected}`,
+  backend_unexpected: ({ host, what, name, value, expected }) =>
+    `máy chủ trả lời ${host} không như mong đợi: ${{ address: 'địa chỉ IP', fingerprint: 'dấu vân tay chứng chỉ (SHA-256)', issuer: 'nơi cấp chứng chỉ', header: `tiêu đề ${name ?? ''}` }[what]} là ${value}, mong đợi ${expected}`,
 };
+
+/** A bound as written in the config: every decimal it has, none added. */
+function exactNumber(value: number): string {
+  return formatNumber(value, 'vi', Math.min(6, (String(value).split('.')[1] ?? '').length));
+}
+
+function describeBound(bound: JsonBound): string {
+  const limit = exactNumber(bound.limit);
+  switch (bound.op) {
+    case 'gt':
+      return `lớn hơn ${limit}`;
+    case 'gte':
+      return `từ ${limit} trở lên`;
+    case 'lt':
+      return `nhỏ hơn ${limit}`;
+    case 'lte':
+      return `không quá ${limit}`;
+    case 'eq':
+      return `đúng ${limit}`;
+    case 'between':
+      return `trong khoảng ${limit} đến ${exactNumber(bound.upper)}`;
+  }
+}
 
 function word(message: ProbeMessage): string {
   return wordWith(PROBE_WORDS, message) ?? message.code;
@@ -375,6 +406,7 @@ export const vi: Words = {
     maintenance_end: 'HẾT BẢO TRÌ',
     notice: 'THÔNG BÁO',
     test: 'THỬ NGHIỆM',
+    backend_changed: 'ĐỔI MÁY CHỦ',
   },
   headline: (reason, httpStatus) => {
     switch (reason) {
@@ -431,6 +463,7 @@ export const vi: Words = {
     maintenance_end: (count) => `${count} đợt bảo trì kết thúc`,
     notice: (count) => `${count} thông báo về hệ thống giám sát`,
     test: (count) => `${count} thư thử nghiệm`,
+    backend_changed: (count) => `${count} kiểm tra đổi máy chủ trả lời`,
   },
   batchCount: {
     firing_critical: (count) => `${count} sự cố mới`,
@@ -444,6 +477,7 @@ export const vi: Words = {
     maintenance_end: (count) => `${count} đợt bảo trì kết thúc`,
     notice: (count) => `${count} thông báo`,
     test: (count) => `${count} thư thử nghiệm`,
+    backend_changed: (count) => `${count} kiểm tra đổi máy chủ trả lời`,
   },
   batchIntro: (count) => `Thư này gồm ${count} thông báo:`,
   severity: { critical: 'Nghiêm trọng', warning: 'Trung bình' },
@@ -960,5 +994,21 @@ export const vi: Words = {
     rewritten: 'Toàn bộ dữ liệu đang giữ (sự cố đang mở, trạng thái kiểm tra, thông báo chưa gửi) đã được ghi vào một tệp mới tại đúng đường dẫn đó.',
     notRewritten: 'Chưa ghi được tệp mới; hệ thống vẫn đang thử lại. Không khởi động lại lúc này kẻo mất các sự cố đang mở.',
     movedAside: (path) => `Tệp lạ tìm thấy ở đó đã được chuyển sang ${path}.`,
+  },
+  backend: {
+    headline: 'máy chủ trả lời đã thay đổi',
+    lead: (at) =>
+      `Lúc ${at} máy chủ trả lời kiểm tra này khác với lần trước (địa chỉ, chứng chỉ hoặc tiêu đề được ghi nhận). Nếu không có kế hoạch chuyển đổi hay quay lui, cần xác minh lưu lượng đang đi đúng trung tâm dữ liệu.`,
+    before: 'Trước',
+    after: 'Bây giờ',
+    describe: ({ address, fingerprint, issuer, serial, headers }) =>
+      [
+        `địa chỉ ${address}`,
+        ...(fingerprint === undefined ? [] : [`chứng chỉ SHA-256 ${fingerprint}`]),
+        ...(issuer === undefined ? [] : [`nơi cấp ${issuer}`]),
+        ...(serial === undefined ? [] : [`số sê-ri ${serial}`]),
+        ...headers,
+      ].join(' · '),
+    chat: (system, check, before, after) => `🔀 MÁY CHỦ TRẢ LỜI ĐÃ THAY ĐỔI: ${system} — kiểm tra ${check}: ${before} → ${after}`,
   },
 };

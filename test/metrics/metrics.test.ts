@@ -252,6 +252,8 @@ describe('createMetrics', () => {
       dvc_store_replaced_total: 'counter',
       dvc_store_backup_last_success_timestamp_seconds: 'gauge',
       dvc_auth_token_expiry_timestamp_seconds: 'gauge',
+      dvc_check_value: 'gauge',
+      dvc_backend_info: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };

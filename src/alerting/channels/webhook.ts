@@ -29,8 +29,8 @@ function fieldsOf(notification: Notification, links: WebhookOptions['links']): F
   return {
     type: notification.type,
     status: incident ? (incident.resolvedAt === undefined ? 'firing' : 'resolved') : notification.type,
-    check: incident?.check ?? '',
-    system: incident?.system ?? '',
+    check: incident?.check ?? notification.backend?.check ?? '',
+    system: incident?.system ?? notification.backend?.system ?? '',
     severity: incident?.severity ?? notification.notice?.severity ?? '',
     reason: incident?.lastReason ?? '',
     message: incident?.lastMessage ?? '',
@@ -92,6 +92,7 @@ function defaultEntry(notification: Notification, fields: Fields): Record<string
     entry.flapping = { since: episode.since.toISOString(), changes: episode.changes, windowSeconds: episode.windowSeconds };
   }
   if (notification.desk !== undefined) entry.desk = { action: notification.desk.kind, text: notification.desk.text };
+  if (notification.backend !== undefined) entry.backend = { from: notification.backend.from, to: notification.backend.to };
   return entry;
 }
 

@@ -10,6 +10,7 @@ import { formatDuration } from '../../text/format-duration.ts';
 import { formatNumber } from '../../text/format-number.ts';
 import { formatDateTime } from '../../text/format-time.ts';
 import { wordsFor } from '../../text/locale.ts';
+import { describeServer } from '../messages/describe-notice.ts';
 import { isFrozenContent, type DeliveryChannel, type FrozenContent } from '../channel.ts';
 import { classifyHttpFailure, httpSend, HttpSendError } from './http-send.ts';
 
@@ -59,6 +60,11 @@ function line(notification: Notification, options: ZaloOptions): string {
       if (!incident || !episode) break;
       const headline = words.flapping.headline(formatNumber(episode.changes, options.locale), formatDuration(episode.windowSeconds, options.locale));
       return text.flapping(system(incident.system), incident.check, headline);
+    }
+    case 'backend_changed': {
+      const moved = notification.backend;
+      if (!moved) break;
+      return words.backend.chat(system(moved.system), moved.check, describeServer(moved.from, options.locale), describeServer(moved.to, options.locale));
     }
     case 'vantage_down':
       return text.vantageDown;

@@ -9,6 +9,7 @@ import type { Hold, Incident } from '../../state/incident.ts';
 import type { Notification } from '../../state/notification.ts';
 import {
   describeNotice,
+  describeServer,
   downtimeSecondsOf,
   failureOf,
   orderByUrgency,
@@ -17,6 +18,7 @@ import {
   windowNameOf,
   type NoticeContext,
 } from './describe-notice.ts';
+import { displaySystemName } from '../../text/display-system-name.ts';
 import { formatDuration } from '../../text/format-duration.ts';
 import { formatMilliseconds, formatNumber } from '../../text/format-number.ts';
 import { formatClock, formatDate, formatDateTime, isSameLocalDate } from '../../text/format-time.ts';
@@ -132,6 +134,25 @@ function buildSection(notification: Notification, context: DocumentContext, stri
         lead,
         riderGroups,
         rows: [...incidentRows(incident, notification, context, strings), changes, ...dutyRows(notification, context, strings), ...links],
+      };
+    }
+    case 'backend_changed': {
+      const moved = notification.backend;
+      if (moved === undefined) break;
+      const system = toSingleLine(displaySystemName(moved.system, context.locale, context.systemNames));
+      return {
+        title,
+        tone: 'warning',
+        lead: strings.backend.lead(at),
+        riderGroups,
+        rows: [
+          { label: strings.labels.system, value: system },
+          { label: strings.labels.check, value: toSingleLine(moved.check) },
+          { label: strings.backend.before, value: describeServer(moved.from, context.locale) },
+          { label: strings.backend.after, value: describeServer(moved.to, context.locale), tone: 'warning' },
+          ...location,
+          ...links,
+        ],
       };
     }
     default:

@@ -1,7 +1,7 @@
 // One notification in one line — "[SỰ CỐ] Cổng DVC quốc gia — dvcqg-home không truy cập được
 // (timeout)" — shared by subjects and section titles, plus the facts both read from an incident.
 import type { Locale } from '../../config/alerting-config.ts';
-import type { FailureReason } from '../../probes/probe.ts';
+import type { BackendIdentity, FailureReason } from '../../probes/probe.ts';
 import type { Incident, ResultSnapshot } from '../../state/incident.ts';
 import type { Notification } from '../../state/notification.ts';
 import { displaySystemName } from '../../text/display-system-name.ts';
@@ -17,6 +17,7 @@ export const NOTICE_KINDS_BY_URGENCY: readonly NoticeKind[] = [
   'firing_warning',
   'reminder_warning',
   'flapping',
+  'backend_changed',
   'maintenance_end',
   'vantage_up',
   'resolved',
@@ -114,6 +115,12 @@ export function describeNotice(notification: Notification, context: NoticeContex
     }
     case 'test':
       return { kind, tag: strings.tag[kind], text: strings.testSubject(location) };
+    case 'backend_changed': {
+      const moved = notification.backend;
+      const who =
+        moved === undefined ? '' : `${toSingleLine(displaySystemName(moved.system, context.locale, context.systemNames))} — ${toSingleLine(moved.check)} `;
+      return { kind, tag: strings.tag[kind], text: `${who}${strings.backend.headline}` };
+    }
     default:
       break;
   }
@@ -137,4 +144,20 @@ export function describeNotice(notification: Notification, context: NoticeContex
 export function windowNameOf(notification: Notification, context: NoticeContext): string {
   const name = notification.window === undefined ? '' : toSingleLine(notification.window);
   return name === '' ? wordsFor(context.locale).unnamedWindow : name;
+}
+
+/** A server in the reader's words, on one line (its parts come from the endpoint: escaped by the layout). */
+export function describeServer(backend: BackendIdentity, locale: Locale): string {
+  const headers = Object.keys(backend.headers ?? {})
+    .sort()
+    .map((name) => `${name}: ${backend.headers?.[name] || '—'}`);
+  return toSingleLine(
+    wordsFor(locale).backend.describe({
+      address: backend.address,
+      ...(backend.fingerprint === undefined ? {} : { fingerprint: backend.fingerprint }),
+      ...(backend.issuer === undefined ? {} : { issuer: backend.issuer }),
+      ...(backend.serial === undefined ? {} : { serial: backend.serial }),
+      headers,
+    }),
+  );
 }

@@ -30,7 +30,7 @@ export function renderSubject(batch: readonly Notification[], context: NoticeCon
 
 function nameOf(notification: Notification, context: NoticeContext): string[] {
   if (notification.type === 'maintenance_end') return [windowNameOf(notification, context)];
-  const check = notification.incident?.check;
+  const check = notification.incident?.check ?? notification.backend?.check;
   return check === undefined ? [] : [toSingleLine(check)];
 }
 

@@ -13,8 +13,8 @@ export function fillSmsTemplate(template: string, notification: Notification, op
   const since = incident?.openedAt ?? notification.createdAt;
   const values: Record<SmsTemplateVariable, string> = {
     severity: words.severity[incident?.severity ?? (notice?.severity === 'critical' || notice?.severity === 'warning' ? notice.severity : 'info')],
-    system: incident?.system ?? '',
-    check: incident?.check ?? notice?.kind ?? '',
+    system: incident?.system ?? notification.backend?.system ?? '',
+    check: incident?.check ?? notification.backend?.check ?? notice?.kind ?? '',
     since: `${formatClock(since)} ${formatDate(since, options.locale)}`,
     status: statusOf(notification, words.status),
     reason: incident?.lastReason ?? incident?.firstReason ?? '',
