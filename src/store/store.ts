@@ -109,6 +109,8 @@ export function createStore(db: Database.Database, options: CreateStoreOptions =
     new Proxy({} as Parts[K], {
       get: (_target, name) => Reflect.get(parts[key], name) as unknown,
       has: (_target, name) => Reflect.has(parts[key], name),
+      // A wrapper set on a part (a test counting saves, a fault injected) lands on the part in use.
+      set: (_target, name, value) => Reflect.set(parts[key], name, value),
     });
   return {
     transaction: <T>(fn: () => T): T => parts.transaction(fn),
