@@ -10,6 +10,7 @@ import type { DeliveryChannel } from './alerting/channel.ts';
 import { createChannels } from './alerting/channels/registry.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
 import { createRefusalNotifier, recentMailRefusals, reopenAfterSmtpChange } from './alerting/mail-refusals.ts';
+import { enqueueNotice } from './alerting/notices.ts';
 import { systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
 import { createAlertingTicker, type AlertingTicker } from './checks/alerting-ticker.ts';
 import { createIncidentBook } from './checks/incident-book.ts';
@@ -199,6 +200,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     clock,
     onTokenExpiry: (name, epochSeconds) => metrics.setAuthTokenExpiry(name, epochSeconds),
     onSecretsChanged: () => options.onSecrets?.([...configSecrets, ...auth.secrets()]),
+    // The duty team hears of a token about to lapse before the checks using it turn red.
+    onRenewalFailing: (name, expiresAt, failure) => {
+      try {
+        enqueueNotice(
+          store,
+          config.alerting,
+          {
+            kind: 'token_renewal_failed',
+            key: `${name}-${Math.round(expiresAt.getTime() / 1000)}`,
+            severity: 'warning',
+            params: { token: name, error: failure },
+          },
+          clock(),
+        );
+        delivery?.outbox.wake();
+      } catch (error) {
+        log.error({ err: error, authName: name }, 'could not queue the token renewal notice');
+      }
+    },
   });
 
   let delivery: Delivery | undefined;

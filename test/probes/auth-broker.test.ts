@@ -66,12 +66,16 @@ function capturedLog(): { log: ReturnType<typeof createLogger>; text: () => stri
   return { log, text: () => text, setSecrets: (next) => (secrets = next) };
 }
 
-function startBroker(auths: AuthConfig[], extra: { log?: ReturnType<typeof createLogger>; expiries?: (number | undefined)[] } = {}): RunningAuthBroker {
+function startBroker(
+  auths: AuthConfig[],
+  extra: { log?: ReturnType<typeof createLogger>; expiries?: (number | undefined)[]; failing?: { auth: string; expiresAt: Date; failure: string }[] } = {},
+): RunningAuthBroker {
   const broker = createAuthBroker({
     auths: Object.fromEntries(auths.map((auth) => [auth.name, auth])),
     env: {},
     log: extra.log ?? capturedLog().log,
     onTokenExpiry: (_name, seconds) => extra.expiries?.push(seconds),
+    onRenewalFailing: (auth, expiresAt, failure) => extra.failing?.push({ auth, expiresAt, failure }),
   });
   closers.push(() => broker.stop());
   return broker;
@@ -223,6 +227,7 @@ describe('a token endpoint that gives refresh tokens (plain HTTP server)', () =>
     });
     closers.push(() => server.close());
     const captured = capturedLog();
+    const failing: { auth: string; expiresAt: Date; failure: string }[] = [];
     const broker = startBroker(
       [
         {
@@ -234,7 +239,7 @@ describe('a token endpoint that gives refresh tokens (plain HTTP server)', () =>
           clientSecret: { value: 'cs-plain-5e6f' },
         },
       ],
-      { log: captured.log },
+      { log: captured.log, failing },
     );
     const signal = AbortSignal.timeout(5000);
     expect(await broker.headersFor('tinh', signal)).toEqual({ ok: true, headers: { authorization: 'Bearer at-1-aaaa' } });
@@ -255,6 +260,10 @@ describe('a token endpoint that gives refresh tokens (plain HTTP server)', () =>
       .filter((line) => line.includes('token cannot be renewed'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('temporarily_unavailable: Keycloak is restarting');
+    // The same once-per-token moment reaches the daemon, which queues the token_renewal_failed notice.
+    expect(failing.map(({ auth, failure }) => [auth, failure.includes('Keycloak is restarting')])).toEqual([['tinh', true]]);
+    expect(failing[0]!.expiresAt.getTime()).toBeGreaterThan(Date.now());
+    expect(failing[0]!.failure).not.toContain('cs-plain-5e6f');
   }, 15_000);
 });
 

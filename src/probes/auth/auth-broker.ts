@@ -44,6 +44,11 @@ export interface AuthBrokerOptions {
   readonly onTokenExpiry?: (auth: string, epochSeconds: number | undefined) => void;
   /** The secrets the broker holds changed (a token, a file read again); secrets() has them. */
   readonly onSecretsChanged?: () => void;
+  /**
+   * A token in use cannot be renewed and will expire at `expiresAt` unless a later try succeeds;
+   * said once per token. `failure` is the token endpoint's answer in English, never a secret.
+   */
+  readonly onRenewalFailing?: (auth: string, expiresAt: Date, failure: string) => void;
 }
 
 export interface RunningAuthBroker extends AuthBroker {
@@ -180,6 +185,7 @@ export function createAuthBroker(options: AuthBrokerOptions): RunningAuthBroker 
           { authName: entry.auth.name, expiresInSeconds: Math.round(remaining / 1000), failure: outcome.message },
           'token cannot be renewed; the current one expires soon',
         );
+        options.onRenewalFailing?.(entry.auth.name, new Date(clock().getTime() + remaining), outcome.message);
       } else {
         log.debug({ authName: entry.auth.name, failure: outcome.message }, 'token renewal failed again');
       }
