@@ -5,8 +5,8 @@
 // went to an error page" is the finding a technician needs, whatever that page answered.
 import type { FlowCheck, FlowStep } from '../config/config.ts';
 import { clip } from './format.ts';
-import { judgeJson } from './json-expectations.ts';
-import { probeMessage, type ProbeMessage } from './probe.ts';
+import { readJson } from './json-expectations.ts';
+import { probeMessage, type CheckValue, type ProbeMessage } from './probe.ts';
 import { ProbeFailure } from './probe-failure.ts';
 
 /** The last hop's answer of a step, and every URL the step's request visited, in order. */
@@ -19,7 +19,24 @@ export interface StepAnswer {
   readonly visited: readonly URL[];
 }
 
-export function judgeFlowStep(step: FlowStep, check: Pick<FlowCheck, 'blocked'>, answer: StepAnswer): ProbeFailure | undefined {
+/** The step's first failed expectation, if any, and the numbers its JSON expectations export. */
+export interface StepVerdict {
+  readonly failure?: ProbeFailure;
+  readonly values: readonly CheckValue[];
+}
+
+export function judgeFlowStep(step: FlowStep, check: Pick<FlowCheck, 'blocked'>, answer: StepAnswer): StepVerdict {
+  const failure = findFailure(step, check, answer);
+  if (failure !== undefined || step.expect.json.length === 0) return { ...(failure === undefined ? {} : { failure }), values: [] };
+  const json = readJson(step.expect.json, answer.body.toString('utf8'), answer.url.host);
+  return {
+    ...(json.verdict === undefined ? {} : { failure: new ProbeFailure(json.verdict.reason, json.verdict.message, { detail: json.verdict.detail }) }),
+    values: json.values,
+  };
+}
+
+/** Everything but the JSON expectations, in the order the header says. */
+function findFailure(step: FlowStep, check: Pick<FlowCheck, 'blocked'>, answer: StepAnswer): ProbeFailure | undefined {
   const host = answer.url.host;
   const { status } = answer;
   const fail = (reason: 'blocked' | 'assertion' | 'http_status', message: string, detail: ProbeMessage): ProbeFailure =>
@@ -77,8 +94,6 @@ export function judgeFlowStep(step: FlowStep, check: Pick<FlowCheck, 'blocked'>,
     const unwanted = clip(step.expect.bodyNotContains);
     return fail('assertion', `body from ${host} contains "${unwanted}"`, probeMessage('body_has_text', { host, text: unwanted }));
   }
-  const json = judgeJson(step.expect.json, text, host);
-  if (json !== undefined) return new ProbeFailure(json.reason, json.message, { detail: json.detail });
   return undefined;
 }
 

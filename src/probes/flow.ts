@@ -13,7 +13,17 @@ import { CookieJar } from './flow-cookies.ts';
 import { judgeFlowStep, type StepAnswer } from './flow-judge.ts';
 import { measureHttp, redirectedRequest, REDIRECT_STATUS, type HopRequest } from './http.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
-import { PHASES, probeMessage, type FlowStepObservation, type Phase, type ProbeMessage, type Probe, type ProbeContext, type ProbeResult } from './probe.ts';
+import {
+  PHASES,
+  probeMessage,
+  type CheckValue,
+  type FlowStepObservation,
+  type Phase,
+  type ProbeMessage,
+  type Probe,
+  type ProbeContext,
+  type ProbeResult,
+} from './probe.ts';
 
 /** What the steps of one run share. */
 interface FlowRun {
@@ -21,6 +31,8 @@ interface FlowRun {
   readonly context: ProbeContext;
   readonly jar: CookieJar;
   readonly captures: Map<string, string>;
+  /** Numbers the steps' JSON expectations export (dvc_check_value), in step order. */
+  readonly values: CheckValue[];
   /** monotonicMs() when the flow began: the deadline counts from here. */
   readonly startedAt: number;
 }
@@ -59,7 +71,7 @@ function flowDeadline(timeoutSeconds: number, outer: AbortSignal): { signal: Abo
 }
 
 async function runFlow(check: FlowCheck, context: ProbeContext): Promise<ProbeResult> {
-  const run: FlowRun = { check, context, jar: new CookieJar(), captures: new Map(), startedAt: monotonicMs() };
+  const run: FlowRun = { check, context, jar: new CookieJar(), captures: new Map(), values: [], startedAt: monotonicMs() };
   const steps: FlowStepObservation[] = [];
   let last: Extract<StepOutcome, { kind: 'passed' }> | undefined;
   for (const step of check.steps) {
@@ -80,6 +92,7 @@ async function runFlow(check: FlowCheck, context: ProbeContext): Promise<ProbeRe
         phases: sumPhases(steps.map((observation) => observation.phases)),
         ...(outcome.observation.httpStatus === undefined ? {} : { httpStatus: outcome.observation.httpStatus }),
         flow: { steps, failedStep: step.name },
+        ...(run.values.length === 0 ? {} : { values: run.values }),
       };
     }
     last = outcome;
@@ -93,6 +106,7 @@ async function runFlow(check: FlowCheck, context: ProbeContext): Promise<ProbeRe
     phases: sumPhases(steps.map((observation) => observation.phases)),
     httpStatus: status,
     flow: { steps },
+    ...(run.values.length === 0 ? {} : { values: run.values }),
   };
 }
 
@@ -142,7 +156,8 @@ async function runStep(step: FlowStep, run: FlowRun): Promise<StepOutcome> {
   if (answer.kind === 'failure') return failed(answer.failure, answer.status);
 
   const verdict = judgeFlowStep(step, run.check, answer);
-  if (verdict) return failed(verdict, answer.status);
+  run.values.push(...verdict.values);
+  if (verdict.failure) return failed(verdict.failure, answer.status);
   const missing = capture(step, answer, run);
   if (missing) return failed(missing, answer.status);
   return { kind: 'passed', observation: observe(answer.status), host: answer.url.host, status: answer.status };

@@ -27,15 +27,6 @@ export interface JsonReading {
   readonly unexported: readonly { readonly name: string; readonly path: string; readonly value: string }[];
 }
 
-/**
- * The first failed expectation of the body `text` from `host`, or undefined when all hold: for a
- * probe that judges an answer and exports nothing from it.
- * @public
- */
-export function judgeJson(expectations: readonly JsonExpectation[], text: string, host: string): JsonVerdict | undefined {
-  return readJson(expectations, text, host).verdict;
-}
-
 /** The verdict and the exported numbers of the body `text` from `host`. */
 export function readJson(expectations: readonly JsonExpectation[], text: string, host: string): JsonReading {
   if (expectations.length === 0) return { values: [], unexported: [] };

@@ -1,6 +1,7 @@
 // msw handlers for the simulated systems, one list per origin. Each list reads the simulator's
 // live state on every request, so switching a scenario changes the next answer. Paths start
 // with "*/" because msw's getResponse has no base URL to resolve a bare "/path" against in Node.
+import { randomUUID } from 'node:crypto';
 import { delay, http, HttpResponse, type RequestHandler } from 'msw';
 import { toNationalJson, toProvincialJson, type DossierFlow } from './dossier-flow.ts';
 import {
@@ -35,6 +36,9 @@ export type OriginName = 'national' | 'quantricong' | 'provincial' | 'provincial
 
 export const PUBLIC_FORMALITY_PATH = '/api/v1/submitting/formality/list-all-public-formality-by-citizen';
 export const OIDC_DISCOVERY_PATH = '/auth/realms/digo/.well-known/openid-configuration';
+export const OIDC_TOKEN_PATH = '/auth/realms/digo/protocol/openid-connect/token';
+/** The one client the simulated Keycloak knows (client_credentials), for trying `auths:` against `simulate`. */
+export const SIM_CLIENT = { id: 'dvc-sentinel', secret: 'demo-secret', lifetimeSeconds: 300 } as const;
 export const SYNC_STATUS_PATH = '/api/sync/status';
 
 export function respondHtml(body: string, init: { status?: number; headers?: Record<string, string> } = {}): HttpResponse<string> {
@@ -90,6 +94,7 @@ export function createHandlers(state: SimState): Record<OriginName, RequestHandl
     provincialSso: [
       http.get(`*${OIDC_DISCOVERY_PATH}`, ({ request }) => HttpResponse.json(openIdConfiguration(new URL(request.url).origin))),
       http.get('*/auth/realms/digo/protocol/openid-connect/auth', () => respondHtml(renderSsoLogin())),
+      http.post(`*${OIDC_TOKEN_PATH}`, async ({ request }) => issueToken(request)),
       notFound,
     ],
     syncProvincial: [
@@ -172,6 +177,26 @@ function toFormalityItem(procedure: Procedure): Record<string, unknown> {
     implementingAgency: procedure.agency,
     onlineServiceLevel: procedure.onlineLevel,
   };
+}
+
+/**
+ * Keycloak's token endpoint for one client and the client_credentials grant: credentials in HTTP
+ * Basic or in the form, as Keycloak takes both. A fresh opaque token each time; the sync APIs take
+ * any Bearer token, so a check with `auth` and one with a static header both pass.
+ */
+async function issueToken(request: Request): Promise<Response> {
+  const form = new URLSearchParams(await request.text());
+  const basic = /^Basic\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  const [basicId, basicSecret] = basic === undefined ? [] : Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent);
+  const clientId = basicId ?? form.get('client_id');
+  const clientSecret = basicSecret ?? form.get('client_secret');
+  if (form.get('grant_type') !== 'client_credentials') {
+    return HttpResponse.json({ error: 'unsupported_grant_type', error_description: 'Only client_credentials here' }, { status: 400 });
+  }
+  if (clientId !== SIM_CLIENT.id || clientSecret !== SIM_CLIENT.secret) {
+    return HttpResponse.json({ error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' }, { status: 401 });
+  }
+  return HttpResponse.json({ access_token: `sim-${randomUUID()}`, token_type: 'Bearer', expires_in: SIM_CLIENT.lifetimeSeconds, scope: 'profile email' });
 }
 
 /** A Keycloak realm's discovery document, with every endpoint under the request's own origin. */

@@ -325,6 +325,33 @@ describe('flow: which step failed', () => {
 });
 
 describe('flow: templates and credentials', () => {
+  it('exports the numbers its steps read, and fails a step whose number is out of bounds while still exporting it', async () => {
+    let score = 82.5;
+    const api = await serve((_request, _body, response) => json(response, 200, { code: 'OK', data: { score, items: [1, 2] } }));
+    const check = flowCheck({
+      steps: [
+        {
+          name: 'quality',
+          request: { url: `${api.url}/evaluation` },
+          expect: {
+            json: [
+              { path: '$.data.score', gte: 70, export: { name: 'diem' } },
+              { path: '$.data.items', length: { gte: 1 }, export: { name: 'so_muc' } },
+            ],
+          },
+        },
+      ],
+    });
+    const passed = await run(check);
+    expect(passed.status).toBe('ok');
+    expect(passed.values).toEqual([{ name: 'diem', value: 82.5 }]);
+
+    score = 61;
+    const failed = await run(check);
+    expect([failed.status, failed.reason, failed.flow?.failedStep]).toEqual(['critical', 'assertion', 'quality']);
+    expect(failed.values, 'a score under its threshold is still charted').toEqual([{ name: 'diem', value: 61 }]);
+  });
+
   it('asks for the current local month on the injected clock', async () => {
     const api = await serve((_request, _body, response) => json(response, 200, { code: 'OK', data: { score: 17.5 } }));
     const check = flowCheck({
