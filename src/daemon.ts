@@ -9,7 +9,7 @@ import { createAlertmanagerPoster, startAlertmanagerLoop, type AlertmanagerLoop 
 import type { DeliveryChannel } from './alerting/channel.ts';
 import { createChannels } from './alerting/channels/registry.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
-import { systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
+import { createSteadyClock, systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
 import { createAlertingTicker, type AlertingTicker } from './checks/alerting-ticker.ts';
 import { createIncidentBook } from './checks/incident-book.ts';
 import { runCheck } from './checks/run-check.ts';
@@ -89,13 +89,15 @@ interface Delivery {
 /** API maintenance windows that ended longer ago than this no longer reach the rules (they only need the end's transition). */
 const DESK_WINDOW_LOOKBACK_MS = 86_400_000;
 
-function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, log: Logger): Delivery {
+/** `steady` times the outbox's waits (the clock its rows are stamped with); `clock` is the wall, for what mails show. */
+function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, steady: Clock, log: Logger): Delivery {
   const { alerting } = config;
   const channels = createChannels({ alerting, location: config.location, log });
   const outbox = createOutbox({
     store,
     alerting,
-    clock,
+    clock: steady,
+    wall: clock,
     log,
     channels,
     backoff: alerting.email.retry,
@@ -141,6 +143,10 @@ async function stopDelivery(delivery: Delivery): Promise<void> {
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const clock = options.clock ?? systemClock;
   const monotonic = options.monotonic ?? systemMonotonic;
+  // Rule time (src/clock.ts): incidents, check states and outbox rows are stamped with it, so every
+  // wait and duration between two stamps is monotonic. Schedules, history minutes, metrics and
+  // what pages and mails show as "now" keep the wall clock.
+  const steady = createSteadyClock(clock, monotonic);
   const log = options.log;
   const loaded = loadConfig(options.configFile, options.env);
   options.onSecrets?.(loaded.secrets);
@@ -149,7 +155,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let checksByName = new Map(config.checks.map((check) => [check.name, check]));
   const startedAt = clock();
 
-  const store = openStore(config.storagePath, { log, onCorrupt: options.freshStore ? 'fresh' : 'fail', clock });
+  const store = openStore(config.storagePath, { log, onCorrupt: options.freshStore ? 'fresh' : 'fail', clock: steady });
   const metrics = createMetrics({ location: config.location, version: VERSION, collectProcessMetrics: true });
   metrics.setChecks(config.checks);
   metrics.recordConfigReload(true, startedAt);
@@ -165,6 +171,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     log,
     desk: storeDeskLookup(store),
     escalator: createEscalator({ store, log, desk: storeDeskLookup(store) }),
+    wall: clock,
     onQueued: () => delivery?.outbox.wake(),
     onIncidentsChanged: () => {
       metrics.setIncidents(book.openIncidents());
@@ -199,11 +206,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     alerting: () => config.alerting,
     ...(config.location === undefined ? {} : { location: config.location }),
     onQueued: () => delivery?.outbox.wake(),
-    onAcknowledged: (incident, at) => metrics.recordAcknowledge(incident.system, incident.severity, (at.getTime() - incident.openedAt.getTime()) / 1000),
+    // How long it took is read on rule time, the clock the incident's opening was stamped with.
+    onAcknowledged: (incident) => metrics.recordAcknowledge(incident.system, incident.severity, (steady().getTime() - incident.openedAt.getTime()) / 1000),
     onMaintenanceChanged: () => {
       deskWindowsVersion += 1;
       const alerting = rulesAlerting();
-      book.configure(alerting, config.checks, clock());
+      book.configure(alerting, config.checks, steady());
       ticker?.configure(alerting.maintenance, checkNames());
     },
     onSilenced: () => delivery?.alertmanager?.wake(),
@@ -219,7 +227,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         await runCheck(
           check,
-          { clock, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record },
+          { clock, steady, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record },
           context.signal,
         );
       } finally {
@@ -263,7 +271,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         return { ok: !health.stuck, reasons: health.overdue.map((name) => `check ${name} is overdue`) };
       },
       status: () => ({
-        ...buildStatusSnapshot(config, book.states, { version: VERSION, startedAt, now: clock() }),
+        // Rule time, as the states and incidents it shows are stamped: "for 20 s" stays true after a step.
+        ...buildStatusSnapshot(config, book.states, { version: VERSION, startedAt, now: steady() }),
         incidents: book.openIncidents(),
       }),
       locale: () => config.alerting.locale,
@@ -292,9 +301,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     store.close();
     throw error;
   }
-  delivery = startDelivery(config, store, metrics, clock, log);
+  delivery = startDelivery(config, store, metrics, clock, steady, log);
 
-  ticker = createAlertingTicker({ book, metrics, windows: rulesAlerting().maintenance, checks: checkNames(), clock, monotonic, log });
+  ticker = createAlertingTicker({ book, metrics, windows: rulesAlerting().maintenance, checks: checkNames(), clock, rules: steady, monotonic, log });
   ticker.start();
   history.start();
   scheduler.start(config.checks.map(jobOf));
@@ -303,6 +312,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     store,
     config: reportedConfig,
     clock,
+    monotonic,
     log,
     metrics,
     wake: () => delivery?.outbox.wake(),
@@ -326,13 +336,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         config = next.config;
         checksByName = new Map(config.checks.map((check) => [check.name, check]));
         const alerting = rulesAlerting();
-        book.configure(alerting, config.checks, clock());
+        book.configure(alerting, config.checks, steady());
         metrics.setChecks(config.checks);
         scheduler.update(config.checks.map(jobOf));
         ticker?.configure(alerting.maintenance, checkNames());
         if (plan.restartDelivery && delivery) {
           await stopDelivery(delivery);
-          delivery = startDelivery(config, store, metrics, clock, log);
+          delivery = startDelivery(config, store, metrics, clock, steady, log);
         }
         metrics.recordConfigReload(true, clock());
         // The scheduler reads the running config at every check; look at the new one now.

@@ -15,6 +15,9 @@
 //   and channels go in parallel.
 // - groupWait is counted once per notification, from when what it reports happened (grouping.ts):
 //   a firing was already settled for groupWait by the incident rules and goes out when queued.
+// - Every wait here (groupWait, groupInterval, the retry back-off) is measured on `clock`, the
+//   clock that stamped the rows; the daemon gives its steady clock, so a step of the wall clock
+//   holds no mail back and sends none early. Only the mail's Date header reads `wall`.
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
@@ -34,6 +37,7 @@ export interface OutboxOptions {
   readonly store: OutboxStore;
   /** groupWait and groupInterval. */
   readonly alerting: Pick<AlertingConfig, 'groupWaitSeconds' | 'groupIntervalSeconds'>;
+  /** Rule time: the clock the store stamps rows with, for every wait; see the header. */
   readonly clock: Clock;
   readonly log: Logger;
   readonly channels: readonly DeliveryChannel[];
@@ -45,6 +49,8 @@ export interface OutboxOptions {
   readonly backoff?: BackoffPolicy;
   /** Routes sent to at the same time, per channel; default 4. */
   readonly maxParallelRoutes?: number;
+  /** The wall clock, for the time a delivery shows (the mail's Date header); absent = `clock`. */
+  readonly wall?: Clock;
 }
 
 export interface Outbox {
@@ -163,7 +169,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       // Row ids are never reused and each row joins one delivery only, so the first one seeds a unique id.
       const rendered = channel.render(
         rows.map((row) => row.notification),
-        { now, seed: rows[0]!.id },
+        { now: options.wall?.() ?? now, seed: rows[0]!.id },
       );
       return store.outbox.createDelivery({
         channel: channel.name,

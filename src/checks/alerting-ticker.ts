@@ -4,7 +4,8 @@
 //   ends at this tick) and only for the checks that window covers. Each window's next boundary is
 //   computed once, when the previous one passes, instead of asking every check every second.
 // Windows are schedules, so boundaries are wall time; a wall clock stepped backwards makes every
-// window be looked at anew. How long a tick took is read on the monotonic clock.
+// window be looked at anew. The incident rules are given rule time (`rules`, the daemon's steady
+// clock), so their waits do not move with a step. How long a tick took is read on the monotonic clock.
 import type { Logger } from 'pino';
 import type { Clock, MonotonicClock } from '../clock.ts';
 import type { MaintenanceWindow } from '../config/alerting-config.ts';
@@ -23,6 +24,8 @@ export interface AlertingTickerOptions {
   readonly log: Logger;
   /** Default 1 s. */
   readonly everyMs?: number;
+  /** Rule time for the incident book (a clock that never steps within a run); absent = `clock`. */
+  readonly rules?: Clock;
 }
 
 export interface TickReport {
@@ -41,6 +44,8 @@ export interface AlertingTicker {
 
 /** A tick longer than this holds up probes and scrapes noticeably. */
 const SLOW_TICK_MS = 250;
+/** A change of the wall clock against rule time between two ticks this large is a step (NTP slews far less). */
+const STEP_WARN_MS = 2000;
 /** At most one slow-tick warning this often, so a slow machine does not flood the log. */
 const SLOW_TICK_WARN_EVERY_MS = 300_000;
 
@@ -60,6 +65,7 @@ export function createAlertingTicker(options: AlertingTickerOptions): AlertingTi
   let lookAtAll = true;
   let lastTickMs = Number.NEGATIVE_INFINITY;
   let lastSlowWarningMs = Number.NEGATIVE_INFINITY;
+  let lastOffsetMs: number | undefined;
   let timer: NodeJS.Timeout | undefined;
 
   const watch = (window: MaintenanceWindow, now: Date): WindowWatch => ({
@@ -99,8 +105,17 @@ export function createAlertingTicker(options: AlertingTickerOptions): AlertingTi
   const tick = (): TickReport => {
     const startedMs = monotonic();
     const now = clock();
+    const ruleNow = options.rules?.() ?? now;
+    const offsetMs = now.getTime() - ruleNow.getTime();
+    if (lastOffsetMs !== undefined && Math.abs(offsetMs - lastOffsetMs) >= STEP_WARN_MS) {
+      log.warn(
+        { stepSeconds: Math.round((offsetMs - lastOffsetMs) / 1000), wall: now, ruleTime: ruleNow },
+        'wall clock stepped; waits and durations go on unchanged, schedules follow the new time',
+      );
+    }
+    lastOffsetMs = offsetMs;
     try {
-      book.tick(now);
+      book.tick(ruleNow);
     } catch (error) {
       log.error({ err: error }, 'alerting rules failed; retrying on the next tick');
     }

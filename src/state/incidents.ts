@@ -108,6 +108,11 @@
 //
 // Restart safety: what the rules remember lives in the incidents and in AlertingState; a window's
 // start and end and the vantage transitions are found by comparing that state with the present.
+//
+// Time: every wait here (groupWait, repeatInterval, recovery hold, flapping window) is the gap
+// between `now` and an instant stamped by an earlier decision, so the caller gives one clock for
+// both that never steps within a run (the daemon's steady clock). Schedules (windows, roster
+// shifts, desk silences) are read at `wall`, the wall clock, and follow it when it steps.
 import type { AlertingConfig, FlappingRule, MaintenanceWindow } from '../config/alerting-config.ts';
 import type { Notification, NotificationType } from './notification.ts';
 import type { ProbeResult } from '../probes/probe.ts';
@@ -136,6 +141,11 @@ export interface CheckAlerting {
 
 /** What the caller knows right now. */
 export interface AlertingView {
+  /**
+   * Rule time: every wait (groupWait, repeatInterval, recovery hold, flapping window) is measured
+   * from instants stamped with it. The daemon gives its steady clock (src/clock.ts), which never
+   * steps within a run, so a step of the wall clock changes no wait and no duration.
+   */
   readonly now: Date;
   readonly config: AlertingConfig;
   readonly checks: ReadonlyMap<string, CheckAlerting>;
@@ -152,6 +162,11 @@ export interface AlertingView {
   readonly resolvedRiders: (by: Hold['by'], key: string) => readonly Incident[];
   /** Acknowledgements and silences made at the duty desk; absent = none. */
   readonly desk?: DeskLookup;
+  /**
+   * The wall clock's reading, for schedules: maintenance windows, roster shifts and desk silences
+   * follow the wall clock even when it steps. Absent = `now`.
+   */
+  readonly wall?: Date;
 }
 
 export interface Decision {
@@ -256,6 +271,8 @@ interface Draft {
   readonly view: AlertingView;
   readonly config: AlertingConfig;
   readonly now: Date;
+  /** For schedules only (windows, roster, silences); see AlertingView.wall. */
+  readonly wall: Date;
   readonly open: Map<string, Incident>;
   /** Changed incidents by id. */
   readonly changed: Map<string, Incident>;
@@ -270,6 +287,7 @@ function startDraft(view: AlertingView): Draft {
     view,
     config: view.config,
     now: view.now,
+    wall: view.wall ?? view.now,
     open: new Map(view.open),
     changed: new Map(),
     notifications: [],
@@ -605,7 +623,7 @@ function advanceVantage(draft: Draft): void {
 }
 
 function advanceWindows(draft: Draft): void {
-  const transitions = findWindowTransitions(draft.config.maintenance, draft.windowsActive, draft.now);
+  const transitions = findWindowTransitions(draft.config.maintenance, draft.windowsActive, draft.wall);
   // Remember the new set first: incidents released below see only the windows still running.
   draft.windowsActive = transitions.active;
   for (const { name, window } of transitions.ended) endWindow(draft, name, window);
@@ -646,12 +664,12 @@ function endWindow(draft: Draft, name: string, window: MaintenanceWindow | undef
 // ---- recipients and notifications ------------------------------------------------------------
 
 function ordinaryRecipientsOf(draft: Draft, incident: Incident): string[] {
-  return ordinaryRecipients(draft.config, incident.check, incident.system, draft.now);
+  return ordinaryRecipients(draft.config, incident.check, incident.system, draft.wall);
 }
 
 /** A window's own `to` replaces the ordinary recipients while it covers the check. */
 function recipientsOf(draft: Draft, incident: Incident): string[] {
-  return checkRecipients(draft.config, activeWindowsOf(draft), incident.check, incident.system, draft.now);
+  return checkRecipients(draft.config, activeWindowsOf(draft), incident.check, incident.system, draft.wall);
 }
 
 function mergeRecipients(draft: Draft, base: readonly string[], riders: readonly Incident[], of: (draft: Draft, incident: Incident) => string[]): string[] {
@@ -665,7 +683,7 @@ function queueIncidentMail(
   incident: Incident,
   endedUnder: readonly Incident[] = [],
 ): void {
-  if (draft.view.desk?.silenced(incident.check, incident.system, draft.now) === true) return;
+  if (draft.view.desk?.silenced(incident.check, incident.system, draft.wall) === true) return;
   const riders = type === 'resolved' ? endedUnder : listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
   const to = mergeRecipients(draft, recipientsOf(draft, incident), riders, recipientsOf);
   queue(draft, type, { incident, riders, to });
