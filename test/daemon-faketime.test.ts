@@ -121,6 +121,11 @@ describe.skipIf(libfaketime === undefined)('a real daemon under faketime', () =>
     const seconds = Number(/(\d+) giây/.exec(text)?.[1]);
     expect(seconds).toBeGreaterThanOrEqual(3);
     expect(seconds).toBeLessThanOrEqual(Math.ceil((outageEnded - outageBegan) / 1000) + 2);
+    const outageSeconds = ((mails[1]!.receivedAt.getTime() - outageBegan) / 1000).toFixed(1);
+    console.log(
+      `clock steps under faketime (-1 h, then +2 h): first mail ${waitedSeconds.toFixed(1)} s after the opening (groupWait 3 s), ` +
+        `resolved mail says ${seconds} s (outage to resolved mail ${outageSeconds} s), 0 reminders`,
+    );
     // A child process through tsx on a loaded machine: starting it alone can take seconds.
   }, 90_000);
 });
