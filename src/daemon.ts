@@ -124,6 +124,7 @@ function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Cl
         intervalSeconds: alerting.alertmanager.resendIntervalSeconds,
         log,
         clock,
+        steady,
       })
     : undefined;
   log.info({ email: channels[0]?.target, alertmanager: alerting.alertmanager?.urls.length ?? 0 }, 'alert delivery ready');
