@@ -112,7 +112,9 @@
 // Time: every wait here (groupWait, repeatInterval, recovery hold, flapping window) is the gap
 // between `now` and an instant stamped by an earlier decision, so the caller gives one clock for
 // both that never steps within a run (the daemon's steady clock). Schedules (windows, roster
-// shifts, desk silences) are read at `wall`, the wall clock, and follow it when it steps.
+// shifts, desk silences) are read at `wall`, the wall clock, and follow it when it steps. A
+// window's occurrence that ended is remembered (AlertingState.windowsEnded): a step back into it
+// does not start it again, so its incidents are not held twice and its summary is not sent twice.
 import type { AlertingConfig, FlappingRule, MaintenanceWindow } from '../config/alerting-config.ts';
 import type { Notification, NotificationType } from './notification.ts';
 import type { ProbeResult } from '../probes/probe.ts';
@@ -279,6 +281,8 @@ interface Draft {
   readonly notifications: Notification[];
   vantageDownSince: Date | undefined;
   windowsActive: Readonly<Record<string, WindowOccurrence>>;
+  /** The last occurrence of each window that ended (AlertingState.windowsEnded). */
+  windowsEnded: Readonly<Record<string, WindowOccurrence>>;
   flapChanges: FlapChanges;
 }
 
@@ -293,6 +297,7 @@ function startDraft(view: AlertingView): Draft {
     notifications: [],
     vantageDownSince: view.alertingState.vantageDownSince,
     windowsActive: view.alertingState.windowsActive,
+    windowsEnded: view.alertingState.windowsEnded ?? {},
     flapChanges: view.alertingState.flapChanges ?? {},
   };
 }
@@ -301,6 +306,7 @@ function finish(draft: Draft): Decision {
   const alertingState: AlertingState = {
     ...(draft.vantageDownSince === undefined ? {} : { vantageDownSince: draft.vantageDownSince }),
     windowsActive: draft.windowsActive,
+    ...(Object.keys(draft.windowsEnded).length === 0 ? {} : { windowsEnded: draft.windowsEnded }),
     ...(Object.keys(draft.flapChanges).length === 0 ? {} : { flapChanges: draft.flapChanges }),
   };
   return { incidents: [...draft.changed.values()], notifications: draft.notifications, alertingState };
@@ -623,9 +629,14 @@ function advanceVantage(draft: Draft): void {
 }
 
 function advanceWindows(draft: Draft): void {
-  const transitions = findWindowTransitions(draft.config.maintenance, draft.windowsActive, draft.wall);
+  const transitions = findWindowTransitions(draft.config.maintenance, draft.windowsActive, draft.wall, draft.windowsEnded);
   // Remember the new set first: incidents released below see only the windows still running.
   draft.windowsActive = transitions.active;
+  if (transitions.ended.length > 0) {
+    const configured = new Set(draft.config.maintenance.map((window) => window.name));
+    const ended = { ...draft.windowsEnded, ...Object.fromEntries(transitions.ended.map(({ name, occurrence }) => [name, occurrence])) };
+    draft.windowsEnded = Object.fromEntries(Object.entries(ended).filter(([name]) => configured.has(name)));
+  }
   for (const { name, window } of transitions.ended) endWindow(draft, name, window);
   for (const { window } of transitions.started) {
     if (window.to !== undefined) continue;

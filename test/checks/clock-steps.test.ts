@@ -13,9 +13,11 @@ import { createEscalator } from '../../src/checks/escalator.ts';
 import { createIncidentBook } from '../../src/checks/incident-book.ts';
 import { runCheck } from '../../src/checks/run-check.ts';
 import { createSteadyClock } from '../../src/clock.ts';
+import type { AlertingConfig } from '../../src/config/alerting-config.ts';
 import { resolveConfig, type Check } from '../../src/config/config.ts';
 import { resolveEscalation, resolveRoster } from '../../src/config/roster-config.ts';
 import { ConfigInput } from '../../src/config/schema.ts';
+import { parseAlertingState } from '../../src/state/alerting-state.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { makeAlerting } from '../support/alerting-fixtures.ts';
 import { createCapturedLog, createTempDatabaseDir, type TempDatabaseDir } from '../support/temp-database.ts';
@@ -49,7 +51,7 @@ afterEach(() => {
   status = 200;
 });
 
-function pipeline() {
+function pipeline(maintenance: AlertingConfig['maintenance'] = []) {
   const clocks = createTestClocks('2026-05-29T15:00:00Z');
   const steady = createSteadyClock(clocks.clock, clocks.monotonic);
   const dir = createTempDatabaseDir();
@@ -65,6 +67,7 @@ function pipeline() {
     () => '',
   ).checks as [Check];
   const alerting = makeAlerting({
+    maintenance,
     groupWaitSeconds: 30,
     repeatIntervalSeconds: 3600,
     escalation: resolveEscalation([{ after: 1800, notify: ['onDuty'] }]),
@@ -74,7 +77,7 @@ function pipeline() {
   const ticker = createAlertingTicker({
     book,
     metrics: { setMaintenance: () => undefined },
-    windows: [],
+    windows: maintenance,
     checks: [check.name],
     clock: clocks.clock,
     rules: steady,
@@ -152,5 +155,33 @@ describe('a step of the wall clock during an outage', () => {
     clocks.advance(1 * SECOND_MS);
     ticker.tick();
     expect(queued()).toEqual(['firing', 'escalation']);
+  });
+
+  it('a maintenance window already over is not run again when the wall clock steps back into it', async () => {
+    // Every day 22:00–22:30 in Vietnam; the story starts at 22:00.
+    const { clocks, store, book, ticker, queued, run } = pipeline([
+      { kind: 'recurring', name: 'sao-luu-dem', checks: ['dvcqg-*'], cron: '0 22 * * *', durationSeconds: 1800, timezone: 'Asia/Ho_Chi_Minh' },
+    ]);
+    ticker.tick();
+    status = 503;
+    await run();
+    clocks.advance(60 * SECOND_MS);
+    ticker.tick();
+    expect(book.openIncidents()[0]?.hold?.by).toBe('maintenance');
+    expect(queued()).toEqual([]);
+    clocks.advance(29 * 60 * SECOND_MS); // 22:30: the window ends, the held outage fires
+    ticker.tick();
+    expect(queued()).toEqual(['maintenance_end', 'firing']);
+    clocks.stepWall(-15 * 60 * SECOND_MS); // 22:15 again
+    for (let minute = 0; minute < 20; minute += 1) {
+      clocks.advance(60 * SECOND_MS);
+      await run();
+      ticker.tick();
+      expect(book.openIncidents()[0]?.hold).toBeUndefined();
+    }
+    expect(queued()).toEqual(['maintenance_end', 'firing']);
+    // A restart remembers it too: the ended occurrence is kept with the rules' state in the store.
+    const saved = parseAlertingState(store.meta.get<string>('alerting-state')!);
+    expect(saved.windowsEnded?.['sao-luu-dem']).toEqual({ start: new Date('2026-05-29T15:00:00Z'), end: new Date('2026-05-29T15:30:00Z') });
   });
 });
