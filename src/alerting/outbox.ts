@@ -64,6 +64,10 @@ export interface Outbox {
   idle(): Promise<void>;
 }
 
+function notAfter(date: Date, now: Date): Date {
+  return date.getTime() > now.getTime() ? now : date;
+}
+
 /** setTimeout's limit; later due times are re-planned when the timer fires. */
 const MAX_TIMER_MS = 2_147_483_647;
 const MAX_IDLE_ROUNDS = 10_000;
@@ -129,7 +133,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
     for (const delivery of oldestPerRoute.values()) {
       if (flying.has(delivery.route)) continue;
-      if (delivery.nextAttemptAt.getTime() > now.getTime()) due(delivery.nextAttemptAt.getTime());
+      // No retry is further off than the back-off cap: one that is came from an earlier run whose clock was ahead.
+      const retryAtMs = Math.min(delivery.nextAttemptAt.getTime(), now.getTime() + policy.capSeconds * 1000);
+      if (retryAtMs > now.getTime()) due(retryAtMs);
       else if (flying.size < maxParallel) startSend(channel, delivery);
     }
     for (const [route, untilMs] of broken) {
@@ -141,8 +147,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }
     }
     const plan = planGroups({
-      pending: store.outbox.pending(channel.name).map((row) => ({ ...row, groupWaitFrom: groupWaitStartOf(row.notification, row.createdAt) })),
-      lastDeliveredAt: (route) => store.outbox.lastDeliveredAt(channel.name, route),
+      // Instants later than now come from an earlier run whose clock was ahead: read as now, so they hold nothing back for longer.
+      pending: store.outbox.pending(channel.name).map((row) => ({ ...row, groupWaitFrom: notAfter(groupWaitStartOf(row.notification, row.createdAt), now) })),
+      lastDeliveredAt: (route) => {
+        const at = store.outbox.lastDeliveredAt(channel.name, route);
+        return at === undefined ? undefined : notAfter(at, now);
+      },
       blockedRoutes: blocked,
       groupWaitSeconds: options.alerting.groupWaitSeconds,
       groupIntervalSeconds: options.alerting.groupIntervalSeconds,

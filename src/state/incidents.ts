@@ -198,6 +198,7 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
   const info = view.checks.get(check);
   if (info === undefined) throw new Error(`decideOnResult: check "${check}" is not in the alerting view`);
   const draft = startDraft(view);
+  bringBackFromTheFuture(draft);
   advanceWindows(draft);
   // A recovery whose hold has passed resolves before this result is weighed, even if no tick came
   // between: a failure after the hold is a new outage, not the old one continued.
@@ -257,6 +258,7 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
 /** Every few seconds: windows starting and ending, vantage transitions, settled firings, reminders. */
 export function decideOnTick(view: AlertingView): Decision {
   const draft = startDraft(view);
+  bringBackFromTheFuture(draft);
   advanceWindows(draft);
   advanceVantage(draft);
   finishRecoveries(draft);
@@ -310,6 +312,25 @@ function finish(draft: Draft): Decision {
     ...(Object.keys(draft.flapChanges).length === 0 ? {} : { flapChanges: draft.flapChanges }),
   };
   return { incidents: [...draft.changed.values()], notifications: draft.notifications, alertingState };
+}
+
+/**
+ * Within a run rule time never goes back, so an instant later than now comes from an earlier run
+ * whose wall clock was ahead (stepped back since, or while stopped). Its waits would stretch by
+ * the difference; read as now instead, they restart once, from this run.
+ */
+function bringBackFromTheFuture(draft: Draft): void {
+  const nowMs = draft.now.getTime();
+  const ahead = (date: Date | undefined): boolean => date !== undefined && date.getTime() > nowMs;
+  for (const incident of listOpen(draft)) {
+    if (!ahead(incident.openedAt) && !ahead(incident.lastNotifiedAt) && !ahead(incident.recoveringSince)) continue;
+    put(draft, {
+      ...incident,
+      ...(ahead(incident.openedAt) ? { openedAt: draft.now } : {}),
+      ...(ahead(incident.lastNotifiedAt) ? { lastNotifiedAt: draft.now } : {}),
+      ...(ahead(incident.recoveringSince) ? { recoveringSince: draft.now } : {}),
+    });
+  }
 }
 
 function put(draft: Draft, incident: Incident): void {

@@ -53,12 +53,9 @@ afterEach(() => {
 
 function pipeline(maintenance: AlertingConfig['maintenance'] = []) {
   const clocks = createTestClocks('2026-05-29T15:00:00Z');
-  const steady = createSteadyClock(clocks.clock, clocks.monotonic);
   const dir = createTempDatabaseDir();
   dirs.push(dir);
   const { log } = createCapturedLog();
-  const store = openStore(dir.path(), { log, clock: steady });
-  stores.push(store);
   const [check] = resolveConfig(
     'steps.yaml',
     ConfigInput.parse({
@@ -73,23 +70,31 @@ function pipeline(maintenance: AlertingConfig['maintenance'] = []) {
     escalation: resolveEscalation([{ after: 1800, notify: ['onDuty'] }]),
     roster: resolveRoster({ shifts: [{ name: 'Ca đêm', from: '17:00', to: '07:30', people: [{ name: 'Cường', email: 'cuong@vnpt.vn' }] }] }),
   });
-  const book = createIncidentBook({ store, alerting, checks: [check], log, escalator: createEscalator({ store, log }), wall: clocks.clock });
-  const ticker = createAlertingTicker({
-    book,
-    metrics: { setMaintenance: () => undefined },
-    windows: maintenance,
-    checks: [check.name],
-    clock: clocks.clock,
-    rules: steady,
-    monotonic: clocks.monotonic,
-    log,
-  });
-  const deps = { clock: clocks.clock, steady, monotonic: clocks.monotonic, log, states: book.states, decide: book.decide, record: book.record };
-  const queued = () => store.outbox.pending('email').map((row) => (row.notification.escalation ? 'escalation' : row.notification.type));
+  /** One run of the daemon's parts: its own steady clock, from the wall clock as it is at start. */
+  const startRun = () => {
+    const steady = createSteadyClock(clocks.clock, clocks.monotonic);
+    const store = openStore(dir.path(), { log, clock: steady });
+    stores.push(store);
+    const book = createIncidentBook({ store, alerting, checks: [check], log, escalator: createEscalator({ store, log }), wall: clocks.clock });
+    const ticker = createAlertingTicker({
+      book,
+      metrics: { setMaintenance: () => undefined },
+      windows: maintenance,
+      checks: [check.name],
+      clock: clocks.clock,
+      rules: steady,
+      monotonic: clocks.monotonic,
+      log,
+    });
+    const deps = { clock: clocks.clock, steady, monotonic: clocks.monotonic, log, states: book.states, decide: book.decide, record: book.record };
+    return { store, book, ticker, run: () => runCheck(check, deps) };
+  };
+  let current = startRun();
+  const queued = () => current.store.outbox.pending('email').map((row) => (row.notification.escalation ? 'escalation' : row.notification.type));
   const email = createChannels({ alerting, log }).find((channel) => channel.name === 'email')!;
   /** The text of the mail the outbox would make of the pending rows of `type`. */
   const mailText = (type: string): string => {
-    const rows = store.outbox.pending('email').filter((row) => row.notification.type === type);
+    const rows = current.store.outbox.pending('email').filter((row) => row.notification.type === type);
     return (
       email.render(
         rows.map((row) => row.notification),
@@ -97,7 +102,27 @@ function pipeline(maintenance: AlertingConfig['maintenance'] = []) {
       ).content as unknown as { text: string }
     ).text;
   };
-  return { clocks, store, book, ticker, queued, mailText, run: () => runCheck(check, deps) };
+  return {
+    clocks,
+    queued,
+    mailText,
+    get store() {
+      return current.store;
+    },
+    get book() {
+      return current.book;
+    },
+    get ticker() {
+      return current.ticker;
+    },
+    run: () => current.run(),
+    /** Stops this run (the store closes) and starts the next on the same store. */
+    restart() {
+      current.store.close();
+      stores.splice(stores.indexOf(current.store), 1);
+      current = startRun();
+    },
+  };
 }
 
 describe('a step of the wall clock during an outage', () => {
@@ -155,6 +180,22 @@ describe('a step of the wall clock during an outage', () => {
     clocks.advance(1 * SECOND_MS);
     ticker.tick();
     expect(queued()).toEqual(['firing', 'escalation']);
+  });
+
+  it('a restart after a step back: an outage stamped by the earlier run, an hour ahead, still fires at groupWait', async () => {
+    const steps = pipeline();
+    status = 503;
+    await steps.run();
+    steps.clocks.advance(10 * SECOND_MS);
+    steps.clocks.stepWall(-HOUR_MS);
+    steps.restart();
+    steps.ticker.tick(); // the daemon's ticker looks at once when it starts
+    steps.clocks.advance(29 * SECOND_MS);
+    steps.ticker.tick();
+    expect(steps.queued()).toEqual([]);
+    steps.clocks.advance(1 * SECOND_MS);
+    steps.ticker.tick();
+    expect(steps.queued()).toEqual(['firing']);
   });
 
   it('a maintenance window already over is not run again when the wall clock steps back into it', async () => {
