@@ -64,10 +64,6 @@ export interface Outbox {
   idle(): Promise<void>;
 }
 
-function notAfter(date: Date, now: Date): Date {
-  return date.getTime() > now.getTime() ? now : date;
-}
-
 /** setTimeout's limit; later due times are re-planned when the timer fires. */
 const MAX_TIMER_MS = 2_147_483_647;
 const MAX_IDLE_ROUNDS = 10_000;
@@ -83,6 +79,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let passQueued = false;
+  /**
+   * When this run started. Within a run `clock` never goes back, so a stamp later than now comes
+   * from an earlier run whose clock was ahead (stepped back since): it is read as this run's
+   * start, so it holds nothing back for longer than it would have from here.
+   */
+  let startedAt = clock();
+  const fromThisRun = (date: Date, now: Date): Date => (date.getTime() > now.getTime() ? startedAt : date);
 
   const allInFlight = (): Promise<void>[] => [...inFlight.values()].flatMap((routes) => [...routes.values()]);
 
@@ -133,8 +136,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
     for (const delivery of oldestPerRoute.values()) {
       if (flying.has(delivery.route)) continue;
-      // No retry is further off than the back-off cap: one that is came from an earlier run whose clock was ahead.
-      const retryAtMs = Math.min(delivery.nextAttemptAt.getTime(), now.getTime() + policy.capSeconds * 1000);
+      // No retry planned in this run is further off than the back-off cap; one that is was planned
+      // by an earlier run whose clock was ahead, and is due a cap after this run's start.
+      const plannedMs = delivery.nextAttemptAt.getTime();
+      const capMs = policy.capSeconds * 1000;
+      const retryAtMs = plannedMs > now.getTime() + capMs ? startedAt.getTime() + capMs : plannedMs;
       if (retryAtMs > now.getTime()) due(retryAtMs);
       else if (flying.size < maxParallel) startSend(channel, delivery);
     }
@@ -147,11 +153,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }
     }
     const plan = planGroups({
-      // Instants later than now come from an earlier run whose clock was ahead: read as now, so they hold nothing back for longer.
-      pending: store.outbox.pending(channel.name).map((row) => ({ ...row, groupWaitFrom: notAfter(groupWaitStartOf(row.notification, row.createdAt), now) })),
+      pending: store.outbox
+        .pending(channel.name)
+        .map((row) => ({ ...row, groupWaitFrom: fromThisRun(groupWaitStartOf(row.notification, row.createdAt), now) })),
       lastDeliveredAt: (route) => {
         const at = store.outbox.lastDeliveredAt(channel.name, route);
-        return at === undefined ? undefined : notAfter(at, now);
+        return at === undefined ? undefined : fromThisRun(at, now);
       },
       blockedRoutes: blocked,
       groupWaitSeconds: options.alerting.groupWaitSeconds,
@@ -258,6 +265,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     start() {
       if (running) return;
       running = true;
+      startedAt = clock();
       for (const channel of options.channels) {
         const resumed = store.outbox.undelivered(channel.name).length;
         if (resumed > 0) log.info({ channel: channel.name, deliveries: resumed }, `resuming ${channel.noun}s frozen before the last stop`);
