@@ -124,7 +124,7 @@ describe.skipIf(libfaketime === undefined)('a real daemon under faketime', () =>
     const outageSeconds = ((mails[1]!.receivedAt.getTime() - outageBegan) / 1000).toFixed(1);
     console.log(
       `clock steps under faketime (-1 h, then +2 h): first mail ${waitedSeconds.toFixed(1)} s after the opening (groupWait 3 s), ` +
-        `resolved mail says ${seconds} s (outage to resolved mail ${outageSeconds} s), 0 reminders`,
+        `resolved mail says ${seconds} s for an outage of ${((outageEnded - outageBegan) / 1000).toFixed(1)} s (to the resolved mail ${outageSeconds} s), 0 reminders`,
     );
     // A child process through tsx on a loaded machine: starting it alone can take seconds.
   }, 90_000);
