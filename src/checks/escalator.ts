@@ -33,10 +33,12 @@ export function createEscalator(options: EscalatorOptions): Escalator {
   const firingAt = new Map<string, Date | undefined>();
   const fired = new Map<string, Set<number>>();
 
-  const firingOf = (incident: Incident): Date | undefined => {
+  const firingOf = (incident: Incident, now: Date): Date | undefined => {
     if (!firingAt.has(incident.id)) {
       // The firing row commits with `announced`; one pruned from the outbox counts from the opening.
-      firingAt.set(incident.id, store.escalation.firingQueuedAt(incident.id) ?? incident.openedAt);
+      const stored = store.escalation.firingQueuedAt(incident.id) ?? incident.openedAt;
+      // Later than now: stamped by an earlier run whose clock was ahead; counted from this first look instead.
+      firingAt.set(incident.id, stored.getTime() > now.getTime() ? now : stored);
     }
     return firingAt.get(incident.id);
   };
@@ -60,7 +62,7 @@ export function createEscalator(options: EscalatorOptions): Escalator {
       const queued: Notification[] = [];
       for (const incident of open) {
         if (!incident.announced || incident.hold !== undefined || incident.recoveringSince !== undefined) continue;
-        const input = { steps, firingAt: firingOf(incident), now, fired: firedOf(incident) };
+        const input = { steps, firingAt: firingOf(incident, now), now, fired: firedOf(incident) };
         // The desk is asked only when a step is due: most ticks have none.
         if (dueSteps({ ...input, acknowledged: false }).length === 0) continue;
         if (desk?.silenced(incident.check, incident.system, wall) === true) continue;

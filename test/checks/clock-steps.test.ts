@@ -198,6 +198,24 @@ describe('a step of the wall clock during an outage', () => {
     expect(steps.queued()).toEqual(['firing']);
   });
 
+  it('a restart after a step back: an escalation step counts from the restart, not from a firing stamped an hour ahead', async () => {
+    const steps = pipeline();
+    status = 503;
+    await steps.run();
+    steps.clocks.advance(30 * SECOND_MS);
+    steps.ticker.tick();
+    expect(steps.queued()).toEqual(['firing']);
+    steps.clocks.stepWall(-HOUR_MS);
+    steps.restart();
+    steps.ticker.tick();
+    steps.clocks.advance(1799 * SECOND_MS);
+    steps.ticker.tick();
+    expect(steps.queued()).toEqual(['firing']);
+    steps.clocks.advance(1 * SECOND_MS);
+    steps.ticker.tick();
+    expect(steps.queued()).toEqual(['firing', 'escalation']);
+  });
+
   it('a maintenance window already over is not run again when the wall clock steps back into it', async () => {
     // Every day 22:00–22:30 in Vietnam; the story starts at 22:00.
     const { clocks, store, book, ticker, queued, run } = pipeline([
