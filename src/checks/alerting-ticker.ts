@@ -4,13 +4,14 @@
 //   ends at this tick) and only for the checks that window covers. Each window's next boundary is
 //   computed once, when the previous one passes, instead of asking every check every second.
 // Windows are schedules, so boundaries are wall time; a wall clock stepped backwards makes every
-// window be looked at anew. The incident rules are given rule time (`rules`, the daemon's steady
+// window be looked at anew; an occurrence seen ending is not counted active again when the clock
+// steps back into it (the rules do not run it twice either: maintenance.ts). The incident rules are given rule time (`rules`, the daemon's steady
 // clock), so their waits do not move with a step. How long a tick took is read on the monotonic clock.
 import type { Logger } from 'pino';
 import type { Clock, MonotonicClock } from '../clock.ts';
 import type { MaintenanceWindow } from '../config/alerting-config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { coversCheck, nextWindowBoundary, windowOccurrenceAt } from '../state/maintenance.ts';
+import { coversCheck, nextWindowBoundary, windowOccurrenceAt, type WindowOccurrence } from '../state/maintenance.ts';
 import type { IncidentBook } from './incident-book.ts';
 
 export interface AlertingTickerOptions {
@@ -52,6 +53,7 @@ const SLOW_TICK_WARN_EVERY_MS = 300_000;
 interface WindowWatch {
   readonly window: MaintenanceWindow;
   active: boolean;
+  occurrence: WindowOccurrence | undefined;
   /** Epoch ms of the next start or end; undefined when it can change no more (an absolute window that is over). */
   boundaryMs: number | undefined;
 }
@@ -62,17 +64,24 @@ export function createAlertingTicker(options: AlertingTickerOptions): AlertingTi
   let checks = options.checks;
   let watches: WindowWatch[] = [];
   const activeByCheck = new Map<string, boolean>();
+  /** The last occurrence of each window seen ending, by name. */
+  const endedOccurrences = new Map<string, WindowOccurrence>();
   let lookAtAll = true;
   let lastTickMs = Number.NEGATIVE_INFINITY;
   let lastSlowWarningMs = Number.NEGATIVE_INFINITY;
   let lastOffsetMs: number | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const watch = (window: MaintenanceWindow, now: Date): WindowWatch => ({
-    window,
-    active: windowOccurrenceAt(window, now) !== undefined,
-    boundaryMs: nextWindowBoundary(window, now)?.getTime(),
-  });
+  const watch = (window: MaintenanceWindow, now: Date): WindowWatch => {
+    const found = windowOccurrenceAt(window, now);
+    const last = endedOccurrences.get(window.name);
+    const over =
+      found !== undefined &&
+      last !== undefined &&
+      (window.kind === 'absolute' ? found.start.getTime() === last.start.getTime() : found.start.getTime() < last.end.getTime());
+    const occurrence = over ? undefined : found;
+    return { window, active: occurrence !== undefined, occurrence, boundaryMs: nextWindowBoundary(window, now)?.getTime() };
+  };
   const isCovered = (check: string): boolean => watches.some(({ window, active }) => active && coversCheck(window, check));
 
   /** The checks whose status was looked at; empty when no window reached a boundary. */
@@ -92,7 +101,9 @@ export function createAlertingTicker(options: AlertingTickerOptions): AlertingTi
       const next = watch(each.window, now);
       // An overlapping recurrence that starts while the window runs moves its end, not its status.
       if (next.active !== each.active) flipped.push(each.window);
+      if (each.active && !next.active && each.occurrence !== undefined) endedOccurrences.set(each.window.name, each.occurrence);
       each.active = next.active;
+      each.occurrence = next.occurrence;
       each.boundaryMs = next.boundaryMs;
     }
     if (flipped.length === 0) return [];

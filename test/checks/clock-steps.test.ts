@@ -70,6 +70,8 @@ function pipeline(maintenance: AlertingConfig['maintenance'] = []) {
     escalation: resolveEscalation([{ after: 1800, notify: ['onDuty'] }]),
     roster: resolveRoster({ shifts: [{ name: 'Ca đêm', from: '17:00', to: '07:30', people: [{ name: 'Cường', email: 'cuong@vnpt.vn' }] }] }),
   });
+  /** What dvc_maintenance_active was last set to, by check. */
+  let maintenanceMetric = new Map<string, boolean>();
   /** One run of the daemon's parts: its own steady clock, from the wall clock as it is at start. */
   const startRun = () => {
     const steady = createSteadyClock(clocks.clock, clocks.monotonic);
@@ -78,7 +80,11 @@ function pipeline(maintenance: AlertingConfig['maintenance'] = []) {
     const book = createIncidentBook({ store, alerting, checks: [check], log, escalator: createEscalator({ store, log }), wall: clocks.clock });
     const ticker = createAlertingTicker({
       book,
-      metrics: { setMaintenance: () => undefined },
+      metrics: {
+        setMaintenance: (active: ReadonlyMap<string, boolean>) => {
+          maintenanceMetric = new Map(active);
+        },
+      },
       windows: maintenance,
       checks: [check.name],
       clock: clocks.clock,
@@ -114,6 +120,9 @@ function pipeline(maintenance: AlertingConfig['maintenance'] = []) {
     },
     get ticker() {
       return current.ticker;
+    },
+    get maintenanceMetric() {
+      return maintenanceMetric;
     },
     run: () => current.run(),
     /** Stops this run (the store closes) and starts the next on the same store. */
@@ -218,10 +227,12 @@ describe('a step of the wall clock during an outage', () => {
 
   it('a maintenance window already over is not run again when the wall clock steps back into it', async () => {
     // Every day 22:00–22:30 in Vietnam; the story starts at 22:00.
-    const { clocks, store, book, ticker, queued, run } = pipeline([
+    const steps = pipeline([
       { kind: 'recurring', name: 'sao-luu-dem', checks: ['dvcqg-*'], cron: '0 22 * * *', durationSeconds: 1800, timezone: 'Asia/Ho_Chi_Minh' },
     ]);
+    const { clocks, store, book, ticker, queued, run } = steps;
     ticker.tick();
+    expect(steps.maintenanceMetric.get('dvcqg-home')).toBe(true);
     status = 503;
     await run();
     clocks.advance(60 * SECOND_MS);
@@ -231,12 +242,14 @@ describe('a step of the wall clock during an outage', () => {
     clocks.advance(29 * 60 * SECOND_MS); // 22:30: the window ends, the held outage fires
     ticker.tick();
     expect(queued()).toEqual(['maintenance_end', 'firing']);
+    expect(steps.maintenanceMetric.get('dvcqg-home')).toBe(false);
     clocks.stepWall(-15 * 60 * SECOND_MS); // 22:15 again
     for (let minute = 0; minute < 20; minute += 1) {
       clocks.advance(60 * SECOND_MS);
       await run();
       ticker.tick();
       expect(book.openIncidents()[0]?.hold).toBeUndefined();
+      expect(steps.maintenanceMetric.get('dvcqg-home')).toBe(false);
     }
     expect(queued()).toEqual(['maintenance_end', 'firing']);
     // A restart remembers it too: the ended occurrence is kept with the rules' state in the store.
