@@ -11,7 +11,7 @@ import { createChannels } from './alerting/channels/registry.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
 import { createRefusalNotifier, recentMailRefusals, reopenAfterSmtpChange } from './alerting/mail-refusals.ts';
 import { enqueueNotice } from './alerting/notices.ts';
-import { systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
+import { createSteadyClock, systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
 import { createAlertingTicker, type AlertingTicker } from './checks/alerting-ticker.ts';
 import { createIncidentBook } from './checks/incident-book.ts';
 import { runCheck } from './checks/run-check.ts';
@@ -112,20 +112,22 @@ function storeNotice(event: StoreFileEvent | undefined): { storeFile?: StoreFile
 /** API maintenance windows that ended longer ago than this no longer reach the rules (they only need the end's transition). */
 const DESK_WINDOW_LOOKBACK_MS = 86_400_000;
 
-function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, log: Logger): Delivery {
+/** `steady` times the outbox's waits (the clock its rows are stamped with); `clock` is the wall, for what mails show. */
+function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, steady: Clock, log: Logger): Delivery {
   const { alerting } = config;
   const channels = createChannels({ alerting, location: config.location, log });
   const outbox = createOutbox({
     store,
     alerting,
-    clock,
+    clock: steady,
+    wall: clock,
     log,
     channels,
     backoff: alerting.email.retry,
     onQueued: (channel, count) => metrics.setNotificationsQueued(channel, count),
     onDelivered: (channel, type, result) => metrics.recordNotification(channel, type, result),
     // Mail refused for good is told on the other channels (alerting/mail-refusals.ts).
-    onRefused: createRefusalNotifier({ store, alerting: () => alerting, clock, log, wake: () => outbox.wake() }),
+    onRefused: createRefusalNotifier({ store, alerting: () => alerting, clock: steady, log, wake: () => outbox.wake() }),
   });
   outbox.start();
   const alertmanager = alerting.alertmanager
@@ -147,6 +149,7 @@ function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Cl
         intervalSeconds: alerting.alertmanager.resendIntervalSeconds,
         log,
         clock,
+        steady,
       })
     : undefined;
   log.info({ email: channels[0]?.target, alertmanager: alerting.alertmanager?.urls.length ?? 0 }, 'alert delivery ready');
@@ -166,6 +169,10 @@ async function stopDelivery(delivery: Delivery): Promise<void> {
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const clock = options.clock ?? systemClock;
   const monotonic = options.monotonic ?? systemMonotonic;
+  // Rule time (src/clock.ts): incidents, check states and outbox rows are stamped with it, so every
+  // wait and duration between two stamps is monotonic. Schedules, history minutes, metrics and
+  // what pages and mails show as "now" keep the wall clock.
+  const steady = createSteadyClock(clock, monotonic);
   const log = options.log;
   const loaded = loadConfig(options.configFile, options.env);
   let configSecrets = loaded.secrets;
@@ -176,7 +183,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let checksByName = new Map(config.checks.map((check) => [check.name, check]));
   const startedAt = clock();
 
-  const store = openStore(config.storagePath, { log, onCorrupt: options.freshStore ? 'fresh' : 'fail', clock });
+  const store = openStore(config.storagePath, { log, onCorrupt: options.freshStore ? 'fresh' : 'fail', clock: steady });
   const metrics = createMetrics({ location: config.location, version: VERSION, collectProcessMetrics: true });
   metrics.setChecks(config.checks);
   metrics.setShard(config.shard!, config.checks.length, loaded.config.checks.length);
@@ -212,7 +219,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             severity: 'warning',
             params: { token: name, error: failure },
           },
-          clock(),
+          steady(),
         );
         delivery?.outbox.wake();
       } catch (error) {
@@ -241,6 +248,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     log,
     desk: storeDeskLookup(store),
     escalator: createEscalator({ store, log, desk: storeDeskLookup(store) }),
+    wall: clock,
     onQueued: () => delivery?.outbox.wake(),
     onIncidentsChanged: () => {
       metrics.setIncidents(book.openIncidents());
@@ -275,11 +283,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     alerting: () => config.alerting,
     ...(config.location === undefined ? {} : { location: config.location }),
     onQueued: () => delivery?.outbox.wake(),
-    onAcknowledged: (incident, at) => metrics.recordAcknowledge(incident.system, incident.severity, (at.getTime() - incident.openedAt.getTime()) / 1000),
+    // How long it took is read on rule time, the clock the incident's opening was stamped with.
+    onAcknowledged: (incident) => metrics.recordAcknowledge(incident.system, incident.severity, (steady().getTime() - incident.openedAt.getTime()) / 1000),
     onMaintenanceChanged: () => {
       deskWindowsVersion += 1;
       const alerting = rulesAlerting();
-      book.configure(alerting, config.checks, clock());
+      book.configure(alerting, config.checks, steady());
       ticker?.configure(alerting.maintenance, checkNames());
     },
     onSilenced: () => delivery?.alertmanager?.wake(),
@@ -295,7 +304,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         await runCheck(
           check,
-          { clock, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record, auth },
+          { clock, steady, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record, auth },
           context.signal,
         );
       } finally {
@@ -341,7 +350,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         return { ok: !health.stuck && storeReason === undefined, reasons };
       },
       status: () => ({
-        ...buildStatusSnapshot(config, book.states, { version: VERSION, startedAt, now: clock() }),
+        // Rule time, as the states and incidents it shows are stamped: "for 20 s" stays true after a step.
+        ...buildStatusSnapshot(config, book.states, { version: VERSION, startedAt, now: steady() }),
         incidents: book.openIncidents(),
         mailRefusals: readMailRefusals(),
         ...storeNotice(storeWatch.notice()),
@@ -373,9 +383,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     store.close();
     throw error;
   }
-  delivery = startDelivery(config, store, metrics, clock, log);
+  delivery = startDelivery(config, store, metrics, clock, steady, log);
 
-  ticker = createAlertingTicker({ book, metrics, windows: rulesAlerting().maintenance, checks: checkNames(), clock, monotonic, log });
+  ticker = createAlertingTicker({ book, metrics, windows: rulesAlerting().maintenance, checks: checkNames(), clock, rules: steady, monotonic, log });
   ticker.start();
   history.start();
   scheduler.start(config.checks.map(jobOf));
@@ -384,6 +394,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     store,
     config: reportedConfig,
     clock,
+    monotonic,
     log,
     metrics,
     wake: () => delivery?.outbox.wake(),
@@ -425,7 +436,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         checksByName = new Map(config.checks.map((check) => [check.name, check]));
         auth.configure(config.auths);
         const alerting = rulesAlerting();
-        book.configure(alerting, config.checks, clock());
+        book.configure(alerting, config.checks, steady());
         metrics.setChecks(config.checks);
         metrics.setShard(config.shard!, config.checks.length, next.config.checks.length);
         scheduler.update(config.checks.map(jobOf));
@@ -433,9 +444,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         if (plan.restartDelivery && delivery) {
           await stopDelivery(delivery);
           // New SMTP settings (a fixed password): the mails refused for the old credentials go out again.
-          const reopened = reopenAfterSmtpChange(store.outbox, before.alerting.email.smtp, config.alerting.email.smtp, clock());
+          const reopened = reopenAfterSmtpChange(store.outbox, before.alerting.email.smtp, config.alerting.email.smtp, steady());
           if (reopened > 0) log.info({ deliveries: reopened }, 'SMTP settings changed; mail refused for its credentials is sent again');
-          delivery = startDelivery(config, store, metrics, clock, log);
+          delivery = startDelivery(config, store, metrics, clock, steady, log);
         }
         metrics.recordConfigReload(true, clock());
         // The scheduler reads the running config at every check; look at the new one now.

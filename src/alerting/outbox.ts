@@ -20,6 +20,9 @@
 //   (onRefused). A delivery is delivered once every recipient accepted it or was refused for good.
 // - A final failure (every recipient refused, wrong password, another 5xx) closes the delivery as
 //   failed: it is kept and listed, reported (onRefused), and never holds up the route's later ones.
+// - Every wait here (groupWait, groupInterval, the retry back-off) is measured on `clock`, the
+//   clock that stamped the rows; the daemon gives its steady clock, so a step of the wall clock
+//   holds no mail back and sends none early. Only the mail's Date header reads `wall`.
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
@@ -59,6 +62,7 @@ export interface OutboxOptions {
   readonly store: OutboxStore;
   /** groupWait and groupInterval. */
   readonly alerting: Pick<AlertingConfig, 'groupWaitSeconds' | 'groupIntervalSeconds'>;
+  /** Rule time: the clock the store stamps rows with, for every wait; see the header. */
   readonly clock: Clock;
   readonly log: Logger;
   readonly channels: readonly DeliveryChannel[];
@@ -72,6 +76,8 @@ export interface OutboxOptions {
   readonly backoff?: BackoffPolicy;
   /** Routes sent to at the same time, per channel; default 4. */
   readonly maxParallelRoutes?: number;
+  /** The wall clock, for the time a delivery shows (the mail's Date header); absent = `clock`. */
+  readonly wall?: Clock;
 }
 
 export interface Outbox {
@@ -100,6 +106,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let passQueued = false;
+  /**
+   * When this run started. Within a run `clock` never goes back, so a stamp later than now comes
+   * from an earlier run whose clock was ahead (stepped back since): it is read as this run's
+   * start, so it holds nothing back for longer than it would have from here.
+   */
+  let startedAt = clock();
+  const fromThisRun = (date: Date, now: Date): Date => (date.getTime() > now.getTime() ? startedAt : date);
 
   const allInFlight = (): Promise<void>[] => [...inFlight.values()].flatMap((routes) => [...routes.values()]);
 
@@ -150,7 +163,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
     for (const delivery of oldestPerRoute.values()) {
       if (flying.has(delivery.route)) continue;
-      if (delivery.nextAttemptAt.getTime() > now.getTime()) due(delivery.nextAttemptAt.getTime());
+      // No retry planned in this run is further off than the back-off cap; one that is was planned
+      // by an earlier run whose clock was ahead, and is due a cap after this run's start.
+      const plannedMs = delivery.nextAttemptAt.getTime();
+      const capMs = policy.capSeconds * 1000;
+      const retryAtMs = plannedMs > now.getTime() + capMs ? startedAt.getTime() + capMs : plannedMs;
+      if (retryAtMs > now.getTime()) due(retryAtMs);
       else if (flying.size < maxParallel) startSend(channel, delivery);
     }
     for (const [route, untilMs] of broken) {
@@ -162,8 +180,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }
     }
     const plan = planGroups({
-      pending: store.outbox.pending(channel.name).map((row) => ({ ...row, groupWaitFrom: groupWaitStartOf(row.notification, row.createdAt) })),
-      lastDeliveredAt: (route) => store.outbox.lastDeliveredAt(channel.name, route),
+      pending: store.outbox
+        .pending(channel.name)
+        .map((row) => ({ ...row, groupWaitFrom: fromThisRun(groupWaitStartOf(row.notification, row.createdAt), now) })),
+      lastDeliveredAt: (route) => {
+        const at = store.outbox.lastDeliveredAt(channel.name, route);
+        return at === undefined ? undefined : fromThisRun(at, now);
+      },
       blockedRoutes: blocked,
       groupWaitSeconds: options.alerting.groupWaitSeconds,
       groupIntervalSeconds: options.alerting.groupIntervalSeconds,
@@ -190,7 +213,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       // Row ids are never reused and each row joins one delivery only, so the first one seeds a unique id.
       const rendered = channel.render(
         rows.map((row) => row.notification),
-        { now, seed: rows[0]!.id },
+        { now: options.wall?.() ?? now, seed: rows[0]!.id },
       );
       return store.outbox.createDelivery({
         channel: channel.name,
@@ -318,6 +341,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     start() {
       if (running) return;
       running = true;
+      startedAt = clock();
       for (const channel of options.channels) {
         const resumed = store.outbox.undelivered(channel.name).length;
         if (resumed > 0) log.info({ channel: channel.name, deliveries: resumed }, `resuming ${channel.noun}s frozen before the last stop`);

@@ -13,8 +13,12 @@ import { routeKey } from '../state/recipients.ts';
 import type { Store } from '../store/store.ts';
 
 export interface Escalator {
-  /** Fires what is due among `open` at `now`; returns the notifications it queued (committed). */
-  tick(now: Date, open: readonly Incident[], alerting: AlertingConfig): readonly Notification[];
+  /**
+   * Fires what is due among `open` at `now` (rule time: `after` is a wait, counted on the same
+   * clock that stamped the firing); `wall` is the wall clock for who is on duty and silences,
+   * default `now`. Returns the notifications it queued (committed).
+   */
+  tick(now: Date, open: readonly Incident[], alerting: AlertingConfig, wall?: Date): readonly Notification[];
 }
 
 export interface EscalatorOptions {
@@ -29,10 +33,12 @@ export function createEscalator(options: EscalatorOptions): Escalator {
   const firingAt = new Map<string, Date | undefined>();
   const fired = new Map<string, Set<number>>();
 
-  const firingOf = (incident: Incident): Date | undefined => {
+  const firingOf = (incident: Incident, now: Date): Date | undefined => {
     if (!firingAt.has(incident.id)) {
       // The firing row commits with `announced`; one pruned from the outbox counts from the opening.
-      firingAt.set(incident.id, store.escalation.firingQueuedAt(incident.id) ?? incident.openedAt);
+      const stored = store.escalation.firingQueuedAt(incident.id) ?? incident.openedAt;
+      // Later than now: stamped by an earlier run whose clock was ahead; counted from this first look instead.
+      firingAt.set(incident.id, stored.getTime() > now.getTime() ? now : stored);
     }
     return firingAt.get(incident.id);
   };
@@ -43,7 +49,7 @@ export function createEscalator(options: EscalatorOptions): Escalator {
   };
 
   return {
-    tick(now, open, alerting) {
+    tick(now, open, alerting, wall = now) {
       const steps = alerting.escalation ?? [];
       const openIds = new Set(open.map((incident) => incident.id));
       for (const id of [...fired.keys(), ...firingAt.keys()]) {
@@ -56,13 +62,13 @@ export function createEscalator(options: EscalatorOptions): Escalator {
       const queued: Notification[] = [];
       for (const incident of open) {
         if (!incident.announced || incident.hold !== undefined || incident.recoveringSince !== undefined) continue;
-        const input = { steps, firingAt: firingOf(incident), now, fired: firedOf(incident) };
+        const input = { steps, firingAt: firingOf(incident, now), now, fired: firedOf(incident) };
         // The desk is asked only when a step is due: most ticks have none.
         if (dueSteps({ ...input, acknowledged: false }).length === 0) continue;
-        if (desk?.silenced(incident.check, incident.system, now) === true) continue;
+        if (desk?.silenced(incident.check, incident.system, wall) === true) continue;
         const due = dueSteps({ ...input, acknowledged: desk?.acknowledged(incident.id) === true });
         for (const step of due) {
-          const targets = escalationTargets(step.notify, alerting.roster, namedChannels(alerting), now);
+          const targets = escalationTargets(step.notify, alerting.roster, namedChannels(alerting), wall);
           const base = { type: 'reminder', incident, riders: [], createdAt: now, escalation: { afterSeconds: step.afterSeconds } } as const;
           const rows: { channel: string; notification: Notification; route: string }[] = [];
           if (targets.emails.length > 0) {

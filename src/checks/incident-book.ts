@@ -3,6 +3,7 @@
 // alerting state commit together or not at all. That is the "nothing lost, nothing twice" rule.
 // The rules themselves are pure (state/incidents.ts); this module only feeds and persists them.
 import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
 import type { Notification } from '../state/notification.ts';
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import type { Check } from '../config/config.ts';
@@ -75,6 +76,11 @@ export interface IncidentBookOptions {
   readonly desk?: DeskLookup;
   /** Fires alerting.escalation's due steps at every tick (checks/escalator.ts). */
   readonly escalator?: Escalator;
+  /**
+   * The wall clock, for schedules (windows, roster, silences). The `now` every method is given is
+   * rule time (the daemon's steady clock); absent = schedules read that `now` too.
+   */
+  readonly wall?: Clock;
 }
 
 export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
@@ -98,6 +104,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     alertingState,
     resolvedRiders: (by, key) => store.incidents.resolvedHeldBy(by, key),
     ...(options.desk === undefined ? {} : { desk: options.desk }),
+    ...(options.wall === undefined ? {} : { wall: options.wall() }),
   });
 
   /** Writes one decision (plus an optional state) atomically, then mirrors it in memory. */
@@ -175,7 +182,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
       const decision = decideOnTick(view(now));
       const stateChanged = serializeAlertingState(decision.alertingState) !== serializeAlertingState(alertingState);
       if (decision.incidents.length > 0 || decision.notifications.length > 0 || stateChanged) commit(decision);
-      const escalated = options.escalator?.tick(now, [...open.values()], alerting) ?? [];
+      const escalated = options.escalator?.tick(now, [...open.values()], alerting, options.wall?.()) ?? [];
       if (escalated.length > 0) options.onQueued?.(escalated);
     },
 

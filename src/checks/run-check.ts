@@ -17,7 +17,13 @@ import type { Decision } from '../state/incidents.ts';
 import type { HistoryRecorder } from '../store/history-writer.ts';
 
 export interface RunCheckDeps {
+  /** The wall clock: the probe's "now" (certificate days, one-sided sync lag), metrics and history minutes. */
   readonly clock: Clock;
+  /**
+   * Rule time for the check's state and the incident rules (the daemon's steady clock, which
+   * never steps within a run), so "down for" and every wait are monotonic; absent = `clock`.
+   */
+  readonly steady?: Clock;
   /** Measures how long a probe that crashed or ignored its deadline took; default performance.now(). */
   readonly monotonic?: MonotonicClock;
   readonly log: Logger;
@@ -58,7 +64,15 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
   const giveUp = forceTimeoutAfterGrace(check, previous?.lastResult, monotonic, log);
   let measured: ProbeResult;
   try {
-    const context = { signal, clock: deps.clock, log, lookup: deps.lookup, previous: previous?.lastResult, auth: deps.auth };
+    const context = {
+      signal,
+      clock: deps.clock,
+      log,
+      lookup: deps.lookup,
+      previous: previous?.lastResult,
+      auth: deps.auth,
+      ...(deps.steady === undefined ? {} : { steady: deps.steady }),
+    };
     measured = await Promise.race([probeWithinDeadline(check, context, monotonic, log), giveUp.result]);
   } finally {
     giveUp.cancel();
@@ -74,11 +88,12 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
   const result = judgeLatency(measured, check.latency);
 
   // 3. metrics and history
-  const now = deps.clock();
-  deps.metrics?.recordProbe(check, result, now);
-  deps.history?.record(check.name, result, now);
+  const wallNow = deps.clock();
+  deps.metrics?.recordProbe(check, result, wallNow);
+  deps.history?.record(check.name, result, wallNow);
 
   // 4. state
+  const now = deps.steady?.() ?? wallNow;
   const { state, change } = nextCheckState(previous ?? initialCheckState(now), result, check, now);
   if (previous?.backend && state.backend && backendChanged(previous.backend, state.backend)) {
     log.warn({ system: check.system, from: describeBackend(previous.backend), to: describeBackend(state.backend) }, 'answering server changed');

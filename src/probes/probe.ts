@@ -92,6 +92,12 @@ export interface ProbeContext {
   readonly previous?: ProbeResult;
   /** Credentials for checks with `auth`; absent = no check of this run names one. */
   readonly auth?: AuthBroker;
+  /**
+   * Rule time, a clock that never steps within a run (the daemon's steady clock), for instants
+   * carried from probe to probe (sync: moved at, mismatch since), so a step of the wall clock is
+   * no stall and no mismatch. Absent = `clock`.
+   */
+  readonly steady?: Clock;
 }
 
 export interface CertificateInfo {

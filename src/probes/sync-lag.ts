@@ -21,8 +21,11 @@ export function judgeSyncLag(
   target: SideAnswer | undefined,
   previous: SyncObservation | undefined,
   now: Date,
+  /** Rule time for the moved-at clocks (they are ours alone, so a wall-clock step must not move them); default `now`. */
+  steadyNow: Date = now,
 ): SyncVerdict {
   const nowMs = now.getTime();
+  const steadyMs = steadyNow.getTime();
   const sourceWatermark = readSourceWatermark(check, source);
   const targetWatermark = target && check.target?.watermark ? readWatermark(check, target, check.target.watermark) : undefined;
   const backlog = check.backlog === undefined ? undefined : readBacklog(source, check.backlog);
@@ -37,11 +40,11 @@ export function judgeSyncLag(
     else targetAhead = Math.max(0, -difference);
   }
 
-  const sourceMovedAt = movedAt(previous?.sourceWatermark, previous?.sourceMovedAt, sourceWatermark, nowMs);
-  const targetMovedAt = target ? movedAt(previous?.targetWatermark, previous?.targetMovedAt, targetWatermark, nowMs) : undefined;
+  const sourceMovedAt = movedAt(previous?.sourceWatermark, previous?.sourceMovedAt, sourceWatermark, steadyMs);
+  const targetMovedAt = target ? movedAt(previous?.targetWatermark, previous?.targetMovedAt, targetWatermark, steadyMs) : undefined;
   const stalledSeconds = check.expect.stalledSeconds;
   const frozenSeconds =
-    targetMovedAt === undefined || sourceMovedAt === undefined || lag <= 0 || sourceMovedAt <= targetMovedAt ? 0 : (nowMs - targetMovedAt) / 1000;
+    targetMovedAt === undefined || sourceMovedAt === undefined || lag <= 0 || sourceMovedAt <= targetMovedAt ? 0 : (steadyMs - targetMovedAt) / 1000;
   const stalled = stalledSeconds !== undefined && frozenSeconds >= stalledSeconds;
 
   const count = check.unit === 'count';

@@ -37,6 +37,8 @@ interface Difference {
 /**
  * Throws ProbeFailure for a missing path ('assertion'), or for values that cannot be compared
  * ('protocol': an unknown dossier status, a list on one side and a single value on the other).
+ * `now` is rule time (ProbeContext.steady): the mismatch clock is ours alone, so a step of the
+ * wall clock must not age a difference.
  */
 export function judgeSyncParity(check: SyncCheck, source: SideAnswer, target: SideAnswer, previous: SyncObservation | undefined, now: Date): SyncVerdict {
   const nowMs = now.getTime();

@@ -12,6 +12,9 @@
 //   assertion, naming the side and path. A value in no known format → protocol (watermark.ts).
 // - mode lag, unit time: two-sided lag = source − target watermark, one-sided lag = now −
 //   source watermark; never negative (a target ahead of the source is lag 0 and no error).
+//   Two-sided lag compares two remote clocks and ignores ours; one-sided lag reads our wall clock
+//   (context.clock), so it moves with a step of it, as it must: the watermark is a wall time.
+//   The stall and mismatch clocks are ours alone and run on rule time (context.steady).
 //   unit count: lag = source − target, in items. emptyMeans caughtUp: a null, absent or empty
 //   source watermark means nothing is waiting, so lag 0.
 // - Levels, each "at or above": lag ≥ critical → critical, ≥ warn → warning; backlog likewise;
@@ -122,7 +125,8 @@ export const probeSync: Probe<SyncCheck> = async (check, context) => {
   const answered = { ...base, ...(source.judged.httpStatus === undefined ? {} : { httpStatus: source.judged.httpStatus }) };
   let verdict: SyncVerdict;
   try {
-    verdict = judgeAnswers(check, source.answer!, target?.answer, previous, context.clock());
+    const now = context.clock();
+    verdict = judgeAnswers(check, source.answer!, target?.answer, previous, now, context.steady?.() ?? now);
   } catch (error) {
     if (!(error instanceof ProbeFailure)) throw error;
     return { ...answered, status: 'critical', ...failureFields(error), sync: carriedObservation(check, previous) };
@@ -141,10 +145,17 @@ export const probeSync: Probe<SyncCheck> = async (check, context) => {
   return { ...answered, ...verdict };
 };
 
-function judgeAnswers(check: SyncCheck, source: SideAnswer, target: SideAnswer | undefined, previous: SyncObservation | undefined, now: Date): SyncVerdict {
-  if (check.mode === 'lag') return judgeSyncLag(check, source, target, previous, now);
+function judgeAnswers(
+  check: SyncCheck,
+  source: SideAnswer,
+  target: SideAnswer | undefined,
+  previous: SyncObservation | undefined,
+  now: Date,
+  steadyNow: Date,
+): SyncVerdict {
+  if (check.mode === 'lag') return judgeSyncLag(check, source, target, previous, now, steadyNow);
   if (target === undefined) throw new Error(`sync check ${check.name} in mode parity has no target; the schema should have refused it`);
-  return judgeSyncParity(check, source, target, previous, now);
+  return judgeSyncParity(check, source, target, previous, steadyNow);
 }
 
 async function readSide(check: SyncCheck, side: SideName, spec: SyncSide, context: ProbeContext): Promise<SideReading> {

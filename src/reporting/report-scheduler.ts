@@ -10,6 +10,11 @@
 // fires twice when a timer and a start-up catch-up race, and tests drive it with an injected clock.
 // A second's delay on a report due at 15:30 is well inside its deadline.
 //
+// Clock steps: slots are wall time and the store says which slot was sent last, so a slot already
+// sent is never sent again after the wall clock steps back, and a slot a step forward jumped over
+// is the latest due one: sent once, marked late (report-schedule.ts). The one wait, the minute
+// before a mail that could not be made is tried again, is measured on the monotonic clock.
+//
 // Exactly once: the unique slot in report_sends refuses a second record of a slot, and only the
 // recorded outbox row is ever delivered (frozen before its first attempt). A report being built is
 // not looked at again until its record is written.
@@ -22,7 +27,7 @@
 // also for a slot whose mail could not even be made (nothing recorded; remembered for this run).
 import type { Logger } from 'pino';
 import { enqueueNotice } from '../alerting/notices.ts';
-import type { Clock } from '../clock.ts';
+import { systemMonotonic, type Clock, type MonotonicClock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
 import type { ReportConfig } from '../config/report-config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -46,6 +51,8 @@ export interface ReportSchedulerOptions {
   readonly wake: () => void;
   /** Default 1000. */
   readonly intervalMs?: number;
+  /** For the wait before a failed report is tried again; default performance.now(). */
+  readonly monotonic?: MonotonicClock;
   /**
    * The objectives as the daemon last evaluated them (hour by hour), for the report to show;
    * undefined while the first evaluation is still on its way (the report then goes without them).
@@ -65,8 +72,9 @@ const RETRY_AFTER_FAILURE_MS = 60_000;
 
 export function createReportScheduler(options: ReportSchedulerOptions): ReportScheduler {
   const { store, clock, log } = options;
+  const monotonic = options.monotonic ?? systemMonotonic;
   const building = new Map<string, Promise<void>>();
-  /** A report whose mail could not be made waits this long before the next try, so the log is not flooded. */
+  /** A report whose mail could not be made waits until this monotonic mark before the next try, so the log is not flooded. */
   const failedUntil = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let firstStart: Date | undefined;
@@ -156,10 +164,10 @@ export function createReportScheduler(options: ReportSchedulerOptions): ReportSc
         if (failedUntil.has(report.name) && deadline !== undefined && now >= deadline) {
           raiseDeadline(report, config.alerting, due.slot, deadline, now, false);
         }
-        if ((failedUntil.get(report.name) ?? 0) > now.getTime()) continue;
+        if ((failedUntil.get(report.name) ?? Number.NEGATIVE_INFINITY) > monotonic()) continue;
         const job = send(report, due.slot, due.late)
           .catch((error: unknown) => {
-            failedUntil.set(report.name, clock().getTime() + RETRY_AFTER_FAILURE_MS);
+            failedUntil.set(report.name, monotonic() + RETRY_AFTER_FAILURE_MS);
             log.error({ err: error, report: report.name, scheduledFor: due.slot }, 'report could not be queued; will try again in a minute');
           })
           .finally(() => building.delete(report.name));

@@ -11,6 +11,11 @@ export interface AlertingState {
   readonly windowsActive: Readonly<Record<string, WindowOccurrence>>;
   /** Recent changes of status of checks that changed within the flapping window; absent = none. */
   readonly flapChanges?: FlapChanges;
+  /**
+   * The last occurrence of each window that ended, by window name: a step back of the wall clock
+   * into it does not start it again (maintenance.ts findWindowTransitions). Absent = none.
+   */
+  readonly windowsEnded?: Readonly<Record<string, WindowOccurrence>>;
 }
 
 export function initialAlertingState(): AlertingState {
@@ -25,6 +30,12 @@ export function serializeAlertingState(state: AlertingState): string {
       Object.entries(state.windowsActive).map(([name, { start, end }]) => [name, { start: start.toISOString(), end: end.toISOString() }]),
     ),
     flapChanges: flapChanges && Object.fromEntries(Object.entries(flapChanges).map(([check, times]) => [check, times.map((time) => time.toISOString())])),
+    windowsEnded:
+      state.windowsEnded === undefined || Object.keys(state.windowsEnded).length === 0
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(state.windowsEnded).map(([name, { start, end }]) => [name, { start: start.toISOString(), end: end.toISOString() }]),
+          ),
   });
 }
 
@@ -37,22 +48,30 @@ export function parseAlertingState(text: string): AlertingState {
     throw new Error(`alerting state is not JSON: ${(error as Error).message}`, { cause: error });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('alerting state must be a JSON object');
-  const { vantageDownSince, windowsActive, flapChanges } = raw as { vantageDownSince?: unknown; windowsActive?: unknown; flapChanges?: unknown };
-  const windows: Record<string, WindowOccurrence> = {};
-  if (windowsActive !== undefined) {
-    if (typeof windowsActive !== 'object' || windowsActive === null || Array.isArray(windowsActive))
-      throw new Error('alerting state: windowsActive must be an object');
-    for (const [name, occurrence] of Object.entries(windowsActive)) {
-      const { start, end } = (occurrence ?? {}) as { start?: unknown; end?: unknown };
-      windows[name] = { start: readInstant(start, `windowsActive.${name}.start`), end: readInstant(end, `windowsActive.${name}.end`) };
-    }
-  }
+  const { vantageDownSince, windowsActive, flapChanges, windowsEnded } = raw as {
+    vantageDownSince?: unknown;
+    windowsActive?: unknown;
+    flapChanges?: unknown;
+    windowsEnded?: unknown;
+  };
   const flaps = readFlapChanges(flapChanges);
+  const ended = windowsEnded === undefined ? undefined : readOccurrences(windowsEnded, 'windowsEnded');
   return {
     ...(vantageDownSince === undefined ? {} : { vantageDownSince: readInstant(vantageDownSince, 'vantageDownSince') }),
-    windowsActive: windows,
+    windowsActive: windowsActive === undefined ? {} : readOccurrences(windowsActive, 'windowsActive'),
     ...(flaps === undefined ? {} : { flapChanges: flaps }),
+    ...(ended === undefined ? {} : { windowsEnded: ended }),
   };
+}
+
+function readOccurrences(value: unknown, path: string): Record<string, WindowOccurrence> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`alerting state: ${path} must be an object`);
+  const windows: Record<string, WindowOccurrence> = {};
+  for (const [name, occurrence] of Object.entries(value)) {
+    const { start, end } = (occurrence ?? {}) as { start?: unknown; end?: unknown };
+    windows[name] = { start: readInstant(start, `${path}.${name}.start`), end: readInstant(end, `${path}.${name}.end`) };
+  }
+  return windows;
 }
 
 function readFlapChanges(value: unknown): FlapChanges | undefined {

@@ -108,6 +108,13 @@
 //
 // Restart safety: what the rules remember lives in the incidents and in AlertingState; a window's
 // start and end and the vantage transitions are found by comparing that state with the present.
+//
+// Time: every wait here (groupWait, repeatInterval, recovery hold, flapping window) is the gap
+// between `now` and an instant stamped by an earlier decision, so the caller gives one clock for
+// both that never steps within a run (the daemon's steady clock). Schedules (windows, roster
+// shifts, desk silences) are read at `wall`, the wall clock, and follow it when it steps. A
+// window's occurrence that ended is remembered (AlertingState.windowsEnded): a step back into it
+// does not start it again, so its incidents are not held twice and its summary is not sent twice.
 import type { AlertingConfig, FlappingRule, MaintenanceWindow } from '../config/alerting-config.ts';
 import type { Notification, NotificationType } from './notification.ts';
 import type { ProbeResult } from '../probes/probe.ts';
@@ -136,6 +143,11 @@ export interface CheckAlerting {
 
 /** What the caller knows right now. */
 export interface AlertingView {
+  /**
+   * Rule time: every wait (groupWait, repeatInterval, recovery hold, flapping window) is measured
+   * from instants stamped with it. The daemon gives its steady clock (src/clock.ts), which never
+   * steps within a run, so a step of the wall clock changes no wait and no duration.
+   */
   readonly now: Date;
   readonly config: AlertingConfig;
   readonly checks: ReadonlyMap<string, CheckAlerting>;
@@ -152,6 +164,11 @@ export interface AlertingView {
   readonly resolvedRiders: (by: Hold['by'], key: string) => readonly Incident[];
   /** Acknowledgements and silences made at the duty desk; absent = none. */
   readonly desk?: DeskLookup;
+  /**
+   * The wall clock's reading, for schedules: maintenance windows, roster shifts and desk silences
+   * follow the wall clock even when it steps. Absent = `now`.
+   */
+  readonly wall?: Date;
 }
 
 export interface Decision {
@@ -181,6 +198,7 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
   const info = view.checks.get(check);
   if (info === undefined) throw new Error(`decideOnResult: check "${check}" is not in the alerting view`);
   const draft = startDraft(view);
+  bringBackFromTheFuture(draft);
   advanceWindows(draft);
   // A recovery whose hold has passed resolves before this result is weighed, even if no tick came
   // between: a failure after the hold is a new outage, not the old one continued.
@@ -240,6 +258,7 @@ export function decideOnResult(check: string, result: ProbeResult, change: Statu
 /** Every few seconds: windows starting and ending, vantage transitions, settled firings, reminders. */
 export function decideOnTick(view: AlertingView): Decision {
   const draft = startDraft(view);
+  bringBackFromTheFuture(draft);
   advanceWindows(draft);
   advanceVantage(draft);
   finishRecoveries(draft);
@@ -256,12 +275,16 @@ interface Draft {
   readonly view: AlertingView;
   readonly config: AlertingConfig;
   readonly now: Date;
+  /** For schedules only (windows, roster, silences); see AlertingView.wall. */
+  readonly wall: Date;
   readonly open: Map<string, Incident>;
   /** Changed incidents by id. */
   readonly changed: Map<string, Incident>;
   readonly notifications: Notification[];
   vantageDownSince: Date | undefined;
   windowsActive: Readonly<Record<string, WindowOccurrence>>;
+  /** The last occurrence of each window that ended (AlertingState.windowsEnded). */
+  windowsEnded: Readonly<Record<string, WindowOccurrence>>;
   flapChanges: FlapChanges;
 }
 
@@ -270,11 +293,13 @@ function startDraft(view: AlertingView): Draft {
     view,
     config: view.config,
     now: view.now,
+    wall: view.wall ?? view.now,
     open: new Map(view.open),
     changed: new Map(),
     notifications: [],
     vantageDownSince: view.alertingState.vantageDownSince,
     windowsActive: view.alertingState.windowsActive,
+    windowsEnded: view.alertingState.windowsEnded ?? {},
     flapChanges: view.alertingState.flapChanges ?? {},
   };
 }
@@ -283,9 +308,29 @@ function finish(draft: Draft): Decision {
   const alertingState: AlertingState = {
     ...(draft.vantageDownSince === undefined ? {} : { vantageDownSince: draft.vantageDownSince }),
     windowsActive: draft.windowsActive,
+    ...(Object.keys(draft.windowsEnded).length === 0 ? {} : { windowsEnded: draft.windowsEnded }),
     ...(Object.keys(draft.flapChanges).length === 0 ? {} : { flapChanges: draft.flapChanges }),
   };
   return { incidents: [...draft.changed.values()], notifications: draft.notifications, alertingState };
+}
+
+/**
+ * Within a run rule time never goes back, so an instant later than now comes from an earlier run
+ * whose wall clock was ahead (stepped back since, or while stopped). Its waits would stretch by
+ * the difference; read as now instead, they restart once, from this run.
+ */
+function bringBackFromTheFuture(draft: Draft): void {
+  const nowMs = draft.now.getTime();
+  const ahead = (date: Date | undefined): boolean => date !== undefined && date.getTime() > nowMs;
+  for (const incident of listOpen(draft)) {
+    if (!ahead(incident.openedAt) && !ahead(incident.lastNotifiedAt) && !ahead(incident.recoveringSince)) continue;
+    put(draft, {
+      ...incident,
+      ...(ahead(incident.openedAt) ? { openedAt: draft.now } : {}),
+      ...(ahead(incident.lastNotifiedAt) ? { lastNotifiedAt: draft.now } : {}),
+      ...(ahead(incident.recoveringSince) ? { recoveringSince: draft.now } : {}),
+    });
+  }
 }
 
 function put(draft: Draft, incident: Incident): void {
@@ -605,9 +650,14 @@ function advanceVantage(draft: Draft): void {
 }
 
 function advanceWindows(draft: Draft): void {
-  const transitions = findWindowTransitions(draft.config.maintenance, draft.windowsActive, draft.now);
+  const transitions = findWindowTransitions(draft.config.maintenance, draft.windowsActive, draft.wall, draft.windowsEnded);
   // Remember the new set first: incidents released below see only the windows still running.
   draft.windowsActive = transitions.active;
+  if (transitions.ended.length > 0) {
+    const configured = new Set(draft.config.maintenance.map((window) => window.name));
+    const ended = { ...draft.windowsEnded, ...Object.fromEntries(transitions.ended.map(({ name, occurrence }) => [name, occurrence])) };
+    draft.windowsEnded = Object.fromEntries(Object.entries(ended).filter(([name]) => configured.has(name)));
+  }
   for (const { name, window } of transitions.ended) endWindow(draft, name, window);
   for (const { window } of transitions.started) {
     if (window.to !== undefined) continue;
@@ -646,12 +696,12 @@ function endWindow(draft: Draft, name: string, window: MaintenanceWindow | undef
 // ---- recipients and notifications ------------------------------------------------------------
 
 function ordinaryRecipientsOf(draft: Draft, incident: Incident): string[] {
-  return ordinaryRecipients(draft.config, incident.check, incident.system, draft.now);
+  return ordinaryRecipients(draft.config, incident.check, incident.system, draft.wall);
 }
 
 /** A window's own `to` replaces the ordinary recipients while it covers the check. */
 function recipientsOf(draft: Draft, incident: Incident): string[] {
-  return checkRecipients(draft.config, activeWindowsOf(draft), incident.check, incident.system, draft.now);
+  return checkRecipients(draft.config, activeWindowsOf(draft), incident.check, incident.system, draft.wall);
 }
 
 function mergeRecipients(draft: Draft, base: readonly string[], riders: readonly Incident[], of: (draft: Draft, incident: Incident) => string[]): string[] {
@@ -665,7 +715,7 @@ function queueIncidentMail(
   incident: Incident,
   endedUnder: readonly Incident[] = [],
 ): void {
-  if (draft.view.desk?.silenced(incident.check, incident.system, draft.now) === true) return;
+  if (draft.view.desk?.silenced(incident.check, incident.system, draft.wall) === true) return;
   const riders = type === 'resolved' ? endedUnder : listOpen(draft).filter((open) => open.hold?.by === 'parent' && open.hold.incidentId === incident.id);
   const to = mergeRecipients(draft, recipientsOf(draft, incident), riders, recipientsOf);
   queue(draft, type, { incident, riders, to });

@@ -66,14 +66,30 @@ export interface WindowTransitions {
  * Compares the occurrences remembered at the last call with those in progress now. A recurrence
  * that starts before (or exactly when) the remembered one ends continues it, so an hourly window
  * of 90 minutes is one long window, not an end and a start every hour.
+ * `endedBefore`: each window's last occurrence that ended. A wall clock stepped back into it (or into
+ * an earlier one) does not start it again: a window already over is never run twice.
  */
 export function findWindowTransitions(
   windows: readonly MaintenanceWindow[],
   remembered: Readonly<Record<string, WindowOccurrence>>,
   now: Date,
+  endedBefore: Readonly<Record<string, WindowOccurrence>> = {},
 ): WindowTransitions {
   const byName = new Map(windows.map((window) => [window.name, window]));
-  const current = new Map(findActiveWindows(windows, now).map((active) => [active.window.name, active]));
+  const isOver = ({ window, occurrence }: ActiveWindow): boolean => {
+    const last = endedBefore[window.name];
+    if (last === undefined || remembered[window.name] !== undefined) return false;
+    // An absolute window moved in the config is a new one; a recurrence is over if it began before
+    // the last one ended (later recurrences within it had merged into it).
+    return window.kind === 'absolute'
+      ? occurrence.start.getTime() === last.start.getTime() && occurrence.end.getTime() === last.end.getTime()
+      : occurrence.start.getTime() < last.end.getTime();
+  };
+  const current = new Map(
+    findActiveWindows(windows, now)
+      .filter((active) => !isOver(active))
+      .map((active) => [active.window.name, active]),
+  );
   const ended: WindowTransitions['ended'][number][] = [];
   const started: ActiveWindow[] = [];
   const active: Record<string, WindowOccurrence> = {};

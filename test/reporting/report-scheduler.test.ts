@@ -38,7 +38,15 @@ describe('report scheduler', () => {
       channels: createChannels({ alerting: config.alerting, log }).filter((channel) => channel.name === 'email'),
     });
     outbox.start();
-    scheduler = createReportScheduler({ store, config: () => config, clock: clocks.clock, log, metrics, wake: () => outbox.wake() });
+    scheduler = createReportScheduler({
+      store,
+      config: () => config,
+      clock: clocks.clock,
+      monotonic: clocks.monotonic,
+      log,
+      metrics,
+      wake: () => outbox.wake(),
+    });
   };
   const stop = async () => {
     await scheduler.stop();
@@ -185,7 +193,15 @@ describe('report scheduler', () => {
         },
       },
     };
-    scheduler = createReportScheduler({ store: flaky, config: () => config, clock: clocks.clock, log, metrics, wake: () => outbox.wake() });
+    scheduler = createReportScheduler({
+      store: flaky,
+      config: () => config,
+      clock: clocks.clock,
+      monotonic: clocks.monotonic,
+      log,
+      metrics,
+      wake: () => outbox.wake(),
+    });
     await scheduler.check();
     clocks.advance(30 * 60_000);
     await scheduler.check();
@@ -198,7 +214,15 @@ describe('report scheduler', () => {
 
     // A restart while the mail still cannot be made: the notice is not raised a second time.
     await scheduler.stop();
-    scheduler = createReportScheduler({ store: flaky, config: () => config, clock: clocks.clock, log, metrics, wake: () => outbox.wake() });
+    scheduler = createReportScheduler({
+      store: flaky,
+      config: () => config,
+      clock: clocks.clock,
+      monotonic: clocks.monotonic,
+      log,
+      metrics,
+      wake: () => outbox.wake(),
+    });
     await scheduler.check();
     expect(store.outbox.pending('alertmanager')).toHaveLength(1);
 

@@ -10,6 +10,12 @@
 //   during an Alertmanager outage still arrives. A firing alert carries an endsAt a few rounds
 //   ahead: if this daemon dies, Alertmanager lets the alert expire rather than fire forever.
 //
+// Times: endsAt is read on the wall clock, which Alertmanager's own clock is compared with.
+// Incidents are stamped on the daemon's steady clock (src/clock.ts), which after a step of the
+// wall clock differs from it by the step: startsAt and a resolved alert's endsAt are kept at or
+// before the wall's now, so a step back neither gets an alert refused (start after end) nor keeps
+// a resolved one firing; the loop looks back for resolved incidents on the clock that stamped them.
+//
 // What is posted is what the mail announced: incidents not yet announced (settling for groupWait,
 // or held since opening by a parent, the vantage rule or maintenance) are left out, as in mail.
 import { randomBytes } from 'node:crypto';
@@ -134,7 +140,7 @@ export function buildAlerts(
       // An annotation, not a label: labels identify the alert, and flapping comes and goes on it.
       ...(isFlapping(incident) ? { flapping: words.flapping.badgeTitle(formatDateTime(incident.flapping.since, options.locale)) } : {}),
     },
-    startsAt: incident.openedAt.toISOString(),
+    startsAt: earliest(incident.openedAt, now).toISOString(),
     endsAt: endsAt.toISOString(),
     ...(options.links.statusPage ? { generatorURL: options.links.statusPage } : {}),
   });
@@ -149,8 +155,12 @@ export function buildAlerts(
   }
   return {
     firing: firing.map((incident) => alertOf(incident, firingEndsAt)),
-    resolved: [...latestResolved.values()].map((incident) => alertOf(incident, incident.resolvedAt ?? now)),
+    resolved: [...latestResolved.values()].map((incident) => alertOf(incident, earliest(incident.resolvedAt ?? now, now))),
   };
+}
+
+function earliest(a: Date, b: Date): Date {
+  return a.getTime() <= b.getTime() ? a : b;
 }
 
 export type AlertmanagerLoopStore = Pick<Store, 'incidents'>;
@@ -170,6 +180,8 @@ export function startAlertmanagerLoop(options: {
   readonly clock: Clock;
   /** A silence made at the duty desk names the incident's check or system now: its alert is left out. */
   readonly muted?: (incident: Incident, now: Date) => boolean;
+  /** The clock incidents are stamped with (the daemon's steady clock), for the look back at resolved ones; absent = `clock`. */
+  readonly steady?: Clock;
 }): AlertmanagerLoop {
   const { channel, store, clock, log } = options;
   let stopped = false;
@@ -179,10 +191,11 @@ export function startAlertmanagerLoop(options: {
 
   const round = async (): Promise<void> => {
     const now = clock();
-    const from = new Date(now.getTime() - RESOLVED_LOOKBACK_ROUNDS * options.intervalSeconds * 1000);
+    const stampNow = options.steady?.() ?? now;
+    const from = new Date(stampNow.getTime() - RESOLVED_LOOKBACK_ROUNDS * options.intervalSeconds * 1000);
     const firing = store.incidents.loadOpen().filter((incident) => incident.announced && incident.resolvedAt === undefined);
     const resolved = store.incidents
-      .listBetween(from, now)
+      .listBetween(from, stampNow)
       .filter((incident) => incident.announced && incident.resolvedAt !== undefined && incident.resolvedAt.getTime() >= from.getTime());
     const heard = (incident: Incident): boolean => options.muted?.(incident, now) !== true;
     await channel.push(firing.filter(heard), resolved.filter(heard));
@@ -332,7 +345,7 @@ function alertsOf(notification: Notification, now: Date, options: AlertmanagerCh
           ...(options.location ? { location: options.location } : {}),
         },
         annotations: { summary: lines.title, description: lines.body },
-        startsAt: notification.createdAt.toISOString(),
+        startsAt: earliest(notification.createdAt, now).toISOString(),
         // A notice tells of a moment: it shows for a few rounds, then Alertmanager lets it resolve.
         endsAt: firingEndsAt.toISOString(),
         ...(options.links.statusPage ? { generatorURL: options.links.statusPage } : {}),
