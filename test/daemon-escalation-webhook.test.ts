@@ -221,9 +221,11 @@ describe('escalation to a webhook and by mail, from the daemon', () => {
 
     // ioc: the one escalation, never a firing, nothing after the restart.
     expect(receiver.hooks.filter((hook) => hook.path === '/ioc')).toEqual([escalationHook]);
-    // tichhop: every ordinary notification, never an escalation.
+    // tichhop: every ordinary notification and the acknowledgement (what the desk did follows the
+    // incident to a ticketing webhook), never an escalation.
     const ordinary = entries(receiver.hooks, '/tichhop');
     expect(ordinary.map((each) => `${each.type}:${each.check}`).sort()).toEqual([
+      'desk:hoso-sync',
       'firing:dvcqg-home',
       'firing:hoso-sync',
       'resolved:dvcqg-home',
