@@ -5,6 +5,7 @@ import { ALERTING_DEFAULTS, resolveAlerting, type AlertingConfig, type FlappingR
 import { resolveObjectives, type ObjectiveConfig } from './objective-config.ts';
 import { resolveReports, type ReportConfig } from './report-config.ts';
 import { resolveAccess, resolveServerTls, type AccessConfig, type ServerTlsConfig } from './access-config.ts';
+import { resolveCatalogueCheck, type CatalogueCheck } from './catalogue-config.ts';
 import type { CheckInput, ConfigInput, SyncSideInput } from './schema.ts';
 
 export const VERSION = '0.1.0';
@@ -198,6 +199,8 @@ export interface Config {
   /** objectives:, in file order. */
   readonly objectives: readonly ObjectiveConfig[];
   readonly checks: readonly Check[];
+  /** `kind: catalogue` checks, in file order: crawled on their cron (src/catalogue), never by the interval scheduler. */
+  readonly catalogues: readonly CatalogueCheck[];
 }
 
 /** Reads "host:port" / "[v6]:port"; the schema has already checked the shape. */
@@ -223,7 +226,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     status: defaults.blocked?.status ?? [...DEFAULTS.blockedStatus],
     markers: defaults.blocked?.markers ?? [...DEFAULTS.blockedMarkers],
   };
-  const resolveCheck = (check: CheckInput): Check => {
+  const resolveCheck = (check: Exclude<CheckInput, { kind: 'catalogue' }>): Check => {
     // Each kind's fields are added with Object.assign: V8's object spread (`{ ...base, kind }`) took
     // a slow path after a few dozen checks that gave every check a hidden class of its own (0.7 KB each).
     const base = {
@@ -355,7 +358,8 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     alerting: resolveAlerting(input.alerting, input.storage?.path ?? DEFAULTS.storagePath, readCa, input.roster),
     reports: resolveReports(input.reports),
     objectives: resolveObjectives(input.objectives),
-    checks: input.checks.map(resolveCheck),
+    checks: input.checks.flatMap((check) => (check.kind === 'catalogue' ? [] : [resolveCheck(check)])),
+    catalogues: input.checks.flatMap((check) => (check.kind === 'catalogue' ? [resolveCatalogueCheck(check, file, defaults.userAgent)] : [])),
   });
 }
 

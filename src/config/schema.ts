@@ -10,6 +10,7 @@ import { RosterInput } from './roster-schema.ts';
 import { ObjectivesInput } from './objective-schema.ts';
 import { ReportsInput } from './report-schema.ts';
 import { AccessInput, ServerTlsInput } from './access-schema.ts';
+import { CatalogueCheckInput } from './catalogue-schema.ts';
 
 export const IpFamily = z.union([z.literal(4), z.literal(6), z.literal('any')]).describe('4 (default), 6 or any');
 
@@ -239,7 +240,7 @@ function levelOf(level: { items: number } | { seconds: number }): number {
   return 'items' in level ? level.items : level.seconds;
 }
 
-export const CheckInput = z.discriminatedUnion('kind', [HttpCheckInput, TlsCheckInput, DnsCheckInput, TcpCheckInput, SyncCheckInput]);
+export const CheckInput = z.discriminatedUnion('kind', [HttpCheckInput, TlsCheckInput, DnsCheckInput, TcpCheckInput, SyncCheckInput, CatalogueCheckInput]);
 
 export const Listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464');
 
