@@ -68,9 +68,9 @@ export const CatalogueCheckInput = z
     retention: PositiveDuration.optional().describe('How long snapshots are kept (default 400d)'),
     source: CatalogueSourceInput,
     key: JsonPathText.describe('JSON path of the procedure code in the record, e.g. $.code'),
-    fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a field name is letters, digits and "_"'), WildcardPathText).describe(
-      'Field name → JSON path in the record (wildcards allowed)',
-    ),
+    fields: z
+      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a field name is letters, digits and "_"'), WildcardPathText)
+      .describe('Field name → JSON path in the record (wildcards allowed)'),
     compareWith: z
       .strictObject({
         file: z.string().min(1).describe('A .csv or .xlsx file, relative to the config file'),
@@ -92,10 +92,15 @@ export const CatalogueCheckInput = z
     }
     const columns = check.compareWith?.columns;
     if (columns === undefined) return;
-    if (columns.key === undefined) ctx.addIssue({ code: 'custom', path: ['compareWith', 'columns'], message: 'missing "key": the column holding the procedure code' });
+    if (columns.key === undefined)
+      ctx.addIssue({ code: 'custom', path: ['compareWith', 'columns'], message: 'missing "key": the column holding the procedure code' });
     for (const name of Object.keys(columns)) {
       if (name !== 'key' && !(name in check.fields)) {
-        ctx.addIssue({ code: 'custom', path: ['compareWith', 'columns', name], message: `"${name}" is not under fields: (${Object.keys(check.fields).join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['compareWith', 'columns', name],
+          message: `"${name}" is not under fields: (${Object.keys(check.fields).join(', ')})`,
+        });
       }
     }
   });

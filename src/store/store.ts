@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
+import { createCatalogueStore, type CatalogueStore } from './catalogue-store.ts';
 import { createCheckStateStore, type CheckStateStore } from './check-state-store.ts';
 import { closeDatabase, openDatabase } from './database.ts';
 import { createDeskStore, type DeskStore } from './desk-store.ts';
@@ -15,6 +16,7 @@ import { createOutboxStore, type OutboxStore } from './outbox-store.ts';
 import { createPruneStore, type PruneStore } from './prune.ts';
 import { createReportStore, type ReportStore } from './report-store.ts';
 
+export type { CatalogueRecord, CatalogueSnapshot, CatalogueStore } from './catalogue-store.ts';
 export type { CheckStateStore } from './check-state-store.ts';
 export type { DeskStore } from './desk-store.ts';
 export type { HistoryStore } from './history-store.ts';
@@ -43,6 +45,8 @@ export interface Store {
   readonly desk: DeskStore;
   /** Escalation steps fired per incident (state/escalation.ts). */
   readonly escalation: EscalationStore;
+  /** Procedure catalogue snapshots and crawl locks (src/catalogue). */
+  readonly catalogue: CatalogueStore;
   /** Closes the file and releases the lock; idempotent. */
   close(): void;
 }
@@ -80,6 +84,7 @@ export function createStore(db: Database.Database, options: CreateStoreOptions =
     prune: createPruneStore(db),
     desk: createDeskStore(db),
     escalation: createEscalationStore(db),
+    catalogue: createCatalogueStore(db),
     close: () => closeDatabase(db),
   };
 }

@@ -887,4 +887,22 @@ export const en: Words = {
     badgeTitle: (since) => `Flapping since ${since}`,
     reportColumn: 'Flapping',
   },
+  catalogue: {
+    subject: (check) => `THAY ĐỔI DANH MỤC TTHC (procedure catalogue changed) — ${check}`,
+    lead: (check, from, to) =>
+      `The procedure catalogue (${check}) changed between the snapshot of ${from} and that of ${to}. The table lists every change; the attachment holds the same.`,
+    columns: { code: 'Code', kind: 'Kind', field: 'Field', old: 'Old value', new: 'New value' },
+    kinds: {
+      added: 'Added',
+      removed: 'Removed / unpublished',
+      changed: 'Changed',
+      mismatch: 'Differs from the provincial system',
+      missingInSource: 'Only in the provincial system',
+      missingInOther: 'Missing from the provincial system',
+    },
+    noChanges: 'No changes.',
+    compared: (from, to) => `Snapshot ${from} compared with ${to}`,
+    comparedWith: (file) => `Compared with ${file}`,
+    noSnapshot: (check) => `No complete snapshot of ${check} yet; run "dvc-sentinel catalogue crawl" first.`,
+  },
 };

@@ -140,6 +140,29 @@ export interface Words {
   readonly roster: RosterWords;
   // A check that keeps changing status: its notice, its badge on the status page, the report's count.
   readonly flapping: FlappingWords;
+  // Catalogue review: the change mail, its table and attachment, the command's tables.
+  readonly catalogue: CatalogueWords;
+}
+
+/** Words of catalogue review (src/catalogue): snapshots compared day over day and with a provincial export. */
+export interface CatalogueWords {
+  /** The mail's subject: "THAY ĐỔI DANH MỤC TTHC"; `check` names the catalogue check. */
+  readonly subject: (check: string) => string;
+  readonly lead: (check: string, from: string, to: string) => string;
+  readonly columns: {
+    readonly code: string;
+    readonly kind: string;
+    readonly field: string;
+    readonly old: string;
+    readonly new: string;
+  };
+  readonly kinds: Readonly<Record<'added' | 'removed' | 'changed' | 'mismatch' | 'missingInSource' | 'missingInOther', string>>;
+  /** "Không có thay đổi nào." */
+  readonly noChanges: string;
+  /** Headings of the command's table: snapshots compared, and the export compared with. */
+  readonly compared: (from: string, to: string) => string;
+  readonly comparedWith: (file: string) => string;
+  readonly noSnapshot: (check: string) => string;
 }
 
 export interface RosterWords {

@@ -903,4 +903,22 @@ export const vi: Words = {
     badgeTitle: (since) => `Đang chập chờn từ ${since}`,
     reportColumn: 'Chập chờn',
   },
+  catalogue: {
+    subject: (check) => `THAY ĐỔI DANH MỤC TTHC — ${check}`,
+    lead: (check, from, to) =>
+      `Danh mục thủ tục hành chính (${check}) thay đổi giữa bản chụp lúc ${from} và bản chụp lúc ${to}. Bảng dưới liệt kê từng thay đổi; tệp đính kèm có cùng nội dung.`,
+    columns: { code: 'Mã TTHC', kind: 'Loại', field: 'Trường', old: 'Giá trị cũ', new: 'Giá trị mới' },
+    kinds: {
+      added: 'Thêm mới',
+      removed: 'Bãi bỏ / ngừng công bố',
+      changed: 'Thay đổi',
+      mismatch: 'Lệch với hệ thống tỉnh',
+      missingInSource: 'Chỉ có ở hệ thống tỉnh',
+      missingInOther: 'Thiếu ở hệ thống tỉnh',
+    },
+    noChanges: 'Không có thay đổi nào.',
+    compared: (from, to) => `So sánh bản chụp ${from} với ${to}`,
+    comparedWith: (file) => `Đối chiếu với ${file}`,
+    noSnapshot: (check) => `Chưa có bản chụp hoàn chỉnh nào của ${check}; chạy "dvc-sentinel catalogue crawl" trước.`,
+  },
 };

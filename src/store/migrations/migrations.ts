@@ -6,6 +6,7 @@ import * as history from './002-history.ts';
 import * as reportSends from './003-report-sends.ts';
 import * as desk from './004-desk.ts';
 import * as escalation from './005-escalation.ts';
+import * as catalogue from './006-catalogue.ts';
 
 export interface Migration {
   readonly version: number;
@@ -13,7 +14,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [initial, history, reportSends, desk, escalation];
+export const migrations: readonly Migration[] = [initial, history, reportSends, desk, escalation, catalogue];
 
 /** Marks a file as a dvc-sentinel store ("DVCS"); set by migration 001. */
 export const APPLICATION_ID = 0x44564353;
