@@ -56,6 +56,8 @@ export interface CatalogueSim {
   /** The most requests that arrived within any one second. */
   maxPerSecond(): number;
   readonly refused: () => number;
+  /** How many times each procedure's detail was served (by id). */
+  readonly detailsServed: ReadonlyMap<string, number>;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startCatalogueSim(options: CatalogueSimOptions = {}): Prom
   let blocked = false;
   let refused = 0;
   let views = 0;
+  const detailsServed = new Map<string, number>();
 
   const published = (): SimProcedure[] =>
     procedures.flatMap((procedure, index) => {
@@ -165,7 +168,10 @@ export async function startCatalogueSim(options: CatalogueSimOptions = {}): Prom
     if (req.method === 'POST' && req.url === CATALOGUE_PATHS.detail) {
       const procedure = published().find((candidate) => candidate.id === body.id);
       if (procedure === undefined) res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"NOT_FOUND"}');
-      else answer(detailOf(procedure));
+      else {
+        detailsServed.set(procedure.id, (detailsServed.get(procedure.id) ?? 0) + 1);
+        answer(detailOf(procedure));
+      }
       return;
     }
     res.writeHead(404).end();
@@ -194,6 +200,7 @@ export async function startCatalogueSim(options: CatalogueSimOptions = {}): Prom
       return most;
     },
     refused: () => refused,
+    detailsServed,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

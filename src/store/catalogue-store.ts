@@ -130,9 +130,9 @@ export function createCatalogueStore(db: Database.Database): CatalogueStore {
     `SELECT code, record FROM catalogue_records
      WHERE check_name = ? AND from_snapshot <= ? AND (to_snapshot IS NULL OR to_snapshot > ?) ORDER BY code`,
   );
-  const oldSnapshots = db.prepare<[string, number], { id: number }>(
+  const oldSnapshots = db.prepare<[string, number, string], { id: number }>(
     `SELECT id FROM catalogue_snapshots WHERE check_name = ? AND state = 'complete' AND completed_at < ?
-       AND id < (SELECT max(id) FROM catalogue_snapshots WHERE check_name = ?1 AND state = 'complete') ORDER BY id`,
+       AND id < (SELECT max(id) FROM catalogue_snapshots WHERE check_name = ? AND state = 'complete') ORDER BY id`,
   );
   const dropSnapshot = db.prepare<[number]>('DELETE FROM catalogue_snapshots WHERE id = ?');
   // A version no kept snapshot holds: it ended at or before the oldest one kept.
@@ -191,7 +191,7 @@ export function createCatalogueStore(db: Database.Database): CatalogueStore {
       }
     },
     prune: db.transaction((check: string, before: Date): number => {
-      const old = oldSnapshots.all(check, before.getTime());
+      const old = oldSnapshots.all(check, before.getTime(), check);
       for (const { id } of old) dropSnapshot.run(id);
       const oldest = oldestKept.get(check)?.id;
       if (oldest !== null && oldest !== undefined) dropEnded.run(check, oldest);
