@@ -56,6 +56,8 @@ export interface CatalogueSim {
   /** The most requests that arrived within any one second. */
   maxPerSecond(): number;
   readonly refused: () => number;
+  /** Resolves once `count` details have been served in all. */
+  detailsReached(count: number): Promise<void>;
   /** How many times each procedure's detail was served (by id). */
   readonly detailsServed: ReadonlyMap<string, number>;
   close(): Promise<void>;
@@ -85,6 +87,8 @@ export async function startCatalogueSim(options: CatalogueSimOptions = {}): Prom
   let refused = 0;
   let views = 0;
   const detailsServed = new Map<string, number>();
+  let served = 0;
+  const waiters: { count: number; resolve: () => void }[] = [];
 
   const published = (): SimProcedure[] =>
     procedures.flatMap((procedure, index) => {
@@ -171,6 +175,11 @@ export async function startCatalogueSim(options: CatalogueSimOptions = {}): Prom
       else {
         detailsServed.set(procedure.id, (detailsServed.get(procedure.id) ?? 0) + 1);
         answer(detailOf(procedure));
+        served++;
+        for (const waiter of waiters.filter((candidate) => candidate.count <= served)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
       }
       return;
     }
@@ -201,6 +210,7 @@ export async function startCatalogueSim(options: CatalogueSimOptions = {}): Prom
     },
     refused: () => refused,
     detailsServed,
+    detailsReached: (count) => (served >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
