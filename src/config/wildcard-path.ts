@@ -32,7 +32,7 @@ export function readWildcardPath(path: WildcardPath, document: unknown): unknown
     const next: unknown[] = [];
     for (const value of values) {
       if (value === null || typeof value !== 'object') continue;
-      if (step === WILDCARD) next.push(...(Array.isArray(value) ? value : Object.values(value)));
+      if (step === WILDCARD) next.push(...(Array.isArray(value) ? (value as readonly unknown[]) : (Object.values(value) as unknown[])));
       else if (typeof step === 'number') {
         if (Array.isArray(value) && step < value.length) next.push(value[step]);
       } else if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, step)) next.push((value as Record<string, unknown>)[step]);
