@@ -24,6 +24,7 @@ import { createStoreDesk } from './desk/store-desk.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
 import { createReportScheduler } from './reporting/report-scheduler.ts';
+import { createCatalogueScheduler } from './catalogue/catalogue-scheduler.ts';
 import { reportObjectiveOf } from './report/build-report.ts';
 import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-figures.ts';
 import { reportBuilder } from './report/report-request.ts';
@@ -310,6 +311,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     objectives: () => live.latest()?.objectives.map(reportObjectiveOf),
   });
   reports.start();
+  // Catalogue checks crawl on their own cron, never on the interval scheduler.
+  const catalogues = createCatalogueScheduler({ store, metrics, clock, monotonic, log, wake: () => delivery?.outbox.wake() });
+  catalogues.start(config.catalogues);
   const liveLoop = startLiveFigures(live, { log, onRefresh: (snapshot) => metrics.setObjectiveBudgets(budgetsOf(snapshot)) });
   const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });
   log.info({ checks: config.checks.length, url: server.url, location: config.location, version: VERSION, store: config.storagePath }, 'dvc-sentinel started');
@@ -329,6 +333,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         book.configure(alerting, config.checks, clock());
         metrics.setChecks(config.checks);
         scheduler.update(config.checks.map(jobOf));
+        catalogues.update(config.catalogues);
         ticker?.configure(alerting.maintenance, checkNames());
         if (plan.restartDelivery && delivery) {
           await stopDelivery(delivery);
@@ -355,6 +360,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       history.stop();
       ticker?.stop();
       await reports.stop();
+      await catalogues.stop();
       if (delivery) await stopDelivery(delivery);
       await pruner.stop();
       await liveLoop.stop();

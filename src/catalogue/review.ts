@@ -14,6 +14,8 @@ export interface CatalogueReview extends CatalogueDiff, CatalogueComparison {
   readonly to?: CatalogueSnapshot;
   /** Absent when `to` is the first snapshot (nothing to compare with: nothing added). */
   readonly from?: CatalogueSnapshot;
+  /** Rows of the compared export; absent without compareWith. */
+  readonly otherItems?: number;
 }
 
 export interface ReviewWindow {
@@ -34,9 +36,9 @@ export async function reviewCatalogue(check: CatalogueCheck, store: CatalogueSto
     from === undefined || from.id === to.id
       ? { added: [], removed: [], changes: [] }
       : diffSnapshots(store.records(check.name, from.id), store.records(check.name, to.id));
-  const comparison =
-    check.compareWith === undefined ? empty : compareWithExport(store.records(check.name, to.id), await readProvincialExport(check.compareWith));
-  return { check: check.name, from, to, ...diff, ...comparison };
+  const rows = check.compareWith === undefined ? undefined : await readProvincialExport(check.compareWith);
+  const comparison = rows === undefined ? empty : compareWithExport(store.records(check.name, to.id), rows);
+  return { check: check.name, from, to, ...diff, ...comparison, otherItems: rows?.length };
 }
 
 /** The review as rows: code, kind, field, old (or national), new (or provincial). */

@@ -61,6 +61,18 @@ export interface Metrics {
    * for one long render, and never holds the whole text in memory at once.
    */
   renderChunks(): { contentType: string; chunks: AsyncIterable<Uint8Array> };
+  /**
+   * A catalogue check's newest review: procedures per side (source = the crawl, other = the
+   * compared export), changes since the previous snapshot by kind, and mismatches by field. The
+   * check's earlier series are replaced.
+   */
+  recordCatalogue(check: string, figures: CatalogueFigures): void;
+}
+
+export interface CatalogueFigures {
+  readonly items: Readonly<Record<'source' | 'other', number | undefined>>;
+  readonly changes: Readonly<Record<'added' | 'removed' | 'changed', number>>;
+  readonly mismatches: Readonly<Record<string, number>>;
 }
 
 export interface OpenIncidentFigures {
@@ -112,6 +124,25 @@ export function createMetrics(options: MetricsOptions): Metrics {
     buckets: [...ACKNOWLEDGE_BUCKETS_SECONDS],
     registers,
   });
+  const catalogueItems = new Gauge<'check' | 'source'>({
+    name: 'dvc_catalogue_items',
+    help: 'Procedures in the newest catalogue snapshot (source) and in the export it is compared with (other).',
+    labelNames: ['check', 'source'],
+    registers,
+  });
+  const catalogueChanges = new Gauge<'check' | 'kind'>({
+    name: 'dvc_catalogue_changes',
+    help: 'Procedures added or removed, and fields changed, between the last two catalogue snapshots.',
+    labelNames: ['check', 'kind'],
+    registers,
+  });
+  const catalogueMismatches = new Gauge<'check' | 'field'>({
+    name: 'dvc_catalogue_mismatches',
+    help: 'Procedures whose field differs between the newest catalogue snapshot and the provincial export, by field.',
+    labelNames: ['check', 'field'],
+    registers,
+  });
+  const catalogueFields = new Map<string, readonly string[]>();
   const probesInFlight = new Gauge({ name: 'dvc_probes_in_flight', help: 'Probes running right now.', registers });
   const checksConfigured = new Gauge({ name: 'dvc_checks_configured', help: 'Checks in the running configuration.', registers });
   const configReloadSuccess = new Gauge({
@@ -332,6 +363,19 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
 
     renderChunks,
+
+    recordCatalogue(check, figures) {
+      for (const source of ['source', 'other'] as const) {
+        const count = figures.items[source];
+        if (count === undefined) catalogueItems.remove({ check, source });
+        else catalogueItems.set({ check, source }, count);
+      }
+      for (const kind of ['added', 'removed', 'changed'] as const) catalogueChanges.set({ check, kind }, figures.changes[kind]);
+      // A field that no longer differs loses its series rather than reading 0 for ever.
+      for (const field of catalogueFields.get(check) ?? []) catalogueMismatches.remove({ check, field });
+      for (const [field, count] of Object.entries(figures.mismatches)) catalogueMismatches.set({ check, field }, count);
+      catalogueFields.set(check, Object.keys(figures.mismatches));
+    },
   };
 }
 
