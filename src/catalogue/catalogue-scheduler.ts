@@ -59,13 +59,6 @@ export function createCatalogueScheduler(options: CatalogueSchedulerOptions): Ca
     const result = await reviewCatalogue(check, store.catalogue);
     const mismatches: Record<string, number> = {};
     for (const mismatch of result.mismatches) mismatches[mismatch.field] = (mismatches[mismatch.field] ?? 0) + 1;
-    const figures: CatalogueFigures = {
-      items: { source: result.to?.items, other: result.otherItems },
-      changes: { added: result.added.length, removed: result.removed.length, changed: result.changes.length },
-      mismatches,
-    };
-    metrics.recordCatalogue(check.name, figures);
-    notifyOnce(check, result);
     const differs = hasChanges(result) || result.mismatches.length + result.missing.inSource.length + result.missing.inOther.length > 0;
     const status: CatalogueStatus = {
       check: check.name,
@@ -73,6 +66,14 @@ export function createCatalogueScheduler(options: CatalogueSchedulerOptions): Ca
       lastCrawl: crawl,
       review: result,
     };
+    const figures: CatalogueFigures = {
+      status: status.status,
+      items: { source: result.to?.items, other: result.otherItems },
+      changes: { added: result.added.length, removed: result.removed.length, changed: result.changes.length },
+      mismatches,
+    };
+    metrics.recordCatalogue(check.name, figures);
+    notifyOnce(check, result);
     statuses.set(check.name, status);
     return status;
   };

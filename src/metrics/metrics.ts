@@ -70,6 +70,8 @@ export interface Metrics {
 }
 
 export interface CatalogueFigures {
+  /** warning: changes or mismatches; critical: the crawl failed. */
+  readonly status: Status;
   readonly items: Readonly<Record<'source' | 'other', number | undefined>>;
   readonly changes: Readonly<Record<'added' | 'removed' | 'changed', number>>;
   readonly mismatches: Readonly<Record<string, number>>;
@@ -140,6 +142,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
     name: 'dvc_catalogue_mismatches',
     help: 'Procedures whose field differs between the newest catalogue snapshot and the provincial export, by field.',
     labelNames: ['check', 'field'],
+    registers,
+  });
+  const catalogueStatus = new Gauge<'check'>({
+    name: 'dvc_catalogue_status',
+    help: 'A catalogue check after its last run: 0 ok, 1 warning (changes or mismatches), 2 critical (the crawl failed).',
+    labelNames: ['check'],
     registers,
   });
   const catalogueFields = new Map<string, readonly string[]>();
@@ -365,6 +373,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     renderChunks,
 
     recordCatalogue(check, figures) {
+      catalogueStatus.set({ check }, figures.status === 'critical' ? 2 : figures.status === 'warning' ? 1 : 0);
       for (const source of ['source', 'other'] as const) {
         const count = figures.items[source];
         if (count === undefined) catalogueItems.remove({ check, source });

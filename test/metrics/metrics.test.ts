@@ -242,6 +242,10 @@ describe('createMetrics', () => {
       dvc_report_deadline_missed_total: 'counter',
       dvc_objective_budget_remaining_seconds: 'gauge',
       dvc_incident_acknowledge_seconds: 'histogram',
+      dvc_catalogue_items: 'gauge',
+      dvc_catalogue_changes: 'gauge',
+      dvc_catalogue_mismatches: 'gauge',
+      dvc_catalogue_status: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
