@@ -9,7 +9,14 @@ import type { AddressInfo } from 'node:net';
 export const CATALOGUE_PATHS = {
   list: '/api/v1/submitting/formality/list-all-public-formality-by-citizen',
   detail: '/api/v1/configuring/formality/get-formality-by-citizen',
+  /** GET: the provincial export of the procedures as published now (before any scenario). */
+  export: '/_sim/provincial-catalogue.csv',
+  /** POST|DELETE /_sim/scenarios/<name>: turn a scenario on or off; POST|DELETE /_sim/block. */
+  scenarios: '/_sim/scenarios/',
+  block: '/_sim/block',
 } as const;
+
+const SCENARIOS: readonly CatalogueScenario[] = ['fee-changed', 'time-changed', 'form-changed', 'unpublished'];
 
 /** What a scenario changes, each on a fixed procedure so a test knows what to expect. */
 export type CatalogueScenario = 'fee-changed' | 'time-changed' | 'form-changed' | 'unpublished';
@@ -30,7 +37,13 @@ export interface SimProcedure {
   readonly form: string;
 }
 
+/** `simulate` serves the catalogue API on the base port plus this (after the SMS gateway's). */
+export const CATALOGUE_PORT_OFFSET = 12;
+
 export interface CatalogueSimOptions {
+  readonly host?: string;
+  /** Default 0: chosen by the OS. */
+  readonly port?: number;
   /** How many procedures (default 300). */
   readonly procedures?: number;
   /**
@@ -132,7 +145,35 @@ export async function startCatalogueSim(options: CatalogueSimOptions = {}): Prom
     departmentsAuthority: [{ name: 'UBND tỉnh' }],
   });
 
+  const control = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '';
+    if (req.method === 'GET' && url === CATALOGUE_PATHS.export) {
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' }).end(provincialExportCsv(procedures));
+      return true;
+    }
+    const on = req.method === 'POST' ? true : req.method === 'DELETE' ? false : undefined;
+    if (on !== undefined && url === CATALOGUE_PATHS.block) {
+      blocked = on;
+      res.writeHead(204).end();
+      return true;
+    }
+    const name = url.startsWith(CATALOGUE_PATHS.scenarios) ? url.slice(CATALOGUE_PATHS.scenarios.length) : undefined;
+    if (on !== undefined && name !== undefined) {
+      const scenario = SCENARIOS.find((candidate) => candidate === name);
+      if (scenario === undefined) res.writeHead(404, { 'content-type': 'text/plain' }).end(`scenarios: ${SCENARIOS.join(', ')}\n`);
+      else {
+        if (on) scenarios.add(scenario);
+        else scenarios.delete(scenario);
+        res.writeHead(204).end();
+      }
+      return true;
+    }
+    return false;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // The simulator's own controls are not the portal's traffic: not counted, never refused.
+    if (control(req, res)) return;
     const now = performance.now();
     arrivals.push(now);
     const client = req.socket.remoteAddress ?? '';
@@ -189,10 +230,13 @@ export async function startCatalogueSim(options: CatalogueSimOptions = {}): Prom
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     procedures,
     set: (scenario, on) => void (on ? scenarios.add(scenario) : scenarios.delete(scenario)),
     block: (on) => {
