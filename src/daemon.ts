@@ -24,7 +24,7 @@ import { createStoreDesk } from './desk/store-desk.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
 import { createReportScheduler } from './reporting/report-scheduler.ts';
-import { createCatalogueScheduler } from './catalogue/catalogue-scheduler.ts';
+import { catalogueViews, createCatalogueScheduler } from './catalogue/catalogue-scheduler.ts';
 import { reportObjectiveOf } from './report/build-report.ts';
 import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-figures.ts';
 import { reportBuilder } from './report/report-request.ts';
@@ -240,6 +240,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   // The status page's 24 h figures and the objectives, recomputed each minute (report/live-figures.ts).
   const live = createLiveFigures({ config: reportedConfig, source: store.history, clock });
+  // Catalogue checks crawl on their own cron, never on the interval scheduler.
+  const catalogues = createCatalogueScheduler({ store, metrics, clock, monotonic, log, wake: () => delivery?.outbox.wake() });
   let server: HttpServer | undefined;
   try {
     // Only now: a ListenError (port in use) must not leave a store open behind it.
@@ -277,6 +279,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       hideNames: () => config.access.hideNames,
       clock,
       known: () => ({ checks: config.checks.map((check) => check.name), systems: [...new Set(config.checks.map((check) => check.system))] }),
+      catalogues: () => catalogueViews(config.catalogues, catalogues.statuses()),
     });
     const loginRoutes = createLoginRoutes({ access, oidc, locale: () => config.alerting.locale });
     const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile, 'utf8'), key: readFileSync(config.tls.keyFile, 'utf8') };
@@ -311,8 +314,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     objectives: () => live.latest()?.objectives.map(reportObjectiveOf),
   });
   reports.start();
-  // Catalogue checks crawl on their own cron, never on the interval scheduler.
-  const catalogues = createCatalogueScheduler({ store, metrics, clock, monotonic, log, wake: () => delivery?.outbox.wake() });
   catalogues.start(config.catalogues);
   const liveLoop = startLiveFigures(live, { log, onRefresh: (snapshot) => metrics.setObjectiveBudgets(budgetsOf(snapshot)) });
   const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });

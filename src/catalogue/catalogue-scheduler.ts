@@ -17,7 +17,7 @@ import type { Store } from '../store/store.ts';
 import { VIETNAM_TIME_ZONE } from '../time-zone.ts';
 import { changeMailName, hasChanges, renderChangeMail } from './change-mail.ts';
 import { crawlCatalogue, type CrawlOutcome } from './crawl.ts';
-import { reviewCatalogue, type CatalogueReview } from './review.ts';
+import { reviewCatalogue, reviewEntries, type CatalogueReview, type ReviewEntry } from './review.ts';
 
 /** What the status page shows of a catalogue check. */
 export interface CatalogueStatus {
@@ -157,4 +157,30 @@ export function createCatalogueScheduler(options: CatalogueSchedulerOptions): Ca
       await Promise.allSettled([...running.values()]);
     },
   };
+}
+
+/** What the status page's /catalogue shows of each configured catalogue check, in config order. */
+export function catalogueViews(
+  checks: readonly CatalogueCheck[],
+  statuses: readonly CatalogueStatus[],
+): {
+  check: string;
+  status: Status;
+  lastCrawl?: CatalogueStatus['lastCrawl'];
+  snapshot?: { at?: Date; items: number; otherItems?: number };
+  entries: ReviewEntry[];
+  link?: string;
+}[] {
+  return checks.map((check) => {
+    const status = statuses.find((candidate) => candidate.check === check.name);
+    const to = status?.review?.to;
+    return {
+      check: check.name,
+      status: status?.status ?? 'ok',
+      lastCrawl: status?.lastCrawl,
+      snapshot: to === undefined ? undefined : { at: to.completedAt, items: to.items, otherItems: status?.review?.otherItems },
+      entries: status?.review === undefined ? [] : reviewEntries(status.review),
+      link: check.link,
+    };
+  });
 }

@@ -41,16 +41,38 @@ export async function reviewCatalogue(check: CatalogueCheck, store: CatalogueSto
   return { check: check.name, from, to, ...diff, ...comparison, otherItems: rows?.length };
 }
 
+export type ReviewKind = keyof CatalogueWords['kinds'];
+
+/** One line of a review: old/new are the national and provincial values for a mismatch. */
+export interface ReviewEntry {
+  readonly code: string;
+  readonly kind: ReviewKind;
+  readonly field: string;
+  readonly old: string;
+  readonly new: string;
+}
+
+export function reviewEntries(review: CatalogueReview): ReviewEntry[] {
+  const bare = (kind: ReviewKind) => (code: string) => ({ code, kind, field: '', old: '', new: '' });
+  return [
+    ...review.added.map(bare('added')),
+    ...review.removed.map(bare('removed')),
+    ...review.changes.map((change) => ({ code: change.code, kind: 'changed' as const, field: change.field, old: change.old, new: change.new })),
+    ...review.mismatches.map((mismatch) => ({
+      code: mismatch.code,
+      kind: 'mismatch' as const,
+      field: mismatch.field,
+      old: mismatch.source,
+      new: mismatch.other,
+    })),
+    ...review.missing.inSource.map(bare('missingInSource')),
+    ...review.missing.inOther.map(bare('missingInOther')),
+  ];
+}
+
 /** The review as rows: code, kind, field, old (or national), new (or provincial). */
 export function reviewRows(review: CatalogueReview, words: CatalogueWords): string[][] {
-  return [
-    ...review.added.map((code) => [code, words.kinds.added, '', '', '']),
-    ...review.removed.map((code) => [code, words.kinds.removed, '', '', '']),
-    ...review.changes.map((change) => [change.code, words.kinds.changed, change.field, change.old, change.new]),
-    ...review.mismatches.map((mismatch) => [mismatch.code, words.kinds.mismatch, mismatch.field, mismatch.source, mismatch.other]),
-    ...review.missing.inSource.map((code) => [code, words.kinds.missingInSource, '', '', '']),
-    ...review.missing.inOther.map((code) => [code, words.kinds.missingInOther, '', '', '']),
-  ];
+  return reviewEntries(review).map((entry) => [entry.code, words.kinds[entry.kind], entry.field, entry.old, entry.new]);
 }
 
 export function reviewHeader(words: CatalogueWords): string[] {

@@ -44,6 +44,8 @@ export interface CatalogueCheck {
     readonly delimiter: string;
     readonly columns: Readonly<Record<string, string>>;
   };
+  /** A URL template with {{code}}: the procedure's page on the portal. */
+  readonly link?: string;
   readonly notify?: { readonly to: readonly string[]; readonly cc: readonly string[] };
 }
 
@@ -80,6 +82,7 @@ export function resolveCatalogueCheck(input: CatalogueCheckInput, configFile: st
             delimiter: input.compareWith.delimiter ?? ',',
             columns: input.compareWith.columns,
           },
+    link: input.link,
     notify: input.notify === undefined ? undefined : { to: input.notify.to, cc: input.notify.cc ?? [] },
   };
 }

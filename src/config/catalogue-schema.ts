@@ -80,6 +80,12 @@ export const CatalogueCheckInput = z
       })
       .optional()
       .describe('A provincial export compared with the newest snapshot'),
+    link: z
+      .string()
+      .regex(/\{\{code\}\}/, 'must hold {{code}}, where the procedure code goes')
+      .refine((text) => /^https?:\/\/[^/]/i.test(text), 'must be an http:// or https:// URL')
+      .optional()
+      .describe('The page of a procedure on the portal, for links on the status page: a URL with {{code}}'),
     notify: z
       .strictObject({ to: z.array(Email).min(1), cc: z.array(Email).optional() })
       .optional()

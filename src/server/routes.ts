@@ -14,6 +14,7 @@ import { describeDuty, type DutyLines } from '../state/roster.ts';
 import type { StatusFigures } from '../state/status-snapshot.ts';
 import { wordsFor } from '../text/locale.ts';
 import { isStatusPageSnapshot, renderStatusPage } from './status-page.ts';
+import { renderCataloguePage, type CatalogueView } from './catalogue-page.ts';
 
 export { HTML_CONTENT_TYPE, type Routes } from './routes-common.ts';
 
@@ -40,6 +41,8 @@ export interface RouteDependencies extends ReportRouteDependencies {
   readonly known?: () => { readonly checks: readonly string[]; readonly systems: readonly string[] };
   /** The duty roster, read anew so a reload changes it: the page says who is on duty. */
   readonly roster?: () => Roster | undefined;
+  /** The catalogue checks' last crawls and reviews (/catalogue, /api/catalogue); absent = none. */
+  readonly catalogues?: () => readonly CatalogueView[];
 }
 
 export function createRoutes(deps: RouteDependencies): Routes {
@@ -84,6 +87,23 @@ export function createRoutes(deps: RouteDependencies): Routes {
             headers: NO_STORE,
           };
         },
+      },
+    ],
+    [
+      '/catalogue',
+      {
+        GET: () => ({
+          status: 200,
+          contentType: HTML_CONTENT_TYPE,
+          body: renderCataloguePage(deps.catalogues?.() ?? [], deps.locale?.() ?? 'vi'),
+          headers: NO_STORE,
+        }),
+      },
+    ],
+    [
+      '/api/catalogue',
+      {
+        GET: () => jsonResponse(200, deps.catalogues?.() ?? []),
       },
     ],
     ...createReportRoutes(deps),

@@ -904,5 +904,15 @@ export const en: Words = {
     compared: (from, to) => `Snapshot ${from} compared with ${to}`,
     comparedWith: (file) => `Compared with ${file}`,
     noSnapshot: (check) => `No complete snapshot of ${check} yet; run "dvc-sentinel catalogue crawl" first.`,
+    page: {
+      title: 'Procedure catalogue review',
+      none: 'No catalogue check is configured.',
+      lastCrawl: 'Last crawl',
+      outcome: { complete: 'complete', failed: 'failed', busy: 'running elsewhere' },
+      snapshot: 'Newest snapshot',
+      items: (source, other) => `${source} procedures${other === undefined ? '' : `; provincial export: ${other} rows`}`,
+      status: { ok: 'No changes', warning: 'Changes or mismatches', critical: 'Crawl failed' },
+      back: 'Back to the status page',
+    },
   },
 };

@@ -163,6 +163,17 @@ export interface CatalogueWords {
   readonly compared: (from: string, to: string) => string;
   readonly comparedWith: (file: string) => string;
   readonly noSnapshot: (check: string) => string;
+  /** The status page's catalogue page (/catalogue). */
+  readonly page: {
+    readonly title: string;
+    readonly none: string;
+    readonly lastCrawl: string;
+    readonly outcome: Readonly<Record<'complete' | 'failed' | 'busy', string>>;
+    readonly snapshot: string;
+    readonly items: (source: number, other: number | undefined) => string;
+    readonly status: Readonly<Record<'ok' | 'warning' | 'critical', string>>;
+    readonly back: string;
+  };
 }
 
 export interface RosterWords {

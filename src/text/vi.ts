@@ -920,5 +920,15 @@ export const vi: Words = {
     compared: (from, to) => `So sánh bản chụp ${from} với ${to}`,
     comparedWith: (file) => `Đối chiếu với ${file}`,
     noSnapshot: (check) => `Chưa có bản chụp hoàn chỉnh nào của ${check}; chạy "dvc-sentinel catalogue crawl" trước.`,
+    page: {
+      title: 'Rà soát danh mục TTHC',
+      none: 'Chưa cấu hình kiểm tra danh mục nào.',
+      lastCrawl: 'Lần thu thập gần nhất',
+      outcome: { complete: 'hoàn tất', failed: 'thất bại', busy: 'đang chạy ở nơi khác' },
+      snapshot: 'Bản chụp mới nhất',
+      items: (source, other) => `${source} thủ tục${other === undefined ? '' : `; tệp của tỉnh: ${other} dòng`}`,
+      status: { ok: 'Không thay đổi', warning: 'Có thay đổi hoặc sai lệch', critical: 'Thu thập thất bại' },
+      back: 'Về trang trạng thái',
+    },
   },
 };

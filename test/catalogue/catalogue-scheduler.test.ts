@@ -1,7 +1,9 @@
 // The daemon's side of a catalogue check: one run crawls, reviews and records the counts; its
 // status is warning on changes and critical only when the crawl fails.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCatalogueScheduler, type CatalogueScheduler } from '../../src/catalogue/catalogue-scheduler.ts';
+import { catalogueViews, createCatalogueScheduler, type CatalogueScheduler } from '../../src/catalogue/catalogue-scheduler.ts';
+import { renderCataloguePage } from '../../src/server/catalogue-page.ts';
+import { CATALOGUE_SCENARIO_TARGETS } from '../../src/sim/catalogue-api.ts';
 import { systemClock, systemMonotonic } from '../../src/clock.ts';
 import { createLogger } from '../../src/log.ts';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
@@ -58,6 +60,14 @@ describe('a catalogue check run by the daemon', () => {
       'dvc_catalogue_changes{check="national-catalogue",kind="changed"} 1',
     ]);
     expect(await series('dvc_catalogue_status')).toEqual(['dvc_catalogue_status{check="national-catalogue"} 1']);
+
+    // The status page's /catalogue lists both, each code linking to the portal.
+    const linked = { ...check, link: 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh?ma={{code}}' };
+    const page = renderCataloguePage(catalogueViews([linked], scheduler.statuses()), 'vi');
+    const fee = sim.procedures[CATALOGUE_SCENARIO_TARGETS['fee-changed']]!;
+    expect(page).toContain(`<a href="https://dichvucong.gov.vn/thu-tuc-hanh-chinh?ma=${encodeURIComponent(fee.code)}" rel="noopener">${fee.code}</a>`);
+    expect(page).toContain('Bãi bỏ / ngừng công bố');
+    expect(page).toContain('Có thay đổi hoặc sai lệch');
 
     sim.block(true);
     const blocked = await scheduler.run(check);
