@@ -90,5 +90,12 @@ describe('the catalogue change mail', () => {
     await second.waitForLog((entry) => entry.msg === 'dvc-sentinel started');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(smtp.mails).toHaveLength(1);
+
+    // `catalogue crawl` beside the running daemon (which holds the store): it crawls, and an
+    // unchanged catalogue is no change to mail.
+    const beside = startCli(['catalogue', 'crawl', '--config', file, '--check', 'national-catalogue']);
+    const { code } = await beside.exited;
+    expect(code, beside.stderr()).toBe(0);
+    expect(beside.stdout()).toMatch(/snapshot 3 complete, 30 procedures/);
   });
 });
