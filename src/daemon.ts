@@ -312,6 +312,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     wake: () => delivery?.outbox.wake(),
     // The live figures' objectives, kept hour by hour: a report never recounts a month inside the daemon.
     objectives: () => live.latest()?.objectives.map(reportObjectiveOf),
+    // The same table as the catalogue change mail, for checks whose newest review found something.
+    catalogue: () =>
+      catalogueViews(config.catalogues, catalogues.statuses())
+        .filter((view) => view.entries.length > 0)
+        .map((view) => ({ check: view.check, rows: view.entries })),
   });
   reports.start();
   catalogues.start(config.catalogues);
