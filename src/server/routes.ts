@@ -78,7 +78,7 @@ export function createRoutes(deps: RouteDependencies): Routes {
           const snapshot = deps.status();
           // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
           if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
-          const figures: StatusFigures = { recent: deps.recent?.(), reports: readReports(deps) };
+          const figures: StatusFigures = { recent: deps.recent?.(), reports: readReports(deps), catalogue: catalogueLines(deps.catalogues?.() ?? []) };
           const desk = readDesk(deps, request);
           return {
             status: 200,
@@ -132,4 +132,18 @@ function readReports(deps: RouteDependencies): StatusFigures['reports'] {
 
 function dutyNow(deps: RouteDependencies): DutyLines | undefined {
   return describeDuty(deps.roster?.(), (deps.clock ?? systemClock)(), wordsFor(deps.locale?.() ?? 'vi').roster);
+}
+
+/** The status page's line per catalogue check: counts only; the rows are on /catalogue. */
+function catalogueLines(views: readonly CatalogueView[]): NonNullable<StatusFigures['catalogue']> {
+  return views.map((view) => ({
+    check: view.check,
+    status: view.status,
+    lastCrawlAt: view.lastCrawl?.at,
+    outcome: view.lastCrawl?.outcome,
+    reason: view.lastCrawl?.reason,
+    items: view.snapshot?.items,
+    changes: view.entries.filter((entry) => entry.kind === 'added' || entry.kind === 'removed' || entry.kind === 'changed').length,
+    mismatches: view.entries.length - view.entries.filter((entry) => entry.kind === 'added' || entry.kind === 'removed' || entry.kind === 'changed').length,
+  }));
 }

@@ -913,6 +913,8 @@ export const en: Words = {
       items: (source, other) => `${source} procedures${other === undefined ? '' : `; provincial export: ${other} rows`}`,
       status: { ok: 'No changes', warning: 'Changes or mismatches', critical: 'Crawl failed' },
       back: 'Back to the status page',
+      columns: { check: 'Check', status: 'Status', lastCrawl: 'Last crawl', items: 'Procedures', changes: 'Changes', mismatches: 'Mismatches' },
+      details: 'The changes and mismatches',
     },
   },
 };

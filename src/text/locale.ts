@@ -173,6 +173,16 @@ export interface CatalogueWords {
     readonly items: (source: number, other: number | undefined) => string;
     readonly status: Readonly<Record<'ok' | 'warning' | 'critical', string>>;
     readonly back: string;
+    /** The status page's section: one line per catalogue check, linking to /catalogue. */
+    readonly columns: {
+      readonly check: string;
+      readonly status: string;
+      readonly lastCrawl: string;
+      readonly items: string;
+      readonly changes: string;
+      readonly mismatches: string;
+    };
+    readonly details: string;
   };
 }
 

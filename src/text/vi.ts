@@ -929,6 +929,15 @@ export const vi: Words = {
       items: (source, other) => `${source} thủ tục${other === undefined ? '' : `; tệp của tỉnh: ${other} dòng`}`,
       status: { ok: 'Không thay đổi', warning: 'Có thay đổi hoặc sai lệch', critical: 'Thu thập thất bại' },
       back: 'Về trang trạng thái',
+      columns: {
+        check: 'Kiểm tra',
+        status: 'Trạng thái',
+        lastCrawl: 'Thu thập gần nhất',
+        items: 'Số thủ tục',
+        changes: 'Thay đổi',
+        mismatches: 'Lệch với tỉnh',
+      },
+      details: 'Danh sách thay đổi và sai lệch',
     },
   },
 };
