@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
+import { checkCommand } from '../../src/commands/check.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -57,6 +58,13 @@ describe('kind: catalogue', () => {
     expect(config.catalogues[0]).toMatchObject({ rate: 0.5, deadlineSeconds: 14400, retentionSeconds: 400 * 86400, timeoutSeconds: 60 });
     expect(config.catalogues[0]!.list.method).toBe('POST');
     expect(config.catalogues[0]!.fields.fees!.fansOut).toBe(true);
+  });
+
+  it('is counted by `check`', () => {
+    load(CHECK);
+    const out: string[] = [];
+    expect(checkCommand({ config: join(dir, 'monitor.yaml') }, { stdout: (line) => out.push(line), stderr: (line) => out.push(line) })).toBe(0);
+    expect(out).toEqual([`${join(dir, 'monitor.yaml')}: OK, 1 check (1 catalogue)`]);
   });
 
   it('names the line of a schedule that is not a cron expression', () => {
