@@ -6,6 +6,7 @@ import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { createLogger } from './log.ts';
 import { DeskUsageError } from './commands/desk-usage-error.ts';
 import { parseShardFlag, type Shard } from './config/shard.ts';
+import { CatalogueUsageError } from './commands/catalogue-usage-error.ts';
 // Each command is loaded when it runs: the simulator's mock server (msw, graphql) alone costs
 // about 100 ms of start-up that `run` and `check` do not need.
 
@@ -35,6 +36,10 @@ Usage:
                         incident and maintenance take [--url URL] [--json]; the URL defaults to --config's
                         server.listen, else http://127.0.0.1:9464; credentials from DVC_SENTINEL_TOKEN,
                         or DVC_SENTINEL_USER and DVC_SENTINEL_PASSWORD
+  dvc-sentinel catalogue crawl --check NAME [--config FILE]               crawl a catalogue check now and store the snapshot
+  dvc-sentinel catalogue diff --check NAME [--from DATE --to DATE] [--format table|csv|json]
+                        the last two snapshots (or those of the dates) compared, and the provincial export
+  dvc-sentinel catalogue export --check NAME [--format csv|xlsx|json] [--out FILE]   the newest snapshot
   dvc-sentinel hash-password                                             hash a password or API token read from stdin, for access:
   dvc-sentinel version
 
@@ -56,6 +61,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     return 0;
   }
   const desk = command === 'incident' || command === 'maintenance';
+  const catalogue = command === 'catalogue';
   const { values, positionals } = parseArgs({
     args: rest,
     options: {
@@ -96,12 +102,13 @@ async function main(argv: string[]): Promise<number | undefined> {
       shard: { type: 'string' },
     },
     // Only the desk's commands take a subcommand and an id.
-    allowPositionals: desk,
+    allowPositionals: desk || catalogue,
     strict: true,
   });
   let secrets: readonly string[] = [];
   // `once` and `report` print their output on stdout; their log lines go to stderr so the two never mix.
-  const printsOutput = command === 'once' || command === 'backup' || command === 'test-email' || command === 'test-notify' || command === 'report' || desk;
+  const printsOutput =
+    command === 'once' || command === 'backup' || command === 'test-email' || command === 'test-notify' || command === 'report' || desk || catalogue;
   const log = createLogger({
     level: values['log-level'] ?? (printsOutput ? 'warn' : 'info'),
     pretty: values.pretty,
@@ -130,7 +137,9 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     case 'once': {
       const { onceCommand } = await import('./commands/once.ts');
-      return onceCommand({ config: values.config, json: values.json, only: values.check, shard: shardOf(values.shard) }, io, log, { onSecrets: (next) => (secrets = next) });
+      return onceCommand({ config: values.config, json: values.json, only: values.check, shard: shardOf(values.shard) }, io, log, {
+        onSecrets: (next) => (secrets = next),
+      });
     }
     case 'report': {
       const { reportCommand } = await import('./commands/report.ts');
@@ -212,6 +221,21 @@ async function main(argv: string[]): Promise<number | undefined> {
       process.once('SIGTERM', close);
       return undefined;
     }
+    case 'catalogue': {
+      const { catalogueCommand } = await import('./commands/catalogue.ts');
+      if (positionals.length > 1) throw new UsageError(`catalogue takes one action, not "${positionals.join(' ')}"`);
+      if ((values.check ?? []).length > 1) throw new UsageError('catalogue takes one --check');
+      const stop = new AbortController();
+      // Ctrl-C or SIGTERM stops a crawl between requests; its snapshot resumes on the next crawl.
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      return catalogueCommand(
+        { action: positionals[0], config: values.config, check: values.check?.[0], from: values.from, to: values.to, format: values.format, out: values.out },
+        io,
+        log,
+        stop.signal,
+      );
+    }
     case 'hash-password': {
       const { hashPasswordCommand } = await import('./commands/hash-password.ts');
       return hashPasswordCommand(io);
@@ -263,7 +287,12 @@ main(process.argv.slice(2)).then(
       for (const issue of error.issues) io.stderr(formatConfigIssue(issue));
       io.stderr(`config not loaded: ${error.issues.length} error${error.issues.length === 1 ? '' : 's'}`);
       process.exitCode = 2;
-    } else if (error instanceof UsageError || error instanceof DeskUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    } else if (
+      error instanceof UsageError ||
+      error instanceof DeskUsageError ||
+      error instanceof CatalogueUsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       io.stderr(`${(error as Error).message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else {

@@ -28,6 +28,7 @@ import { createStoreDesk } from './desk/store-desk.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import type { Lookup } from './probes/probe.ts';
 import { createReportScheduler } from './reporting/report-scheduler.ts';
+import { catalogueViews, createCatalogueScheduler } from './catalogue/catalogue-scheduler.ts';
 import { reportObjectiveOf } from './report/build-report.ts';
 import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-figures.ts';
 import { reportBuilder } from './report/report-request.ts';
@@ -324,6 +325,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   // The status page's 24 h figures and the objectives, recomputed each minute (report/live-figures.ts).
   const live = createLiveFigures({ config: reportedConfig, source: store.history, clock });
+  // Catalogue checks crawl on their own cron, never on the interval scheduler.
+  const catalogues = createCatalogueScheduler({ store, metrics, clock, monotonic, log, wake: () => delivery?.outbox.wake() });
   let server: HttpServer | undefined;
   try {
     // Only now: a ListenError (port in use) must not leave a store open behind it.
@@ -366,6 +369,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       hideNames: () => config.access.hideNames,
       clock,
       known: () => ({ checks: config.checks.map((check) => check.name), systems: [...new Set(config.checks.map((check) => check.system))] }),
+      catalogues: () => catalogueViews(config.catalogues, catalogues.statuses()),
     });
     const loginRoutes = createLoginRoutes({ access, oidc, locale: () => config.alerting.locale });
     const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile, 'utf8'), key: readFileSync(config.tls.keyFile, 'utf8') };
@@ -400,8 +404,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     wake: () => delivery?.outbox.wake(),
     // The live figures' objectives, kept hour by hour: a report never recounts a month inside the daemon.
     objectives: () => live.latest()?.objectives.map(reportObjectiveOf),
+    // The same table as the catalogue change mail, for checks whose newest review found something.
+    catalogue: () =>
+      catalogueViews(config.catalogues, catalogues.statuses())
+        .filter((view) => view.entries.length > 0)
+        .map((view) => ({ check: view.check, rows: view.entries })),
   });
   reports.start();
+  catalogues.start(config.catalogues);
   const liveLoop = startLiveFigures(live, { log, onRefresh: (snapshot) => metrics.setObjectiveBudgets(budgetsOf(snapshot)) });
   const pruner = startPruner({ store, retentionSeconds: () => config.retentionSeconds, clock, monotonic, log });
   const backups = startStoreBackups({
@@ -440,6 +450,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         metrics.setChecks(config.checks);
         metrics.setShard(config.shard!, config.checks.length, next.config.checks.length);
         scheduler.update(config.checks.map(jobOf));
+        catalogues.update(config.catalogues);
         ticker?.configure(alerting.maintenance, checkNames());
         if (plan.restartDelivery && delivery) {
           await stopDelivery(delivery);
@@ -470,6 +481,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       history.stop();
       ticker?.stop();
       await reports.stop();
+      await catalogues.stop();
       if (delivery) await stopDelivery(delivery);
       await pruner.stop();
       await backups.stop();

@@ -20,7 +20,9 @@ export function checkCommand(options: { config: string }, io: CheckIo, env: Node
     const counts = KINDS.map((kind) => ({ kind, count: config.checks.filter((check) => check.kind === kind).length }))
       .filter(({ count }) => count > 0)
       .map(({ kind, count }) => `${count} ${kind}`);
-    const total = config.checks.length;
+    // Catalogue checks are crawled on their cron, apart from config.checks; they count all the same.
+    if (config.catalogues.length > 0) counts.push(`${config.catalogues.length} catalogue`);
+    const total = config.checks.length + config.catalogues.length;
     io.stdout(`${options.config}: OK, ${total} check${total === 1 ? '' : 's'} (${counts.join(', ')})`);
     return EXIT_OK;
   } catch (error) {

@@ -7,6 +7,7 @@ import { SCENARIO_NAMES } from '../sim/scenarios.ts';
 import { startChannelReceivers } from '../sim/channel-receivers.ts';
 import { DEFAULT_BASE_PORT, PORT_OFFSETS, startSimulator } from '../sim/simulator.ts';
 import { SMS_GATEWAY_PORT_OFFSET, startSmsGatewaySimulator } from '../sim/sms-gateway.ts';
+import { CATALOGUE_PATHS, CATALOGUE_PORT_OFFSET, startCatalogueSim } from '../sim/catalogue-api.ts';
 
 export interface SimulateOptions {
   readonly host?: string;
@@ -41,6 +42,12 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
       throw error;
     },
   );
+  const catalogue = await startCatalogueSim({ host: options.host, port: base === 0 ? 0 : base + CATALOGUE_PORT_OFFSET, minIntervalMs: 100 }).catch(
+    async (error: unknown) => {
+      await Promise.all([simulator.close(), receivers.close(), smsGateway.close()]);
+      throw error;
+    },
+  );
   const row = (label: string, text: string) => `  ${label.padEnd(24)}${text}`;
   const lines = [
     'Portal simulator running:',
@@ -57,6 +64,15 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     row('Zalo Bot API', `${receivers.zaloApiBase}  (apiBase; chat ids: GET ${receivers.zaloApiBase}/bot<token>/getUpdates)`),
     row('channel outage', `curl -X POST ${receivers.url}/control/fail -d '{"status":503}'  (or {"down":true}; /control/recover)`),
     row('SMS gateway', `${smsGateway.url}/send  (received: GET ${smsGateway.url}/_sim/messages; fail: PUT ${smsGateway.url}/_sim/fail?mode=503)`),
+    row(
+      'catalogue API',
+      `POST ${catalogue.url}${CATALOGUE_PATHS.list}, ${catalogue.url}${CATALOGUE_PATHS.detail}  (300 procedures; refuses a client faster than 10 requests/s)`,
+    ),
+    row('provincial export', `${catalogue.url}${CATALOGUE_PATHS.export}`),
+    row(
+      'catalogue scenarios',
+      `curl -X POST|DELETE ${catalogue.url}${CATALOGUE_PATHS.scenarios}fee-changed  (time-changed, form-changed, unpublished; ${CATALOGUE_PATHS.block})`,
+    ),
     `Timeline: ${options.timeline ?? 'none (healthy until switched)'}`,
     `Scenarios: ${SCENARIO_NAMES.join(', ')}`,
     'Control endpoint:',
@@ -64,5 +80,5 @@ export async function simulateCommand(options: SimulateOptions, io: { stdout(lin
     `  e.g. curl -X POST ${urls.control}/scenarios/portal-down`,
   ];
   for (const line of lines) io.stdout(line);
-  return { close: () => Promise.all([simulator.close(), receivers.close(), smsGateway.close()]).then(() => undefined) };
+  return { close: () => Promise.all([simulator.close(), receivers.close(), smsGateway.close(), catalogue.close()]).then(() => undefined) };
 }

@@ -8,6 +8,7 @@ import { resolveAccess, resolveServerTls, type AccessConfig, type ServerTlsConfi
 import { createAuthResolver, NO_TEMPLATES, type AuthConfig, type TemplateAt } from './auth-config.ts';
 import type { CheckInput, ConfigInput, FlowStepInput, SyncSideInput } from './schema.ts';
 import { compileJsonTemplate, compileTemplate, type JsonTemplate, type Template } from './template.ts';
+import { resolveCatalogueCheck, type CatalogueCheck } from './catalogue-config.ts';
 
 export const VERSION = '0.1.0';
 
@@ -297,6 +298,8 @@ export interface Config {
   readonly shard?: { readonly index: number; readonly total: number };
   /** Credentials by name: `auths:` and the checks' inline auths (named after their check). */
   readonly auths: Readonly<Record<string, AuthConfig>>;
+  /** `kind: catalogue` checks, in file order: crawled on their cron (src/catalogue), never by the interval scheduler. */
+  readonly catalogues: readonly CatalogueCheck[];
 }
 
 /** Reads "host:port" / "[v6]:port"; the schema has already checked the shape. */
@@ -323,7 +326,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     status: defaults.blocked?.status ?? [...DEFAULTS.blockedStatus],
     markers: defaults.blocked?.markers ?? [...DEFAULTS.blockedMarkers],
   };
-  const resolveCheck = (check: CheckInput, index: number): Check => {
+  const resolveCheck = (check: Exclude<CheckInput, { kind: 'catalogue' }>, index: number): Check => {
     // Each kind's fields are added with Object.assign: V8's object spread (`{ ...base, kind }`) took
     // a slow path after a few dozen checks that gave every check a hidden class of its own (0.7 KB each).
     const base = {
@@ -460,7 +463,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
   };
   const listen = splitHostPort(input.server?.listen ?? DEFAULTS.listen, 9464);
   // Checks first: their inline auths join `auths` as they are resolved.
-  const checks = input.checks.map(resolveCheck);
+  const checks = input.checks.flatMap((check, index) => (check.kind === 'catalogue' ? [] : [resolveCheck(check, index)]));
   return deepFreeze({
     file,
     location: input.location,
@@ -484,6 +487,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     checks,
     shard: input.shard,
     auths: auths.auths,
+    catalogues: input.checks.flatMap((check) => (check.kind === 'catalogue' ? [resolveCatalogueCheck(check, file, defaults.userAgent)] : [])),
   });
 }
 

@@ -14,7 +14,7 @@ export function findAlertingIssues(input: ConfigInput, config: Config): { issues
   const names = new Set(config.checks.map((check) => check.name));
 
   input.checks.forEach((check, index) => {
-    (check.dependsOn ?? []).forEach((parent, position) => {
+    (check.kind === 'catalogue' ? [] : (check.dependsOn ?? [])).forEach((parent, position) => {
       const path = ['checks', index, 'dependsOn', position];
       if (parent === check.name) issues.push({ path, at: 'value', message: 'a check cannot depend on itself' });
       else if (!names.has(parent)) issues.push({ path, at: 'value', message: `no check named "${parent}"` });

@@ -80,7 +80,7 @@ function findTlsOnPlainHttp({ input }: CrossFieldContext): PathIssue[] {
 
 function findLatencyOrder({ input }: CrossFieldContext): PathIssue[] {
   return input.checks.flatMap((check, index) => {
-    const latency = check.expect?.latency;
+    const latency = check.kind === 'catalogue' ? undefined : check.expect?.latency;
     if (latency?.warn === undefined || latency.critical === undefined || latency.warn < latency.critical) return [];
     return [
       {

@@ -14,6 +14,7 @@ import { AuthRefInput, AuthsInput } from './auth-schema.ts';
 import { findFlowFieldIssues } from './find-flow-issues.ts';
 import { compileTemplate } from './template.ts';
 import { compileJsonPath } from './json-path.ts';
+import { CatalogueCheckInput } from './catalogue-schema.ts';
 
 export const IpFamily = z.union([z.literal(4), z.literal(6), z.literal('any')]).describe('4 (default), 6 or any');
 
@@ -428,7 +429,15 @@ function levelOf(level: { items: number } | { seconds: number }): number {
   return 'items' in level ? level.items : level.seconds;
 }
 
-export const CheckInput = z.discriminatedUnion('kind', [HttpCheckInput, TlsCheckInput, DnsCheckInput, TcpCheckInput, SyncCheckInput, FlowCheckInput]);
+export const CheckInput = z.discriminatedUnion('kind', [
+  HttpCheckInput,
+  TlsCheckInput,
+  DnsCheckInput,
+  TcpCheckInput,
+  SyncCheckInput,
+  FlowCheckInput,
+  CatalogueCheckInput,
+]);
 
 export const Listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464');
 

@@ -74,6 +74,20 @@ export interface Metrics {
   recordStoreBackup(at: Date): void;
   /** When the token of an auth expires (epoch seconds); undefined removes the auth's series (no token, or the auth is gone). */
   setAuthTokenExpiry(auth: string, epochSeconds: number | undefined): void;
+  /**
+   * A catalogue check's newest review: procedures per side (source = the crawl, other = the
+   * compared export), changes since the previous snapshot by kind, and mismatches by field. The
+   * check's earlier series are replaced.
+   */
+  recordCatalogue(check: string, figures: CatalogueFigures): void;
+}
+
+export interface CatalogueFigures {
+  /** warning: changes or mismatches; critical: the crawl failed. */
+  readonly status: Status;
+  readonly items: Readonly<Record<'source' | 'other', number | undefined>>;
+  readonly changes: Readonly<Record<'added' | 'removed' | 'changed', number>>;
+  readonly mismatches: Readonly<Record<string, number>>;
 }
 
 export interface OpenIncidentFigures {
@@ -125,6 +139,31 @@ export function createMetrics(options: MetricsOptions): Metrics {
     buckets: [...ACKNOWLEDGE_BUCKETS_SECONDS],
     registers,
   });
+  const catalogueItems = new Gauge<'check' | 'source'>({
+    name: 'dvc_catalogue_items',
+    help: 'Procedures in the newest catalogue snapshot (source) and in the export it is compared with (other).',
+    labelNames: ['check', 'source'],
+    registers,
+  });
+  const catalogueChanges = new Gauge<'check' | 'kind'>({
+    name: 'dvc_catalogue_changes',
+    help: 'Procedures added or removed, and fields changed, between the last two catalogue snapshots.',
+    labelNames: ['check', 'kind'],
+    registers,
+  });
+  const catalogueMismatches = new Gauge<'check' | 'field'>({
+    name: 'dvc_catalogue_mismatches',
+    help: 'Procedures whose field differs between the newest catalogue snapshot and the provincial export, by field.',
+    labelNames: ['check', 'field'],
+    registers,
+  });
+  const catalogueStatus = new Gauge<'check'>({
+    name: 'dvc_catalogue_status',
+    help: 'A catalogue check after its last run: 0 ok, 1 warning (changes or mismatches), 2 critical (the crawl failed).',
+    labelNames: ['check'],
+    registers,
+  });
+  const catalogueFields = new Map<string, readonly string[]>();
   const probesInFlight = new Gauge({ name: 'dvc_probes_in_flight', help: 'Probes running right now.', registers });
   const checksConfigured = new Gauge({ name: 'dvc_checks_configured', help: 'Checks in the running configuration.', registers });
   const configReloadSuccess = new Gauge({
@@ -423,6 +462,20 @@ export function createMetrics(options: MetricsOptions): Metrics {
     setAuthTokenExpiry(auth, epochSeconds) {
       if (epochSeconds === undefined) authTokenExpiry.remove({ auth });
       else authTokenExpiry.set({ auth }, epochSeconds);
+    },
+
+    recordCatalogue(check, figures) {
+      catalogueStatus.set({ check }, figures.status === 'critical' ? 2 : figures.status === 'warning' ? 1 : 0);
+      for (const source of ['source', 'other'] as const) {
+        const count = figures.items[source];
+        if (count === undefined) catalogueItems.remove({ check, source });
+        else catalogueItems.set({ check, source }, count);
+      }
+      for (const kind of ['added', 'removed', 'changed'] as const) catalogueChanges.set({ check, kind }, figures.changes[kind]);
+      // A field that no longer differs loses its series rather than reading 0 for ever.
+      for (const field of catalogueFields.get(check) ?? []) catalogueMismatches.remove({ check, field });
+      for (const [field, count] of Object.entries(figures.mismatches)) catalogueMismatches.set({ check, field }, count);
+      catalogueFields.set(check, Object.keys(figures.mismatches));
     },
   };
 }

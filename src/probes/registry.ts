@@ -14,8 +14,11 @@ import { probeTls } from './tls.ts';
 
 type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
 
-/** The kinds the schema's discriminated union accepts; resolved checks must have the same ones. */
-type DeclaredKind = CheckInput['kind'];
+/**
+ * The kinds the schema's discriminated union accepts; resolved checks must have the same ones.
+ * A catalogue check is a crawl on a cron (src/catalogue), not a probe, so it has no entry here.
+ */
+type DeclaredKind = Exclude<CheckInput, { kind: 'catalogue' }>['kind'];
 type SameKinds = [DeclaredKind] extends [CheckKind] ? ([CheckKind] extends [DeclaredKind] ? DeclaredKind : never) : never;
 
 export const probes: { [K in SameKinds]: Probe<CheckOf<K>> } = {

@@ -61,6 +61,10 @@ export function renderReportHtml(report: Report): string {
   list(view.proposals);
   heading(view.sections.maintenance);
   list(view.maintenance);
+  if (view.catalogue !== undefined) {
+    heading(view.catalogue.heading);
+    for (const { check, table: rows } of view.catalogue.tables) parts.push(`<h3 style="font-size:14px;margin:8px 0 4px 0">${e(check)}</h3>`, table(rows));
+  }
 
   parts.push(`<div style="border-top:1px solid #c8c8c8;margin-top:18px;padding-top:8px;font-size:12px;color:#444444">`);
   parts.push(`<p style="font-weight:bold;margin:0 0 4px 0">${e(view.sections.rules)}</p>`);

@@ -52,6 +52,10 @@ export function renderReportText(report: Parameters<typeof viewReport>[0]): stri
   bullets(view.proposals);
   heading(undefined, view.sections.maintenance);
   bullets(view.maintenance);
+  if (view.catalogue !== undefined) {
+    heading(undefined, view.catalogue.heading);
+    for (const { check, table: rows } of view.catalogue.tables) lines.push(`${check}:`, ...table(rows), '');
+  }
   heading(undefined, view.sections.rules);
   bullets(view.rules);
   lines.push('');

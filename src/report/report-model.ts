@@ -179,6 +179,20 @@ export interface Report {
   readonly objectives?: readonly ReportObjective[];
   /** Absent when the source keeps no desk records. */
   readonly handling?: readonly SystemHandling[];
+  /** Catalogue checks whose newest review has changes or mismatches (src/catalogue); absent = none. */
+  readonly catalogue?: readonly ReportCatalogueTable[];
+}
+
+/** One catalogue check's review as the change mail tabulates it: a line per change or mismatch. */
+export interface ReportCatalogueTable {
+  readonly check: string;
+  readonly rows: readonly {
+    readonly code: string;
+    readonly kind: 'added' | 'removed' | 'changed' | 'mismatch' | 'missingInSource' | 'missingInOther';
+    readonly field: string;
+    readonly old: string;
+    readonly new: string;
+  }[];
 }
 
 /** What build-report reads; the store implements it, tests build it in memory. */

@@ -55,6 +55,8 @@ export interface ReportView {
   readonly rules: readonly string[];
   readonly signer?: string;
   readonly generated: string;
+  /** The catalogue review's tables, one per check with changes or mismatches; absent when none. */
+  readonly catalogue?: { readonly heading: string; readonly tables: readonly { readonly check: string; readonly table: Table }[] };
 }
 
 export function viewReport(report: Report): ReportView {
@@ -180,6 +182,7 @@ export function viewReport(report: Report): ReportView {
     rules: words.rules,
     signer: report.signer,
     generated: words.generated(formatDateTime(report.generatedAt, locale)),
+    ...catalogueView(report),
   };
 }
 
@@ -273,4 +276,19 @@ function syncLag(check: CheckFigures, locale: Locale): string {
   if (sync?.lagMax === undefined) return '—';
   const show = (value: number) => (sync.unit === 'items' ? formatNumber(value, locale) : formatDuration(value, locale));
   return sync.lagP95 === undefined ? show(sync.lagMax) : `${show(sync.lagMax)} (p95 ${show(sync.lagP95)})`;
+}
+
+function catalogueView(report: Report): Pick<ReportView, 'catalogue'> {
+  if (report.catalogue === undefined || report.catalogue.length === 0) return {};
+  const words = wordsFor(report.locale).catalogue;
+  const header = [words.columns.code, words.columns.kind, words.columns.field, words.columns.old, words.columns.new];
+  return {
+    catalogue: {
+      heading: words.page.title,
+      tables: report.catalogue.map(({ check, rows }) => ({
+        check,
+        table: { header, rows: rows.map((row) => [row.code, words.kinds[row.kind], row.field, row.old, row.new]) },
+      })),
+    },
+  };
 }

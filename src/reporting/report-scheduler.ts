@@ -32,7 +32,7 @@ import type { Config } from '../config/config.ts';
 import type { ReportConfig } from '../config/report-config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { renderReportMail } from '../report/report-mail.ts';
-import type { ReportObjective } from '../report/report-model.ts';
+import type { ReportCatalogueTable, ReportObjective } from '../report/report-model.ts';
 import { buildConfiguredReport } from '../report/report-request.ts';
 import { deadlineOf, dueSlot, windowOfSlot } from '../report/report-schedule.ts';
 import type { Notification } from '../state/notification.ts';
@@ -58,6 +58,8 @@ export interface ReportSchedulerOptions {
    * undefined while the first evaluation is still on its way (the report then goes without them).
    */
   readonly objectives?: () => readonly ReportObjective[] | undefined;
+  /** The catalogue checks' newest reviews with changes or mismatches, carried as tables; absent = none. */
+  readonly catalogue?: () => readonly ReportCatalogueTable[];
 }
 
 export interface ReportScheduler {
@@ -89,7 +91,8 @@ export function createReportScheduler(options: ReportSchedulerOptions): ReportSc
       objectives,
       ...(late ? { lateFor: slot } : {}),
     });
-    const mail = await renderReportMail(built, report, slot);
+    const catalogue = options.catalogue?.() ?? [];
+    const mail = await renderReportMail(catalogue.length === 0 ? built : { ...built, catalogue }, report, slot);
     const queuedAt = clock();
     const notification: Notification = { type: 'report', riders: [], to: [...report.to], createdAt: queuedAt, report: mail };
     // A route per send: a report never waits behind, or groups with, any other mail.

@@ -14,6 +14,7 @@ import { describeDuty, type DutyLines } from '../state/roster.ts';
 import type { StatusFigures } from '../state/status-snapshot.ts';
 import { wordsFor } from '../text/locale.ts';
 import { isStatusPageSnapshot, renderStatusPage } from './status-page.ts';
+import { renderCataloguePage, type CatalogueView } from './catalogue-page.ts';
 
 export { HTML_CONTENT_TYPE, type Routes } from './routes-common.ts';
 
@@ -40,6 +41,8 @@ export interface RouteDependencies extends ReportRouteDependencies {
   readonly known?: () => { readonly checks: readonly string[]; readonly systems: readonly string[] };
   /** The duty roster, read anew so a reload changes it: the page says who is on duty. */
   readonly roster?: () => Roster | undefined;
+  /** The catalogue checks' last crawls and reviews (/catalogue, /api/catalogue); absent = none. */
+  readonly catalogues?: () => readonly CatalogueView[];
 }
 
 export function createRoutes(deps: RouteDependencies): Routes {
@@ -75,7 +78,7 @@ export function createRoutes(deps: RouteDependencies): Routes {
           const snapshot = deps.status();
           // status() is typed unknown for the JSON route; a value of another shape is a wiring bug (→ 500).
           if (!isStatusPageSnapshot(snapshot)) throw new Error('status() did not return a status snapshot; cannot render the status page');
-          const figures: StatusFigures = { recent: deps.recent?.(), reports: readReports(deps) };
+          const figures: StatusFigures = { recent: deps.recent?.(), reports: readReports(deps), catalogue: catalogueLines(deps.catalogues?.() ?? []) };
           const desk = readDesk(deps, request);
           return {
             status: 200,
@@ -84,6 +87,23 @@ export function createRoutes(deps: RouteDependencies): Routes {
             headers: NO_STORE,
           };
         },
+      },
+    ],
+    [
+      '/catalogue',
+      {
+        GET: () => ({
+          status: 200,
+          contentType: HTML_CONTENT_TYPE,
+          body: renderCataloguePage(deps.catalogues?.() ?? [], deps.locale?.() ?? 'vi'),
+          headers: NO_STORE,
+        }),
+      },
+    ],
+    [
+      '/api/catalogue',
+      {
+        GET: () => jsonResponse(200, deps.catalogues?.() ?? []),
       },
     ],
     ...createReportRoutes(deps),
@@ -112,4 +132,18 @@ function readReports(deps: RouteDependencies): StatusFigures['reports'] {
 
 function dutyNow(deps: RouteDependencies): DutyLines | undefined {
   return describeDuty(deps.roster?.(), (deps.clock ?? systemClock)(), wordsFor(deps.locale?.() ?? 'vi').roster);
+}
+
+/** The status page's line per catalogue check: counts only; the rows are on /catalogue. */
+function catalogueLines(views: readonly CatalogueView[]): NonNullable<StatusFigures['catalogue']> {
+  return views.map((view) => ({
+    check: view.check,
+    status: view.status,
+    lastCrawlAt: view.lastCrawl?.at,
+    outcome: view.lastCrawl?.outcome,
+    reason: view.lastCrawl?.reason,
+    items: view.snapshot?.items,
+    changes: view.entries.filter((entry) => entry.kind === 'added' || entry.kind === 'removed' || entry.kind === 'changed').length,
+    mismatches: view.entries.length - view.entries.filter((entry) => entry.kind === 'added' || entry.kind === 'removed' || entry.kind === 'changed').length,
+  }));
 }

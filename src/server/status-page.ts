@@ -293,6 +293,31 @@ const DEADLINE_ALERT_MS = 24 * 3_600_000;
  * The red line under the overall verdict while a report of the last day missed its deadline and
  * the mail server has still not accepted it; nothing otherwise. One line names every such report.
  */
+/** One line per catalogue check: its status, last crawl and counts, linking to /catalogue for the rows. */
+function renderCatalogue(lines: NonNullable<StatusFigures['catalogue']>, page: Page): string {
+  if (lines.length === 0) return '';
+  const words = page.words.catalogue.page;
+  const head = Object.values(words.columns)
+    .map((name) => `<th>${text(name)}</th>`)
+    .join('');
+  const rows = lines.map((line) => {
+    const crawl =
+      line.lastCrawlAt === undefined
+        ? NONE
+        : `${formatDateTime(line.lastCrawlAt, page.locale)}: ${words.outcome[line.outcome ?? 'complete']}${line.reason === undefined ? '' : ` (${line.reason})`}`;
+    const cells = [
+      line.check,
+      words.status[line.status],
+      crawl,
+      line.items === undefined ? NONE : String(line.items),
+      String(line.changes),
+      String(line.mismatches),
+    ];
+    return `<tr>${cells.map((cell) => `<td>${text(cell)}</td>`).join('')}</tr>`;
+  });
+  return `<h2 id="catalogue">${text(words.title)}</h2><table class="plain"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="sub"><a href="/catalogue">${text(words.details)}</a> · <a href="/api/catalogue">/api/catalogue</a></p>`;
+}
+
 function renderDeadlineAlert(reports: readonly ReportSend[], page: Page): string {
   const now = page.now?.getTime();
   if (now === undefined) return '';
@@ -614,6 +639,7 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
     renderObjectives(snapshot.figures, page),
     renderReports(snapshot.figures?.reports ?? [], page),
     renderMailRefusals(snapshot.mailRefusals ?? [], page),
+    renderCatalogue(snapshot.figures?.catalogue ?? [], page),
     `<footer><p>${footer.join(' · ')}</p>${aside}</footer>`,
     '</main>',
     '</body>',

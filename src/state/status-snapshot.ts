@@ -69,6 +69,20 @@ export interface StatusFigures {
   /** Undefined until the daemon's first computation ends. */
   readonly recent?: { readonly checks: readonly CheckRecentAvailability[]; readonly objectives: readonly ObjectiveSnapshot[] };
   readonly reports: readonly ReportSend[];
+  /** Each catalogue check's last crawl and the counts of its newest review; absent or empty = none configured. */
+  readonly catalogue?: readonly CatalogueLine[];
+}
+
+/** One catalogue check on the status page (the rows themselves are on /catalogue). */
+export interface CatalogueLine {
+  readonly check: string;
+  readonly status: 'ok' | 'warning' | 'critical';
+  readonly lastCrawlAt?: Date;
+  readonly outcome?: 'complete' | 'failed' | 'busy';
+  readonly reason?: string;
+  readonly items?: number;
+  readonly changes: number;
+  readonly mismatches: number;
 }
 
 export interface StatusSnapshot {

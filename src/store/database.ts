@@ -95,6 +95,32 @@ export function openDatabaseReadOnly(path: string): Database.Database {
   }
 }
 
+/**
+ * Opens a store a running daemon holds, to write beside it (`catalogue crawl`): takes no lock and
+ * applies no migration (the daemon has), and refuses a store that lacks the schema the caller
+ * writes. WAL lets both write; each waits for the other's short transactions.
+ */
+export function openDatabaseBeside(path: string, minimumVersion: number): Database.Database {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new StoreError('STORE_MISSING', file, `store ${file} does not exist; check storage.path, or run the daemon first`);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    checkOwnership(db, file);
+    if (readUserVersion(db) < minimumVersion) {
+      throw new StoreError(
+        'STORE_TOO_NEW',
+        file,
+        `store ${file} is at schema version ${readUserVersion(db)}; restart the running dvc-sentinel on this version first`,
+      );
+    }
+    return db;
+  } catch (error) {
+    db?.close();
+    throw classifyError(error, file);
+  }
+}
+
 /** Closes the connection and gives up the lock. Idempotent. */
 export function closeDatabase(db: Database.Database): void {
   if (db.open) db.close();

@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
+import { createCatalogueStore, type CatalogueStore } from './catalogue-store.ts';
 import { createCheckStateStore, type CheckStateStore } from './check-state-store.ts';
 import { backupDatabase, closeDatabase, fileStateOf, openDatabase, rewriteDatabaseFile, type StoreFileState } from './database.ts';
 import { createDeskStore, type DeskStore } from './desk-store.ts';
@@ -19,6 +20,7 @@ import { createOutboxStore, type OutboxStore } from './outbox-store.ts';
 import { createPruneStore, type PruneStore } from './prune.ts';
 import { createReportStore, type ReportStore } from './report-store.ts';
 
+export type { CatalogueRecord, CatalogueSnapshot, CatalogueStore } from './catalogue-store.ts';
 export type { CheckStateStore } from './check-state-store.ts';
 export type { DeskStore } from './desk-store.ts';
 export type { HistoryStore } from './history-store.ts';
@@ -48,6 +50,8 @@ export interface Store {
   readonly desk: DeskStore;
   /** Escalation steps fired per incident (state/escalation.ts). */
   readonly escalation: EscalationStore;
+  /** Procedure catalogue snapshots and crawl locks (src/catalogue). */
+  readonly catalogue: CatalogueStore;
   /** Closes the file and releases the lock; idempotent. */
   close(): void;
   /** Whether the store's path still names the file in use (always ok for an in-memory store). */
@@ -96,6 +100,7 @@ function buildParts(db: Database.Database, clock: Clock): Parts {
     prune: createPruneStore(db),
     desk: createDeskStore(db),
     escalation: createEscalationStore(db),
+    catalogue: createCatalogueStore(db),
   };
 }
 
@@ -129,6 +134,7 @@ export function createStore(db: Database.Database, options: CreateStoreOptions =
     prune: follow('prune'),
     desk: follow('desk'),
     escalation: follow('escalation'),
+    catalogue: follow('catalogue'),
     close: () => closeDatabase(current),
     fileState: () => fileStateOf(current),
     rewriteFile() {

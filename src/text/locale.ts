@@ -147,6 +147,8 @@ export interface Words {
   readonly storeFile: StoreFileWords;
   // Another server answers a check (cut-over, rollback, a swapped certificate): its notice in mail and chat.
   readonly backend: BackendWords;
+  // Catalogue review: the change mail, its table and attachment, the command's tables.
+  readonly catalogue: CatalogueWords;
 }
 
 /** Why a mail was refused for good: a failed delivery's reason (store DeliveryFailure), or `recipients` when only some refused it. */
@@ -183,6 +185,48 @@ export interface BackendWords {
   readonly describe: (parts: { address: string; fingerprint?: string; issuer?: string; serial?: string; headers: readonly string[] }) => string;
   /** One chat line. */
   readonly chat: (system: string, check: string, before: string, after: string) => string;
+}
+
+/** Words of catalogue review (src/catalogue): snapshots compared day over day and with a provincial export. */
+export interface CatalogueWords {
+  /** The mail's subject: "THAY ĐỔI DANH MỤC TTHC"; `check` names the catalogue check. */
+  readonly subject: (check: string) => string;
+  readonly lead: (check: string, from: string, to: string) => string;
+  readonly columns: {
+    readonly code: string;
+    readonly kind: string;
+    readonly field: string;
+    readonly old: string;
+    readonly new: string;
+  };
+  readonly kinds: Readonly<Record<'added' | 'removed' | 'changed' | 'mismatch' | 'missingInSource' | 'missingInOther', string>>;
+  /** "Không có thay đổi nào." */
+  readonly noChanges: string;
+  /** Headings of the command's table: snapshots compared, and the export compared with. */
+  readonly compared: (from: string, to: string) => string;
+  readonly comparedWith: (file: string) => string;
+  readonly noSnapshot: (check: string) => string;
+  /** The status page's catalogue page (/catalogue). */
+  readonly page: {
+    readonly title: string;
+    readonly none: string;
+    readonly lastCrawl: string;
+    readonly outcome: Readonly<Record<'complete' | 'failed' | 'busy', string>>;
+    readonly snapshot: string;
+    readonly items: (source: number, other: number | undefined) => string;
+    readonly status: Readonly<Record<'ok' | 'warning' | 'critical', string>>;
+    readonly back: string;
+    /** The status page's section: one line per catalogue check, linking to /catalogue. */
+    readonly columns: {
+      readonly check: string;
+      readonly status: string;
+      readonly lastCrawl: string;
+      readonly items: string;
+      readonly changes: string;
+      readonly mismatches: string;
+    };
+    readonly details: string;
+  };
 }
 
 export interface RosterWords {

@@ -254,6 +254,10 @@ describe('createMetrics', () => {
       dvc_auth_token_expiry_timestamp_seconds: 'gauge',
       dvc_check_value: 'gauge',
       dvc_backend_info: 'gauge',
+      dvc_catalogue_items: 'gauge',
+      dvc_catalogue_changes: 'gauge',
+      dvc_catalogue_mismatches: 'gauge',
+      dvc_catalogue_status: 'gauge',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };

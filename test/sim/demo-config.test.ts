@@ -34,7 +34,7 @@ describe('config/demo.yaml', () => {
           expect(url.hostname).toBe('127.0.0.1');
           expect(simulatorPorts).toContain(Number(url.port));
         }
-      } else if (check.kind !== 'flow') {
+      } else if (check.kind !== 'flow' && check.kind !== 'catalogue') {
         expect(check.host).toBe('127.0.0.1');
         expect(simulatorPorts).toContain(check.port);
       }

@@ -46,6 +46,10 @@ describe('openDatabase', () => {
     const db = open(path, { log });
     expect(tableNames(db)).toEqual([
       'audit_log',
+      'catalogue_crawl_locks',
+      'catalogue_records',
+      'catalogue_seen',
+      'catalogue_snapshots',
       'check_state',
       'deliveries',
       'desk_acknowledgements',

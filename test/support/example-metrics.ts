@@ -148,6 +148,12 @@ export async function renderExampleMetrics(): Promise<string> {
   metrics.recordReportDeadlineMissed('daily');
   metrics.setObjectiveBudgets([{ scope: 'system', name: 'national-portal', budgetRemainingSeconds: 10_392 }]);
   metrics.setAuthTokenExpiry('angiang-sso', finishedAt.getTime() / 1000 + 3600);
+  metrics.recordCatalogue('national-catalogue', {
+    status: 'warning',
+    items: { source: 6312, other: 1890 },
+    changes: { added: 0, removed: 1, changed: 2 },
+    mismatches: { fees: 3 },
+  });
   return (await metrics.render()).body;
 }
 

@@ -7,6 +7,7 @@ import * as reportSends from './003-report-sends.ts';
 import * as desk from './004-desk.ts';
 import * as escalation from './005-escalation.ts';
 import * as mailRecipients from './006-mail-recipients.ts';
+import * as catalogue from './007-catalogue.ts';
 
 export interface Migration {
   readonly version: number;
@@ -14,7 +15,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [initial, history, reportSends, desk, escalation, mailRecipients];
+export const migrations: readonly Migration[] = [initial, history, reportSends, desk, escalation, mailRecipients, catalogue];
 
 /** Marks a file as a dvc-sentinel store ("DVCS"); set by migration 001. */
 export const APPLICATION_ID = 0x44564353;

@@ -1,0 +1,2 @@
+/** A `catalogue` command given the wrong words; cli.ts prints the usage and exits 2. */
+export class CatalogueUsageError extends Error {}
