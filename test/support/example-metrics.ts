@@ -33,7 +33,16 @@ interface Example {
 
 /** At least one check of every kind with a result; the mapped type will not compile without a new kind. */
 const EXAMPLES: { readonly [K in CheckKind]: readonly Example[] } = {
-  http: [{ check: { name: 'portal-home', system: 'national-portal', kind: 'http', url: 'https://dichvucong.example.test/' }, result: okResult }],
+  http: [
+    {
+      check: { name: 'portal-home', system: 'national-portal', kind: 'http', url: 'https://dichvucong.example.test/' },
+      result: {
+        ...okResult,
+        values: [{ name: 'dossiers_today', value: 1520 }],
+        backend: { address: '203.0.113.10', fingerprint: 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89' },
+      },
+    },
+  ],
   tls: [
     {
       check: { name: 'portal-tls', system: 'national-portal', kind: 'tls', host: 'dichvucong.example.test' },
@@ -154,6 +163,8 @@ export async function renderExampleMetrics(): Promise<string> {
     changes: { added: 0, removed: 1, changed: 2 },
     mismatches: { fees: 3 },
   });
+  metrics.setShard({ index: 0, total: 1 }, checks.length, checks.length);
+  metrics.recordStoreBackup(finishedAt);
   return (await metrics.render()).body;
 }
 

@@ -232,6 +232,10 @@ describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel
       'duty.json "Báo cáo lỡ hạn theo thời gian"': 'the simulator config schedules no report',
       'duty.json "Ngân sách lỗi còn lại theo mục tiêu"': 'the simulator config sets no objective (the metric is tested in test/daemon.test.ts)',
       'duty.json "Ngân sách lỗi theo thời gian"': 'the simulator config sets no objective (the metric is tested in test/daemon.test.ts)',
+      'check.json "Giá trị đọc từ câu trả lời"': 'the simulator config exports no value (export: { name } is tested in test/probes/json-numbers.test.ts)',
+      'overview.json "Sao lưu kho gần nhất"':
+        'the simulator config sets no storage.backup (copies are tested in test/daemon-store-file.test.ts, the metric in test/metrics/metrics.test.ts)',
+      'overview.json "Token đăng nhập còn hạn"': 'the simulator config has no auths: entry (the token metric is tested in test/daemon-auth.test.ts)',
     };
     const panels = [...new Set(queries.map((query) => query.panel))];
     expect(panels).toEqual(expect.arrayContaining(Object.keys(quietWhileHealthy)));
