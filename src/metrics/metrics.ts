@@ -74,6 +74,8 @@ export interface Metrics {
   recordStoreBackup(at: Date): void;
   /** When the token of an auth expires (epoch seconds); undefined removes the auth's series (no token, or the auth is gone). */
   setAuthTokenExpiry(auth: string, epochSeconds: number | undefined): void;
+  /** The store refused a write (disk full, I/O error); what was decided is kept in memory (dvc_store_write_errors_total). */
+  recordStoreWriteError(): void;
 }
 
 export interface OpenIncidentFigures {
@@ -229,6 +231,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
     name: 'dvc_auth_token_expiry_timestamp_seconds',
     help: 'When the current token of each auth (auths:) expires, in epoch seconds; it is renewed before then.',
     labelNames: ['auth'],
+    registers,
+  });
+  const storeWriteErrors = new Counter({
+    name: 'dvc_store_write_errors_total',
+    help: 'Writes the store refused (disk full, I/O error); what they carried is kept in memory and written once the store accepts writes again.',
     registers,
   });
 
@@ -423,6 +430,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
     setAuthTokenExpiry(auth, epochSeconds) {
       if (epochSeconds === undefined) authTokenExpiry.remove({ auth });
       else authTokenExpiry.set({ auth }, epochSeconds);
+    },
+
+    recordStoreWriteError() {
+      storeWriteErrors.inc();
     },
   };
 }
