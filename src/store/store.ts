@@ -111,6 +111,12 @@ export function createStore(db: Database.Database, options: CreateStoreOptions =
       has: (_target, name) => Reflect.has(parts[key], name),
       // A wrapper set on a part (a test counting saves, a fault injected) lands on the part in use.
       set: (_target, name, value) => Reflect.set(parts[key], name, value),
+      // `{ ...store.outbox }` (a test's wrapper over a part) copies the part in use.
+      ownKeys: () => Reflect.ownKeys(parts[key]),
+      getOwnPropertyDescriptor: (_target, name) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(parts[key], name);
+        return descriptor && { ...descriptor, configurable: true };
+      },
     });
   return {
     transaction: <T>(fn: () => T): T => parts.transaction(fn),

@@ -254,6 +254,7 @@ describe('createMetrics', () => {
       dvc_auth_token_expiry_timestamp_seconds: 'gauge',
       dvc_check_value: 'gauge',
       dvc_backend_info: 'gauge',
+      dvc_store_write_errors_total: 'counter',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
