@@ -94,7 +94,13 @@ const probesMade = async (daemon: Daemon): Promise<number> => {
 /** Waits for `count` more probes of the check: time for a wrong second mail to show. */
 async function probesLater(daemon: Daemon, count: number): Promise<void> {
   const start = await probesMade(daemon);
-  await waitFor(`${count} more probes`, () => probesMade(daemon), (made) => made >= start + count, 15_000, 100);
+  await waitFor(
+    `${count} more probes`,
+    () => probesMade(daemon),
+    (made) => made >= start + count,
+    15_000,
+    100,
+  );
 }
 
 /** What the store file holds, read on a connection of its own. */
@@ -130,13 +136,25 @@ async function storyOfARefusal(options: {
   readonly reasonPattern: RegExp;
 }): Promise<void> {
   const { daemon, smtp, storePath, log } = options;
-  await waitFor('the check healthy', () => apiStatus(daemon), (body) => body.checks[0]?.status === 'ok', 15_000, 100);
+  await waitFor(
+    'the check healthy',
+    () => apiStatus(daemon),
+    (body) => body.checks[0]?.status === 'ok',
+    15_000,
+    100,
+  );
   expect((await health(daemon)).status).toBe(200);
 
   // 1. The store refuses; the portal goes down: decided in memory, shown, mailed once.
   await options.refuse();
   statusOf.set('/home', 503);
-  const down = await waitFor('the incident on /api/status', () => apiStatus(daemon), (body) => (body.incidents ?? []).length === 1, 15_000, 100);
+  const down = await waitFor(
+    'the incident on /api/status',
+    () => apiStatus(daemon),
+    (body) => (body.incidents ?? []).length === 1,
+    15_000,
+    100,
+  );
   expect(down.checks[0]!.status).toBe('critical');
   expect(down.storeWrites?.error).toMatch(options.reasonPattern);
   const page = await (await fetch(`${daemon.url}/`)).text();
@@ -154,7 +172,13 @@ async function storyOfARefusal(options: {
 
   // 2. The store takes writes again while the portal is still down: written once, not mailed again.
   await options.accept();
-  await waitFor('/healthz 200', () => health(daemon), (answer) => answer.status === 200, 20_000, 100);
+  await waitFor(
+    '/healthz 200',
+    () => health(daemon),
+    (answer) => answer.status === 200,
+    20_000,
+    100,
+  );
   const afterFiring = storedRecords(storePath);
   expect(afterFiring.incidents).toHaveLength(1);
   expect(afterFiring.incidents[0]!.resolved_at).toBeNull();
@@ -176,7 +200,13 @@ async function storyOfARefusal(options: {
   expect((await health(daemon)).status).toBe(503);
   expect(await writeErrors(daemon)).toBeGreaterThan(errorsBefore);
   await options.accept();
-  await waitFor('/healthz 200 again', () => health(daemon), (answer) => answer.status === 200, 20_000, 100);
+  await waitFor(
+    '/healthz 200 again',
+    () => health(daemon),
+    (answer) => answer.status === 200,
+    20_000,
+    100,
+  );
   const afterResolved = storedRecords(storePath);
   expect(afterResolved.incidents).toHaveLength(1);
   expect(afterResolved.incidents[0]!.resolved_at).not.toBeNull();
@@ -230,39 +260,43 @@ describe('the daemon while its store refuses writes', () => {
 
   const root = process.getuid?.() === 0;
   if (!root) console.log('skipped: the full-disk test mounts a tmpfs, which needs root');
-  it.skipIf(!root)('does the same when the disk under the store is really full (a small tmpfs, filled up)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dvc-store-tmpfs-'));
-    dirs.push(dir);
-    const mount = join(dir, 'disk');
-    mkdirSync(mount);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mount]);
-    const storePath = join(mount, 'sentinel.db');
-    const filler = join(mount, 'filler');
-    const smtp = await startSmtpServer();
-    const log = captureLog('info');
-    let daemon: Daemon | undefined;
-    try {
-      daemon = await startDaemon({ configFile: writeConfig(dir, storePath, smtp.port), log: log.log, env: {} });
-      await storyOfARefusal({
-        daemon,
-        smtp,
-        storePath,
-        log,
-        // Every free byte taken: the next page SQLite needs gets ENOSPC, which it reports as SQLITE_FULL.
-        refuse: () => {
-          try {
-            execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'ignore' });
-          } catch {
-            // dd ends with "No space left on device": that is the point.
-          }
-        },
-        accept: () => rmSync(filler, { force: true }),
-        reasonPattern: /SQLITE_FULL|disk is full/,
-      });
-    } finally {
-      await daemon?.stop();
-      await smtp.close();
-      execFileSync('umount', ['-l', mount]);
-    }
-  }, 90_000);
+  it.skipIf(!root)(
+    'does the same when the disk under the store is really full (a small tmpfs, filled up)',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dvc-store-tmpfs-'));
+      dirs.push(dir);
+      const mount = join(dir, 'disk');
+      mkdirSync(mount);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mount]);
+      const storePath = join(mount, 'sentinel.db');
+      const filler = join(mount, 'filler');
+      const smtp = await startSmtpServer();
+      const log = captureLog('info');
+      let daemon: Daemon | undefined;
+      try {
+        daemon = await startDaemon({ configFile: writeConfig(dir, storePath, smtp.port), log: log.log, env: {} });
+        await storyOfARefusal({
+          daemon,
+          smtp,
+          storePath,
+          log,
+          // Every free byte taken: the next page SQLite needs gets ENOSPC, which it reports as SQLITE_FULL.
+          refuse: () => {
+            try {
+              execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'ignore' });
+            } catch {
+              // dd ends with "No space left on device": that is the point.
+            }
+          },
+          accept: () => rmSync(filler, { force: true }),
+          reasonPattern: /SQLITE_FULL|disk is full/,
+        });
+      } finally {
+        await daemon?.stop();
+        await smtp.close();
+        execFileSync('umount', ['-l', mount]);
+      }
+    },
+    90_000,
+  );
 });

@@ -196,7 +196,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
         writeChange(change, store.outbox);
       });
     } catch (error) {
-      moveUnsaved = undefined;
+      // moveUnsaved is dropped with the rolled-back transaction: the unsaved outbox keeps it all.
       // Without an unsaved outbox the notifications would be lost: fail as before, nothing mirrored.
       if (options.unsaved === undefined) throw error;
       options.onWriteRefused?.(error);

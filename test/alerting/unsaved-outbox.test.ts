@@ -62,10 +62,20 @@ function setup(): { store: Store; unsaved: UnsavedOutbox; start: (channel: Deliv
   const dir = mkdtempSync(join(tmpdir(), 'dvc-unsaved-'));
   const log = captureLog('info');
   const store = openStore(join(dir, 'sentinel.db'), { log: log.log });
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => store.close());
+  cleanups.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => store.close(),
+  );
   const unsaved = createUnsavedOutbox(systemClock);
   const start = (channel: DeliveryChannel) => {
-    const outbox = createOutbox({ store, unsaved, alerting: { groupWaitSeconds: 0, groupIntervalSeconds: 0 }, clock: systemClock, log: log.log, channels: [channel] });
+    const outbox = createOutbox({
+      store,
+      unsaved,
+      alerting: { groupWaitSeconds: 0, groupIntervalSeconds: 0 },
+      clock: systemClock,
+      log: log.log,
+      channels: [channel],
+    });
     outbox.start();
     cleanups.push(() => outbox.stop());
     return outbox;
