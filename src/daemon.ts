@@ -33,7 +33,7 @@ import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-fi
 import { reportBuilder } from './report/report-request.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { renderAccessRefusal } from './server/desk-page.ts';
-import type { StoreFileNotice } from './server/status-page.ts';
+import type { StoreFileNotice, StoreWritesNotice } from './server/status-page.ts';
 import { createLoginRoutes } from './server/login-routes.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
@@ -112,7 +112,7 @@ function storeNotice(event: StoreFileEvent | undefined): { storeFile?: StoreFile
 }
 
 /** The store refusing writes, for /api/status: since when, why, and how much waits in memory. */
-function storeWritesNotice(refusal: StoreRefusal | undefined): { storeWrites?: { refusedSince: string; error: string; unsaved: number } } {
+function storeWritesNotice(refusal: StoreRefusal | undefined): { storeWrites?: StoreWritesNotice } {
   if (refusal === undefined) return {};
   return { storeWrites: { refusedSince: refusal.since.toISOString(), error: refusal.error, unsaved: refusal.unsaved } };
 }

@@ -159,6 +159,7 @@ async function storyOfARefusal(options: {
   expect(down.storeWrites?.error).toMatch(options.reasonPattern);
   const page = await (await fetch(`${daemon.url}/`)).text();
   expect(page).toContain('class="incidents"');
+  expect(page).toContain('Không ghi được kho dữ liệu từ');
   const [firing] = await smtp.waitForMails(1, 15_000);
   expect(firing!.parsed.subject).toContain('dvcqg-home');
   const unhealthy = await health(daemon);

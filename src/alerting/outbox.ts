@@ -316,7 +316,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const reason = answers.deferred.map(({ address, response }: RefusedRecipient) => `${address}: ${response}`).join('; ');
       log.warn(
         { ...names, accepted: answers.accepted, deferred: answers.deferred, retryInSeconds: Math.round(delaySeconds * 10) / 10, ...receiptFields },
-        `${channel.noun} deferred for some recipients; will retry them only`,
+        saved(`${channel.noun} deferred for some recipients; will retry them only`),
       );
       source.markAttemptFailed(delivery.id, reason, new Date(clock().getTime() + delaySeconds * 1000), progress);
       count('failed');

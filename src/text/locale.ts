@@ -147,6 +147,13 @@ export interface Words {
   readonly storeFile: StoreFileWords;
   // Another server answers a check (cut-over, rollback, a swapped certificate): its notice in mail and chat.
   readonly backend: BackendWords;
+  // The store refusing writes (a full disk): the status page's red line.
+  readonly storeWrites: StoreWritesWords;
+}
+
+export interface StoreWritesWords {
+  /** Since when (formatted), the store's words, how many changes wait in memory (formatted). */
+  readonly refused: (since: string, error: string, unsaved: string) => string;
 }
 
 /** Why a mail was refused for good: a failed delivery's reason (store DeliveryFailure), or `recipients` when only some refused it. */
