@@ -139,18 +139,23 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const now = clock();
     let nextDueMs: number | undefined;
     const due = (ms: number) => (nextDueMs = nextDueMs === undefined ? ms : Math.min(nextDueMs, ms));
+    // The memory side goes on when the store fails: what was decided while it refused goes out all the same.
+    const sources: Source[] = options.unsaved ? [store.outbox, options.unsaved] : [store.outbox];
     for (const channel of options.channels) {
-      let queued = 0;
-      try {
-        queued += passChannel(channel, store.outbox, now, due);
-      } catch (error) {
-        // The store failed (disk full, closed while stopping): look again later rather than spin.
-        log.error({ err: error, channel: channel.name }, 'outbox pass failed; will look again');
-        due(now.getTime() + policy.firstSeconds * 1000);
+      let queued: number | undefined = 0;
+      for (const source of sources) {
+        try {
+          const count = passChannel(channel, source, now, due);
+          if (queued !== undefined) queued += count;
+        } catch (error) {
+          // The store failed (disk full, closed while stopping): look again later rather than spin.
+          log.error({ err: error, channel: channel.name }, 'outbox pass failed; will look again');
+          due(now.getTime() + policy.firstSeconds * 1000);
+          // A count without the failed side would be too low: the gauge keeps its last value.
+          queued = undefined;
+        }
       }
-      // Memory never refuses: what was decided while the store refused goes out all the same.
-      if (options.unsaved) queued += passChannel(channel, options.unsaved, now, due);
-      options.onQueued?.(channel.name, queued);
+      if (queued !== undefined) options.onQueued?.(channel.name, queued);
     }
     schedule(nextDueMs);
   };

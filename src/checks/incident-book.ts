@@ -98,7 +98,10 @@ export interface IncidentBookOptions {
   readonly desk?: DeskLookup;
   /** Fires alerting.escalation's due steps at every tick (checks/escalator.ts). */
   readonly escalator?: Escalator;
-  /** Where notifications wait while the store refuses writes; without it a refused write is lost (as in tests of the rules alone). */
+  /**
+   * Where notifications wait while the store refuses writes. Without it a refused write throws and
+   * nothing of it is mirrored, so the next result decides again (tests of the rules alone).
+   */
   readonly unsaved?: UnsavedOutbox;
   /** Paces the retries while the store refuses writes; default performance.now(). */
   readonly monotonic?: MonotonicClock;
@@ -230,7 +233,8 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     if (stateWrite && decision.incidents.length === 0 && decision.notifications.length === 0 && !stateChanged) {
       const key = persistenceKey(stateWrite.state);
       const last = written.get(stateWrite.check);
-      if (last && last.key === key && stateWrite.now.getTime() - last.at < STEADY_STATE_WRITE_MS) {
+      // A state waiting in the backlog is newer than the one written: the same key proves nothing.
+      if (last && last.key === key && stateWrite.now.getTime() - last.at < STEADY_STATE_WRITE_MS && !backlog.states.has(stateWrite.check)) {
         states.set(stateWrite.check, stateWrite.state);
         return;
       }
