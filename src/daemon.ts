@@ -9,11 +9,12 @@ import { createAlertmanagerPoster, startAlertmanagerLoop, type AlertmanagerLoop 
 import type { DeliveryChannel } from './alerting/channel.ts';
 import { createChannels } from './alerting/channels/registry.ts';
 import { createOutbox, type Outbox } from './alerting/outbox.ts';
+import { createUnsavedOutbox, type UnsavedOutbox } from './alerting/unsaved-outbox.ts';
 import { createRefusalNotifier, recentMailRefusals, reopenAfterSmtpChange } from './alerting/mail-refusals.ts';
 import { enqueueNotice } from './alerting/notices.ts';
 import { createSteadyClock, systemClock, systemMonotonic, type Clock, type MonotonicClock } from './clock.ts';
 import { createAlertingTicker, type AlertingTicker } from './checks/alerting-ticker.ts';
-import { createIncidentBook } from './checks/incident-book.ts';
+import { createIncidentBook, type StoreRefusal } from './checks/incident-book.ts';
 import { runCheck } from './checks/run-check.ts';
 import { VERSION, type Check, type Config } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
@@ -34,7 +35,7 @@ import { budgetsOf, createLiveFigures, startLiveFigures } from './report/live-fi
 import { reportBuilder } from './report/report-request.ts';
 import { createScheduler, type Job } from './scheduler/scheduler.ts';
 import { renderAccessRefusal } from './server/desk-page.ts';
-import type { StoreFileNotice } from './server/status-page.ts';
+import type { StoreFileNotice, StoreWritesNotice } from './server/status-page.ts';
 import { createLoginRoutes } from './server/login-routes.ts';
 import { createRoutes } from './server/routes.ts';
 import { startHttpServer, type HttpServer } from './server/server.ts';
@@ -62,6 +63,8 @@ export interface DaemonOptions {
   readonly onAudit?: Parameters<typeof createAccess>[0]['onAudit'];
   /** --shard: run only this share of the checks; wins over the file's `shard:`, and is kept across reloads. */
   readonly shard?: Shard;
+  /** Handed the store once it is open, before anything reads it (a test making its writes fail on demand). */
+  readonly onStoreOpened?: (store: Store) => void;
 }
 
 export interface Daemon {
@@ -110,15 +113,31 @@ function storeNotice(event: StoreFileEvent | undefined): { storeFile?: StoreFile
   };
 }
 
+/** The store refusing writes, for /api/status: since when, why, and how much waits in memory. */
+function storeWritesNotice(refusal: StoreRefusal | undefined): { storeWrites?: StoreWritesNotice } {
+  if (refusal === undefined) return {};
+  return { storeWrites: { refusedSince: refusal.since.toISOString(), error: refusal.error, unsaved: refusal.unsaved } };
+}
+
 /** API maintenance windows that ended longer ago than this no longer reach the rules (they only need the end's transition). */
 const DESK_WINDOW_LOOKBACK_MS = 86_400_000;
 
+/** /healthz's line while the store refuses writes. */
+function storeRefusalReason(refusal: StoreRefusal | undefined): string[] {
+  if (refusal === undefined) return [];
+  return [
+    `store refuses writes since ${refusal.since.toISOString()} (${refusal.error}); ` +
+      `${refusal.unsaved} changes kept in memory, written once it accepts writes again`,
+  ];
+}
+
 /** `steady` times the outbox's waits (the clock its rows are stamped with); `clock` is the wall, for what mails show. */
-function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, steady: Clock, log: Logger): Delivery {
+function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, steady: Clock, log: Logger, unsaved: UnsavedOutbox): Delivery {
   const { alerting } = config;
   const channels = createChannels({ alerting, location: config.location, log });
   const outbox = createOutbox({
     store,
+    unsaved,
     alerting,
     clock: steady,
     wall: clock,
@@ -185,6 +204,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const startedAt = clock();
 
   const store = openStore(config.storagePath, { log, onCorrupt: options.freshStore ? 'fresh' : 'fail', clock: steady });
+  options.onStoreOpened?.(store);
   const metrics = createMetrics({ location: config.location, version: VERSION, collectProcessMetrics: true });
   metrics.setChecks(config.checks);
   metrics.setShard(config.shard!, config.checks.length, loaded.config.checks.length);
@@ -242,8 +262,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // The rules and the ticker see the configured windows and those opened through the desk's API.
   const rulesAlerting = () =>
     withDeskWindows(config.alerting, store.desk.listMaintenance(new Date(clock().getTime() - DESK_WINDOW_LOOKBACK_MS)), config.checks);
+  // While the store refuses writes, the notifications decided meanwhile wait (and are delivered) here.
+  const unsaved = createUnsavedOutbox(clock);
   const book = createIncidentBook({
     store,
+    unsaved,
+    monotonic,
+    onWriteRefused: () => metrics.recordStoreWriteError(),
     alerting: rulesAlerting(),
     checks: config.checks,
     log,
@@ -349,8 +374,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       health: () => {
         const health = scheduler.health();
         const storeReason = storeWatch.healthReason();
-        const reasons = [...health.overdue.map((name) => `check ${name} is overdue`), ...(storeReason === undefined ? [] : [storeReason])];
-        return { ok: !health.stuck && storeReason === undefined, reasons };
+        const refusal = storeRefusalReason(book.storeRefusal());
+        const reasons = [...health.overdue.map((name) => `check ${name} is overdue`), ...(storeReason === undefined ? [] : [storeReason]), ...refusal];
+        return { ok: !health.stuck && storeReason === undefined && refusal.length === 0, reasons };
       },
       status: () => ({
         // Rule time, as the states and incidents it shows are stamped: "for 20 s" stays true after a step.
@@ -358,6 +384,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         incidents: book.openIncidents(),
         mailRefusals: readMailRefusals(),
         ...storeNotice(storeWatch.notice()),
+        ...storeWritesNotice(book.storeRefusal()),
       }),
       locale: () => config.alerting.locale,
       roster: () => config.alerting.roster,
@@ -387,7 +414,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     store.close();
     throw error;
   }
-  delivery = startDelivery(config, store, metrics, clock, steady, log);
+  delivery = startDelivery(config, store, metrics, clock, steady, log, unsaved);
 
   ticker = createAlertingTicker({ book, metrics, windows: rulesAlerting().maintenance, checks: checkNames(), clock, rules: steady, monotonic, log });
   ticker.start();
@@ -457,7 +484,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           // New SMTP settings (a fixed password): the mails refused for the old credentials go out again.
           const reopened = reopenAfterSmtpChange(store.outbox, before.alerting.email.smtp, config.alerting.email.smtp, steady());
           if (reopened > 0) log.info({ deliveries: reopened }, 'SMTP settings changed; mail refused for its credentials is sent again');
-          delivery = startDelivery(config, store, metrics, clock, steady, log);
+          delivery = startDelivery(config, store, metrics, clock, steady, log, unsaved);
         }
         metrics.recordConfigReload(true, clock());
         // The scheduler reads the running config at every check; look at the new one now.

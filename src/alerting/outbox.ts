@@ -23,11 +23,15 @@
 // - Every wait here (groupWait, groupInterval, the retry back-off) is measured on `clock`, the
 //   clock that stamped the rows; the daemon gives its steady clock, so a step of the wall clock
 //   holds no mail back and sends none early. Only the mail's Date header reads `wall`.
+// - While the store refuses writes, notifications decided meanwhile wait in `unsaved` (memory, same
+//   shape) and are delivered from there the same way, logged "not yet saved"; a route is sent to by
+//   one of the two at a time, so a delivery moved into the store mid-send is never sent twice.
 import type { AlertingConfig } from '../config/alerting-config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { groupWaitStartOf, type Notification, type NotificationType } from '../state/notification.ts';
 import type { DeliveryFailure, DeliveryRecipients, DeliveryRow, RefusedRecipient, Store } from '../store/store.ts';
+import type { UnsavedOutbox } from './unsaved-outbox.ts';
 import { backoffSeconds, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import type { ChannelName, DeliveryChannel, RecipientAnswers } from './channel.ts';
 import { planGroups } from './grouping.ts';
@@ -78,7 +82,15 @@ export interface OutboxOptions {
   readonly maxParallelRoutes?: number;
   /** The wall clock, for the time a delivery shows (the mail's Date header); absent = `clock`. */
   readonly wall?: Clock;
+  /** Notifications decided while the store refused writes (unsaved-outbox.ts); delivered from memory. */
+  readonly unsaved?: UnsavedOutbox;
 }
+
+/** Where a delivery's rows live: the store's outbox, or memory while the store refuses writes. */
+type Source = Pick<
+  Store['outbox'],
+  'pending' | 'createDelivery' | 'undelivered' | 'markDelivered' | 'markAttemptFailed' | 'markFailed' | 'lastDeliveredAt' | 'countQueued'
+>;
 
 export interface Outbox {
   /** Something was enqueued: look now rather than at the next timer. */
@@ -140,24 +152,34 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const now = clock();
     let nextDueMs: number | undefined;
     const due = (ms: number) => (nextDueMs = nextDueMs === undefined ? ms : Math.min(nextDueMs, ms));
+    // The memory side goes on when the store fails: what was decided while it refused goes out all the same.
+    const sources: Source[] = options.unsaved ? [store.outbox, options.unsaved] : [store.outbox];
     for (const channel of options.channels) {
-      try {
-        passChannel(channel, now, due);
-      } catch (error) {
-        // The store failed (disk full, closed while stopping): look again later rather than spin.
-        log.error({ err: error, channel: channel.name }, 'outbox pass failed; will look again');
-        due(now.getTime() + policy.firstSeconds * 1000);
+      let queued: number | undefined = 0;
+      for (const source of sources) {
+        try {
+          const count = passChannel(channel, source, now, due);
+          if (queued !== undefined) queued += count;
+        } catch (error) {
+          // The store failed (disk full, closed while stopping): look again later rather than spin.
+          log.error({ err: error, channel: channel.name }, 'outbox pass failed; will look again');
+          due(now.getTime() + policy.firstSeconds * 1000);
+          // A count without the failed side would be too low: the gauge keeps its last value.
+          queued = undefined;
+        }
       }
+      if (queued !== undefined) options.onQueued?.(channel.name, queued);
     }
     schedule(nextDueMs);
   };
 
-  const passChannel = (channel: DeliveryChannel, now: Date, due: (ms: number) => void): void => {
+  /** Returns the notifications still queued in `source`. */
+  const passChannel = (channel: DeliveryChannel, source: Source, now: Date, due: (ms: number) => void): number => {
     const flying = inFlight.get(channel.name)!;
     const broken = unrenderable.get(channel.name)!;
     const blocked = new Set(flying.keys());
     const oldestPerRoute = new Map<string, DeliveryRow>();
-    for (const delivery of store.outbox.undelivered(channel.name)) {
+    for (const delivery of source.undelivered(channel.name)) {
       blocked.add(delivery.route);
       if (!oldestPerRoute.has(delivery.route)) oldestPerRoute.set(delivery.route, delivery);
     }
@@ -169,7 +191,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const capMs = policy.capSeconds * 1000;
       const retryAtMs = plannedMs > now.getTime() + capMs ? startedAt.getTime() + capMs : plannedMs;
       if (retryAtMs > now.getTime()) due(retryAtMs);
-      else if (flying.size < maxParallel) startSend(channel, delivery);
+      else if (flying.size < maxParallel) startSend(channel, source, delivery);
     }
     for (const [route, untilMs] of broken) {
       if (untilMs > now.getTime()) {
@@ -180,11 +202,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }
     }
     const plan = planGroups({
-      pending: store.outbox
-        .pending(channel.name)
-        .map((row) => ({ ...row, groupWaitFrom: fromThisRun(groupWaitStartOf(row.notification, row.createdAt), now) })),
+      pending: source.pending(channel.name).map((row) => ({ ...row, groupWaitFrom: fromThisRun(groupWaitStartOf(row.notification, row.createdAt), now) })),
       lastDeliveredAt: (route) => {
-        const at = store.outbox.lastDeliveredAt(channel.name, route);
+        const at = source.lastDeliveredAt(channel.name, route);
         return at === undefined ? undefined : fromThisRun(at, now);
       },
       blockedRoutes: blocked,
@@ -196,15 +216,16 @@ export function createOutbox(options: OutboxOptions): Outbox {
     // A ready route left over for lack of a free slot is picked up when a send finishes.
     for (const ready of plan.ready) {
       if (flying.size >= maxParallel) break;
-      const delivery = freeze(channel, ready.route, ready.rows, now);
-      if (delivery) startSend(channel, delivery);
+      const delivery = freeze(channel, source, ready.route, ready.rows, now);
+      if (delivery) startSend(channel, source, delivery);
       else due(broken.get(ready.route)!);
     }
-    options.onQueued?.(channel.name, store.outbox.countQueued(channel.name));
+    return source.countQueued(channel.name);
   };
 
   const freeze = (
     channel: DeliveryChannel,
+    source: Source,
     route: string,
     rows: readonly { readonly id: number; readonly notification: Notification }[],
     now: Date,
@@ -215,7 +236,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         rows.map((row) => row.notification),
         { now: options.wall?.() ?? now, seed: rows[0]!.id },
       );
-      return store.outbox.createDelivery({
+      return source.createDelivery({
         channel: channel.name,
         route,
         rowIds: rows.map((row) => row.id),
@@ -233,9 +254,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   };
 
-  const startSend = (channel: DeliveryChannel, delivery: DeliveryRow): void => {
+  const startSend = (channel: DeliveryChannel, source: Source, delivery: DeliveryRow): void => {
     const flying = inFlight.get(channel.name)!;
-    const attempt = send(channel, delivery)
+    const attempt = send(channel, source, delivery)
       .catch((error: unknown) => {
         // The store failed around the send; the delivery stays undelivered and is tried again.
         log.error({ err: error, channel: channel.name, deliveryId: delivery.id }, `could not record a ${channel.noun} attempt`);
@@ -247,12 +268,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
     flying.set(delivery.route, attempt);
   };
 
-  const send = async (channel: DeliveryChannel, delivery: DeliveryRow): Promise<void> => {
+  const send = async (channel: DeliveryChannel, source: Source, delivery: DeliveryRow): Promise<void> => {
+    // The duty team is told during a store refusal; the log says the record of it waits in memory.
+    const unsaved = source === options.unsaved;
+    const saved = (message: string) => (unsaved ? `${message} (not yet saved)` : message);
     const content = channel.read(delivery.content);
     if (content === undefined) {
       // Written by a newer version, or damaged: keep it (nothing is dropped), retry slowly, say so.
-      log.error({ channel: channel.name, deliveryId: delivery.id }, `stored ${channel.noun} unreadable; will try again later`);
-      store.outbox.markAttemptFailed(delivery.id, `stored ${channel.noun} unreadable`, new Date(clock().getTime() + policy.capSeconds * 1000));
+      log.error({ channel: channel.name, deliveryId: delivery.id }, saved(`stored ${channel.noun} unreadable; will try again later`));
+      source.markAttemptFailed(delivery.id, `stored ${channel.noun} unreadable`, new Date(clock().getTime() + policy.capSeconds * 1000));
       return;
     }
     const count = (result: DeliveryResult) => {
@@ -271,7 +295,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       });
     };
     const attempt = delivery.attempts + 1;
-    const names = { deliveryId: delivery.id, messageId: delivery.messageId, ...channel.describe(content), attempt };
+    const names = { deliveryId: delivery.id, messageId: delivery.messageId, ...channel.describe(content), attempt, ...(unsaved ? { saved: false } : {}) };
     let receipt;
     try {
       receipt = await channel.send({
@@ -289,22 +313,22 @@ export function createOutbox(options: OutboxOptions): Outbox {
         // Final: trying again would fail the same way. The delivery is closed as failed with its
         // reason kept, so the route's later deliveries go on; a reload with new credentials opens an auth failure again.
         const failure: DeliveryFailure = verdict === 'auth' ? 'auth' : 'gave_up';
-        log.error({ ...names, ...fields, failure }, `${channel.noun} refused for good; not retried`);
-        store.outbox.markFailed(delivery.id, failure, reason, clock());
+        log.error({ ...names, ...fields, failure }, saved(`${channel.noun} refused for good; not retried`));
+        source.markFailed(delivery.id, failure, reason, clock());
         count('gave_up');
         refusal(failure, [], reason);
         return;
       }
       const delaySeconds = backoffSeconds(attempt, policy);
-      log.warn({ ...names, retryInSeconds: Math.round(delaySeconds * 10) / 10, ...fields }, `${channel.noun} not delivered; will retry`);
-      store.outbox.markAttemptFailed(delivery.id, reason, new Date(clock().getTime() + delaySeconds * 1000));
+      log.warn({ ...names, retryInSeconds: Math.round(delaySeconds * 10) / 10, ...fields }, saved(`${channel.noun} not delivered; will retry`));
+      source.markAttemptFailed(delivery.id, reason, new Date(clock().getTime() + delaySeconds * 1000));
       count('failed');
       return;
     }
     const { recipients: answers, ...receiptFields } = receipt;
     if (answers === undefined) {
-      store.outbox.markDelivered(delivery.id, clock());
-      log.info({ ...names, notifications: content.types.length, ...receiptFields }, `${channel.noun} delivered`);
+      source.markDelivered(delivery.id, clock());
+      log.info({ ...names, notifications: content.types.length, ...receiptFields }, saved(`${channel.noun} delivered`));
       count('sent');
       return;
     }
@@ -312,23 +336,23 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const refusedNow = answers.refused.map(({ address, response }) => ({ address, response }));
     if (answers.accepted.length > 0) count('sent');
     if (refusedNow.length > 0) count('rejected');
-    if (refusedNow.length > 0) log.error({ ...names, refused: refusedNow }, `${channel.noun} refused for good by some recipients; they are not retried`);
+    if (refusedNow.length > 0) log.error({ ...names, refused: refusedNow }, saved(`${channel.noun} refused for good by some recipients; they are not retried`));
     if (progress.pending.length > 0) {
       const delaySeconds = backoffSeconds(attempt, policy);
       const reason = answers.deferred.map(({ address, response }: RefusedRecipient) => `${address}: ${response}`).join('; ');
       log.warn(
         { ...names, accepted: answers.accepted, deferred: answers.deferred, retryInSeconds: Math.round(delaySeconds * 10) / 10, ...receiptFields },
-        `${channel.noun} deferred for some recipients; will retry them only`,
+        saved(`${channel.noun} deferred for some recipients; will retry them only`),
       );
-      store.outbox.markAttemptFailed(delivery.id, reason, new Date(clock().getTime() + delaySeconds * 1000), progress);
+      source.markAttemptFailed(delivery.id, reason, new Date(clock().getTime() + delaySeconds * 1000), progress);
       count('failed');
     } else if (progress.accepted.length === 0) {
       const reason = progress.refused.map(({ address, response }) => `${address}: ${response}`).join('; ');
-      log.error({ ...names, refused: progress.refused }, `${channel.noun} refused by every recipient; not retried`);
-      store.outbox.markFailed(delivery.id, 'refused', reason, clock(), progress);
+      log.error({ ...names, refused: progress.refused }, saved(`${channel.noun} refused by every recipient; not retried`));
+      source.markFailed(delivery.id, 'refused', reason, clock(), progress);
     } else {
-      store.outbox.markDelivered(delivery.id, clock(), progress);
-      log.info({ ...names, notifications: content.types.length, ...receiptFields, accepted: progress.accepted }, `${channel.noun} delivered`);
+      source.markDelivered(delivery.id, clock(), progress);
+      log.info({ ...names, notifications: content.types.length, ...receiptFields, accepted: progress.accepted }, saved(`${channel.noun} delivered`));
     }
     if (refusedNow.length > 0) {
       const failure = progress.pending.length === 0 && progress.accepted.length === 0 ? 'refused' : undefined;

@@ -105,8 +105,9 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
     // 6. one transaction
     deps.record(check, state, decision, now);
   } catch (error) {
-    // The store refused the write (disk full, I/O error) or the rules failed: nothing of this
-    // run was committed, so the next run decides again from the last state that was.
+    // The rules failed, or a store without an unsaved outbox refused the write (the daemon's book
+    // decides in memory instead and writes later: incident-book.ts): nothing of this run was
+    // committed, so the next run decides again from the last state that was.
     log.error({ err: error }, 'could not record the result; it will be decided again on the next run');
     return result;
   }

@@ -80,6 +80,8 @@ export interface Metrics {
    * check's earlier series are replaced.
    */
   recordCatalogue(check: string, figures: CatalogueFigures): void;
+  /** The store refused a write (disk full, I/O error); what was decided is kept in memory (dvc_store_write_errors_total). */
+  recordStoreWriteError(): void;
 }
 
 export interface CatalogueFigures {
@@ -268,6 +270,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
     name: 'dvc_auth_token_expiry_timestamp_seconds',
     help: 'When the current token of each auth (auths:) expires, in epoch seconds; it is renewed before then.',
     labelNames: ['auth'],
+    registers,
+  });
+  const storeWriteErrors = new Counter({
+    name: 'dvc_store_write_errors_total',
+    help: 'Writes the store refused (disk full, I/O error); what they carried is kept in memory and written once the store accepts writes again.',
     registers,
   });
 
@@ -476,6 +483,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
       for (const field of catalogueFields.get(check) ?? []) catalogueMismatches.remove({ check, field });
       for (const [field, count] of Object.entries(figures.mismatches)) catalogueMismatches.set({ check, field }, count);
       catalogueFields.set(check, Object.keys(figures.mismatches));
+    },
+
+    recordStoreWriteError() {
+      storeWriteErrors.inc();
     },
   };
 }

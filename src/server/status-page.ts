@@ -36,7 +36,16 @@ export type StatusPageSnapshot = Omit<StatusSnapshot, 'checks'> & {
   readonly mailRefusals?: readonly MailRefusalLine[];
   /** The store file found deleted or replaced while running (store/store-watch.ts). */
   readonly storeFile?: StoreFileNotice;
+  /** The store refusing writes (checks/incident-book.ts): the picture is kept in memory meanwhile. */
+  readonly storeWrites?: StoreWritesNotice;
 };
+
+/** As /api/status serves it: since when (ISO text), the store's words, changes waiting in memory. */
+export interface StoreWritesNotice {
+  readonly refusedSince: string;
+  readonly error: string;
+  readonly unsaved: number;
+}
 
 /** As /api/status serves it: times as ISO text. */
 export interface StoreFileNotice {
@@ -343,6 +352,13 @@ function renderStoreFileAlert(notice: StoreFileNotice | undefined, page: Page): 
   return `<p class="deadline-alert store-alert" role="alert">${text(parts.join(' '))}</p>`;
 }
 
+function renderStoreWritesAlert(notice: StoreWritesNotice | undefined, page: Page): string {
+  const since = toDate(notice?.refusedSince);
+  if (notice === undefined || since === undefined) return '';
+  const line = page.words.storeWrites.refused(formatDateTime(since, page.locale), notice.error, formatNumber(notice.unsaved, page.locale));
+  return `<p class="deadline-alert store-alert" role="alert">${text(line)}</p>`;
+}
+
 function renderCheckRow(check: StatusPageCheck, page: Page): string {
   const last = check.last;
   const age = formatAge(check.since, page);
@@ -624,6 +640,7 @@ export function renderStatusPage(snapshot: StatusPageSnapshot, locale: Locale = 
     renderDeadlineAlert(snapshot.figures?.reports ?? [], page),
     renderMailRefusalAlert(snapshot.mailRefusals ?? [], page),
     renderStoreFileAlert(snapshot.storeFile, page),
+    renderStoreWritesAlert(snapshot.storeWrites, page),
     renderSummary(snapshot.summary, page),
     `<h2 id="checks">${text(words.checksHeading)}</h2>`,
     renderChecks(checks, page),

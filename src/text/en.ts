@@ -1019,4 +1019,8 @@ export const en: Words = {
       details: 'The changes and mismatches',
     },
   },
+  storeWrites: {
+    refused: (since, error, unsaved) =>
+      `The store has refused writes since ${since} (${error}); ${unsaved} changes are kept in memory. Outages are still detected and notified; everything is written once, as soon as writes succeed. Free disk space, and do not restart now or what is not yet written is lost.`,
+  },
 };

@@ -149,6 +149,13 @@ export interface Words {
   readonly backend: BackendWords;
   // Catalogue review: the change mail, its table and attachment, the command's tables.
   readonly catalogue: CatalogueWords;
+  // The store refusing writes (a full disk): the status page's red line.
+  readonly storeWrites: StoreWritesWords;
+}
+
+export interface StoreWritesWords {
+  /** Since when (formatted), the store's words, how many changes wait in memory (formatted). */
+  readonly refused: (since: string, error: string, unsaved: string) => string;
 }
 
 /** Why a mail was refused for good: a failed delivery's reason (store DeliveryFailure), or `recipients` when only some refused it. */

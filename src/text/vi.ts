@@ -1048,4 +1048,8 @@ export const vi: Words = {
       details: 'Danh sách thay đổi và sai lệch',
     },
   },
+  storeWrites: {
+    refused: (since, error, unsaved) =>
+      `Không ghi được kho dữ liệu từ ${since} (${error}); ${unsaved} thay đổi đang được giữ trong bộ nhớ. Sự cố vẫn được phát hiện và thông báo vẫn được gửi; mọi thứ sẽ được ghi lại một lần khi ghi được. Hãy giải phóng dung lượng đĩa và không khởi động lại lúc này kẻo mất những gì chưa ghi.`,
+  },
 };

@@ -258,6 +258,7 @@ describe('createMetrics', () => {
       dvc_catalogue_changes: 'gauge',
       dvc_catalogue_mismatches: 'gauge',
       dvc_catalogue_status: 'gauge',
+      dvc_store_write_errors_total: 'counter',
     });
 
     const homeLabels = { check: 'portal-home', system: 'national-portal', kind: 'http' };
