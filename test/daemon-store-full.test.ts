@@ -167,7 +167,14 @@ async function storyOfARefusal(options: {
   expect(unhealthy.body.reasons?.join('\n')).toMatch(/store refuses writes since .*changes kept in memory/);
   expect(unhealthy.body.reasons?.join('\n')).toMatch(options.reasonPattern);
   expect(await writeErrors(daemon)).toBeGreaterThan(0);
-  expect(log.lines().some((line) => line.msg === 'mail delivered (not yet saved)' && line.saved === false)).toBe(true);
+  // The server has the mail before the daemon has read its answer and logged the delivery.
+  await waitFor(
+    'the delivery logged as not yet saved',
+    () => Promise.resolve(log.lines()),
+    (lines) => lines.some((line) => line.msg === 'mail delivered (not yet saved)' && line.saved === false),
+    15_000,
+    50,
+  );
   // Nothing of it is in the file yet: the picture above came from memory.
   expect(storedRecords(storePath).incidents).toEqual([]);
 
