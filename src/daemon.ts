@@ -14,6 +14,7 @@ import { systemClock, systemMonotonic, type Clock, type MonotonicClock } from '.
 import { createAlertingTicker, type AlertingTicker } from './checks/alerting-ticker.ts';
 import { createIncidentBook } from './checks/incident-book.ts';
 import { runCheck } from './checks/run-check.ts';
+import { createSecretScrubber, SCRUBBED } from './scrub-secrets.ts';
 import { VERSION, type Check, type Config } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -168,6 +169,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const log = options.log;
   const loaded = loadConfig(options.configFile, options.env);
   let configSecrets = loaded.secrets;
+  // What every probe result is scrubbed of: the config's secrets and, once the broker exists, its own.
+  let allSecrets: readonly string[] = configSecrets;
+  const scrub = createSecretScrubber(() => allSecrets, SCRUBBED);
+  const secretsChanged = (): void => {
+    allSecrets = [...configSecrets, ...auth.secrets()];
+    options.onSecrets?.(allSecrets);
+  };
   options.onSecrets?.(configSecrets);
   for (const warning of loaded.warnings) log.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   // Every part below sees only this shard's checks (all of them when the checks are not split).
@@ -198,8 +206,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     monotonic,
     clock,
     onTokenExpiry: (name, epochSeconds) => metrics.setAuthTokenExpiry(name, epochSeconds),
-    onSecretsChanged: () => options.onSecrets?.([...configSecrets, ...auth.secrets()]),
+    onSecretsChanged: secretsChanged,
   });
+  secretsChanged();
 
   let delivery: Delivery | undefined;
   /** The last day's refused mail for the page and /api/status; a store that cannot be read leaves them standing. */
@@ -275,7 +284,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         await runCheck(
           check,
-          { clock, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record, auth },
+          { clock, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record, auth, scrub },
           context.signal,
         );
       } finally {
@@ -395,7 +404,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         const next = loadConfig(options.configFile, options.env);
         configSecrets = next.secrets;
-        options.onSecrets?.([...configSecrets, ...auth.secrets()]);
+        secretsChanged();
         // The same --shard applies to the new check list (or the file's shard: as it now reads).
         const sharded = applyShard(next.config, options.shard);
         const plan = planReload(config, sharded);
