@@ -247,7 +247,13 @@ async function measureHop(
     headersAt = monotonicMs();
     httpStatus = response.statusCode;
     phases.ttfb = (headersAt - (readyAt ?? headersAt)) / 1000;
-    const body = await readBody(response.body, { maxBodyBytes: spec.expect.maxBodyBytes, signal: context.signal, from: url.host });
+    const body = await readBody(response.body, {
+      maxBodyBytes: spec.expect.maxBodyBytes,
+      signal: context.signal,
+      from: url.host,
+      encoding: response.headers['content-encoding'],
+      length: response.headers['content-length'],
+    });
     phases.transfer = secondsSince(headersAt);
     return { ...common, kind: 'response', httpStatus: response.statusCode, headers: response.headers, body };
   } catch (error) {

@@ -55,6 +55,8 @@ import {
 } from './probe.ts';
 import { clip } from './format.ts';
 import { measureWithAuth } from './measure-with-auth.ts';
+import { jsonRefused } from './json-expectations.ts';
+import { parseJson } from './parse-json.ts';
 import { failureFields, ProbeFailure } from './probe-failure.ts';
 import type { SideAnswer, SideName, SyncVerdict } from './sync-answer.ts';
 import { judgeSyncLag } from './sync-lag.ts';
@@ -156,18 +158,15 @@ async function readSide(check: SyncCheck, side: SideName, spec: SyncSide, contex
     return { side, measurement, judged, failure: { reason: judged.reason ?? 'protocol', message: `${side}: ${judged.message}`, ...withDetail(detail) } };
   }
   if (measurement.kind !== 'response') throw new Error('judgeHttp passed a failed measurement');
-  try {
-    const document: unknown = JSON.parse(measurement.body.toString('utf8'));
-    return { side, measurement, judged, answer: { side, host: measurement.host, document } };
-  } catch (error) {
-    const message = `${side}: body from ${measurement.host} is not valid JSON (${clip((error as Error).message)})`;
-    return {
-      side,
-      measurement,
-      judged,
-      failure: { reason: 'protocol', message, ...withDetail(onSide(side, probeMessage('json_invalid', { host: measurement.host }))) },
-    };
-  }
+  const parsed = parseJson(measurement.body.toString('utf8'));
+  if (parsed.ok) return { side, measurement, judged, answer: { side, host: measurement.host, document: parsed.value } };
+  const refused = jsonRefused(parsed, measurement.host);
+  return {
+    side,
+    measurement,
+    judged,
+    failure: { reason: refused.reason, message: `${side}: ${refused.message}`, ...withDetail(onSide(side, refused.detail)) },
+  };
 }
 
 /** The request as an http check: 2xx expected, the firewall's marks recognised, no JSON rules. */
