@@ -149,21 +149,27 @@ function judgeAnswers(check: SyncCheck, source: SideAnswer, target: SideAnswer |
   return judgeSyncParity(check, source, target, previous, now);
 }
 
+const NO_BODY = Buffer.alloc(0);
+
 async function readSide(check: SyncCheck, side: SideName, spec: SyncSide, context: ProbeContext): Promise<SideReading> {
   const request = asHttpCheck(check, side, spec);
   const measurement = await measureWithAuth(measureHttp, request, spec.auth, context);
-  const judged = judgeHttp(request, measurement);
+  // Decoded once, for the firewall's marks and for the JSON; the bytes are not kept beyond this.
+  const text = measurement.kind === 'response' ? measurement.body.toString('utf8') : undefined;
+  const judged = judgeHttp(request, measurement, text);
   if (judged.status === 'critical') {
     const detail = onSide(side, judged.detail);
     return { side, measurement, judged, failure: { reason: judged.reason ?? 'protocol', message: `${side}: ${judged.message}`, ...withDetail(detail) } };
   }
   if (measurement.kind !== 'response') throw new Error('judgeHttp passed a failed measurement');
-  const parsed = parseJson(measurement.body.toString('utf8'));
-  if (parsed.ok) return { side, measurement, judged, answer: { side, host: measurement.host, document: parsed.value } };
+  const parsed = parseJson(text ?? '');
+  // The reading outlives this function (both sides are judged together): without the body.
+  const kept: HttpMeasurement = { ...measurement, body: NO_BODY };
+  if (parsed.ok) return { side, measurement: kept, judged, answer: { side, host: measurement.host, document: parsed.value } };
   const refused = jsonRefused(parsed, measurement.host);
   return {
     side,
-    measurement,
+    measurement: kept,
     judged,
     failure: { reason: refused.reason, message: `${side}: ${refused.message}`, ...withDetail(onSide(side, refused.detail)) },
   };
