@@ -54,6 +54,7 @@ import {
   type SyncObservation,
 } from './probe.ts';
 import { clip } from './format.ts';
+import { readJsonPath, type JsonPath } from '../config/json-path.ts';
 import { measureWithAuth } from './measure-with-auth.ts';
 import { jsonRefused } from './json-expectations.ts';
 import { parseJson } from './parse-json.ts';
@@ -151,6 +152,33 @@ function judgeAnswers(check: SyncCheck, source: SideAnswer, target: SideAnswer |
 
 const NO_BODY = Buffer.alloc(0);
 
+/**
+ * The parts of a parsed answer the judges read (watermark, value, backlog paths), in containers
+ * of the same kinds: the rest of a large answer is garbage as soon as its side is parsed, instead
+ * of living, with the other side's, until both are judged.
+ */
+function keepOnly(document: unknown, paths: readonly JsonPath[]): unknown {
+  let kept: unknown;
+  for (const path of paths) {
+    const value = readJsonPath(path, document);
+    if (value === undefined) continue;
+    if (path.steps.length === 0) return document;
+    kept ??= Array.isArray(document) ? [] : {};
+    let into = kept as Record<string | number, unknown>;
+    let from = document as Record<string | number, unknown>;
+    path.steps.forEach((step, index) => {
+      if (index === path.steps.length - 1) {
+        into[step] = value;
+        return;
+      }
+      from = from[step] as Record<string | number, unknown>;
+      into[step] ??= Array.isArray(from) ? [] : {};
+      into = into[step] as Record<string | number, unknown>;
+    });
+  }
+  return kept ?? (Array.isArray(document) ? [] : typeof document === 'object' && document !== null ? {} : document);
+}
+
 async function readSide(check: SyncCheck, side: SideName, spec: SyncSide, context: ProbeContext): Promise<SideReading> {
   const request = asHttpCheck(check, side, spec);
   const measurement = await measureWithAuth(measureHttp, request, spec.auth, context);
@@ -165,7 +193,10 @@ async function readSide(check: SyncCheck, side: SideName, spec: SyncSide, contex
   const parsed = parseJson(text ?? '');
   // The reading outlives this function (both sides are judged together): without the body.
   const kept: HttpMeasurement = { ...measurement, body: NO_BODY };
-  if (parsed.ok) return { side, measurement: kept, judged, answer: { side, host: measurement.host, document: parsed.value } };
+  if (parsed.ok) {
+    const read = [spec.watermark, spec.value, check.backlog].filter((path): path is JsonPath => path !== undefined);
+    return { side, measurement: kept, judged, answer: { side, host: measurement.host, document: keepOnly(parsed.value, read) } };
+  }
   const refused = jsonRefused(parsed, measurement.host);
   return {
     side,
