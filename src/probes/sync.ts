@@ -53,7 +53,6 @@ import {
   type ProbeResult,
   type SyncObservation,
 } from './probe.ts';
-import { clip } from './format.ts';
 import { readJsonPath, type JsonPath } from '../config/json-path.ts';
 import { measureWithAuth } from './measure-with-auth.ts';
 import { jsonRefused } from './json-expectations.ts';
