@@ -153,7 +153,8 @@ class BodySink {
   }
 
   finish(): Buffer {
-    if (this.buffer !== undefined) return this.length === this.buffer.length ? this.buffer : this.buffer.subarray(0, this.length);
+    // Fewer bytes than announced: copied, so the unused rest is not held for the body's life.
+    if (this.buffer !== undefined) return this.length === this.buffer.length ? this.buffer : Buffer.from(this.buffer.subarray(0, this.length));
     return Buffer.concat(this.chunks, this.length);
   }
 }
