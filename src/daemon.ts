@@ -16,6 +16,7 @@ import { createSteadyClock, systemClock, systemMonotonic, type Clock, type Monot
 import { createAlertingTicker, type AlertingTicker } from './checks/alerting-ticker.ts';
 import { createIncidentBook, type StoreRefusal } from './checks/incident-book.ts';
 import { runCheck } from './checks/run-check.ts';
+import { createSecretScrubber, SCRUBBED } from './scrub-secrets.ts';
 import { VERSION, type Check, type Config } from './config/config.ts';
 import { ConfigError, formatConfigIssue } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -196,6 +197,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const log = options.log;
   const loaded = loadConfig(options.configFile, options.env);
   let configSecrets = loaded.secrets;
+  // What every probe result is scrubbed of: the config's secrets and, once the broker exists, its own.
+  let allSecrets: readonly string[] = configSecrets;
+  const scrub = createSecretScrubber(() => allSecrets, SCRUBBED);
+  const secretsChanged = (): void => {
+    allSecrets = [...configSecrets, ...auth.secrets()];
+    options.onSecrets?.(allSecrets);
+  };
   options.onSecrets?.(configSecrets);
   for (const warning of loaded.warnings) log.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   // Every part below sees only this shard's checks (all of them when the checks are not split).
@@ -227,7 +235,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     monotonic,
     clock,
     onTokenExpiry: (name, epochSeconds) => metrics.setAuthTokenExpiry(name, epochSeconds),
-    onSecretsChanged: () => options.onSecrets?.([...configSecrets, ...auth.secrets()]),
+    onSecretsChanged: secretsChanged,
     // The duty team hears of a token about to lapse before the checks using it turn red.
     onRenewalFailing: (name, expiresAt, failure) => {
       try {
@@ -248,6 +256,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       }
     },
   });
+  secretsChanged();
 
   let delivery: Delivery | undefined;
   /** The last day's refused mail for the page and /api/status; a store that cannot be read leaves them standing. */
@@ -330,7 +339,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         await runCheck(
           check,
-          { clock, steady, monotonic, log, metrics, lookup: options.lookup, history, states: book.states, decide: book.decide, record: book.record, auth },
+          {
+            clock,
+            steady,
+            monotonic,
+            log,
+            metrics,
+            lookup: options.lookup,
+            history,
+            states: book.states,
+            decide: book.decide,
+            record: book.record,
+            auth,
+            scrub,
+          },
           context.signal,
         );
       } finally {
@@ -463,7 +485,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       try {
         const next = loadConfig(options.configFile, options.env);
         configSecrets = next.secrets;
-        options.onSecrets?.([...configSecrets, ...auth.secrets()]);
+        secretsChanged();
         // The same --shard applies to the new check list (or the file's shard: as it now reads).
         const sharded = applyShard(next.config, options.shard);
         const plan = planReload(config, sharded);

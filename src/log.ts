@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
+import { createSecretScrubber } from './scrub-secrets.ts';
 
 // Loaded only for --pretty: JSON lines (the daemon's default) do not need its start-up cost.
 const loadPinoPretty = (): typeof PinoPretty => createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
@@ -11,8 +12,7 @@ export type { Logger } from 'pino';
 
 export const REDACTED = '[REDACTED]';
 
-/** Shorter values are not scrubbed: replacing "on" or "443" everywhere would wreck every line. */
-export const MIN_SECRET_LENGTH = 4;
+export { MIN_SECRET_LENGTH } from './scrub-secrets.ts';
 
 /** Field names (compared lower-cased) whose values are credentials in configs, headers and client options. */
 export const SECRET_FIELD_NAMES: ReadonlySet<string> = new Set([
@@ -57,7 +57,8 @@ export interface LoggerOptions {
   /** Human-readable text instead of JSON lines. */
   readonly pretty?: boolean;
   /**
-   * Values substituted from environment variables into the config. Called on every write; return
+   * Values substituted from environment variables into the config (scrub-secrets.ts finds them in
+   * each line, also encoded). Called on every write; return
    * the same iterable object while the set is unchanged (its identity is the cache key).
    */
   readonly secrets?: () => Iterable<string>;
@@ -79,7 +80,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         sync: true,
       })
     : (options.destination ?? pino.destination(1));
-  const scrub = options.secrets === undefined ? undefined : createSecretScrubber(options.secrets);
+  const scrub = options.secrets === undefined ? undefined : createSecretScrubber(options.secrets, REDACTED);
   return pino(
     {
       level,
@@ -114,34 +115,4 @@ export function redactSecretFields(value: unknown, depth: number): unknown {
     }
   }
   return copy ?? value;
-}
-
-/** Replaces every occurrence of a secret (raw, JSON-escaped or URL-encoded) in a line. */
-export function createSecretScrubber(secrets: () => Iterable<string>): (line: string) => string {
-  let cachedSource: Iterable<string> | undefined;
-  let needles: readonly string[] = [];
-  return (line) => {
-    const source = secrets();
-    if (source !== cachedSource) {
-      needles = buildNeedles(source);
-      cachedSource = source;
-    }
-    let scrubbed = line;
-    for (const needle of needles) {
-      if (scrubbed.includes(needle)) scrubbed = scrubbed.replaceAll(needle, REDACTED);
-    }
-    return scrubbed;
-  };
-}
-
-function buildNeedles(secrets: Iterable<string>): string[] {
-  const needles = new Set<string>();
-  for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-    needles.add(secret);
-    needles.add(JSON.stringify(secret).slice(1, -1));
-    needles.add(encodeURIComponent(secret));
-  }
-  // Longest first, so a secret that contains another is replaced whole.
-  return [...needles].sort((a, b) => b.length - a.length);
 }

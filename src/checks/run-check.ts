@@ -1,5 +1,6 @@
 // One run of one check, the whole pipeline on one screen, in order:
-//   1. probe, within the deadline      4. state (pure: thresholds)
+//   1. probe, within the deadline,     4. state (pure: thresholds)
+//      secrets scrubbed from its result
 //   2. judge latency                   5. incidents and notifications (pure: the incident rules)
 //   3. metrics and history             6. one transaction: state + incidents + notifications
 // Never rejects: a bug in a probe is logged and counted as a failed run, so one broken check
@@ -12,6 +13,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { carriedSync, probeMessage, type AuthBroker, type Lookup, type Probe, type ProbeContext, type ProbeResult } from '../probes/probe.ts';
 import { judgeLatency, probes } from '../probes/registry.ts';
 import { backendChanged, describeBackend } from '../probes/backend.ts';
+import { scrubStrings } from '../scrub-secrets.ts';
 import { nextCheckState, initialCheckState, type CheckState, type StatusChange } from '../state/check-state.ts';
 import type { Decision } from '../state/incidents.ts';
 import type { HistoryRecorder } from '../store/history-writer.ts';
@@ -42,6 +44,12 @@ export interface RunCheckDeps {
   readonly record: (check: Check, state: CheckState, decision: Decision | undefined, now: Date) => void;
   /** Credentials for checks with `auth` (probes/auth/auth-broker.ts). */
   readonly auth?: AuthBroker;
+  /**
+   * Replaces the current secret values (createSecretScrubber over the config's and the auth
+   * broker's secrets) in a text. Every string of a result passes through it before anything
+   * records, stores or shows the result: an endpoint may quote a token back in its answer.
+   */
+  readonly scrub?: (text: string) => string;
 }
 
 /** For callers without a store (`once`): states live in the map alone. */
@@ -73,7 +81,9 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
       auth: deps.auth,
       ...(deps.steady === undefined ? {} : { steady: deps.steady }),
     };
-    measured = await Promise.race([probeWithinDeadline(check, context, monotonic, log), giveUp.result]);
+    const raw = await Promise.race([probeWithinDeadline(check, context, monotonic, log), giveUp.result]);
+    // The one place results leave the probe layer: nothing after this line sees an echoed secret.
+    measured = deps.scrub === undefined ? raw : scrubStrings(raw, deps.scrub);
   } finally {
     giveUp.cancel();
     dispose();

@@ -10,6 +10,7 @@ import type { Check } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { applyShard, type Shard } from '../config/shard.ts';
 import { createAuthBroker } from '../probes/auth/auth-broker.ts';
+import { createSecretScrubber, SCRUBBED } from '../scrub-secrets.ts';
 import { formatSeconds } from '../probes/format.ts';
 import { PHASES, type Lookup, type ProbeResult } from '../probes/probe.ts';
 import { createSemaphore } from '../scheduler/semaphore.ts';
@@ -51,18 +52,23 @@ export async function onceCommand(
   }
   const gate = createSemaphore(config.maxConcurrency);
   const states = new Map<string, CheckState>();
-  // Tokens and re-read secret files join the values the logger scrubs.
+  // Tokens and re-read secret files join the values the logger and the results are scrubbed of.
+  let allSecrets: readonly string[] = secrets;
+  const scrub = createSecretScrubber(() => allSecrets, SCRUBBED);
   const auth = createAuthBroker({
     auths: config.auths,
     env: extra.env ?? process.env,
     log,
-    onSecretsChanged: () => extra.onSecrets?.([...secrets, ...auth.secrets()]),
+    onSecretsChanged: () => {
+      allSecrets = [...secrets, ...auth.secrets()];
+      extra.onSecrets?.(allSecrets);
+    },
   });
   const rows = await Promise.all(
     selected.map(async (check): Promise<OnceRow> => {
       const release = await gate.acquire();
       try {
-        return { check, result: await runCheck(check, { clock: systemClock, log, states, record: recordInMap(states), lookup: extra.lookup, auth }) };
+        return { check, result: await runCheck(check, { clock: systemClock, log, states, record: recordInMap(states), lookup: extra.lookup, auth, scrub }) };
       } finally {
         release();
       }

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { compileJsonTemplate, compileTemplate, isLiteral, jsonTemplates, templateNames, type Template } from './template.ts';
 import type { FlowCheckInput } from './schema.ts';
+import { hasUrlCredentials, URL_CREDENTIALS_MESSAGE } from './schema-primitives.ts';
 
 export function findFlowFieldIssues(check: FlowCheckInput, ctx: z.RefinementCtx): void {
   const issue = (path: PropertyKey[], message: string): void => {
@@ -20,6 +21,8 @@ export function findFlowFieldIssues(check: FlowCheckInput, ctx: z.RefinementCtx)
     const head = url.parts[0];
     if (isLiteral(url) ? !/^https?:\/\/[^/]/i.test(url.source) || !URL.canParse(url.source) : typeof head === 'string' && !/^https?:\/\/./i.test(head)) {
       issue(at('request', 'url'), 'must be an http:// or https:// URL (or start with a {{captured}} URL)');
+    } else if (hasUrlCredentials(url.source)) {
+      issue(at('request', 'url'), URL_CREDENTIALS_MESSAGE);
     }
     const uses: { path: PropertyKey[]; template: Template }[] = [{ path: at('request', 'url'), template: url }];
     for (const [name, template] of Object.entries(step.request.headers ?? {})) uses.push({ path: at('request', 'headers', name), template });

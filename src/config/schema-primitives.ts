@@ -41,8 +41,25 @@ export const JsonPathText = z
     }
   });
 
-/** An absolute http:// or https:// URL with a host. */
-export const HttpUrl = z.string().refine((text) => /^https?:\/\/[^/]/i.test(text) && URL.canParse(text), 'must be an http:// or https:// URL');
+/**
+ * Credentials written into a URL ("user:password@host") are never sent: undici sends no
+ * Authorization for them, so a Basic-auth endpoint would show a false 401 outage, and the password
+ * would be shown wherever the URL is. The message never repeats them.
+ */
+export const URL_CREDENTIALS_MESSAGE =
+  'holds a user name or password before "@"; they are never sent and would be shown wherever the URL is: ' +
+  'use auth: { type: basic, username, password: "${…}" } or headers: { authorization: "${…}" }';
+
+/** Whether an http(s) URL (or its written start, before any template) carries "user[:password]@". */
+export function hasUrlCredentials(text: string): boolean {
+  return /^https?:\/\/[^/?#]*@/i.test(text);
+}
+
+/** An absolute http:// or https:// URL with a host, and no credentials in it. */
+export const HttpUrl = z.string().superRefine((text, ctx) => {
+  if (!/^https?:\/\/[^/]/i.test(text) || !URL.canParse(text)) ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
+  else if (hasUrlCredentials(text)) ctx.addIssue({ code: 'custom', message: URL_CREDENTIALS_MESSAGE });
+});
 
 export const CheckName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9 and "-", starting with a letter or digit');
 

@@ -13,6 +13,8 @@ import { CookieJar } from './flow-cookies.ts';
 import { judgeFlowStep, type StepAnswer } from './flow-judge.ts';
 import { measureHttp, redirectedRequest, REDIRECT_STATUS, type HopRequest } from './http.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
+import { jsonRefused } from './json-expectations.ts';
+import { parseJson } from './parse-json.ts';
 import {
   PHASES,
   probeMessage,
@@ -308,11 +310,13 @@ function capture(step: FlowStep, answer: StepAnswer, run: FlowRun): ProbeFailure
         where = from.path.source;
         if (!parsed) {
           parsed = true;
-          try {
-            document = JSON.parse(answer.body.toString('utf8'));
-          } catch {
-            document = undefined;
+          const reading = parseJson(answer.body.toString('utf8'));
+          if (!reading.ok && reading.problem === 'too_deep') {
+            const refused = jsonRefused(reading, host);
+            return new ProbeFailure(refused.reason, refused.message, { detail: refused.detail });
           }
+          // Not JSON: nothing to capture from it, said below.
+          document = reading.ok ? reading.value : undefined;
         }
         value = stringOf(readJsonPath(from.path, document));
         break;

@@ -247,7 +247,13 @@ async function measureHop(
     headersAt = monotonicMs();
     httpStatus = response.statusCode;
     phases.ttfb = (headersAt - (readyAt ?? headersAt)) / 1000;
-    const body = await readBody(response.body, { maxBodyBytes: spec.expect.maxBodyBytes, signal: context.signal, from: url.host });
+    const body = await readBody(response.body, {
+      maxBodyBytes: spec.expect.maxBodyBytes,
+      signal: context.signal,
+      from: url.host,
+      encoding: response.headers['content-encoding'],
+      length: response.headers['content-length'],
+    });
     phases.transfer = secondsSince(headersAt);
     return { ...common, kind: 'response', httpStatus: response.statusCode, headers: response.headers, body };
   } catch (error) {
@@ -269,6 +275,15 @@ const PROBE_FINISHED = Object.assign(new Error('probe finished; connection close
 
 function pickIdentity(peer: PeerIdentity): PeerIdentity {
   return { fingerprint256: peer.fingerprint256, serialNumber: peer.serialNumber, issuer: peer.issuer };
+}
+
+/**
+ * Case-insensitive search without a lower-cased copy of the text: a 10 MB answer with Vietnamese
+ * text is a 20 MB string, and its lower-cased twin cost as much again on every probe.
+ */
+function containsIgnoringCase(text: string, candidate: string): boolean {
+  if (candidate === '') return true;
+  return new RegExp(candidate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'iu').test(text);
 }
 
 function portOf(url: URL): number {
@@ -312,9 +327,10 @@ function toProbeFailure(error: unknown, signal: AbortSignal, phase: Phase, host:
  * blocked (firewall status not expected by the check, or a marker in the body, case-insensitive) →
  * backend (expect.backend) → status → bodyContains / bodyNotContains → JSON (unparsable = protocol;
  * paths = assertion). Exported JSON numbers ride on every result whose JSON was read.
- * A certificate minDaysLeft warning is reported only when nothing else failed.
+ * A certificate minDaysLeft warning is reported only when nothing else failed. `decodedBody` is
+ * the body as text when the caller has decoded it already (one copy of a large answer, not two).
  */
-export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): ProbeResult {
+export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement, decodedBody?: string): ProbeResult {
   const base = {
     durationSeconds: measurement.durationSeconds,
     phases: measurement.phases,
@@ -352,12 +368,11 @@ export function judgeHttp(check: HttpCheck, measurement: HttpMeasurement): Probe
   const backendVerdict = backend === undefined ? undefined : judgeBackend(check.backend, backend, host);
   if (backendVerdict !== undefined) return fail('backend', backendVerdict.message, backendVerdict.detail);
 
-  const text = measurement.body.toString('utf8');
+  const text = decodedBody ?? measurement.body.toString('utf8');
   if (check.blocked.status.includes(status) && !check.expect.status.includes(status)) {
     return fail('blocked', `the firewall in front of ${host} refused the prober (HTTP ${status})`, probeMessage('http_blocked', { status, host }));
   }
-  const lowerText = text.toLowerCase();
-  const marker = check.blocked.markers.find((candidate) => lowerText.includes(candidate.toLowerCase()));
+  const marker = check.blocked.markers.find((candidate) => containsIgnoringCase(text, candidate));
   if (marker !== undefined) {
     return fail(
       'blocked',

@@ -10,6 +10,7 @@
 import type { JsonExpectation, NumberBounds } from '../config/config.ts';
 import { readJsonPath } from '../config/json-path.ts';
 import { clip } from './format.ts';
+import { MAX_JSON_DEPTH, parseJson, type JsonParse } from './parse-json.ts';
 import { probeMessage, type CheckValue, type FailureReason, type JsonBound, type ProbeMessage } from './probe.ts';
 
 export interface JsonVerdict {
@@ -30,23 +31,14 @@ export interface JsonReading {
 /** The verdict and the exported numbers of the body `text` from `host`. */
 export function readJson(expectations: readonly JsonExpectation[], text: string, host: string): JsonReading {
   if (expectations.length === 0) return { values: [], unexported: [] };
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
     const exports = expectations.flatMap((expectation) =>
       expectation.export === undefined ? [] : [{ name: expectation.export.name, path: expectation.path.source, value: 'invalid JSON' }],
     );
-    return {
-      verdict: {
-        reason: 'protocol',
-        message: `body from ${host} is not valid JSON (${clip((error as Error).message)})`,
-        detail: probeMessage('json_invalid', { host }),
-      },
-      values: [],
-      unexported: exports,
-    };
+    return { verdict: jsonRefused(parsed, host), values: [], unexported: exports };
   }
+  const document = parsed.value;
   let verdict: JsonVerdict | undefined;
   const values: CheckValue[] = [];
   const unexported: { name: string; path: string; value: string }[] = [];
@@ -59,6 +51,18 @@ export function readJson(expectations: readonly JsonExpectation[], text: string,
     else values.push({ name: expectation.export.name, value: number });
   }
   return { ...(verdict === undefined ? {} : { verdict }), values, unexported };
+}
+
+/** Why a body is no JSON to read: not JSON at all, or nested too deep to walk. Both are `protocol`. */
+export function jsonRefused(parsed: Extract<JsonParse, { ok: false }>, host: string): JsonVerdict {
+  if (parsed.problem === 'too_deep') {
+    return {
+      reason: 'protocol',
+      message: `body from ${host} is ${parsed.message}`,
+      detail: probeMessage('json_too_deep', { host, maxDepth: MAX_JSON_DEPTH }),
+    };
+  }
+  return { reason: 'protocol', message: `body from ${host} is not valid JSON (${parsed.message})`, detail: probeMessage('json_invalid', { host }) };
 }
 
 function judgeOne(expectation: JsonExpectation, value: unknown, host: string): JsonVerdict | undefined {

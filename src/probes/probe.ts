@@ -241,6 +241,10 @@ export interface ProbeMessageParams {
     readonly value: string;
     readonly expected: string;
   };
+  /** The JSON answer nests deeper than `maxDepth` levels; not read (it would overflow the stack). */
+  readonly json_too_deep: { readonly host: string; readonly maxDepth: number };
+  /** The body was sent compressed (`encoding`, e.g. gzip) and could not be decompressed. */
+  readonly body_undecodable: { readonly host: string; readonly encoding: string };
 }
 
 /** One bound a JSON expectation sets; `eq` is a length that must be exactly `limit`. */

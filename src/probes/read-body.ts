@@ -1,6 +1,11 @@
-// Reads a response body into memory up to a cap, honouring the deadline. Memory stays bounded:
-// at most maxBodyBytes plus the one chunk that crossed the cap is ever held.
-import type { Readable } from 'node:stream';
+// Reads a response body into memory up to a cap, honouring the deadline, and decodes what the
+// server compressed (content-encoding gzip, deflate, br) so that expectations read the text a
+// browser would show. Memory stays bounded: the cap applies to the decoded bytes, checked as they
+// come out of the decoder, which is stopped there, so a small answer that inflates to gigabytes
+// (a "zip bomb") ends as body_too_large after at most maxBodyBytes plus one chunk. The body is
+// assembled in one buffer when its length is announced, instead of chunks plus a copy.
+import { Readable, type Transform } from 'node:stream';
+import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { probeMessage } from './probe.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
 
@@ -9,39 +14,147 @@ export interface ReadBodyOptions {
   readonly signal: AbortSignal;
   /** Who sent the body (a host, never a URL), for the message. */
   readonly from: string;
+  /** The content-encoding header; gzip, x-gzip, deflate and br are decoded, identity and others left as sent. */
+  readonly encoding?: string | readonly string[];
+  /** The content-length header, when the server announced one: the decoded length of an unencoded body. */
+  readonly length?: string | readonly string[];
 }
 
-/** The whole body; rejects with ProbeFailure body_too_large (stream destroyed) or timeout. */
+type Decoding = 'gzip' | 'deflate' | 'br';
+
+const DECODINGS: Readonly<Record<string, Decoding>> = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate', br: 'br' };
+
+/** The whole (decoded) body; rejects with ProbeFailure body_too_large (stream destroyed), protocol (undecodable) or timeout. */
 export async function readBody(stream: Readable, options: ReadBodyOptions): Promise<Buffer> {
   if (options.signal.aborted) {
     stream.destroy();
     throw timeoutFailure(options.signal, 'transfer');
   }
-  const chunks: Buffer[] = [];
-  let totalBytes = 0;
-  const onAbort = (): void => {
-    stream.destroy();
+  const decodings = decodingsOf(options.encoding);
+  const layers: Readable[] = [stream];
+  const destroyAll = (): void => {
+    for (const layer of layers) layer.destroy();
   };
+  const onAbort = destroyAll;
   options.signal.addEventListener('abort', onAbort, { once: true });
+  const announced = decodings.length === 0 ? announcedLength(options.length) : undefined;
+  const sink = new BodySink(announced !== undefined && announced <= options.maxBodyBytes ? announced : undefined);
   try {
-    for await (const chunk of stream) {
+    // Applied in the reverse of the order the server listed them.
+    for (const decoding of [...decodings].reverse()) layers.push(await decoderFor(decoding, layers.at(-1)!));
+    for await (const chunk of layers.at(-1)!) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      totalBytes += buffer.length;
-      if (totalBytes > options.maxBodyBytes) {
-        stream.destroy();
-        throw new ProbeFailure('body_too_large', `body from ${options.from} is larger than maxBodyBytes (${options.maxBodyBytes} bytes)`, {
-          detail: probeMessage('body_too_large', { host: options.from, maxBodyBytes: options.maxBodyBytes }),
-          phase: 'transfer',
-        });
+      if (sink.length + buffer.length > options.maxBodyBytes) {
+        destroyAll();
+        throw new ProbeFailure(
+          'body_too_large',
+          `body from ${options.from} is larger than maxBodyBytes (${options.maxBodyBytes} bytes${decodings.length > 0 ? ' decoded' : ''})`,
+          {
+            detail: probeMessage('body_too_large', { host: options.from, maxBodyBytes: options.maxBodyBytes }),
+            phase: 'transfer',
+          },
+        );
       }
-      chunks.push(buffer);
+      sink.add(buffer);
     }
   } catch (error) {
     if (error instanceof ProbeFailure) throw error;
     if (options.signal.aborted) throw timeoutFailure(options.signal, 'transfer');
+    if (decodings.length > 0 && isDecoderError(error)) {
+      destroyAll();
+      const encoding = decodings.join(', ');
+      throw new ProbeFailure('protocol', `body from ${options.from} could not be decoded as ${encoding} (${(error as Error).message})`, {
+        detail: probeMessage('body_undecodable', { host: options.from, encoding }),
+        phase: 'transfer',
+        cause: error,
+      });
+    }
     throw error;
   } finally {
     options.signal.removeEventListener('abort', onAbort);
   }
-  return Buffer.concat(chunks, totalBytes);
+  return sink.finish();
+}
+
+function decodingsOf(header: string | readonly string[] | undefined): Decoding[] {
+  if (header === undefined) return [];
+  const names = (typeof header === 'string' ? [header] : header).flatMap((value) => value.split(','));
+  const decodings: Decoding[] = [];
+  for (const name of names) {
+    const trimmed = name.trim().toLowerCase();
+    if (trimmed === '' || trimmed === 'identity') continue;
+    const decoding = DECODINGS[trimmed];
+    // An encoding we cannot decode: the body is left as sent, and expectations judge it so.
+    if (decoding === undefined) return [];
+    decodings.push(decoding);
+  }
+  return decodings;
+}
+
+async function decoderFor(decoding: Decoding, source: Readable): Promise<Readable> {
+  let input = source;
+  let decoder: Transform;
+  // Flushed at the end: an empty body (HEAD, 204, 304) decodes to nothing and a cut-short one to
+  // what arrived, as browsers read them; bytes that are not the encoding at all still fail.
+  if (decoding === 'gzip') decoder = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
+  else if (decoding === 'br') decoder = createBrotliDecompress({ finishFlush: constants.BROTLI_OPERATION_FLUSH });
+  else {
+    // "deflate" is meant zlib-wrapped, but some servers send it raw: the first two bytes tell
+    // (a zlib header names method 8 and is a multiple of 31). Peeked, then put back in front.
+    const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const first = await chunks.next();
+    if (first.done === true) return Readable.from([]);
+    const head = first.value;
+    const zlibWrapped = head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
+    decoder = zlibWrapped ? createInflate({ finishFlush: constants.Z_SYNC_FLUSH }) : createInflateRaw({ finishFlush: constants.Z_SYNC_FLUSH });
+    input = Readable.from(
+      (async function* () {
+        yield head;
+        for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) yield next.value;
+      })(),
+    );
+  }
+  // pipe() does not pass errors on; a broken connection must end the read, not hang it.
+  input.once('error', (error) => decoder.destroy(error));
+  return input.pipe(decoder);
+}
+
+function isDecoderError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code === 'ERR__ERROR');
+}
+
+function announcedLength(header: string | readonly string[] | undefined): number | undefined {
+  const text = typeof header === 'string' ? header : header?.[0];
+  if (text === undefined || !/^\d{1,15}$/.test(text.trim())) return undefined;
+  return Number(text);
+}
+
+/** Collects chunks; with a known length, straight into one buffer of that size. */
+class BodySink {
+  private readonly chunks: Buffer[] = [];
+  private buffer: Buffer | undefined;
+  length = 0;
+
+  constructor(expected: number | undefined) {
+    if (expected !== undefined) this.buffer = Buffer.allocUnsafe(expected);
+  }
+
+  add(chunk: Buffer): void {
+    if (this.buffer !== undefined && this.length + chunk.length <= this.buffer.length) {
+      chunk.copy(this.buffer, this.length);
+    } else {
+      // The server sent more than it announced: fall back to chunks.
+      if (this.buffer !== undefined) this.chunks.push(this.buffer.subarray(0, this.length));
+      this.buffer = undefined;
+      this.chunks.push(chunk);
+    }
+    this.length += chunk.length;
+  }
+
+  finish(): Buffer {
+    // Fewer bytes than announced: copied, so the unused rest is not held for the body's life.
+    if (this.buffer !== undefined) return this.length === this.buffer.length ? this.buffer : Buffer.from(this.buffer.subarray(0, this.length));
+    return Buffer.concat(this.chunks, this.length);
+  }
 }

@@ -56,8 +56,10 @@ import {
   type ProbeResult,
   type SyncObservation,
 } from './probe.ts';
-import { clip } from './format.ts';
+import { readJsonPath, type JsonPath } from '../config/json-path.ts';
 import { measureWithAuth } from './measure-with-auth.ts';
+import { jsonRefused } from './json-expectations.ts';
+import { parseJson } from './parse-json.ts';
 import { failureFields, ProbeFailure } from './probe-failure.ts';
 import type { SideAnswer, SideName, SyncVerdict } from './sync-answer.ts';
 import { judgeSyncLag } from './sync-lag.ts';
@@ -158,27 +160,60 @@ function judgeAnswers(
   return judgeSyncParity(check, source, target, previous, steadyNow);
 }
 
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * The parts of a parsed answer the judges read (watermark, value, backlog paths), in containers
+ * of the same kinds: the rest of a large answer is garbage as soon as its side is parsed, instead
+ * of living, with the other side's, until both are judged.
+ */
+function keepOnly(document: unknown, paths: readonly JsonPath[]): unknown {
+  let kept: unknown;
+  for (const path of paths) {
+    const value = readJsonPath(path, document);
+    if (value === undefined) continue;
+    if (path.steps.length === 0) return document;
+    kept ??= Array.isArray(document) ? [] : {};
+    let into = kept as Record<string | number, unknown>;
+    let from = document as Record<string | number, unknown>;
+    path.steps.forEach((step, index) => {
+      if (index === path.steps.length - 1) {
+        into[step] = value;
+        return;
+      }
+      from = from[step] as Record<string | number, unknown>;
+      into[step] ??= Array.isArray(from) ? [] : {};
+      into = into[step] as Record<string | number, unknown>;
+    });
+  }
+  return kept ?? (Array.isArray(document) ? [] : typeof document === 'object' && document !== null ? {} : document);
+}
+
 async function readSide(check: SyncCheck, side: SideName, spec: SyncSide, context: ProbeContext): Promise<SideReading> {
   const request = asHttpCheck(check, side, spec);
   const measurement = await measureWithAuth(measureHttp, request, spec.auth, context);
-  const judged = judgeHttp(request, measurement);
+  // Decoded once, for the firewall's marks and for the JSON; the bytes are not kept beyond this.
+  const text = measurement.kind === 'response' ? measurement.body.toString('utf8') : undefined;
+  const judged = judgeHttp(request, measurement, text);
   if (judged.status === 'critical') {
     const detail = onSide(side, judged.detail);
     return { side, measurement, judged, failure: { reason: judged.reason ?? 'protocol', message: `${side}: ${judged.message}`, ...withDetail(detail) } };
   }
   if (measurement.kind !== 'response') throw new Error('judgeHttp passed a failed measurement');
-  try {
-    const document: unknown = JSON.parse(measurement.body.toString('utf8'));
-    return { side, measurement, judged, answer: { side, host: measurement.host, document } };
-  } catch (error) {
-    const message = `${side}: body from ${measurement.host} is not valid JSON (${clip((error as Error).message)})`;
-    return {
-      side,
-      measurement,
-      judged,
-      failure: { reason: 'protocol', message, ...withDetail(onSide(side, probeMessage('json_invalid', { host: measurement.host }))) },
-    };
+  const parsed = parseJson(text ?? '');
+  // The reading outlives this function (both sides are judged together): without the body.
+  const kept: HttpMeasurement = { ...measurement, body: NO_BODY };
+  if (parsed.ok) {
+    const read = [spec.watermark, spec.value, check.backlog].filter((path): path is JsonPath => path !== undefined);
+    return { side, measurement: kept, judged, answer: { side, host: measurement.host, document: keepOnly(parsed.value, read) } };
   }
+  const refused = jsonRefused(parsed, measurement.host);
+  return {
+    side,
+    measurement: kept,
+    judged,
+    failure: { reason: refused.reason, message: `${side}: ${refused.message}`, ...withDetail(onSide(side, refused.detail)) },
+  };
 }
 
 /** The request as an http check: 2xx expected, the firewall's marks recognised, no JSON rules. */

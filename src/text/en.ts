@@ -324,6 +324,8 @@ const PROBE_WORDS: ProbeWords = {
   json_not_one_of: ({ host, path, value, expected }) => `${path} in the JSON from ${host} is ${value}, expected one of ${expected}`,
   backend_unexpected: ({ host, what, name, value, expected }) =>
     `unexpected server answering ${host}: ${{ address: 'IP address', fingerprint: 'certificate fingerprint (SHA-256)', issuer: 'certificate issuer', header: `header ${name ?? ''}` }[what]} is ${value}, expected ${expected}`,
+  json_too_deep: ({ host, maxDepth }) => `JSON from ${host} nested too deep (over ${formatNumber(maxDepth, 'en')} levels)`,
+  body_undecodable: ({ host, encoding }) => `compressed body (${encoding}) from ${host} could not be decompressed`,
 };
 
 /** A bound as written in the config: every decimal it has, none added. */

@@ -340,6 +340,8 @@ const PROBE_WORDS: ProbeWords = {
   json_not_one_of: ({ host, path, value, expected }) => `${path} trong JSON từ ${host} là ${value}, mong đợi một trong ${expected}`,
   backend_unexpected: ({ host, what, name, value, expected }) =>
     `máy chủ trả lời ${host} không như mong đợi: ${{ address: 'địa chỉ IP', fingerprint: 'dấu vân tay chứng chỉ (SHA-256)', issuer: 'nơi cấp chứng chỉ', header: `tiêu đề ${name ?? ''}` }[what]} là ${value}, mong đợi ${expected}`,
+  json_too_deep: ({ host, maxDepth }) => `JSON lồng quá sâu từ ${host} (quá ${formatNumber(maxDepth, 'vi')} tầng)`,
+  body_undecodable: ({ host, encoding }) => `nội dung nén (${encoding}) từ ${host} không giải nén được`,
 };
 
 /** A bound as written in the config: every decimal it has, none added. */
