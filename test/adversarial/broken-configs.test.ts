@@ -38,7 +38,8 @@ const EXPECTED: Readonly<Record<string, { at: string; says: RegExp }>> = {
   '18-timeout-words': { at: '7:14', says: /is not a duration/ },
   '19-url-javascript': { at: '3:68', says: /must be an http:\/\/ or https:\/\/ URL/ },
   '20-url-file': { at: '3:68', says: /must be an http:\/\/ or https:\/\/ URL/ },
-  '21-url-credentials': { at: '3:68', says: /auth/ },
+  // Any column of line 3: where in the URL the credentials are pointed at is the refusal's to choose.
+  '21-url-credentials': { at: '3:', says: /auth/ },
   '22-url-broken-ipv6': { at: '3:68', says: /must be an http:\/\/ or https:\/\/ URL/ },
   '23-url-port-too-big': { at: '3:68', says: /must be an http:\/\/ or https:\/\/ URL/ },
   '25-tcp-without-port': { at: '3:5', says: /missing required key "port"/ },

@@ -143,10 +143,11 @@ it('shows no form of an echoed secret on any surface', async () => {
   expect(mails.length).toBeGreaterThan(0);
 
   const found = leaks(surfaces);
+  const leakedSurfaces = [...new Set(found.map((leak) => leak.replace(/ \(.*$/, '')))];
   reportFigures(
     'echoed-canaries',
     `${FORMS.length} forms of 2 secrets over ${Object.keys(surfaces).length} surfaces (${Object.keys(surfaces).join(', ')}), ` +
-      `${found.length} leaks${found.length > 0 ? `: ${[...new Set(found.map((leak) => leak.replace(/ \(.*$/, '')))].join(', ')}` : ''}`,
+      `leaks on ${leakedSurfaces.length} surfaces${leakedSurfaces.length > 0 ? `: ${leakedSurfaces.join(', ')}` : ''}`,
   );
   expect(found).toEqual([]);
 });
