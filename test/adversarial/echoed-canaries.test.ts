@@ -138,7 +138,7 @@ it('shows no form of an echoed secret on any surface', async () => {
   for (const file of readdirSync(dir).filter((name) => name.startsWith('sentinel.db'))) surfaces[`SQLite ${file}`] = readFileSync(join(dir, file));
 
   // The canaries did reach the endpoint: the test sees what a leak would look like.
-  const status = surfaces['/api/status'] as string;
+  const status = surfaces['/api/status'];
   expect(status).toContain('canary-json');
   expect(mails.length).toBeGreaterThan(0);
 

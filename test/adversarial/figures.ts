@@ -2,6 +2,7 @@
 // file, which the global setup prints again as one block when the suite ends (the README's
 // reliability table is copied from that block).
 import { appendFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** Prints `name: figures` and keeps it for the end-of-run summary. */
 export function reportFigures(name: string, figures: string): void {
@@ -11,15 +12,8 @@ export function reportFigures(name: string, figures: string): void {
   if (file !== undefined) appendFileSync(file, `${line}\n`);
 }
 
-/** Nearest-rank percentile of raw samples (0 for none). */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return 0;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 /** How to start the compiled CLI built by the global setup (the sources through tsx if absent). */
 export function compiledCli(): string[] {
   const dist = process.env.DVC_ADVERSARIAL_DIST;
-  return dist === undefined ? ['--import', 'tsx', 'src/cli.ts'] : [`${dist}/cli.js`];
+  return dist === undefined ? ['--import', 'tsx', fileURLToPath(new URL('../../src/cli.ts', import.meta.url))] : [`${dist}/cli.js`];
 }

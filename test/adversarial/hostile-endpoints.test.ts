@@ -130,7 +130,7 @@ it('holds 50 hostile checks beside 20 healthy ones within its memory and timing 
 
   const page = await (await fetch(`${url}/`)).text();
   const statusResponse = await fetch(`${url}/api/status`);
-  const status = (await statusResponse.json()) as unknown;
+  const status = (await statusResponse.json());
   await smtp.waitForMails(1, 30_000);
   const mails = smtp.mails.map((mail) => `${String(mail.parsed.html)}\n${mail.parsed.text ?? ''}`).join('\n');
 

@@ -22,7 +22,7 @@ export interface TargetProcess {
 
 export async function startTargetProcess(): Promise<TargetProcess> {
   const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   const port = Number(chunk.toString().trim());
   return {
     url: `http://127.0.0.1:${port}`,
