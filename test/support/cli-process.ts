@@ -17,8 +17,9 @@ export interface CliProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+/** `entry` replaces the default (the sources through tsx), e.g. with a compiled dist/cli.js. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, entry: readonly string[] = ['--import', 'tsx', CLI]): CliProcess {
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
