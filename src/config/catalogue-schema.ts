@@ -4,7 +4,7 @@
 // change of the portal's API is a config change.
 import cron from 'node-cron';
 import { z } from 'zod';
-import { CheckName, HttpUrl, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
+import { CheckName, HttpHeaders, HttpUrl, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
 import { compileWildcardPath } from './wildcard-path.ts';
 
 const WildcardPathText = z
@@ -27,7 +27,7 @@ const RequestBody = z
 const CatalogueRequest = {
   url: HttpUrl,
   method: z.enum(['GET', 'POST']).optional().describe('POST when a body is given, else GET'),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: HttpHeaders.optional(),
   body: RequestBody,
 };
 

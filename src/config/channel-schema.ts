@@ -1,7 +1,7 @@
 // The named channels' config (zod): `alerting.webhooks` and `alerting.zalo`, with the routes every
 // named channel shares (by system, check, severity, maintenance window; `to` overrides targets).
 import { z } from 'zod';
-import { HttpUrl, PositiveDuration, SystemName } from './schema-primitives.ts';
+import { HttpHeaders, HttpUrl, PositiveDuration, SystemName } from './schema-primitives.ts';
 
 /** The `channel` label and what an escalation step names: lowercase letters, digits, - and _. */
 export const ChannelName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, - or _, e.g. "zalo-truc-ban"');
@@ -30,7 +30,7 @@ export const WebhookInput = z.strictObject({
   name: ChannelName,
   url: HttpUrl,
   method: z.enum(['POST', 'PUT', 'PATCH']).optional().describe('Default POST'),
-  headers: z.record(z.string(), z.string()).optional().describe('Values may be ${ENV} or ${file:/path}; never logged'),
+  headers: HttpHeaders.optional().describe('Values may be ${ENV} or ${file:/path}; never logged'),
   body: z
     .strictObject({
       encoding: z.enum(['json', 'form']).optional().describe('Default json'),

@@ -29,7 +29,15 @@ export function formatConfigIssue(issue: ConfigIssue): string {
   let where = issue.file;
   if (issue.line !== undefined) where += `:${issue.line}`;
   if (issue.line !== undefined && issue.column !== undefined) where += `:${issue.column}`;
-  return issue.path === '' ? `${where}: ${issue.message}` : `${where} ${issue.path}: ${issue.message}`;
+  const line = issue.path === '' ? `${where}: ${issue.message}` : `${where} ${issue.path}: ${issue.message}`;
+  return withVisibleControls(line);
+}
+
+/** A value quoted from the file can hold a line break or an escape sequence: shown as \n, \u001b, never sent to the terminal. */
+function withVisibleControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (char) =>
+    char === '\n' ? '\\n' : char === '\r' ? '\\r' : char === '\t' ? '\\t' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export type PathKey = string | number;

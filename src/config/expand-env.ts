@@ -24,6 +24,8 @@ export function templateKey(path: readonly PathKey[]): string {
 }
 
 const REFERENCE = /\$(\$?)\{([^}]*)\}/g;
+/** "${" not written as "$${" with no "}" anywhere after it. */
+const UNCLOSED = /(?<!\$)\$\{[^}]*$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `${file:PATH}` reads a secret from a file (Docker and systemd credentials) instead of the environment. */
 const FILE_PREFIX = 'file:';
@@ -41,6 +43,8 @@ export function expandText(
   onIssue: (message: string) => void,
 ): { readonly expanded: string; readonly substituted: boolean } {
   let substituted = false;
+  // A "${" with no "}" after it would be sent as it stands: a secret that never arrives.
+  if (UNCLOSED.test(text)) onIssue('"${" is never closed; write ${NAME} or ${file:/path} (or $${ for a literal "${")');
   const expanded = text.replace(REFERENCE, (whole, escape: string, name: string) => {
     if (escape === '$') return whole.slice(1);
     if (name.startsWith(FILE_PREFIX)) {

@@ -57,7 +57,9 @@ export function hasUrlCredentials(text: string): boolean {
 
 /** An absolute http:// or https:// URL with a host, and no credentials in it. */
 export const HttpUrl = z.string().superRefine((text, ctx) => {
-  if (!/^https?:\/\/[^/]/i.test(text) || !URL.canParse(text)) ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
+  // The URL parser silently drops tabs and line breaks; a URL holding one is a paste gone wrong.
+  if (/[\s\u0000-\u001f\u007f]/.test(text)) ctx.addIssue({ code: 'custom', message: 'must not contain spaces, tabs, line breaks or control characters' });
+  else if (!/^https?:\/\/[^/]/i.test(text) || !URL.canParse(text)) ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
   else if (hasUrlCredentials(text)) ctx.addIssue({ code: 'custom', message: URL_CREDENTIALS_MESSAGE });
 });
 
@@ -65,3 +67,12 @@ export const CheckName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 
 
 /** A free label such as national-portal, quantricong, provincial, sync; bounded, so safe as a metric label. */
 export const SystemName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, "-" and "_"');
+
+/**
+ * Request headers: names are HTTP tokens and values hold no line break or control character (a
+ * value with one would fail every request, or smuggle a second header). Values may be secrets.
+ */
+export const HttpHeaders = z.record(
+  z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is letters, digits and -, with no spaces or ":"'),
+  z.string().refine((value) => !/[\r\n\u0000-\u0008\u000a-\u001f\u007f]/.test(value), 'a header value must not contain line breaks or control characters'),
+);

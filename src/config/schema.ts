@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 export { Bytes, Duration, PositiveDuration } from './schema-primitives.ts';
-import { Bytes, CheckName, Duration, HttpUrl, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
+import { Bytes, CheckName, Duration, HttpHeaders, HttpUrl, JsonPathText, PositiveDuration, SystemName } from './schema-primitives.ts';
 import { AlertingInput, checkAlertingKeys } from './alerting-schema.ts';
 import { RosterInput } from './roster-schema.ts';
 import { ObjectivesInput } from './objective-schema.ts';
@@ -147,7 +147,7 @@ export const HttpCheckInput = z.strictObject({
   kind: z.literal('http'),
   url: HttpUrl,
   method: HttpMethod.optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: HttpHeaders.optional(),
   body: z
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
     .optional()
@@ -222,7 +222,7 @@ export const TcpCheckInput = z.strictObject({
 export const SyncSideInput = z.strictObject({
   url: HttpUrl,
   method: HttpMethod.optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: HttpHeaders.optional(),
   body: z
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
     .optional()
@@ -439,7 +439,10 @@ export const CheckInput = z.discriminatedUnion('kind', [
   CatalogueCheckInput,
 ]);
 
-export const Listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464');
+export const Listen = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+  .refine((text) => !/:\d+$/.test(text) || Number(text.slice(text.lastIndexOf(':') + 1)) <= 65535, 'the port must be 0-65535');
 
 export const Defaults = z.strictObject({
   interval: PositiveDuration.optional(),
