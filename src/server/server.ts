@@ -3,7 +3,7 @@
 // failures into 500s without ever taking the process down. Knows nothing of the routes' content.
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -77,13 +77,11 @@ const UNLIMITED_PATHS = new Set(['/metrics', '/healthz']);
 export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { host, routes, log } = options;
   const limits = options.limits ?? SERVER_DEFAULTS;
-  const limiter = createRateLimiter(limits.rateLimit, options.monotonic ?? systemMonotonic);
+  const monotonic = options.monotonic ?? systemMonotonic;
+  const limiter = createRateLimiter(limits.rateLimit, monotonic);
   const unlimited = options.unlimited ?? isLoopback;
   const retryAfter = String(Math.ceil(limits.rateLimit.windowMs / 1000));
   const onRequest = (request: http.IncomingMessage, response: http.ServerResponse): void => {
-    // The socket has sent a request: from here Node's header and request timeouts watch it.
-    request.socket.setTimeout(0);
-    request.socket.off('timeout', closeSilent);
     // Refused before anything is parsed, routed, read or rendered: a refusal costs next to nothing.
     const address = request.socket.remoteAddress ?? '';
     if (!unlimited(address) && !UNLIMITED_PATHS.has(pathOf(request.url)) && !limiter.take(address)) {
@@ -96,8 +94,9 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
       response.destroy();
     });
   };
-  // Node checks the header and request timeouts every 30 s by default, which let a stalled client
-  // keep its socket for 30-40 s; checked ten times per headersTimeout, a stall costs at most 1.1 of it.
+  // Node checks the header and request timeouts (which also close a client that connects and sends
+  // nothing) only every 30 s by default, which let such a client keep its socket for 30-40 s;
+  // checked ten times per headersTimeout, it is closed by 1.1 of it.
   const checkingMs = Math.max(50, Math.min(1_000, Math.round(limits.headersTimeoutMs / 10)));
   const serverOptions = { connectionsCheckingInterval: checkingMs };
   const server =
@@ -108,16 +107,9 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
   // A scraper or browser that stalls must not hold a socket for the Node defaults (60 s / 300 s).
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
+
   // Past the cap Node closes new connections at once, before any byte of theirs is read.
   server.maxConnections = limits.maxConnections;
-  // Node's header timeout starts with the first byte: a client that connects and sends nothing is
-  // closed here instead, after the same time (and one more check, so that one stalled inside its
-  // headers gets Node's 408 first).
-  server.on('connection', (socket: Socket) => {
-    socket.setTimeout(limits.headersTimeoutMs + 2 * checkingMs);
-    socket.once('timeout', closeSilent);
-  });
-
   return new Promise<HttpServer>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
@@ -133,10 +125,6 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
     server.once('listening', onListening);
     server.listen({ host, port: options.port });
   });
-}
-
-function closeSilent(this: Socket): void {
-  this.destroy();
 }
 
 /** The path of a request target, without its query; "" when there is none. */
