@@ -1,7 +1,7 @@
 // What every probe kind shares: one signature, one result shape, one list of failure reasons.
 // Probes measure and judge; they never touch metrics, state or the store (the caller does).
-import type { Arrivals } from './arrivals.ts';
 import type { LookupAddress } from 'node:dns';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 
@@ -94,7 +94,7 @@ export interface ProbeContext {
   /** Credentials for checks with `auth`; absent = no check of this run names one. */
   readonly auth?: AuthBroker;
   /** Every socket the probe opens is shown to it, so the deadline judges when bytes arrived (probes/arrivals.ts). */
-  readonly arrivals?: Pick<Arrivals, 'watch'>;
+  readonly arrivals?: { readonly watch: (socket: Socket) => void };
 }
 
 export interface CertificateInfo {
