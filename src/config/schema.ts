@@ -495,7 +495,7 @@ const ServerInput = z
       .optional()
       .describe('Requests per client address; loopback addresses, /metrics and /healthz are never limited. Default 100 per 10s'),
   })
-  // The headers are part of the request, and Node refuses a header timeout longer than the request's.
+  // The headers are part of the request: a header timeout longer than the request's could never apply.
   .refine((server) => (server.headersTimeout ?? 10) <= (server.requestTimeout ?? 30), {
     message: 'must not be longer than requestTimeout (default 30s)',
     path: ['headersTimeout'],
