@@ -85,6 +85,7 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
     // Refused before anything is parsed, routed, read or rendered: a refusal costs next to nothing.
     const address = request.socket.remoteAddress ?? '';
     if (!unlimited(address) && !UNLIMITED_PATHS.has(pathOf(request.url)) && !limiter.take(address)) {
+      refusals.count('rate', address);
       writeResponse(response, { ...jsonResponse(429, { error: 'too many requests' }), headers: { 'retry-after': retryAfter, connection: 'close' } });
       return;
     }
@@ -110,6 +111,8 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
 
   // Past the cap Node closes new connections at once, before any byte of theirs is read.
   server.maxConnections = limits.maxConnections;
+  const refusals = createRefusalLog(log, limits, monotonic);
+  server.on('drop', (dropped) => refusals.count('connections', dropped?.remoteAddress ?? ''));
   return new Promise<HttpServer>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
@@ -125,6 +128,38 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
     server.once('listening', onListening);
     server.listen({ host, port: options.port });
   });
+}
+
+// A flood must not flood the log as well: refusals are counted and told at most once a minute.
+const REFUSAL_LOG_EVERY_MS = 60_000;
+
+/** Counts refused requests and connections; the first of a minute is logged at once, the rest with the next. */
+function createRefusalLog(log: Logger, limits: ServerLimits, monotonic: MonotonicClock): { count(kind: 'rate' | 'connections', address: string): void } {
+  let loggedAt = -Infinity;
+  let pending = { rate: 0, connections: 0 };
+  const addresses = new Set<string>();
+  return {
+    count(kind, address) {
+      pending[kind] += 1;
+      // A few addresses are enough to say who it is; the set stays small.
+      if (addresses.size < 5) addresses.add(address);
+      const now = monotonic();
+      if (now - loggedAt < REFUSAL_LOG_EVERY_MS) return;
+      log.warn(
+        {
+          refusedRequests: pending.rate,
+          refusedConnections: pending.connections,
+          addresses: [...addresses],
+          maxConnections: limits.maxConnections,
+          rateLimit: `${limits.rateLimit.allowance} per ${limits.rateLimit.windowMs / 1000}s`,
+        },
+        'http clients refused (server.rateLimit / server.maxConnections); counted since the last such line',
+      );
+      loggedAt = now;
+      pending = { rate: 0, connections: 0 };
+      addresses.clear();
+    },
+  };
 }
 
 /** The path of a request target, without its query; "" when there is none. */

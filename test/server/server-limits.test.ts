@@ -3,13 +3,14 @@
 // stall in their headers closed after headersTimeout, and the page and API rendered once per change.
 import { once } from 'node:events';
 import net from 'node:net';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SERVER_DEFAULTS, type ServerLimits } from '../../src/config/config.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { createRoutes, type RouteDependencies } from '../../src/server/routes.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/server.ts';
+import { captureLog } from '../support/alerting-fixtures.ts';
 
 const servers: HttpServer[] = [];
 const sockets: net.Socket[] = [];
@@ -37,13 +38,13 @@ function deps(extra: Partial<RouteDependencies> = {}): RouteDependencies {
 }
 
 async function serve(
-  options: { limits?: Partial<ServerLimits>; unlimited?: (address: string) => boolean; deps?: RouteDependencies } = {},
+  options: { limits?: Partial<ServerLimits>; unlimited?: (address: string) => boolean; deps?: RouteDependencies; log?: Logger } = {},
 ): Promise<HttpServer> {
   const server = await startHttpServer({
     host: '127.0.0.1',
     port: 0,
     routes: createRoutes(options.deps ?? deps()),
-    log: pino({ level: 'silent' }),
+    log: options.log ?? pino({ level: 'silent' }),
     limits: { ...SERVER_DEFAULTS, ...options.limits },
     ...(options.unlimited === undefined ? {} : { unlimited: options.unlimited }),
   });
@@ -75,7 +76,9 @@ async function heldFor(server: HttpServer, send?: string): Promise<{ closedAfter
 describe('the per-address rate limit', () => {
   it('answers 429 with Retry-After past the allowance, before any work, and never on /metrics or /healthz', async () => {
     let renders = 0;
+    const captured = captureLog();
     const server = await serve({
+      log: captured.log,
       limits: { rateLimit: { allowance: 3, windowMs: 60_000 } },
       unlimited: () => false,
       deps: deps({
@@ -90,6 +93,10 @@ describe('the per-address rate limit', () => {
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429, 429]);
     expect(answers[3]!.retryAfter).toBe('60');
     expect(renders).toBe(3);
+    // Told once, not once per refusal: a flood does not flood the log.
+    const told = captured.lines().filter((line) => line.level === 40);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ refusedRequests: 1, addresses: ['127.0.0.1'], rateLimit: '3 per 60s' });
     // Prometheus and health checks are never refused.
     for (let index = 0; index < 5; index += 1) {
       expect((await statusOf(`${server.url}/metrics`)).status).toBe(200);
