@@ -3,7 +3,7 @@
 // failures into 500s without ever taking the process down. Knows nothing of the routes' content.
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, DropArgument } from 'node:net';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -112,7 +112,7 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
   // Past the cap Node closes new connections at once, before any byte of theirs is read.
   server.maxConnections = limits.maxConnections;
   const refusals = createRefusalLog(log, limits, monotonic);
-  server.on('drop', (dropped) => refusals.count('connections', dropped?.remoteAddress ?? ''));
+  server.on('drop', (dropped?: DropArgument) => refusals.count('connections', dropped?.remoteAddress ?? ''));
   return new Promise<HttpServer>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
