@@ -125,13 +125,15 @@ describe('slow and surplus clients', () => {
   });
 
   it('closes connections past maxConnections at once and serves again when one is freed', async () => {
-    const server = await serve({ limits: { maxConnections: 2 } });
+    const captured = captureLog();
+    const server = await serve({ limits: { maxConnections: 2 }, log: captured.log });
     const held = [net.connect(server.port, '127.0.0.1'), net.connect(server.port, '127.0.0.1')];
     sockets.push(...held);
     await Promise.all(held.map((socket) => once(socket, 'connect')));
     const surplus = await heldFor(server);
     expect(surplus.closedAfterMs).toBeLessThan(500);
     expect(surplus.answer).toBe('');
+    expect(captured.lines().filter((line) => line.level === 40)).toMatchObject([{ refusedConnections: 1, maxConnections: 2 }]);
     held[0]!.destroy();
     await once(held[0]!, 'close');
     // The server sees the close on its next turn.
