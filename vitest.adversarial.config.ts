@@ -24,6 +24,9 @@ const ADVERSARIAL_TESTS = [
   'test/checks/scrub-results.test.ts',
   'test/probes/hostile-bodies.test.ts',
   'test/config/url-credentials.test.ts',
+  'test/daemon-flood.test.ts',
+  'test/checks/deadline-busy-loop.test.ts',
+  'test/server/server-limits.test.ts',
 ];
 
 // Where the figure lines go besides stdout; the global setup empties it and prints it at the end.

@@ -24,6 +24,8 @@ export interface DaemonOptions {
   readonly caFile?: string;
   /** taskset CPU list (e.g. "1") to hold the daemon to those cores. */
   readonly cpuList?: string;
+  /** More `server:` keys, as YAML flow entries (e.g. "maxConnections: 256"). */
+  readonly server?: string;
 }
 
 export interface Scrape {
@@ -50,7 +52,7 @@ export function renderDaemonConfig(options: DaemonOptions, listenPort: number, s
   const tls = options.protocol === 'https' ? `, tls: { caFile: ${JSON.stringify(options.caFile)} }` : '';
   const lines = [
     'location: bench',
-    `server: { listen: "127.0.0.1:${listenPort}" }`,
+    `server: { listen: "127.0.0.1:${listenPort}"${options.server === undefined ? '' : `, ${options.server}`} }`,
     `storage: { path: ${JSON.stringify(storagePath)} }`,
     `defaults: { interval: ${options.interval}, timeout: ${options.timeout}, maxConcurrency: ${options.maxConcurrency}, failureThreshold: 2 }`,
     'checks:',

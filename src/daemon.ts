@@ -330,6 +330,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
 
   let inFlight = 0;
+  // Bumped after every run: the status page and /api/status are rendered anew only when it moved.
+  let runsFinished = 0;
   const scheduler = createScheduler({
     maxConcurrency: config.maxConcurrency,
     run: async (job, context) => {
@@ -356,6 +358,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           context.signal,
         );
       } finally {
+        runsFinished += 1;
         metrics.setInFlight(--inFlight);
       }
     },
@@ -419,6 +422,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       clock,
       known: () => ({ checks: config.checks.map((check) => check.name), systems: [...new Set(config.checks.map((check) => check.system))] }),
       catalogues: () => catalogueViews(config.catalogues, catalogues.statuses()),
+      changes: () => runsFinished,
+      monotonic,
     });
     const loginRoutes = createLoginRoutes({ access, oidc, locale: () => config.alerting.locale });
     const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile, 'utf8'), key: readFileSync(config.tls.keyFile, 'utf8') };
@@ -430,6 +435,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       access,
       refusalPage: (refusal) => renderAccessRefusal(refusal, config.alerting.locale),
       tls,
+      // Like TLS and listen, read at start: a reload does not reopen the server.
+      limits: config.server,
+      monotonic,
     });
   } catch (error) {
     storeWatch.stop();

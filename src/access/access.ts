@@ -10,7 +10,7 @@ import type { MonotonicClock } from '../clock.ts';
 import type { AccessConfig } from '../config/access-config.ts';
 import type { Actor, Principal, Role } from '../state/desk-records.ts';
 import { readCookie, serializeCookie, SESSION_COOKIE } from './cookies.ts';
-import { createLoginLimiter } from './login-limiter.ts';
+import { createRateLimiter } from './rate-limiter.ts';
 import { DECOY_HASH, verifySecret } from './secret-hash.ts';
 import { createSessionStore, type Session } from './sessions.ts';
 
@@ -78,11 +78,13 @@ const OPEN_PATHS = new Set(['/metrics', '/healthz']);
 const LOGIN_PATHS = new Set(['/login', '/logout', '/login/oidc', '/login/oidc/callback']);
 
 const DEFAULT_IDLE_SECONDS = 4 * 3600;
+/** Failed logins per address before further attempts are refused without checking the password. */
+const FAILED_LOGINS = { allowance: 5, windowMs: 60_000 };
 
 export function createAccess(options: AccessOptions): Access {
   const { log, monotonic } = options;
   const sessions = createSessionStore({ monotonic, idleSeconds: options.sessionIdleSeconds ?? DEFAULT_IDLE_SECONDS });
-  const limiter = createLoginLimiter(monotonic);
+  const limiter = createRateLimiter(FAILED_LOGINS, monotonic);
   const cookie = (value: string, maxAgeSeconds?: number): string => serializeCookie(SESSION_COOKIE, value, { secure: options.secureCookies, maxAgeSeconds });
   const clearing = cookie('', 0);
   const audit = (action: LoginAuditAction, actor: Actor): void => {
@@ -94,7 +96,7 @@ export function createAccess(options: AccessOptions): Access {
   };
 
   const failed = (name: string, address: string, via: string): void => {
-    limiter.recordFailure(address);
+    limiter.record(address);
     log.warn({ user: name, address, via }, 'login failed');
     audit('login.failed', { user: name, address });
   };

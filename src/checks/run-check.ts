@@ -7,10 +7,11 @@
 // cannot stop the scheduler. Without a store (`once`), step 5 is skipped, step 6 keeps the
 // state in a map and no history is written.
 import type { Logger } from 'pino';
-import { systemMonotonic, type Clock, type MonotonicClock } from '../clock.ts';
+import { monotonicMs, systemMonotonic, type Clock, type MonotonicClock } from '../clock.ts';
 import type { Check } from '../config/config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { carriedSync, probeMessage, type AuthBroker, type Lookup, type Probe, type ProbeContext, type ProbeResult } from '../probes/probe.ts';
+import { ANSWER_GRACE_MS, createArrivals, type Arrivals } from '../probes/arrivals.ts';
 import { judgeLatency, probes } from '../probes/registry.ts';
 import { backendChanged, describeBackend } from '../probes/backend.ts';
 import { scrubStrings } from '../scrub-secrets.ts';
@@ -59,15 +60,16 @@ export function recordInMap(states: Map<string, CheckState>): RunCheckDeps['reco
   };
 }
 
-/** Grace after the deadline before a probe that ignores its signal is given up on. */
-const STUCK_PROBE_GRACE_MS = 1000;
+/** Grace after the deadline (and after an answer still arriving) before a probe that ignores its signal is given up on. */
+const STUCK_PROBE_GRACE_MS = ANSWER_GRACE_MS + 1000;
 
 export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSignal): Promise<ProbeResult> {
   const log = deps.log.child({ check: check.name, kind: check.kind });
   const previous = deps.states.get(check.name);
 
   // 1. probe, within the deadline
-  const { signal, dispose } = deadlineSignal(check.timeoutSeconds * 1000, stop);
+  const arrivals = createArrivals();
+  const { signal, dispose } = deadlineSignal(check.timeoutSeconds * 1000, stop, arrivals);
   const monotonic = deps.monotonic ?? systemMonotonic;
   const giveUp = forceTimeoutAfterGrace(check, previous?.lastResult, monotonic, log);
   let measured: ProbeResult;
@@ -79,6 +81,7 @@ export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSig
       lookup: deps.lookup,
       previous: previous?.lastResult,
       auth: deps.auth,
+      arrivals,
       ...(deps.steady === undefined ? {} : { steady: deps.steady }),
     };
     const raw = await Promise.race([probeWithinDeadline(check, context, monotonic, log), giveUp.result]);
@@ -140,12 +143,36 @@ function probeKind(check: Check, context: ProbeContext): Promise<ProbeResult> {
 
 /**
  * Aborts at the deadline or when `stop` aborts, whichever comes first. Unlike AbortSignal.timeout
- * and AbortSignal.any, nothing outlives the probe: the timer is cleared and the listener removed,
+ * and AbortSignal.any, nothing outlives the probe: the timers are cleared and the listener removed,
  * so a thousand probes a second leave no timers firing later and no dependents on `stop`.
+ *
+ * The deadline is judged by what reached the probe's sockets, not by when the event loop got to
+ * them. Node runs due timers before it reads sockets, so when a burst keeps the loop busy, the
+ * deadline timer can fire while an answer that came in time still waits in the socket. When the
+ * timer fires, the loop is therefore let through one socket read (setImmediate runs after it):
+ * while a round brings new bytes, the probe is taking in its answer and gets another round; two
+ * quiet rounds in a row (the second lets a probe finish what the first read) abort it, and no
+ * probe runs more than ANSWER_GRACE_MS past its deadline. A target that answers late brings
+ * nothing in those rounds and times out a loop turn or two after the deadline, as before.
  */
-function deadlineSignal(timeoutMs: number, stop: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
+function deadlineSignal(timeoutMs: number, stop: AbortSignal | undefined, arrivals: Arrivals): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('probe deadline reached', 'TimeoutError')), Math.ceil(timeoutMs));
+  const dueAt = monotonicMs() + timeoutMs;
+  let quietRounds = 0;
+  let seen = arrivals.count();
+  let immediate: NodeJS.Immediate | undefined;
+  const abort = (): void => controller.abort(new DOMException('probe deadline reached', 'TimeoutError'));
+  const round = (): void => {
+    const now = arrivals.count();
+    quietRounds = now === seen ? quietRounds + 1 : 0;
+    seen = now;
+    if (quietRounds >= 2 || monotonicMs() - dueAt >= ANSWER_GRACE_MS) abort();
+    else immediate = setImmediate(round);
+  };
+  const timer = setTimeout(() => {
+    seen = arrivals.count();
+    immediate = setImmediate(round);
+  }, Math.ceil(timeoutMs));
   const onStop = () => controller.abort(stop?.reason);
   if (stop?.aborted) onStop();
   else stop?.addEventListener('abort', onStop, { once: true });
@@ -153,6 +180,7 @@ function deadlineSignal(timeoutMs: number, stop: AbortSignal | undefined): { sig
     signal: controller.signal,
     dispose: () => {
       clearTimeout(timer);
+      if (immediate !== undefined) clearImmediate(immediate);
       stop?.removeEventListener('abort', onStop);
     },
   };

@@ -300,9 +300,43 @@ export interface Config {
   readonly auths: Readonly<Record<string, AuthConfig>>;
   /** `kind: catalogue` checks, in file order: crawled on their cron (src/catalogue), never by the interval scheduler. */
   readonly catalogues: readonly CatalogueCheck[];
+  /** server.*: what the HTTP server takes from clients (connections, slow clients, request rate). */
+  readonly server: ServerLimits;
 }
 
+export interface ServerLimits {
+  readonly maxConnections: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** Requests per client address within the window (loopback, /metrics and /healthz exempt). */
+  readonly rateLimit: { readonly allowance: number; readonly windowMs: number };
+}
+
+/**
+ * Sized so that a burst at the server cannot starve the probes: each request is cheap (cached
+ * renders), a client that sends nothing loses its socket after headersTimeout, and one address
+ * gets 10 requests a second on average, 100 at once, which no browser or script of the duty
+ * team comes near.
+ */
+export const SERVER_DEFAULTS: ServerLimits = {
+  maxConnections: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  rateLimit: { allowance: 100, windowMs: 10_000 },
+};
+
 /** Reads "host:port" / "[v6]:port"; the schema has already checked the shape. */
+function resolveServerLimits(input: ConfigInput['server']): ServerLimits {
+  const seconds = (value: number | undefined, defaultMs: number): number => (value === undefined ? defaultMs : Math.round(value * 1000));
+  return {
+    maxConnections: input?.maxConnections ?? SERVER_DEFAULTS.maxConnections,
+    headersTimeoutMs: seconds(input?.headersTimeout, SERVER_DEFAULTS.headersTimeoutMs),
+    requestTimeoutMs: seconds(input?.requestTimeout, SERVER_DEFAULTS.requestTimeoutMs),
+    rateLimit:
+      input?.rateLimit === undefined ? SERVER_DEFAULTS.rateLimit : { allowance: input.rateLimit.requests, windowMs: Math.round(input.rateLimit.per * 1000) },
+  };
+}
+
 export function splitHostPort(text: string, defaultPort: number): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(text);
   if (!match) throw new Error(`not host:port: ${text}`);
@@ -470,6 +504,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     listen,
     tls: resolveServerTls(input.server?.tls, file),
     access: resolveAccess(input.access, listen.host),
+    server: resolveServerLimits(input.server),
     storagePath: input.storage?.path ?? DEFAULTS.storagePath,
     retentionSeconds: {
       notifications: input.storage?.retention?.notifications ?? DEFAULTS.retentionSeconds.notifications,

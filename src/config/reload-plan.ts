@@ -3,9 +3,9 @@
 // configs; the daemon carries the plan out. An invalid config never gets here (it is refused whole).
 import type { Config } from './config.ts';
 
-/** Settings read once at start-up: the listening socket and its certificate, the store file and the concurrency gate. */
+/** Settings read once at start-up: the listening socket, its certificate and limits, the store file and the concurrency gate. */
 export interface RestartOnlyChange {
-  readonly key: 'server.listen' | 'server.tls' | 'storage.path' | 'defaults.maxConcurrency';
+  readonly key: 'server.listen' | 'server.tls' | 'storage.path' | 'defaults.maxConcurrency' | 'server.limits';
   /** For the log line: the new value under its field name. */
   readonly fields: Readonly<Record<string, unknown>>;
 }
@@ -35,6 +35,7 @@ export function planReload(running: Config, next: Config): ReloadPlan {
   if (next.maxConcurrency !== running.maxConcurrency) {
     waitForRestart.push({ key: 'defaults.maxConcurrency', fields: { maxConcurrency: next.maxConcurrency } });
   }
+  if (JSON.stringify(next.server) !== JSON.stringify(running.server)) waitForRestart.push({ key: 'server.limits', fields: { server: next.server } });
   const runningNames = new Set(running.checks.map((check) => check.name));
   const nextNames = new Set(next.checks.map((check) => check.name));
   return {

@@ -489,13 +489,37 @@ export const StorageInput = z.strictObject({
     .describe('Consistent copies of the store made by the running daemon, rotated'),
 });
 
+/** How much the status page, API and metrics server takes from clients, so that no burst of requests can starve the probes. */
+const ServerInput = z
+  .strictObject({
+    listen: Listen.optional(),
+    tls: ServerTlsInput.optional(),
+    maxConnections: z.number().int().min(1).max(100000).optional().describe('Open client connections at most; further ones are closed at once. Default 256'),
+    headersTimeout: PositiveDuration.optional().describe(
+      'A client must have sent its request headers within this; otherwise its socket is closed. Default 10s',
+    ),
+    requestTimeout: PositiveDuration.optional().describe('A client must have sent its whole request within this. Default 30s'),
+    rateLimit: z
+      .strictObject({
+        requests: z.number().int().min(1).max(1000000).describe('Requests allowed per address within `per`; further ones get 429 at once'),
+        per: PositiveDuration.describe('The sliding window, e.g. 10s'),
+      })
+      .optional()
+      .describe('Requests per client address; loopback addresses, /metrics and /healthz are never limited. Default 100 per 10s'),
+  })
+  // The headers are part of the request: a header timeout longer than the request's could never apply.
+  .refine((server) => (server.headersTimeout ?? 10) <= (server.requestTimeout ?? 30), {
+    message: 'must not be longer than requestTimeout (default 30s)',
+    path: ['headersTimeout'],
+  });
+
 export const ConfigInput = z.strictObject({
   location: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, "-" and "_"')
     .optional()
     .describe('Where this instance probes from; a constant label on every metric'),
-  server: z.strictObject({ listen: Listen.optional(), tls: ServerTlsInput.optional() }).optional(),
+  server: ServerInput.optional(),
   storage: StorageInput.optional(),
   defaults: Defaults.optional(),
   alerting: AlertingInput.optional(),

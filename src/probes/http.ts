@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { monotonicMs, secondsSince } from '../clock.ts';
 import { DEFAULTS, type HttpCheck } from '../config/config.ts';
 import { judgeCertificate, type CertificateVerdict, type TlsFacts } from './certificate.ts';
+import { ANSWER_GRACE_MS } from './arrivals.ts';
 import { openConnection } from './open-connection.ts';
 import { clip } from './format.ts';
 import { probeMessage, type CertificateInfo, type Phase, type Probe, type ProbeContext, type ProbeMessage, type ProbeResult } from './probe.ts';
@@ -177,8 +178,10 @@ async function measureHop(
   let headersAt: number | undefined;
   let httpStatus: number | undefined;
 
-  // undici's own timers back up the signal; they must not outlive the deadline.
+  // undici's own timers only back up the signal, which is the deadline: they wait as long as the
+  // signal may when an answer is still arriving as the deadline passes (ANSWER_GRACE_MS).
   const remainingMs = Math.max(1, Math.round(spec.timeoutSeconds * 1000 - (monotonicMs() - startedAt)));
+  const backupMs = remainingMs + ANSWER_GRACE_MS;
   const connect: buildConnector.connector = (_options, callback) => {
     openConnection(
       { host: hostname, port: portOf(url), tls: https ? { servername, policy: spec.tls } : undefined },
@@ -190,6 +193,7 @@ async function measureHop(
         timeoutMs: remainingMs,
         phases,
         now: () => measuredAt,
+        onSocket: context.arrivals?.watch,
       },
     ).then(
       (connection) => {
@@ -235,7 +239,7 @@ async function measureHop(
     return phases.dns !== undefined || isIP(hostname) ? 'connect' : 'dns';
   };
 
-  const client = new Client(url.origin, { connect, headersTimeout: remainingMs, bodyTimeout: remainingMs });
+  const client = new Client(url.origin, { connect, headersTimeout: backupMs, bodyTimeout: backupMs });
   try {
     const response = await client.request({
       path: `${url.pathname}${url.search}`,

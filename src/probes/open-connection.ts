@@ -32,6 +32,8 @@ export interface ConnectOptions {
   readonly phases?: Partial<Record<Phase, number>>;
   /** For certificate days left; default the system clock. */
   readonly now?: () => Date;
+  /** Told of every socket opened (the raw one, then the TLS one), so the deadline can see what arrived. */
+  readonly onSocket?: (socket: net.Socket) => void;
 }
 
 export interface OpenedConnection {
@@ -61,14 +63,21 @@ export async function openConnection(target: ConnectionTarget, options: ConnectO
   if (!net.isIP(bareHost)) phases.dns = secondsSince(mark);
 
   mark = monotonicMs();
-  const socket = await connectFirst(bareHost, addresses, target.port, options.signal);
+  const socket = await connectFirst(bareHost, addresses, target.port, options.signal, options.onSocket);
   phases.connect = secondsSince(mark);
   const remoteAddress = socket.remoteAddress ?? addresses[0] ?? bareHost;
   if (!target.tls) return { socket, remoteAddress, phases };
 
   mark = monotonicMs();
   const servername = stripBrackets(target.tls.servername ?? bareHost);
-  const secure = await handshake(socket, servername, target.tls.policy, options.signal, describeEndpoint(bareHost, remoteAddress, target.port));
+  const secure = await handshake(
+    socket,
+    servername,
+    target.tls.policy,
+    options.signal,
+    describeEndpoint(bareHost, remoteAddress, target.port),
+    options.onSocket,
+  );
   phases.tls = secondsSince(mark);
   const peer = secure.getPeerCertificate();
   const hasPeer = peer !== null && typeof peer === 'object' && typeof peer.valid_to === 'string';
@@ -99,11 +108,17 @@ function stripBrackets(host: string): string {
   return host.replace(/^\[|\]$/g, '');
 }
 
-async function connectFirst(host: string, addresses: readonly string[], port: number, signal: AbortSignal): Promise<net.Socket> {
+async function connectFirst(
+  host: string,
+  addresses: readonly string[],
+  port: number,
+  signal: AbortSignal,
+  onSocket: ConnectOptions['onSocket'],
+): Promise<net.Socket> {
   let lastFailure: ProbeFailure | undefined;
   for (const address of addresses) {
     try {
-      return await connectOne(host, address, port, signal);
+      return await connectOne(host, address, port, signal, onSocket);
     } catch (error) {
       if (!(error instanceof ProbeFailure) || error.reason !== 'connect') throw error;
       lastFailure = error;
@@ -120,10 +135,11 @@ async function connectFirst(host: string, addresses: readonly string[], port: nu
   });
 }
 
-function connectOne(host: string, address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+function connectOne(host: string, address: string, port: number, signal: AbortSignal, onSocket: ConnectOptions['onSocket']): Promise<net.Socket> {
   if (signal.aborted) return Promise.reject(timeoutFailure(signal, 'connect'));
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: address, port });
+    onSocket?.(socket);
     const settle = (): void => {
       signal.removeEventListener('abort', onAbort);
       socket.off('error', onError);
@@ -189,7 +205,14 @@ function secureContextFor(policy: TlsPolicy): tls.SecureContext {
   return context;
 }
 
-function handshake(socket: net.Socket, servername: string, policy: TlsPolicy, signal: AbortSignal, endpoint: string): Promise<tls.TLSSocket> {
+function handshake(
+  socket: net.Socket,
+  servername: string,
+  policy: TlsPolicy,
+  signal: AbortSignal,
+  endpoint: string,
+  onSocket: ConnectOptions['onSocket'],
+): Promise<tls.TLSSocket> {
   if (signal.aborted) {
     socket.destroy();
     return Promise.reject(timeoutFailure(signal, 'tls'));
@@ -208,6 +231,7 @@ function handshake(socket: net.Socket, servername: string, policy: TlsPolicy, si
       checkServerIdentity: () => undefined,
       secureContext,
     });
+    onSocket?.(secure);
     const settle = (): void => {
       signal.removeEventListener('abort', onAbort);
       secure.off('error', onError);

@@ -1,6 +1,7 @@
 // What every probe kind shares: one signature, one result shape, one list of failure reasons.
 // Probes measure and judge; they never touch metrics, state or the store (the caller does).
 import type { LookupAddress } from 'node:dns';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 
@@ -98,6 +99,8 @@ export interface ProbeContext {
    * no stall and no mismatch. Absent = `clock`.
    */
   readonly steady?: Clock;
+  /** Every socket the probe opens is shown to it, so the deadline judges when bytes arrived (probes/arrivals.ts). */
+  readonly arrivals?: { readonly watch: (socket: Socket) => void };
 }
 
 export interface CertificateInfo {

@@ -18,6 +18,7 @@ export const probeTcp: Probe<TcpCheck> = async (check, context) => {
         signal: context.signal,
         timeoutMs: check.timeoutSeconds * 1000,
         phases,
+        onSocket: context.arrivals?.watch,
       },
     );
     connection.socket.destroy();

@@ -26,6 +26,7 @@ export const probeTls: Probe<TlsCheck> = async (check, context) => {
         timeoutMs: check.timeoutSeconds * 1000,
         phases,
         now: () => now,
+        onSocket: context.arrivals?.watch,
       },
     );
   } catch (error) {

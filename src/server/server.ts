@@ -3,13 +3,16 @@
 // failures into 500s without ever taking the process down. Knows nothing of the routes' content.
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, DropArgument } from 'node:net';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Access, Refusal } from '../access/access.ts';
+import { createRateLimiter } from '../access/rate-limiter.ts';
+import { systemMonotonic, type MonotonicClock } from '../clock.ts';
+import { SERVER_DEFAULTS, type ServerLimits } from '../config/config.ts';
 import type { Principal } from '../state/desk-records.ts';
 import { findPatternRoute } from './route-patterns.ts';
 import {
@@ -46,6 +49,12 @@ export interface HttpServerOptions {
   readonly refusalPage?: (refusal: Refusal) => string;
   /** PEM certificate chain and key: serve HTTPS. */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /** What clients may take (server.*); SERVER_DEFAULTS when absent. */
+  readonly limits?: ServerLimits;
+  /** For the rate limit's window; performance.now() when absent. */
+  readonly monotonic?: MonotonicClock;
+  /** Addresses never rate-limited; loopback when absent (the local Prometheus, health checks, the duty desk's own machine). */
+  readonly unlimited?: (address: string) => boolean;
 }
 
 /** Raised when the server cannot listen; `code` is Node's (EADDRINUSE, EACCES, ...). */
@@ -62,24 +71,48 @@ export class ListenError extends Error {
 
 // Long enough for a scrape already being written to finish; short enough for SIGTERM's 10 s budget.
 const CLOSE_GRACE_MS = 1_000;
-// A scraper or browser that stalls must not hold a socket for the Node defaults (60 s / 300 s).
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
+/** Paths a rate limit never refuses: Prometheus and health checks poll them by design. */
+const UNLIMITED_PATHS = new Set(['/metrics', '/healthz']);
 
 export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { host, routes, log } = options;
+  const limits = options.limits ?? SERVER_DEFAULTS;
+  const monotonic = options.monotonic ?? systemMonotonic;
+  const limiter = createRateLimiter(limits.rateLimit, monotonic);
+  const unlimited = options.unlimited ?? isLoopback;
+  const retryAfter = String(Math.ceil(limits.rateLimit.windowMs / 1000));
   const onRequest = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+    // Refused before anything is parsed, routed, read or rendered: a refusal costs next to nothing.
+    const address = request.socket.remoteAddress ?? '';
+    if (!unlimited(address) && !UNLIMITED_PATHS.has(pathOf(request.url)) && !limiter.take(address)) {
+      refusals.count('rate', address);
+      writeResponse(response, { ...jsonResponse(429, { error: 'too many requests' }), headers: { 'retry-after': retryAfter, connection: 'close' } });
+      return;
+    }
     handleRequest(routes, log, options, request, response).catch((error: unknown) => {
       // Reached only if writing the response itself failed (e.g. the client went away).
       log.warn({ err: error, method: request.method, path: request.url }, 'http response failed');
       response.destroy();
     });
   };
-  const server = options.tls === undefined ? http.createServer(onRequest) : https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
+  // Node checks the header and request timeouts (which also close a client that connects and sends
+  // nothing) only every 30 s by default, which let such a client keep its socket for 30-40 s;
+  // checked ten times per headersTimeout, it is closed by 1.1 of it.
+  const checkingMs = Math.max(50, Math.min(1_000, Math.round(limits.headersTimeoutMs / 10)));
+  const serverOptions = { connectionsCheckingInterval: checkingMs };
+  const server =
+    options.tls === undefined
+      ? http.createServer(serverOptions, onRequest)
+      : https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, onRequest);
   const scheme = options.tls === undefined ? 'http' : 'https';
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  // A scraper or browser that stalls must not hold a socket for the Node defaults (60 s / 300 s).
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
 
+  // Past the cap Node closes new connections at once, before any byte of theirs is read.
+  server.maxConnections = limits.maxConnections;
+  const refusals = createRefusalLog(log, limits, monotonic);
+  server.on('drop', (dropped?: DropArgument) => refusals.count('connections', dropped?.remoteAddress ?? ''));
   return new Promise<HttpServer>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
@@ -95,6 +128,50 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
     server.once('listening', onListening);
     server.listen({ host, port: options.port });
   });
+}
+
+// A flood must not flood the log as well: refusals are counted and told at most once a minute.
+const REFUSAL_LOG_EVERY_MS = 60_000;
+
+/** Counts refused requests and connections; the first of a minute is logged at once, the rest with the next. */
+function createRefusalLog(log: Logger, limits: ServerLimits, monotonic: MonotonicClock): { count(kind: 'rate' | 'connections', address: string): void } {
+  let loggedAt = -Infinity;
+  let pending = { rate: 0, connections: 0 };
+  const addresses = new Set<string>();
+  return {
+    count(kind, address) {
+      pending[kind] += 1;
+      // A few addresses are enough to say who it is; the set stays small.
+      if (addresses.size < 5) addresses.add(address);
+      const now = monotonic();
+      if (now - loggedAt < REFUSAL_LOG_EVERY_MS) return;
+      log.warn(
+        {
+          refusedRequests: pending.rate,
+          refusedConnections: pending.connections,
+          addresses: [...addresses],
+          maxConnections: limits.maxConnections,
+          rateLimit: `${limits.rateLimit.allowance} per ${limits.rateLimit.windowMs / 1000}s`,
+        },
+        'http clients refused (server.rateLimit / server.maxConnections); counted since the last such line',
+      );
+      loggedAt = now;
+      pending = { rate: 0, connections: 0 };
+      addresses.clear();
+    },
+  };
+}
+
+/** The path of a request target, without its query; "" when there is none. */
+function pathOf(target: string | undefined): string {
+  if (target === undefined) return '';
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (a dual-stack listener reports ::ffff:127.0.0.1). */
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 function createClose(server: http.Server): () => Promise<void> {

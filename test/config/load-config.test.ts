@@ -83,6 +83,7 @@ const INVALID: readonly (readonly [string, number, number, string, string, numbe
   ['invalid-resolver.yaml', 7, 15, 'checks[0].resolver', '"dns.google:53" must be an IP address'],
   ['invalid-retention-too-short.yaml', 4, 20, 'storage.retention.notifications', 'must be at least 1h'],
   ['invalid-root-list.yaml', 2, 1, '', 'expected a map of settings with at least "checks:", got a list'],
+  ['invalid-server-headers-timeout.yaml', 4, 19, 'server.headersTimeout', 'must not be longer than requestTimeout (default 30s)'],
   ['invalid-status-code.yaml', 8, 21, 'checks[0].expect.status[1]', 'must be at most 599'],
   ['invalid-timeout-over-default-interval.yaml', 9, 14, 'checks[0].timeout', 'timeout 1m30s is longer than interval 1m (from defaults)'],
   ['invalid-timeout-over-interval.yaml', 8, 14, 'checks[0].timeout', 'timeout 2m is longer than interval 1m'],
