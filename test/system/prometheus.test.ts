@@ -236,6 +236,10 @@ describe.skipIf(!isRunnable(prometheusBinary))('Prometheus scraping dvc-sentinel
       'overview.json "Sao lưu kho gần nhất"':
         'the simulator config sets no storage.backup (copies are tested in test/daemon-store-file.test.ts, the metric in test/metrics/metrics.test.ts)',
       'overview.json "Token đăng nhập còn hạn"': 'the simulator config has no auths: entry (the token metric is tested in test/daemon-auth.test.ts)',
+      'overview.json "Rà soát danh mục TTHC"': 'the simulator config has no catalogue check (its metrics are tested in test/catalogue/)',
+      'check.json "Thời gian từng bước"': 'the simulator config has no flow check (the step metrics are tested in test/probes/flow.test.ts)',
+      'check.json "Giai đoạn của từng bước"': 'the simulator config has no flow check',
+      'check.json "Lỗi theo bước"': 'the simulator config has no flow check, and no step fails',
     };
     const panels = [...new Set(queries.map((query) => query.panel))];
     expect(panels).toEqual(expect.arrayContaining(Object.keys(quietWhileHealthy)));
