@@ -31,7 +31,7 @@ const { values } = parseArgs({
     'http-checks': { type: 'string', default: '200,500' },
     'https-checks': { type: 'string', default: '200,500' },
     certificates: { type: 'string', default: 'ca,self-signed' },
-    floor: { type: 'boolean', default: true },
+    'no-floor': { type: 'boolean', default: false },
     interval: { type: 'string', default: '1s' },
     timeout: { type: 'string', default: '900ms' },
     rounds: { type: 'string', default: '3' },
@@ -264,7 +264,7 @@ async function compareCondition(condition: Condition, certificates: BenchCertifi
       runtime = daemonWindow.runtime;
       const { runtime: _runtime, ...daemonOnly } = daemonWindow;
       windows.push(daemonOnly);
-      if (values.floor) {
+      if (!values['no-floor']) {
         process.stderr.write(`compare ${label}: round ${roundIndex}/${rounds}, floor…\n`);
         windows.push(await measureFloor(roundIndex, protocol, checks, target, caFile));
       }
