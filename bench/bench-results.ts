@@ -5,7 +5,8 @@ import type { WindowCost } from './proc-stats.ts';
 import type { DriverWindow } from './probe-driver.ts';
 import type { LatencyProfile } from './target-process.ts';
 
-export type Prober = 'dvc-sentinel' | 'blackbox_exporter';
+/** floor: a bare Node client doing the same probes (bench/floor-client.ts). */
+export type Prober = 'dvc-sentinel' | 'blackbox_exporter' | 'floor';
 /** gzip: /probe asked with Accept-Encoding: gzip as Prometheus asks; plain: without, the probing alone. */
 export type BlackboxVariant = 'gzip' | 'plain';
 
@@ -57,6 +58,12 @@ export interface CompareResult {
   readonly cpuRatio?: number;
   /** daemon / blackbox (plain) CPU per probe. */
   readonly cpuRatioPlain?: number;
+  /** HTTPS: what the target serves (a leaf from a CA, or a self-signed leaf trusted as its own CA file). */
+  readonly certificate?: 'ca' | 'self-signed';
+  /** The bare Node client, when measured. */
+  readonly floor?: ProberSummary;
+  /** daemon / floor CPU per probe: how much above the floor the daemon is. */
+  readonly cpuRatioFloor?: number;
 }
 
 /** One daemon run on a generated config, measured over one window. */

@@ -1,16 +1,21 @@
-// Benchmark: dvc-sentinel and blackbox_exporter doing the same probes (N http or https targets on
-// 127.0.0.1, each once per interval, a fresh connection per probe), measured in one run in
-// alternating windows (daemon, blackbox, daemon, blackbox, …) so a noisy machine shifts both.
+// Benchmark: dvc-sentinel, the floor (a bare Node client, bench/floor-client.ts) and
+// blackbox_exporter doing the same probes (N http or https targets on 127.0.0.1, each once per
+// interval, a fresh connection and a full handshake per probe), measured in one run in alternating
+// windows (daemon, floor, blackbox, daemon, …) so a noisy machine shifts all of them.
+// Conditions: each protocol at each rate (--http-checks, --https-checks: lists), HTTPS with each
+// kind of certificate (--certificates ca,self-signed: a leaf from a CA, or a self-signed leaf
+// trusted as its own tls.caFile).
 // Each window starts its prober afresh, warms up, then measures CPU (utime+stime) and RSS from /proc.
 // blackbox is measured twice a round: asked with Accept-Encoding: gzip as Prometheus asks (it then
 // compresses each /probe answer), and without (the probing alone).
-//   npx tsx bench/compare-blackbox.ts --protocols http,https --rounds 2 --seconds 30 --blackbox-variants gzip,plain
+//   npx tsx bench/compare-blackbox.ts --protocols http,https --rounds 3 --seconds 30 --blackbox-variants gzip,plain --certificates ca,self-signed
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../src/config/units.ts';
 import type { BlackboxVariant, CompareResult, ProberSummary, ProberWindow } from './bench-results.ts';
 import { BLACKBOX_MODULES, readBlackboxVersion, startBlackbox, ensureBlackboxInstalled } from './blackbox-process.ts';
-import { createBenchCertificates, type BenchCertificates } from './create-bench-certificates.ts';
+import { certificateFiles, createBenchCertificates, type BenchCertificates, type CertificateKind } from './create-bench-certificates.ts';
+import { startFloor } from './floor-process.ts';
 import { startDaemon, type Protocol } from './daemon-process.ts';
 import { measureDaemonWindow } from './daemon-window.ts';
 import { startProbeDriver } from './probe-driver.ts';
@@ -23,11 +28,13 @@ const { values } = parseArgs({
   options: {
     protocols: { type: 'string', default: 'http,https' },
     checks: { type: 'string' },
-    'http-checks': { type: 'string', default: '500' },
-    'https-checks': { type: 'string', default: '200' },
+    'http-checks': { type: 'string', default: '200,500' },
+    'https-checks': { type: 'string', default: '200,500' },
+    certificates: { type: 'string', default: 'ca,self-signed' },
+    'no-floor': { type: 'boolean', default: false },
     interval: { type: 'string', default: '1s' },
     timeout: { type: 'string', default: '900ms' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '10' },
     seconds: { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '256' },
@@ -52,8 +59,22 @@ for (const variant of variants) if (variant !== 'gzip' && variant !== 'plain') t
 const profile: LatencyProfile = { slowShare: Number(values['slow-share']), slowMs: Number(values['slow-ms']), failShare: Number(values['fail-share']) };
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
-function checksFor(protocol: Protocol): number {
-  return Number(values.checks ?? (protocol === 'http' ? values['http-checks'] : values['https-checks']));
+const certificateKinds = values.certificates.split(',').map((name) => name.trim()) as CertificateKind[];
+for (const kind of certificateKinds) if (kind !== 'ca' && kind !== 'self-signed') throw new Error(`--certificates takes ca and/or self-signed, got "${kind}"`);
+
+function checksFor(protocol: Protocol): number[] {
+  const list = values.checks ?? (protocol === 'http' ? values['http-checks'] : values['https-checks']);
+  const counts = list.split(',').map((count) => Number(count.trim()));
+  for (const count of counts) if (!(Number.isInteger(count) && count > 0)) throw new Error(`--${protocol}-checks takes whole numbers, got "${list}"`);
+  return counts;
+}
+
+/** What one condition's target serves and its probers trust. */
+interface Condition {
+  readonly protocol: Protocol;
+  readonly checks: number;
+  readonly certificate?: CertificateKind;
+  readonly caFile: string;
 }
 
 async function measureDaemon(
@@ -61,7 +82,7 @@ async function measureDaemon(
   protocol: Protocol,
   checks: number,
   target: TargetProcess,
-  certificates: BenchCertificates,
+  caFile: string,
 ): Promise<ProberWindow & { runtime: 'dist' | 'tsx' }> {
   const daemon = await startDaemon({
     checks,
@@ -70,7 +91,7 @@ async function measureDaemon(
     maxConcurrency: Number(values.concurrency),
     protocol,
     targetPort: protocol === 'https' ? target.httpsPort! : target.httpPort,
-    caFile: certificates.caFile,
+    caFile,
   });
   try {
     const startupToHealthyMs = await daemon.waitHealthy();
@@ -116,9 +137,9 @@ async function measureBlackbox(
   protocol: Protocol,
   checks: number,
   target: TargetProcess,
-  certificates: BenchCertificates,
+  caFile: string,
 ): Promise<ProberWindow> {
-  const blackbox = await startBlackbox({ caFile: certificates.caFile });
+  const blackbox = await startBlackbox({ caFile });
   const port = protocol === 'https' ? target.httpsPort! : target.httpPort;
   const driver = startProbeDriver({
     blackboxUrl: blackbox.url,
@@ -162,6 +183,49 @@ async function measureBlackbox(
   }
 }
 
+async function measureFloor(roundIndex: number, protocol: Protocol, checks: number, target: TargetProcess, caFile: string): Promise<ProberWindow> {
+  const timeoutMs = Math.round((parseDuration(values.timeout) ?? 0.9) * 1000);
+  const floor = await startFloor({
+    protocol,
+    port: protocol === 'https' ? target.httpsPort! : target.httpPort,
+    checks,
+    intervalMs: intervalSeconds! * 1000,
+    timeoutMs,
+    caFile,
+  });
+  try {
+    await sleep(warmupSeconds);
+    await floor.window();
+    const before = readProcStats(floor.pid);
+    const machineBefore = readMachineCpu();
+    const startedAt = performance.now();
+    await sleep(windowSeconds);
+    const after = readProcStats(floor.pid);
+    const machineAfter = readMachineCpu();
+    const counts = await floor.window();
+    const seconds = (performance.now() - startedAt) / 1000;
+    const cpuMs = after.cpuMs - before.cpuMs;
+    return {
+      round: roundIndex,
+      prober: 'floor',
+      seconds: round(seconds),
+      probes: counts.probes,
+      probesPerSecond: round(counts.probes / seconds),
+      failures: counts.failures,
+      skipped: counts.skipped,
+      cpuMs,
+      cpuMsPerProbe: round(cpuMs / Math.max(counts.probes, 1), 3),
+      cpuCoresBusy: round(cpuMs / 1000 / seconds),
+      machineBusyPercent: round(machineBusyShare(machineBefore, machineAfter) * 100, 1),
+      rssMB: round(after.rssBytes / 1e6),
+      peakRssMB: round(after.peakRssBytes / 1e6),
+      threads: after.threads,
+    };
+  } finally {
+    await floor.stop();
+  }
+}
+
 /** dist/ may be rebuilt while a benchmark runs, so a daemon that fails to start gets one more go. */
 async function retryOnce<T>(label: string, attempt: () => Promise<T>): Promise<T> {
   try {
@@ -184,23 +248,29 @@ function summarize(windows: readonly ProberWindow[]): ProberSummary {
   };
 }
 
-async function compareProtocol(protocol: Protocol, certificates: BenchCertificates, blackboxVersion: string): Promise<CompareResult> {
-  const checks = checksFor(protocol);
-  const target = await startTarget({ certificates, profile });
+async function compareCondition(condition: Condition, certificates: BenchCertificates, blackboxVersion: string): Promise<CompareResult> {
+  const { protocol, checks, caFile } = condition;
+  const served = certificateFiles(certificates, condition.certificate ?? 'ca');
+  const target = await startTarget({ certificates: served, profile });
+  const label = `${protocol}${condition.certificate === undefined ? '' : ` (${condition.certificate})`}`;
   try {
     const windows: ProberWindow[] = [];
     let runtime: 'dist' | 'tsx' = 'dist';
     for (let roundIndex = 1; roundIndex <= rounds; roundIndex += 1) {
       process.stderr.write(
-        `compare ${protocol}: round ${roundIndex}/${rounds}, dvc-sentinel (${checks} checks @ ${values.interval}, ${warmupSeconds} s warm-up + ${windowSeconds} s)…\n`,
+        `compare ${label}: round ${roundIndex}/${rounds}, dvc-sentinel (${checks} checks @ ${values.interval}, ${warmupSeconds} s warm-up + ${windowSeconds} s)…\n`,
       );
-      const daemonWindow = await retryOnce(`dvc-sentinel window ${roundIndex}`, () => measureDaemon(roundIndex, protocol, checks, target, certificates));
+      const daemonWindow = await retryOnce(`dvc-sentinel window ${roundIndex}`, () => measureDaemon(roundIndex, protocol, checks, target, caFile));
       runtime = daemonWindow.runtime;
       const { runtime: _runtime, ...daemonOnly } = daemonWindow;
       windows.push(daemonOnly);
+      if (!values['no-floor']) {
+        process.stderr.write(`compare ${label}: round ${roundIndex}/${rounds}, floor…\n`);
+        windows.push(await measureFloor(roundIndex, protocol, checks, target, caFile));
+      }
       for (const variant of variants) {
-        process.stderr.write(`compare ${protocol}: round ${roundIndex}/${rounds}, blackbox_exporter (${variant})…\n`);
-        windows.push(await measureBlackbox(roundIndex, variant, protocol, checks, target, certificates));
+        process.stderr.write(`compare ${label}: round ${roundIndex}/${rounds}, blackbox_exporter (${variant})…\n`);
+        windows.push(await measureBlackbox(roundIndex, variant, protocol, checks, target, caFile));
       }
     }
     const daemonWindows = windows.filter((window) => window.prober === 'dvc-sentinel');
@@ -211,10 +281,13 @@ async function compareProtocol(protocol: Protocol, certificates: BenchCertificat
     };
     const blackbox = summarizeVariant('gzip');
     const blackboxPlain = summarizeVariant('plain');
+    const floorWindows = windows.filter((window) => window.prober === 'floor');
+    const floor = floorWindows.length === 0 ? undefined : summarize(floorWindows);
     return {
       bench: 'compare',
       protocol,
       checks,
+      ...(condition.certificate === undefined ? {} : { certificate: condition.certificate }),
       interval: values.interval,
       daemonTimeout: values.timeout,
       rounds,
@@ -232,6 +305,7 @@ async function compareProtocol(protocol: Protocol, certificates: BenchCertificat
       },
       ...(blackbox ? { blackbox, cpuRatio: round(daemon.cpuMsPerProbe / blackbox.cpuMsPerProbe) } : {}),
       ...(blackboxPlain ? { blackboxPlain, cpuRatioPlain: round(daemon.cpuMsPerProbe / blackboxPlain.cpuMsPerProbe) } : {}),
+      ...(floor ? { floor, cpuRatioFloor: round(daemon.cpuMsPerProbe / floor.cpuMsPerProbe) } : {}),
     };
   } finally {
     await target.stop();
@@ -242,8 +316,15 @@ ensureBlackboxInstalled();
 const blackboxVersion = readBlackboxVersion();
 const certificates = await createBenchCertificates();
 const results: CompareResult[] = [];
-for (const protocol of protocols as Protocol[]) {
-  const result = await compareProtocol(protocol, certificates, blackboxVersion);
+const conditions: Condition[] = (protocols as Protocol[]).flatMap((protocol) =>
+  checksFor(protocol).flatMap((checks): Condition[] =>
+    protocol === 'http'
+      ? [{ protocol, checks, caFile: certificates.caFile }]
+      : certificateKinds.map((certificate) => ({ protocol, checks, certificate, caFile: certificateFiles(certificates, certificate).caFile })),
+  ),
+);
+for (const condition of conditions) {
+  const result = await compareCondition(condition, certificates, blackboxVersion);
   results.push(result);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   for (const window of result.windows) {

@@ -1,6 +1,7 @@
 // A CA and a server certificate for 127.0.0.1 (IP SAN), both RSA-2048 like most public portals,
-// written as PEM files to a temp dir that goes away with the benchmark. Both probers trust the CA
-// from its file, so each HTTPS probe does a full, really verified handshake.
+// and a self-signed server certificate for the same address, written as PEM files to a temp dir
+// that goes away with the benchmark. Every prober trusts the CA (or the self-signed certificate
+// itself) from its file, so each HTTPS probe does a full, really verified handshake.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,19 @@ export interface BenchCertificates {
   readonly caFile: string;
   readonly certFile: string;
   readonly keyFile: string;
+  /** A leaf signed by its own key: the target serves it alone and the probers trust it as its own CA file. */
+  readonly selfSignedCertFile: string;
+  readonly selfSignedKeyFile: string;
+}
+
+/** ca: a leaf issued by the bench CA (tls.caFile is the CA); self-signed: tls.caFile is the leaf itself. */
+export type CertificateKind = 'ca' | 'self-signed';
+
+/** What a target serves and what a prober trusts for one kind of certificate. */
+export function certificateFiles(certificates: BenchCertificates, kind: CertificateKind): { certFile: string; keyFile: string; caFile: string } {
+  return kind === 'ca'
+    ? { certFile: certificates.certFile, keyFile: certificates.keyFile, caFile: certificates.caFile }
+    : { certFile: certificates.selfSignedCertFile, keyFile: certificates.selfSignedKeyFile, caFile: certificates.selfSignedCertFile };
 }
 
 export async function createBenchCertificates(): Promise<BenchCertificates> {
@@ -36,6 +50,12 @@ export async function createBenchCertificates(): Promise<BenchCertificates> {
       'extendedKeyUsage = serverAuth',
       'subjectAltName = IP:127.0.0.1',
       'authorityKeyIdentifier = keyid',
+      '[self]',
+      'basicConstraints = critical,CA:FALSE',
+      'keyUsage = critical,digitalSignature,keyEncipherment,keyCertSign',
+      'extendedKeyUsage = serverAuth',
+      'subjectAltName = IP:127.0.0.1',
+      'subjectKeyIdentifier = hash',
       '',
     ].join('\n'),
   );
@@ -96,8 +116,34 @@ export async function createBenchCertificates(): Promise<BenchCertificates> {
       '-out',
       file('cert.pem'),
     ]);
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-sha256',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-config',
+      file('ca.cnf'),
+      '-extensions',
+      'self',
+      '-keyout',
+      file('self-signed-key.pem'),
+      '-out',
+      file('self-signed.pem'),
+    ]);
   } catch (error) {
     throw new Error(`could not make the benchmark certificates with the openssl CLI in ${dir}`, { cause: error });
   }
-  return { caFile: file('ca.pem'), certFile: file('cert.pem'), keyFile: file('key.pem') };
+  return {
+    caFile: file('ca.pem'),
+    certFile: file('cert.pem'),
+    keyFile: file('key.pem'),
+    selfSignedCertFile: file('self-signed.pem'),
+    selfSignedKeyFile: file('self-signed-key.pem'),
+  };
 }

@@ -26,6 +26,8 @@ export interface DaemonOptions {
   readonly cpuList?: string;
   /** More `server:` keys, as YAML flow entries (e.g. "maxConnections: 256"). */
   readonly server?: string;
+  /** Extra Node flags for the daemon, e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"]. */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface Scrape {
@@ -78,8 +80,18 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonProcess
   const runtime = existsSync(compiledCli) ? 'dist' : 'tsx';
   const daemonArgs =
     runtime === 'dist'
-      ? [compiledCli, 'run', '--config', configFile, '--log-level', 'warn']
-      : ['--import', 'tsx', new URL('../src/cli.ts', import.meta.url).pathname, 'run', '--config', configFile, '--log-level', 'warn'];
+      ? [...(options.nodeArgs ?? []), compiledCli, 'run', '--config', configFile, '--log-level', 'warn']
+      : [
+          ...(options.nodeArgs ?? []),
+          '--import',
+          'tsx',
+          new URL('../src/cli.ts', import.meta.url).pathname,
+          'run',
+          '--config',
+          configFile,
+          '--log-level',
+          'warn',
+        ];
   const [command, args] =
     options.cpuList === undefined ? [process.execPath, daemonArgs] : ['taskset', ['-c', options.cpuList, process.execPath, ...daemonArgs]];
   const spawnedAtEpochMs = Date.now();

@@ -4,6 +4,7 @@
 //   npm run bench -- --quick                     smoke run: short windows, 120 s soak
 //   npm run bench -- --only compare,soak         parts: compare (= compare-http,compare-https), lag, render, soak
 //   npm run bench -- --skip-build --no-write     measure the dist/ already built; print only
+//   npm run bench -- --only compare --compare-window 3,5,15   rounds, warm-up and window seconds of the comparison
 import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string' },
+    'compare-window': { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -30,7 +32,15 @@ interface Part {
 }
 
 const soakSeconds = values['soak-seconds'] ?? (quick ? '120' : '600');
-const compareWindow = quick ? ['--rounds', '1', '--warmup', '3', '--seconds', '10'] : [];
+function compareWindowArgs(): string[] {
+  const given = values['compare-window'];
+  if (given === undefined) return quick ? ['--rounds', '1', '--warmup', '3', '--seconds', '10'] : [];
+  const [rounds, warmup, seconds] = given.split(',').map((part) => part.trim());
+  if (!rounds || !warmup || !seconds || [rounds, warmup, seconds].some((part) => !(Number(part) > 0)))
+    throw new Error(`--compare-window takes rounds,warm-up,seconds such as 3,5,15; got "${given}"`);
+  return ['--rounds', rounds, '--warmup', warmup, '--seconds', seconds];
+}
+const compareWindow = compareWindowArgs();
 const allParts: Part[] = [
   { name: 'compare-http', group: 'compare', file: 'compare-blackbox.ts', args: ['--protocols', 'http', ...compareWindow] },
   { name: 'compare-https', group: 'compare', file: 'compare-blackbox.ts', args: ['--protocols', 'https', ...compareWindow] },

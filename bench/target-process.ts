@@ -1,6 +1,5 @@
 // Starts bench/target-server.ts as its own process and reads what it reports.
 import { createInterface } from 'node:readline';
-import type { BenchCertificates } from './create-bench-certificates.ts';
 import { stopChild } from '../test/support/cli-process.ts';
 import { spawnTracked } from './process-cleanup.ts';
 
@@ -24,7 +23,9 @@ export interface TargetProcess {
   stop(): Promise<void>;
 }
 
-export async function startTarget(options: { certificates?: BenchCertificates; profile?: LatencyProfile } = {}): Promise<TargetProcess> {
+export async function startTarget(
+  options: { certificates?: { readonly certFile: string; readonly keyFile: string }; profile?: LatencyProfile } = {},
+): Promise<TargetProcess> {
   const profile = options.profile ?? NO_LATENCY_PROFILE;
   const args = [
     '--import',

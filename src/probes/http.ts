@@ -239,7 +239,10 @@ async function measureHop(
     return phases.dns !== undefined || isIP(hostname) ? 'connect' : 'dns';
   };
 
-  const client = new Client(url.origin, { connect, headersTimeout: backupMs, bodyTimeout: backupMs });
+  // keepAliveTimeoutThreshold 0: undici subtracts 2 s from the server's Keep-Alive timeout and, when
+  // nothing is left (a server saying timeout=1 or 2), builds an InformationalError with its stack to
+  // close the connection, on every probe. The connection is never reused, so the margin buys nothing.
+  const client = new Client(url.origin, { connect, headersTimeout: backupMs, bodyTimeout: backupMs, keepAliveTimeoutThreshold: 0 });
   try {
     const response = await client.request({
       path: `${url.pathname}${url.search}`,

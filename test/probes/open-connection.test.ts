@@ -135,6 +135,10 @@ describe('openConnection with TLS', () => {
     );
     expect(connection.authorized).toBe(true);
     expect(connection.authorizationError).toBeUndefined();
+    // A verified chain hands its certificate over during the handshake; it is read from there.
+    expect(connection.certificate?.expiresAt.getTime()).toBe(leaf.notAfter.getTime());
+    expect(connection.peer?.subjectaltname).toContain('DNS:portal.test');
+    expect(connection.peer?.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
   });
 
   it('sends the name as SNI, and no SNI for an IP', async () => {
