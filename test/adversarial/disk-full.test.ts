@@ -101,6 +101,8 @@ it('sees and tells an outage while the store cannot be written, and writes it on
       'defaults: { interval: 300ms, timeout: 250ms, failureThreshold: 1, successThreshold: 1 }',
       'alerting:',
       '  groupWait: 300ms',
+      // The resolved mail follows the firing within groupInterval (default 1m): shorter than the case's wait.
+      '  groupInterval: 200ms',
       '  flapping: { recoveryHold: 0s }',
       '  email:',
       `    smtp: { host: 127.0.0.1, port: ${smtp.port}, timeout: 2s }`,
