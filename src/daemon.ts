@@ -133,7 +133,16 @@ function storeRefusalReason(refusal: StoreRefusal | undefined): string[] {
 }
 
 /** `steady` times the outbox's waits (the clock its rows are stamped with); `clock` is the wall, for what mails show. */
-function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Clock, steady: Clock, log: Logger, unsaved: UnsavedOutbox): Delivery {
+function startDelivery(
+  config: Config,
+  store: Store,
+  metrics: Metrics,
+  clock: Clock,
+  steady: Clock,
+  log: Logger,
+  unsaved: UnsavedOutbox,
+  onChanged: () => void,
+): Delivery {
   const { alerting } = config;
   const channels = createChannels({ alerting, location: config.location, log });
   const outbox = createOutbox({
@@ -146,7 +155,10 @@ function startDelivery(config: Config, store: Store, metrics: Metrics, clock: Cl
     channels,
     backoff: alerting.email.retry,
     onQueued: (channel, count) => metrics.setNotificationsQueued(channel, count),
-    onDelivered: (channel, type, result) => metrics.recordNotification(channel, type, result),
+    onDelivered: (channel, type, result) => {
+      metrics.recordNotification(channel, type, result);
+      onChanged();
+    },
     // Mail refused for good is told on the other channels (alerting/mail-refusals.ts).
     onRefused: createRefusalNotifier({ store, alerting: () => alerting, clock: steady, log, wake: () => outbox.wake() }),
   });
@@ -330,8 +342,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
 
   let inFlight = 0;
-  // Bumped after every run: the status page and /api/status are rendered anew only when it moved.
-  let runsFinished = 0;
+  // Bumped after every run, delivery and reload: the status page and /api/status are rendered anew
+  // only when it moved (a delivery changes the refused-mail list, a reload the checks).
+  let stateChanges = 0;
+  const changed = (): void => {
+    stateChanges += 1;
+  };
   const scheduler = createScheduler({
     maxConcurrency: config.maxConcurrency,
     run: async (job, context) => {
@@ -358,7 +374,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           context.signal,
         );
       } finally {
-        runsFinished += 1;
+        changed();
         metrics.setInFlight(--inFlight);
       }
     },
@@ -422,7 +438,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       clock,
       known: () => ({ checks: config.checks.map((check) => check.name), systems: [...new Set(config.checks.map((check) => check.system))] }),
       catalogues: () => catalogueViews(config.catalogues, catalogues.statuses()),
-      changes: () => runsFinished,
+      changes: () => stateChanges,
       monotonic,
     });
     const loginRoutes = createLoginRoutes({ access, oidc, locale: () => config.alerting.locale });
@@ -444,7 +460,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     store.close();
     throw error;
   }
-  delivery = startDelivery(config, store, metrics, clock, steady, log, unsaved);
+  delivery = startDelivery(config, store, metrics, clock, steady, log, unsaved, changed);
 
   ticker = createAlertingTicker({ book, metrics, windows: rulesAlerting().maintenance, checks: checkNames(), clock, rules: steady, monotonic, log });
   ticker.start();
@@ -514,11 +530,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           // New SMTP settings (a fixed password): the mails refused for the old credentials go out again.
           const reopened = reopenAfterSmtpChange(store.outbox, before.alerting.email.smtp, config.alerting.email.smtp, steady());
           if (reopened > 0) log.info({ deliveries: reopened }, 'SMTP settings changed; mail refused for its credentials is sent again');
-          delivery = startDelivery(config, store, metrics, clock, steady, log, unsaved);
+          delivery = startDelivery(config, store, metrics, clock, steady, log, unsaved, changed);
         }
         metrics.recordConfigReload(true, clock());
         // The scheduler reads the running config at every check; look at the new one now.
         void reports.check();
+        changed();
         log.info({ checks: config.checks.length, shard: shardText(config), added: plan.checksAdded, removed: plan.checksRemoved }, 'config reloaded');
         return true;
       } catch (error) {
