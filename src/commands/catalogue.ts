@@ -16,7 +16,9 @@ import { loadConfig } from '../config/load-config.ts';
 import { createCatalogueStore } from '../store/catalogue-store.ts';
 import { closeDatabase, openDatabase, openDatabaseBeside, openDatabaseReadOnly, StoreError } from '../store/database.ts';
 import { migrations } from '../store/migrations/migrations.ts';
+import type { Locale } from '../config/alerting-config.ts';
 import { wordsFor } from '../text/locale.ts';
+import { formatDateTime } from '../text/format-time.ts';
 
 export interface CatalogueOptions {
   readonly action: string | undefined;
@@ -53,16 +55,17 @@ export async function catalogueCommand(options: CatalogueOptions, io: Io, log: L
     );
   }
   if (action === 'crawl') return crawl(check, config.storagePath, io, log, stop);
+  const locale = config.alerting.locale;
   const db = openDatabaseReadOnly(config.storagePath);
   try {
     // A store the daemon has not yet migrated this far holds no snapshot.
     if ((db.pragma('user_version', { simple: true }) as number) < CATALOGUE_SCHEMA) {
-      io.stderr(wordsFor('vi').catalogue.noSnapshot(check.name));
+      io.stderr(wordsFor(locale).catalogue.noSnapshot(check.name));
       return 0;
     }
     const store = createCatalogueStore(db);
-    if (action === 'diff') return await diff(check, store, windowOf(options), options.format ?? 'table', io);
-    return await exportSnapshot(check, store, options.format ?? 'csv', options.out, io);
+    if (action === 'diff') return await diff(check, store, windowOf(options), options.format ?? 'table', io, locale);
+    return await exportSnapshot(check, store, options.format ?? 'csv', options.out, io, locale);
   } catch (error) {
     if (error instanceof ExportError) {
       io.stderr(error.message);
@@ -100,8 +103,15 @@ async function crawl(check: CatalogueCheck, storagePath: string, io: Io, log: Lo
   }
 }
 
-async function diff(check: CatalogueCheck, store: ReturnType<typeof createCatalogueStore>, window: ReviewWindow, format: string, io: Io): Promise<number> {
-  const words = wordsFor('vi').catalogue;
+async function diff(
+  check: CatalogueCheck,
+  store: ReturnType<typeof createCatalogueStore>,
+  window: ReviewWindow,
+  format: string,
+  io: Io,
+  locale: Locale,
+): Promise<number> {
+  const words = wordsFor(locale).catalogue;
   const review = await reviewCatalogue(check, store, window);
   if (format === 'json') {
     io.stdout(reviewJson(review));
@@ -116,7 +126,9 @@ async function diff(check: CatalogueCheck, store: ReturnType<typeof createCatalo
     io.stdout(words.noSnapshot(check.name));
     return 0;
   }
-  io.stdout(words.compared(review.from?.completedAt?.toISOString() ?? '—', review.to.completedAt?.toISOString() ?? '—'));
+  // A person reads this line: local time, as everywhere else (the JSON keeps the instants).
+  const shown = (at: Date | undefined): string => (at === undefined ? '—' : formatDateTime(at, locale));
+  io.stdout(words.compared(shown(review.from?.completedAt), shown(review.to.completedAt)));
   if (check.compareWith !== undefined) io.stdout(words.comparedWith(check.compareWith.file));
   if (rows.length === 0) io.stdout(words.noChanges);
   else io.stdout(formatTable([reviewHeader(words), ...rows]));
@@ -129,14 +141,15 @@ async function exportSnapshot(
   format: string,
   out: string | undefined,
   io: Io,
+  locale: Locale,
 ): Promise<number> {
   const newest = store.snapshots(check.name)[0];
   if (newest === undefined) {
-    io.stderr(wordsFor('vi').catalogue.noSnapshot(check.name));
+    io.stderr(wordsFor(locale).catalogue.noSnapshot(check.name));
     return 0;
   }
   const names = Object.keys(check.fields);
-  const header = [wordsFor('vi').catalogue.columns.code, ...names];
+  const header = [wordsFor(locale).catalogue.columns.code, ...names];
   if (format === 'json') {
     const records = [...store.records(check.name, newest.id)];
     write(JSON.stringify({ check: check.name, snapshot: newest.id, completedAt: newest.completedAt?.toISOString(), records }, null, 2) + '\n', out);

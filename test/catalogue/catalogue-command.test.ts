@@ -63,6 +63,12 @@ describe('catalogue commands', () => {
       missing: { inSource: [], inOther: [] },
     });
 
+    // The table a person reads gives the snapshots' times in Vietnam time, not ISO instants.
+    const table = await run(['catalogue', 'diff', '--config', file, '--check', 'national-catalogue']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^So sánh bản chụp \d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d với \d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d/m);
+    expect(table.stdout).not.toMatch(/\d{4}-\d\d-\d\dT/);
+
     const exported = await run(['catalogue', 'export', '--config', file, '--check', 'national-catalogue', '--format', 'csv']);
     expect(exported.code).toBe(0);
     expect(exported.stdout.trim().split('\r\n')).toHaveLength(61);
