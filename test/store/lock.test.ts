@@ -30,6 +30,14 @@ afterEach(async () => {
 });
 
 /** Until /proc says the process is in this state (bounded: 200 looks, one event-loop turn apart). */
+async function waitForComm(pid: number, comm: string): Promise<void> {
+  for (let look = 0; look < 400; look += 1) {
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`process ${pid} never became ${comm}`);
+}
+
 async function waitForState(pid: number, state: string): Promise<void> {
   for (let look = 0; look < 200; look += 1) {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -129,6 +137,9 @@ describe('store lock', () => {
       const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
       writeFileSync(lockPath(), `${pid}\n${start}\n`);
       expectLockedBy(pid);
+      // Only once the shell has become `sleep` does nothing reap the sleeper: a shell still running
+      // would reap it at once, and there would be no zombie to test.
+      await waitForComm(parent.pid!, 'sleep');
       process.kill(pid, 'SIGKILL');
       await waitForState(pid, 'Z');
       open();
