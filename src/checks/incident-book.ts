@@ -17,7 +17,7 @@ import type { AlertingConfig } from '../config/alerting-config.ts';
 import type { Check } from '../config/config.ts';
 import { carriedSync, type ProbeResult } from '../probes/probe.ts';
 import type { Store } from '../store/store.ts';
-import { initialAlertingState, parseAlertingState, serializeAlertingState, type AlertingState } from '../state/alerting-state.ts';
+import { initialAlertingState, parseAlertingState, sameAlertingState, serializeAlertingState, type AlertingState } from '../state/alerting-state.ts';
 import type { CheckState, StatusChange } from '../state/check-state.ts';
 import type { DeskLookup } from '../state/desk-rules.ts';
 import type { Escalator } from './escalator.ts';
@@ -235,7 +235,8 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
 
   /** Writes one decision (plus an optional state) atomically, then mirrors it in memory. */
   const commit = (decision: Decision, now: Date, stateWrite?: { check: string; state: CheckState; now: Date }): void => {
-    const stateChanged = serializeAlertingState(decision.alertingState) !== serializeAlertingState(alertingState);
+    // Compared, not serialized: it holds every flapping check's timeline, and this runs after every probe.
+    const stateChanged = !sameAlertingState(decision.alertingState, alertingState);
     if (stateWrite && decision.incidents.length === 0 && decision.notifications.length === 0 && !stateChanged) {
       const key = persistenceKey(stateWrite.state);
       const last = written.get(stateWrite.check);
@@ -305,7 +306,8 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
 
     tick(now) {
       const decision = decideOnTick(view(now));
-      const stateChanged = serializeAlertingState(decision.alertingState) !== serializeAlertingState(alertingState);
+      // Compared, not serialized: it holds every flapping check's timeline, and this runs after every probe.
+    const stateChanged = !sameAlertingState(decision.alertingState, alertingState);
       if (decision.incidents.length > 0 || decision.notifications.length > 0 || stateChanged) commit(decision, now);
       // Nothing new to write, yet the store may take what it refused before.
       else if (refusal !== undefined && monotonic() - lastTryMs >= STORE_RETRY_MS) {

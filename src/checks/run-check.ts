@@ -60,11 +60,32 @@ export function recordInMap(states: Map<string, CheckState>): RunCheckDeps['reco
   };
 }
 
+/**
+ * One child logger per check and parent, made at its first run: pino builds a child's bindings
+ * text when it is made, which cost more than a probe's own judging, a thousand times a second.
+ * A reload brings new check objects, and with them new children.
+ */
+const checkLoggers = new WeakMap<Logger, WeakMap<Check, Logger>>();
+
+function checkLogger(parent: Logger, check: Check): Logger {
+  let children = checkLoggers.get(parent);
+  if (children === undefined) {
+    children = new WeakMap();
+    checkLoggers.set(parent, children);
+  }
+  let log = children.get(check);
+  if (log === undefined) {
+    log = parent.child({ check: check.name, kind: check.kind });
+    children.set(check, log);
+  }
+  return log;
+}
+
 /** Grace after the deadline (and after an answer still arriving) before a probe that ignores its signal is given up on. */
 const STUCK_PROBE_GRACE_MS = ANSWER_GRACE_MS + 1000;
 
 export async function runCheck(check: Check, deps: RunCheckDeps, stop?: AbortSignal): Promise<ProbeResult> {
-  const log = deps.log.child({ check: check.name, kind: check.kind });
+  const log = checkLogger(deps.log, check);
   const previous = deps.states.get(check.name);
 
   // 1. probe, within the deadline

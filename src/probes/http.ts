@@ -1,16 +1,13 @@
 // The http probe: measureHttp does the I/O (one fresh, timed connection per hop) and returns raw
 // facts; judgeHttp decides the result from them without I/O. Latency is judged by the caller.
-import { Client, type buildConnector } from 'undici';
-import { isIP } from 'node:net';
 import { monotonicMs, secondsSince } from '../clock.ts';
 import { DEFAULTS, type HttpCheck } from '../config/config.ts';
 import { judgeCertificate, type CertificateVerdict, type TlsFacts } from './certificate.ts';
-import { ANSWER_GRACE_MS } from './arrivals.ts';
-import { openConnection } from './open-connection.ts';
+import { openConnection, type OpenedConnection } from './open-connection.ts';
+import { exchangeHttp } from './http-exchange.ts';
 import { clip } from './format.ts';
 import { probeMessage, type CertificateInfo, type Phase, type Probe, type ProbeContext, type ProbeMessage, type ProbeResult } from './probe.ts';
-import { failureFields, ProbeFailure, timeoutFailure } from './probe-failure.ts';
-import { readBody } from './read-body.ts';
+import { failureFields, ProbeFailure } from './probe-failure.ts';
 import { readJson } from './json-expectations.ts';
 import { measureWithAuth } from './measure-with-auth.ts';
 import { judgeBackend, observeBackend, type PeerIdentity } from './backend.ts';
@@ -174,111 +171,67 @@ async function measureHop(
     phases,
     measuredAt,
   };
-  let readyAt: number | undefined;
-  let headersAt: number | undefined;
   let httpStatus: number | undefined;
-
-  // undici's own timers only back up the signal, which is the deadline: they wait as long as the
-  // signal may when an answer is still arriving as the deadline passes (ANSWER_GRACE_MS).
-  const remainingMs = Math.max(1, Math.round(spec.timeoutSeconds * 1000 - (monotonicMs() - startedAt)));
-  const backupMs = remainingMs + ANSWER_GRACE_MS;
-  const connect: buildConnector.connector = (_options, callback) => {
-    openConnection(
+  let connection: OpenedConnection | undefined;
+  try {
+    connection = await openConnection(
       { host: hostname, port: portOf(url), tls: https ? { servername, policy: spec.tls } : undefined },
       {
         family: spec.ipFamily,
         resolver: spec.resolver,
         lookup: context.lookup,
         signal: context.signal,
-        timeoutMs: remainingMs,
+        timeoutMs: Math.max(1, Math.round(spec.timeoutSeconds * 1000 - (monotonicMs() - startedAt))),
         phases,
         now: () => measuredAt,
         onSocket: context.arrivals?.watch,
       },
-    ).then(
-      (connection) => {
-        const tls: HttpTlsFacts | undefined = https
-          ? {
-              servername,
-              authorized: connection.authorized,
-              authorizationError: connection.authorizationError,
-              peer: connection.peer,
-              protocol: connection.tlsProtocol,
-            }
-          : undefined;
-        common = {
-          ...common,
-          certificate: connection.certificate,
-          tls,
-          remoteAddress: connection.remoteAddress,
-          ...(connection.peer === undefined ? {} : { peerIdentity: pickIdentity(connection.peer) }),
-        };
-        const refusal = tls && spec.tls.verify ? judgeCertificate(spec.tls, tls, servername, measuredAt) : undefined;
-        if (refusal?.status === 'critical') {
-          connection.socket.destroy();
-          callback(
-            new ProbeFailure('tls', `${url.host}: ${refusal.message}`, {
-              phase: 'tls',
-              detail: probeMessage('certificate', { host: url.host, problem: refusal.problem }),
-            }),
-            null,
-          );
-          return;
-        }
-        readyAt = monotonicMs();
-        callback(null, connection.socket);
-      },
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
     );
-  };
-
-  const pendingPhase = (): Phase => {
-    if (headersAt !== undefined) return 'transfer';
-    if (readyAt !== undefined) return 'ttfb';
-    if (phases.connect !== undefined) return 'tls';
-    return phases.dns !== undefined || isIP(hostname) ? 'connect' : 'dns';
-  };
-
-  // keepAliveTimeoutThreshold 0: undici subtracts 2 s from the server's Keep-Alive timeout and, when
-  // nothing is left (a server saying timeout=1 or 2), builds an InformationalError with its stack to
-  // close the connection, on every probe. The connection is never reused, so the margin buys nothing.
-  const client = new Client(url.origin, { connect, headersTimeout: backupMs, bodyTimeout: backupMs, keepAliveTimeoutThreshold: 0 });
-  try {
-    const response = await client.request({
-      path: `${url.pathname}${url.search}`,
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal: context.signal,
-    });
-    headersAt = monotonicMs();
-    httpStatus = response.statusCode;
-    phases.ttfb = (headersAt - (readyAt ?? headersAt)) / 1000;
-    const body = await readBody(response.body, {
-      maxBodyBytes: spec.expect.maxBodyBytes,
-      signal: context.signal,
-      from: url.host,
-      encoding: response.headers['content-encoding'],
-      length: response.headers['content-length'],
-    });
+    const tls: HttpTlsFacts | undefined = https
+      ? { servername, authorized: connection.authorized, authorizationError: connection.authorizationError, peer: connection.peer, protocol: connection.tlsProtocol }
+      : undefined;
+    common = {
+      ...common,
+      certificate: connection.certificate,
+      tls,
+      remoteAddress: connection.remoteAddress,
+      ...(connection.peer === undefined ? {} : { peerIdentity: pickIdentity(connection.peer) }),
+    };
+    const refusal = tls && spec.tls.verify ? judgeCertificate(spec.tls, tls, servername, measuredAt) : undefined;
+    if (refusal?.status === 'critical') {
+      // Ended before the request: its headers may carry secrets meant for the real server.
+      throw new ProbeFailure('tls', `${url.host}: ${refusal.message}`, {
+        phase: 'tls',
+        detail: probeMessage('certificate', { host: url.host, problem: refusal.problem }),
+      });
+    }
+    const readyAt = monotonicMs();
+    let headersAt = readyAt;
+    const answer = await exchangeHttp(
+      connection.socket,
+      { method: request.method, path: `${url.pathname}${url.search}`, host: url.host, headers: request.headers, body: request.body },
+      {
+        signal: context.signal,
+        maxBodyBytes: spec.expect.maxBodyBytes,
+        from: url.host,
+        onHeaders: (status) => {
+          headersAt = monotonicMs();
+          httpStatus = status;
+          phases.ttfb = (headersAt - readyAt) / 1000;
+        },
+      },
+    );
     phases.transfer = secondsSince(headersAt);
-    return { ...common, kind: 'response', httpStatus: response.statusCode, headers: response.headers, body };
+    return { ...common, kind: 'response', httpStatus: answer.status, headers: answer.headers, body: answer.body };
   } catch (error) {
-    const failure = toProbeFailure(error, context.signal, pendingPhase(), url.host);
-    return { ...common, kind: 'failure', failure, ...(httpStatus === undefined ? {} : { httpStatus }) };
+    if (!(error instanceof ProbeFailure)) throw error;
+    return { ...common, kind: 'failure', failure: error, ...(httpStatus === undefined ? {} : { httpStatus }) };
   } finally {
     // One request per connection, closed as soon as it is answered: phases stay honest and no
     // idle socket is left on either side.
-    await client.destroy(PROBE_FINISHED).catch(() => {});
+    connection?.socket.destroy();
   }
 }
-
-/**
- * The reason given to undici when a probe's connection is closed. Without one, close() and
- * destroy() each build a new error and its formatted stack per probe (so does `reset: true`,
- * when the answer arrives), which was the largest single CPU cost of a probe at 10,000 checks.
- */
-const PROBE_FINISHED = Object.assign(new Error('probe finished; connection closed by the prober'), { code: 'DVC_PROBE_FINISHED' });
 
 function pickIdentity(peer: PeerIdentity): PeerIdentity {
   return { fingerprint256: peer.fingerprint256, serialNumber: peer.serialNumber, issuer: peer.issuer };
@@ -290,8 +243,16 @@ function pickIdentity(peer: PeerIdentity): PeerIdentity {
  */
 function containsIgnoringCase(text: string, candidate: string): boolean {
   if (candidate === '') return true;
-  return new RegExp(candidate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'iu').test(text);
+  let pattern = markerPatterns.get(candidate);
+  if (pattern === undefined) {
+    pattern = new RegExp(candidate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'iu');
+    // Markers come from the config: a handful, the same for every probe.
+    if (markerPatterns.size < 1024) markerPatterns.set(candidate, pattern);
+  }
+  return pattern.test(text);
 }
+
+const markerPatterns = new Map<string, RegExp>();
 
 function portOf(url: URL): number {
   if (url.port !== '') return Number(url.port);
@@ -300,33 +261,6 @@ function portOf(url: URL): number {
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Maps what undici and the sockets throw to a reason; errors without a code are bugs and rethrown. */
-function toProbeFailure(error: unknown, signal: AbortSignal, phase: Phase, host: string): ProbeFailure {
-  if (error instanceof ProbeFailure) return error;
-  if (signal.aborted) return timeoutFailure(signal, phase);
-  const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string') throw error;
-  switch (code) {
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return timeoutFailure(signal, phase);
-    case 'UND_ERR_SOCKET':
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return new ProbeFailure(
-        'protocol',
-        phase === 'transfer' ? `${host} closed the connection in the middle of the body` : `${host} closed the connection without answering`,
-        { phase, cause: error, detail: probeMessage('connection_closed', { host, during: phase === 'transfer' ? 'body' : 'answer' }) },
-      );
-    default:
-      return new ProbeFailure(
-        'protocol',
-        code.startsWith('HPE_') ? `invalid HTTP response from ${host} (${code})` : `HTTP exchange with ${host} failed (${code})`,
-        { phase, cause: error, detail: probeMessage('http_exchange_failed', { host, code }) },
-      );
-  }
 }
 
 /**

@@ -63,9 +63,9 @@ export async function openConnection(target: ConnectionTarget, options: ConnectO
   if (!net.isIP(bareHost)) phases.dns = secondsSince(mark);
 
   mark = monotonicMs();
-  const socket = await connectFirst(bareHost, addresses, target.port, options.signal, options.onSocket);
+  // The address dialled: asking the socket (getpeername) would be a system call per probe for the same answer.
+  const { socket, address: remoteAddress } = await connectFirst(bareHost, addresses, target.port, options.signal, options.onSocket);
   phases.connect = secondsSince(mark);
-  const remoteAddress = socket.remoteAddress ?? addresses[0] ?? bareHost;
   if (!target.tls) return { socket, remoteAddress, phases };
 
   mark = monotonicMs();
@@ -116,11 +116,11 @@ async function connectFirst(
   port: number,
   signal: AbortSignal,
   onSocket: ConnectOptions['onSocket'],
-): Promise<net.Socket> {
+): Promise<{ socket: net.Socket; address: string }> {
   let lastFailure: ProbeFailure | undefined;
   for (const address of addresses) {
     try {
-      return await connectOne(host, address, port, signal, onSocket);
+      return { socket: await connectOne(host, address, port, signal, onSocket), address };
     } catch (error) {
       if (!(error instanceof ProbeFailure) || error.reason !== 'connect') throw error;
       lastFailure = error;

@@ -4,7 +4,7 @@
 // come out of the decoder, which is stopped there, so a small answer that inflates to gigabytes
 // (a "zip bomb") ends as body_too_large after at most maxBodyBytes plus one chunk. The body is
 // assembled in one buffer when its length is announced, instead of chunks plus a copy.
-import { Readable, type Transform } from 'node:stream';
+import { PassThrough, Readable, type Transform } from 'node:stream';
 import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { probeMessage } from './probe.ts';
 import { ProbeFailure, timeoutFailure } from './probe-failure.ts';
@@ -37,25 +37,16 @@ export async function readBody(stream: Readable, options: ReadBodyOptions): Prom
   };
   const onAbort = destroyAll;
   options.signal.addEventListener('abort', onAbort, { once: true });
-  const announced = decodings.length === 0 ? announcedLength(options.length) : undefined;
-  const sink = new BodySink(announced !== undefined && announced <= options.maxBodyBytes ? announced : undefined);
+  const sink = new BodySink(options, decodings.length > 0);
   try {
     // Applied in the reverse of the order the server listed them.
     for (const decoding of [...decodings].reverse()) layers.push(await decoderFor(decoding, layers.at(-1)!));
     for await (const chunk of layers.at(-1)!) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      if (sink.length + buffer.length > options.maxBodyBytes) {
+      const tooLarge = sink.add(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      if (tooLarge !== undefined) {
         destroyAll();
-        throw new ProbeFailure(
-          'body_too_large',
-          `body from ${options.from} is larger than maxBodyBytes (${options.maxBodyBytes} bytes${decodings.length > 0 ? ' decoded' : ''})`,
-          {
-            detail: probeMessage('body_too_large', { host: options.from, maxBodyBytes: options.maxBodyBytes }),
-            phase: 'transfer',
-          },
-        );
+        throw tooLarge;
       }
-      sink.add(buffer);
     }
   } catch (error) {
     if (error instanceof ProbeFailure) throw error;
@@ -130,17 +121,32 @@ function announcedLength(header: string | readonly string[] | undefined): number
   return Number(text);
 }
 
-/** Collects chunks; with a known length, straight into one buffer of that size. */
+/**
+ * Collects chunks up to maxBodyBytes; with a known length, straight into one buffer of that size.
+ * The length a server announces is the decoded length only when nothing is decoded.
+ */
 class BodySink {
   private readonly chunks: Buffer[] = [];
   private buffer: Buffer | undefined;
-  length = 0;
+  private length = 0;
 
-  constructor(expected: number | undefined) {
-    if (expected !== undefined) this.buffer = Buffer.allocUnsafe(expected);
+  constructor(
+    private readonly options: Pick<ReadBodyOptions, 'maxBodyBytes' | 'from' | 'length'>,
+    private readonly decoded: boolean,
+  ) {
+    const announced = decoded ? undefined : announcedLength(options.length);
+    if (announced !== undefined && announced <= options.maxBodyBytes) this.buffer = Buffer.allocUnsafe(announced);
   }
 
-  add(chunk: Buffer): void {
+  /** Takes a chunk, or answers body_too_large (and keeps nothing more). */
+  add(chunk: Buffer): ProbeFailure | undefined {
+    const { maxBodyBytes, from } = this.options;
+    if (this.length + chunk.length > maxBodyBytes) {
+      return new ProbeFailure('body_too_large', `body from ${from} is larger than maxBodyBytes (${maxBodyBytes} bytes${this.decoded ? ' decoded' : ''})`, {
+        detail: probeMessage('body_too_large', { host: from, maxBodyBytes }),
+        phase: 'transfer',
+      });
+    }
     if (this.buffer !== undefined && this.length + chunk.length <= this.buffer.length) {
       chunk.copy(this.buffer, this.length);
     } else {
@@ -150,6 +156,7 @@ class BodySink {
       this.chunks.push(chunk);
     }
     this.length += chunk.length;
+    return undefined;
   }
 
   finish(): Buffer {
@@ -157,4 +164,39 @@ class BodySink {
     if (this.buffer !== undefined) return this.length === this.buffer.length ? this.buffer : Buffer.from(this.buffer.subarray(0, this.length));
     return Buffer.concat(this.chunks, this.length);
   }
+}
+
+/** A body handed over chunk by chunk as it arrives (http-exchange.ts), capped and decoded as readBody does. */
+export interface BodyReceiver {
+  /** Takes the next chunk as sent; a failure (body_too_large) means: stop reading, the body is refused. */
+  push(chunk: Buffer): ProbeFailure | undefined;
+  /** After the last chunk: the whole body, decoded. */
+  end(): Promise<Buffer>;
+  /** The read is given up (deadline, closed connection): decoders stop. */
+  abort(): void;
+}
+
+export function receiveBody(options: ReadBodyOptions): BodyReceiver {
+  if (decodingsOf(options.encoding).length === 0) {
+    // Nearly every answer: no stream, no decoder, no promise per chunk.
+    const sink = new BodySink(options, false);
+    return { push: (chunk) => sink.add(chunk), end: () => Promise.resolve(sink.finish()), abort: () => {} };
+  }
+  const raw = new PassThrough();
+  const reading = readBody(raw, options);
+  let refused: ProbeFailure | undefined;
+  reading.catch((error: unknown) => {
+    if (error instanceof ProbeFailure) refused = error;
+  });
+  return {
+    push: (chunk) => {
+      if (refused === undefined) raw.write(chunk);
+      return refused;
+    },
+    end: () => {
+      raw.end();
+      return reading;
+    },
+    abort: () => raw.destroy(),
+  };
 }

@@ -22,6 +22,35 @@ export function initialAlertingState(): AlertingState {
   return { windowsActive: {} };
 }
 
+/**
+ * Whether two states would be written the same (what serializeAlertingState keeps), without
+ * writing them: asked after every probe, when nearly always nothing changed.
+ */
+export function sameAlertingState(a: AlertingState, b: AlertingState): boolean {
+  if (a === b) return true;
+  return (
+    a.vantageDownSince?.getTime() === b.vantageDownSince?.getTime() &&
+    sameRecord(a.windowsActive, b.windowsActive, sameOccurrence) &&
+    sameRecord(a.windowsEnded ?? {}, b.windowsEnded ?? {}, sameOccurrence) &&
+    sameRecord(a.flapChanges ?? {}, b.flapChanges ?? {}, sameTimes)
+  );
+}
+
+function sameRecord<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>, same: (x: T, y: T) => boolean): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && same(a[key]!, b[key]!));
+}
+
+function sameOccurrence(x: WindowOccurrence, y: WindowOccurrence): boolean {
+  return x.start.getTime() === y.start.getTime() && x.end.getTime() === y.end.getTime();
+}
+
+function sameTimes(x: readonly Date[], y: readonly Date[]): boolean {
+  return x.length === y.length && x.every((time, index) => time.getTime() === y[index]!.getTime());
+}
+
 export function serializeAlertingState(state: AlertingState): string {
   const flapChanges = state.flapChanges === undefined || Object.keys(state.flapChanges).length === 0 ? undefined : state.flapChanges;
   return JSON.stringify({
