@@ -42,6 +42,18 @@ export function certificateInfo(peer: PeerFacts, now: Date): CertificateInfo {
  * expired certificate is then critical through it.
  */
 export function judgeCertificate(policy: TlsPolicy, facts: TlsFacts, hostname: string, now: Date): CertificateVerdict | undefined {
+  // The http probe asks twice per probe about the same handshake: before sending the request (a
+  // refused certificate must not receive its headers) and when judging the answer.
+  const known = verdicts.get(facts);
+  if (known !== undefined && known.policy === policy && known.hostname === hostname && known.at === now.getTime()) return known.verdict;
+  const verdict = judgeOnce(policy, facts, hostname, now);
+  verdicts.set(facts, { policy, hostname, at: now.getTime(), verdict });
+  return verdict;
+}
+
+const verdicts = new WeakMap<TlsFacts, { readonly policy: TlsPolicy; readonly hostname: string; readonly at: number; readonly verdict: CertificateVerdict | undefined }>();
+
+function judgeOnce(policy: TlsPolicy, facts: TlsFacts, hostname: string, now: Date): CertificateVerdict | undefined {
   const peer = facts.peer;
   if (!peer) {
     return policy.verify || policy.minDaysLeft !== undefined ? critical('the server sent no certificate', { kind: 'missing' }) : undefined;

@@ -59,8 +59,10 @@ export async function openConnection(target: ConnectionTarget, options: ConnectO
   const phases = options.phases ?? {};
   const bareHost = stripBrackets(target.host);
   let mark = monotonicMs();
-  const addresses = await resolveHost(bareHost, options);
-  if (!net.isIP(bareHost)) phases.dns = secondsSince(mark);
+  const literal = net.isIP(bareHost) !== 0;
+  // An address needs no resolving, nor the turns of the event loop an await costs.
+  const addresses = literal ? [bareHost] : await resolveHost(bareHost, options);
+  if (!literal) phases.dns = secondsSince(mark);
 
   mark = monotonicMs();
   // The address dialled: asking the socket (getpeername) would be a system call per probe for the same answer.
