@@ -307,7 +307,7 @@ export function createIncidentBook(options: IncidentBookOptions): IncidentBook {
     tick(now) {
       const decision = decideOnTick(view(now));
       // Compared, not serialized: it holds every flapping check's timeline, and this runs after every probe.
-    const stateChanged = !sameAlertingState(decision.alertingState, alertingState);
+      const stateChanged = !sameAlertingState(decision.alertingState, alertingState);
       if (decision.incidents.length > 0 || decision.notifications.length > 0 || stateChanged) commit(decision, now);
       // Nothing new to write, yet the store may take what it refused before.
       else if (refusal !== undefined && monotonic() - lastTryMs >= STORE_RETRY_MS) {

@@ -51,7 +51,10 @@ export function judgeCertificate(policy: TlsPolicy, facts: TlsFacts, hostname: s
   return verdict;
 }
 
-const verdicts = new WeakMap<TlsFacts, { readonly policy: TlsPolicy; readonly hostname: string; readonly at: number; readonly verdict: CertificateVerdict | undefined }>();
+const verdicts = new WeakMap<
+  TlsFacts,
+  { readonly policy: TlsPolicy; readonly hostname: string; readonly at: number; readonly verdict: CertificateVerdict | undefined }
+>();
 
 function judgeOnce(policy: TlsPolicy, facts: TlsFacts, hostname: string, now: Date): CertificateVerdict | undefined {
   const peer = facts.peer;

@@ -82,11 +82,15 @@ export function exchangeHttp(socket: net.Socket, request: ExchangeRequest, optio
     };
     const closedEarly = (cause?: unknown): ProbeFailure => {
       const during = phase() === 'transfer' ? 'body' : 'answer';
-      return new ProbeFailure('protocol', during === 'body' ? `${from} closed the connection in the middle of the body` : `${from} closed the connection without answering`, {
-        phase: phase(),
-        ...(cause === undefined ? {} : { cause }),
-        detail: probeMessage('connection_closed', { host: from, during }),
-      });
+      return new ProbeFailure(
+        'protocol',
+        during === 'body' ? `${from} closed the connection in the middle of the body` : `${from} closed the connection without answering`,
+        {
+          phase: phase(),
+          ...(cause === undefined ? {} : { cause }),
+          detail: probeMessage('connection_closed', { host: from, during }),
+        },
+      );
     };
     const invalid = (code: string, cause?: unknown): ProbeFailure =>
       new ProbeFailure('protocol', `invalid HTTP response from ${from} (${code})`, {

@@ -188,7 +188,13 @@ async function measureHop(
       },
     );
     const tls: HttpTlsFacts | undefined = https
-      ? { servername, authorized: connection.authorized, authorizationError: connection.authorizationError, peer: connection.peer, protocol: connection.tlsProtocol }
+      ? {
+          servername,
+          authorized: connection.authorized,
+          authorizationError: connection.authorizationError,
+          peer: connection.peer,
+          protocol: connection.tlsProtocol,
+        }
       : undefined;
     common = {
       ...common,

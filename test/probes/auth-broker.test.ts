@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../../src/config/auth-config.ts';
-import { DEFAULTS, type HttpCheck } from '../../src/config/config.ts';
+import type { HttpCheck } from '../../src/config/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { createAuthBroker, type RunningAuthBroker } from '../../src/probes/auth/auth-broker.ts';
 import { probeHttp } from '../../src/probes/http.ts';
 import type { ProbeContext } from '../../src/probes/probe.ts';
 import { startHttpServer } from '../support/http-servers.ts';
 import { startTokenProvider, type TokenProvider } from '../support/token-provider.ts';
+import { httpCheck as baseCheck } from '../support/http-check.ts';
 
 const CLIENT_SECRET = 'cs-9d2e7f41a0b3';
 const closers: (() => Promise<void> | void)[] = [];
@@ -23,27 +24,16 @@ afterEach(async () => {
 });
 
 function httpCheck(url: string, auth: string): HttpCheck {
-  return {
+  return baseCheck(url, {
     name: 'provincial-api',
     system: 'provincial',
-    kind: 'http',
-    intervalSeconds: 60,
     timeoutSeconds: 3,
     failureThreshold: 1,
     successThreshold: 1,
-    dependsOn: [],
-    alertOn: 'critical',
-    url,
-    method: 'GET',
-    headers: {},
-    followRedirects: false,
-    ipFamily: 4,
-    userAgent: DEFAULTS.userAgent,
-    expect: { status: [200], json: [], maxBodyBytes: 65536 },
-    tls: { verify: true },
     blocked: { status: [403, 429], markers: [] },
     auth,
-  };
+    expect: { status: [200], maxBodyBytes: 65536 },
+  });
 }
 
 function oauth(provider: TokenProvider, clientSecret: { value: string; template?: string }): AuthConfig {

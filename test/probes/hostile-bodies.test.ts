@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULTS, resolveConfig, type HttpCheck, type SyncCheck } from '../../src/config/config.ts';
+import { resolveConfig, type HttpCheck, type SyncCheck } from '../../src/config/config.ts';
 import { compileJsonPath } from '../../src/config/json-path.ts';
 import { ConfigInput } from '../../src/config/schema.ts';
 import { probeHttp } from '../../src/probes/http.ts';
@@ -12,6 +12,7 @@ import { probeSync } from '../../src/probes/sync.ts';
 import { describeProbeMessage } from '../../src/text/probe-message.ts';
 import { startHttpServer, type Handler, type RunningServer } from '../support/http-servers.ts';
 import { contextFor } from '../support/probe-context.ts';
+import { httpCheck as baseCheck } from '../support/http-check.ts';
 
 const servers: RunningServer[] = [];
 async function serve(handler: Handler): Promise<RunningServer> {
@@ -24,26 +25,7 @@ afterEach(async () => {
 });
 
 function httpCheck(url: string, expect: Partial<HttpCheck['expect']>): HttpCheck {
-  return {
-    name: 'portal-home',
-    system: 'national-portal',
-    kind: 'http',
-    intervalSeconds: 60,
-    timeoutSeconds: 10,
-    failureThreshold: 1,
-    successThreshold: 1,
-    dependsOn: [],
-    alertOn: 'critical',
-    url,
-    method: 'GET',
-    headers: {},
-    followRedirects: false,
-    ipFamily: 4,
-    userAgent: DEFAULTS.userAgent,
-    tls: { verify: true },
-    blocked: { status: [...DEFAULTS.blockedStatus], markers: [...DEFAULTS.blockedMarkers] },
-    expect: { status: DEFAULTS.httpStatus, json: [], maxBodyBytes: DEFAULTS.maxBodyBytes, ...expect },
-  };
+  return baseCheck(url, { timeoutSeconds: 10, failureThreshold: 1, successThreshold: 1, expect });
 }
 
 const LEVELS = 100_000;

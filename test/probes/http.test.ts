@@ -20,37 +20,11 @@ import {
   type RunningServer,
 } from '../support/http-servers.ts';
 import { contextFor, lookupFor } from '../support/probe-context.ts';
+import { httpCheck } from '../support/http-check.ts';
 
 // Deadlines are short so failures are quick, and slack is wide: two shared cores.
 const SLACK_SECONDS = 1.5;
 const ipv6 = await hasIpv6Loopback();
-
-type CheckOverrides = Partial<Omit<HttpCheck, 'expect'>> & { expect?: Partial<HttpCheck['expect']> };
-
-function httpCheck(url: string, overrides: CheckOverrides = {}): HttpCheck {
-  const { expect: expectOverrides, ...rest } = overrides;
-  return {
-    name: 'portal-home',
-    system: 'national-portal',
-    kind: 'http',
-    intervalSeconds: 60,
-    timeoutSeconds: 5,
-    failureThreshold: 2,
-    successThreshold: 2,
-    dependsOn: [],
-    alertOn: 'critical',
-    url,
-    method: 'GET',
-    headers: {},
-    followRedirects: false,
-    ipFamily: 4,
-    userAgent: DEFAULTS.userAgent,
-    tls: { verify: true },
-    blocked: { status: [...DEFAULTS.blockedStatus], markers: [...DEFAULTS.blockedMarkers] },
-    ...rest,
-    expect: { status: DEFAULTS.httpStatus, json: [], maxBodyBytes: DEFAULTS.maxBodyBytes, ...expectOverrides },
-  };
-}
 
 function run(check: HttpCheck, lookup?: Lookup): ReturnType<typeof probeHttp> {
   return probeHttp(check, contextFor(check.timeoutSeconds * 1000, lookup));
