@@ -3,8 +3,9 @@
 // Node runs due timers before it reads sockets, so when the loop was busy, an answer that reached
 // the socket in time would otherwise be thrown away by a deadline that fired first.
 // bytesRead is kept by the socket itself, so nothing here listens for data (a 'data' listener
-// would switch the socket to flowing mode under undici's feet).
+// would switch the socket to flowing mode under the reader's feet).
 import type net from 'node:net';
+import { TLSSocket } from 'node:tls';
 
 export interface Arrivals {
   /** Counts what this socket receives from now on (and what it already has). */
@@ -18,6 +19,16 @@ export interface Arrivals {
  */
 export const ANSWER_GRACE_MS = 1000;
 
+/**
+ * A TLS socket counts only the decrypted bytes it read, none of the handshake's; its completion
+ * is what shows that the server's part of the handshake arrived.
+ */
+function handshakeDone(socket: net.Socket): boolean {
+  if (!(socket instanceof TLSSocket)) return false;
+  const protocol = socket.getProtocol();
+  return protocol !== null && protocol !== 'unknown';
+}
+
 export function createArrivals(): Arrivals {
   const sockets: net.Socket[] = [];
   return {
@@ -27,7 +38,7 @@ export function createArrivals(): Arrivals {
     },
     count: () => {
       let total = 0;
-      for (const socket of sockets) total += socket.bytesRead + (socket.connecting ? 0 : 1);
+      for (const socket of sockets) total += socket.bytesRead + (socket.connecting ? 0 : 1) + (handshakeDone(socket) ? 1 : 0);
       return total;
     },
   };
