@@ -2,7 +2,6 @@
 // check's column mapping. Bad input (a missing column, an unreadable file) is an ExportError that
 // names the file and, where it can, the row.
 import { readFile } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
 import type { CatalogueCheck } from '../config/catalogue-config.ts';
 import { splitCell } from './tolerance.ts';
 
@@ -94,6 +93,9 @@ function parseCsv(text: string, delimiter: string): Line[] {
 }
 
 async function readXlsx(file: string, sheet: string | undefined): Promise<Line[]> {
+  // Loaded when an .xlsx is read: exceljs takes about 140 ms and several MB to load, which every
+  // daemon start would pay for a file format it may never see.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(file);

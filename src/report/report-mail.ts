@@ -6,7 +6,6 @@ import type { ReportMail } from '../state/notification.ts';
 import { formatDateTime } from '../text/format-time.ts';
 import { wordsFor } from '../text/locale.ts';
 import { toWallClock } from '../time-zone.ts';
-import { renderReportDocx } from './render-docx.ts';
 import { renderReportCsv } from './render-report-csv.ts';
 import { renderReportHtml } from './render-report-html.ts';
 import { renderReportText } from './render-report-text.ts';
@@ -22,6 +21,8 @@ export async function renderReportMail(report: Report, config: ReportConfig, sch
   // Named after the window's last day (a day window ends at the next midnight).
   const end = toWallClock(new Date(report.window.to.getTime() - 1), config.timezone);
   const base = `${words.fileName}-${config.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${end.year}${end.month}${end.day}`;
+  // Loaded with the first report: docx is only needed then, and the daemon starts faster without it.
+  const { renderReportDocx } = await import('./render-docx.ts');
   const docx = await renderReportDocx(report);
   return {
     name: config.name,
