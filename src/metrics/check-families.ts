@@ -47,15 +47,19 @@ export interface CheckSeries {
   /**
    * This check's lines of every family, as UTF-8, reused until something of it changes (see
    * touch); family i ends at byte familyEnds[i]. Bytes rather than strings: a scrape then copies
-   * memory instead of joining and encoding tens of megabytes of text at 10,000 checks.
+   * memory instead of joining and encoding tens of megabytes of text at 10,000 checks. The
+   * buffer is rewritten in place while the new text fits (a check's text barely changes length
+   * between probes), so a steady daemon allocates no new buffer per check and scrape.
    */
   text: Buffer | undefined;
+  /** text no longer says what the series hold: render again before use. */
+  stale: boolean;
   readonly familyEnds: Uint32Array;
 }
 
 /** Marks a check's rendered text stale; call after every change to its series. */
 export function touch(series: CheckSeries): void {
-  series.text = undefined;
+  series.stale = true;
 }
 
 /** Label values here are check and system names and fixed words; escaped all the same. */
@@ -96,6 +100,7 @@ export function createCheckSeries(check: Check, location: string | undefined): C
     flapping: false,
     flaps: 0,
     text: undefined,
+    stale: true,
     familyEnds: new Uint32Array(FAMILY_COUNT),
   };
 }
@@ -417,10 +422,13 @@ function renderCheck(series: CheckSeries): Buffer {
     series.familyEnds[index] = bytes;
   }
   // Its own allocation: a slice of Node's shared pool would keep a whole slab alive after the
-  // check's next probe replaces it.
-  const text = Buffer.allocUnsafeSlow(bytes);
+  // check's next probe replaces it. Room to spare, so that counters and timestamps growing by a
+  // digit still fit in place.
+  let text = series.text;
+  if (text === undefined || text.length < bytes) text = Buffer.allocUnsafeSlow(bytes + (bytes >> 4) + 32);
   text.write(parts.join(''));
   series.text = text;
+  series.stale = false;
   return text;
 }
 
@@ -440,7 +448,7 @@ export function* renderCheckFamilyChunks(series: readonly CheckSeries[]): Genera
   // the event loop a turn there (2,500 changed checks take tens of milliseconds to render).
   let rendered = 0;
   for (const entry of series) {
-    if (entry.text !== undefined) continue;
+    if (!entry.stale) continue;
     renderCheck(entry);
     rendered += 1;
     if (rendered % RENDER_BATCH === 0) yield EMPTY;
@@ -452,7 +460,7 @@ export function* renderCheckFamilyChunks(series: readonly CheckSeries[]): Genera
     header.copy(chunk, used);
     used += header.length;
     for (const entry of series) {
-      const text = entry.text ?? renderCheck(entry);
+      const text = entry.stale ? renderCheck(entry) : entry.text!;
       const start = index === 0 ? 0 : entry.familyEnds[index - 1]!;
       const end = entry.familyEnds[index]!;
       if (end === start) continue;
