@@ -54,7 +54,8 @@ export interface CheckSeries {
   text: Buffer | undefined;
   /** text no longer says what the series hold: render again before use. */
   stale: boolean;
-  readonly familyEnds: Uint32Array;
+  /** A plain array of small integers: in the heap, where a typed array per check costs two more objects and a native allocation. */
+  readonly familyEnds: number[];
 }
 
 /** Marks a check's rendered text stale; call after every change to its series. */
@@ -101,7 +102,7 @@ export function createCheckSeries(check: Check, location: string | undefined): C
     flaps: 0,
     text: undefined,
     stale: true,
-    familyEnds: new Uint32Array(FAMILY_COUNT),
+    familyEnds: new Array<number>(FAMILY_COUNT).fill(0),
   };
 }
 
