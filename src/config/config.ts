@@ -360,6 +360,17 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
     status: defaults.blocked?.status ?? [...DEFAULTS.blockedStatus],
     markers: defaults.blocked?.markers ?? [...DEFAULTS.blockedMarkers],
   };
+  // Sub-objects equal across checks (the defaults, mostly) are made once and shared: the config is
+  // frozen, and at 10,000 checks a few small objects per check add up to megabytes of heap.
+  const interned = new Map<string, unknown>();
+  const intern = <T>(key: string, make: () => T): T => {
+    if (interned.has(key)) return interned.get(key) as T;
+    const value = make();
+    interned.set(key, value);
+    return value;
+  };
+  const NO_HEADERS: Record<string, string> = {};
+  const NO_DEPENDENCIES: string[] = [];
   const resolveCheck = (check: Exclude<CheckInput, { kind: 'catalogue' }>, index: number): Check => {
     // Each kind's fields are added with Object.assign: V8's object spread (`{ ...base, kind }`) took
     // a slow path after a few dozen checks that gave every check a hidden class of its own (0.7 KB each).
@@ -373,7 +384,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
       successThreshold: check.successThreshold ?? defaults.successThreshold ?? DEFAULTS.successThreshold,
       resolver: check.resolver === undefined ? undefined : splitHostPort(check.resolver, 53),
       latency: latencyOf(check),
-      dependsOn: check.dependsOn ?? [],
+      dependsOn: check.dependsOn ?? NO_DEPENDENCIES,
       alertOn: check.alertOn ?? input.alerting?.alertOn ?? 'critical',
       flapping:
         check.flapping === undefined
@@ -384,42 +395,62 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
               recoveryHoldSeconds: check.flapping.recoveryHold ?? input.alerting?.flapping?.recoveryHold ?? ALERTING_DEFAULTS.flappingRecoveryHoldSeconds,
             },
     };
-    const tlsPolicy = (tls: { verify?: boolean; minDaysLeft?: number; caFile?: string; serverName?: string } | undefined): TlsPolicy => ({
-      verify: tls?.verify ?? true,
-      minDaysLeft: tls?.minDaysLeft,
-      caFile: tls?.caFile,
-      ca: tls?.caFile === undefined ? undefined : readCa(tls.caFile),
-      serverName: tls?.serverName,
-    });
+    const tlsPolicy = (tls: { verify?: boolean; minDaysLeft?: number; caFile?: string; serverName?: string } | undefined): TlsPolicy =>
+      intern(`tls${JSON.stringify([tls?.verify, tls?.minDaysLeft, tls?.caFile, tls?.serverName])}`, () => ({
+        verify: tls?.verify ?? true,
+        minDaysLeft: tls?.minDaysLeft,
+        caFile: tls?.caFile,
+        ca: tls?.caFile === undefined ? undefined : readCa(tls.caFile),
+        serverName: tls?.serverName,
+      }));
+    const blocked = (given: { status?: number[]; markers?: string[] } | undefined) =>
+      given?.status === undefined && given?.markers === undefined
+        ? blockedDefault
+        : intern(`blocked${JSON.stringify([given.status, given.markers])}`, () => ({
+            status: given.status ?? blockedDefault.status,
+            markers: given.markers ?? blockedDefault.markers,
+          }));
     switch (check.kind) {
       case 'http': {
         const jsonBody = check.body !== undefined && typeof check.body !== 'string';
         const headers: Record<string, string> = {};
         for (const [key, value] of Object.entries(check.headers ?? {})) headers[key.toLowerCase()] = value;
         if (jsonBody && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+        const maxBodyBytes = check.expect?.maxBodyBytes ?? defaults.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+        const expected = check.expect;
         return Object.assign(base, {
           kind: 'http' as const,
           url: check.url,
           method: check.method ?? (check.body === undefined ? 'GET' : 'POST'),
-          headers,
+          headers: Object.keys(headers).length === 0 ? NO_HEADERS : headers,
           body: check.body === undefined ? undefined : jsonBody ? JSON.stringify(check.body) : (check.body as string),
           followRedirects: check.followRedirects ?? false,
           ipFamily: check.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
           userAgent: headers['user-agent'] ?? defaults.userAgent ?? DEFAULTS.userAgent,
-          expect: {
-            status: check.expect?.status ?? DEFAULTS.httpStatus,
-            bodyContains: check.expect?.bodyContains,
-            bodyNotContains: check.expect?.bodyNotContains,
-            json: check.expect?.json ?? [],
-            maxBodyBytes: check.expect?.maxBodyBytes ?? defaults.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
-          },
+          // JSON expectations hold regular expressions: such an expect is the check's own.
+          expect:
+            expected?.json === undefined
+              ? intern(`expect${JSON.stringify([expected?.status, expected?.bodyContains, expected?.bodyNotContains, maxBodyBytes])}`, () => ({
+                  status: expected?.status ?? DEFAULTS.httpStatus,
+                  bodyContains: expected?.bodyContains,
+                  bodyNotContains: expected?.bodyNotContains,
+                  json: [],
+                  maxBodyBytes,
+                }))
+              : {
+                  status: expected.status ?? DEFAULTS.httpStatus,
+                  bodyContains: expected.bodyContains,
+                  bodyNotContains: expected.bodyNotContains,
+                  json: expected.json,
+                  maxBodyBytes,
+                },
           tls: tlsPolicy(check.tls),
-          blocked: {
-            status: check.blocked?.status ?? blockedDefault.status,
-            markers: check.blocked?.markers ?? blockedDefault.markers,
-          },
+          blocked: blocked(check.blocked),
           auth: auths.ref(check.auth, ['checks', index, 'auth'], check.name),
-          backend: backendPolicy(check.expect?.backend, check.backend),
+          backend:
+            check.expect?.backend === undefined && check.backend === undefined
+              ? intern('backend', () => backendPolicy(undefined, undefined))
+              : backendPolicy(check.expect?.backend, check.backend),
         });
       }
       case 'tls':
@@ -429,7 +460,10 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
           port: check.port ?? DEFAULTS.tlsPort,
           ipFamily: check.ipFamily ?? defaults.ipFamily ?? DEFAULTS.ipFamily,
           tls: tlsPolicy(check.tls),
-          backend: backendPolicy(check.expect?.backend, check.backend),
+          backend:
+            check.expect?.backend === undefined && check.backend === undefined
+              ? intern('backend', () => backendPolicy(undefined, undefined))
+              : backendPolicy(check.expect?.backend, check.backend),
         });
       case 'dns':
         return Object.assign(base, {
@@ -488,10 +522,7 @@ export function resolveConfig(file: string, input: ConfigInput, readCa: (path: s
           userAgent: defaults.userAgent ?? DEFAULTS.userAgent,
           maxBodyBytes: defaults.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
           tls: tlsPolicy(check.tls),
-          blocked: {
-            status: check.blocked?.status ?? blockedDefault.status,
-            markers: check.blocked?.markers ?? blockedDefault.markers,
-          },
+          blocked: blocked(check.blocked),
         });
     }
   };

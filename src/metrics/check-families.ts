@@ -26,9 +26,12 @@ export interface CheckSeries {
   readonly durationBuckets: number[];
   durationSum: number;
   durationCount: number;
-  readonly failures: Map<string, number>;
-  /** Flow checks: failures a step ended, by reason and step; the step's own series of dvc_probe_failures_total. */
-  readonly stepFailures: Map<string, { readonly reason: string; readonly step: string; count: number }>;
+  /** Failures by reason, in FAILURE_REASONS order: a small array of integers, not a Map per check (a Map of 14 is 0.5 KB). */
+  readonly failures: number[];
+  /** A reason outside FAILURE_REASONS (a probe breaking its contract); absent until one comes. */
+  otherFailures?: Map<string, number>;
+  /** Flow checks: failures a step ended, by reason and step; the step's own series of dvc_probe_failures_total. Absent until the first. */
+  stepFailures?: Map<string, { readonly reason: string; readonly step: string; count: number }>;
   skipped: number;
   lastResult?: ProbeResult;
   lastFinishedAtSeconds?: number;
@@ -44,15 +47,20 @@ export interface CheckSeries {
   /**
    * This check's lines of every family, as UTF-8, reused until something of it changes (see
    * touch); family i ends at byte familyEnds[i]. Bytes rather than strings: a scrape then copies
-   * memory instead of joining and encoding tens of megabytes of text at 10,000 checks.
+   * memory instead of joining and encoding tens of megabytes of text at 10,000 checks. The
+   * buffer is rewritten in place while the new text fits (a check's text barely changes length
+   * between probes), so a steady daemon allocates no new buffer per check and scrape.
    */
   text: Buffer | undefined;
-  readonly familyEnds: Uint32Array;
+  /** text no longer says what the series hold: render again before use. */
+  stale: boolean;
+  /** A plain array of small integers: in the heap, where a typed array per check costs two more objects and a native allocation. */
+  readonly familyEnds: number[];
 }
 
 /** Marks a check's rendered text stale; call after every change to its series. */
 export function touch(series: CheckSeries): void {
-  series.text = undefined;
+  series.stale = true;
 }
 
 /** Label values here are check and system names and fixed words; escaped all the same. */
@@ -87,15 +95,36 @@ export function createCheckSeries(check: Check, location: string | undefined): C
     durationBuckets: new Array<number>(PROBE_DURATION_BUCKETS_SECONDS.length + 1).fill(0),
     durationSum: 0,
     durationCount: 0,
-    failures: new Map(FAILURE_REASONS.map((reason) => [reason, 0])),
-    stepFailures: new Map(),
+    failures: FAILURE_REASONS.map(() => 0),
     skipped: 0,
     maintenance: false,
     flapping: false,
     flaps: 0,
     text: undefined,
-    familyEnds: new Uint32Array(FAMILY_COUNT),
+    stale: true,
+    familyEnds: new Array<number>(FAMILY_COUNT).fill(0),
   };
+}
+
+const REASON_INDEX = new Map<string, number>(FAILURE_REASONS.map((reason, index) => [reason, index]));
+
+/** Counts a critical probe under its reason (and its step, for a flow check). */
+export function countFailure(series: CheckSeries, reason: string, step: string | undefined): void {
+  if (step === undefined) {
+    const index = REASON_INDEX.get(reason);
+    if (index !== undefined) series.failures[index]! += 1;
+    else {
+      series.otherFailures ??= new Map();
+      series.otherFailures.set(reason, (series.otherFailures.get(reason) ?? 0) + 1);
+    }
+  } else {
+    series.stepFailures ??= new Map();
+    const key = `${reason}\n${step}`;
+    const counted = series.stepFailures.get(key);
+    if (counted === undefined) series.stepFailures.set(key, { reason, step, count: 1 });
+    else counted.count += 1;
+  }
+  touch(series);
 }
 
 export function observeDuration(series: CheckSeries, seconds: number): void {
@@ -124,6 +153,7 @@ interface Family {
 
 const BUCKET_BOUNDS = [...PROBE_DURATION_BUCKETS_SECONDS.map(String), '+Inf'];
 const PHASE_LABELS: readonly Phase[] = PHASES;
+const FAILURE_REASON_TEXT = FAILURE_REASONS.map(escapeLabel);
 
 const FAMILIES: readonly Family[] = [
   {
@@ -166,11 +196,13 @@ const FAMILIES: readonly Family[] = [
     type: 'counter',
     help: 'Probes that ended critical, by failure reason.',
     write: (series, out) => {
-      for (const [reason, count] of series.failures)
+      for (let index = 0; index < FAILURE_REASON_TEXT.length; index += 1)
+        out.push(`dvc_probe_failures_total{${series.checkSystem},reason="${FAILURE_REASON_TEXT[index]}"${series.location}} ${series.failures[index]}`);
+      for (const [reason, count] of series.otherFailures ?? [])
         out.push(`dvc_probe_failures_total{${series.checkSystem},reason="${escapeLabel(reason)}"${series.location}} ${count}`);
       // A flow check's failures that a step ended carry the step; those of the flow as a whole (latency) have none, like every other kind's.
 
-      for (const { reason, step, count } of series.stepFailures.values())
+      for (const { reason, step, count } of series.stepFailures?.values() ?? [])
         out.push(`dvc_probe_failures_total{${series.checkSystem},reason="${escapeLabel(reason)}",step="${escapeLabel(step)}"${series.location}} ${count}`);
     },
   },
@@ -391,10 +423,13 @@ function renderCheck(series: CheckSeries): Buffer {
     series.familyEnds[index] = bytes;
   }
   // Its own allocation: a slice of Node's shared pool would keep a whole slab alive after the
-  // check's next probe replaces it.
-  const text = Buffer.allocUnsafeSlow(bytes);
+  // check's next probe replaces it. Room to spare, so that counters and timestamps growing by a
+  // digit still fit in place.
+  let text = series.text;
+  if (text === undefined || text.length < bytes) text = Buffer.allocUnsafeSlow(bytes + (bytes >> 4) + 32);
   text.write(parts.join(''));
   series.text = text;
+  series.stale = false;
   return text;
 }
 
@@ -414,7 +449,7 @@ export function* renderCheckFamilyChunks(series: readonly CheckSeries[]): Genera
   // the event loop a turn there (2,500 changed checks take tens of milliseconds to render).
   let rendered = 0;
   for (const entry of series) {
-    if (entry.text !== undefined) continue;
+    if (!entry.stale) continue;
     renderCheck(entry);
     rendered += 1;
     if (rendered % RENDER_BATCH === 0) yield EMPTY;
@@ -426,7 +461,7 @@ export function* renderCheckFamilyChunks(series: readonly CheckSeries[]): Genera
     header.copy(chunk, used);
     used += header.length;
     for (const entry of series) {
-      const text = entry.text ?? renderCheck(entry);
+      const text = entry.stale ? renderCheck(entry) : entry.text!;
       const start = index === 0 ? 0 : entry.familyEnds[index - 1]!;
       const end = entry.familyEnds[index]!;
       if (end === start) continue;

@@ -10,7 +10,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Check } from '../config/config.ts';
 import type { ProbeResult, Status } from '../probes/probe.ts';
-import { createCheckSeries, observeDuration, renderCheckFamilyChunks, touch, type CheckSeries } from './check-families.ts';
+import { countFailure, createCheckSeries, observeDuration, renderCheckFamilyChunks, touch, type CheckSeries } from './check-families.ts';
 
 export { PROBE_DURATION_BUCKETS_SECONDS } from './check-families.ts';
 
@@ -321,14 +321,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
       // A critical result without a reason breaks the probe contract; count it rather than lose it.
       if (result.status === 'critical') {
         const reason = result.reason ?? 'unknown';
-        const step = result.flow?.failedStep;
-        if (step === undefined) series.failures.set(reason, (series.failures.get(reason) ?? 0) + 1);
-        else {
-          const key = `${reason}\n${step}`;
-          const counted = series.stepFailures.get(key);
-          if (counted === undefined) series.stepFailures.set(key, { reason, step, count: 1 });
-          else counted.count += 1;
-        }
+        countFailure(series, reason, result.flow?.failedStep);
       }
       touch(series);
     },

@@ -455,6 +455,32 @@ describe('metrics in chunks, as /metrics writes them', () => {
       expect(valueOf(after, sample.name, sample.labels)).toBe(sample.value);
     }
   });
+
+  it("rewrites a check's kept text exactly when it shrinks and when it outgrows its room", async () => {
+    const scraped = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+    const checks = manyChecks(3);
+    scraped.setChecks(checks);
+    const check = checks[1]!;
+    const longer: ProbeResult = {
+      ...okResult,
+      backend: { address: '2001:db8::1', fingerprint: 'AB:'.repeat(31) + 'CD' },
+      values: Array.from({ length: 30 }, (_, index) => ({ name: `so_ho_so_${index}`, value: index * 1234.5 })),
+    };
+    const sequence: ProbeResult[] = [okResult, refusedResult, longer, okResult, refusedResult];
+    for (const [index, result] of sequence.entries()) {
+      scraped.recordProbe(check, result, new Date(finishedAt.getTime() + index * 60_000));
+      const text = Buffer.concat(await collect(scraped)).toString();
+      // The same history recorded by a daemon never scraped before: its text is rendered afresh.
+      const fresh = createMetrics({ version: '9.9.9', collectProcessMetrics: false });
+      fresh.setChecks(checks);
+      for (const [earlier, result] of sequence.slice(0, index + 1).entries())
+        fresh.recordProbe(check, result, new Date(finishedAt.getTime() + earlier * 60_000));
+      expect(text).toBe(Buffer.concat(await collect(fresh)).toString());
+    }
+    const last = parseExposition(Buffer.concat(await collect(scraped)).toString());
+    expect(valueOf(last, 'dvc_probe_failures_total', { check: check.name, reason: 'connect' })).toBe(2);
+    expect(select(last, 'dvc_check_value', { check: check.name })).toHaveLength(0);
+  });
 });
 
 describe('promtool check metrics', () => {
