@@ -1,39 +1,30 @@
 // End to end, alerting: the real daemon as a child process, a real SMTP server receiving the mail,
 // real local targets switched between healthy and failing, SIGKILL in the middle.
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliProcess } from './support/cli-process.ts';
 import { startSmtpServer, type TestSmtpServer } from './support/smtp-server.ts';
+import { startStatusTarget, type StatusTarget } from './support/status-target.ts';
 
 /** Path → HTTP status the target answers; anything unlisted answers 200. */
 const statusOf = new Map<string, number>();
-let target: Server;
+let target: StatusTarget;
 let targetUrl: string;
 const running: CliProcess[] = [];
 const smtpServers: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  target = createServer((req, res) => {
-    const status = statusOf.get(req.url ?? '/') ?? 200;
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(status === 200 ? 'Dịch vụ công' : 'down');
-  });
-  target.listen(0, '127.0.0.1');
-  await once(target, 'listening');
-  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  target = await startStatusTarget(statusOf);
+  targetUrl = target.url;
 });
 
-afterAll(async () => {
-  target.closeAllConnections();
-  await new Promise((resolve) => target.close(resolve));
-});
+afterAll(() => target.close());
 
 afterEach(async () => {
   for (const daemon of running.splice(0)) if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');

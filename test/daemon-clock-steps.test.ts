@@ -5,41 +5,30 @@
 // retries) runs as in production. A step must change no wait and no duration; the mail's Date
 // header follows the wall clock.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../src/clock.ts';
 import { startDaemon, type Daemon } from '../src/daemon.ts';
 import { startSmtpServer, type TestSmtpServer } from './support/smtp-server.ts';
 import { createCapturedLog, type CapturedLog } from './support/temp-database.ts';
 import { waitFor } from './support/wait-for.ts';
+import { startStatusTarget, type StatusTarget } from './support/status-target.ts';
 
 const HOUR_MS = 3_600_000;
 
 /** Path → HTTP status the target answers; anything unlisted answers 200. */
 const statusOf = new Map<string, number>();
-let target: Server;
+let target: StatusTarget;
 let targetUrl: string;
 const cleanups: Array<() => Promise<void> | void> = [];
 
 beforeAll(async () => {
-  target = createServer((req, res) => {
-    const status = statusOf.get(req.url ?? '/') ?? 200;
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(status === 200 ? 'Dịch vụ công' : 'down');
-  });
-  target.listen(0, '127.0.0.1');
-  await once(target, 'listening');
-  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  target = await startStatusTarget(statusOf);
+  targetUrl = target.url;
 });
 
-afterAll(async () => {
-  target.closeAllConnections();
-  await new Promise((resolve) => target.close(resolve));
-});
+afterAll(() => target.close());
 
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();

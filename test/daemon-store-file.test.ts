@@ -5,37 +5,26 @@
 // continue the same incident: no second "opened" mail, the resolved mail in the first thread.
 // Also the `backup` command beside the running daemon, and storage.backup's rotated copies.
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, type CliProcess } from './support/cli-process.ts';
 import { startSmtpServer, type TestSmtpServer } from './support/smtp-server.ts';
+import { startStatusTarget, type StatusTarget } from './support/status-target.ts';
 
 const statusOf = new Map<string, number>();
-let target: Server;
+let target: StatusTarget;
 let targetUrl: string;
 const running: CliProcess[] = [];
 const smtpServers: TestSmtpServer[] = [];
 
 beforeAll(async () => {
-  target = createServer((req, res) => {
-    const status = statusOf.get(req.url ?? '/') ?? 200;
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(status === 200 ? 'Dịch vụ công' : 'down');
-  });
-  target.listen(0, '127.0.0.1');
-  await once(target, 'listening');
-  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  target = await startStatusTarget(statusOf);
+  targetUrl = target.url;
 });
 
-afterAll(async () => {
-  target.closeAllConnections();
-  await new Promise((resolve) => target.close(resolve));
-});
+afterAll(() => target.close());
 
 afterEach(async () => {
   for (const daemon of running.splice(0)) if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');

@@ -8,10 +8,7 @@
 // Two ways to refuse: the real store's transaction made to fail with SQLITE_FULL on demand (runs
 // everywhere), and, when running as root, a real full disk: the store on a small tmpfs filled up.
 import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,26 +18,19 @@ import type { Store } from '../src/store/store.ts';
 import { captureLog } from './support/alerting-fixtures.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './support/smtp-server.ts';
 import { waitFor } from './support/wait-for.ts';
+import { startStatusTarget, type StatusTarget } from './support/status-target.ts';
 
 const statusOf = new Map<string, number>();
-let target: Server;
+let target: StatusTarget;
 let targetUrl: string;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  target = createServer((request, response) => {
-    response.statusCode = statusOf.get(request.url ?? '/') ?? 200;
-    response.end(response.statusCode === 200 ? 'Dịch vụ công' : 'bảo trì');
-  });
-  target.listen(0, '127.0.0.1');
-  await once(target, 'listening');
-  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  target = await startStatusTarget(statusOf);
+  targetUrl = target.url;
 });
 
-afterAll(async () => {
-  target.closeAllConnections();
-  await new Promise((resolve) => target.close(resolve));
-});
+afterAll(() => target.close());
 
 afterEach(() => {
   statusOf.clear();
