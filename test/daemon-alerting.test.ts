@@ -9,7 +9,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliProcess } from './support/cli-process.ts';
-import { startSmtpServer, type TestSmtpServer } from './support/smtp-server.ts';
+import { startSmtpServer, type TestSmtpServer, dutyMailYaml } from './support/smtp-server.ts';
 import { startStatusTarget, type StatusTarget } from './support/status-target.ts';
 
 /** Path → HTTP status the target answers; anything unlisted answers 200. */
@@ -52,11 +52,7 @@ function writeConfig(dir: string, setup: Setup): string {
       `  groupWait: ${setup.groupWait ?? '300ms'}`,
       '  flapping: { recoveryHold: 0s }',
       '  groupInterval: 400ms',
-      '  email:',
-      `    smtp: { host: 127.0.0.1, port: ${setup.smtpPort}, timeout: 2s }`,
-      '    from: "dvc-sentinel <giamsat@angiang.gov.vn>"',
-      '    to: ["trucban@angiang.gov.vn"]',
-      '    retry: { first: 200ms, max: 1s }',
+      ...dutyMailYaml(setup.smtpPort),
       ...(setup.alerting ? setup.alerting.split('\n').map((line) => `  ${line}`) : []),
       'checks:',
       ...setup.checks.map((check) => `  - ${check}`),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../src/clock.ts';
 import { startDaemon, type Daemon } from '../src/daemon.ts';
-import { startSmtpServer, type TestSmtpServer } from './support/smtp-server.ts';
+import { startSmtpServer, type TestSmtpServer, dutyMailYaml } from './support/smtp-server.ts';
 import { createCapturedLog, type CapturedLog } from './support/temp-database.ts';
 import { waitFor } from './support/wait-for.ts';
 import { startStatusTarget, type StatusTarget } from './support/status-target.ts';
@@ -60,11 +60,7 @@ function writeConfig(smtpPort: number, groupWait: string): string {
       '  groupInterval: 400ms',
       '  repeatInterval: 1h',
       '  flapping: { recoveryHold: 0s }',
-      '  email:',
-      `    smtp: { host: 127.0.0.1, port: ${smtpPort}, timeout: 2s }`,
-      '    from: "dvc-sentinel <giamsat@angiang.gov.vn>"',
-      '    to: ["trucban@angiang.gov.vn"]',
-      '    retry: { first: 200ms, max: 1s }',
+      ...dutyMailYaml(smtpPort),
       'checks:',
       `  - { name: dvcqg-home, system: national-portal, kind: http, url: "${targetUrl}/home" }`,
       '',

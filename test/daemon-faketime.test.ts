@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliProcess } from './support/cli-process.ts';
-import { startSmtpServer, type TestSmtpServer } from './support/smtp-server.ts';
+import { startSmtpServer, type TestSmtpServer, dutyMailYaml } from './support/smtp-server.ts';
 
 /** libfaketime from Debian's faketime package (under the multiarch directory), if installed. */
 function findLibfaketime(): string | undefined {
@@ -72,11 +72,7 @@ describe.skipIf(libfaketime === undefined)('a real daemon under faketime', () =>
         '  groupInterval: 400ms',
         '  repeatInterval: 1h',
         '  flapping: { recoveryHold: 0s }',
-        '  email:',
-        `    smtp: { host: 127.0.0.1, port: ${smtp.port}, timeout: 2s }`,
-        '    from: "dvc-sentinel <giamsat@angiang.gov.vn>"',
-        '    to: ["trucban@angiang.gov.vn"]',
-        '    retry: { first: 200ms, max: 1s }',
+        ...dutyMailYaml(smtp.port),
         'checks:',
         `  - { name: dvcqg-home, system: national-portal, kind: http, url: "${targetUrl}" }`,
         '',

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, type CliProcess } from './support/cli-process.ts';
-import { startSmtpServer, type TestSmtpServer } from './support/smtp-server.ts';
+import { startSmtpServer, type TestSmtpServer, dutyMailYaml } from './support/smtp-server.ts';
 import { startStatusTarget, type StatusTarget } from './support/status-target.ts';
 
 const statusOf = new Map<string, number>();
@@ -50,11 +50,7 @@ function writeConfig(dir: string, smtpPort: number, options: { checks?: number; 
       '  groupWait: 300ms',
       '  flapping: { recoveryHold: 0s }',
       '  groupInterval: 400ms',
-      '  email:',
-      `    smtp: { host: 127.0.0.1, port: ${smtpPort}, timeout: 2s }`,
-      '    from: "dvc-sentinel <giamsat@angiang.gov.vn>"',
-      '    to: ["trucban@angiang.gov.vn"]',
-      '    retry: { first: 200ms, max: 1s }',
+      ...dutyMailYaml(smtpPort),
       'checks:',
       ...checks,
       '',

@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../src/daemon.ts';
 import type { Store } from '../src/store/store.ts';
 import { captureLog } from './support/alerting-fixtures.ts';
-import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './support/smtp-server.ts';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer, dutyMailYaml } from './support/smtp-server.ts';
 import { waitFor } from './support/wait-for.ts';
 import { startStatusTarget, type StatusTarget } from './support/status-target.ts';
 
@@ -49,11 +49,7 @@ function writeConfig(dir: string, storePath: string, smtpPort: number): string {
       '  groupWait: 100ms',
       '  groupInterval: 200ms',
       '  flapping: { recoveryHold: 0s }',
-      '  email:',
-      `    smtp: { host: 127.0.0.1, port: ${smtpPort}, timeout: 2s }`,
-      '    from: "dvc-sentinel <giamsat@angiang.gov.vn>"',
-      '    to: ["trucban@angiang.gov.vn"]',
-      '    retry: { first: 200ms, max: 1s }',
+      ...dutyMailYaml(smtpPort),
       'checks:',
       `  - { name: dvcqg-home, system: national-portal, kind: http, url: "${targetUrl}/home" }`,
       '',

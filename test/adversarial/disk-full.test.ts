@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { startCli, stopChild, type CliProcess } from '../support/cli-process.ts';
-import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp-server.ts';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer, dutyMailYaml } from '../support/smtp-server.ts';
 import { compiledCli, reportFigures } from './figures.ts';
 
 let dir: string | undefined;
@@ -104,11 +104,7 @@ it('sees and tells an outage while the store cannot be written, and writes it on
       // The resolved mail follows the firing within groupInterval (default 1m): shorter than the case's wait.
       '  groupInterval: 200ms',
       '  flapping: { recoveryHold: 0s }',
-      '  email:',
-      `    smtp: { host: 127.0.0.1, port: ${smtp.port}, timeout: 2s }`,
-      '    from: "dvc-sentinel <giamsat@angiang.gov.vn>"',
-      '    to: ["trucban@angiang.gov.vn"]',
-      '    retry: { first: 200ms, max: 1s }',
+      ...dutyMailYaml(smtp.port),
       'checks:',
       `  - { name: dvcqg-home, system: national-portal, kind: http, url: "http://127.0.0.1:${(target.address() as AddressInfo).port}/home" }`,
       '',

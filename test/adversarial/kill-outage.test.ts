@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCli, type CliProcess } from '../support/cli-process.ts';
 import { createSeededRandom } from '../support/seeded-random.ts';
-import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp-server.ts';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer, dutyMailYaml } from '../support/smtp-server.ts';
 import { compiledCli, reportFigures } from './figures.ts';
 
 const KILLS = 10;
@@ -59,11 +59,7 @@ function writeConfig(): { config: string; store: string } {
       '  groupWait: 300ms',
       '  groupInterval: 400ms',
       '  flapping: { recoveryHold: 0s }',
-      '  email:',
-      `    smtp: { host: 127.0.0.1, port: ${smtp.port}, timeout: 2s }`,
-      '    from: "dvc-sentinel <giamsat@angiang.gov.vn>"',
-      '    to: ["trucban@angiang.gov.vn"]',
-      '    retry: { first: 200ms, max: 1s }',
+      ...dutyMailYaml(smtp.port),
       'checks:',
       `  - { name: dvcqg-home, system: national-portal, kind: http, url: "${targetUrl}/home" }`,
       '',

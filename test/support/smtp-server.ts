@@ -139,3 +139,17 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * The `email:` block of a daemon config (YAML lines under `alerting:`) that mails the duty address
+ * through this server, retrying quickly: what the daemon tests mean by "the duty team's mail".
+ */
+export function dutyMailYaml(port: number): string[] {
+  return [
+    '  email:',
+    `    smtp: { host: 127.0.0.1, port: ${port}, timeout: 2s }`,
+    '    from: "dvc-sentinel <giamsat@angiang.gov.vn>"',
+    '    to: ["trucban@angiang.gov.vn"]',
+    '    retry: { first: 200ms, max: 1s }',
+  ];
+}

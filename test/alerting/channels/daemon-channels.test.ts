@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCli, type CliProcess } from '../../support/cli-process.ts';
-import { startSmtpServer, type TestSmtpServer } from '../../support/smtp-server.ts';
+import { startSmtpServer, type TestSmtpServer, dutyMailYaml } from '../../support/smtp-server.ts';
 
 const SECRET = 'Bearer ioc-secret-9f8e7d6c';
 const cleanups: Array<() => unknown> = [];
@@ -88,11 +88,7 @@ describe('a webhook channel in the daemon', () => {
         '  groupWait: 300ms',
         '  flapping: { recoveryHold: 0s }',
         '  groupInterval: 400ms',
-        '  email:',
-        `    smtp: { host: 127.0.0.1, port: ${smtp.port}, timeout: 2s }`,
-        '    from: "dvc-sentinel <giamsat@angiang.gov.vn>"',
-        '    to: ["trucban@angiang.gov.vn"]',
-        '    retry: { first: 200ms, max: 1s }',
+        ...dutyMailYaml(smtp.port),
         '  webhooks:',
         '    - name: ioc-tinh',
         `      url: ${receiver.url}/hook`,
